@@ -1,0 +1,1 @@
+"""Tables, queries, sessions and migrations. No Slack, no rendering."""

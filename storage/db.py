@@ -1,0 +1,102 @@
+"""Engines, sessions, the unit of work, and the schema check that runs before the bot starts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaNotCurrentError(Exception):
+    """The database has not been migrated to the code's schema; the message says what to run."""
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for a SQLite file or PostgreSQL, with the settings each needs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    # pre_ping: after a PostgreSQL restart, stale pooled connections are replaced, not used.
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class UnitOfWork:
+    """One transaction per listener or job: commits once on success, rolls back on any error."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def __call__(self) -> Iterator[Session]:
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration that migrates the given engine's database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the migrations up to `revision` (what `coregroup db upgrade` runs)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def head_revision() -> str:
+    """The newest migration the code knows."""
+    head = ScriptDirectory.from_config(
+        alembic_config(create_engine("sqlite://"))
+    ).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_schema_current(engine: Engine) -> None:
+    """Refuse to run on a database that is not at the newest migration."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        where = "an empty database" if current is None else f"revision {current}"
+        raise SchemaNotCurrentError(
+            f"The database is at {where} but the bot needs {head}: run `coregroup db upgrade`."
+        )

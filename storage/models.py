@@ -1,0 +1,306 @@
+"""SQLModel tables for the whole domain: cases, members, plans, meetings, updates, outbox, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.vocabulary import (
+    ActionStatus,
+    Agency,
+    AreaRole,
+    Attendance,
+    CaseStatus,
+    Category,
+    Decision,
+    MeetingKind,
+    MeetingStatus,
+    Nation,
+    OutboxState,
+    Rag,
+    Role,
+    Rsvp,
+    UpdateRequestStatus,
+)
+from storage.types import EnumText, UTCDateTime
+
+
+def utc_now() -> datetime:
+    """Default for creation timestamps; services pass their clock's time where it matters."""
+    return datetime.now(UTC)
+
+
+def _enum(enum_type: type[StrEnum], default: Any = ..., **kwargs: Any) -> Any:
+    return Field(default=default, sa_type=EnumText(enum_type), **kwargs)
+
+
+def _instant(default: Any = ..., **kwargs: Any) -> Any:
+    return Field(default=default, sa_type=UTCDateTime, **kwargs)
+
+
+def _json(**kwargs: Any) -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False), **kwargs)
+
+
+def _text(default: Any = None) -> Any:
+    return Field(default=default, sa_column=Column(Text, nullable=default is not ...))
+
+
+# An area (a workspace, or a team within one) with its own settings for the rules in DOMAIN.md.
+class Area(SQLModel, table=True):
+    __tablename__ = "areas"
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    nation: Nation = _enum(Nation, Nation.ENG)
+    timezone: str = Field(default="Europe/London", max_length=64)
+    local_time_of_day: time = Field(default=time(9, 30))
+    core_group_interval_weeks: int = 6
+    first_core_group_working_days: int = 10
+    report_deadline_working_days: int = 2
+    prompt_lead_working_days: int = 5
+    invitation_lead_working_days: int = 10
+    quorum_warning_working_days: int = 3
+    digest_lead_working_days: int = 3
+    pre_birth_rcpc_working_days: int = 10
+    quorum_min_other_agencies: int = 2
+    health_counts_as_one_agency: bool = True
+    rag_green_meaning: str = Field(default="Achieved, or on track with evidence", max_length=500)
+    rag_amber_meaning: str = Field(default="Some progress, or at risk of slipping", max_length=500)
+    rag_red_meaning: str = Field(default="No progress, worse, or overdue", max_length=500)
+    # ISO dates the area's offices are closed beyond the bank holidays.
+    closure_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    retention_days: int = 730
+    created_at: datetime = _instant(default_factory=utc_now)
+
+
+# Someone who acts across an area rather than inside one case (a manager auditing timeliness).
+class AreaStaff(SQLModel, table=True):
+    __tablename__ = "area_staff"
+    __table_args__ = (UniqueConstraint("area_id", "slack_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True)
+    slack_user_id: str = Field(max_length=32)
+    role: AreaRole = _enum(AreaRole, AreaRole.MANAGER)
+
+
+# A child protection case: one plan, one private core group channel, known by its reference.
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("area_id", "reference"),)
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="areas.id", index=True)
+    reference: str = Field(max_length=80)
+    slack_channel_id: str | None = Field(default=None, max_length=32, unique=True)
+    nation: Nation = _enum(Nation)
+    timezone: str = Field(default="Europe/London", max_length=64)
+    icpc_date: date
+    pre_birth: bool = False
+    birth_date: date | None = None
+    status: CaseStatus = _enum(CaseStatus, CaseStatus.OPEN)
+    family_may_edit_plan: bool = False
+    channel_archived: bool = False
+    # The pinned case card, updated in place whenever the core group or its dates change.
+    card_ts: str | None = Field(default=None, max_length=32)
+    # The pinned plan, likewise updated in place and never reposted.
+    plan_ts: str | None = Field(default=None, max_length=32)
+    # When the passing of time alone next changes what this case needs planned (a meeting day
+    # goes by): the daily pass re-plans only cases whose moment has come. Changes re-plan at once.
+    next_replan_at: datetime | None = _instant(default=None, index=True)
+    # The family's own words for the children, and the harm the conference must address.
+    family_description: str | None = _text()
+    harm_to_address: str | None = _text()
+    created_at: datetime = _instant(default_factory=utc_now)
+    closed_at: datetime | None = _instant(default=None)
+
+
+# A person in a case's core group: a Slack user, or a family member recorded offline.
+class Member(SQLModel, table=True):
+    __tablename__ = "members"
+    __table_args__ = (Index("ix_members_case_slack_user", "case_id", "slack_user_id", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    slack_user_id: str | None = Field(default=None, max_length=32, index=True)
+    display_name: str = Field(max_length=200)
+    role: Role = _enum(Role)
+    agency: Agency = _enum(Agency)
+    # Quorum counts agencies that have had direct contact with the family.
+    direct_contact: bool = True
+    active: bool = True
+    away_until: date | None = None
+    cover_member_id: int | None = Field(default=None, foreign_key="members.id")
+    added_at: datetime = _instant(default_factory=utc_now)
+    removed_at: datetime | None = _instant(default=None)
+
+
+# An outcome the family want, in their own words.
+class Outcome(SQLModel, table=True):
+    __tablename__ = "outcomes"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    position: int
+    wording: str = _text(...)
+    created_at: datetime = _instant(default_factory=utc_now)
+    retired_at: datetime | None = _instant(default=None)
+
+
+# Who will do what, by when, towards which outcome.
+class PlanAction(SQLModel, table=True):
+    __tablename__ = "plan_actions"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    outcome_id: int | None = Field(default=None, foreign_key="outcomes.id")
+    owner_member_id: int | None = Field(default=None, foreign_key="members.id")
+    description: str = _text(...)
+    due_date: date | None = None
+    status: ActionStatus = _enum(ActionStatus, ActionStatus.OPEN)
+    done_at: datetime | None = _instant(default=None)
+    created_at: datetime = _instant(default_factory=utc_now)
+
+
+# Every version of the plan, kept whole, so what the core group agreed can always be shown.
+class PlanVersion(SQLModel, table=True):
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("case_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    version: int
+    snapshot: dict[str, Any] = _json()
+    created_by: str = Field(max_length=32)
+    created_at: datetime = _instant(default_factory=utc_now)
+
+
+# An initial conference, a core group meeting or a review conference.
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "sequence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: MeetingKind = _enum(MeetingKind)
+    sequence: int
+    due_by: date
+    starts_at: datetime | None = _instant(default=None)
+    place: str | None = Field(default=None, max_length=300)
+    status: MeetingStatus = _enum(MeetingStatus, MeetingStatus.DUE)
+    reports_due: date | None = None
+    held_at: datetime | None = _instant(default=None)
+    decision: Decision | None = _enum(Decision, None, nullable=True)
+    category: Category | None = _enum(Category, None, nullable=True)
+    dissent: str | None = _text()
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = _instant(default=None)
+    # Raised on every move, so calendars update the entry they hold (iCalendar SEQUENCE).
+    calendar_sequence: int = 0
+
+
+# One member's invitation to one meeting: their reply, and afterwards their attendance.
+class Invitation(SQLModel, table=True):
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    member_id: int = Field(foreign_key="members.id", index=True)
+    rsvp: Rsvp = _enum(Rsvp, Rsvp.NONE)
+    representative_member_id: int | None = Field(default=None, foreign_key="members.id")
+    replied_at: datetime | None = _instant(default=None)
+    attendance: Attendance | None = _enum(Attendance, None, nullable=True)
+    attendance_recorded_at: datetime | None = _instant(default=None)
+
+
+# The duty of one member to send an update before one meeting, and whether it was met.
+class UpdateRequest(SQLModel, table=True):
+    __tablename__ = "update_requests"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id", index=True)
+    member_id: int = Field(foreign_key="members.id", index=True)
+    due_at: datetime = _instant()
+    status: UpdateRequestStatus = _enum(UpdateRequestStatus, UpdateRequestStatus.REQUESTED)
+    received_at: datetime | None = _instant(default=None)
+
+
+# One version of a member's update; editing adds a version, nothing is overwritten.
+class AgencyUpdate(SQLModel, table=True):
+    __tablename__ = "agency_updates"
+    __table_args__ = (UniqueConstraint("request_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="update_requests.id", index=True)
+    version: int
+    submitted_by: str = Field(max_length=32)
+    submitted_at: datetime = _instant()
+    going_well: str | None = _text()
+    worries: str | None = _text()
+    new_harm: bool = False
+    new_harm_detail: str | None = _text()
+    child_last_seen: date | None = None
+    child_seen_alone: bool | None = None
+    child_views: str | None = _text()
+    next_steps: str | None = _text()
+    help_needed: str | None = _text()
+    # Third-party information and police intelligence: never shown to family members.
+    professional_only: str | None = _text()
+    professional_only_sections: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+
+
+# A RAG rating of one outcome within one update version.
+class OutcomeRating(SQLModel, table=True):
+    __tablename__ = "outcome_ratings"
+    __table_args__ = (UniqueConstraint("update_id", "outcome_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="agency_updates.id", index=True)
+    outcome_id: int = Field(foreign_key="outcomes.id")
+    rag: Rag = _enum(Rag)
+    note: str | None = _text()
+
+
+# A message the bot will send on its own initiative, keyed so that planning is idempotent.
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_state_due", "state", "due_at"),
+        # Planning reads a case's keys by prefix (LIKE 'c12:%'); PostgreSQL needs pattern ops.
+        Index("ix_outbox_key_prefix", "key", postgresql_ops={"key": "varchar_pattern_ops"}).ddl_if(
+            dialect="postgresql"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=64)
+    recipient: str = Field(max_length=32)
+    due_at: datetime = _instant()
+    state: OutboxState = _enum(OutboxState, OutboxState.PENDING)
+    attempts: int = 0
+    last_error: str | None = _text()
+    claimed_at: datetime | None = _instant(default=None)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    payload: dict[str, Any] = _json()
+    slack_channel: str | None = Field(default=None, max_length=32)
+    slack_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = _instant(default=None)
+    created_at: datetime = _instant(default_factory=utc_now)
+
+
+# Who did what to which case, when: append-only (the database refuses updates and deletes).
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_events"
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int | None = Field(default=None, foreign_key="areas.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    actor: str = Field(max_length=32)
+    action: str = Field(max_length=64)
+    at: datetime = _instant()
+    detail: dict[str, Any] = _json()
+
+
+# Slack event ids already handled, so a redelivered event is processed once.
+class ProcessedEvent(SQLModel, table=True):
+    __tablename__ = "processed_events"
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _instant()
