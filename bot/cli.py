@@ -1,0 +1,256 @@
+"""The `coregroup` command: the one place where settings, clock, engine and app are composed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from bot.settings import ConfigError, load_settings
+from bot.timeline import TimelineRules, plan_timeline
+from bot.vocabulary import Nation
+from bot.working_days import WorkingCalendar
+from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
+
+if TYPE_CHECKING:
+    from bot.app import Dependencies
+    from bot.clock import Clock
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed as one line, exit status 2."""
+
+
+def _parse_date(value: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} must be a date like 2026-11-23, not {value!r}.") from None
+
+
+def _parse_nation(value: str) -> Nation:
+    try:
+        return Nation(value.upper())
+    except ValueError:
+        choices = ", ".join(nation.value for nation in Nation)
+        raise UsageError(f"--nation must be one of {choices}, not {value!r}.") from None
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    """Print the timeline a social worker would plan by, from an initial conference date."""
+    icpc = _parse_date(args.icpc, "--icpc")
+    nation = _parse_nation(args.nation)
+    birth = _parse_date(args.birth, "--birth") if args.birth else None
+    timeline = plan_timeline(icpc, WorkingCalendar(nation), TimelineRules(), birth_date=birth)
+    if args.format == "json":
+        print(json.dumps(timeline.as_json(), indent=2))
+    else:
+        print(timeline.as_text())
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply the database migrations."""
+    engine = make_engine(load_settings().resolved_database_url())
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    print(f"Database at revision {after}" + ("" if before == after else f" (was {before})."))
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    """Say which migration the database is at, and whether it is the newest."""
+    engine = make_engine(load_settings().resolved_database_url())
+    current, head = current_revision(engine), head_revision()
+    print(f"Database at revision {current}; the code needs {head}.")
+    return 0 if current == head else 1
+
+
+def _dependencies(clock: Clock) -> Dependencies:
+    """Settings, a migrated database and the Slack client, composed once."""
+    from bot.app import Dependencies
+    from bot.slack_client import make_web_client
+    from storage.db import UnitOfWork, ensure_schema_current
+
+    settings = load_settings()
+    client = make_web_client(settings.require("slack_bot_token"), settings.slack_api_url)
+    engine = make_engine(settings.resolved_database_url())
+    ensure_schema_current(engine)
+    return Dependencies(settings, UnitOfWork(engine), clock, client)
+
+
+def _parse_instant(value: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"--at must be an instant like 2027-01-11T09:30:00Z, not {value!r}."
+        ) from None
+    if instant.tzinfo is None:
+        raise UsageError("--at needs a time zone, e.g. 2027-01-11T09:30:00Z or +01:00.")
+    return instant
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run one planning and dispatch pass now, or as of --at (operators catching up; tests)."""
+    from bot.clock import ManualClock, SystemClock
+    from bot.jobs import make_dispatcher, sweep
+
+    clock: Clock = ManualClock(_parse_instant(args.at)) if args.at else SystemClock()
+    deps = _dependencies(clock)
+    report = sweep(deps, make_dispatcher(deps))
+    print(
+        f"Planned {report.planning.cases} open case(s): {report.planning.inserted} message(s) "
+        f"added, {report.planning.cancelled} cancelled. Sent {report.dispatch.sent}, "
+        f"confirmed {report.dispatch.confirmed_from_history} from history, retrying "
+        f"{report.dispatch.retried + report.dispatch.deferred}, failed {report.dispatch.failed}."
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on --port."""
+    from bot.app import create_app
+    from bot.clock import SystemClock
+    from bot.jobs import daily, dispatch_due, make_dispatcher
+    from bot.logs import configure_logging
+    from bot.scheduler import create_scheduler
+
+    deps = _dependencies(SystemClock())
+    settings = deps.settings
+    configure_logging(args.log_level)
+    dispatcher = make_dispatcher(deps)
+    scheduler = create_scheduler(
+        dispatch=lambda: dispatch_due(dispatcher), plan=lambda: daily(deps)
+    )
+    scheduler.start()
+    # The job store is in memory (the outbox is the durable state), so plan once at start:
+    # a restart after the daily run's hour must not skip a day.
+    scheduler.add_job(lambda: daily(deps), id="startup-planning")
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        app = create_app(deps, request_verification=False)  # Socket Mode has no HTTP signatures
+        SocketModeHandler(app, settings.require("slack_app_token")).start()  # type: ignore[no-untyped-call]
+        return 0
+    from bot.web import serve_http
+
+    secret = settings.require("slack_signing_secret")
+    serve_http(create_app(deps), secret, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the scripted case against the emulator and write what each person saw."""
+    from pathlib import Path
+
+    from bot.demo import run_demo
+
+    result = run_demo(Path(args.out))
+    print(f"Demo finished. What each person saw: {result.html.resolve()}")
+    for path in result.texts:
+        print(f"  as text: {path.resolve()}")
+    print(f"  the demo's database: {result.database.resolve()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a case's record (JSON, and HTML summaries) for the authority's case record system."""
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+    from bot.export import ExportError, export_case
+    from storage.db import ensure_schema_current
+
+    engine = make_engine(load_settings().resolved_database_url())
+    ensure_schema_current(engine)
+    with Session(engine) as session:
+        try:
+            written = export_case(session, args.case, Path(args.out))
+        except ExportError as error:
+            raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    """Serve the Slack emulator on its own, for a local `coregroup serve` to talk to."""
+    from bot.emulator import run_standalone, scopes_from_manifest
+
+    run_standalone(args.port, args.bot_token, scopes_from_manifest())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, one sub-command per job."""
+    parser = argparse.ArgumentParser(
+        prog="coregroup", description="The Core Group bot for child protection core groups."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    timeline = commands.add_parser("timeline", help="print a case's timeline from its ICPC date")
+    timeline.add_argument("--icpc", required=True, help="initial conference date, YYYY-MM-DD")
+    timeline.add_argument("--nation", required=True, help="ENG, WLS, SCT or NIR")
+    timeline.add_argument("--birth", help="pre-birth cases: the baby's date of birth")
+    timeline.add_argument("--format", choices=("text", "json"), default="text")
+    timeline.set_defaults(handler=cmd_timeline)
+
+    sweep = commands.add_parser("sweep", help="one planning and dispatch pass (catch up)")
+    sweep.add_argument("--at", help="as of this instant (ISO 8601 with a zone)")
+    sweep.set_defaults(handler=cmd_sweep)
+
+    serve = commands.add_parser("serve", help="run the bot (Socket Mode or HTTP)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")  # noqa: S104
+    serve.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on")
+    serve.add_argument("--log-level", default="INFO")
+    serve.set_defaults(handler=cmd_serve)
+
+    demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
+    demo.add_argument("--out", default="demo-out", help="folder for the transcripts")
+    demo.set_defaults(handler=cmd_demo)
+
+    export = commands.add_parser("export", help="export a case for the authority's case record")
+    export.add_argument("case", help="the case reference, e.g. oak-family")
+    export.add_argument("--out", required=True, help="folder to write the files into")
+    export.set_defaults(handler=cmd_export)
+
+    emulator = commands.add_parser("emulator", help="serve the Slack emulator on its own")
+    emulator.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    emulator.add_argument(
+        "--bot-token", default="xoxb-emulator-bot-token", help="the bot token it accepts"
+    )
+    emulator.set_defaults(handler=cmd_emulator)
+
+    database = commands.add_parser("db", help="database migrations")
+    database_commands = database.add_subparsers(dest="db_command", required=True)
+    database_commands.add_parser("upgrade", help="apply migrations").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    database_commands.add_parser("current", help="show the schema revision").set_defaults(
+        handler=cmd_db_current
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `coregroup` script."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (UsageError, ConfigError) as error:
+        print(f"coregroup: {error}", file=sys.stderr)
+        return 2
+    except SchemaNotCurrentError as error:
+        print(f"coregroup: {error}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

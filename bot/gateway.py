@@ -1,0 +1,206 @@
+"""The bot's door to Slack's Web API: typed calls, and Slack's errors turned into one exception."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+
+class SlackError(Exception):
+    """Slack refused a call; `code` is Slack's error string (e.g. `name_taken`)."""
+
+    def __init__(self, code: str, method: str) -> None:
+        super().__init__(f"{method}: {code}")
+        self.code = code
+        self.method = method
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """What the bot needs to know about a workspace user."""
+
+    id: str
+    name: str
+    tz: str | None
+    deleted: bool
+    is_guest: bool
+    is_bot: bool
+
+
+def _call(method: str, fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(**kwargs)
+    except SlackApiError as error:
+        raise SlackError(str(error.response.get("error", "unknown_error")), method) from None
+
+
+def _blocks(blocks: Sequence[Block | dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    if blocks is None:
+        return None
+    return [b.to_dict() if isinstance(b, Block) else b for b in blocks]
+
+
+class SlackGateway:
+    """Thin, typed wrappers over the WebClient calls the services make."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+        self._bot_user_id: str | None = None
+
+    def bot_user_id(self) -> str:
+        """The bot's own user id (asked once of auth.test, then remembered)."""
+        if self._bot_user_id is None:
+            self._bot_user_id = str(_call("auth.test", self.client.auth_test)["user_id"])
+        return self._bot_user_id
+
+    def user(self, user_id: str) -> SlackUser:
+        """Look a user up (raises SlackError `user_not_found`)."""
+        user = _call("users.info", self.client.users_info, user=user_id)["user"]
+        profile = user.get("profile", {})
+        return SlackUser(
+            id=user["id"],
+            name=profile.get("display_name") or user.get("real_name") or user.get("name", ""),
+            tz=user.get("tz"),
+            deleted=bool(user.get("deleted")),
+            is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
+            is_bot=bool(user.get("is_bot")),
+        )
+
+    def create_private_channel(self, name: str) -> str:
+        """Create a private channel and return its id."""
+        result = _call(
+            "conversations.create", self.client.conversations_create, name=name, is_private=True
+        )
+        return str(result["channel"]["id"])
+
+    def invite(self, channel: str, user_id: str) -> None:
+        """Invite one user to a channel."""
+        _call(
+            "conversations.invite", self.client.conversations_invite, channel=channel, users=user_id
+        )
+
+    def remove(self, channel: str, user_id: str) -> None:
+        """Remove one user from a channel."""
+        _call("conversations.kick", self.client.conversations_kick, channel=channel, user=user_id)
+
+    def set_topic(self, channel: str, topic: str) -> None:
+        """Set a channel's topic."""
+        _call(
+            "conversations.setTopic",
+            self.client.conversations_setTopic,
+            channel=channel,
+            topic=topic,
+        )
+
+    def archive(self, channel: str) -> None:
+        """Archive a channel."""
+        _call("conversations.archive", self.client.conversations_archive, channel=channel)
+
+    def channel_is_archived(self, channel: str) -> bool:
+        """Whether a channel has been archived (or has gone altogether)."""
+        try:
+            info = _call("conversations.info", self.client.conversations_info, channel=channel)
+        except SlackError as error:
+            if error.code == "channel_not_found":
+                return True
+            raise
+        return bool(info["channel"].get("is_archived"))
+
+    def channel_members(self, channel: str) -> list[str]:
+        """Every member of a channel (follows pagination)."""
+        members: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = _call(
+                "conversations.members",
+                self.client.conversations_members,
+                channel=channel,
+                limit=200,
+                cursor=cursor,
+            )
+            members.extend(page["members"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return members
+
+    def post(
+        self,
+        channel: str,
+        text: str,
+        blocks: Sequence[Block | dict[str, Any]] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> tuple[str, str]:
+        """Post a message and return (channel id, ts); a user id as channel posts to their DM."""
+        result = _call(
+            "chat.postMessage",
+            self.client.chat_postMessage,
+            channel=channel,
+            text=text,
+            blocks=_blocks(blocks),
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(result["channel"]), str(result["ts"])
+
+    def update(
+        self, channel: str, ts: str, text: str, blocks: Sequence[Block | dict[str, Any]] | None
+    ) -> None:
+        """Update a message in place."""
+        _call(
+            "chat.update",
+            self.client.chat_update,
+            channel=channel,
+            ts=ts,
+            text=text,
+            blocks=_blocks(blocks),
+        )
+
+    def ephemeral(self, channel: str, user_id: str, text: str) -> None:
+        """Show a message to one person in a channel."""
+        _call(
+            "chat.postEphemeral",
+            self.client.chat_postEphemeral,
+            channel=channel,
+            user=user_id,
+            text=text,
+        )
+
+    def open_dm(self, user_id: str) -> str:
+        """The id of the direct message between the bot and a person."""
+        result = _call("conversations.open", self.client.conversations_open, users=user_id)
+        return str(result["channel"]["id"])
+
+    def upload(self, channel: str, filename: str, content: bytes, title: str) -> None:
+        """Share a file into a channel (Slack's three-step upload, through slack_sdk)."""
+        _call(
+            "files.completeUploadExternal",
+            self.client.files_upload_v2,
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+        )
+
+    def pin(self, channel: str, ts: str) -> None:
+        """Pin a message."""
+        _call("pins.add", self.client.pins_add, channel=channel, timestamp=ts)
+
+    def open_view(self, trigger_id: str, view: View) -> str:
+        """Open a modal and return its view id."""
+        result = _call("views.open", self.client.views_open, trigger_id=trigger_id, view=view)
+        return str(result["view"]["id"])
+
+    def update_view(self, view_id: str, view: View) -> None:
+        """Replace the contents of an open modal."""
+        _call("views.update", self.client.views_update, view_id=view_id, view=view)
+
+    def publish_home(self, user_id: str, view: View) -> None:
+        """Publish a person's Home tab."""
+        _call("views.publish", self.client.views_publish, user_id=user_id, view=view)

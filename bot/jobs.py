@@ -1,0 +1,134 @@
+"""The scheduled work, as plain functions of their dependencies: dispatch, plan, reconcile."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from bot.app import Dependencies
+from bot.dispatcher import Dispatcher, DispatchReport
+from bot.members import reconcile
+from bot.outbox import PlannedMessage, enqueue
+from bot.planning import PlanningReport, planning_pass
+from bot.views import section
+from bot.vocabulary import CaseStatus, Role
+from storage.models import Case, Member, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+UNDELIVERED = "undelivered"
+MAX_BATCHES = 50  # one sweep sends at most this many batches; the next minute carries on
+
+# Why a message could not be delivered, as the social worker would want to hear it.
+UNDELIVERED_REASONS = {
+    "user_disabled": "their Slack account has been deactivated",
+    "account_inactive": "their Slack account has been deactivated",
+    "user_not_found": "their Slack account could not be found",
+    "channel_not_found": "the conversation could not be found (the account may be deactivated)",
+    "is_archived": "the case channel has been archived",
+    "not_in_channel": "the bot is no longer in the case channel",
+}
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """One planning and dispatch pass."""
+
+    planning: PlanningReport
+    dispatch: DispatchReport
+
+
+def worker_id() -> str:
+    """Unique per process, so claims by different replicas can be told apart."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def make_dispatcher(deps: Dependencies, *, worker: str | None = None) -> Dispatcher:
+    """The outbox dispatcher, telling the social worker about anything it cannot deliver."""
+    return Dispatcher(
+        deps.unit_of_work,
+        deps.client,
+        deps.clock,
+        worker_id=worker or worker_id(),
+        on_permanent_failure=lambda row: report_undelivered(deps, row),
+    )
+
+
+def dispatch_due(dispatcher: Dispatcher) -> DispatchReport:
+    """Send everything due now, batch after batch, and add up what happened."""
+    total = DispatchReport()
+    for _ in range(MAX_BATCHES):
+        report = dispatcher.run_once()
+        total = DispatchReport(
+            **{name: getattr(total, name) + getattr(report, name) for name in vars(total)}
+        )
+        if report.claimed < dispatcher.batch_size:
+            break
+    return total
+
+
+def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
+    """Queue a note to the case's social workers that a message could not be delivered."""
+    if row.kind == UNDELIVERED or row.case_id is None:
+        return  # never a note about a note
+    code = (row.last_error or "").split(";")[0].strip()
+    reason = UNDELIVERED_REASONS.get(code, f"Slack said {code or 'no'}")
+    with deps.unit_of_work() as session:
+        case = session.get(Case, row.case_id)
+        if case is None:
+            return
+        names = {
+            m.slack_user_id: m.display_name
+            for m in session.exec(select(Member).where(Member.case_id == case.id))
+        }
+        who = names.get(row.recipient, "the case channel")
+        social_workers = [
+            m.slack_user_id
+            for m in session.exec(select(Member).where(Member.case_id == case.id))
+            if m.active and m.role == Role.SOCIAL_WORKER and m.slack_user_id
+        ]
+        text = (
+            f"I couldn't deliver a {row.kind.replace('_', ' ')} to {who} for {case.reference}: "
+            f"{reason}. They may need to hear about it another way."
+        )
+        for user in social_workers:
+            if user == row.recipient:
+                continue
+            enqueue(
+                session,
+                PlannedMessage(
+                    f"undelivered:{user}:{row.key}"[:255],  # outside any case's planning scope
+                    UNDELIVERED,
+                    user,
+                    deps.clock.now(),
+                    {
+                        "text": f"A message could not be delivered in {case.reference}",
+                        "blocks": [section(text).to_dict()],
+                    },
+                    case.id,
+                ),
+                now=deps.clock.now(),
+            )
+
+
+def sweep(deps: Dependencies, dispatcher: Dispatcher) -> SweepReport:
+    """One planning pass and one dispatch pass, as of the clock's now (`coregroup sweep`)."""
+    planning = planning_pass(deps)
+    return SweepReport(planning, dispatch_due(dispatcher))
+
+
+def daily(deps: Dependencies) -> PlanningReport:
+    """The daily job: make each register match its channel, then re-plan every case."""
+    with deps.unit_of_work() as session:
+        case_ids = [
+            cid
+            for cid in session.exec(select(Case.id).where(Case.status == CaseStatus.OPEN))
+            if cid is not None
+        ]
+    for case_id in case_ids:
+        reconcile(deps, case_id=case_id)
+    return planning_pass(deps)

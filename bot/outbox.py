@@ -1,0 +1,226 @@
+"""Planning the outbox: which messages should exist, inserted and cancelled idempotently by key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, update
+from sqlmodel import Session, col, select
+
+from bot.clock import as_utc
+from bot.vocabulary import OutboxState
+from storage.models import OutboxMessage
+from storage.queries import chunks, dialect, insert_missing
+
+# What the dispatcher calls when a payload names no method.
+POST_MESSAGE = "chat.postMessage"
+UPDATE_MESSAGE = "chat.update"
+
+# PostgreSQL allows 65,535 bound parameters per statement; stay well below it.
+_CHUNK = 1_000
+
+T = TypeVar("T")
+
+
+def is_user_id(recipient: str) -> bool:
+    """Whether a recipient is a person (sent as a direct message) rather than a channel."""
+    return recipient.startswith(("U", "W"))
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """One message the domain wants sent: unique by key, due at an instant, to a person or channel.
+
+    `key` says what, for whom and which step, plus the due date when a move should replace it
+    (e.g. `c12:chase:r34:overdue:2027-01-12`). `payload` is `{"text": ..., "blocks": [...]}` for
+    chat.postMessage, or `{"method": "chat.update", "channel": ..., "ts": ..., "text": ...}`.
+    """
+
+    key: str
+    kind: str
+    recipient: str
+    due_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    case_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.key or len(self.key) > 255:
+            raise ValueError("an outbox key must have 1 to 255 characters")
+        if not self.recipient or len(self.recipient) > 32:
+            raise ValueError(f"{self.key}: a recipient is a Slack user or channel id")
+        if self.due_at.tzinfo is None:
+            raise ValueError(f"{self.key}: due_at must be timezone-aware")
+        method = self.payload.get("method", POST_MESSAGE)
+        if method == UPDATE_MESSAGE:
+            if not self.payload.get("channel") or not self.payload.get("ts"):
+                raise ValueError(f"{self.key}: chat.update needs the message's channel and ts")
+        elif method != POST_MESSAGE:
+            raise ValueError(f"{self.key}: unsupported method {method!r}")
+
+    def row(self, now: datetime) -> dict[str, Any]:
+        """The column values of a new pending row for this message."""
+        return {
+            "key": self.key,
+            "case_id": self.case_id,
+            "kind": self.kind,
+            "recipient": self.recipient,
+            "due_at": as_utc(self.due_at),
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+            "payload": dict(self.payload),
+            "created_at": now,
+        }
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one planning pass changed in its scope."""
+
+    inserted: int = 0
+    cancelled: int = 0
+    revived: int = 0
+    unchanged: int = 0
+
+
+def sync_planned(
+    session: Session, *, scope: str, wanted: Sequence[PlannedMessage], now: datetime
+) -> SyncReport:
+    """Make the pending rows under key prefix `scope` match `wanted`; never commits.
+
+    Inserts wanted keys that do not exist, cancels pending rows no longer wanted, revives a
+    cancelled row that is wanted again (a cancelled row was never confirmed sent), and brings a
+    pending row's content up to date (a count or a list of names may have changed since it was
+    planned: what is sent is always the latest). Sent, claimed and failed rows are left alone:
+    what went out stays recorded, and failures wait for a person.
+    """
+    if not scope:
+        raise ValueError("a planning scope (key prefix such as 'c12:') is required")
+    by_key: dict[str, PlannedMessage] = {}
+    for message in wanted:
+        if not message.key.startswith(scope):
+            raise ValueError(f"{message.key} is outside the planning scope {scope!r}")
+        if message.key in by_key:
+            raise ValueError(f"{message.key} is planned twice")
+        by_key[message.key] = message
+
+    # One query for the whole scope: every key and its state, whatever the state.
+    existing = session.exec(
+        select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.state).where(
+            _in_scope(session, scope)
+        )
+    ).all()
+    states = {key: state for _, key, state in existing}
+    to_cancel = [
+        row_id
+        for row_id, key, state in existing
+        if row_id is not None and state == OutboxState.PENDING and key not in by_key
+    ]
+    to_revive = [
+        row_id
+        for row_id, key, state in existing
+        if row_id is not None and state == OutboxState.CANCELLED and key in by_key
+    ]
+    missing = [m for key, m in by_key.items() if key not in states]
+
+    still_wanted = [
+        row_id
+        for row_id, key, state in existing
+        if row_id is not None and state == OutboxState.PENDING and key in by_key
+    ]
+
+    cancelled = _cancel_pending(session, to_cancel)
+    _refresh_pending(session, still_wanted, by_key)
+    revived = _revive(session, to_revive, by_key, now)
+    inserted = _insert_missing(session, missing, now)
+    return SyncReport(
+        inserted=inserted,
+        cancelled=cancelled,
+        revived=revived,
+        unchanged=len(by_key) - len(missing) - revived,
+    )
+
+
+def enqueue(session: Session, message: PlannedMessage, *, now: datetime) -> bool:
+    """Queue one message a person's action asked for, unless its key exists; never commits."""
+    return _insert_missing(session, [message], now) == 1
+
+
+def _in_scope(session: Session, scope: str) -> ColumnElement[bool]:
+    key = col(OutboxMessage.key)
+    if _dialect(session) == "sqlite":
+        # SQLite's LIKE ignores case; a binary range is exact and walks the unique index on key.
+        return and_(key >= scope, key < scope[:-1] + chr(ord(scope[-1]) + 1))
+    escaped = scope.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return key.like(escaped + "%", escape="\\")
+
+
+def _cancel_pending(session: Session, row_ids: list[int]) -> int:
+    count = 0
+    for chunk in chunks(row_ids):
+        result = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(chunk))
+            # A dispatcher may have claimed it since we looked: then it is on its way, leave it.
+            .where(col(OutboxMessage.state) == OutboxState.PENDING)
+            .values(state=OutboxState.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+        count += _rowcount(result)
+    return count
+
+
+def _refresh_pending(
+    session: Session, row_ids: list[int], by_key: Mapping[str, PlannedMessage]
+) -> None:
+    for chunk in chunks(row_ids):
+        rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(chunk))).all()
+        for row in rows:
+            message = by_key[row.key]
+            changed = row.payload != dict(message.payload)
+            if changed:
+                row.payload = dict(message.payload)
+            # A row backing off after a failure keeps its retry time; a fresh one follows the plan.
+            if row.attempts == 0 and row.due_at != as_utc(message.due_at):
+                row.due_at, changed = as_utc(message.due_at), True
+            if changed:
+                session.add(row)
+    session.flush()
+
+
+def _revive(
+    session: Session, row_ids: list[int], by_key: Mapping[str, PlannedMessage], now: datetime
+) -> int:
+    if not row_ids:
+        return 0
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(row_ids))).all()
+    for row in rows:
+        message = by_key[row.key]
+        # Wanted again, so it is planned afresh; claimed_at stays, so that an earlier attempt
+        # that may have reached Slack is still looked for before the dispatcher sends it.
+        row.state = OutboxState.PENDING
+        row.kind = message.kind
+        row.recipient = message.recipient
+        row.due_at = as_utc(message.due_at)
+        row.payload = dict(message.payload)
+        row.case_id = message.case_id
+        row.attempts = 0
+        row.last_error = None
+        session.add(row)
+    session.flush()
+    return len(rows)
+
+
+def _insert_missing(session: Session, missing: Sequence[PlannedMessage], now: datetime) -> int:
+    # A concurrent planner may insert the same key first: that is success, not an error.
+    return insert_missing(session, OutboxMessage, [m.row(now) for m in missing], ["key"])
+
+
+def _dialect(session: Session) -> str:
+    return dialect(session)
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

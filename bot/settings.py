@@ -1,0 +1,68 @@
+"""Configuration, read once from the environment (and a `.env` file if present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.vocabulary import Nation
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. Names are the upper-case variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    database_url: str | None = None
+    default_nation: Nation = Nation.ENG
+    default_timezone: str = "Europe/London"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    def resolved_database_url(self) -> str:
+        """The database to use: DATABASE_URL, or a SQLite file in the user's data directory."""
+        if self.database_url:
+            return self.database_url
+        data_dir = Path(platformdirs.user_data_dir("coregroup", appauthor=False))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{data_dir / 'coregroup.sqlite3'}"
+
+    def require(self, name: str) -> str:
+        """The value of a secret or setting the caller cannot work without, or a ConfigError."""
+        value = getattr(self, name)
+        if value is None or value == "":
+            raise ConfigError(f"{name.upper()} is not set: export it or put it in a .env file.")
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        return str(value)
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning validation failures into one clear ConfigError line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise ConfigError(f"{variable} is not valid: {first['msg']}.") from None

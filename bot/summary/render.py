@@ -1,0 +1,154 @@
+"""Render the RCPC summary and the chair's digest as Markdown, HTML and Slack blocks."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, NoReturn
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from bot.escape import escape_mrkdwn
+from bot.summary import blocks
+from bot.summary.model import Audience, DigestInput, SummaryInput
+from bot.summary.view import WORDS, Cell, digest_view, summary_view
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+RAG_DOTS = {"red": "🔴", "amber": "🟠", "green": "🟢"}
+
+
+def summary_markdown(summary: SummaryInput, audience: Audience) -> str:
+    """The summary as a Markdown document for `audience`."""
+    doc = summary_view(summary, audience)
+    return _tidy(_markdown().get_template("summary.md.j2").render(doc=doc, words=WORDS))
+
+
+def summary_html(summary: SummaryInput, audience: Audience) -> str:
+    """The summary as one self-contained, printable HTML page for `audience`."""
+    doc = summary_view(summary, audience)
+    return _html().get_template("summary.html.j2").render(doc=doc, words=WORDS)
+
+
+def summary_blocks(summary: SummaryInput, audience: Audience) -> list[list[dict[str, Any]]]:
+    """The summary as Slack messages' blocks, in order: each message at most 50 blocks."""
+    return blocks.summary_messages(summary_view(summary, audience))
+
+
+def summary_notification_text(reference: str) -> str:
+    """A summary message's notification text: the case reference and nothing else."""
+    return f"RCPC summary for {escape_mrkdwn(reference)}"
+
+
+def digest_markdown(digest: DigestInput) -> str:
+    """The chair's digest as a Markdown document."""
+    doc = digest_view(digest)
+    return _tidy(_markdown().get_template("digest.md.j2").render(doc=doc, words=WORDS))
+
+
+def digest_blocks(digest: DigestInput) -> list[dict[str, Any]]:
+    """The chair's digest as one Slack message's blocks."""
+    return blocks.digest_message(digest_view(digest))
+
+
+def digest_notification_text(reference: str) -> str:
+    """The digest message's notification text: the case reference and nothing else."""
+    return f"RCPC chair's digest for {escape_mrkdwn(reference)}"
+
+
+# --- Markdown escaping ---------------------------------------------------------------------------
+
+
+class _Escaped(str):
+    """Text already escaped for Markdown, so the environment's finalize passes it through."""
+
+    __slots__ = ()
+
+
+def escape_markdown(text: str) -> str:
+    """Escape people's text for Markdown and Slack mrkdwn: no raw HTML, no autolinks, no links."""
+    # `&<>` as Slack asks (no `<!everyone>`, no `<url|label>`); square brackets so `[x](url)`
+    # cannot become a link whose label hides where it goes.
+    return escape_mrkdwn(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def _finalize(value: object) -> str:
+    # Escape by default, as HTML autoescape does: a value reaches the page escaped unless a filter
+    # below has already escaped it.
+    if isinstance(value, _Escaped):
+        return value
+    return escape_markdown(str(value))
+
+
+def _quote(text: str) -> _Escaped:
+    """People's words as a block quote, every line of it, their line breaks kept."""
+    lines = [f"> {line}".rstrip() for line in escape_markdown(text).strip("\n").split("\n")]
+    # Two trailing spaces make a hard line break, so a list typed line by line stays one.
+    return _Escaped(
+        "\n".join(_hard_break(a, b) for a, b in zip(lines, [*lines[1:], ">"], strict=True))
+    )
+
+
+def _hard_break(line: str, following: str) -> str:
+    return f"{line}  " if line != ">" and following != ">" else line
+
+
+def _cell(text: str) -> _Escaped:
+    """People's words inside a table cell: one line, with `|` escaped."""
+    return _Escaped(" ".join(escape_markdown(text).split()).replace("|", "\\|"))
+
+
+def _item(text: str) -> _Escaped:
+    """People's words inside a list item: later lines indented to stay in the item."""
+    return _Escaped(escape_markdown(text).replace("\n", "\n  "))
+
+
+def _rag_markdown(cell: Cell) -> _Escaped:
+    """A rating as a coloured dot and its letter (the letter survives black-and-white printing)."""
+    if cell.rag is None:
+        return _Escaped(cell.letter)
+    return _Escaped(f"{RAG_DOTS[cell.rag]} {cell.letter}")
+
+
+def _tidy(markdown: str) -> str:
+    # Templates separate blocks generously; one blank line between them is all Markdown needs.
+    # People's words never hold a run of empty lines here: quote, cell and item filters prefix
+    # or join every line.
+    return _BLANK_RUNS.sub("\n\n", markdown).strip("\n") + "\n"
+
+
+def _unknown_part(part: str) -> NoReturn:
+    raise ValueError(f"the summary template has no layout for part {part!r}")
+
+
+# --- environments: one per output kind -----------------------------------------------------------
+
+
+@cache
+def _markdown() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("bot.summary", "templates"),
+        autoescape=False,  # noqa: S701 (Markdown, not HTML: _finalize escapes every value)
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(quote=_quote, cell=_cell, item=_item, rag=_rag_markdown)
+    environment.globals["unknown_part"] = _unknown_part
+    return environment
+
+
+@cache
+def _html() -> Environment:
+    # Every template here is HTML, whatever its name, so autoescape is on for all of them.
+    environment = Environment(
+        loader=PackageLoader("bot.summary", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.globals["unknown_part"] = _unknown_part
+    return environment

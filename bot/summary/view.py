@@ -1,0 +1,628 @@
+"""The summary and digest laid out once, in plain words, for every renderer to show."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.summary.audience import for_audience
+from bot.summary.model import (
+    Audience,
+    Conference,
+    DigestInput,
+    MemberUpdate,
+    OutcomeOverview,
+    Report,
+    SummaryInput,
+    Trend,
+    UpdateSection,
+)
+from bot.summary.progress import row_trend
+from bot.timeline import format_day
+from bot.vocabulary import ActionStatus, Attendance, Category, Rag, Role
+
+
+class Part(StrEnum):
+    """The parts of a summary, in the order of a restorative review conference (seed 003)."""
+
+    FAMILY = "family"
+    CHILD_VIEWS = "child_views"
+    HARM = "harm"
+    PROGRESS = "progress"
+    GOING_WELL = "going_well"
+    WORRIES = "worries"
+    UPDATES = "updates"
+    ACTIONS = "actions"
+    ATTENDANCE = "attendance"
+    REPORTS = "reports"
+
+
+PART_TITLES = {
+    Part.FAMILY: "The children, as the family describe them",
+    Part.CHILD_VIEWS: "The children's views",
+    Part.HARM: "The harm this conference needs to address",
+    Part.PROGRESS: "Progress on each outcome",
+    Part.GOING_WELL: "What is going well",
+    Part.WORRIES: "Worries and any new harm",
+    Part.UPDATES: "Each person's update",
+    Part.ACTIONS: "Actions and where they are",
+    Part.ATTENDANCE: "Attendance at core groups",
+    Part.REPORTS: "Reports missing or late",
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a summary says where there is nothing to show: every renderer says the same."""
+
+    family_missing: str = (
+        "Not yet written. The family can describe the children in their own words at the start "
+        "of the conference."
+    )
+    child_views_missing: str = (
+        "Not yet captured. The children's views have not reached this conference yet, directly "
+        "or through an advocate."
+    )
+    harm_missing: str = "Not yet recorded. The conference will name the harm it needs to address."
+    no_outcomes: str = "The plan has no outcomes recorded yet."
+    no_ratings: str = "No ratings yet."
+    nothing_going_well: str = "No one has written about what is going well yet."
+    no_new_harm: str = "No one reported new harm in their update."
+    no_worries: str = "No worries were written down."
+    no_updates: str = "No updates have been received."
+    nothing_more: str = "Nothing further to add to what is above."
+    no_actions: str = "The plan has no actions recorded yet."
+    no_core_groups: str = "No core group met in this period."
+    no_attendance: str = "Attendance was not recorded."
+    reports_on_time: str = "Every report arrived on time."
+    professional_only: str = "professionals only"
+    family_copy: str = (
+        "This is the family's copy. Information that professionals may share only with each "
+        "other is never included in it."
+    )
+    professional_copy: str = (
+        "This is the professionals' copy. It includes information marked for professionals "
+        "only: please do not share it with the family."
+    )
+
+
+WORDS = Wording()
+RAG_LETTERS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
+RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
+TREND_WORDS = {
+    Trend.IMPROVING: "↑ improving",
+    Trend.WORSENING: "↓ worsening",
+    Trend.STEADY: "→ steady",
+    Trend.NEW: "new",
+}
+ROLE_WORDS = {
+    Role.FAMILY: "Family",
+    Role.PROFESSIONAL: "Professional",
+    Role.SOCIAL_WORKER: "Social worker",
+    Role.CHAIR: "Chair",
+    Role.ADVOCATE: "Advocate",
+}
+CATEGORY_WORDS = {
+    Category.NEGLECT: "neglect",
+    Category.PHYSICAL: "physical abuse",
+    Category.EMOTIONAL: "emotional abuse",
+    Category.SEXUAL: "sexual abuse",
+}
+
+
+def day(value: date) -> str:
+    """A date for prose: "Tue 5 Jan 2027" (format_day without its column padding)."""
+    return " ".join(format_day(value).split())
+
+
+def short_day(value: date) -> str:
+    """A date for a grid column: "5 Jan"."""
+    return " ".join(format_day(value).split()[1:3])
+
+
+def instant(value: datetime, zone: ZoneInfo) -> str:
+    """An instant in the case's time zone: "Tue 5 Jan 2027, 16:05"."""
+    local = value.astimezone(zone)
+    return f"{day(local.date())}, {local:%H:%M}"
+
+
+def when(conference: Conference) -> str:
+    """When a conference meets: its day, and its time once known."""
+    if conference.starts_at is None:
+        return day(conference.day)
+    return f"{day(conference.day)} at {_clock(conference.starts_at)}"
+
+
+def _clock(value: time) -> str:
+    return f"{value:%H:%M}"
+
+
+# --- the summary ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One part of the document: its number and title."""
+
+    part: Part
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Said:
+    """Someone's own words, who said them, and any note (when, professional only)."""
+
+    who: str
+    text: str
+    note: str | None = None
+    professional_only: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One rating in the grid; `rag` None is an empty cell."""
+
+    rag: Rag | None
+
+    @property
+    def letter(self) -> str:
+        """R, A, G, or a dash: the grid reads in black and white."""
+        return "–" if self.rag is None else RAG_LETTERS[self.rag]
+
+    @property
+    def word(self) -> str:
+        """Red, Amber, Green, or "Not rated"."""
+        return "Not rated" if self.rag is None else RAG_WORDS[self.rag]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A core group as a grid column."""
+
+    label: str
+    day: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One member's ratings of one outcome across the core groups, and its trend."""
+
+    who: str
+    cells: tuple[Cell, ...]
+    trend: Trend
+
+    @property
+    def trend_words(self) -> str:
+        """The trend with its arrow."""
+        return TREND_WORDS[self.trend]
+
+
+@dataclass(frozen=True)
+class GridNote:
+    """The note someone gave with a rating."""
+
+    who: str
+    column: str
+    cell: Cell
+    text: str
+
+
+@dataclass(frozen=True)
+class OutcomeGrid:
+    """One outcome: its ratings per member per core group, and the notes given with them."""
+
+    number: int
+    wording: str
+    rows: tuple[GridRow, ...]
+    notes: tuple[GridNote, ...]
+
+
+@dataclass(frozen=True)
+class HarmReport:
+    """New harm reported in an update."""
+
+    who: str
+    when: str
+    detail: str | None
+    professional_only: bool
+
+
+@dataclass(frozen=True)
+class UpdatePart:
+    """A labelled part of one person's update."""
+
+    label: str
+    text: str
+    professional_only: bool
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """One person's update, beyond the strengths and worries gathered above."""
+
+    who: str
+    role: str
+    sent: str
+    late: bool
+    parts: tuple[UpdatePart, ...]
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """One action and where it is."""
+
+    description: str
+    owner: str
+    due: str
+    status: str  # open, done, dropped or overdue: a CSS class and a test hook
+    status_words: str
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    """The actions toward one outcome (or the plan as a whole)."""
+
+    heading: str
+    actions: tuple[ActionView, ...]
+
+
+@dataclass(frozen=True)
+class AttendanceView:
+    """Who came to one core group, and how."""
+
+    label: str
+    day: str
+    present: tuple[str, ...]
+    late: tuple[str, ...]
+    represented: tuple[str, ...]
+    absent: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report that is missing or arrived late."""
+
+    who: str
+    due: str
+    state: str  # missing, late or in (on time)
+    words: str
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """The whole summary for one audience, every value ready to show."""
+
+    reference: str
+    audience: Audience
+    audience_note: str
+    conference: str
+    when: str
+    place: str | None
+    period: str
+    headings: tuple[Heading, ...]
+    family_description: str | None
+    child_views: tuple[Said, ...]
+    harm: str | None
+    rag_key: tuple[tuple[Cell, str], ...]
+    columns: tuple[Column, ...]
+    grids: tuple[OutcomeGrid, ...]
+    going_well: tuple[Said, ...]
+    new_harm: tuple[HarmReport, ...]
+    worries: tuple[Said, ...]
+    updates: tuple[UpdateView, ...]
+    action_groups: tuple[ActionGroup, ...]
+    attendance: tuple[AttendanceView, ...]
+    reports: tuple[ReportView, ...]
+
+
+def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
+    """Lay out the summary for `audience`, after removing what that audience may not read."""
+    shown = for_audience(summary, audience)
+    zone = ZoneInfo(shown.timezone)
+    # The family speaks first (seed 003); otherwise the service's order stands.
+    updates = sorted(shown.updates, key=lambda update: update.role is not Role.FAMILY)
+    hidden = [update.professional_only_sections for update in updates]
+    return SummaryView(
+        reference=shown.reference,
+        audience=audience,
+        audience_note=WORDS.family_copy if audience is Audience.FAMILY else WORDS.professional_copy,
+        conference=shown.conference.label,
+        when=when(shown.conference),
+        place=shown.conference.place,
+        period=f"{day(shown.period.since)} to {day(shown.period.until)}",
+        headings=tuple(
+            Heading(part, number, PART_TITLES[part]) for number, part in enumerate(Part, start=1)
+        ),
+        family_description=shown.family_description,
+        child_views=tuple(
+            Said(who=view.by, text=view.text, note=f"Shared {day(view.captured_on)}")
+            for view in shown.child_views
+        ),
+        harm=shown.harm_to_address,
+        rag_key=(
+            (Cell(Rag.GREEN), shown.rag_key.green),
+            (Cell(Rag.AMBER), shown.rag_key.amber),
+            (Cell(Rag.RED), shown.rag_key.red),
+        ),
+        columns=tuple(Column(cycle.label, short_day(cycle.held_on)) for cycle in shown.cycles),
+        grids=_grids(shown),
+        going_well=tuple(
+            Said(_who(u), u.going_well, professional_only=UpdateSection.GOING_WELL in h)
+            for u, h in zip(updates, hidden, strict=True)
+            if u.going_well
+        ),
+        new_harm=tuple(
+            HarmReport(
+                who=_who(u),
+                when=f"in their update of {instant(u.submitted_at, zone)}",
+                detail=u.new_harm_detail,
+                professional_only=UpdateSection.NEW_HARM in h,
+            )
+            for u, h in zip(updates, hidden, strict=True)
+            if u.new_harm
+        ),
+        worries=tuple(
+            Said(_who(u), u.worries, professional_only=UpdateSection.WORRIES in h)
+            for u, h in zip(updates, hidden, strict=True)
+            if u.worries
+        ),
+        updates=tuple(_update_view(update, zone) for update in updates),
+        action_groups=_action_groups(shown),
+        attendance=_attendance(shown),
+        reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
+    )
+
+
+def _who(update: MemberUpdate) -> str:
+    return f"{update.name} ({update.agency})"
+
+
+def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
+    column_of = {cycle.id: index for index, cycle in enumerate(summary.cycles)}
+    # outcome -> row label (first-seen order) -> one rating per column
+    table: dict[int, dict[str, list[Rag | None]]] = defaultdict(dict)
+    notes: dict[int, list[tuple[int, str, Rag, str]]] = defaultdict(list)  # column, who, rag, text
+    for rating in summary.ratings:
+        row = table[rating.outcome_id].setdefault(rating.by, [None] * len(summary.cycles))
+        column = column_of[rating.core_group_id]
+        row[column] = rating.rag
+        if rating.note:
+            notes[rating.outcome_id].append((column, rating.by, rating.rag, rating.note))
+    return tuple(
+        OutcomeGrid(
+            number=number,
+            wording=outcome.wording,
+            rows=tuple(
+                GridRow(who, tuple(Cell(rag) for rag in rags), row_trend(rags))
+                for who, rags in table[outcome.id].items()
+            ),
+            notes=tuple(
+                GridNote(who, summary.cycles[column].label, Cell(rag), text)
+                for column, who, rag, text in _by_column_then_row(
+                    notes[outcome.id], rows=list(table[outcome.id])
+                )
+            ),
+        )
+        for number, outcome in enumerate(summary.outcomes, start=1)
+    )
+
+
+def _by_column_then_row(
+    notes: list[tuple[int, str, Rag, str]], *, rows: list[str]
+) -> list[tuple[int, str, Rag, str]]:
+    # Notes read core group by core group, each in the grid's row order.
+    row_of = {who: index for index, who in enumerate(rows)}
+    return sorted(notes, key=lambda note: (note[0], row_of[note[1]]))
+
+
+def _update_view(update: MemberUpdate, zone: ZoneInfo) -> UpdateView:
+    hidden = update.professional_only_sections
+    parts: list[UpdatePart] = []
+    if update.child_last_seen is not None:
+        alone = {True: ", seen alone", False: ", not seen alone", None: ""}[update.child_seen_alone]
+        parts.append(
+            UpdatePart(
+                "Child last seen",
+                f"{day(update.child_last_seen)}{alone}",
+                UpdateSection.CHILD_SEEN in hidden,
+            )
+        )
+    if update.next_steps:
+        parts.append(
+            UpdatePart(
+                "What they will do next", update.next_steps, UpdateSection.NEXT_STEPS in hidden
+            )
+        )
+    if update.help_needed:
+        parts.append(
+            UpdatePart("Help needed", update.help_needed, UpdateSection.HELP_NEEDED in hidden)
+        )
+    if update.professional_only:
+        parts.append(UpdatePart("Further information", update.professional_only, True))
+    sent = f"Sent {instant(update.submitted_at, zone)}"
+    return UpdateView(
+        who=_who(update),
+        role=ROLE_WORDS[update.role],
+        sent=f"{sent}, after the deadline" if update.late else sent,
+        late=update.late,
+        parts=tuple(parts),
+    )
+
+
+_STATUS_WORDS = {
+    "open": "In progress",
+    "overdue": "Not done yet; its date has passed",
+    "done": "Done",
+    "dropped": "No longer part of the plan",
+}
+
+
+def _action_groups(summary: SummaryInput) -> tuple[ActionGroup, ...]:
+    groups: list[ActionGroup] = []
+    keys: list[tuple[int | None, str]] = [
+        (outcome.id, f"Outcome {number}: {outcome.wording}")
+        for number, outcome in enumerate(summary.outcomes, start=1)
+    ]
+    for outcome_id, heading in [*keys, (None, "The plan as a whole")]:
+        actions = tuple(
+            _action_view(action.description, action.owner, action.due, action.status, summary)
+            for action in summary.actions
+            if action.outcome_id == outcome_id
+        )
+        if actions:
+            groups.append(ActionGroup(heading, actions))
+    return tuple(groups)
+
+
+def _action_view(
+    description: str,
+    owner: str | None,
+    due: date | None,
+    status: ActionStatus,
+    summary: SummaryInput,
+) -> ActionView:
+    key = status.value
+    if status is ActionStatus.OPEN and due is not None and due < summary.conference.day:
+        key = "overdue"
+    return ActionView(
+        description=description,
+        owner=owner or "Not yet agreed",
+        due=day(due) if due is not None else "No date set",
+        status=key,
+        status_words=_STATUS_WORDS[key],
+    )
+
+
+def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
+    views: list[AttendanceView] = []
+    for cycle in summary.cycles:
+        records = [r for r in summary.attendance if r.core_group_id == cycle.id]
+        by_kind: dict[Attendance, list[str]] = defaultdict(list)
+        for record in records:
+            who = f"{record.name} ({record.agency})"
+            if record.attendance is Attendance.REPRESENTED and record.represented_by:
+                who = f"{who}, represented by {record.represented_by}"
+            by_kind[record.attendance].append(who)
+        views.append(
+            AttendanceView(
+                label=cycle.label,
+                day=day(cycle.held_on),
+                present=tuple(by_kind[Attendance.PRESENT]),
+                late=tuple(by_kind[Attendance.LATE]),
+                represented=tuple(by_kind[Attendance.REPRESENTED]),
+                absent=tuple(by_kind[Attendance.ABSENT]),
+            )
+        )
+    return tuple(views)
+
+
+def report_owed(report: Report) -> bool:
+    """Whether a report belongs in "missing or late"."""
+    return report.missing or report.late
+
+
+def _report_view(report: Report) -> ReportView:
+    who = f"{report.name} ({report.agency})"
+    if report.received_on is None:
+        return ReportView(who, day(report.due), "missing", "Not received yet")
+    received = f"Received {day(report.received_on)}"
+    if report.late:
+        return ReportView(who, day(report.due), "late", f"{received}, after its due date")
+    return ReportView(who, day(report.due), "in", received)
+
+
+# --- the digest ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """One outcome's line in the digest."""
+
+    number: int
+    wording: str
+    red: int
+    amber: int
+    green: int
+    direction: str
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """The chair's digest, every value ready to show."""
+
+    reference: str
+    conference: str
+    when: str
+    place: str | None
+    quorate: bool
+    quorum: str
+    confirmed: tuple[str, ...]
+    not_replied: tuple[str, ...]
+    reports_in: tuple[ReportView, ...]
+    reports_missing: tuple[ReportView, ...]
+    overview: tuple[OverviewView, ...]
+    new_harm: tuple[str, ...]
+    decisions: tuple[str, ...]
+
+
+_DIRECTION_WORDS = {
+    Trend.IMPROVING: "improving since the last conference",
+    Trend.WORSENING: "worsening since the last conference",
+    Trend.STEADY: "steady since the last conference",
+    Trend.NEW: "first ratings this period",
+}
+
+
+def digest_view(digest: DigestInput) -> DigestView:
+    """Lay out the chair's digest."""
+    zone = ZoneInfo(digest.timezone)
+    quorum = digest.quorum
+    if quorum.quorate:
+        quorum_words = "Quorate on the replies so far."
+    else:
+        agencies = "agency" if quorum.short_by == 1 else "agencies"
+        quorum_words = f"Not quorate on the replies so far: short by {quorum.short_by} {agencies}."
+    received = [r for r in digest.reports if not r.missing]
+    return DigestView(
+        reference=digest.reference,
+        conference=digest.conference.label,
+        when=when(digest.conference),
+        place=digest.conference.place,
+        quorate=quorum.quorate,
+        quorum=quorum_words,
+        confirmed=quorum.confirmed,
+        not_replied=quorum.not_replied,
+        reports_in=tuple(_report_view(report) for report in received),
+        reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
+        overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
+        new_harm=tuple(
+            f"{flag.by} ({flag.agency}) in their update of {instant(flag.flagged_at, zone)}"
+            for flag in digest.new_harm
+        ),
+        decisions=_decisions(digest.category),
+    )
+
+
+def _overview_view(number: int, overview: OutcomeOverview) -> OverviewView:
+    return OverviewView(
+        number=number,
+        wording=overview.wording,
+        red=overview.red,
+        amber=overview.amber,
+        green=overview.green,
+        direction=_DIRECTION_WORDS[overview.direction],
+    )
+
+
+def _decisions(category: Category | None) -> tuple[str, ...]:
+    categories = ", ".join(CATEGORY_WORDS[c] for c in Category)
+    current = f" (the plan is currently under {CATEGORY_WORDS[category]})" if category else ""
+    return (
+        f"Continue the plan, under one category: {categories}{current}.",
+        "End the plan and step down to a child in need plan.",
+        "End the plan, with no further plan.",
+    )

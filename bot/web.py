@@ -1,0 +1,131 @@
+"""HTTP front door: Bolt behind Starlette and uvicorn, signature-checked at /slack/events."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from urllib.parse import parse_qs
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+EVENTS_PATH = "/slack/events"
+
+
+def well_formed(body: bytes, content_type: str) -> bool:
+    """Whether a body has the shape Slack sends: a JSON object, or a form (with a JSON payload
+    whose parts Bolt reads are of the right kinds), so a malformed one is a 400, not a crash."""
+    try:
+        if content_type.startswith("application/json"):
+            return isinstance(json.loads(body), dict)
+        form = parse_qs(body.decode("utf-8"), strict_parsing=bool(body))
+        if "payload" in form:
+            return _interactive_shape(json.loads(form["payload"][0]))
+        return True
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+def _is_dict_with(value: object, key: str, kind: type) -> bool:
+    return isinstance(value, dict) and isinstance(value.get(key), kind)
+
+
+def _interactive_shape(payload: object) -> bool:
+    if not _is_dict_with(payload, "type", str):
+        return False
+    assert isinstance(payload, dict)
+    if "user" in payload and not _is_dict_with(payload["user"], "id", str):
+        return False
+    kind = payload["type"]
+    if kind == "block_actions":
+        actions = payload.get("actions")
+        return (
+            isinstance(actions, list)
+            and bool(actions)
+            and all(_is_dict_with(action, "action_id", str) for action in actions)
+        )
+    if kind in ("view_submission", "view_closed"):
+        view = payload.get("view")
+        if not all(_is_dict_with(view, key, str) for key in ("id", "type", "callback_id")):
+            return False
+        assert isinstance(view, dict)
+        return kind == "view_closed" or _is_dict_with(view.get("state"), "values", dict)
+    return True
+
+
+def create_asgi_app(app: App, signing_secret: str | None) -> Starlette:
+    """The ASGI application Slack talks to (events, commands and interactivity share one URL)."""
+    handler = SlackRequestHandler(app)
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        # Bolt verifies too; checking first here means a forged body is never even parsed.
+        if verifier and not verifier.is_valid_request(body, dict(request.headers)):
+            return PlainTextResponse("invalid request", status_code=401)
+        if not well_formed(body, request.headers.get("content-type", "")):
+            return PlainTextResponse("malformed payload", status_code=400)
+        return await handler.handle(request)
+
+    async def health(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route("/healthz", health, methods=["GET"]),
+        ]
+    )
+
+
+def serve_http(app: App, signing_secret: str, *, host: str, port: int) -> None:
+    """Serve until interrupted (what `coregroup serve` runs without SLACK_APP_TOKEN)."""
+    uvicorn.run(
+        create_asgi_app(app, signing_secret),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+    )
+
+
+class BackgroundServer:
+    """The same HTTP front door on a thread, on a free port: for tests, the demo and benchmarks."""
+
+    def __init__(
+        self, app: App, signing_secret: str, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        config = uvicorn.Config(
+            create_asgi_app(app, signing_secret),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="bot-http", daemon=True)
+        self.url = ""
+
+    def start(self) -> str:
+        """Start serving and return the URL Slack should post to."""
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the bot's HTTP server did not start")
+            time.sleep(0.01)
+        host, port = self._server.servers[0].sockets[0].getsockname()[:2]
+        self.url = f"http://{host}:{port}{EVENTS_PATH}"
+        return self.url
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)

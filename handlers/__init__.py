@@ -1,0 +1,1 @@
+"""Slack listeners: one module per Slack surface, each exposing register(app)."""

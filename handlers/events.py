@@ -1,0 +1,90 @@
+"""Events API listeners; each event id is handled once even when Slack redelivers it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from sqlalchemy.exc import IntegrityError
+
+from bot.app import Dependencies
+from bot.case_views import home_view
+from bot.ids import Event
+from bot.members import active_members, case_by_channel, record_joined, record_left
+from bot.messages import joined_text, left_text
+from bot.views import section
+from bot.vocabulary import Role
+from storage.models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+
+def skip_redelivered_events(
+    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
+    """Record the event id; a redelivery (X-Slack-Retry-Num) of one already handled is dropped."""
+    event_id = body.get("event_id")
+    if body.get("type") != "event_callback" or not isinstance(event_id, str):
+        next()
+        return None
+    deps: Dependencies = context["deps"]
+    try:
+        with deps.unit_of_work() as session:
+            session.add(ProcessedEvent(event_id=event_id, received_at=deps.clock.now()))
+    except IntegrityError:
+        log.info("event %s already handled; ignoring the redelivery", event_id)
+        # A 200 with no listener run: Slack stops retrying and nothing happens twice.
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+def handle_member_joined(event: dict[str, Any], deps: Dependencies) -> None:
+    """Someone was added to a case channel outside the bot: the register follows the channel."""
+    with deps.unit_of_work() as session:
+        case = case_by_channel(session, str(event.get("channel", "")))
+    user_id = str(event.get("user", ""))
+    if case is None or case.id is None or user_id == deps.gateway.bot_user_id():
+        return
+    if record_joined(deps, case_id=case.id, user_id=user_id):
+        _tell_social_workers(deps, case.id, case.reference, joined_text(user_id))
+
+
+def handle_member_left(event: dict[str, Any], deps: Dependencies) -> None:
+    """Someone left a case channel: they leave the core group, and the social worker is told."""
+    with deps.unit_of_work() as session:
+        case = case_by_channel(session, str(event.get("channel", "")))
+    user_id = str(event.get("user", ""))
+    if case is None or case.id is None:
+        return
+    if record_left(deps, case_id=case.id, user_id=user_id):
+        _tell_social_workers(deps, case.id, case.reference, left_text(user_id))
+
+
+def handle_app_home_opened(event: dict[str, Any], deps: Dependencies) -> None:
+    """Show the person their own cases and next dates."""
+    if event.get("tab") != "home":
+        return
+    user_id = str(event.get("user", ""))
+    deps.gateway.publish_home(user_id, home_view(deps, user_id))
+
+
+def _tell_social_workers(deps: Dependencies, case_id: int, reference: str, text: str) -> None:
+    with deps.unit_of_work() as session:
+        social_workers = [
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.role == Role.SOCIAL_WORKER and m.slack_user_id
+        ]
+    for user_id in social_workers:
+        deps.gateway.post(user_id, f"Core group change in {reference}", [section(text)])
+
+
+def register(app: App) -> None:
+    """Attach the event listeners and the redelivery guard."""
+    app.middleware(skip_redelivered_events)
+    app.event(Event.MEMBER_JOINED_CHANNEL.value)(handle_member_joined)
+    app.event(Event.MEMBER_LEFT_CHANNEL.value)(handle_member_left)
+    app.event(Event.APP_HOME_OPENED.value)(handle_app_home_opened)
