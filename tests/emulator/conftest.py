@@ -1,0 +1,48 @@
+"""Fixtures for the Slack emulator's tests: an emulator on a manual clock, a real WebClient."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.emulator import SlackEmulator
+
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "slack-reference"
+
+
+@pytest.fixture
+def reference_method() -> Callable[[str], dict[str, Any]]:
+    """Slack's published description of a Web API method; skips when the reference is absent."""
+
+    def load(name: str) -> dict[str, Any]:
+        path = REFERENCE / "methods" / f"{name}.json"
+        if not path.exists():
+            pytest.skip(f"Slack reference not found at {REFERENCE} (../shared/slack-reference)")
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
+
+    return load
+
+
+@pytest.fixture
+def client(emu: SlackEmulator) -> WebClient:
+    # No retry handlers: tests of errors must see the first answer.
+    return WebClient(token=emu.bot_token, base_url=emu.api_url, retry_handlers=[])
+
+
+@pytest.fixture
+def private_case(client: WebClient) -> str:
+    """A private case channel created by the bot."""
+    return str(client.conversations_create(name="case-0001", is_private=True)["channel"]["id"])
+
+
+@pytest.fixture
+def uploader(emu: SlackEmulator) -> WebClient:
+    """A client whose token may upload files, whatever the app's manifest grants today."""
+    token = emu.add_token([*emu.scopes, "files:write"])
+    return WebClient(token=token, base_url=emu.api_url, retry_handlers=[])

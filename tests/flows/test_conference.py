@@ -1,0 +1,220 @@
+"""The review conference: the chair's digest, the summary drafted and released, the decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.ids import ActionId, DecisionField, UpdateField, ViewId
+from bot.sandbox import Sandbox
+from bot.vocabulary import CaseStatus, Decision, MeetingKind, OutboxState
+from storage.models import Case, Meeting, OutboxMessage
+
+from .conftest import People, open_case
+from .test_core_group import say
+from .test_meetings import set_meeting
+from .test_plan import add_outcome, top_view
+from .test_update_cycle import at, outcome_ids
+
+SECRET = "Police intelligence about a visitor"  # professional-only: never for the family
+DIGEST = "RCPC chair's digest for oak-family"
+
+
+def give(sandbox: Sandbox, user: str, extra: dict[str, Any] | None = None) -> None:
+    emu = sandbox.emulator
+    ask = [s for s in emu.inspector.seen_by(user)
+           if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)][-1]  # fmt: skip
+    emu.click(user, ask.channel, ask.ts, ActionId.GIVE_UPDATE)
+    view = top_view(sandbox, user)
+    blocks = {b.get("block_id") for b in view["blocks"]}
+    values: dict[tuple[str, str], Any] = {}
+    for oid in outcome_ids(sandbox):
+        rag = UpdateField.RAG.numbered(oid)
+        values[(rag, rag)] = "amber"
+    for field, value in ((UpdateField.GOING_WELL, "Jo is settled in class"),
+                         (UpdateField.NEW_HARM, "no")):  # fmt: skip
+        if field in blocks:
+            values[(field, field)] = value
+    values.update(extra or {})
+    answer = emu.submit_view(user, view["id"], values).json()
+    assert answer.get("response_action") == "update", answer
+
+
+def conference_case(sandbox: Sandbox, people: People) -> tuple[str, Meeting]:
+    """A case whose first review conference (Tue 16 Feb 2027, 14:00) the chair has set."""
+    channel = open_case(sandbox, people)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
+    with Session(sandbox.engine) as session:
+        rcpc = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.RCPC, Meeting.sequence == 1)
+        ).one()
+    assert rcpc.id is not None
+    answer = set_meeting(sandbox, people.chair, channel, rcpc.id, "2027-02-16", "14:00")
+    assert answer["response_action"] == "update", answer
+    return channel, rcpc
+
+
+def test_the_chair_gets_a_digest_three_working_days_before_kept_up_to_date(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    conference_case(sandbox, people)
+    # Reports due Fri 12 Feb; prompts Fri 5 Feb; the digest Thu 11 Feb at 09:30.
+    sandbox.clock.set(at("2027-02-05"))
+    sandbox.sweep()
+    give(sandbox, people.school)
+    sandbox.clock.set(at("2027-02-11"))
+    sandbox.sweep()
+    [digest] = [s for s in emu.inspector.seen_by(people.chair) if s.text == DIGEST]
+    shown = str(digest.blocks)
+    assert "Jan Kowalski" in shown  # has not replied / report missing
+    assert "Ms Reed" in shown
+    assert digest.text == DIGEST  # the notification names only the case reference
+    assert [s for s in emu.inspector.seen_by(people.school) if s.text == DIGEST] == []
+    # A reply arrives: the digest already sent is updated in place, not sent again.
+    dm = [s for s in emu.inspector.seen_by(people.health_visitor)
+          if s.text.startswith("Invitation: review conference")][-1]  # fmt: skip
+    emu.click(people.health_visitor, dm.channel, dm.ts, ActionId.RSVP_ATTENDING)
+    sandbox.wait_for(lambda: next(s for s in emu.inspector.seen_by(people.chair)
+                              if s.text == DIGEST).blocks != digest.blocks)  # fmt: skip
+    sandbox.sweep()
+    assert len([s for s in emu.inspector.seen_by(people.chair) if s.text == DIGEST]) == 1
+
+
+def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_only_content(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, _ = conference_case(sandbox, people)
+    sandbox.clock.set(at("2027-02-05"))
+    sandbox.sweep()
+    give(sandbox, people.school, {
+        (UpdateField.PROFESSIONAL_ONLY, UpdateField.PROFESSIONAL_ONLY): SECRET,
+        (UpdateField.WORRIES, UpdateField.WORRIES): "Jo <!everyone> {{ 7*7 }} is tired",
+    })  # fmt: skip
+    give(sandbox, people.mum, {(UpdateField.GOING_WELL, UpdateField.GOING_WELL): "Calmer home"})
+
+    assert say(sandbox, people.mum, channel, "summary").startswith("Sorry")
+    answer = say(sandbox, people.social_worker, channel, "summary")
+    assert "ready to release" in answer
+    drafts = [s for s in emu.inspector.seen_by(people.chair)
+              if s.text == "RCPC summary for oak-family"]  # fmt: skip
+    assert SECRET in str([d.blocks for d in drafts])  # the professional copy
+    release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
+
+    emu.click(
+        people.social_worker, release.channel, release.ts, ActionId.RELEASE_SUMMARY
+    ) if False else None
+    emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.wait_for(
+        lambda: any(
+            f.name.endswith("-professional.html")
+            for f in emu.inspector.files_seen_by(people.school)
+        )
+    )
+    posted = [m for m in emu.inspector.messages(channel)
+              if m.text == "RCPC summary for oak-family"]  # fmt: skip
+    assert posted and "Calmer home" in str([m.blocks for m in posted])
+    assert "&lt;!everyone&gt; {{ 7*7 }}" in str([m.blocks for m in posted])
+    # Nothing the family can see carries the professional-only words: messages or files.
+    for seen in emu.inspector.seen_by(people.mum):
+        assert SECRET not in f"{seen.text}{seen.blocks}"
+    for shared in emu.inspector.files_seen_by(people.mum):
+        assert SECRET.encode() not in shared.data
+    professional = [f for f in emu.inspector.files_seen_by(people.school)
+                    if f.name.endswith("-professional.html")]  # fmt: skip
+    assert professional and SECRET.encode() in professional[0].data
+
+
+def test_the_social_worker_cannot_release_or_record_the_decision(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, _ = conference_case(sandbox, people)
+    say(sandbox, people.social_worker, channel, "summary")
+    drafts = [s for s in emu.inspector.seen_by(people.social_worker)
+              if ActionId.RELEASE_SUMMARY in str(s.blocks)]  # fmt: skip
+    emu.click(people.social_worker, drafts[0].channel, drafts[0].ts, ActionId.RELEASE_SUMMARY)
+    told = sandbox.wait_for(lambda: [s.text for s in emu.inspector.seen_by(people.social_worker)
+                                     if s.kind == "ephemeral"])  # fmt: skip
+    assert "only the conference chair" in told[-1]
+    assert [m for m in emu.inspector.messages(channel)
+            if m.text == "RCPC summary for oak-family"] == []  # fmt: skip
+    assert say(sandbox, people.social_worker, channel, "decision").startswith("Sorry, only the")
+
+
+def decide(
+    sandbox: Sandbox, people: People, channel: str, decision: Decision, **extra: str
+) -> None:
+    emu = sandbox.emulator
+    emu.slash_command(people.chair, channel, "/coregroup", "decision")
+    view = top_view(sandbox, people.chair)
+    assert view["callback_id"] == ViewId.DECISION
+    values: dict[tuple[str, str], Any] = {
+        (DecisionField.DECISION, DecisionField.DECISION): decision.value
+    }
+    for field, value in extra.items():
+        values[(field, field)] = value
+    answer = emu.submit_view(people.chair, view["id"], values)
+    assert answer.status == 200
+
+
+def test_continuing_the_plan_schedules_the_next_review_within_six_months(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, rcpc = conference_case(sandbox, people)
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    dissent = "Dad disagreed: he feels things are safe now."
+    choices = {DecisionField.CATEGORY.value: "neglect", DecisionField.DISSENT.value: dissent}
+    decide(sandbox, people, channel, Decision.CONTINUE, **choices)
+    with Session(sandbox.engine) as session:
+        held = session.get_one(Meeting, rcpc.id)
+        following = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.RCPC, Meeting.sequence == 2)
+        ).one()
+        case = session.exec(select(Case)).one()
+    assert (held.decision, held.category) == (Decision.CONTINUE, "neglect")
+    assert held.dissent == dissent
+    assert following.due_by.isoformat() <= "2027-08-16"
+    assert case.status == CaseStatus.OPEN
+    notes = sandbox.wait_for(
+        lambda: [
+            s
+            for s in sandbox.emulator.inspector.seen_by(people.school)
+            if s.text == "The review conference's decision for oak-family"
+        ]
+    )
+    assert "continue the child protection plan" in str(notes[-1].blocks)
+
+
+def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, _ = conference_case(sandbox, people)
+    sandbox.clock.set(at("2027-02-05"))
+    sandbox.sweep()
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.STEP_DOWN)
+    offer = sandbox.wait_for(lambda: [s for s in emu.inspector.seen_by(people.social_worker)
+                                      if s.text == "Closing oak-family"])  # fmt: skip
+    with Session(sandbox.engine) as session:
+        pending = session.exec(
+            select(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING)
+        ).all()
+        case = session.exec(select(Case)).one()
+    assert case.status == CaseStatus.STEPPED_DOWN
+    assert pending == []
+    for person in (people.school, people.mum, people.health_visitor):
+        notes = [s for s in emu.inspector.seen_by(person)
+                 if s.text == "The review conference's decision for oak-family"]  # fmt: skip
+        assert notes and "child in need plan" in str(notes[-1].blocks)
+    sandbox.clock.set(at("2027-02-17"))
+    assert sandbox.sweep().dispatch.sent == 0
+    emu.click(people.social_worker, offer[-1].channel, offer[-1].ts, ActionId.ARCHIVE_CHANNEL)
+    sandbox.wait_for(lambda: emu.inspector.channel(channel).is_archived)
+    with Session(sandbox.engine) as session:
+        assert session.exec(select(Case)).one().channel_archived
+        assert session.exec(select(Meeting).where(col(Meeting.decision).is_not(None))).all() != []

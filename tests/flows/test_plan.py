@@ -1,0 +1,188 @@
+"""The plan through real modals and buttons: in the family's words, pinned, updated in place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from bot.ids import ActionId, PlanField, ViewId
+from bot.sandbox import Sandbox
+from bot.vocabulary import ActionStatus
+from storage.models import Member, Outcome, PlanAction, PlanVersion
+
+from .conftest import People, open_case
+from .test_core_group import say
+
+
+def top_view(sandbox: Sandbox, user: str) -> dict:  # type: ignore[type-arg]
+    stack = sandbox.emulator.inspector.modal_stack(user)
+    assert stack, "no modal open"
+    return stack[-1]
+
+
+def add_outcome(
+    sandbox: Sandbox, user: str, channel: str, wording: str, shown: str | None = None
+) -> None:
+    sandbox.emulator.slash_command(user, channel, "/coregroup", "outcome")
+    view = top_view(sandbox, user)
+    assert view["callback_id"] == ViewId.OUTCOME
+    response = sandbox.emulator.submit_view(
+        user, view["id"], {(PlanField.WORDING, PlanField.WORDING): wording}
+    )
+    assert response.status == 200
+    sandbox.wait_for(lambda: (shown or wording) in str(plan_messages(sandbox, channel)))
+
+
+def plan_messages(sandbox: Sandbox, channel: str) -> list:  # type: ignore[type-arg]
+    return [
+        s for s in sandbox.emulator.inspector.messages(channel) if s.text.startswith("The plan for")
+    ]
+
+
+def member_id(sandbox: Sandbox, user: str) -> int:
+    with Session(sandbox.engine) as session:
+        member = session.exec(select(Member).where(Member.slack_user_id == user)).one()
+    assert member.id is not None
+    return member.id
+
+
+def test_outcomes_and_actions_build_one_pinned_plan_updated_in_place(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day, on time")
+    add_outcome(sandbox, people.social_worker, channel, "Sam feels safe at home")
+    [plan] = plan_messages(sandbox, channel)  # one message, never reposted
+    assert plan.ts in emu.inspector.channel(channel).pins
+
+    with Session(sandbox.engine) as session:
+        school_outcome = session.exec(select(Outcome).order_by(col(Outcome.position))).first()
+    assert school_outcome is not None
+    emu.slash_command(people.social_worker, channel, "/coregroup", "action")
+    view = top_view(sandbox, people.social_worker)
+    emu.submit_view(people.social_worker, view["id"], {
+        (PlanField.DESCRIPTION, PlanField.DESCRIPTION): "Walk Jo to the school gate each morning",
+        (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
+        (PlanField.DUE, PlanField.DUE): "2026-12-18",
+        (PlanField.FOR_OUTCOME, PlanField.FOR_OUTCOME): str(school_outcome.id),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: "school gate" in str(plan_messages(sandbox, channel)))
+    [plan] = plan_messages(sandbox, channel)
+    text = str(plan.blocks)
+    assert "Walk Jo to the school gate each morning (Ms Reed, by Fri 18 Dec 2026)" in text
+    assert ActionId.COMPLETE_ACTION in text
+
+    # The owner marks it done from the pinned message.
+    response = emu.click(people.school, channel, plan.ts, ActionId.COMPLETE_ACTION)
+    assert response.status == 200
+    sandbox.wait_for(lambda: "done" in str(plan_messages(sandbox, channel)[0].blocks))
+    with Session(sandbox.engine) as session:
+        action = session.exec(select(PlanAction)).one()
+        versions = session.exec(select(PlanVersion).order_by(col(PlanVersion.version))).all()
+    assert action.status == ActionStatus.DONE
+    assert [v.version for v in versions] == [1, 2, 3, 4]
+    assert versions[0].snapshot["outcomes"][0]["wording"] == "Jo goes to school every day, on time"
+    assert versions[-1].snapshot["actions"][0]["status"] == "done"
+    assert len(plan_messages(sandbox, channel)) == 1
+
+
+def test_only_the_owner_or_the_social_worker_marks_an_action_done(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
+    emu.slash_command(people.social_worker, channel, "/coregroup", "action")
+    view = top_view(sandbox, people.social_worker)
+    emu.submit_view(people.social_worker, view["id"], {
+        (PlanField.DESCRIPTION, PlanField.DESCRIPTION): "Check attendance weekly",
+        (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: "attendance weekly" in str(plan_messages(sandbox, channel)))
+    [plan] = plan_messages(sandbox, channel)
+    before = len(emu.inspector.seen_by(people.mum))
+    emu.click(people.mum, channel, plan.ts, ActionId.COMPLETE_ACTION)
+    told = sandbox.wait_for(lambda: emu.inspector.seen_by(people.mum)[before:])
+    assert "only the person this action belongs to" in told[-1].text
+    with Session(sandbox.engine) as session:
+        assert session.exec(select(PlanAction)).one().status == ActionStatus.OPEN
+
+
+def test_the_family_edits_the_plan_only_when_the_social_worker_allows(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel = open_case(sandbox, people)
+    assert say(sandbox, people.mum, channel, "outcome").startswith("Sorry, only the case's social")
+    assert "can now add to and edit" in say(
+        sandbox, people.social_worker, channel, "family-plan on"
+    )
+    add_outcome(sandbox, people.mum, channel, "We have our own front door key again")
+    assert "front door key" in say(sandbox, people.school, channel, "plan")
+
+
+def test_someone_from_another_case_cannot_edit_this_plan_even_inside_its_channel(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
+    [plan] = plan_messages(sandbox, channel)
+    stranger = emu.add_user("Social worker of another case")
+    emu.join_channel(stranger, channel, inviter=people.school)  # the bot has not heard yet
+    emu.click(stranger, channel, plan.ts, ActionId.EDIT_OUTCOME)
+    assert emu.inspector.modal_stack(stranger) == []
+    told = sandbox.wait_for(
+        lambda: [s for s in emu.inspector.seen_by(stranger) if s.kind == "ephemeral"]
+    )
+    assert "not part of this case's core group" in told[-1].text
+
+
+def test_plan_text_is_escaped_so_nobody_is_pinged(sandbox: Sandbox, people: People) -> None:
+    channel = open_case(sandbox, people)
+    wording = "<!channel> Jo <https://evil.example|safe>"
+    add_outcome(sandbox, people.social_worker, channel, wording, shown="&lt;!channel&gt; Jo")
+    blocks = str(plan_messages(sandbox, channel)[0].blocks)
+    assert "&lt;!channel&gt; Jo &lt;https://evil.example|safe&gt;" in blocks
+    assert "<!channel>" not in blocks
+
+
+def test_an_action_due_soon_reminds_its_owner_who_can_mark_it_done_from_the_reminder(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
+    emu.slash_command(people.social_worker, channel, "/coregroup", "action")
+    view = top_view(sandbox, people.social_worker)
+    emu.submit_view(
+        people.social_worker,
+        view["id"],
+        {
+            (PlanField.DESCRIPTION, PlanField.DESCRIPTION): "Book the school nurse review",
+            (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
+            (PlanField.DUE, PlanField.DUE): "2026-12-09",
+        },
+    )
+    sandbox.wait_for(lambda: "school nurse review" in str(plan_messages(sandbox, channel)))
+
+    def reminders() -> list:  # type: ignore[type-arg]
+        return [
+            s
+            for s in emu.inspector.seen_by(people.school)
+            if s.text == "An action in oak-family's plan is due soon"
+        ]
+
+    sandbox.clock.set(datetime(2026, 12, 4, 9, 0, tzinfo=UTC))  # Fri: not yet
+    sandbox.sweep()
+    assert reminders() == []
+    sandbox.clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=UTC))  # Mon, 2 working days before
+    sandbox.sweep()
+    [reminder] = reminders()
+    assert "Book the school nurse review" in str(reminder.blocks)
+    emu.click(people.school, reminder.channel, reminder.ts, ActionId.COMPLETE_ACTION)
+    sandbox.wait_for(lambda: "done" in str(plan_messages(sandbox, channel)[0].blocks))
+    sandbox.clock.set(datetime(2026, 12, 8, 9, 30, tzinfo=UTC))
+    sandbox.sweep()
+    assert len(reminders()) == 1
