@@ -1,0 +1,101 @@
+"""Benchmark: the planning pass and a planning-and-dispatch sweep over many open cases.
+
+    .venv/bin/python bench/planning.py --cases 1000 10000 [--postgres URL]
+
+Prints, per database and size: building the cases (bulk, not measured against targets), the
+first planning of every case (once in a deployment's life), the daily pass on an ordinary
+morning (the cases whose next meeting day has just passed), a pass when nothing is due, and the
+dispatch of the messages due that morning to the Slack emulator, with peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlmodel import Session, col, func, select
+
+from bench.world import build_cases, fresh_engine
+from bot.app import Dependencies
+from bot.clock import ManualClock
+from bot.emulator import SlackEmulator
+from bot.jobs import dispatch_due, make_dispatcher
+from bot.planning import planning_pass
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.vocabulary import OutboxState
+from storage.db import UnitOfWork
+from storage.models import OutboxMessage
+
+FIRST_PLAN = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)  # Monday, before anything is sent
+MORNING = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)  # the next morning's sweep
+
+
+def timed(label: str, work):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = work()
+    print(f"  {label:<44} {time.perf_counter() - start:8.3f} s   {result}")
+    return result
+
+
+def run(url: str, cases: int) -> None:
+    print(f"{url.split(':')[0]} with {cases} cases ({cases * 6} members)")
+    engine = fresh_engine(url)
+    clock = ManualClock(FIRST_PLAN)
+    with SlackEmulator(clock=clock, bot_token="xoxb-bench") as emulator:
+        timed("build cases (bulk insert, emulator users)", lambda: build_cases(
+            engine, cases, first_icpc=date(2026, 8, 3), spread_days=100,
+            emulator=emulator) or "")  # fmt: skip
+        emulator.workspace.pending_events.clear()  # the joins of setting up: not the bot's news
+        client = make_web_client("xoxb-bench", emulator.api_url)
+        deps = Dependencies(Settings(), UnitOfWork(engine), clock, client)
+        timed("first planning of every case (once)", lambda: planning_pass(deps))
+        with engine.begin() as connection:  # everything due before the morning went out
+            connection.execute(
+                OutboxMessage.__table__.update()  # type: ignore[attr-defined]
+                .where(OutboxMessage.due_at < FIRST_PLAN)
+                .values(state=OutboxState.SENT.value)
+            )
+        clock.set(MORNING)
+        with Session(engine) as session:
+            due = session.exec(
+                select(func.count()).where(
+                    OutboxMessage.state == OutboxState.PENDING,
+                    col(OutboxMessage.due_at) <= MORNING,
+                )
+            ).one()
+        print(f"  messages due this morning: {due}")
+        timed("daily planning pass (this morning)", lambda: planning_pass(deps))
+        timed("planning pass when nothing changed", lambda: planning_pass(deps))
+        emulator.rate_limits_enabled = False  # our own cost; bench/fanout.py measures Slack's
+        timed("dispatch of the messages due", lambda: dispatch_due(make_dispatcher(deps)))
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak resident memory of the process so far: {peak_mb:.0f} MB")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sqlite", default="sqlite:////tmp/coregroup-bench.sqlite3")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "COREGROUP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    args = parser.parse_args()
+    for url in (args.sqlite, args.postgres):
+        for cases in args.cases:
+            run(url, cases)
+
+
+if __name__ == "__main__":
+    main()
