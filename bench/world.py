@@ -6,7 +6,11 @@ inserts, so that a benchmark of 10,000 cases does not spend minutes clicking thr
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from multiprocessing.connection import Connection
 
 from sqlalchemy import Engine, insert, text
 from sqlmodel import SQLModel
@@ -46,18 +50,72 @@ def fresh_engine(url: str) -> Engine:
     return engine
 
 
+# Each case's people (one Slack user per member, in MEMBERS order) and its channel.
+People = list[tuple[list[str], str]]
+
+
+def seed_workspace(emulator: SlackEmulator, count: int) -> People:
+    """Each case's members as workspace users and its private channel, the bot and all of them
+    in it, as opening the case would have left them (the joins are not news to the bot)."""
+    people: People = []
+    for number in range(1, count + 1):
+        users = [emulator.add_user(f"person {number}-{i}") for i in range(len(MEMBERS))]
+        channel = emulator.create_channel_as_user(
+            emulator.bot_user_id, f"case-{number:05d}", is_private=True
+        )
+        for user in users:
+            emulator.join_channel(user, channel)
+        people.append((users, channel))
+    emulator.workspace.pending_events.clear()
+    return people
+
+
+def _serve_emulator(count: int, bot_token: str, rate_limits: bool, pipe: Connection) -> None:
+    emulator = SlackEmulator(bot_token=bot_token)
+    emulator.rate_limits_enabled = rate_limits
+    people = seed_workspace(emulator, count)
+    with emulator:
+        pipe.send((emulator.api_url, people))
+        pipe.recv()  # until the benchmark says it is done
+
+
+@contextmanager
+def emulator_process(
+    count: int, *, bot_token: str = "xoxb-bench", rate_limits: bool = True
+) -> Iterator[tuple[str, People]]:
+    """The Slack emulator in a process of its own, seeded for `count` cases: (API URL, people).
+
+    Slack is not in the bot's process in real life, so a benchmark must not make the bot pay
+    for the emulator's memory (garbage collection) or its CPU (the GIL).
+    """
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(
+        target=_serve_emulator, args=(count, bot_token, rate_limits, theirs), daemon=True
+    )
+    process.start()
+    try:
+        api_url, people = ours.recv()
+        yield api_url, people
+    finally:
+        ours.send("stop")
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+
+
 def build_cases(
     engine: Engine,
     count: int,
     *,
     first_icpc: date,
     spread_days: int,
-    emulator: SlackEmulator | None = None,
+    people: People | None = None,
 ) -> None:
     """`count` open cases in one area, ICPCs spread over `spread_days`, six members each.
 
-    With an emulator, each member is a workspace user and each case a private channel the bot
-    is in, as opening the case would have left them.
+    With `people` (from `seed_workspace` or `emulator_process`), each member is that workspace
+    user and each case that channel; otherwise the ids are made up.
     """
     area = Area(slack_team_id="TBENCH", name="Bench", nation=Nation.ENG)
     rules = rules_for(area)
@@ -71,13 +129,8 @@ def build_cases(
             reference = f"case-{number:05d}"
             users = [f"U{number:07d}{index}" for index in range(len(MEMBERS))]
             channel = f"C{number:09d}"
-            if emulator is not None:
-                users = [emulator.add_user(f"person {number}-{i}") for i in range(len(MEMBERS))]
-                channel = emulator.create_channel_as_user(
-                    emulator.bot_user_id, reference, is_private=True
-                )
-                for user in users:
-                    emulator.join_channel(user, channel)
+            if people is not None:
+                users, channel = people[number - 1]
             cases.append({"id": number, "area_id": 1, "reference": reference,
                           "slack_channel_id": channel, "nation": "ENG",
                           "timezone": "Europe/London", "icpc_date": icpc, "pre_birth": False,

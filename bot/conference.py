@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
@@ -18,7 +17,6 @@ from bot.cases import calendar_for, rules_for
 from bot.escape import escape_mrkdwn
 from bot.gateway import SlackError
 from bot.ids import ActionId
-from bot.outbox import PlannedMessage
 from bot.review import digest_input, summary_input
 from bot.summary import (
     Audience,
@@ -29,7 +27,7 @@ from bot.summary import (
     summary_markdown,
     summary_notification_text,
 )
-from bot.timeline import format_day, local_instant
+from bot.timeline import format_day
 from bot.updates import meeting_day
 from bot.views import context, section
 from bot.vocabulary import (
@@ -167,38 +165,6 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
                                 "Summary (professional copy)")  # fmt: skip
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
-
-
-def planned_digests(
-    session: Session, case: Case, area: Area, members: Sequence[Member], now: datetime, prefix: str
-) -> list[PlannedMessage]:
-    """The chair's digest, a set number of working days before each conference ahead."""
-    assert case.id is not None
-    tz = ZoneInfo(case.timezone)
-    conference = current_conference(session, case.id)
-    if conference is None or conference.id is None:
-        return []
-    day = meeting_day(conference, tz)
-    if day < now.astimezone(tz).date():
-        return []
-    calendar = calendar_for(area, case)
-    at = local_instant(
-        calendar.add_working_days(day, -area.digest_lead_working_days), area.local_time_of_day, tz
-    )
-    digest = digest_input(session, case.id, conference.id)
-    blocks = digest_blocks(digest)
-    return [
-        PlannedMessage(
-            f"{prefix}digest:m{conference.id}:{chair.slack_user_id}:{day:%Y%m%d}",
-            DIGEST,
-            chair.slack_user_id or "",
-            at,
-            {"text": digest_notification_text(case.reference), "blocks": blocks},
-            case.id,
-        )
-        for chair in members
-        if chair.role == Role.CHAIR and chair.slack_user_id
-    ]
 
 
 def refresh_digest(deps: Dependencies, case_id: int) -> None:

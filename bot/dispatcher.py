@@ -6,7 +6,7 @@ import copy
 import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -21,12 +21,16 @@ from sqlalchemy import and_, func, literal, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.outbox import UPDATE_MESSAGE, is_user_id
+from bot.outbox import RENDER, UPDATE_MESSAGE, is_user_id
 from bot.vocabulary import OutboxState
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime
 
 logger = logging.getLogger(__name__)
+
+# Writes a `{"render": args}` row's message at sending time: (session, kind, args) ->
+# {"text": ..., "blocks": ...}, or None when it is no longer wanted (the report it chased arrived).
+Renderer = Callable[[Session, str, Mapping[str, Any]], Mapping[str, Any] | None]
 
 # The Slack message metadata type that carries a message's outbox key.
 EVENT_TYPE = "coregroup_outbox"
@@ -115,6 +119,7 @@ class _Claim:
 
     id: int
     key: str
+    kind: str
     recipient: str
     payload: Mapping[str, Any]
     slack_channel: str | None
@@ -213,6 +218,7 @@ class Dispatcher:
         max_attempts: int = 8,
         stale_claim_after: timedelta = timedelta(minutes=5),
         on_permanent_failure: Callable[[OutboxMessage], object] | None = None,
+        render: Renderer | None = None,
     ) -> None:
         if not worker_id or len(worker_id) > 64:
             raise ValueError("worker_id must have 1 to 64 characters and be unique per process")
@@ -223,6 +229,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.stale_claim_after = stale_claim_after
         self.on_permanent_failure = on_permanent_failure
+        self.render = render
         self._poster = _with_retries(client, ())
         self._reader = _with_retries(client, (ConnectionErrorRetryHandler, ServerErrorRetryHandler))
         self._dm_channels: dict[str, str] = {}
@@ -245,8 +252,34 @@ class Dispatcher:
             if self.clock.now() >= deadline:
                 report.deferred += 1 if self._release(claim) else 0
                 continue
-            self._settle(claim, self._deliver(_Attempt(claim, blocked=blocked)), report)
+            written = self._written(claim)
+            if written is None:
+                cancel = {"state": OutboxState.CANCELLED, "due_at": claim.planned_due_at}
+                if self._record(claim, cancel):
+                    report.cancelled += 1
+                continue
+            if isinstance(written, _Retry):
+                self._settle(claim, written, report)
+                continue
+            self._settle(written, self._deliver(_Attempt(written, blocked=blocked)), report)
         return report
+
+    def _written(self, claim: _Claim) -> _Claim | _Retry | None:
+        """The claim with its message written, if it is built at sending time (None: unwanted)."""
+        args = claim.payload.get(RENDER)
+        if args is None:
+            return claim
+        if self.render is None:
+            return _Retry("no renderer for a message built when sent", False, None)
+        try:
+            with self.unit_of_work() as session:
+                content = self.render(session, claim.kind, args)
+        except Exception as error:
+            # Treated like an odd row in delivery: retried, then failed so a person hears.
+            logger.error("outbox %s: writing it raised %s", claim.key, type(error).__name__)
+            return _Retry(f"unexpected:{type(error).__name__}", claim.unconfirmed_since is not None,
+                          None)  # fmt: skip
+        return None if content is None else replace(claim, payload=dict(content))
 
     # --- claiming ---------------------------------------------------------------------------------
 
@@ -290,6 +323,7 @@ class Dispatcher:
                 _Claim(
                     id=row.id,
                     key=row.key,
+                    kind=row.kind,
                     recipient=row.recipient,
                     payload=dict(row.payload),
                     slack_channel=row.slack_channel,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from bot.app import Dependencies
+from bot.content import write
 from bot.dispatcher import Dispatcher, DispatchReport
 from bot.members import reconcile
 from bot.outbox import PlannedMessage, enqueue
@@ -55,6 +56,7 @@ def make_dispatcher(deps: Dependencies, *, worker: str | None = None) -> Dispatc
         deps.clock,
         worker_id=worker or worker_id(),
         on_permanent_failure=lambda row: report_undelivered(deps, row),
+        render=write,
     )
 
 

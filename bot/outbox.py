@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, update
 from sqlmodel import Session, col, select
@@ -15,14 +15,11 @@ from bot.vocabulary import OutboxState
 from storage.models import OutboxMessage
 from storage.queries import chunks, dialect, insert_missing
 
+# A payload {"render": {...}} is built when it is sent, from the state of the case then.
+RENDER = "render"
 # What the dispatcher calls when a payload names no method.
 POST_MESSAGE = "chat.postMessage"
 UPDATE_MESSAGE = "chat.update"
-
-# PostgreSQL allows 65,535 bound parameters per statement; stay well below it.
-_CHUNK = 1_000
-
-T = TypeVar("T")
 
 
 def is_user_id(recipient: str) -> bool:
@@ -36,7 +33,8 @@ class PlannedMessage:
 
     `key` says what, for whom and which step, plus the due date when a move should replace it
     (e.g. `c12:chase:r34:overdue:2027-01-12`). `payload` is `{"text": ..., "blocks": [...]}` for
-    chat.postMessage, or `{"method": "chat.update", "channel": ..., "ts": ..., "text": ...}`.
+    chat.postMessage, `{"method": "chat.update", "channel": ..., "ts": ..., "text": ...}`, or
+    `{"render": {...}}`: what the message says is built when it is sent (see `built_when_sent`).
     """
 
     key: str
@@ -59,6 +57,15 @@ class PlannedMessage:
                 raise ValueError(f"{self.key}: chat.update needs the message's channel and ts")
         elif method != POST_MESSAGE:
             raise ValueError(f"{self.key}: unsupported method {method!r}")
+
+    @classmethod
+    def built_when_sent(
+        cls, key: str, kind: str, recipient: str, due_at: datetime, case_id: int, **args: Any
+    ) -> PlannedMessage:
+        """A message whose words are written at sending time from the case as it is then, so
+        what goes out is never stale, and planning (which runs for every case) renders nothing.
+        `args` (JSON values) say which meeting, request or step the message is about."""
+        return cls(key, kind, recipient, due_at, {RENDER: args}, case_id)
 
     def row(self, now: datetime) -> dict[str, Any]:
         """The column values of a new pending row for this message."""
@@ -85,6 +92,11 @@ class SyncReport:
     unchanged: int = 0
 
 
+def case_scope(case_id: int) -> str:
+    """The outbox key prefix of everything planned for one case."""
+    return f"c{case_id}:"
+
+
 def sync_planned(
     session: Session, *, scope: str, wanted: Sequence[PlannedMessage], now: datetime
 ) -> SyncReport:
@@ -92,47 +104,102 @@ def sync_planned(
 
     Inserts wanted keys that do not exist, cancels pending rows no longer wanted, revives a
     cancelled row that is wanted again (a cancelled row was never confirmed sent), and brings a
-    pending row's content up to date (a count or a list of names may have changed since it was
-    planned: what is sent is always the latest). Sent, claimed and failed rows are left alone:
-    what went out stays recorded, and failures wait for a person.
+    pending row's due time, recipient and content up to date. Sent, claimed and failed rows are
+    left alone: what went out stays recorded, and failures wait for a person.
     """
     if not scope:
         raise ValueError("a planning scope (key prefix such as 'c12:') is required")
-    by_key: dict[str, PlannedMessage] = {}
-    for message in wanted:
-        if not message.key.startswith(scope):
-            raise ValueError(f"{message.key} is outside the planning scope {scope!r}")
-        if message.key in by_key:
-            raise ValueError(f"{message.key} is planned twice")
-        by_key[message.key] = message
+    by_key = _by_key({scope: wanted})
+    existing = session.execute(select(*_SNAPSHOT).where(_in_scope(session, scope))).all()
+    return _apply(session, [_Existing(*row) for row in existing], by_key, now)
 
-    # One query for the whole scope: every key and its state, whatever the state.
-    existing = session.exec(
-        select(OutboxMessage.id, OutboxMessage.key, OutboxMessage.state).where(
-            _in_scope(session, scope)
-        )
-    ).all()
-    states = {key: state for _, key, state in existing}
-    to_cancel = [
-        row_id
-        for row_id, key, state in existing
-        if row_id is not None and state == OutboxState.PENDING and key not in by_key
+
+def sync_cases(
+    session: Session, wanted: Mapping[int, Sequence[PlannedMessage]], *, now: datetime
+) -> SyncReport:
+    """`sync_planned` for many cases at once, each under its own scope (`case_scope`).
+
+    The daily pass plans hundreds of cases together: one read of their rows and one statement
+    per kind of change, instead of several per case.
+    """
+    by_key = _by_key({case_scope(case_id): messages for case_id, messages in wanted.items()})
+    existing: list[_Existing] = []
+    for chunk in chunks(list(wanted)):
+        rows = session.execute(
+            select(*_SNAPSHOT).where(col(OutboxMessage.case_id).in_(chunk))
+        ).all()
+        # A case's rows outside its planning scope (a notice about an undelivered message, say)
+        # are not the planner's to touch.
+        existing += [_Existing(*row) for row in rows if row.key.startswith(case_scope(row.case_id))]
+    return _apply(session, existing, by_key, now)
+
+
+_SNAPSHOT: tuple[Any, ...] = (
+    OutboxMessage.id,
+    OutboxMessage.key,
+    OutboxMessage.state,
+    OutboxMessage.due_at,
+    OutboxMessage.attempts,
+    OutboxMessage.recipient,
+    OutboxMessage.payload,
+    OutboxMessage.case_id,
+)
+
+
+@dataclass(frozen=True)
+class _Existing:
+    """What planning needs to know of a row already in the outbox."""
+
+    id: int
+    key: str
+    state: OutboxState
+    due_at: datetime
+    attempts: int
+    recipient: str
+    payload: Mapping[str, Any]
+    case_id: int | None
+
+
+def _by_key(wanted: Mapping[str, Sequence[PlannedMessage]]) -> dict[str, PlannedMessage]:
+    by_key: dict[str, PlannedMessage] = {}
+    for scope, messages in wanted.items():
+        for message in messages:
+            if not message.key.startswith(scope):
+                raise ValueError(f"{message.key} is outside the planning scope {scope!r}")
+            if message.key in by_key:
+                raise ValueError(f"{message.key} is planned twice")
+            by_key[message.key] = message
+    return by_key
+
+
+def _apply(
+    session: Session,
+    existing: Sequence[_Existing],
+    by_key: Mapping[str, PlannedMessage],
+    now: datetime,
+) -> SyncReport:
+    known = {row.key for row in existing}
+    pending = [row for row in existing if row.state == OutboxState.PENDING]
+    to_cancel = [row.id for row in pending if row.key not in by_key]
+    to_refresh = [
+        (row.id, changes)
+        for row in pending
+        if row.key in by_key and (changes := _changes(row, by_key[row.key]))
     ]
     to_revive = [
-        row_id
-        for row_id, key, state in existing
-        if row_id is not None and state == OutboxState.CANCELLED and key in by_key
+        row.id for row in existing if row.state == OutboxState.CANCELLED and row.key in by_key
     ]
-    missing = [m for key, m in by_key.items() if key not in states]
-
-    still_wanted = [
-        row_id
-        for row_id, key, state in existing
-        if row_id is not None and state == OutboxState.PENDING and key in by_key
-    ]
+    missing = [message for key, message in by_key.items() if key not in known]
 
     cancelled = _cancel_pending(session, to_cancel)
-    _refresh_pending(session, still_wanted, by_key)
+    for row_id, changes in to_refresh:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id)
+            .where(col(OutboxMessage.state) == OutboxState.PENDING)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
     revived = _revive(session, to_revive, by_key, now)
     inserted = _insert_missing(session, missing, now)
     return SyncReport(
@@ -141,6 +208,18 @@ def sync_planned(
         revived=revived,
         unchanged=len(by_key) - len(missing) - revived,
     )
+
+
+def _changes(row: _Existing, message: PlannedMessage) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if dict(row.payload) != dict(message.payload):
+        changes["payload"] = dict(message.payload)
+    if row.recipient != message.recipient:
+        changes["recipient"] = message.recipient
+    # A row backing off after a failure keeps its retry time; a fresh one follows the plan.
+    if row.attempts == 0 and row.due_at != as_utc(message.due_at):
+        changes["due_at"] = as_utc(message.due_at)
+    return changes
 
 
 def enqueue(session: Session, message: PlannedMessage, *, now: datetime) -> bool:
@@ -170,24 +249,6 @@ def _cancel_pending(session: Session, row_ids: list[int]) -> int:
         )
         count += _rowcount(result)
     return count
-
-
-def _refresh_pending(
-    session: Session, row_ids: list[int], by_key: Mapping[str, PlannedMessage]
-) -> None:
-    for chunk in chunks(row_ids):
-        rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(chunk))).all()
-        for row in rows:
-            message = by_key[row.key]
-            changed = row.payload != dict(message.payload)
-            if changed:
-                row.payload = dict(message.payload)
-            # A row backing off after a failure keeps its retry time; a fresh one follows the plan.
-            if row.attempts == 0 and row.due_at != as_utc(message.due_at):
-                row.due_at, changed = as_utc(message.due_at), True
-            if changed:
-                session.add(row)
-    session.flush()
 
 
 def _revive(

@@ -1,218 +1,67 @@
-"""The planning pass: which messages each open case needs, kept in the outbox idempotently."""
+"""The planning pass: which messages each open case needs, kept in the outbox idempotently.
+
+Cases are planned in batches: one read per table for the whole batch, the rows that replies and
+updates hang on (invitations, update requests) inserted in bulk, then each case's wanted messages
+worked out in memory (`bot.wanted`) and the outbox brought in line with one statement per kind of
+change. A batch of one is how a single case is re-planned after any change to it.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.app import Dependencies
-from bot.cases import calendar_for
-from bot.conference import planned_digests
-from bot.meeting_views import (
-    invitation_blocks,
-    invitation_text,
-    quorum_warning_blocks,
-    quorum_warning_text,
-)
-from bot.meetings import INVITATION, QUORUM_WARNING, card_for, ensure_invitations, forecast_for
-from bot.meetings import replies as meeting_replies
-from bot.messages import OPEN_MEETINGS
-from bot.outbox import PlannedMessage, SyncReport, sync_planned
-from bot.plan_views import action_reminder_blocks, action_reminder_text
-from bot.timeline import local_instant
-from bot.updates import meeting_day, planned_update_messages
-from bot.vocabulary import ActionStatus, CaseStatus, MeetingKind, MeetingStatus, Role
-from storage.models import Area, Case, Meeting, Member, PlanAction
+from bot.outbox import SyncReport, sync_cases
+from bot.vocabulary import ActionStatus, CaseStatus, Rsvp, UpdateRequestStatus
+from bot.wanted import CaseState, wanted
+from storage.models import Area, Case, Invitation, Meeting, Member, PlanAction, UpdateRequest
+from storage.queries import chunks, insert_missing
 
 log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=SQLModel)
+
+# Cases planned in one transaction by the daily pass.
+BATCH = 250
 
 
 @dataclass(frozen=True)
 class PlanningReport:
-    """What a planning pass did across all open cases."""
+    """What a planning pass did across the cases it planned."""
 
     cases: int
     inserted: int
     cancelled: int
 
 
-def scope_of(case_id: int) -> str:
-    """The outbox key prefix of everything planned for one case."""
-    return f"c{case_id}:"
-
-
-def _stamp(instant: datetime) -> str:
-    return instant.strftime("%Y%m%dT%H%MZ")
-
-
-def wanted_for_case(
-    session: Session, case: Case, area: Area, now: datetime
-) -> list[PlannedMessage]:
-    """Every message this case should have planned, given its state now."""
-    assert case.id is not None
-    if case.status != CaseStatus.OPEN or case.channel_archived or case.slack_channel_id is None:
-        return []
-    tz = ZoneInfo(case.timezone)
-    calendar = calendar_for(area, case)
-    members = session.exec(
-        select(Member).where(Member.case_id == case.id, col(Member.active))
-    ).all()
-    meetings = session.exec(
-        select(Meeting).where(
-            Meeting.case_id == case.id,
-            Meeting.status == MeetingStatus.SCHEDULED,
-            col(Meeting.starts_at) > now,
-        )
-    ).all()
-    wanted: list[PlannedMessage] = []
-    prefix = scope_of(case.id)
-    for meeting in meetings:
-        assert meeting.starts_at is not None
-        ensure_invitations(session, meeting)
-        card = card_for(case, meeting)
-        start_day = meeting.starts_at.astimezone(tz).date()
-        stamp = _stamp(meeting.starts_at)
-        invite_at = local_instant(
-            calendar.add_working_days(start_day, -area.invitation_lead_working_days),
-            area.local_time_of_day,
-            tz,
-        )
-        shown, _ = meeting_replies(session, meeting.id or 0)
-        conference = meeting.kind == MeetingKind.RCPC
-        forecast = forecast_for(session, case, meeting.id or 0) if conference else None
-        text = invitation_text(case.reference, meeting.kind)
-        channel_blocks = invitation_blocks(card, shown, forecast=forecast)
-        wanted.append(
-            PlannedMessage(
-                f"{prefix}invite:m{meeting.id}:{case.slack_channel_id}:{stamp}",
-                INVITATION,
-                case.slack_channel_id,
-                invite_at,
-                {"text": text, "blocks": [b.to_dict() for b in channel_blocks]},
-                case.id,
-            )
-        )
-        personal = [b.to_dict() for b in invitation_blocks(card, shown, in_channel=False)]
-        for member in members:
-            if member.slack_user_id:
-                wanted.append(
-                    PlannedMessage(
-                        f"{prefix}invite:m{meeting.id}:{member.slack_user_id}:{stamp}",
-                        INVITATION,
-                        member.slack_user_id,
-                        invite_at,
-                        {"text": text, "blocks": personal},
-                        case.id,
-                    )
-                )
-        if forecast is not None and not forecast.quorate:
-            warn_at = local_instant(
-                calendar.add_working_days(start_day, -area.quorum_warning_working_days),
-                area.local_time_of_day,
-                tz,
-            )
-            blocks = [b.to_dict() for b in quorum_warning_blocks(card, forecast)]
-            for member in members:
-                if member.slack_user_id and member.role in (Role.CHAIR, Role.SOCIAL_WORKER):
-                    wanted.append(
-                        PlannedMessage(
-                            f"{prefix}quorum:m{meeting.id}:{member.slack_user_id}:{stamp}",
-                            QUORUM_WARNING,
-                            member.slack_user_id,
-                            warn_at,
-                            {"text": quorum_warning_text(case.reference), "blocks": blocks},
-                            case.id,
-                        )
-                    )
-    wanted += _action_reminders(session, case, area, members, now)
-    wanted += planned_update_messages(session, case, area, members, now, prefix)
-    wanted += planned_digests(session, case, area, members, now, prefix)
-    return wanted
-
-
-ACTION_REMINDER = "action_reminder"
-ACTION_REMINDER_WORKING_DAYS = 2
-
-
-def _action_reminders(
-    session: Session, case: Case, area: Area, members: Sequence[Member], now: datetime
-) -> list[PlannedMessage]:
-    """Open actions due soon remind their owner, two working days before, with a Done button."""
-    assert case.id is not None
-    owners = {m.id: m for m in members if m.slack_user_id}
-    actions = session.exec(
-        select(PlanAction).where(
-            PlanAction.case_id == case.id,
-            PlanAction.status == ActionStatus.OPEN,
-            col(PlanAction.due_date).is_not(None),
-            col(PlanAction.owner_member_id).in_(list(owners)),
-        )
-    ).all()
-    calendar = calendar_for(area, case)
-    tz = ZoneInfo(case.timezone)
-    wanted = []
-    for action in actions:
-        assert action.due_date is not None and action.owner_member_id is not None
-        owner = owners[action.owner_member_id]
-        remind_on = calendar.add_working_days(
-            calendar.on_or_before(action.due_date), -ACTION_REMINDER_WORKING_DAYS
-        )
-        due_at = local_instant(remind_on, area.local_time_of_day, tz)
-        if local_instant(action.due_date, area.local_time_of_day, tz) < now:
-            continue  # overdue actions show on the plan and in the summary, not as nagging
-        wanted.append(
-            PlannedMessage(
-                f"{scope_of(case.id)}action:a{action.id}:{owner.slack_user_id}:"
-                f"{action.due_date:%Y%m%d}",
-                ACTION_REMINDER,
-                owner.slack_user_id or "",
-                due_at,
-                {
-                    "text": action_reminder_text(case.reference),
-                    "blocks": [b.to_dict() for b in action_reminder_blocks(case.reference, action)],
-                },
-                case.id,
-            )
-        )
-    return wanted
-
-
-def next_replan(session: Session, case: Case, now: datetime) -> datetime | None:
-    """When time alone next changes this case's plan: the start of the day after its next
-    meeting day (the next meeting then moves on), or None when no meeting is ahead."""
-    tz = ZoneInfo(case.timezone)
-    today = now.astimezone(tz).date()
-    days = [
-        meeting_day(m, tz)
-        for m in session.exec(
-            select(Meeting).where(
-                Meeting.case_id == case.id, col(Meeting.status).in_(OPEN_MEETINGS)
-            )
-        )
-    ]
-    upcoming = [d for d in days if d >= today]
-    if not upcoming:
-        return None
-    return local_instant(min(upcoming) + timedelta(days=1), time(0, 0), tz)
+def plan_cases(session: Session, case_ids: Sequence[int], now: datetime) -> SyncReport:
+    """Bring these cases' planned messages in line with their state; never commits."""
+    states = load_states(session, case_ids)
+    active = [s for s in states if s.active]
+    _ensure_invitations(session, active, now)
+    _ensure_requests(session, active, now)
+    report = sync_cases(session, {s.case_id: wanted(s, now) for s in states}, now=now)
+    for state in states:
+        next_replan = state.next_replan(now) if state.active else None
+        if state.case.next_replan_at != next_replan:
+            state.case.next_replan_at = next_replan
+            session.add(state.case)
+    return report
 
 
 def replan_case(deps: Dependencies, case_id: int) -> SyncReport:
     """Bring one case's planned messages in line with its state (after any change to it)."""
     with deps.unit_of_work() as session:
-        case = session.get_one(Case, case_id)
-        area = session.get_one(Area, case.area_id)
-        now = deps.clock.now()
-        wanted = wanted_for_case(session, case, area, now)
-        report = sync_planned(session, scope=scope_of(case_id), wanted=wanted, now=now)
-        case.next_replan_at = next_replan(session, case, now)
-        session.add(case)
-        return report
+        return plan_cases(session, [case_id], deps.clock.now())
 
 
 def planning_pass(deps: Dependencies) -> PlanningReport:
@@ -234,8 +83,103 @@ def planning_pass(deps: Dependencies) -> PlanningReport:
             if cid is not None
         ]
     inserted = cancelled = 0
-    for case_id in case_ids:
-        report = replan_case(deps, case_id)
+    for batch in chunks(case_ids, BATCH):
+        with deps.unit_of_work() as session:
+            report = plan_cases(session, batch, now)
         inserted += report.inserted
         cancelled += report.cancelled
     return PlanningReport(len(case_ids), inserted, cancelled)
+
+
+def load_states(session: Session, case_ids: Sequence[int]) -> list[CaseState]:
+    """Each case with its area, active members, meetings and open actions: a read per table."""
+    cases = _rows(session, Case, col(Case.id), case_ids)
+    areas = {a.id: a for a in _rows(session, Area, col(Area.id), {c.area_id for c in cases})}
+    members = _by_case(_rows(session, Member, col(Member.case_id), case_ids, col(Member.active)))
+    meetings = _by_case(_rows(session, Meeting, col(Meeting.case_id), case_ids))
+    actions = _by_case(
+        _rows(session, PlanAction, col(PlanAction.case_id), case_ids,
+              PlanAction.status == ActionStatus.OPEN, col(PlanAction.due_date).is_not(None))
+    )  # fmt: skip
+    return [
+        CaseState(
+            case=case,
+            area=areas[case.area_id],
+            members=sorted(members.get(case.id or 0, []), key=lambda m: m.id or 0),
+            meetings=sorted(meetings.get(case.id or 0, []), key=lambda m: m.sequence),
+            actions=actions.get(case.id or 0, []),
+        )
+        for case in sorted(cases, key=lambda c: c.id or 0)
+    ]
+
+
+def _ensure_invitations(session: Session, states: Sequence[CaseState], now: datetime) -> None:
+    """Everyone active is invited to every meeting ahead (people added later are invited too)."""
+    # Replies and replans can run at once; inserting an invitation twice is a no-op.
+    insert_missing(
+        session,
+        Invitation,
+        [{"meeting_id": meeting.id, "member_id": member.id, "rsvp": Rsvp.NONE.value}
+         for state in states for meeting in state.invited_to(now)
+         for member in state.members if member.id is not None],
+        ["meeting_id", "member_id"],
+    )  # fmt: skip
+
+
+def _ensure_requests(session: Session, states: Sequence[CaseState], now: datetime) -> None:
+    """Everyone who owes an update for the next meetings has a request, due at the deadline;
+    fills each state's `requests`."""
+    due: dict[int, datetime] = {}  # meeting id -> when its reports are due
+    owing: dict[int, set[int]] = {}  # meeting id -> members who owe it a report
+    for state in states:
+        for meeting in state.next_meetings(now):
+            assert meeting.id is not None
+            due[meeting.id] = state.due_at(meeting)
+            owing[meeting.id] = {m.id for m in state.owing() if m.id is not None}
+    # Several replans may run at once (people clicking together): inserting is idempotent.
+    insert_missing(
+        session,
+        UpdateRequest,
+        [{"meeting_id": meeting_id, "member_id": member_id, "due_at": due[meeting_id],
+          "status": UpdateRequestStatus.REQUESTED.value}
+         for meeting_id, members in owing.items() for member_id in sorted(members)],
+        ["meeting_id", "member_id"],
+    )  # fmt: skip
+    requests = _rows(session, UpdateRequest, col(UpdateRequest.meeting_id), owing)
+    kept: dict[int, list[UpdateRequest]] = defaultdict(list)
+    for request in sorted(requests, key=lambda r: r.id or 0):
+        meeting_id = request.meeting_id
+        requested = request.status == UpdateRequestStatus.REQUESTED
+        if request.member_id in owing[meeting_id]:
+            if requested and request.due_at != due[meeting_id]:
+                request.due_at = due[meeting_id]  # the meeting moved: so did its deadline
+                session.add(request)
+            kept[meeting_id].append(request)
+        elif requested:
+            # Someone who has left the core group owes nothing more (what they sent is kept).
+            request.status = UpdateRequestStatus.WAIVED
+            session.add(request)
+    session.flush()
+    for state in states:
+        state.requests = {m.id or 0: kept.get(m.id or 0, []) for m in state.next_meetings(now)}
+
+
+def _rows(
+    session: Session,
+    model: type[M],
+    column: Mapped[Any],
+    values: Iterable[Any],
+    *where: ColumnElement[bool] | Mapped[bool] | bool,
+) -> list[M]:
+    """Rows of `model` whose `column` is one of `values`, read in chunks."""
+    found: list[M] = []
+    for chunk in chunks(list(values)):
+        found += session.exec(select(model).where(column.in_(chunk), *where)).all()
+    return found
+
+
+def _by_case(rows: Iterable[M]) -> dict[int, list[M]]:
+    grouped: dict[int, list[M]] = defaultdict(list)
+    for row in rows:
+        grouped[row.case_id].append(row)  # type: ignore[attr-defined]
+    return grouped

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import Block
 from sqlmodel import Session, col, func, select
 
 from bot import audit
@@ -16,24 +16,12 @@ from bot.app import Dependencies
 from bot.cases import calendar_for
 from bot.gateway import SlackError
 from bot.meeting_views import KIND_LABELS
-from bot.messages import OPEN_MEETINGS
-from bot.outbox import PlannedMessage
-from bot.timeline import ChaseStep, chase_days, format_day, local_instant, report_deadline
+from bot.timeline import format_day, report_deadline
 from bot.update_form import UpdateDraft
 from bot.update_messages import (
-    chase_blocks,
-    chase_text,
-    escalation_notice,
-    family_prompt,
-    overdue_notice,
-    overdue_notice_text,
-    professional_prompt,
     progress_blocks,
     progress_text,
-    prompt_text,
-    with_family_prompt,
 )
-from bot.views import AGENCY_NAMES
 from bot.vocabulary import MeetingKind, Role, UpdateRequestStatus
 from bot.working_days import WorkingCalendar
 from storage.models import (
@@ -46,7 +34,6 @@ from storage.models import (
     OutcomeRating,
     UpdateRequest,
 )
-from storage.queries import insert_missing
 
 log = logging.getLogger(__name__)
 
@@ -98,157 +85,8 @@ def deadline_day(meeting: Meeting, area: Area, calendar: WorkingCalendar, tz: Zo
     return report_deadline(meeting_day(meeting, tz), calendar, area.report_deadline_working_days)
 
 
-def next_meetings(session: Session, case_id: int, today: date, tz: ZoneInfo) -> list[Meeting]:
-    """The next open core group and the next open review conference, by the day they happen."""
-    meetings = session.exec(
-        select(Meeting)
-        .where(Meeting.case_id == case_id, col(Meeting.status).in_(OPEN_MEETINGS))
-        .order_by(col(Meeting.sequence))
-    ).all()
-    found: list[Meeting] = []
-    for kind in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
-        upcoming = [m for m in meetings if m.kind == kind and meeting_day(m, tz) >= today]
-        if upcoming:
-            found.append(min(upcoming, key=lambda m: meeting_day(m, tz)))
-    return found
-
-
-def ensure_requests(
-    session: Session, case: Case, area: Area, meeting: Meeting, members: Sequence[Member]
-) -> list[UpdateRequest]:
-    """Everyone who owes an update for this meeting has a request, due at the deadline."""
-    tz = ZoneInfo(case.timezone)
-    due_at = local_instant(
-        deadline_day(meeting, area, calendar_for(area, case), tz), DEADLINE_TIME, tz
-    )
-    owing = [m for m in members if m.role in OWES_UPDATE and m.id is not None]
-    # Several replans may run at once (people clicking together): inserting is idempotent.
-    insert_missing(
-        session,
-        UpdateRequest,
-        [{"meeting_id": meeting.id, "member_id": m.id, "due_at": due_at,
-          "status": UpdateRequestStatus.REQUESTED.value} for m in owing],
-        ["meeting_id", "member_id"],
-    )  # fmt: skip
-    wanted = {m.id for m in owing}
-    requests = [
-        r
-        for r in session.exec(select(UpdateRequest).where(UpdateRequest.meeting_id == meeting.id))
-        if r.member_id in wanted
-    ]
-    for request in requests:
-        if request.status == UpdateRequestStatus.REQUESTED and request.due_at != due_at:
-            request.due_at = due_at  # the meeting moved: so did its deadline
-            session.add(request)
-    # Someone who has left the core group owes nothing more (what they sent is kept).
-    for gone in session.exec(
-        select(UpdateRequest).where(
-            UpdateRequest.meeting_id == meeting.id,
-            UpdateRequest.status == UpdateRequestStatus.REQUESTED,
-            col(UpdateRequest.member_id).not_in(wanted),
-        )
-    ):
-        gone.status = UpdateRequestStatus.WAIVED
-        session.add(gone)
-    session.flush()
-    return requests
-
-
 def _away_on(member: Member, day: date) -> bool:
     return member.away_until is not None and day <= member.away_until
-
-
-def planned_update_messages(
-    session: Session, case: Case, area: Area, members: Sequence[Member], now: datetime, prefix: str
-) -> list[PlannedMessage]:
-    """Prompts, chases on working days, notices to the social worker and chair, and progress."""
-    assert case.id is not None
-    tz = ZoneInfo(case.timezone)
-    calendar = calendar_for(area, case)
-    by_id = {m.id: m for m in members}
-    social_workers = [m for m in members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
-    chairs = [m for m in members if m.role == Role.CHAIR and m.slack_user_id]
-    wanted: list[PlannedMessage] = []
-    for meeting in next_meetings(session, case.id, now.astimezone(tz).date(), tz):
-        requests = ensure_requests(session, case, area, meeting, members)
-        if not requests:
-            continue
-        deadline = deadline_day(meeting, area, calendar, tz)
-        deadline_text = format_day(deadline)
-        label = meeting_label(meeting, tz)
-        prompt_on = calendar.add_working_days(deadline, -area.prompt_lead_working_days)
-        prompt_at = local_instant(prompt_on, area.local_time_of_day, tz)
-        tag = f"m{meeting.id}:{deadline:%Y%m%d}"
-
-        def plan(key: str, kind: str, to: str, at: datetime, text: str, blocks: list) -> None:  # type: ignore[type-arg]
-            wanted.append(PlannedMessage(f"{prefix}{key}", kind, to, at,
-                                         {"text": text, "blocks": [b.to_dict() for b in blocks]},
-                                         case.id))  # fmt: skip
-
-        received = sum(r.status == UpdateRequestStatus.RECEIVED for r in requests)
-        plan(f"progress:{tag}", PROGRESS, case.slack_channel_id or "", prompt_at,
-             progress_text(case.reference),
-             progress_blocks(received, len(requests), label, deadline_text))  # fmt: skip
-        for request in requests:
-            member = by_id[request.member_id]
-            assert request.id is not None and member.id is not None
-            if member.slack_user_id is None:
-                for sw in social_workers:
-                    plan(f"prompt:{tag}:r{request.id}:{sw.slack_user_id}", PROMPT,
-                         sw.slack_user_id or "", prompt_at, prompt_text(case.reference),
-                         with_family_prompt(case.reference, member.display_name, label,
-                                            deadline_text, request.id))  # fmt: skip
-            else:
-                blocks = (family_prompt if member.role == Role.FAMILY else professional_prompt)(
-                    case.reference, label, deadline_text, request.id
-                )
-                key = f"prompt:{tag}:r{request.id}:{member.slack_user_id}"
-                plan(key, PROMPT, member.slack_user_id, prompt_at, prompt_text(case.reference),
-                     blocks)  # fmt: skip
-            if request.status != UpdateRequestStatus.REQUESTED:
-                continue  # received (or waived): every chase for it is cancelled
-            agency = AGENCY_NAMES[member.agency]
-            for step, day in chase_days(deadline, calendar):
-                at = local_instant(day, area.local_time_of_day, tz)
-                if step == ChaseStep.ESCALATED:
-                    for chair in chairs:
-                        plan(f"escalate:{tag}:r{request.id}:{chair.slack_user_id}", ESCALATION,
-                             chair.slack_user_id or "", at, overdue_notice_text(case.reference),
-                             escalation_notice(case.reference, member.display_name, agency,
-                                               label, deadline_text))  # fmt: skip
-                    continue
-                target, covering = _chase_target(member, by_id, day, social_workers)
-                if target is not None:
-                    plan(f"chase:{tag}:r{request.id}:{step.value}:{target}", CHASE, target, at,
-                         chase_text(case.reference),
-                         chase_blocks(step, case.reference, label, deadline_text, request.id,
-                                      covering_for=covering,
-                                      with_family=None if member.slack_user_id
-                                      else member.display_name))  # fmt: skip
-                if step == ChaseStep.OVERDUE:
-                    for sw in social_workers:
-                        if sw.id == member.id:
-                            continue
-                        plan(f"overdue:{tag}:r{request.id}:{sw.slack_user_id}", OVERDUE_NOTICE,
-                             sw.slack_user_id or "", at, overdue_notice_text(case.reference),
-                             overdue_notice(case.reference, member.display_name, agency, label,
-                                            deadline_text))  # fmt: skip
-    return wanted
-
-
-def _chase_target(
-    member: Member, by_id: dict[int | None, Member], day: date, social_workers: Sequence[Member]
-) -> tuple[str | None, str | None]:
-    """Who is chased for this member's update on this day: them, their cover, or nobody."""
-    if member.slack_user_id is None:
-        # A family member not on Slack: their social worker is reminded to fill it in with them.
-        return next((s.slack_user_id for s in social_workers), None), None
-    if _away_on(member, day):
-        cover = by_id.get(member.cover_member_id)
-        if cover is not None and cover.active and cover.slack_user_id:
-            return cover.slack_user_id, member.display_name
-        return None, None  # away with nobody covering: not chased while away
-    return member.slack_user_id, None
 
 
 @dataclass(frozen=True)
@@ -389,18 +227,29 @@ def save_update(
         )
 
 
+def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block]]:
+    """The channel's "n of m updates in" line for a meeting (counts only, never content)."""
+    meeting = session.get_one(Meeting, meeting_id)
+    case = session.get_one(Case, meeting.case_id)
+    area = session.get_one(Area, case.area_id)
+    statuses = session.exec(
+        select(UpdateRequest.status).where(
+            UpdateRequest.meeting_id == meeting_id,
+            UpdateRequest.status != UpdateRequestStatus.WAIVED,
+        )
+    ).all()
+    tz = ZoneInfo(case.timezone)
+    received = sum(status == UpdateRequestStatus.RECEIVED for status in statuses)
+    deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
+    blocks = progress_blocks(received, len(statuses), meeting_label(meeting, tz),
+                             format_day(deadline))  # fmt: skip
+    return progress_text(case.reference), blocks
+
+
 def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
     """Update the channel's "n of m updates in" line in place."""
     with deps.unit_of_work() as session:
-        meeting = session.get_one(Meeting, meeting_id)
-        case = session.get_one(Case, meeting.case_id)
-        area = session.get_one(Area, case.area_id)
-        requests = session.exec(
-            select(UpdateRequest).where(
-                UpdateRequest.meeting_id == meeting_id,
-                UpdateRequest.status != UpdateRequestStatus.WAIVED,
-            )
-        ).all()
+        text, blocks = progress_content(session, meeting_id)
         rows = session.exec(
             select(OutboxMessage).where(
                 OutboxMessage.kind == PROGRESS,
@@ -408,15 +257,10 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
                 col(OutboxMessage.slack_ts).is_not(None),
             )
         ).all()
-    tz = ZoneInfo(case.timezone)
-    received = sum(r.status == UpdateRequestStatus.RECEIVED for r in requests)
-    deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
-    blocks = progress_blocks(received, len(requests), meeting_label(meeting, tz),
-                             format_day(deadline))  # fmt: skip
     for row in rows:
         try:
-            deps.gateway.update(row.slack_channel or row.recipient, row.slack_ts or "",
-                                progress_text(case.reference), blocks)  # fmt: skip
+            deps.gateway.update(row.slack_channel or row.recipient, row.slack_ts or "", text,
+                                blocks)  # fmt: skip
         except SlackError as error:
             log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from bot.clock import ManualClock
 from bot.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, retry_delay
 from bot.emulator import Fault, SlackEmulator
-from bot.outbox import PlannedMessage, enqueue
+from bot.outbox import RENDER, PlannedMessage, enqueue
 from bot.slack_client import make_web_client
 from bot.vocabulary import OutboxState
 from storage.db import UnitOfWork
@@ -57,6 +57,10 @@ def queue(engine: Engine, *messages: PlannedMessage) -> None:
 def message(key: str, recipient: str, due_at: datetime = START, **payload: Any) -> PlannedMessage:
     payload.setdefault("text", "Case 12: a message")
     return PlannedMessage(key, "chase", recipient, due_at, payload)
+
+
+def written_when_sent(key: str, kind: str, recipient: str, **args: Any) -> PlannedMessage:
+    return PlannedMessage(key, kind, recipient, START, {RENDER: args})
 
 
 def rows(engine: Engine) -> dict[str, OutboxMessage]:
@@ -133,6 +137,47 @@ def test_due_rows_are_sent_once_and_later_rows_wait_for_their_time(
         posted.ts,
     )
     assert (invite.sent_at, invite.due_at, invite.attempts) == (START, START, 1)
+
+
+def test_a_message_built_when_sent_is_written_then_and_skipped_if_no_longer_wanted(
+    engine: Engine, emu: SlackEmulator, client: WebClient, clock: ManualClock, case_channel: str
+) -> None:
+    wanted_now = {"c12:chase:r1": True, "c12:chase:r2": False}
+    written: list[tuple[str, int]] = []
+
+    def render(session: Session, kind: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+        assert session.exec(select(OutboxMessage)).all()  # a live session on the database
+        written.append((kind, args["request"]))
+        if not wanted_now[f"c12:chase:r{args['request']}"]:
+            return None  # the report arrived after planning
+        return {"text": "Case 12: a reminder", "blocks": []}
+
+    queue(engine, *(written_when_sent(key, "chase", case_channel, request=int(key[-1]))
+                    for key in wanted_now))  # fmt: skip
+    report = dispatcher(engine, client, clock, render=render).run_once()
+
+    assert report == DispatchReport(claimed=2, sent=1, cancelled=1)
+    assert written == [("chase", 1), ("chase", 2)]
+    assert posts_per_key(emu, case_channel) == {"c12:chase:r1": 1}
+    assert emu.inspector.messages(case_channel)[-1].text == "Case 12: a reminder"
+    states = {key: row.state for key, row in rows(engine).items()}
+    assert states == {"c12:chase:r1": OutboxState.SENT, "c12:chase:r2": OutboxState.CANCELLED}
+
+
+def test_a_message_that_cannot_be_written_is_retried_like_any_odd_row(
+    engine: Engine, emu: SlackEmulator, client: WebClient, clock: ManualClock, case_channel: str
+) -> None:
+    def render(session: Session, kind: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+        raise LookupError("the meeting it was about is gone")
+
+    queue(engine, written_when_sent("c12:invite:m9", "invitation", case_channel, meeting=9))
+    report = dispatcher(engine, client, clock, render=render).run_once()
+
+    assert report == DispatchReport(claimed=1, retried=1)
+    row = rows(engine)["c12:invite:m9"]
+    assert (row.state, row.attempts, row.last_error) == (
+        OutboxState.PENDING, 1, "unexpected:LookupError")  # fmt: skip
+    assert posts_per_key(emu, case_channel) == {}
 
 
 def test_a_message_to_a_person_goes_to_their_dm_channel_which_is_recorded(
