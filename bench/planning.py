@@ -31,7 +31,7 @@ from bot.planning import planning_pass
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.vocabulary import OutboxState
-from storage.db import UnitOfWork
+from storage.db import UnitOfWork, refresh_statistics
 from storage.models import OutboxMessage
 
 FIRST_PLAN = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)  # Monday, before anything is sent
@@ -64,6 +64,7 @@ def run(url: str, cases: int) -> None:
                 .where(OutboxMessage.due_at < FIRST_PLAN)
                 .values(state=OutboxState.SENT.value)
             )
+        refresh_statistics(engine)  # as the daily job does before its pass
         clock.set(MORNING)
         with Session(engine) as session:
             due = session.exec(

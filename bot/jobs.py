@@ -17,6 +17,7 @@ from bot.outbox import PlannedMessage, enqueue
 from bot.planning import PlanningReport, planning_pass
 from bot.views import section
 from bot.vocabulary import CaseStatus, Role
+from storage.db import refresh_statistics
 from storage.models import Case, Member, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,9 @@ def sweep(deps: Dependencies, dispatcher: Dispatcher) -> SweepReport:
 
 
 def daily(deps: Dependencies) -> PlanningReport:
-    """The daily job: make each register match its channel, then re-plan every case."""
+    """The daily job: fresh planner statistics, each register matched to its channel, then
+    the planning pass."""
+    refresh_statistics(deps.unit_of_work.engine)
     with deps.unit_of_work() as session:
         case_ids = [
             cid

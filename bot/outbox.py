@@ -110,7 +110,7 @@ def sync_planned(
     if not scope:
         raise ValueError("a planning scope (key prefix such as 'c12:') is required")
     by_key = _by_key({scope: wanted})
-    existing = session.execute(select(*_SNAPSHOT).where(_in_scope(session, scope))).all()
+    existing = session.execute(select(*_SNAPSHOT).where(_in_scope(session, scope), _LIVE)).all()
     return _apply(session, [_Existing(*row) for row in existing], by_key, now)
 
 
@@ -126,7 +126,7 @@ def sync_cases(
     existing: list[_Existing] = []
     for chunk in chunks(list(wanted)):
         rows = session.execute(
-            select(*_SNAPSHOT).where(col(OutboxMessage.case_id).in_(chunk))
+            select(*_SNAPSHOT).where(col(OutboxMessage.case_id).in_(chunk), _LIVE)
         ).all()
         # A case's rows outside its planning scope (a notice about an undelivered message, say)
         # are not the planner's to touch.
@@ -144,6 +144,12 @@ _SNAPSHOT: tuple[Any, ...] = (
     OutboxMessage.payload,
     OutboxMessage.case_id,
 )
+
+
+# The rows planning may change. Sent, claimed and failed rows are left alone, and a wanted key
+# that is already one of them is kept by the insert's "on conflict do nothing", so a case's
+# history (every message it was ever sent) is never read back.
+_LIVE = col(OutboxMessage.state).in_([OutboxState.PENDING, OutboxState.CANCELLED])
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,7 @@ def _apply(
         inserted=inserted,
         cancelled=cancelled,
         revived=revived,
-        unchanged=len(by_key) - len(missing) - revived,
+        unchanged=len(by_key) - inserted - revived,
     )
 
 

@@ -45,6 +45,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """Bring the query planner's statistics up to date (the daily job does this).
+
+    SQLite keeps none unless asked: without them it guesses that "state = 'pending'" is a narrow
+    condition, and may walk every pending row of the outbox to find a case's few. The analysis
+    limit keeps this to a few milliseconds however large the tables grow. PostgreSQL's
+    autovacuum keeps its own statistics.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        connection.exec_driver_sql("ANALYZE")
+
+
 class UnitOfWork:
     """One transaction per listener or job: commits once on success, rolls back on any error."""
 

@@ -264,6 +264,8 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_state_due", "state", "due_at"),
+        # Planning reads the live (pending or cancelled) rows of a batch of cases.
+        Index("ix_outbox_case_state", "case_id", "state"),
         # Planning reads a case's keys by prefix (LIKE 'c12:%'); PostgreSQL needs pattern ops.
         Index("ix_outbox_key_prefix", "key", postgresql_ops={"key": "varchar_pattern_ops"}).ddl_if(
             dialect="postgresql"
@@ -271,7 +273,7 @@ class OutboxMessage(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=255, unique=True)
-    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id")
     kind: str = Field(max_length=64)
     recipient: str = Field(max_length=32)
     due_at: datetime = _instant()
