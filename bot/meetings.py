@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -168,12 +169,17 @@ def ensure_invitations(session: Session, meeting: Meeting) -> None:
     members = session.exec(
         select(Member).where(Member.case_id == meeting.case_id, col(Member.active))
     ).all()
+    invite(session, [(meeting.id or 0, m.id) for m in members if m.id is not None])
+
+
+def invite(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
+    """Invitations for these (meeting id, member id) pairs, where there are none yet."""
     # Replies and replans can run at once; inserting an invitation twice is a no-op.
     insert_missing(
         session,
         Invitation,
-        [{"meeting_id": meeting.id, "member_id": m.id, "rsvp": Rsvp.NONE.value}
-         for m in members if m.id is not None],
+        [{"meeting_id": meeting_id, "member_id": member_id, "rsvp": Rsvp.NONE.value}
+         for meeting_id, member_id in pairs],
         ["meeting_id", "member_id"],
     )  # fmt: skip
 

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.app import Dependencies
+from bot.meetings import invite
 from bot.outbox import SyncReport, sync_cases
-from bot.vocabulary import ActionStatus, CaseStatus, Rsvp, UpdateRequestStatus
+from bot.vocabulary import ActionStatus, CaseStatus, UpdateRequestStatus
 from bot.wanted import CaseState, wanted
-from storage.models import Area, Case, Invitation, Meeting, Member, PlanAction, UpdateRequest
+from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
 from storage.queries import chunks, insert_missing
 
 log = logging.getLogger(__name__)
@@ -135,15 +136,9 @@ def load_states(session: Session, case_ids: Sequence[int]) -> list[CaseState]:
 
 def _ensure_invitations(session: Session, states: Sequence[CaseState], now: datetime) -> None:
     """Everyone active is invited to every meeting ahead (people added later are invited too)."""
-    # Replies and replans can run at once; inserting an invitation twice is a no-op.
-    insert_missing(
-        session,
-        Invitation,
-        [{"meeting_id": meeting.id, "member_id": member.id, "rsvp": Rsvp.NONE.value}
-         for state in states for meeting in state.invited_to(now)
-         for member in state.members if member.id is not None],
-        ["meeting_id", "member_id"],
-    )  # fmt: skip
+    invite(session, [(meeting.id or 0, member.id)
+                     for state in states for meeting in state.invited_to(now)
+                     for member in state.members if member.id is not None])  # fmt: skip
 
 
 def _ensure_requests(session: Session, states: Sequence[CaseState], now: datetime) -> None:

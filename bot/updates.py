@@ -85,7 +85,8 @@ def deadline_day(meeting: Meeting, area: Area, calendar: WorkingCalendar, tz: Zo
     return report_deadline(meeting_day(meeting, tz), calendar, area.report_deadline_working_days)
 
 
-def _away_on(member: Member, day: date) -> bool:
+def away_on(member: Member, day: date) -> bool:
+    """Whether the member is on leave that day (`/coregroup away until DATE`)."""
     return member.away_until is not None and day <= member.away_until
 
 
@@ -156,7 +157,7 @@ def may_give(session: Session, context: UpdateContext, user_id: str, today: date
         cover is not None
         and cover.active
         and cover.slack_user_id == user_id
-        and _away_on(context.member, today)
+        and away_on(context.member, today)
     )
     decision = check_give_update(
         session, case=context.case, user_id=user_id, member=context.member, away_cover=away_cover

@@ -28,6 +28,7 @@ from bot.updates import (
     OWES_UPDATE,
     PROGRESS,
     PROMPT,
+    away_on,
     deadline_day,
     meeting_day,
 )
@@ -268,7 +269,7 @@ def _chase_target(
     whether that person is covering."""
     if member.slack_user_id is None:
         return next((s.slack_user_id for s in social_workers), None), False
-    if member.away_until is not None and day <= member.away_until:
+    if away_on(member, day):
         cover = by_id.get(member.cover_member_id)
         if cover is not None and cover.active and cover.slack_user_id:
             return cover.slack_user_id, True
