@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, update
+from sqlalchemy import ColumnElement, Update, and_, update
 from sqlmodel import Session, col, select
 
 from bot.clock import as_utc
@@ -202,7 +202,7 @@ def _apply(
         session.execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id)
-            .where(col(OutboxMessage.state) == OutboxState.PENDING)
+            .where(_still_pending())
             .values(**changes)
             .execution_options(synchronize_session=False)
         )
@@ -218,7 +218,7 @@ def _apply(
 
 def _changes(row: _Existing, message: PlannedMessage) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    if dict(row.payload) != dict(message.payload):
+    if row.payload != message.payload:
         changes["payload"] = dict(message.payload)
     if row.recipient != message.recipient:
         changes["recipient"] = message.recipient
@@ -243,18 +243,27 @@ def _in_scope(session: Session, scope: str) -> ColumnElement[bool]:
 
 
 def _cancel_pending(session: Session, row_ids: list[int]) -> int:
-    count = 0
-    for chunk in chunks(row_ids):
-        result = session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_(chunk))
-            # A dispatcher may have claimed it since we looked: then it is on its way, leave it.
-            .where(col(OutboxMessage.state) == OutboxState.PENDING)
-            .values(state=OutboxState.CANCELLED)
-            .execution_options(synchronize_session=False)
-        )
-        count += _rowcount(result)
-    return count
+    return sum(_rowcount(session.execute(cancelling(chunk))) for chunk in chunks(row_ids))
+
+
+def cancelling(row_ids: Sequence[int]) -> Update:
+    """The statement that cancels rows planning saw pending. A dispatcher may have claimed one
+    since: then it is on its way, and is left alone."""
+    return (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(row_ids))
+        .where(_still_pending())
+        .values(state=OutboxState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _still_pending() -> ColumnElement[bool]:
+    """The state guard of an update found by primary key, written so no planner takes it for
+    the way in: given hundreds of ids and statistics that call "pending" rare, SQLite and
+    PostgreSQL both walked the (state, due_at) index over every pending row of the outbox
+    (measured: 60-80 ms per 500 rows at 600,000 pending) instead of looking the ids up."""
+    return col(OutboxMessage.state).not_in([s for s in OutboxState if s != OutboxState.PENDING])
 
 
 def _revive(

@@ -12,6 +12,7 @@ import gc
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,8 +34,9 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=SQLModel)
 
-# Cases planned in one transaction by the daily pass.
-BATCH = 250
+# Cases planned in one transaction by the daily pass, and batches planned at once on PostgreSQL.
+BATCH = 100
+POSTGRES_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -85,18 +87,36 @@ def planning_pass(deps: Dependencies) -> PlanningReport:
             )
             if cid is not None
         ]
-    inserted = cancelled = 0
-    for batch in chunks(case_ids, BATCH):
-        with _collection_paused(), deps.unit_of_work() as session:
+
+    def plan_batch(batch: list[int]) -> SyncReport:
+        with deps.unit_of_work() as session:
             report = plan_cases(session, batch, now)
-        inserted += report.inserted
-        cancelled += report.cancelled
-    return PlanningReport(len(case_ids), inserted, cancelled)
+        gc.collect(1)
+        return report
+
+    batches = list(chunks(case_ids, BATCH))
+    with _collection_paused():
+        if _workers(deps) == 1 or len(batches) == 1:
+            reports = [plan_batch(batch) for batch in batches]
+        else:
+            with ThreadPoolExecutor(_workers(deps), thread_name_prefix="planning") as pool:
+                reports = list(pool.map(plan_batch, batches))
+    return PlanningReport(
+        len(case_ids), sum(r.inserted for r in reports), sum(r.cancelled for r in reports)
+    )
+
+
+def _workers(deps: Dependencies) -> int:
+    """How many batches are planned at once: PostgreSQL does a batch's database work in a
+    process of its own, so while it does, another batch's plan is worked out here; SQLite has
+    one writer, so its batches take turns."""
+    return POSTGRES_WORKERS if deps.unit_of_work.engine.dialect.name == "postgresql" else 1
 
 
 @contextmanager
 def _collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a batch is planned, one collection after it.
+    """No automatic cyclic garbage collection during the pass; a young-generation collection
+    after each batch instead.
 
     A batch allocates tens of thousands of short-lived objects, few of them in cycles; left on,
     the collector walks the whole heap several times a batch (measured: a third of the pass at
@@ -109,7 +129,6 @@ def _collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-            gc.collect(1)
 
 
 def load_states(session: Session, case_ids: Sequence[int]) -> list[CaseState]:

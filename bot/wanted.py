@@ -59,10 +59,15 @@ class CaseState:
     # Update requests of the meetings updates are owed for, by meeting id (see `owing`).
     requests: dict[int, list[UpdateRequest]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def case_id(self) -> int:
         assert self.case.id is not None
         return self.case.id
+
+    @cached_property
+    def scope(self) -> str:
+        """The key prefix of everything planned for this case."""
+        return case_scope(self.case_id)
 
     @property
     def active(self) -> bool:
@@ -159,9 +164,7 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
 def _message(
     state: CaseState, key: str, kind: str, to: str, at: datetime, **args: object
 ) -> PlannedMessage:
-    return PlannedMessage.built_when_sent(
-        f"{case_scope(state.case_id)}{key}", kind, to, at, state.case_id, **args
-    )
+    return PlannedMessage.built_when_sent(state.scope + key, kind, to, at, state.case_id, **args)
 
 
 def _stamp(instant: datetime) -> str:
@@ -226,6 +229,7 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
             state.calendar.add_working_days(deadline, -state.area.prompt_lead_working_days)
         )
         tag = f"m{meeting.id}:{deadline:%Y%m%d}"
+        chases = [(step, day, state.at(day)) for step, day in chase_days(deadline, state.calendar)]
         yield _message(state, f"progress:{tag}", PROGRESS, state.case.slack_channel_id or "",
                        prompt_at, meeting=meeting.id)  # fmt: skip
         for request in requests:
@@ -242,8 +246,7 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                                member.slack_user_id, prompt_at, request=request.id)  # fmt: skip
             if request.status != UpdateRequestStatus.REQUESTED:
                 continue  # received (or waived): every chase for it is cancelled
-            for step, day in chase_days(deadline, state.calendar):
-                at = state.at(day)
+            for step, day, at in chases:
                 if step == ChaseStep.ESCALATED:
                     for chair in chairs:
                         yield _message(state, f"escalate:{tag}:{r}:{chair}", ESCALATION, chair,

@@ -51,9 +51,12 @@ def refresh_statistics(engine: Engine) -> None:
     SQLite keeps none unless asked: without them it guesses that "state = 'pending'" is a narrow
     condition, and may walk every pending row of the outbox to find a case's few. The analysis
     limit keeps this to a few milliseconds however large the tables grow. PostgreSQL's
-    autovacuum keeps its own statistics.
+    autovacuum analyses a table only after a tenth of it has changed, so the daily job asks
+    for it too (a sampled read: about a third of a second at 600,000 outbox rows).
     """
     if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
         return
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA analysis_limit=1000")
