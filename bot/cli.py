@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -83,6 +84,24 @@ def _dependencies(clock: Clock) -> Dependencies:
     return Dependencies(settings, UnitOfWork(engine), clock, client)
 
 
+def _clock() -> Clock:
+    """The system clock, or the simulated one a rehearsal shares through CLOCK_FILE."""
+    from bot.clock import FileClock, SystemClock
+
+    path = load_settings().clock_file
+    if path is None:
+        return SystemClock()
+    clock = FileClock(path)
+    try:
+        clock.now()
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"CLOCK_FILE {path} does not hold an instant: {error}.") from None
+    logging.getLogger(__name__).warning(
+        "simulated time from CLOCK_FILE %s: for rehearsals and tests only", path
+    )
+    return clock
+
+
 def _parse_instant(value: str) -> datetime:
     try:
         instant = datetime.fromisoformat(value)
@@ -97,10 +116,10 @@ def _parse_instant(value: str) -> datetime:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run one planning and dispatch pass now, or as of --at (operators catching up; tests)."""
-    from bot.clock import ManualClock, SystemClock
+    from bot.clock import ManualClock
     from bot.jobs import make_dispatcher, sweep
 
-    clock: Clock = ManualClock(_parse_instant(args.at)) if args.at else SystemClock()
+    clock: Clock = ManualClock(_parse_instant(args.at)) if args.at else _clock()
     deps = _dependencies(clock)
     report = sweep(deps, make_dispatcher(deps))
     print(
@@ -114,23 +133,27 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on --port."""
+    from datetime import timedelta
+
     from bot.app import create_app
-    from bot.clock import SystemClock
     from bot.jobs import daily, dispatch_due, make_dispatcher
     from bot.logs import configure_logging
     from bot.scheduler import create_scheduler
 
-    deps = _dependencies(SystemClock())
-    settings = deps.settings
     configure_logging(args.log_level)
+    clock = _clock()
+    deps = _dependencies(clock)
+    settings = deps.settings
     dispatcher = make_dispatcher(deps)
+    # Planning runs at the first tick (a restart after the day's hour must not skip a day),
+    # then each day at 05:00 UTC by the clock.
     scheduler = create_scheduler(
-        dispatch=lambda: dispatch_due(dispatcher), plan=lambda: daily(deps)
+        clock=clock,
+        dispatch=lambda: dispatch_due(dispatcher),
+        plan=lambda: daily(deps),
+        dispatch_every=timedelta(seconds=settings.dispatch_every_seconds),
     )
     scheduler.start()
-    # The job store is in memory (the outbox is the durable state), so plan once at start:
-    # a restart after the daily run's hour must not skip a day.
-    scheduler.add_job(lambda: daily(deps), id="startup-planning")
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -23,6 +23,14 @@ class RedactTokens(logging.Filter):
         return True
 
 
+class StillRunning(logging.Filter):
+    """Drop APScheduler's note that a tick was skipped because the job is still running: the
+    daily job outlasts many ticks by design (a tick only checks whether its hour has come)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Configure the root logger once, for the CLI's long-running commands."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -32,3 +40,4 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").addFilter(StillRunning())

@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.vocabulary import Nation
@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     default_nation: Nation = Nation.ENG
     default_timezone: str = "Europe/London"
+    # How often, in seconds, the scheduler sends what is due and checks whether to plan.
+    dispatch_every_seconds: float = Field(default=60.0, gt=0)
+    # Rehearsals and tests only: a file holding the simulated instant all replicas share.
+    clock_file: Path | None = None
 
     @field_validator("default_timezone")
     @classmethod

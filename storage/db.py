@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -61,6 +63,33 @@ def refresh_statistics(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA analysis_limit=1000")
         connection.exec_driver_sql("ANALYZE")
+
+
+_LOCAL_LOCKS: dict[str, threading.Lock] = {}
+_LOCAL_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Hold a lock called `name` across every process sharing the database, waiting for it.
+
+    PostgreSQL: a session advisory lock, released when the block ends or, if the process dies,
+    when its connection closes, so a crashed holder never blocks the others. SQLite means one
+    process, so a lock in this process is enough.
+    """
+    if engine.dialect.name != "postgresql":
+        with _LOCAL_LOCKS_GUARD:
+            lock = _LOCAL_LOCKS.setdefault(name, threading.Lock())
+        with lock:
+            yield
+        return
+    key = zlib.crc32(name.encode()) - 2**31  # a stable signed 32-bit key (hash() is salted)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
 
 
 class UnitOfWork:

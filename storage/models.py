@@ -306,3 +306,12 @@ class ProcessedEvent(SQLModel, table=True):
     __tablename__ = "processed_events"
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _instant()
+
+
+# Which day's run of a once-a-day job has finished, so replicas sharing the database do it once.
+class JobRun(SQLModel, table=True):
+    __tablename__ = "job_runs"
+    job: str = Field(primary_key=True, max_length=64)
+    day: date = Field(primary_key=True)
+    worker: str = Field(max_length=128)
+    finished_at: datetime = _instant()
