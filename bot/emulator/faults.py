@@ -17,6 +17,7 @@ class Fault(StrEnum):
     HTTP_500_AFTER = "http_500_after"
     DROP_AFTER = "drop_after"
     SLOW = "slow"
+    HTTP_429 = "http_429"  # "ratelimited", Retry-After: 1, whatever the real limits say
 
     @property
     def after_apply(self) -> bool:
@@ -26,7 +27,9 @@ class Fault(StrEnum):
     @property
     def status(self) -> int | None:
         """The HTTP status answered, or None for a dropped connection (or a slow call)."""
-        return {Fault.HTTP_500: 500, Fault.HTTP_503: 503, Fault.HTTP_500_AFTER: 500}.get(self)
+        statuses = {Fault.HTTP_500: 500, Fault.HTTP_503: 503, Fault.HTTP_500_AFTER: 500,
+                    Fault.HTTP_429: 429}  # fmt: skip
+        return statuses.get(self)
 
 
 class FaultInjector:

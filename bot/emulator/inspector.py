@@ -127,6 +127,12 @@ class Inspector:
                 for m in conversation.messages
             ]
 
+    def all_messages(self) -> list[Seen]:
+        """Every message in every conversation (not ephemerals), by conversation then age."""
+        with self.ws.lock:
+            channel_ids = list(self.ws.conversations)
+        return [m for channel_id in channel_ids for m in self.messages(channel_id)]
+
     def files_seen_by(self, user_id: str) -> list[SeenFile]:
         """Files shared where the person is a member."""
         with self.ws.lock:

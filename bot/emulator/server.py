@@ -193,6 +193,8 @@ class ApiService:
     def _fault_answer(fault: Fault) -> Answer:
         if fault.status is None:
             return Answer(drop=True)
+        if fault.status == 429:
+            return Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
         return Answer(
             fault.status, "Service Unavailable" if fault.status == 503 else "Internal Error"
         )

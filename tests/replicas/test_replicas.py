@@ -1,0 +1,207 @@
+"""Several replicas on one PostgreSQL database, in simulated time: every message exactly once.
+
+These start real `coregroup serve` processes (see conftest.py), so they are the slowest tests
+in the suite: each runs a whole six-week cycle, and the clock moves only as fast as the
+replicas finish what each simulated moment makes due.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.vocabulary import OutboxState
+from storage.models import AgencyUpdate
+from tests.replicas.conftest import SIGNING_SECRET, World, WorldFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+# Mid-March 2027: the cycle crosses Good Friday and Easter Monday (no chases on either) and the
+# clocks going forward on 28 March (messages still go at 09:00 London time).
+START = datetime(2027, 3, 15, 6, 0, tzinfo=UTC)
+CYCLE_DAYS = 49  # the six-weekly core group and its run-up, for cases opened over two weeks
+LEASE = timedelta(minutes=6)  # longer than a dispatcher's claim lasts (five minutes)
+
+
+def assert_sent_exactly_once(world: World, *, cases: int, full_cycle: bool = True) -> Counter[str]:
+    """Everything due went out once: the outbox and Slack agree, key by key."""
+    rows = world.outbox()
+    now = world.clock.now()
+    stuck = [
+        (r.key, r.state, r.last_error)
+        for r in rows
+        if r.state in (OutboxState.CLAIMED, OutboxState.FAILED)
+        or (r.state == OutboxState.PENDING and r.due_at <= now)
+    ]
+    assert stuck == [], stuck[:10]
+    delivered = world.delivered_keys()
+    twice = {key: count for key, count in delivered.items() if count > 1}
+    assert twice == {}, f"{len(twice)} message(s) sent more than once, e.g. {list(twice)[:5]}"
+    sent = {r.key for r in rows if r.state == OutboxState.SENT}
+    assert set(delivered) == sent
+    kinds = Counter(r.kind for r in rows if r.state == OutboxState.SENT)
+    if full_cycle:
+        # Four members of every case owe an update before each core group: all were
+        # prompted, and nobody answered, so all were chased.
+        assert kinds["prompt"] >= 4 * cases
+        assert kinds["chase"] >= 4 * cases
+    assert kinds["prompt"] > 0
+    return kinds
+
+
+def run_cycle(world: World, on_each_step: Callable[[datetime], None] | None = None) -> None:
+    for moment in world.days(START.date(), CYCLE_DAYS):
+        world.clock.set(moment)
+        if on_each_step is not None:
+            on_each_step(moment)
+        world.wait_until_quiet()
+
+
+def test_two_replicas_send_a_whole_cycle_for_200_cases_exactly_once(
+    world_factory: WorldFactory,
+) -> None:
+    world = world_factory(200, START)
+    world.add_replica()
+    world.add_replica()
+
+    run_cycle(world)
+
+    kinds = assert_sent_exactly_once(world, cases=200)
+    claimed_by = {r.claimed_by for r in world.outbox() if r.state == OutboxState.SENT}
+    assert len(claimed_by) == 2, claimed_by  # both replicas sent their share
+    assert sum(kinds.values()) > 4000
+
+
+def test_replicas_killed_at_random_moments_lose_nothing_and_repeat_nothing(
+    world_factory: WorldFactory,
+) -> None:
+    world = world_factory(60, START)
+    first, second = world.add_replica(), world.add_replica()
+    chance = random.Random(8)
+    # Ten moments on working days, when there is planning or sending to interrupt.
+    busy = [m for m in world.days(START.date(), CYCLE_DAYS) if m.weekday() < 5]
+    kill_at = set(chance.sample(busy, 10))
+
+    def maybe_kill(moment: datetime) -> None:
+        if moment in kill_at:
+            time.sleep(chance.uniform(0.0, 0.4))  # into whatever it is doing: planning, sending
+            world.kill(chance.choice([first, second]))
+            world.start(first if not first.running else second)
+            # Real minutes pass before anyone notices: the dead replica's claims lapse.
+            world.clock.set(moment + LEASE)
+
+    run_cycle(world, on_each_step=maybe_kill)
+
+    assert first.starts + second.starts == 12  # two starts and ten restarts
+    assert_sent_exactly_once(world, cases=60)
+    # Some kills came between a send and its record: those claims lapsed, and the replica
+    # that took them over looked in the conversation's history before sending again.
+    assert world.emulator.calls_to("conversations.history")
+
+
+def restart_postgresql() -> None:
+    """Restart the local server as an operator would; every connection to it is cut."""
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    for _ in range(100):
+        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError("PostgreSQL did not come back")
+
+
+@pytest.mark.skipif(
+    shutil.which("pg_ctlcluster") is None
+    or os.geteuid() != 0
+    or not os.path.isdir("/etc/postgresql"),
+    reason="restarting PostgreSQL needs its cluster tools and the rights to use them",
+)
+def test_replicas_carry_on_when_postgresql_restarts_mid_run(world_factory: WorldFactory) -> None:
+    world = world_factory(40, START)
+    world.add_replica()
+    world.add_replica()
+    busy = [m for m in world.days(START.date(), 14) if m.weekday() < 5 and m.hour == 12]
+    restart_at = {busy[1], busy[5]}
+
+    def maybe_restart(moment: datetime) -> None:
+        if moment in restart_at:
+            time.sleep(0.2)  # into the morning's sending
+            restart_postgresql()
+            world.clock.set(moment + LEASE)  # a claim cut off mid-send lapses and is checked
+
+    for moment in world.days(START.date(), 14):
+        world.clock.set(moment)
+        maybe_restart(moment)
+        world.wait_until_quiet()
+
+    assert all(replica.running for replica in world.replicas)  # nobody died of it
+    assert_sent_exactly_once(world, cases=40, full_cycle=False)
+
+
+FAULTS = ["http_429", "http_500", "http_503", "slow", "drop", "drop_after", "http_500_after"]
+
+
+def test_a_whole_cycle_through_slack_failing_one_call_in_five_loses_and_repeats_nothing(
+    world_factory: WorldFactory,
+) -> None:
+    # Initial conferences in the days before the start, so three weeks hold each case's whole
+    # update cycle up to its first core group: prompt, reminder, due, overdue, escalation.
+    world = world_factory(100, START, icpc_spread=4)
+    replicas = [world.add_replica(), world.add_replica()]
+    world.emulator.faults.configure(rate=0.2, kinds=FAULTS, seed=20, slow_ms=300)
+    chance = random.Random(20)  # who answers, and through which replica: the same every run
+    given: list[str] = []
+    for moment in world.days(START.date(), 21):
+        world.clock.set(moment)
+        world.settle()
+        if moment.hour != 12 or moment.weekday() >= 5:
+            continue
+        # Some people answer their prompt the day it comes, through either replica.
+        for user in sorted(prompted_today(world, moment)):
+            if chance.random() < 0.5:
+                replica = chance.choice(replicas)
+                world.emulator.connect_app(f"{replica.url}/slack/events", SIGNING_SECRET)
+                world.give_update(user, f"Update from {user}")
+                given.append(user)
+        world.settle()
+    world.emulator.faults.off()
+
+    assert any(call.fault for call in world.emulator.calls)  # the faults did happen
+    assert_sent_exactly_once(world, cases=100, full_cycle=False)
+    assert len(given) > 50
+    with Session(world.engine) as session:
+        stored = session.exec(select(AgencyUpdate)).all()
+    assert sorted(u.going_well or "" for u in stored) == sorted(f"Update from {u}" for u in given)
+    # Once a report is in, nobody is chased for it.
+    answered = {u.request_id: u.submitted_at for u in stored}
+    late_chases = [
+        r.key
+        for r in world.outbox()
+        if r.kind == "chase"
+        and r.state == OutboxState.SENT
+        and (request := r.payload["render"]["request"]) in answered
+        and r.sent_at is not None
+        and r.sent_at > answered[request]
+    ]
+    assert late_chases == []
+
+
+def prompted_today(world: World, moment: datetime) -> set[str]:
+    """The people whose prompt went out today."""
+    return {
+        r.recipient
+        for r in world.outbox()
+        if r.kind == "prompt" and r.state == OutboxState.SENT and r.due_at.date() == moment.date()
+    }
