@@ -6,17 +6,22 @@ inserts, so that a benchmark of 10,000 cases does not spend minutes clicking thr
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
+from types import TracebackType
 
 from sqlalchemy import Engine, insert, text
 from sqlmodel import SQLModel
 
 from bot.cases import rules_for
-from bot.emulator import SlackEmulator
+from bot.dispatcher import EVENT_TYPE
+from bot.emulator import WORKSPACE_POST_LIMIT, PostLimit, SlackEmulator
 from bot.timeline import plan_timeline
 from bot.vocabulary import Agency, CaseStatus, MeetingKind, MeetingStatus, Nation, Role
 from bot.working_days import WorkingCalendar
@@ -70,38 +75,114 @@ def seed_workspace(emulator: SlackEmulator, count: int) -> People:
     return people
 
 
-def _serve_emulator(count: int, bot_token: str, rate_limits: bool, pipe: Connection) -> None:
-    emulator = SlackEmulator(bot_token=bot_token)
+@dataclass(frozen=True)
+class Deliveries:
+    """What the emulator saw of the bot's outbox: how often each key was posted, and refused."""
+
+    posts: Counter[str]  # outbox key -> messages in Slack carrying it
+    refused: Counter[str]  # outbox key -> chat.postMessage calls answered 429
+    post_calls: int
+
+
+def deliveries(emulator: SlackEmulator) -> Deliveries:
+    """Every outbox key in the workspace's messages, and the posts of each that were refused."""
+    posts: Counter[str] = Counter()
+    with emulator.workspace.lock:
+        for conversation in emulator.workspace.conversations.values():
+            for message in conversation.messages:
+                metadata = message.metadata or {}
+                if metadata.get("event_type") == EVENT_TYPE:
+                    posts[str(metadata["event_payload"]["key"])] += 1
+    calls = emulator.calls_to("chat.postMessage")
+    refused = Counter(
+        str(call.args.get("metadata", {}).get("event_payload", {}).get("key"))
+        for call in calls
+        if call.status == 429
+    )
+    return Deliveries(posts, refused, len(calls))
+
+
+def _serve_emulator(
+    count: int, bot_token: str, rate_limits: bool, post_limit: PostLimit, pipe: Connection
+) -> None:
+    emulator = SlackEmulator(bot_token=bot_token, workspace_post_limit=post_limit)
     emulator.rate_limits_enabled = rate_limits
     people = seed_workspace(emulator, count)
     with emulator:
         pipe.send((emulator.api_url, people))
-        pipe.recv()  # until the benchmark says it is done
+        while pipe.recv() != "stop":  # until the benchmark says it is done
+            pipe.send(deliveries(emulator))
 
 
-@contextmanager
-def emulator_process(
-    count: int, *, bot_token: str = "xoxb-bench", rate_limits: bool = True
-) -> Iterator[tuple[str, People]]:
-    """The Slack emulator in a process of its own, seeded for `count` cases: (API URL, people).
+class EmulatorProcess:
+    """The Slack emulator in a process of its own, seeded for `count` cases.
 
     Slack is not in the bot's process in real life, so a benchmark must not make the bot pay
     for the emulator's memory (garbage collection) or its CPU (the GIL).
     """
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    process = context.Process(
-        target=_serve_emulator, args=(count, bot_token, rate_limits, theirs), daemon=True
-    )
-    process.start()
-    try:
-        api_url, people = ours.recv()
-        yield api_url, people
-    finally:
-        ours.send("stop")
-        process.join(timeout=10)
-        if process.is_alive():
-            process.kill()
+
+    def __init__(
+        self,
+        count: int,
+        *,
+        bot_token: str = "xoxb-bench",
+        rate_limits: bool = True,
+        post_limit: PostLimit = WORKSPACE_POST_LIMIT,
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._pipe, theirs = context.Pipe()
+        self._process = context.Process(
+            target=_serve_emulator,
+            args=(count, bot_token, rate_limits, post_limit, theirs),
+            daemon=True,
+        )
+        self.api_url = ""
+        self.people: People = []
+
+    def __enter__(self) -> EmulatorProcess:
+        self._process.start()
+        try:
+            self.api_url, self.people = self._pipe.recv()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._stop()
+
+    def deliveries(self) -> Deliveries:
+        """What the emulator has seen of the outbox so far."""
+        self._pipe.send("deliveries")
+        answer: Deliveries = self._pipe.recv()
+        return answer
+
+    def _stop(self) -> None:
+        with contextlib.suppress(OSError):  # the process may be gone already
+            self._pipe.send("stop")
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+@contextmanager
+def emulator_process(
+    count: int,
+    *,
+    bot_token: str = "xoxb-bench",
+    rate_limits: bool = True,
+    post_limit: PostLimit = WORKSPACE_POST_LIMIT,
+) -> Iterator[tuple[str, People]]:
+    """The Slack emulator in a process of its own, seeded for `count` cases: (API URL, people)."""
+    with EmulatorProcess(
+        count, bot_token=bot_token, rate_limits=rate_limits, post_limit=post_limit
+    ) as emulator:
+        yield emulator.api_url, emulator.people
 
 
 def build_cases(
@@ -151,10 +232,10 @@ def build_cases(
             for start in range(0, len(rows), 5000):
                 connection.execute(insert(table), rows[start : start + 5000])
         if engine.dialect.name == "postgresql":
-            for table in ("cases", "members", "meetings", "areas"):
+            for name in ("cases", "members", "meetings", "areas"):
                 connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"))  # fmt: skip
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT MAX(id) FROM {name}))"))  # fmt: skip
 
 
 def _meeting(case: int, kind: MeetingKind, sequence: int, due: date, reports: date | None) -> dict:  # type: ignore[type-arg]

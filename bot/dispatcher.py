@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import heapq
 import logging
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -20,13 +22,16 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import and_, func, literal, update
 from sqlmodel import Session, col, select
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.outbox import RENDER, UPDATE_MESSAGE, is_user_id
 from bot.vocabulary import OutboxState
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime
 
 logger = logging.getLogger(__name__)
+
+# Lets time pass on the dispatcher's clock: a real sleep in production, a clock move in tests.
+Wait = Callable[[timedelta], None]
 
 # Writes a `{"render": args}` row's message at sending time: (session, kind, args) ->
 # {"text": ..., "blocks": ...}, or None when it is no longer wanted (the report it chased arrived).
@@ -90,6 +95,21 @@ BACKOFF_CAP = timedelta(hours=1)
 HISTORY_MARGIN = timedelta(minutes=2)
 HISTORY_PAGE_SIZE = 200
 HISTORY_MAX_PAGES = 10
+POST_METHOD = "chat.postMessage"
+# The longest Retry-After a run waits out holding its claims; a longer one puts the rows back.
+MAX_RATE_LIMIT_WAIT = timedelta(seconds=60)
+# A 429 on a post to a channel this dispatcher posted to this recently may be that channel's own
+# limit (about one a second, short bursts allowed); otherwise it can only be the workspace's.
+CHANNEL_PACE_WINDOW = timedelta(seconds=5)
+
+
+def sleep_on(clock: Clock) -> Wait | None:
+    """How a dispatcher on `clock` waits out a rate limit: a real sleep on the system clock;
+    None on a clock that moves only when told (tests, the demo, `sweep --at`), where a
+    rate-limited row is put back in the outbox, due when Slack said."""
+    if isinstance(clock, SystemClock):
+        return lambda pause: time.sleep(max(0.0, pause.total_seconds()))
+    return None
 
 
 def retry_delay(attempts: int, *, retry_after: float | None = None) -> timedelta:
@@ -111,6 +131,8 @@ class DispatchReport:
     deferred: int = 0
     failed: int = 0
     cancelled: int = 0
+    # Answers of 429: none is a failure, each row is sent again once Slack's Retry-After is over.
+    rate_limited: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,9 +174,12 @@ class _Retry:
 
 @dataclass(frozen=True)
 class _Deferred:
+    """Not sent for now because of a rate limit: Slack's 429 (`refused`), or one already known."""
+
     until: datetime
     may_have_posted: bool
     channel: str | None
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,7 +192,7 @@ _Outcome = _Sent | _Retry | _Deferred | _Failed
 
 
 class _RateLimitedError(Exception):
-    """A call this run already learned is rate limited until `until`; not attempted."""
+    """A call this dispatcher already learned is rate limited until `until`; not attempted."""
 
     def __init__(self, until: datetime) -> None:
         super().__init__("rate limited")
@@ -180,10 +205,9 @@ class _Attempt:
 
     claim: _Claim
     channel: str | None = None
-    step: str = ""
+    method: str = ""
     history_checked: bool = False
     post_sent: bool = False
-    blocked: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def may_have_posted(self) -> bool:
@@ -198,8 +222,14 @@ class Dispatcher:
     have reached Slack (a crashed worker, a 5xx or dropped connection after posting) is looked for
     in the channel's history before it is sent again, so nothing is posted twice. For that reason
     chat.postMessage is never retried blindly by the client; reads and chat.update keep the
-    client's connection and 5xx retries, and no call sleeps on Retry-After: a rate-limited row is
-    put back in the outbox, due when Slack says.
+    client's connection and 5xx retries, but never the client's own sleep on Retry-After.
+
+    A 429 is Slack's pacing, not a failure: it counts no attempt, and the dispatcher pauses what
+    Slack refused (one method, one channel's posts, or all posts when the workspace-wide limit is
+    the one reached) until Retry-After, so the rest of the batch does not hammer Slack meanwhile.
+    Given a `wait`, a run sets the paused rows aside, sends what it still may, then waits out a
+    pause of at most `max_wait` and carries on while it holds its claims; without one (a clock
+    that moves only when told), or for a longer pause, the row is put back, due when Slack said.
 
     A claim is a lease: a CLAIMED row's due_at is when its claim goes stale (claimed_at plus
     `stale_claim_after`), so a crashed worker's rows fall due again by themselves; claimed_at is
@@ -219,6 +249,8 @@ class Dispatcher:
         stale_claim_after: timedelta = timedelta(minutes=5),
         on_permanent_failure: Callable[[OutboxMessage], object] | None = None,
         render: Renderer | None = None,
+        wait: Wait | None = None,
+        max_wait: timedelta = MAX_RATE_LIMIT_WAIT,
     ) -> None:
         if not worker_id or len(worker_id) > 64:
             raise ValueError("worker_id must have 1 to 64 characters and be unique per process")
@@ -230,20 +262,31 @@ class Dispatcher:
         self.stale_claim_after = stale_claim_after
         self.on_permanent_failure = on_permanent_failure
         self.render = render
+        self.wait = wait
+        self.max_wait = max_wait
         self._poster = _with_retries(client, ())
         self._reader = _with_retries(client, (ConnectionErrorRetryHandler, ServerErrorRetryHandler))
         self._dm_channels: dict[str, str] = {}
+        # What Slack refused until when: a method ("chat.postMessage": every post) or a channel's
+        # posts ("chat.postMessage:C123"). Kept across runs, so the next batch honours it too.
+        self._paused: dict[str, datetime] = {}
+        self._last_posted: dict[str, datetime] = {}  # channel -> this dispatcher's latest post
 
-    def run_once(self) -> DispatchReport:
-        """Claim one batch of due rows, deliver each, and record every result."""
+    def run_once(self, *, stop_by: datetime | None = None) -> DispatchReport:
+        """Claim one batch of due rows, deliver each, and record every result; waiting out short
+        rate limits (given a `wait`) ends by `stop_by`."""
         report = DispatchReport()
         claims = self._claim(self.clock.now())
         report.claimed = len(claims)
         superseded = _superseded_updates(claims)
+        self._forget_the_past(self.clock.now())
         # Stop well inside the lease, so no other worker takes over a row this one is still on.
         deadline = self.clock.now() + self.stale_claim_after / 2
-        blocked: dict[str, datetime] = {}
-        for claim in claims:
+        if stop_by is not None:
+            deadline = min(deadline, stop_by)
+        # Rows Slack paused, by when they may go and then in claim order, to try again this run.
+        set_aside: list[tuple[datetime, int, _Attempt]] = []
+        for order, claim in enumerate(claims):
             if claim.id in superseded:
                 cancel = {"state": OutboxState.CANCELLED, "due_at": claim.planned_due_at}
                 if self._record(claim, cancel):
@@ -261,8 +304,47 @@ class Dispatcher:
             if isinstance(written, _Retry):
                 self._settle(claim, written, report)
                 continue
-            self._settle(written, self._deliver(_Attempt(written, blocked=blocked)), report)
+            self._attempt(_Attempt(written), order, deadline, set_aside, report)
+        while set_aside:
+            until, order, attempt = heapq.heappop(set_aside)
+            pause = until - self.clock.now()
+            if pause > timedelta(0) and self.wait is not None:
+                self.wait(pause)
+            if self.clock.now() >= deadline:
+                report.deferred += 1 if self._release(attempt.claim) else 0
+                continue
+            self._attempt(attempt, order, deadline, set_aside, report)
         return report
+
+    def _attempt(
+        self,
+        attempt: _Attempt,
+        order: int,
+        deadline: datetime,
+        set_aside: list[tuple[datetime, int, _Attempt]],
+        report: DispatchReport,
+    ) -> None:
+        """Deliver one row and record the result, or set it aside while Slack asks for a pause
+        this run can wait out."""
+        outcome = self._deliver(attempt)
+        if isinstance(outcome, _Deferred):
+            report.rate_limited += 1 if outcome.refused else 0
+            if self._may_wait_for(outcome.until, deadline):
+                heapq.heappush(set_aside, (outcome.until, order, attempt))
+                return
+        self._settle(attempt.claim, outcome, report)
+
+    def _may_wait_for(self, until: datetime, deadline: datetime) -> bool:
+        if self.wait is None or until >= deadline:
+            return False
+        return until - self.clock.now() <= self.max_wait
+
+    def _forget_the_past(self, now: datetime) -> None:
+        """Drop pauses that are over and posts too old to matter, so a long-lived dispatcher
+        does not accumulate them."""
+        self._paused = {key: until for key, until in self._paused.items() if until > now}
+        recent = now - CHANNEL_PACE_WINDOW
+        self._last_posted = {ch: at for ch, at in self._last_posted.items() if at > recent}
 
     def _written(self, claim: _Claim) -> _Claim | _Retry | None:
         """The claim with its message written, if it is built at sending time (None: unwanted)."""
@@ -342,7 +424,6 @@ class Dispatcher:
 
     def _deliver(self, attempt: _Attempt) -> _Outcome:
         claim = attempt.claim
-        now = self.clock.now()
         try:
             if claim.is_update:
                 # Updating in place is idempotent, so it needs no history check.
@@ -351,17 +432,19 @@ class Dispatcher:
                 response = self._reader.chat_update(**_content(claim.payload, keep_channel=True))
                 return _Sent(str(response["channel"]), str(response["ts"]))
             attempt.channel = self._channel_for(attempt)
-            if claim.unconfirmed_since is not None:
+            # Checked once per attempt: a post set aside after a 429 has been refused, not lost.
+            if claim.unconfirmed_since is not None and not attempt.history_checked:
                 ts = self._posted_ts(attempt, claim.unconfirmed_since)
                 if ts is not None:
                     return _Sent(attempt.channel, ts, from_history=True)
-            self._gate(attempt, f"chat.postMessage:{attempt.channel}")
+            self._gate(attempt, POST_METHOD, attempt.channel)
             attempt.post_sent = True
             response = self._poster.chat_postMessage(
                 channel=attempt.channel,
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"key": claim.key}},
                 **_content(claim.payload, keep_channel=False),
             )
+            self._last_posted[attempt.channel] = self.clock.now()
             channel = str(response.get("channel") or attempt.channel)
             if is_user_id(claim.recipient):
                 self._dm_channels[claim.recipient] = channel  # the DM Slack opened for us
@@ -369,7 +452,7 @@ class Dispatcher:
         except _RateLimitedError as limited:
             return _Deferred(limited.until, attempt.may_have_posted, attempt.channel)
         except SlackApiError as error:
-            return self._slack_error(attempt, error, now)
+            return self._slack_error(attempt, error)
         except (OSError, HTTPException) as error:
             # No answer (dropped, refused, timed out): a post may or may not have landed.
             return _Retry(
@@ -383,17 +466,26 @@ class Dispatcher:
                 f"unexpected:{type(error).__name__}", attempt.may_have_posted, attempt.channel
             )
 
-    def _slack_error(self, attempt: _Attempt, error: SlackApiError, now: datetime) -> _Outcome:
+    def _slack_error(self, attempt: _Attempt, error: SlackApiError) -> _Outcome:
         status = int(getattr(error.response, "status_code", 0) or 0)
         code = str(error.response.get("error") or "unknown_error") if status == 200 else ""
         if status == 429 or code in ("ratelimited", "rate_limited"):
-            retry_after = _retry_after(error.response.headers)
-            attempt.blocked[attempt.step] = now + timedelta(seconds=retry_after or 1)
             # A 429 is a refusal: nothing was applied.
             attempt.post_sent = False
-            return _Retry("ratelimited", attempt.may_have_posted, attempt.channel, retry_after)
+            now = self.clock.now()
+            until = now + timedelta(seconds=_retry_after(error.response.headers) or 1)
+            paused = self._paused_by(attempt, now)
+            self._paused[paused] = max(until, self._paused.get(paused, until))
+            logger.info("outbox %s: %s rate limited until %s", attempt.claim.key, paused,
+                        until.isoformat(timespec="seconds"))  # fmt: skip
+            return _Deferred(until, attempt.may_have_posted, attempt.channel, refused=True)
         if status >= 500:
-            return _Retry(f"http_{status}", attempt.may_have_posted, attempt.channel)
+            return _Retry(
+                f"http_{status}",
+                attempt.may_have_posted,
+                attempt.channel,
+                _retry_after(error.response.headers),
+            )
         if status != 200:
             # Slack answers its own errors with 200: this came from a proxy or a wrong base URL,
             # which says nothing about the message, so it is retried rather than failed.
@@ -407,11 +499,24 @@ class Dispatcher:
             logger.warning("outbox %s: unrecognised Slack error %s", attempt.claim.key, code)
         return _Failed(code, attempt.channel)
 
-    def _gate(self, attempt: _Attempt, step: str) -> None:
-        attempt.step = step
-        until = attempt.blocked.get(step)
-        if until is not None and until > self.clock.now():
+    def _gate(self, attempt: _Attempt, method: str, channel: str | None = None) -> None:
+        """Refuse a call Slack has already asked this dispatcher to pause."""
+        attempt.method = method
+        now = self.clock.now()
+        keys = (method, f"{method}:{channel}") if channel else (method,)
+        until = max((self._paused.get(key, now) for key in keys), default=now)
+        if until > now:
             raise _RateLimitedError(until)
+
+    def _paused_by(self, attempt: _Attempt, now: datetime) -> str:
+        """What a 429 pauses. Slack limits most methods per workspace, and chat.postMessage both
+        per channel and per workspace without saying which was reached: a channel this dispatcher
+        has just posted to may be at its own limit, any other post met the workspace's."""
+        if attempt.method == POST_METHOD and attempt.channel is not None:
+            posted = self._last_posted.get(attempt.channel)
+            if posted is not None and now - posted < CHANNEL_PACE_WINDOW:
+                return f"{POST_METHOD}:{attempt.channel}"
+        return attempt.method
 
     def _channel_for(self, attempt: _Attempt) -> str:
         claim = attempt.claim
@@ -496,7 +601,8 @@ class Dispatcher:
                     logger.info("outbox %s: sent to %s", claim.key, outcome.channel)
             return
         if isinstance(outcome, _Deferred):
-            # Not attempted (Slack already said "later" this run), so no attempt is counted.
+            # Refused by a rate limit, or not tried while one lasts: Slack's pacing, not a
+            # failure, so no attempt is counted and the row is due again when Slack said.
             deferred = self._record(
                 claim,
                 {
@@ -524,9 +630,7 @@ class Dispatcher:
             )
             if recorded:
                 report.retried += 1
-                # Rate limits are Slack's normal pacing, not a fault worth a warning.
-                log = logger.info if outcome.error == "ratelimited" else logger.warning
-                log(
+                logger.warning(
                     "outbox %s: %s (attempt %d), retrying in %s",
                     claim.key,
                     outcome.error,

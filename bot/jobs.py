@@ -6,13 +6,13 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 from sqlmodel import select
 
 from bot.app import Dependencies
 from bot.content import write
-from bot.dispatcher import Dispatcher, DispatchReport
+from bot.dispatcher import Dispatcher, DispatchReport, sleep_on
 from bot.members import reconcile
 from bot.outbox import PlannedMessage, enqueue
 from bot.planning import PlanningReport, planning_pass
@@ -25,7 +25,13 @@ log = logging.getLogger(__name__)
 
 UNDELIVERED = "undelivered"
 DAILY = "daily"  # the daily job's name in job_runs and its lock
-MAX_BATCHES = 50  # one sweep sends at most this many batches; the next minute carries on
+# A dispatch pass that waits out Slack's rate limits stops after this long; the scheduler's next
+# minute carries on. It is longer than the minute on purpose: the scheduler skips its ticks while
+# a pass runs, and a fan-out of a few thousand messages (600 posts a minute, say) drains in one
+# pass rather than in pieces with idle gaps between them.
+PASS_BUDGET = timedelta(minutes=10)
+# And after this many batches, whatever the clock says (a clock that moves only when told).
+MAX_BATCHES = 200
 
 # Why a message could not be delivered, as the social worker would want to hear it.
 UNDELIVERED_REASONS = {
@@ -60,18 +66,28 @@ def make_dispatcher(deps: Dependencies, *, worker: str | None = None) -> Dispatc
         worker_id=worker or worker_id(),
         on_permanent_failure=lambda row: report_undelivered(deps, row),
         render=write,
+        wait=sleep_on(deps.clock),
     )
 
 
-def dispatch_due(dispatcher: Dispatcher) -> DispatchReport:
-    """Send everything due now, batch after batch, and add up what happened."""
+def dispatch_due(dispatcher: Dispatcher, *, budget: timedelta = PASS_BUDGET) -> DispatchReport:
+    """Send everything due now, batch after batch, and add up what happened.
+
+    A dispatcher that can wait sets rate-limited rows aside and waits out Slack's Retry-After
+    within the pass, which ends when nothing more is due, when a whole batch could only be put
+    back (Slack asked for a longer pause), or after `budget`.
+    """
+    stop_by = dispatcher.clock.now() + budget
     total = DispatchReport()
     for _ in range(MAX_BATCHES):
-        report = dispatcher.run_once()
+        report = dispatcher.run_once(stop_by=stop_by)
         total = DispatchReport(
             **{name: getattr(total, name) + getattr(report, name) for name in vars(total)}
         )
-        if report.claimed < dispatcher.batch_size:
+        settled = report.claimed - report.deferred
+        if report.claimed < dispatcher.batch_size or not settled:
+            break
+        if dispatcher.clock.now() >= stop_by:
             break
     return total
 

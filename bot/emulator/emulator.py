@@ -19,7 +19,7 @@ from .faults import FaultInjector
 from .inspector import Inspector
 from .interactions import AppResponse, Interactions
 from .methods import archive
-from .ratelimit import RateLimiter
+from .ratelimit import WORKSPACE_POST_LIMIT, PostLimit, RateLimiter
 from .server import ApiService, CallRecord, EmulatorHTTPServer
 from .state import TEAM_ID, Conversation, User, Workspace
 
@@ -56,6 +56,7 @@ class SlackEmulator:
         scopes: Iterable[str] | None = None,
         events: Iterable[str] | None = None,
         port: int = 0,
+        workspace_post_limit: PostLimit = WORKSPACE_POST_LIMIT,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
         self.bot_token = bot_token
@@ -66,7 +67,7 @@ class SlackEmulator:
             events if events is not None else events_from_manifest()
         )
         self._tokens: dict[str, frozenset[str]] = {bot_token: self.scopes}
-        self.limiter = RateLimiter(self.clock)
+        self.limiter = RateLimiter(self.clock, workspace_posts=workspace_post_limit)
         self.faults = FaultInjector()
         self._service = ApiService(self.workspace, self._tokens, self.limiter, self.faults)
         self._server = EmulatorHTTPServer(self._service, port)
@@ -241,6 +242,15 @@ class SlackEmulator:
     def rate_limits_enabled(self, enabled: bool) -> None:
         self.limiter.enabled = enabled
         self.limiter.reset()
+
+    @property
+    def workspace_post_limit(self) -> PostLimit:
+        """The workspace-wide limit on chat.postMessage (Slack does not publish its figure)."""
+        return self.limiter.workspace_posts
+
+    @workspace_post_limit.setter
+    def workspace_post_limit(self, limit: PostLimit) -> None:
+        self.limiter.workspace_posts = limit
 
     @property
     def calls(self) -> list[CallRecord]:

@@ -17,7 +17,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.clock import ManualClock, SystemClock
-from bot.emulator import Fault, SlackEmulator
+from bot.emulator import WORKSPACE_POST_LIMIT, Fault, PostLimit, SlackEmulator
+from bot.emulator.ratelimit import RateLimiter
 
 QUICK = FixedValueRetryIntervalCalculator(0.01)
 
@@ -52,6 +53,52 @@ def test_post_message_is_about_one_per_second_per_channel(
     assert client.chat_postMessage(channel=other, text="another channel is fine")["ok"]
     clock.advance(timedelta(seconds=1))
     assert client.chat_postMessage(channel=private_case, text="a second later")["ok"]
+
+
+def test_post_message_is_also_limited_across_the_workspace_whatever_the_channel(
+    emu: SlackEmulator, client: WebClient, clock: ManualClock
+) -> None:
+    emu.workspace_post_limit = PostLimit(per_minute=6, burst=4)
+    people = [emu.add_user(f"member {n}") for n in range(6)]
+    for person in people[:4]:  # each to a different person: no channel is busy
+        client.chat_postMessage(channel=person, text="Please send your update")
+    refused = rate_limited(client.chat_postMessage, channel=people[4], text="one too many")
+    assert (refused.response.status_code, refused.response.headers["Retry-After"]) == (429, "10")
+    clock.advance(timedelta(seconds=10))
+    assert client.chat_postMessage(channel=people[4], text="a token later")["ok"]
+    rate_limited(client.chat_postMessage, channel=people[5], text="and the next waits again")
+    assert [c.status for c in emu.calls_to("chat.postMessage")] == [200] * 4 + [429, 200, 429]
+
+
+def test_a_post_refused_by_its_channel_takes_nothing_from_the_workspace_allowance(
+    emu: SlackEmulator, client: WebClient, private_case: str
+) -> None:
+    emu.workspace_post_limit = PostLimit(per_minute=6, burst=4)
+    for n in range(3):
+        client.chat_postMessage(channel=private_case, text=f"burst {n}")
+    refused = rate_limited(client.chat_postMessage, channel=private_case, text="channel busy")
+    assert refused.response.headers["Retry-After"] == "1"
+    person = emu.add_user("alex")
+    assert client.chat_postMessage(channel=person, text="the fourth workspace token")["ok"]
+
+
+def test_the_default_workspace_limit_is_600_posts_a_minute_with_a_minute_of_burst() -> None:
+    clock = ManualClock()
+    limiter = RateLimiter(clock)
+    assert limiter.workspace_posts == WORKSPACE_POST_LIMIT == PostLimit(600, 600)
+    assert [limiter.check("chat.postMessage", f"U{n:05d}") for n in range(600)] == [None] * 600
+    assert limiter.check("chat.postMessage", "U99999") == 1
+    clock.advance(timedelta(seconds=1))
+    passed = [limiter.check("chat.postMessage", f"U1{n:04d}") is None for n in range(11)]
+    assert passed == [True] * 10 + [False]  # ten a second once the burst is spent
+
+
+def test_the_least_time_a_fan_out_can_take_is_what_exceeds_the_burst_over_the_rate() -> None:
+    assert WORKSPACE_POST_LIMIT.least_seconds(5000) == 440.0
+    assert WORKSPACE_POST_LIMIT.least_seconds(600) == 0.0
+    assert PostLimit(per_minute=60, burst=3).least_seconds(13) == 10.0
+    with pytest.raises(ValueError):
+        PostLimit(per_minute=0, burst=1)
 
 
 def test_rate_limits_can_be_switched_off(
