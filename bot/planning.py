@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, Engine, or_
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, SQLModel, col, select
 
@@ -27,7 +28,8 @@ from bot.meetings import invite
 from bot.outbox import SyncReport, sync_cases
 from bot.vocabulary import ActionStatus, CaseStatus, UpdateRequestStatus
 from bot.wanted import CaseState, wanted
-from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
+from storage.db import refresh_statistics
+from storage.models import Area, Case, Meeting, Member, OutboxMessage, PlanAction, UpdateRequest
 from storage.queries import chunks, insert_missing
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ M = TypeVar("M", bound=SQLModel)
 # Cases planned in one transaction by the daily pass, and batches planned at once on PostgreSQL.
 BATCH = 100
 POSTGRES_WORKERS = 2
+# Rows a pass adds to the outbox before it refreshes its statistics (then at each doubling).
+ANALYSE_AFTER = 20_000
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,13 @@ def planning_pass(deps: Dependencies) -> PlanningReport:
             if cid is not None
         ]
 
+    growth = _Growth(deps.unit_of_work.engine)
+
     def plan_batch(batch: list[int]) -> SyncReport:
         with deps.unit_of_work() as session:
             report = plan_cases(session, batch, now)
         gc.collect(1)
+        growth.added(report.inserted)
         return report
 
     batches = list(chunks(case_ids, BATCH))
@@ -104,6 +111,28 @@ def planning_pass(deps: Dependencies) -> PlanningReport:
     return PlanningReport(
         len(case_ids), sum(r.inserted for r in reports), sum(r.cancelled for r in reports)
     )
+
+
+class _Growth:
+    """Refreshes the outbox's statistics each time a pass has doubled what it added, from
+    20,000 rows on. A first planning fills an empty outbox with hundreds of thousands of rows;
+    PostgreSQL would otherwise plan each batch's reads for the small table it last analysed, and
+    scan the whole outbox for every batch (measured: 26 of the 58 s of a first planning of
+    10,000 cases). A handful of sampled analyses over the pass cost well under a second."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.total = 0
+        self.next_refresh = ANALYSE_AFTER
+        self._lock = threading.Lock()
+
+    def added(self, rows: int) -> None:
+        with self._lock:
+            self.total += rows
+            if self.total < self.next_refresh:
+                return
+            self.next_refresh = 2 * self.total
+        refresh_statistics(self.engine, OutboxMessage.__tablename__)
 
 
 def _workers(deps: Dependencies) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, insert, text
 
 from bot.outbox import cancelling
@@ -60,3 +61,40 @@ def test_the_refresh_gives_the_planner_statistics_on_both_databases(engine: Engi
                 "SELECT count(*) FROM pg_stat_user_tables "
                 "WHERE relname = 'outbox' AND last_analyze IS NOT NULL"))  # fmt: skip
         assert found.scalar_one() > 0
+
+
+def test_a_pass_that_fills_the_outbox_refreshes_its_statistics_as_it_goes(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.world import build_cases
+    from bot import planning
+    from bot.app import Dependencies
+    from bot.clock import ManualClock
+    from bot.settings import Settings
+    from bot.slack_client import make_web_client
+    from storage.db import UnitOfWork
+
+    monkeypatch.setattr(planning, "ANALYSE_AFTER", 100)  # instead of 20,000 rows
+    analysed: list[tuple[str, ...]] = []
+
+    def recorded(engine: Engine, *tables: str) -> None:
+        analysed.append(tables)
+        refresh_statistics(engine, *tables)
+
+    monkeypatch.setattr(planning, "refresh_statistics", recorded)
+    build_cases(engine, 12, first_icpc=date(2027, 1, 4), spread_days=3)
+    clock = ManualClock(datetime(2027, 1, 11, 5, 0, tzinfo=UTC))
+    client = make_web_client("xoxb-unused", "http://127.0.0.1:9/")
+    deps = Dependencies(Settings(), UnitOfWork(engine), clock, client)
+
+    report = planning.planning_pass(deps)
+
+    assert report.inserted > 100
+    assert analysed and set(analysed) == {("outbox",)}
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'outbox'"
+        else:
+            query = ("SELECT count(*) FROM pg_stat_user_tables "
+                     "WHERE relname = 'outbox' AND last_analyze IS NOT NULL")  # fmt: skip
+        assert connection.execute(text(query)).scalar_one() > 0
