@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, select
+from sqlmodel import Session, col
 
 from bot.vocabulary import AreaRole, MeetingKind, Role
 from storage.models import AreaStaff, Case, Member
+from storage.queries import plain
 
 
 class Permission(StrEnum):
@@ -123,29 +126,46 @@ def refusal(permission: Permission) -> str:
     return f"Sorry, only {who} can do that in this case. Ask them if it needs doing."
 
 
+# Built once and run as plain statements: every command and click asks these inside Slack's
+# request, where building a statement, or going through the ORM, costs more than running it.
+_ROLES = select(col(Member.role)).where(
+    col(Member.case_id) == bindparam("case_id"),
+    col(Member.slack_user_id) == bindparam("user_id"),
+    col(Member.active),
+)
+_MANAGER = select(col(AreaStaff.id)).where(
+    col(AreaStaff.area_id) == bindparam("area_id"),
+    col(AreaStaff.slack_user_id) == bindparam("user_id"),
+    col(AreaStaff.role) == AreaRole.MANAGER,
+)
+
+
 def case_roles(session: Session, *, case_id: int, user_id: str) -> frozenset[Role]:
     """The roles a Slack user actively holds in one case (empty for outsiders)."""
-    rows = session.exec(
-        select(Member.role).where(
-            Member.case_id == case_id, Member.slack_user_id == user_id, col(Member.active)
-        )
-    )
+    rows = plain(session, _ROLES, {"case_id": case_id, "user_id": user_id}).scalars()
     return frozenset(Role(role) for role in rows)
 
 
 def is_manager(session: Session, *, area_id: int, user_id: str) -> bool:
     """Whether the user manages the area (sees measures, not case detail)."""
-    row = session.exec(
-        select(AreaStaff.id).where(
-            AreaStaff.area_id == area_id,
-            AreaStaff.slack_user_id == user_id,
-            AreaStaff.role == AreaRole.MANAGER,
-        )
-    ).first()
+    row = plain(session, _MANAGER, {"area_id": area_id, "user_id": user_id}).first()
     return row is not None
 
 
-def check(session: Session, *, case: Case, user_id: str, permission: Permission) -> Decision:
+class CaseRef(Protocol):
+    """What the rules need to know of a case: a `Case`, or the same three facts read plainly."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def area_id(self) -> int: ...
+
+    @property
+    def family_may_edit_plan(self) -> bool: ...
+
+
+def check(session: Session, *, case: CaseRef, user_id: str, permission: Permission) -> Decision:
     """The one question every command, action and view asks before touching a case."""
     assert case.id is not None
     roles = case_roles(session, case_id=case.id, user_id=user_id)

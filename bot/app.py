@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
+from bot.after_answer import AfterAnswer
 from bot.clock import Clock
 from bot.gateway import SlackGateway
 from bot.settings import Settings
@@ -26,6 +28,9 @@ class Dependencies:
     unit_of_work: UnitOfWork
     clock: Clock
     client: WebClient
+    # Where listeners leave their Slack work for right after the answer (made here, once, so
+    # every thread sees the same one).
+    after_answer: AfterAnswer = field(default_factory=AfterAnswer, compare=False, repr=False)
 
     @cached_property
     def gateway(self) -> SlackGateway:
@@ -35,6 +40,23 @@ class Dependencies:
     def __deepcopy__(self, memo: dict[int, object]) -> Dependencies:
         # Bolt deep-copies the context for lazy listeners: share the engine and client instead.
         return self
+
+
+class ProvideDependencies(Middleware):
+    """Hands every listener the `deps` argument.
+
+    A Middleware subclass rather than a decorated function: Bolt then calls it directly instead
+    of inspecting and assembling its arguments on every request.
+    """
+
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps = deps
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        req.context["deps"] = self.deps
+        return next()
 
 
 def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
@@ -56,11 +78,7 @@ def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
         logger=logging.getLogger("coregroup.bolt"),
     )
 
-    @app.middleware
-    def provide_dependencies(context: BoltContext, next: Callable[[], None]) -> None:
-        context["deps"] = deps
-        next()
-
+    app.middleware(ProvideDependencies(deps))
     for module in (commands, actions, events, views):
         module.register(app)
     return app

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block, ButtonElement, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
 
 from bot import audit
 from bot.app import Dependencies
@@ -21,6 +25,7 @@ from bot.updates import meeting_label
 from bot.views import AGENCY_NAMES, divider, header, section
 from bot.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
+from storage.queries import plain
 
 ACTION_LABELS = {
     "case.opened": "opened the case",
@@ -34,34 +39,59 @@ ACTION_LABELS = {
 }
 
 
-def _upcoming(session: Session, case_id: int) -> list[Meeting]:
-    return list(
-        session.exec(
-            select(Meeting)
-            .where(Meeting.case_id == case_id, col(Meeting.status).in_(OPEN_MEETINGS))
-            .order_by(col(Meeting.due_by))
-        )
+class Upcoming(NamedTuple):
+    """A meeting still to come: just its dates, which is all a glance at a case shows."""
+
+    id: int
+    kind: MeetingKind
+    due_by: date
+    starts_at: datetime | None
+    reports_due: date | None
+
+
+# Built once and run as plain statements (`storage.queries.plain`): `/coregroup status` reads
+# these inside Slack's request, where building a statement, or going through the ORM, costs more
+# than running it.
+_UPCOMING = (
+    sa_select(
+        col(Meeting.id),
+        col(Meeting.kind),
+        col(Meeting.due_by),
+        col(Meeting.starts_at),
+        col(Meeting.reports_due),
     )
+    .where(
+        col(Meeting.case_id) == bindparam("case_id"),
+        or_(*(col(Meeting.status) == status for status in OPEN_MEETINGS)),
+    )
+    .order_by(col(Meeting.due_by))
+)
+_PEOPLE = sa_select(func.count()).where(
+    col(Member.case_id) == bindparam("case_id"), col(Member.active)
+)
 
 
-def _next_of(meetings: list[Meeting], kind: MeetingKind) -> Meeting | None:
+def _upcoming(session: Session, case_id: int) -> list[Upcoming]:
+    return [Upcoming(*row) for row in plain(session, _UPCOMING, {"case_id": case_id})]
+
+
+def _next_of(meetings: list[Upcoming], kind: MeetingKind) -> Upcoming | None:
     return next((m for m in meetings if m.kind == kind), None)
 
 
-def _when(meeting: Meeting, tz: ZoneInfo) -> str:
+def _when(meeting: Upcoming, tz: ZoneInfo) -> str:
     if meeting.starts_at:
         local = meeting.starts_at.astimezone(tz)
         return f"{format_day(local.date())} at {local:%H:%M}"
     return f"by {format_day(meeting.due_by)} (date not yet set)"
 
 
-def status_text(deps: Dependencies, case: Case) -> str:
+def status_text(session: Session, case: Case) -> str:
     """The case at a glance: next meetings, deadlines and the core group."""
     assert case.id is not None
     tz = ZoneInfo(case.timezone)
-    with deps.unit_of_work() as session:
-        meetings = _upcoming(session, case.id)
-        members = list(session.exec(select(Member).where(Member.case_id == case.id)))
+    meetings = _upcoming(session, case.id)
+    people = plain(session, _PEOPLE, {"case_id": case.id}).scalar_one()
     lines = [f"*Case {escape_mrkdwn(case.reference)}*"]
     core_group = _next_of(meetings, MeetingKind.CORE_GROUP)
     rcpc = _next_of(meetings, MeetingKind.RCPC)
@@ -70,14 +100,12 @@ def status_text(deps: Dependencies, case: Case) -> str:
     if rcpc:
         due = f"; reports due {format_day(rcpc.reports_due)}" if rcpc.reports_due else ""
         lines.append(f"• Next review conference: {_when(rcpc, tz)}{due}")
-    active = [m for m in members if m.active]
-    lines.append(f"• Core group: {len(active)} people")
+    lines.append(f"• Core group: {people} people")
     nxt = next((m for m in meetings if m.starts_at is not None), None)
-    if nxt is None or nxt.id is None:
+    if nxt is None:
         lines.append("• Replies: no meeting has been set yet, so no invitations have gone out.")
         return "\n".join(lines)
-    with deps.unit_of_work() as session:
-        shown, _ = replies(session, nxt.id)
+    shown, _ = replies(session, nxt.id)
     counts = Counter(reply.rsvp for reply in shown)
     lines.append(
         f"• Replies for the {MEETING_LABELS[nxt.kind].lower()} on {_when(nxt, tz)}: "
@@ -87,13 +115,12 @@ def status_text(deps: Dependencies, case: Case) -> str:
     return "\n".join(lines)
 
 
-def history_text(deps: Dependencies, case: Case, *, limit: int = 20) -> str:
+def history_text(session: Session, case: Case, *, limit: int = 20) -> str:
     """The case's recent audit trail, newest first, in words."""
     assert case.id is not None
     tz = ZoneInfo(case.timezone)
-    with deps.unit_of_work() as session:
-        events = audit.recent(session, case_id=case.id, limit=limit)
-        names = _names(session, case.id)
+    events = audit.recent(session, case_id=case.id, limit=limit)
+    names = _names(session, case.id)
     lines = [f"*Recent changes to {escape_mrkdwn(case.reference)}*"]
     lines += [_describe(event, names, tz) for event in events]
     return "\n".join(lines)
@@ -123,7 +150,7 @@ def home_view(deps: Dependencies, user_id: str) -> View:
             .where(Case.status == CaseStatus.OPEN)
             .order_by(col(Case.reference))
         ).all()
-        cases: list[tuple[Member, Case, list[Meeting]]] = [
+        cases: list[tuple[Member, Case, list[Upcoming]]] = [
             (member, case, _upcoming(session, case.id or 0)) for member, case in rows
         ]
     blocks: list[Block] = [header("Your core groups")]

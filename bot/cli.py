@@ -163,7 +163,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.web import serve_http
 
     secret = settings.require("slack_signing_secret")
-    serve_http(create_app(deps), secret, host=args.host, port=args.port)
+    serve_http(create_app(deps), secret, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 

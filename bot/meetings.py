@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Integer, bindparam, literal, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot import audit
@@ -32,7 +34,7 @@ from bot.timeline import report_deadline
 from bot.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.working_days import add_months
 from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
-from storage.queries import insert_missing
+from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
 log = logging.getLogger(__name__)
 
@@ -166,10 +168,15 @@ def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
 
 def ensure_invitations(session: Session, meeting: Meeting) -> None:
     """Everyone active in the core group is invited (people added later are invited too)."""
-    members = session.exec(
-        select(Member).where(Member.case_id == meeting.case_id, col(Member.active))
-    ).all()
-    invite(session, [(meeting.id or 0, m.id) for m in members if m.id is not None])
+    assert meeting.id is not None
+    _invite_everyone(session, meeting.id, meeting.case_id)
+
+
+def _invite_everyone(session: Session, meeting_id: int, case_id: int) -> None:
+    # One statement, however large the core group: a reply is written inside Slack's request.
+    plain(
+        session, _INVITE_EVERYONE[dialect(session)], {"meeting_id": meeting_id, "case_id": case_id}
+    )
 
 
 def invite(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
@@ -184,32 +191,85 @@ def invite(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
     )  # fmt: skip
 
 
+# Built once and run as plain statements (`storage.queries.plain`): a reply is written, and
+# `/coregroup status` read, inside Slack's request, where building a statement, or going
+# through the ORM, costs more than running it.
+_REPLIES = (
+    sa_select(
+        col(Member.id),
+        col(Member.display_name),
+        col(Member.role),
+        col(Member.agency),
+        col(Member.direct_contact),
+        col(Invitation.rsvp),
+        col(Invitation.representative_member_id),
+    )
+    .join(Member, col(Member.id) == col(Invitation.member_id))
+    .where(col(Invitation.meeting_id) == bindparam("meeting_id"), col(Member.active))
+    .order_by(col(Member.id))
+)
+_NAMES = sa_select(col(Member.id), col(Member.display_name)).where(
+    col(Member.id).in_(bindparam("member_ids", expanding=True))
+)
+_MEETING_AND_CASE = (
+    sa_select(
+        col(Meeting.status),
+        col(Meeting.starts_at),
+        col(Case.id),
+        col(Case.area_id),
+        col(Case.family_may_edit_plan),
+    )
+    .join(Case, col(Case.id) == col(Meeting.case_id))
+    .where(col(Meeting.id) == bindparam("meeting_id"))
+)
+_MY_INVITATION = (
+    sa_select(col(Invitation.id), col(Invitation.rsvp))
+    .join(Member, col(Member.id) == col(Invitation.member_id))
+    .where(
+        col(Invitation.meeting_id) == bindparam("meeting_id"),
+        col(Member.case_id) == bindparam("case_id"),
+        col(Member.slack_user_id) == bindparam("user_id"),
+        col(Member.active),
+    )
+)
+_RECORD_REPLY = (
+    update(Invitation)
+    .where(col(Invitation.id) == bindparam("invitation_id"))
+    .values(
+        rsvp=bindparam("new_rsvp"),
+        replied_at=bindparam("replied_at"),
+        representative_member_id=bindparam("representative"),
+    )
+)
+_INVITE_EVERYONE = insert_missing_selected(
+    Invitation,
+    ["meeting_id", "member_id", "rsvp"],
+    sa_select(
+        bindparam("meeting_id", type_=Integer), col(Member.id), literal(Rsvp.NONE.value)
+    ).where(col(Member.case_id) == bindparam("case_id"), col(Member.active)),
+    ["meeting_id", "member_id"],
+)
+
+
 def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invitee]]:
     """Who replied what (for the live list) and the same people as quorum invitees."""
-    rows = session.exec(
-        select(Invitation, Member)
-        .join(Member, col(Member.id) == col(Invitation.member_id))
-        .where(Invitation.meeting_id == meeting_id, col(Member.active))
-        .order_by(col(Member.id))
-    ).all()
-    by_id = {m.id: m for _, m in rows}
-    reps = {
-        inv.representative_member_id: session.get(Member, inv.representative_member_id)
-        for inv, _ in rows
-        if inv.representative_member_id and inv.representative_member_id not in by_id
-    }
+    rows = plain(session, _REPLIES, {"meeting_id": meeting_id}).all()
+    names = {row.id: row.display_name for row in rows}
+    # Someone sent in a member's place who has since left the core group.
+    elsewhere = {r.representative_member_id for r in rows} - set(names) - {None}
+    if elsewhere:
+        names |= dict(plain(session, _NAMES, {"member_ids": sorted(elsewhere)}).tuples().all())
     shown: list[Reply] = []
     invitees: list[Invitee] = []
-    for invitation, member in rows:
-        if member.role in (Role.CHAIR,):
+    for row in rows:
+        if row.role in (Role.CHAIR,):
             continue  # the chair runs the conference; their reply is not a quorum question
-        rep_id = invitation.representative_member_id
-        rep = (by_id.get(rep_id) or reps.get(rep_id)) if rep_id is not None else None
-        shown.append(Reply(member.display_name, invitation.rsvp, rep.display_name if rep else None))
-        assert member.id is not None
+        rep_id = row.representative_member_id
+        rep = names.get(rep_id) if rep_id is not None else None
+        shown.append(Reply(row.display_name, row.rsvp, rep))
         invitees.append(
-            Invitee(member.id, member.display_name, member.agency, member.direct_contact,
-                    invitation.rsvp, member.agency if rep else None)
+            Invitee(row.id, row.display_name, row.agency, row.direct_contact, row.rsvp,
+                    row.agency if rep else None)
         )  # fmt: skip
     return shown, invitees
 
@@ -232,16 +292,6 @@ NOT_INVITED = (
 CLOSED = "That meeting is no longer open for replies."
 
 
-def reply_problem(session: Session, meeting_id: int, user_id: str) -> str | None:
-    """Why this person cannot reply to this meeting's invitation, or None if they can."""
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or meeting.status not in OPEN_MEETINGS or meeting.starts_at is None:
-        return CLOSED
-    case = session.get_one(Case, meeting.case_id)
-    decision = check(session, case=case, user_id=user_id, permission=Permission.REPLY_TO_INVITATION)
-    return None if decision.allowed else NOT_INVITED
-
-
 def reply(
     deps: Dependencies,
     *,
@@ -249,33 +299,44 @@ def reply(
     user_id: str,
     rsvp: Rsvp,
     representative_member_id: int | None = None,
-) -> Case:
-    """Record someone's reply to an invitation (raises MeetingError with a kind message)."""
+) -> int:
+    """Record someone's reply in a unit of work of its own; returns the case id (raises
+    MeetingError with a kind message)."""
     with deps.unit_of_work() as session:
-        problem = reply_problem(session, meeting_id, user_id)
-        if problem:
-            raise MeetingError(problem)
-        meeting = session.get_one(Meeting, meeting_id)
-        case = session.get_one(Case, meeting.case_id)
-        member = session.exec(
-            select(Member).where(
-                Member.case_id == case.id, Member.slack_user_id == user_id, col(Member.active)
-            )
-        ).one()
-        ensure_invitations(session, meeting)
-        invitation = session.exec(
-            select(Invitation).where(
-                Invitation.meeting_id == meeting_id, Invitation.member_id == member.id
-            )
-        ).one()
-        before = invitation.rsvp
-        invitation.rsvp, invitation.replied_at = rsvp, deps.clock.now()
-        invitation.representative_member_id = representative_member_id
-        session.add(invitation)
-        audit.record(session, actor=user_id, action="meeting.reply", at=deps.clock.now(),
-                     case_id=case.id, meeting=meeting_id, before=before.value,
-                     after=rsvp.value)  # fmt: skip
-    return case
+        return record_reply(session, meeting_id=meeting_id, user_id=user_id, rsvp=rsvp,
+                            at=deps.clock.now(),
+                            representative_member_id=representative_member_id)  # fmt: skip
+
+
+def record_reply(
+    session: Session,
+    *,
+    meeting_id: int,
+    user_id: str,
+    rsvp: Rsvp,
+    at: datetime,
+    representative_member_id: int | None = None,
+) -> int:
+    """Record someone's reply to an invitation, with its audit event, in the caller's unit of
+    work; returns the case id (raises MeetingError with a kind message)."""
+    found = plain(session, _MEETING_AND_CASE, {"meeting_id": meeting_id}).first()
+    if found is None or found.status not in OPEN_MEETINGS or found.starts_at is None:
+        raise MeetingError(CLOSED)
+    decision = check(session, case=found, user_id=user_id,
+                     permission=Permission.REPLY_TO_INVITATION)  # fmt: skip
+    if not decision.allowed:
+        raise MeetingError(NOT_INVITED)
+    case_id: int = found.id
+    _invite_everyone(session, meeting_id, case_id)
+    invitation_id, before = plain(
+        session, _MY_INVITATION, {"meeting_id": meeting_id, "case_id": case_id, "user_id": user_id}
+    ).one()
+    change = {"invitation_id": invitation_id, "new_rsvp": rsvp, "replied_at": at,
+              "representative": representative_member_id}  # fmt: skip
+    plain(session, _RECORD_REPLY, change)
+    audit.record(session, actor=user_id, action="meeting.reply", at=at, case_id=case_id,
+                 meeting=meeting_id, before=before.value, after=rsvp.value)  # fmt: skip
+    return case_id
 
 
 _refresh_locks: dict[int, threading.Lock] = {}
@@ -285,7 +346,9 @@ _refresh_locks_guard = threading.Lock()
 def refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
     """Update the channel's invitation in place with who replied what, and any quorum warning."""
     # Replies arrive together (two people click at once): one refresh at a time per meeting in
-    # this process, each rendering the latest state, so an older picture never lands last.
+    # this process, each rendering the state as it starts. Every reply asks for a refresh after
+    # it is committed, so a reply that lands during a render gets one of its own, after it: the
+    # newest picture always lands last.
     with _refresh_locks_guard:
         lock = _refresh_locks.setdefault(meeting_id, threading.Lock())
     with lock:
@@ -293,60 +356,49 @@ def refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
 
 
 def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
-    for _ in range(3):  # replies may land while we render: go again until the list is stable
-        with deps.unit_of_work() as session:
-            meeting = session.get_one(Meeting, meeting_id)
-            case = session.get_one(Case, meeting.case_id)
-            shown, _ = replies(session, meeting_id)
-            conference = meeting.kind == MeetingKind.RCPC
-            forecast_now = forecast_for(session, case, meeting_id) if conference else None
-            sent = _sent_messages(session, meeting_id)
-            stamp = _latest_reply(session, meeting_id)
-        if meeting.starts_at is None:
-            return
-        card = card_for(case, meeting)
-        for row in sent:
-            try:
-                if row.kind == INVITATION and row.recipient == case.slack_channel_id:
-                    deps.gateway.update(
-                        row.slack_channel or row.recipient,
-                        row.slack_ts or "",
-                        invitation_text(case.reference, meeting.kind),
-                        invitation_blocks(card, shown, forecast=forecast_now,
-                                          held=meeting.status == MeetingStatus.HELD),
-                    )  # fmt: skip
-                elif row.kind == QUORUM_WARNING and forecast_now is not None:
-                    deps.gateway.update(
-                        row.slack_channel or row.recipient,
-                        row.slack_ts or "",
-                        quorum_warning_text(case.reference),
-                        quorum_warning_blocks(card, forecast_now),
-                    )
-            except SlackError as error:
-                log.warning("could not update meeting %s message: %s", meeting_id, error.code)
-        with deps.unit_of_work() as session:
-            if _latest_reply(session, meeting_id) == stamp:
-                return
+    with deps.unit_of_work() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        case = session.get_one(Case, meeting.case_id)
+        shown, _ = replies(session, meeting_id)
+        conference = meeting.kind == MeetingKind.RCPC
+        forecast_now = forecast_for(session, case, meeting_id) if conference else None
+        sent = _sent_messages(session, meeting)
+    if meeting.starts_at is None:
+        return
+    card = card_for(case, meeting)
+    for row in sent:
+        try:
+            if row.kind == INVITATION and row.recipient == case.slack_channel_id:
+                deps.gateway.update(
+                    row.slack_channel or row.recipient,
+                    row.slack_ts or "",
+                    invitation_text(case.reference, meeting.kind),
+                    invitation_blocks(card, shown, forecast=forecast_now,
+                                      held=meeting.status == MeetingStatus.HELD),
+                )  # fmt: skip
+            elif row.kind == QUORUM_WARNING and forecast_now is not None:
+                deps.gateway.update(
+                    row.slack_channel or row.recipient,
+                    row.slack_ts or "",
+                    quorum_warning_text(case.reference),
+                    quorum_warning_blocks(card, forecast_now),
+                )
+        except SlackError as error:
+            log.warning("could not update meeting %s message: %s", meeting_id, error.code)
 
 
-def _sent_messages(session: Session, meeting_id: int) -> list[OutboxMessage]:
-    marker = f":m{meeting_id}:"
+def _sent_messages(session: Session, meeting: Meeting) -> list[OutboxMessage]:
+    # Within the case's own rows (indexed), not a substring search of the whole outbox.
+    marker = f":m{meeting.id}:"
     rows = session.exec(
         select(OutboxMessage).where(
+            OutboxMessage.case_id == meeting.case_id,
             col(OutboxMessage.kind).in_((INVITATION, QUORUM_WARNING)),
             col(OutboxMessage.slack_ts).is_not(None),
             col(OutboxMessage.key).contains(marker),
         )
     ).all()
     return list(rows)
-
-
-def _latest_reply(session: Session, meeting_id: int) -> tuple[int, datetime | None]:
-    rows = session.exec(
-        select(Invitation.replied_at).where(Invitation.meeting_id == meeting_id)
-    ).all()
-    stamps = [r for r in rows if r is not None]
-    return len(stamps), max(stamps, default=None)
 
 
 def record_attendance(

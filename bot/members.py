@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot import audit
@@ -30,9 +31,14 @@ class RegisterChange:
     left: tuple[str, ...] = ()
 
 
+# Built once, run with parameters: every slash command asks this inside Slack's request, and
+# building a statement costs SQLAlchemy more than running it.
+_CASE_BY_CHANNEL = select(Case).where(Case.slack_channel_id == bindparam("channel_id"))
+
+
 def case_by_channel(session: Session, channel_id: str) -> Case | None:
     """The case whose core group lives in this channel, if any."""
-    return session.exec(select(Case).where(Case.slack_channel_id == channel_id)).first()
+    return session.exec(_CASE_BY_CHANNEL, params={"channel_id": channel_id}).first()
 
 
 def find_member(session: Session, case_id: int, user_id: str) -> Member | None:

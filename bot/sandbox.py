@@ -60,6 +60,8 @@ class Sandbox:
         """Tear everything down."""
         if self._server:
             self._server.stop()
+        if self.deps:
+            self.deps.after_answer.close()  # its last refreshes still reach the emulator
         self.emulator.stop()
         self.engine.dispose()
 

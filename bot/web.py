@@ -85,15 +85,31 @@ def create_asgi_app(app: App, signing_secret: str | None) -> Starlette:
     )
 
 
-def serve_http(app: App, signing_secret: str, *, host: str, port: int) -> None:
-    """Serve until interrupted (what `coregroup serve` runs without SLACK_APP_TOKEN)."""
-    uvicorn.run(
-        create_asgi_app(app, signing_secret),
+def server_config(
+    asgi_app: Starlette, *, host: str, port: int, log_level: str = "info"
+) -> uvicorn.Config:
+    """How the bot is served, and the benchmark's bare Bolt apps with it (DESIGN.md, Serving
+    requests fast): httptools parses HTTP and, where it installs, uvloop runs the event loop
+    (`loop="auto"` picks it), both C. Bolt's adapter calls the sync `App.dispatch` on that loop,
+    one request at a time, which for SQLite is also what keeps writers from queueing on the
+    database lock: dispatching on threads was measured slower for the bot."""
+    return uvicorn.Config(
+        asgi_app,
         host=host,
         port=port,
-        log_level="info",
+        http="httptools",
+        loop="auto",
+        log_level=log_level.lower(),
         access_log=False,
     )
+
+
+def serve_http(
+    app: App, signing_secret: str, *, host: str, port: int, log_level: str = "info"
+) -> None:
+    """Serve until interrupted (what `coregroup serve` runs without SLACK_APP_TOKEN)."""
+    asgi_app = create_asgi_app(app, signing_secret)
+    uvicorn.Server(server_config(asgi_app, host=host, port=port, log_level=log_level)).run()
 
 
 class BackgroundServer:
@@ -102,13 +118,8 @@ class BackgroundServer:
     def __init__(
         self, app: App, signing_secret: str, *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
-        config = uvicorn.Config(
-            create_asgi_app(app, signing_secret),
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
-        )
+        asgi_app = create_asgi_app(app, signing_secret)
+        config = server_config(asgi_app, host=host, port=port, log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="bot-http", daemon=True)
         self.url = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -17,9 +17,8 @@ from bot.meetings import (
     NOT_INVITED,
     MeetingError,
     attendance_guess,
+    record_reply,
     refresh_invitation,
-    reply,
-    reply_problem,
 )
 from bot.members import active_members
 from bot.plan import (
@@ -51,6 +50,14 @@ def _record_id(body: dict[str, Any]) -> int | None:
 
 def _tell(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _tell_soon(deps: Dependencies, body: dict[str, Any], text: str) -> None:
+    """The same message, sent right after the answer instead of holding it up."""
+    url = body.get("response_url")
+    if isinstance(url, str):  # a button in a message always has one
+        message = {"text": text, "response_type": "ephemeral", "replace_original": False}
+        deps.after_answer.post(url, message)
 
 
 def handle_edit_outcome_click(
@@ -163,30 +170,27 @@ def _meeting_case(deps: Dependencies, body: dict[str, Any]) -> tuple[int | None,
 
 
 def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> None:
-    """Attending or apologies: recorded at once; the thanks and the live list follow the ack."""
+    """Attending or apologies: recorded in the request; the thanks and the live list follow it."""
     ack()
-    meeting_id, _ = _meeting_case(deps, body)
+    meeting_id = _record_id(body)
     rsvp = RSVP_BY_ACTION[ActionId(body["actions"][0]["action_id"])]
-    if meeting_id is None:
+    try:
+        if meeting_id is None:
+            raise MeetingError(NOT_INVITED)
+        with deps.unit_of_work() as session:
+            case_id = record_reply(session, meeting_id=meeting_id, user_id=body["user"]["id"],
+                                   rsvp=rsvp, at=deps.clock.now())  # fmt: skip
+    except MeetingError as error:
+        _tell_soon(deps, body, str(error))
         return
-    with contextlib.suppress(MeetingError):  # the after-ack step explains a refusal
-        reply(deps, meeting_id=meeting_id, user_id=body["user"]["id"], rsvp=rsvp)
+    _tell_soon(deps, body, THANKS[rsvp])
+    # Ten people replying at once need the list shown once more, not ten times.
+    deps.after_answer.refresh(("replies", meeting_id),
+                              partial(show_replies, deps, meeting_id, case_id))  # fmt: skip
 
 
-def after_rsvp_click(body: dict[str, Any], respond: Respond, deps: Dependencies) -> None:
-    """Thank the person (or say kindly why not), then update the invitation and re-plan."""
-    meeting_id, case_id = _meeting_case(deps, body)
-    rsvp = RSVP_BY_ACTION[ActionId(body["actions"][0]["action_id"])]
-    with deps.unit_of_work() as session:
-        problem = (
-            reply_problem(session, meeting_id, body["user"]["id"])
-            if meeting_id is not None
-            else NOT_INVITED
-        )
-    if problem or meeting_id is None or case_id is None:
-        _tell(respond, problem or NOT_INVITED)
-        return
-    _tell(respond, THANKS[rsvp])
+def show_replies(deps: Dependencies, meeting_id: int, case_id: int) -> None:
+    """After replies: the invitation's live list, the plan (chases) and the chair's digest."""
     refresh_invitation(deps, meeting_id)
     replan_case(deps, case_id)
     refresh_digest(deps, case_id)
@@ -311,14 +315,15 @@ def archive_after_click(body: dict[str, Any], respond: Respond, deps: Dependenci
 
 
 def register(app: App) -> None:
-    """Attach the button listeners."""
+    """Attach the button listeners (replies first: Bolt tries listeners in order, and they are
+    the clicks that come in bursts)."""
+    for rsvp_action in RSVP_BY_ACTION:
+        app.action(rsvp_action.value)(handle_rsvp_click)
     app.action(ActionId.EDIT_OUTCOME.value)(handle_edit_outcome_click)
     app.action(ActionId.EDIT_ACTION.value)(handle_edit_action_click)
     app.action(ActionId.COMPLETE_ACTION.value)(
         ack=handle_complete_action_click, lazy=[show_plan_after_click]
     )
-    for rsvp_action in RSVP_BY_ACTION:
-        app.action(rsvp_action.value)(ack=handle_rsvp_click, lazy=[after_rsvp_click])
     app.action(ActionId.RSVP_REPRESENTATIVE.value)(handle_representative_click)
     app.action(ActionId.RECORD_ATTENDANCE.value)(handle_record_attendance_click)
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)

@@ -7,9 +7,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from sqlmodel import Session
 
 from bot.access import OPENING_NEEDS_FULL_MEMBER
 from bot.app import Dependencies
@@ -27,7 +29,7 @@ from bot.updates import UpdateError, set_away
 from bot.views import message_modal, new_case_modal
 from bot.vocabulary import Agency, Role
 from handlers.actions import open_action_modal
-from handlers.guard import COMMAND_RULES, Admitted, admit_in_channel
+from handlers.guard import COMMAND_RULES, Admitted, admit_in_channel, admit_in_channel_within
 from storage.models import Case
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,9 @@ def parse(command: dict[str, Any]) -> Request:
     )
 
 
-def handle_coregroup_command(ack: Ack, command: dict[str, Any], deps: Dependencies) -> None:
+def handle_coregroup_command(
+    ack: Ack, command: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
     """Answer `/coregroup <sub-command>`; every answer is ephemeral (only the caller sees it)."""
     request = parse(command)
     if request.verb not in COMMAND_RULES:
@@ -72,14 +76,22 @@ def handle_coregroup_command(ack: Ack, command: dict[str, Any], deps: Dependenci
         else:
             ack(text=help_text())
         return
-    admitted = admit_in_channel(
-        deps, channel_id=request.channel_id, user_id=request.user_id, permission=permission
-    )
+    # One unit of work asks the access module and, for the read-only answers, reads the answer.
+    with deps.unit_of_work() as session:
+        admitted = admit_in_channel_within(
+            session, channel_id=request.channel_id, user_id=request.user_id, permission=permission
+        )
+        read = READ_ANSWERS.get(request.verb)
+        answer = read(session, admitted.case) if read and isinstance(admitted, Admitted) else None
     if not isinstance(admitted, Admitted):
         ack(text=admitted.message)
         return
+    if answer is not None:
+        ack(text=answer)
+        return
     if request.verb in SLOW_VERBS:
-        ack(text="On it…")  # the work itself runs right after this answer (see finish_…)
+        ack(text="On it…")
+        deps.after_answer.run(partial(finish_coregroup_command, deps, request, respond))
         return
     if request.verb in MODAL_VERBS:
         ack()  # then open the form at once: its trigger id lives 3 seconds
@@ -88,12 +100,10 @@ def handle_coregroup_command(ack: Ack, command: dict[str, Any], deps: Dependenci
     ack(text=QUICK_ANSWERS[request.verb](deps, admitted.case, request))
 
 
-def finish_coregroup_command(respond: Respond, command: dict[str, Any], deps: Dependencies) -> None:
-    """After the ack: the sub-commands that call Slack (adding and removing people)."""
-    request = parse(command)
-    permission = COMMAND_RULES.get(request.verb)
-    if request.verb not in SLOW_VERBS or permission is None:
-        return
+def finish_coregroup_command(deps: Dependencies, request: Request, respond: Respond) -> None:
+    """After the answer: the sub-commands that call Slack (adding and removing people)."""
+    permission = COMMAND_RULES[request.verb]
+    assert permission is not None
     # Checked again: only work the acknowledgement admitted is done (and the register may have
     # changed in between).
     admitted = admit_in_channel(
@@ -187,18 +197,9 @@ def _role(deps: Dependencies, case: Case, request: Request) -> str:
     return f"<@{user_id}> is now {role.value.replace('_', ' ')} in this core group."
 
 
-def _status(deps: Dependencies, case: Case, request: Request) -> str:
-    return status_text(deps, case)
-
-
-def _history(deps: Dependencies, case: Case, request: Request) -> str:
-    return history_text(deps, case)
-
-
-def _plan(deps: Dependencies, case: Case, request: Request) -> str:
+def _plan(session: Session, case: Case) -> str:
     assert case.id is not None
-    with deps.unit_of_work() as session:
-        return plan_text(load_plan(session, case.id))
+    return plan_text(load_plan(session, case.id))
 
 
 def _family_plan(deps: Dependencies, case: Case, request: Request) -> str:
@@ -290,12 +291,15 @@ def _open_decision_form(deps: Dependencies, case: Case, trigger_id: str, user_id
     deps.gateway.open_view(trigger_id, decision_modal(case.id, conference.id, label))
 
 
+# Read-only answers, read in the same unit of work as the access check.
+READ_ANSWERS: dict[str, Callable[[Session, Case], str]] = {
+    "status": status_text,
+    "history": history_text,
+    "plan": _plan,
+}
 Answer = Callable[[Dependencies, Case, Request], str]
 QUICK_ANSWERS: dict[str, Answer] = {
-    "status": _status,
-    "history": _history,
     "role": _role,
-    "plan": _plan,
     "family-plan": _family_plan,
     "away": _away,
     "back": _back,
@@ -310,7 +314,5 @@ SLOW_ANSWERS: dict[str, Answer] = {"add": _add, "remove": _remove, "summary": _s
 
 
 def register(app: App) -> None:
-    """Attach the slash command listener: the quick answer, then the slow work."""
-    app.command(Command.COREGROUP.value)(
-        ack=handle_coregroup_command, lazy=[finish_coregroup_command]
-    )
+    """Attach the slash command listener (its slow work goes to `deps.after_answer`)."""
+    app.command(Command.COREGROUP.value)(handle_coregroup_command)

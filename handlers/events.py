@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import Dependencies
@@ -21,24 +22,29 @@ from storage.models import ProcessedEvent
 log = logging.getLogger(__name__)
 
 
-def skip_redelivered_events(
-    body: dict[str, Any], context: BoltContext, next: Callable[[], None]
-) -> BoltResponse | None:
-    """Record the event id; a redelivery (X-Slack-Retry-Num) of one already handled is dropped."""
-    event_id = body.get("event_id")
-    if body.get("type") != "event_callback" or not isinstance(event_id, str):
-        next()
-        return None
-    deps: Dependencies = context["deps"]
-    try:
-        with deps.unit_of_work() as session:
-            session.add(ProcessedEvent(event_id=event_id, received_at=deps.clock.now()))
-    except IntegrityError:
-        log.info("event %s already handled; ignoring the redelivery", event_id)
-        # A 200 with no listener run: Slack stops retrying and nothing happens twice.
-        return BoltResponse(status=200, body="")
-    next()
-    return None
+class SkipRedeliveredEvents(Middleware):
+    """Record each event id; a redelivery (X-Slack-Retry-Num) of one already handled is dropped.
+
+    A Middleware subclass rather than a decorated function: it sees every request, and Bolt
+    then calls it directly instead of assembling its arguments each time.
+    """
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        body = req.body
+        event_id = body.get("event_id")
+        if body.get("type") != "event_callback" or not isinstance(event_id, str):
+            return next()
+        deps: Dependencies = req.context["deps"]
+        try:
+            with deps.unit_of_work() as session:
+                session.add(ProcessedEvent(event_id=event_id, received_at=deps.clock.now()))
+        except IntegrityError:
+            log.info("event %s already handled; ignoring the redelivery", event_id)
+            # A 200 with no listener run: Slack stops retrying and nothing happens twice.
+            return BoltResponse(status=200, body="")
+        return next()
 
 
 def handle_member_joined(event: dict[str, Any], deps: Dependencies) -> None:
@@ -84,7 +90,7 @@ def _tell_social_workers(deps: Dependencies, case_id: int, reference: str, text:
 
 def register(app: App) -> None:
     """Attach the event listeners and the redelivery guard."""
-    app.middleware(skip_redelivered_events)
+    app.middleware(SkipRedeliveredEvents())
     app.event(Event.MEMBER_JOINED_CHANNEL.value)(handle_member_joined)
     app.event(Event.MEMBER_LEFT_CHANNEL.value)(handle_member_left)
     app.event(Event.APP_HOME_OPENED.value)(handle_app_home_opened)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from bot.access import NOT_A_CASE_CHANNEL, NOT_A_MEMBER, Permission, check
 from bot.app import Dependencies
 from bot.ids import ActionId, ViewId
@@ -81,10 +83,19 @@ def admit_in_channel(
 ) -> Admitted | Refused:
     """Find the channel's case and ask the access module whether the person may do this."""
     with deps.unit_of_work() as session:
-        case = case_by_channel(session, channel_id)
-        if case is None:
-            return Refused(NOT_A_CASE_CHANNEL)
-        decision = check(session, case=case, user_id=user_id, permission=permission)
+        return admit_in_channel_within(
+            session, channel_id=channel_id, user_id=user_id, permission=permission
+        )
+
+
+def admit_in_channel_within(
+    session: Session, *, channel_id: str, user_id: str, permission: Permission
+) -> Admitted | Refused:
+    """The same question inside the listener's own unit of work (which then reads its answer)."""
+    case = case_by_channel(session, channel_id)
+    if case is None:
+        return Refused(NOT_A_CASE_CHANNEL)
+    decision = check(session, case=case, user_id=user_id, permission=permission)
     return Admitted(case) if decision.allowed else Refused(decision.reason)
 
 

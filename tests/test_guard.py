@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.ids import ActionId, ViewId
-from handlers.commands import MODAL_VERBS, QUICK_ANSWERS, SLOW_ANSWERS
+from handlers.commands import MODAL_VERBS, QUICK_ANSWERS, READ_ANSWERS, SLOW_ANSWERS
 from handlers.guard import ACTION_RULES, CASELESS_VIEWS, COMMAND_RULES, VIEW_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +23,7 @@ def test_every_modal_has_an_access_rule_or_touches_no_case() -> None:
 
 def test_every_sub_command_has_an_access_rule_and_an_answer() -> None:
     case_verbs = {verb for verb, rule in COMMAND_RULES.items() if rule is not None}
-    answered = set(QUICK_ANSWERS) | set(SLOW_ANSWERS) | set(MODAL_VERBS)
+    answered = set(READ_ANSWERS) | set(QUICK_ANSWERS) | set(SLOW_ANSWERS) | set(MODAL_VERBS)
     assert case_verbs == answered
     assert {verb for verb, rule in COMMAND_RULES.items() if rule is None} == {"help", "new"}
 

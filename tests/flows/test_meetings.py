@@ -12,9 +12,10 @@ from sqlmodel import Session, col, select
 from bot.ids import ActionId, MeetingField, ViewId
 from bot.sandbox import Sandbox
 from bot.vocabulary import Attendance, MeetingKind, MeetingStatus, OutboxState, Rsvp
-from storage.models import Invitation, Meeting, Member, OutboxMessage
+from storage.models import AuditEvent, Invitation, Meeting, Member, OutboxMessage
 
 from .conftest import People, open_case
+from .test_core_group import say
 from .test_plan import top_view
 
 LONDON = ZoneInfo("Europe/London")
@@ -339,3 +340,43 @@ def test_an_invitation_to_a_deactivated_person_is_reported_to_the_social_worker(
     ]
     assert len(notes) == 1
     assert "Jan Kowalski" in str(notes[0].blocks)
+
+
+def test_a_reply_and_its_audit_event_are_written_before_slack_gets_its_answer(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, first = scheduled_core_group(sandbox, people)
+    sandbox.sweep()
+    response = emu.click(people.school, channel, invitation_in(sandbox, channel).ts,
+                         ActionId.RSVP_ATTENDING)  # fmt: skip
+    assert response.status == 200
+    # No waiting: the acknowledgement means the reply is on record, with who changed what.
+    with Session(sandbox.engine) as session:
+        school = session.exec(select(Member).where(Member.slack_user_id == people.school)).one()
+        invitation = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == first.id, Invitation.member_id == school.id
+            )
+        ).one()
+        assert invitation.rsvp == Rsvp.ATTENDING
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "meeting.reply")).one()
+    assert (event.actor, event.case_id) == (people.school, first.case_id)
+    assert event.detail == {"meeting": first.id, "before": "none", "after": "attending"}
+    assert event.at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def test_status_counts_the_replies_to_the_next_meeting(sandbox: Sandbox, people: People) -> None:
+    emu = sandbox.emulator
+    channel, _ = scheduled_core_group(sandbox, people)
+    sandbox.sweep()
+    message = invitation_in(sandbox, channel)
+    emu.click(people.school, channel, message.ts, ActionId.RSVP_ATTENDING)
+    emu.click(people.health_visitor, channel, message.ts, ActionId.RSVP_APOLOGIES)
+    status = say(sandbox, people.mum, channel, "status")
+    assert "• Next core group: Thu  3 Dec 2026 at 10:00" in status
+    # The chair runs the meeting and is not counted; the offline family are invited too.
+    assert (
+        "• Replies for the core group on Thu  3 Dec 2026 at 10:00: 1 coming, "
+        "0 sending someone, 1 apologies, 4 not replied yet"
+    ) in status
