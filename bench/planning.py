@@ -1,6 +1,6 @@
 """Benchmark: the planning pass and a planning-and-dispatch sweep over many open cases.
 
-    .venv/bin/python bench/planning.py --cases 1000 10000 [--postgres URL]
+    .venv/bin/python bench/planning.py --cases 1000 10000 50000 [--only sqlite|postgres] [--postgres URL]
 
 Prints, per database and size: building the cases (bulk, not measured against targets), the
 first planning of every case (once in a deployment's life), the daily pass on an ordinary
@@ -92,8 +92,10 @@ def main() -> None:
             "COREGROUP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
         ),
     )
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
     args = parser.parse_args()
-    for url in (args.sqlite, args.postgres):
+    urls = {"sqlite": args.sqlite, "postgres": args.postgres}
+    for url in [urls[args.only]] if args.only else urls.values():
         for cases in args.cases:
             run(url, cases)
 

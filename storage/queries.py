@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Executable, Result, Selectable
+from sqlalchemy import Executable, Result, Selectable, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, SQLModel
 
 CHUNK = 500
+ARRAY_CHUNK = 2000  # rows per statement when each column is sent as one array
 T = TypeVar("T")
 
 
@@ -30,18 +32,31 @@ def insert_missing(
     """Insert rows whose unique key is not there yet; returns how many were inserted.
 
     Two requests planning the same thing at once (people clicking together) both succeed: the
-    second insert is a no-op rather than an error.
+    second insert is a no-op rather than an error. Every row has the same keys.
     """
     if not rows:
         return 0
-    insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
     table = model.__table__  # type: ignore[attr-defined]
-    count = 0
-    for chunk in chunks(rows):
+    if dialect(session) != "postgresql":
         statement = (
-            insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
+            sqlite.insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
         )
-        count += len(session.execute(statement, chunk).all())
+        return sum(len(session.execute(statement, chunk).all()) for chunk in chunks(rows))
+    # PostgreSQL: one array per column, unnested into rows. A statement of thousands of rows
+    # stays a dozen parameters long; as VALUES lists, psycopg spent more time rewriting each
+    # statement's placeholders than the server spent inserting (measured: 0.75 s per 12,000).
+    names = list(rows[0])
+    arrays = [func.unnest(bindparam(name, type_=ARRAY(table.c[name].type))) for name in names]
+    statement = (
+        postgresql.insert(table)
+        .from_select(names, select(*arrays))
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(table.c.id)
+    )
+    count = 0
+    for chunk in chunks(rows, ARRAY_CHUNK):
+        columns = {name: [row[name] for row in chunk] for name in names}
+        count += len(session.execute(statement, columns).all())
     return count
 
 
