@@ -1,6 +1,6 @@
 """Benchmark: the planning pass and a planning-and-dispatch sweep over many open cases.
 
-    .venv/bin/python bench/planning.py --cases 1000 10000 50000 [--only sqlite|postgres] [--postgres URL]
+    .venv/bin/python bench/planning.py --cases 1000 10000 50000 [--only sqlite|postgres]
 
 Prints, per database and size: building the cases (bulk, not measured against targets), the
 first planning of every case (once in a deployment's life), the daily pass on an ordinary
