@@ -1,8 +1,8 @@
 """Several replicas on one PostgreSQL database, in simulated time: every message exactly once.
 
 These start real `coregroup serve` processes (see conftest.py), so they are the slowest tests
-in the suite: each runs a whole six-week cycle, and the clock moves only as fast as the
-replicas finish what each simulated moment makes due.
+in the suite: each runs weeks of simulated time (a six-week cycle, or each case's whole update
+cycle), and the clock moves only as fast as the replicas finish what each moment makes due.
 """
 
 from __future__ import annotations
