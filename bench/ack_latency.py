@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
+from bench.world import free_port
 from bot.sandbox import BOT_TOKEN, SIGNING_SECRET, Sandbox
 from bot.slack_client import make_web_client
 
@@ -109,12 +110,6 @@ def _fast_loop() -> None:
 
 
 # --- the servers, each a process of its own ------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

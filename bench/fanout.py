@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -30,7 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
-from bench.world import MEMBERS, EmulatorProcess, build_cases, fresh_engine
+from bench.world import (
+    MEMBERS,
+    EmulatorProcess,
+    add_database_options,
+    build_cases,
+    chosen_databases,
+    fresh_engine,
+)
 from bot.app import Dependencies
 from bot.clock import ManualClock, SystemClock
 from bot.dispatcher import DispatchReport
@@ -160,22 +166,12 @@ def run(url: str, prompts: int, limit: PostLimit) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=5000)
-    parser.add_argument("--sqlite", default="sqlite:////tmp/coregroup-fanout.sqlite3")
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "COREGROUP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
-    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+    add_database_options(parser, "/tmp/coregroup-fanout.sqlite3")
     parser.add_argument("--per-minute", type=float, default=WORKSPACE_POST_LIMIT.per_minute)
     parser.add_argument("--burst", type=int, default=WORKSPACE_POST_LIMIT.burst)
     args = parser.parse_args()
     limit = PostLimit(per_minute=args.per_minute, burst=args.burst)
-    urls = {"sqlite": [args.sqlite], "postgres": [args.postgres]}.get(
-        args.only, [args.sqlite, args.postgres]
-    )
-    results = [run(url, args.prompts, limit) for url in urls]
+    results = [run(url, args.prompts, limit) for url in chosen_databases(args)]
     sys.exit(0 if all(results) else 1)
 
 

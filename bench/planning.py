@@ -12,7 +12,6 @@ which runs in a process of its own as Slack would, with the bot's peak memory.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import time
@@ -23,7 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlmodel import Session, col, func, select
 
-from bench.world import build_cases, emulator_process, fresh_engine
+from bench.world import (
+    add_database_options,
+    build_cases,
+    chosen_databases,
+    emulator_process,
+    fresh_engine,
+)
 from bot.app import Dependencies
 from bot.clock import ManualClock
 from bot.jobs import dispatch_due, make_dispatcher
@@ -85,17 +90,9 @@ def run(url: str, cases: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--sqlite", default="sqlite:////tmp/coregroup-bench.sqlite3")
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "COREGROUP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
-    )
-    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+    add_database_options(parser, "/tmp/coregroup-bench.sqlite3")
     args = parser.parse_args()
-    urls = {"sqlite": args.sqlite, "postgres": args.postgres}
-    for url in [urls[args.only]] if args.only else urls.values():
+    for url in chosen_databases(args):
         for cases in args.cases:
             run(url, cases)
 

@@ -6,8 +6,11 @@ inserts, so that a benchmark of 10,000 cases does not spend minutes clicking thr
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import multiprocessing
+import os
+import socket
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +39,31 @@ MEMBERS = (
     (Role.PROFESSIONAL, Agency.POLICE),
     (Role.FAMILY, Agency.FAMILY),
 )
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def add_database_options(parser: argparse.ArgumentParser, sqlite_file: str) -> None:
+    """--sqlite, --postgres and --only: which databases a benchmark runs on."""
+    parser.add_argument("--sqlite", default=f"sqlite:///{sqlite_file}")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "COREGROUP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
+
+
+def chosen_databases(args: argparse.Namespace) -> list[str]:
+    """The URLs `add_database_options` asked for: SQLite then PostgreSQL, or `--only` one."""
+    urls = {"sqlite": args.sqlite, "postgres": args.postgres}
+    return [urls[args.only]] if args.only else list(urls.values())
 
 
 def fresh_engine(url: str) -> Engine:

@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,23 +19,10 @@ from bot.clock import ManualClock
 from bot.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, retry_delay
 from bot.emulator import Fault, SlackEmulator
 from bot.outbox import RENDER, PlannedMessage, enqueue
-from bot.slack_client import make_web_client
 from bot.vocabulary import OutboxState
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
-
-START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
-def client(emu: SlackEmulator) -> WebClient:
-    # The production client, retry handlers and all: the dispatcher must stay exact with them.
-    return make_web_client(emu.bot_token, emu.api_url)
+from tests.outbox.conftest import START
 
 
 @pytest.fixture

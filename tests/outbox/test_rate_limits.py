@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -16,24 +15,12 @@ from bot.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, Wait, sleep_o
 from bot.emulator import Fault, PostLimit, SlackEmulator
 from bot.jobs import dispatch_due
 from bot.outbox import PlannedMessage, enqueue
-from bot.slack_client import make_web_client
 from bot.vocabulary import OutboxState
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
+from tests.outbox.conftest import START
 
-START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
-
-
-@pytest.fixture
-def client(emu: SlackEmulator) -> WebClient:
-    # The production client, retry handlers and all: its own 429 retries must not get in.
-    return make_web_client(emu.bot_token, emu.api_url)
 
 
 class Waits:

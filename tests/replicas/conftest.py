@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ import pytest
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
-from bench.world import build_cases, fresh_engine, seed_workspace
+from bench.world import build_cases, free_port, fresh_engine, seed_workspace
 from bot.clock import FileClock
 from bot.dispatcher import EVENT_TYPE
 from bot.emulator import SlackEmulator
@@ -41,12 +40,6 @@ BOT_TOKEN = "xoxb-replica-test"
 SIGNING_SECRET = "replica-test-secret"
 TICK_SECONDS = 0.1  # how often each replica's scheduler looks at the simulated clock
 QUIET_TIMEOUT = 90.0  # seconds of real time for the replicas to finish one simulated step
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -97,7 +90,7 @@ class World:
 
     def add_replica(self) -> Replica:
         name = f"replica-{len(self.replicas) + 1}"
-        replica = Replica(name, _free_port(), self.folder / f"{name}.log")
+        replica = Replica(name, free_port(), self.folder / f"{name}.log")
         self.replicas.append(replica)
         self.start(replica)
         return replica
