@@ -49,8 +49,8 @@ from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from bench.world import free_port
-from bot.sandbox import BOT_TOKEN, SIGNING_SECRET, Sandbox
-from bot.slack_client import make_web_client
+from bot.devtools.sandbox import BOT_TOKEN, SIGNING_SECRET, Sandbox
+from bot.slack.client import make_web_client
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT, TUNED, DEFAULT = "Core Group bot", "tuned bare Bolt", "default-mode bare Bolt"
@@ -403,8 +403,8 @@ def case_with_invitation(box: Sandbox, response_url: str) -> dict[str, bytes]:
     """Open a case, set its first core group and send the invitations; return request bodies."""
     from datetime import UTC, datetime
 
-    from bot.demo import Recorder  # the demo's people and its way of opening a case
-    from bot.ids import MeetingField, NewCaseField
+    from bot.devtools.demo import Recorder  # the demo's people and its way of opening a case
+    from bot.rules.ids import MeetingField, NewCaseField
 
     emu = box.emulator
     box.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))

@@ -39,14 +39,14 @@ from bench.world import (
 )
 from bot.app import Dependencies
 from bot.clock import ManualClock, SystemClock
-from bot.dispatcher import DispatchReport
-from bot.emulator import WORKSPACE_POST_LIMIT, PostLimit
+from bot.delivery.dispatcher import DispatchReport
+from bot.devtools.emulator import WORKSPACE_POST_LIMIT, PostLimit
 from bot.jobs import dispatch_due, make_dispatcher
-from bot.planning import planning_pass
+from bot.rules.vocabulary import OutboxState
+from bot.services.planning import planning_pass
+from bot.services.updates import OWES_UPDATE, PROMPT
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.updates import OWES_UPDATE, PROMPT
-from bot.vocabulary import OutboxState
+from bot.slack.client import make_web_client
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 

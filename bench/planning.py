@@ -32,10 +32,10 @@ from bench.world import (
 from bot.app import Dependencies
 from bot.clock import ManualClock
 from bot.jobs import dispatch_due, make_dispatcher
-from bot.planning import planning_pass
+from bot.rules.vocabulary import OutboxState
+from bot.services.planning import planning_pass
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.vocabulary import OutboxState
+from bot.slack.client import make_web_client
 from storage.db import UnitOfWork, refresh_statistics
 from storage.models import OutboxMessage
 

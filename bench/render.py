@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.rules.vocabulary import Rag, Role
 from bot.summary import (
     Audience,
     Conference,
@@ -34,7 +35,6 @@ from bot.summary import (
     summary_html,
     summary_markdown,
 )
-from bot.vocabulary import Rag, Role
 
 WORDS = (
     "Jo was in school every day this fortnight and joined the choir. Mornings are still rushed "

@@ -11,10 +11,10 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from bot.after_answer import AfterAnswer
 from bot.clock import Clock
-from bot.gateway import SlackGateway
 from bot.settings import Settings
+from bot.slack.after_answer import AfterAnswer
+from bot.slack.gateway import SlackGateway
 from storage.db import UnitOfWork
 
 log = logging.getLogger(__name__)

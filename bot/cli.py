@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from bot.rules.timeline import TimelineRules, plan_timeline
+from bot.rules.vocabulary import Nation
+from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
-from bot.timeline import TimelineRules, plan_timeline
-from bot.vocabulary import Nation
-from bot.working_days import WorkingCalendar
 from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def cmd_db_current(args: argparse.Namespace) -> int:
 def _dependencies(clock: Clock) -> Dependencies:
     """Settings, a migrated database and the Slack client, composed once."""
     from bot.app import Dependencies
-    from bot.slack_client import make_web_client
+    from bot.slack.client import make_web_client
     from storage.db import UnitOfWork, ensure_schema_current
 
     settings = load_settings()
@@ -171,7 +171,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted case against the emulator and write what each person saw."""
     from pathlib import Path
 
-    from bot.demo import run_demo
+    from bot.devtools.demo import run_demo
 
     result = run_demo(Path(args.out))
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
@@ -187,7 +187,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from sqlmodel import Session
 
-    from bot.export import ExportError, export_case
+    from bot.services.export import ExportError, export_case
     from storage.db import ensure_schema_current
 
     engine = make_engine(load_settings().resolved_database_url())
@@ -204,7 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Slack emulator on its own, for a local `coregroup serve` to talk to."""
-    from bot.emulator import run_standalone, scopes_from_manifest
+    from bot.devtools.emulator import run_standalone, scopes_from_manifest
 
     run_standalone(args.port, args.bot_token, scopes_from_manifest())
     return 0

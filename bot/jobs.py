@@ -11,13 +11,13 @@ from datetime import UTC, date, timedelta
 from sqlmodel import select
 
 from bot.app import Dependencies
-from bot.content import write
-from bot.dispatcher import Dispatcher, DispatchReport, sleep_on
-from bot.members import reconcile
-from bot.outbox import PlannedMessage, enqueue
-from bot.planning import PlanningReport, planning_pass
-from bot.views import section
-from bot.vocabulary import CaseStatus, Role
+from bot.delivery.content import write
+from bot.delivery.dispatcher import Dispatcher, DispatchReport, sleep_on
+from bot.rules.vocabulary import CaseStatus, Role
+from bot.services.members import reconcile
+from bot.services.outbox import PlannedMessage, enqueue
+from bot.services.planning import PlanningReport, planning_pass
+from bot.ui.common import section
 from storage.db import exclusive, refresh_statistics
 from storage.models import Case, JobRun, Member, OutboxMessage
 

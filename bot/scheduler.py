@@ -19,7 +19,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.ids import JobId
+from bot.rules.ids import JobId
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.vocabulary import Nation
+from bot.rules.vocabulary import Nation
 
 
 class ConfigError(Exception):

@@ -8,20 +8,27 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import col, select
 
-from bot.access import NOT_A_MEMBER, check_complete_action
 from bot.app import Dependencies
-from bot.conference import ConferenceError, archive_case_channel, refresh_digest, release_summary
-from bot.ids import ActionId
-from bot.meeting_views import attendance_modal, representative_modal
-from bot.meetings import (
+from bot.rules.ids import ActionId
+from bot.rules.timeline import format_day
+from bot.rules.update_form import Audience
+from bot.rules.vocabulary import Role, Rsvp
+from bot.services.access import NOT_A_MEMBER, check_complete_action
+from bot.services.conference import (
+    ConferenceError,
+    archive_case_channel,
+    refresh_digest,
+    release_summary,
+)
+from bot.services.meetings import (
     NOT_INVITED,
     MeetingError,
     attendance_guess,
     record_reply,
     refresh_invitation,
 )
-from bot.members import active_members
-from bot.plan import (
+from bot.services.members import active_members
+from bot.services.plan import (
     PlanError,
     action_owner,
     complete_action,
@@ -29,13 +36,11 @@ from bot.plan import (
     outcome_case,
     refresh_plan_message,
 )
-from bot.plan_views import action_modal, outcome_modal
-from bot.planning import replan_case
-from bot.timeline import format_day
-from bot.update_form import Audience
-from bot.update_views import update_modal
-from bot.updates import load_context, may_give, meeting_label
-from bot.vocabulary import Role, Rsvp
+from bot.services.planning import replan_case
+from bot.services.updates import load_context, may_give, meeting_label
+from bot.ui.meetings import attendance_modal, representative_modal
+from bot.ui.plan import action_modal, outcome_modal
+from bot.ui.updates import update_modal
 from handlers.guard import ACTION_RULES, Admitted, Refused, admit_to_case
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
 

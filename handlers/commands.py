@@ -13,21 +13,21 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
-from bot.access import OPENING_NEEDS_FULL_MEMBER
 from bot.app import Dependencies
-from bot.case_views import history_text, status_text
-from bot.conference import ConferenceError, current_conference, draft_summary
-from bot.ids import Command
-from bot.meeting_views import decision_modal, schedule_modal
-from bot.meetings import schedulable
-from bot.members import MemberError, add_member, change_role, remove_member
-from bot.messages import help_text, unknown_command_text
-from bot.plan import load_plan, set_family_may_edit
-from bot.plan_views import outcome_modal, plan_text
-from bot.planning import replan_case
-from bot.updates import UpdateError, set_away
-from bot.views import message_modal, new_case_modal
-from bot.vocabulary import Agency, Role
+from bot.rules.ids import Command
+from bot.rules.vocabulary import Agency, Role
+from bot.services.access import OPENING_NEEDS_FULL_MEMBER
+from bot.services.conference import ConferenceError, current_conference, draft_summary
+from bot.services.meetings import schedulable
+from bot.services.members import MemberError, add_member, change_role, remove_member
+from bot.services.plan import load_plan, set_family_may_edit
+from bot.services.planning import replan_case
+from bot.services.status import history_text, status_text
+from bot.services.updates import UpdateError, set_away
+from bot.ui.common import message_modal, new_case_modal
+from bot.ui.meetings import decision_modal, schedule_modal
+from bot.ui.plan import outcome_modal, plan_text
+from bot.ui.texts import help_text, unknown_command_text
 from handlers.actions import open_action_modal
 from handlers.guard import COMMAND_RULES, Admitted, admit_in_channel, admit_in_channel_within
 from storage.models import Case

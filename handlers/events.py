@@ -11,12 +11,12 @@ from slack_bolt.middleware import Middleware
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import Dependencies
-from bot.case_views import home_view
-from bot.ids import Event
-from bot.members import active_members, case_by_channel, record_joined, record_left
-from bot.messages import joined_text, left_text
-from bot.views import section
-from bot.vocabulary import Role
+from bot.rules.ids import Event
+from bot.rules.vocabulary import Role
+from bot.services.members import active_members, case_by_channel, record_joined, record_left
+from bot.services.status import home_view
+from bot.ui.common import section
+from bot.ui.texts import joined_text, left_text
 from storage.models import ProcessedEvent
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.access import NOT_A_CASE_CHANNEL, NOT_A_MEMBER, Permission, check
 from bot.app import Dependencies
-from bot.ids import ActionId, ViewId
-from bot.members import case_by_channel
+from bot.rules.ids import ActionId, ViewId
+from bot.services.access import NOT_A_CASE_CHANNEL, NOT_A_MEMBER, Permission, check
+from bot.services.members import case_by_channel
 from storage.models import Case
 
 # Sub-commands of /coregroup and the permission each needs on the channel's case.
@@ -44,7 +44,7 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.RSVP_APOLOGIES: Permission.REPLY_TO_INVITATION,
     ActionId.RECORD_ATTENDANCE: Permission.RECORD_ATTENDANCE,
     # Giving an update is also checked against the update itself (its member, their cover, or
-    # the social worker with a family member): see bot.access.check_give_update.
+    # the social worker with a family member): see bot.services.access.check_give_update.
     ActionId.GIVE_UPDATE: Permission.GIVE_UPDATE,
     ActionId.RELEASE_SUMMARY: Permission.RELEASE_SUMMARY,
     ActionId.ARCHIVE_CHANNEL: Permission.ARCHIVE_CASE,

@@ -13,11 +13,17 @@ from slack_bolt import Ack, App
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.access import NOT_A_MEMBER
 from bot.app import Dependencies
-from bot.case_form import parse_new_case
-from bot.cases import ChannelNameTakenError, describe_missing, open_case
-from bot.conference import (
+from bot.rules.case_form import parse_new_case
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.timeline import format_day
+from bot.rules.update_form import Audience, parse_metadata, parse_update
+from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
+from bot.rules.vocabulary import Attendance, Category, Decision, Role, Rsvp
+from bot.services.access import NOT_A_MEMBER
+from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
+from bot.services.conference import (
     ConferenceError,
     Recorded,
     announce_decision,
@@ -25,10 +31,7 @@ from bot.conference import (
     record_decision,
     refresh_digest,
 )
-from bot.escape import escape_mrkdwn
-from bot.gateway import SlackError
-from bot.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
-from bot.meetings import (
+from bot.services.meetings import (
     MeetingError,
     after_schedule,
     record_attendance,
@@ -36,16 +39,13 @@ from bot.meetings import (
     reply,
     schedule,
 )
-from bot.members import MemberError, add_member, find_member
-from bot.plan import PlanError, refresh_plan_message, save_action, save_outcome
-from bot.planning import replan_case
-from bot.timeline import format_day
-from bot.update_form import Audience, parse_metadata, parse_update
-from bot.update_views import update_receipt_blocks
-from bot.updates import UpdateError, load_context, refresh_progress, save_update
-from bot.view_state import date_of, int_of, text_of, time_of, user_of, value_of
-from bot.views import message_modal, new_case_modal, opening_progress_modal, section
-from bot.vocabulary import Attendance, Category, Decision, Role, Rsvp
+from bot.services.members import MemberError, add_member, find_member
+from bot.services.plan import PlanError, refresh_plan_message, save_action, save_outcome
+from bot.services.planning import replan_case
+from bot.services.updates import UpdateError, load_context, refresh_progress, save_update
+from bot.slack.gateway import SlackError
+from bot.ui.common import message_modal, new_case_modal, opening_progress_modal, section
+from bot.ui.updates import update_receipt_blocks
 from handlers.guard import VIEW_RULES, Admitted, Refused, admit_to_case
 from storage.models import Case, Meeting, Member
 
@@ -160,7 +160,7 @@ def admitted_submission(
 
 
 def _state(view: dict[str, Any]) -> object:
-    """What the person entered in the modal (read through bot.view_state)."""
+    """What the person entered in the modal (read through bot.rules.view_state)."""
     state = view.get("state")
     return state.get("values") if isinstance(state, dict) else None
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.vocabulary import (
+from bot.rules.vocabulary import (
     ActionStatus,
     Agency,
     AreaRole,

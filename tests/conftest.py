@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from bot.clock import ManualClock
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 from storage.db import make_engine, upgrade
 
 POSTGRES_URL = os.environ.get(

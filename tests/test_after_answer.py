@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from bot.after_answer import AfterAnswer
+from bot.slack.after_answer import AfterAnswer
 
 
 def test_refreshes_of_one_thing_asked_for_before_it_starts_run_once() -> None:
@@ -48,7 +48,7 @@ def test_a_failing_job_is_logged_with_its_traceback_and_the_rest_still_run(
     def broken() -> None:
         raise RuntimeError("Slack is down")
 
-    with caplog.at_level(logging.ERROR, logger="bot.after_answer"):
+    with caplog.at_level(logging.ERROR, logger="bot.slack.after_answer"):
         after.run(broken)
         after.run(lambda: done.append("thanks"))
         after.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.ids import ActionId, ViewId
+from bot.rules.ids import ActionId, ViewId
 from handlers.commands import MODAL_VERBS, QUICK_ANSWERS, READ_ANSWERS, SLOW_ANSWERS
 from handlers.guard import ACTION_RULES, CASELESS_VIEWS, COMMAND_RULES, VIEW_RULES
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.ids import Command, Event
+from bot.rules.ids import Command, Event
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "slack-reference"

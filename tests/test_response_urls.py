@@ -11,7 +11,7 @@ from typing import Any
 import httptools
 import pytest
 
-from bot.response_urls import ResponseUrls
+from bot.slack.response_urls import ResponseUrls
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
@@ -103,7 +103,7 @@ def test_an_answer_that_runs_to_the_end_of_the_connection_is_read_whole() -> Non
 
 
 def test_a_refusal_from_slack_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.response_urls"):
+    with caplog.at_level(logging.WARNING, logger="bot.slack.response_urls"):
         assert post_twice(FakeSlack(NOT_FOUND)) == [404, 404]
     assert "a response URL answered 404" in caplog.text
 
@@ -118,6 +118,6 @@ def test_an_unreachable_response_url_is_logged_not_raised(
     async def scenario() -> int | None:
         return await ResponseUrls(timeout=5).post(f"http://127.0.0.1:{port}/x", {"text": "hi"})
 
-    with caplog.at_level(logging.WARNING, logger="bot.response_urls"):
+    with caplog.at_level(logging.WARNING, logger="bot.slack.response_urls"):
         assert asyncio.run(scenario()) is None
     assert "could not post to a response URL" in caplog.text

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.escape import escape_mrkdwn as e
+from bot.rules.escape import escape_mrkdwn as e
 from bot.summary.view import (
     WORDS,
     Cell,

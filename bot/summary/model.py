@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from bot.vocabulary import ActionStatus, Attendance, Category, Rag, Role
+from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 
 
 class Audience(StrEnum):

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from fractions import Fraction
 
+from bot.rules.vocabulary import Rag
 from bot.summary.model import HarmFlag, OutcomeOverview, SummaryInput, Trend
-from bot.vocabulary import Rag
 
 RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 

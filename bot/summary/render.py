@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.escape import escape_mrkdwn
+from bot.rules.escape import escape_mrkdwn
 from bot.summary import blocks
 from bot.summary.model import Audience, DigestInput, SummaryInput
 from bot.summary.view import WORDS, Cell, digest_view, summary_view

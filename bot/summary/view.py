@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.timeline import format_day
+from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary.audience import for_audience
 from bot.summary.model import (
     Audience,
@@ -21,8 +23,6 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
-from bot.timeline import format_day
-from bot.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 
 
 class Part(StrEnum):

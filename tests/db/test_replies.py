@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot import audit
-from bot.case_views import status_text
-from bot.meetings import CLOSED, NOT_INVITED, MeetingError, record_reply
-from bot.vocabulary import Agency, MeetingKind, MeetingStatus, Role, Rsvp
+from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role, Rsvp
+from bot.services import audit
+from bot.services.meetings import CLOSED, NOT_INVITED, MeetingError, record_reply
+from bot.services.status import status_text
 from storage.db import UnitOfWork
 from storage.models import AuditEvent, Case, Invitation, Meeting, Member
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, insert, text
 
-from bot.outbox import cancelling
-from bot.vocabulary import OutboxState
+from bot.rules.vocabulary import OutboxState
+from bot.services.outbox import cancelling
 from storage.db import refresh_statistics
 from storage.models import OutboxMessage
 
@@ -67,11 +67,11 @@ def test_a_pass_that_fills_the_outbox_refreshes_its_statistics_as_it_goes(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bench.world import build_cases
-    from bot import planning
     from bot.app import Dependencies
     from bot.clock import ManualClock
+    from bot.services import planning
     from bot.settings import Settings
-    from bot.slack_client import make_web_client
+    from bot.slack.client import make_web_client
     from storage.db import UnitOfWork
 
     monkeypatch.setattr(planning, "ANALYSE_AFTER", 100)  # instead of 20,000 rows

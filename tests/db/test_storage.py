@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from bot.vocabulary import (
+from bot.rules.vocabulary import (
     Agency,
     CaseStatus,
     MeetingKind,

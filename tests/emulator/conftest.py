@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "slack-reference"
 

@@ -9,8 +9,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.emulator.contract import GENERIC_ERRORS, METHODS
-from bot.emulator.methods import HANDLERS
+from bot.devtools.emulator.contract import GENERIC_ERRORS, METHODS
+from bot.devtools.emulator.methods import HANDLERS
 
 METHOD_NAMES = sorted(METHODS)
 

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import ManualClock
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 
 
 def error_of(call: object, *args: object, **kwargs: object) -> dict[str, object]:

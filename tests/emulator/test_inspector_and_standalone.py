@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slack_sdk import WebClient
 
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def test_channel_state_shows_members_topic_pins_and_flags(
 
 def test_standalone_prints_its_url_and_stops_on_sigterm() -> None:
     code = (
-        "from bot.emulator import run_standalone\n"
+        "from bot.devtools.emulator import run_standalone\n"
         "run_standalone(0, 'xoxb-standalone', ['chat:write', 'groups:write'])\n"
     )
     process = subprocess.Popen(

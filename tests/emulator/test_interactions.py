@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.emulator import EmulatorUsageError, SlackEmulator
+from bot.devtools.emulator import EmulatorUsageError, SlackEmulator
 
 SECRET = "emulator-test-signing-secret"
 

@@ -17,8 +17,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from bot.clock import ManualClock, SystemClock
-from bot.emulator import WORKSPACE_POST_LIMIT, Fault, PostLimit, SlackEmulator
-from bot.emulator.ratelimit import RateLimiter
+from bot.devtools.emulator import WORKSPACE_POST_LIMIT, Fault, PostLimit, SlackEmulator
+from bot.devtools.emulator.ratelimit import RateLimiter
 
 QUICK = FixedValueRetryIntervalCalculator(0.01)
 

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 
 
 def error_of(call: Any, **kwargs: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import ManualClock
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 
 
 def raw_call(

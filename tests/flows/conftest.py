@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.clock import ManualClock
-from bot.ids import NewCaseField, ViewId
-from bot.sandbox import Sandbox
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import NewCaseField, ViewId
 
 
 @dataclass

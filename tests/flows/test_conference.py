@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.ids import ActionId, DecisionField, UpdateField, ViewId
-from bot.sandbox import Sandbox
-from bot.vocabulary import CaseStatus, Decision, MeetingKind, OutboxState
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId, DecisionField, UpdateField, ViewId
+from bot.rules.vocabulary import CaseStatus, Decision, MeetingKind, OutboxState
 from storage.models import Case, Meeting, OutboxMessage
 
 from .conftest import People, open_case

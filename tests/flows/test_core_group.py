@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from bot.access import NOT_A_CASE_CHANNEL, NOT_A_MEMBER
-from bot.emulator.faults import Fault
-from bot.members import RegisterChange, reconcile
-from bot.sandbox import Sandbox
-from bot.vocabulary import Agency, Role
+from bot.devtools.emulator.faults import Fault
+from bot.devtools.sandbox import Sandbox
+from bot.rules.vocabulary import Agency, Role
+from bot.services.access import NOT_A_CASE_CHANNEL, NOT_A_MEMBER
+from bot.services.members import RegisterChange, reconcile
 from storage.models import AuditEvent, Member
 
 from .conftest import People, open_case

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from sqlmodel import Session, select
 
-from bot.sandbox import BOT_TOKEN, Sandbox
+from bot.devtools.sandbox import BOT_TOKEN, Sandbox
 from storage.models import AuditEvent, Case, ProcessedEvent
 
 from .conftest import People, open_case

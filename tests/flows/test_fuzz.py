@@ -23,8 +23,8 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from bot.clock import ManualClock
-from bot.ids import ActionId, ViewId
-from bot.sandbox import Sandbox
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId, ViewId
 
 from .conftest import People, open_case
 

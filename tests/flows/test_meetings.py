@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlmodel import Session, col, select
 
-from bot.ids import ActionId, MeetingField, ViewId
-from bot.sandbox import Sandbox
-from bot.vocabulary import Attendance, MeetingKind, MeetingStatus, OutboxState, Rsvp
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId, MeetingField, ViewId
+from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, OutboxState, Rsvp
 from storage.models import AuditEvent, Invitation, Meeting, Member, OutboxMessage
 
 from .conftest import People, open_case

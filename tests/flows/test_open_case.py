@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot.ids import NewCaseField
-from bot.sandbox import Sandbox
-from bot.vocabulary import Agency, MeetingKind, Role
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import NewCaseField
+from bot.rules.vocabulary import Agency, MeetingKind, Role
 from storage.models import AuditEvent, Case, Meeting, Member
 
 from .conftest import People, modal_title, new_case_values, open_case, open_new_case_modal

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from bot.ids import ActionId, PlanField, ViewId
-from bot.sandbox import Sandbox
-from bot.vocabulary import ActionStatus
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId, PlanField, ViewId
+from bot.rules.vocabulary import ActionStatus
 from storage.models import Member, Outcome, PlanAction, PlanVersion
 
 from .conftest import People, open_case

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.ids import ActionId, UpdateField, ViewId
-from bot.sandbox import Sandbox
-from bot.vocabulary import MeetingKind, OutboxState, UpdateRequestStatus
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId, UpdateField, ViewId
+from bot.rules.vocabulary import MeetingKind, OutboxState, UpdateRequestStatus
 from storage.models import AgencyUpdate, AuditEvent, Meeting, OutboxMessage, Outcome, UpdateRequest
 
 from .conftest import People, open_case

@@ -8,8 +8,8 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.clock import ManualClock
-from bot.emulator import SlackEmulator
-from bot.slack_client import make_web_client
+from bot.devtools.emulator import SlackEmulator
+from bot.slack.client import make_web_client
 
 START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from bench.world import build_cases, seed_workspace
 from bot.app import Dependencies
 from bot.clock import ManualClock
-from bot.emulator import SlackEmulator
+from bot.devtools.emulator import SlackEmulator
 from bot.jobs import DAILY, daily
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from storage.db import UnitOfWork, exclusive
 from storage.models import JobRun
 

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import ManualClock
-from bot.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, retry_delay
-from bot.emulator import Fault, SlackEmulator
-from bot.outbox import RENDER, PlannedMessage, enqueue
-from bot.vocabulary import OutboxState
+from bot.delivery.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, retry_delay
+from bot.devtools.emulator import Fault, SlackEmulator
+from bot.rules.vocabulary import OutboxState
+from bot.services.outbox import RENDER, PlannedMessage, enqueue
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 from tests.outbox.conftest import START
@@ -491,7 +491,7 @@ def test_logs_name_keys_and_error_codes_but_never_the_message_text(
         clock.advance(timedelta(minutes=1))
         worker.run_once()
 
-    ours = [r.getMessage() for r in caplog.records if r.name == "bot.dispatcher"]
+    ours = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.dispatcher"]
     assert any("c12:update:m1" in line for line in ours)
     assert any("channel_not_found" in line for line in ours)
     assert not any(secret in line for line in ours)

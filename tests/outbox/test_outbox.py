@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.outbox import PlannedMessage, SyncReport, enqueue, sync_planned
-from bot.vocabulary import OutboxState
+from bot.rules.vocabulary import OutboxState
+from bot.services.outbox import PlannedMessage, SyncReport, enqueue, sync_planned
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 

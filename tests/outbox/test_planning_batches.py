@@ -14,9 +14,9 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from bench.world import build_cases
-from bot import planning
-from bot.planning import plan_cases
-from bot.vocabulary import CaseStatus, MeetingStatus, OutboxState, Role
+from bot.rules.vocabulary import CaseStatus, MeetingStatus, OutboxState, Role
+from bot.services import planning
+from bot.services.planning import plan_cases
 from storage.db import UnitOfWork, make_engine
 from storage.models import (
     Case,

@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.clock import ManualClock, SystemClock
-from bot.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, Wait, sleep_on
-from bot.emulator import Fault, PostLimit, SlackEmulator
+from bot.delivery.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, Wait, sleep_on
+from bot.devtools.emulator import Fault, PostLimit, SlackEmulator
 from bot.jobs import dispatch_due
-from bot.outbox import PlannedMessage, enqueue
-from bot.vocabulary import OutboxState
+from bot.rules.vocabulary import OutboxState
+from bot.services.outbox import PlannedMessage, enqueue
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 from tests.outbox.conftest import START

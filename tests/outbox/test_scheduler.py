@@ -11,7 +11,7 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import ManualClock
-from bot.ids import JobId
+from bot.rules.ids import JobId
 from bot.scheduler import DailyTimer, create_scheduler
 
 CLOCK = ManualClock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))

@@ -28,11 +28,11 @@ from sqlmodel import Session, col, select
 
 from bench.world import build_cases, free_port, fresh_engine, seed_workspace
 from bot.clock import FileClock
-from bot.dispatcher import EVENT_TYPE
-from bot.emulator import SlackEmulator
-from bot.ids import ActionId, UpdateField, ViewId
+from bot.delivery.dispatcher import EVENT_TYPE
+from bot.devtools.emulator import SlackEmulator
 from bot.jobs import DAILY
-from bot.vocabulary import CaseStatus, OutboxState
+from bot.rules.ids import ActionId, UpdateField, ViewId
+from bot.rules.vocabulary import CaseStatus, OutboxState
 from storage.db import make_engine
 from storage.models import Case, JobRun, OutboxMessage
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.vocabulary import OutboxState
+from bot.rules.vocabulary import OutboxState
 from storage.models import AgencyUpdate
 from tests.replicas.conftest import SIGNING_SECRET, World, WorldFactory
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
-from bot.calendar_file import PRODID, meeting_ics
+from bot.ui.calendar_file import PRODID, meeting_ics
 
 LONDON = ZoneInfo("Europe/London")
 STAMP = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.language import NSPCC, NSPCC_RESTORATIVE, SEED_003, TACT, Reframe, suggest_reframes
+from bot.rules.language import NSPCC, NSPCC_RESTORATIVE, SEED_003, TACT, Reframe, suggest_reframes
 
 
 def found(text: str) -> list[str]:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.quorum import Invitee, QuorumForecast, agency_group, forecast, warning_needed
-from bot.vocabulary import Agency, Rsvp
+from bot.rules.quorum import Invitee, QuorumForecast, agency_group, forecast, warning_needed
+from bot.rules.vocabulary import Agency, Rsvp
 
 A = Agency
 ATTENDING, REPRESENTATIVE, APOLOGIES, NONE = (

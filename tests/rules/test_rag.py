@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rag import (
+from bot.rules.rag import (
     Outcome,
     Rating,
     Trend,
@@ -15,7 +15,7 @@ from bot.rag import (
     score,
     trend,
 )
-from bot.vocabulary import Rag
+from bot.rules.vocabulary import Rag
 
 RED, AMBER, GREEN = Rag.RED, Rag.AMBER, Rag.GREEN
 SCHOOL_ON_TIME = Outcome(1, "Sam gets to school on time every day")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.timeline import (
+from bot.rules.timeline import (
     ChaseStep,
     Conference,
     TimelineRules,
@@ -22,8 +22,8 @@ from bot.timeline import (
     prompt_day,
     report_deadline,
 )
-from bot.vocabulary import Nation
-from bot.working_days import WorkingCalendar, add_months
+from bot.rules.vocabulary import Nation
+from bot.rules.working_days import WorkingCalendar, add_months
 
 ENG, WLS, SCT, NIR = Nation.ENG, Nation.WLS, Nation.SCT, Nation.NIR
 ALL_NATIONS = (ENG, WLS, SCT, NIR)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ids import UpdateField
-from bot.update_form import (
+from bot.rules.ids import UpdateField
+from bot.rules.update_form import (
     MAX_OUTCOMES,
     NOTE_LIMIT,
     TEXT_LIMIT,
@@ -20,7 +20,7 @@ from bot.update_form import (
     parse_update,
     update_metadata,
 )
-from bot.vocabulary import Rag
+from bot.rules.vocabulary import Rag
 
 F = UpdateField
 TODAY = date(2027, 1, 8)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.emulator.blockkit import check_view, initial_state
-from bot.ids import UpdateField, ViewId
-from bot.update_form import (
+from bot.devtools.emulator.blockkit import check_view, initial_state
+from bot.rules.ids import UpdateField, ViewId
+from bot.rules.update_form import (
     MARKABLE_SECTIONS,
     MAX_OUTCOMES,
     NOTE_LIMIT,
@@ -25,14 +25,14 @@ from bot.update_form import (
     parse_metadata,
     parse_update,
 )
-from bot.update_views import (
+from bot.rules.vocabulary import Rag
+from bot.ui.updates import (
     OPTION_DESCRIPTION_LIMIT,
     clip,
     update_modal,
     update_receipt_blocks,
     update_receipt_text,
 )
-from bot.vocabulary import Rag
 
 F = UpdateField
 TODAY = date(2027, 1, 8)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.vocabulary import Nation
-from bot.working_days import AREA_CLOSURE_DAY, WorkingCalendar, add_months, bank_holidays
+from bot.rules.vocabulary import Nation
+from bot.rules.working_days import AREA_CLOSURE_DAY, WorkingCalendar, add_months, bank_holidays
 
 ENG, WLS, SCT, NIR = Nation.ENG, Nation.WLS, Nation.SCT, Nation.NIR
 ALL_NATIONS = (ENG, WLS, SCT, NIR)

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary import (
     AttendanceRecord,
     ChildView,
@@ -24,7 +25,6 @@ from bot.summary import (
     harm_flags,
     rag_overview,
 )
-from bot.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from tests.html_dom import Element, parse_page  # noqa: F401 (re-exported for the tests)
 
 R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN

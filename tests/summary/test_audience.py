@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.escape import escape_mrkdwn
+from bot.rules.escape import escape_mrkdwn
 from bot.summary import (
     Audience,
     SummaryInput,

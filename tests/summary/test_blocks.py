@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.escape import escape_mrkdwn
+from bot.rules.escape import escape_mrkdwn
 from bot.summary import Audience, summary_blocks
 from bot.summary.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, split_text
 from tests.summary.support import (

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bot.escape import escape_mrkdwn
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.vocabulary import Rag
 from bot.summary import (
     Audience,
     ChildView,
@@ -18,7 +19,6 @@ from bot.summary import (
     summary_markdown,
 )
 from bot.summary.render import escape_markdown
-from bot.vocabulary import Rag
 from tests.summary.support import CG1, oak_family, parse_page, update
 
 ATTEMPTS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.rules.vocabulary import ActionStatus
 from bot.summary import Audience, PlanAction, summary_markdown
-from bot.vocabulary import ActionStatus
 from tests.summary.support import oak_family
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from bot.rules.vocabulary import ActionStatus, Attendance, Rag
 from bot.summary import AttendanceRecord, Period, PlanAction, Rating, Report
-from bot.vocabulary import ActionStatus, Attendance, Rag
 from tests.summary.support import CG1, SCHOOL_RUN, oak_family, update
 
 

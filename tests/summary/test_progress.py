@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from bot.rules.vocabulary import Rag
 from bot.summary import CoreGroup, Rating, Trend, harm_flags, rag_overview, row_trend
-from bot.vocabulary import Rag
 from tests.summary.support import CG1, A, G, R, at, oak_family, update
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.transcript.model import PersonTranscript, Seen, Transcript
+from bot.devtools.transcript.model import PersonTranscript, Seen, Transcript
 from tests.html_dom import Element, parse_page  # noqa: F401 (re-exported for the tests)
 
 # --- a sample demo run ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.transcript.markup import parse_mrkdwn, parse_plain, parse_rich_text
+from bot.devtools.transcript.markup import parse_mrkdwn, parse_plain, parse_rich_text
 from tests.transcript.support import parse_page
 
 NAMES = {"U1": "Sam Patel", "U2": "Jo Oak"}

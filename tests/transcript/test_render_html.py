@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
+from bot.devtools.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
 from tests.transcript.support import (
     CHANNEL,
     USER_NAMES,

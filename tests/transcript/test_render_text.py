@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.transcript import PersonTranscript, Seen, render_text
+from bot.devtools.transcript import PersonTranscript, Seen, render_text
 from tests.transcript.support import (
     CHANNEL,
     INVITATION_BLOCKS,

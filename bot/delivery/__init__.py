@@ -1,0 +1,1 @@
+"""Sending the outbox: the dispatcher, and the words written at the moment of sending."""

@@ -1,0 +1,1 @@
+"""Demo and test tools (emulator, transcripts, demo, sandbox); the product never imports them."""

@@ -1,0 +1,456 @@
+"""`coregroup demo`: a scripted case run end to end against the emulator, in simulated time.
+
+Every step goes through the real handlers over signed HTTP, exactly as in Slack; afterwards each
+person's view of it is written out as text and as one HTML page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.devtools.emulator.inspector import Seen as EmulatorSeen
+from bot.devtools.sandbox import Sandbox
+from bot.devtools.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
+from bot.rules.ids import (
+    ActionId,
+    DecisionField,
+    MeetingField,
+    NewCaseField,
+    PlanField,
+    UpdateField,
+)
+from bot.services.export import export_case
+
+BOT_NAME = "Core Group"
+
+
+@dataclass
+class Person:
+    """Someone in the demo, and what they have seen so far."""
+
+    user_id: str
+    name: str
+    role: str
+    seen: list[Seen] = field(default_factory=list)
+    known: dict[str, str] = field(default_factory=dict)  # ts -> what it said when last seen
+    last_modal: str | None = None
+    last_home: str | None = None
+
+
+class Recorder:
+    """Collects, step by step, what each person sees, the way their Slack client would show it."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.people: list[Person] = []
+
+    def add(self, name: str, role: str, *, guest: bool = False) -> str:
+        """Create a workspace user (a single-channel guest if `guest`) who takes part."""
+        user_id = self.sandbox.emulator.add_user(name, is_ultra_restricted=guest)
+        self.people.append(Person(user_id, name, role))
+        return user_id
+
+    def names(self) -> dict[str, str]:
+        """Display names behind user ids, the bot included."""
+        users = self.sandbox.emulator.workspace.users
+        names = {uid: user.real_name for uid, user in users.items()}
+        names[self.sandbox.emulator.bot_user_id] = BOT_NAME
+        return names
+
+    def capture(self) -> None:
+        """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab."""
+        inspector = self.sandbox.emulator.inspector
+        names = self.names()
+        now = self.sandbox.clock.now()
+        for person in self.people:
+            for item in inspector.seen_by(person.user_id):
+                content = f"{item.text}{item.blocks}"
+                if person.known.get(item.ts) == content:
+                    continue
+                edited = item.ts in person.known
+                person.known[item.ts] = content
+                seen = self._message(item, names)
+                # An update in place shows again, marked edited, when the person would notice it.
+                person.seen.append(replace(seen, at=now, edited=True) if edited else seen)
+            stack = inspector.modal_stack(person.user_id)
+            top = stack[-1] if stack else None
+            key = f"{top['id']}:{top.get('hash')}" if top else None
+            if top and key != person.last_modal:
+                person.seen.append(_view_seen(top, "modal", "Modal", now))
+            person.last_modal = key
+            home = inspector.home(person.user_id)
+            home_key = f"{home.get('id')}:{home.get('hash')}" if home else None
+            if home and home_key != person.last_home:
+                person.seen.append(_view_seen(home, "home", "Home tab", now))
+            person.last_home = home_key
+
+    def _message(self, item: EmulatorSeen, names: dict[str, str]) -> Seen:
+        if item.channel.startswith("D"):
+            where = f"Direct message with {BOT_NAME}"
+        else:
+            where = f"#{item.channel_name}"
+            if self.sandbox.emulator.inspector.channel(item.channel).is_private:
+                where += " (private channel)"
+        return Seen(
+            at=item.at,
+            where=where,
+            kind="ephemeral" if item.kind == "ephemeral" else "message",
+            author=names.get(item.author, item.author),
+            text=item.text,
+            blocks=tuple(item.blocks or ()),
+        )
+
+    def transcript(self, title: str) -> Transcript:
+        """Everything recorded, person by person."""
+        return Transcript(
+            title=title,
+            people=tuple(
+                PersonTranscript(p.user_id, p.name, p.role, tuple(p.seen)) for p in self.people
+            ),
+            user_names=self.names(),
+        )
+
+
+def _view_seen(view: dict[str, Any], kind: str, where: str, at: datetime) -> Seen:
+    title = (view.get("title") or {}).get("text")
+    return Seen(
+        at=at,
+        where=where,
+        kind="modal" if kind == "modal" else "home",
+        author=BOT_NAME,
+        text=title or where,
+        blocks=tuple(view.get("blocks") or ()),
+        title=title,
+        submit=(view.get("submit") or {}).get("text"),
+        close=(view.get("close") or {}).get("text"),
+    )
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Where the demo wrote its output."""
+
+    html: Path
+    texts: tuple[Path, ...]
+    database: Path
+
+
+def run_demo(out_dir: Path) -> DemoResult:
+    """Run the scripted case and write what everyone saw into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    database = out_dir / "demo.sqlite3"
+    for stale in out_dir.glob("demo.sqlite3*"):
+        stale.unlink()
+    # Monday 23 November 2026, 09:30 in London (GMT).
+    start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    with Sandbox(f"sqlite:///{database}") as sandbox:
+        sandbox.clock.set(start)
+        recorder = Recorder(sandbox)
+        transcript = _script(sandbox, recorder)
+        # What would go to the authority's case record system at the end.
+        with Session(sandbox.engine) as session:
+            export_case(session, "oak-family", out_dir / "case-record")
+    html = out_dir / "transcript.html"
+    html.write_text(render_html(transcript), encoding="utf-8")
+    texts = []
+    for person in transcript.people:
+        path = out_dir / f"{person.name.lower().replace(' ', '-')}.txt"
+        path.write_text(render_text(person, transcript.user_names), encoding="utf-8")
+        texts.append(path)
+    return DemoResult(html, tuple(texts), database)
+
+
+def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
+    emu = sandbox.emulator
+    social_worker = recorder.add("Priya Shah", "Social worker")
+    chair = recorder.add("Tom Okafor", "Conference chair")
+    school = recorder.add("Ms Reed", "School")
+    health_visitor = recorder.add("Jan Kowalski", "Health visitor")
+    mum = recorder.add("Sam", "Family", guest=True)
+    police = recorder.add("PC Lewis", "Police")
+    deputy = recorder.add("Kim Adeyemi", "Health visiting (deputy)")
+    lobby = emu.create_channel_as_user(social_worker, "safeguarding-team")
+    for person in (chair, school, health_visitor, police):
+        emu.join_channel(person, lobby)
+
+    def step(minutes: int = 1) -> None:
+        recorder.capture()
+        sandbox.clock.advance(timedelta(minutes=minutes))
+
+    def travel(instant: datetime) -> None:
+        recorder.capture()
+        sandbox.clock.set(instant)
+        sandbox.sweep()
+        recorder.capture()
+
+    def submit(user: str, values: dict[tuple[str, str], Any]) -> None:
+        view_id = str(emu.inspector.modal_stack(user)[-1]["id"])
+        emu.submit_view(user, view_id, values)
+
+    def field(name: str, value: Any) -> dict[tuple[str, str], Any]:
+        return {(name, name): value}
+
+    # After the initial conference, the social worker opens the case with the family's reference.
+    emu.slash_command(social_worker, lobby, "/coregroup", "new")
+    step()
+    f = NewCaseField
+    submit(social_worker, {
+        **field(f.REFERENCE, "oak-family"), **field(f.NATION, "ENG"),
+        **field(f.ICPC, "2026-11-20"), **field(f.CHAIR, chair),
+        **field(f.SOCIAL_WORKER, social_worker),
+        **field(f.PROFESSIONAL.numbered(1), school), **field(f.AGENCY.numbered(1), "school"),
+        **field(f.PROFESSIONAL.numbered(2), health_visitor),
+        **field(f.AGENCY.numbered(2), "health_visitor"),
+        **field(f.FAMILY_ON_SLACK, [mum]), **field(f.FAMILY_OFFLINE, "Dan (dad)\nNana Rose"),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: _top_title(sandbox, social_worker) == "Case opened")
+    emu.deliver_pending_events()
+    step(5)
+    channel = emu.inspector.channel_named("oak-family").id
+
+    # The family asked for the police officer who knows them to join the core group.
+    emu.slash_command(social_worker, channel, "/coregroup", f"add <@{police}|pc.lewis> police")
+    sandbox.wait_for(lambda: _last_ephemeral(sandbox, social_worker).startswith("Added"))
+    emu.deliver_pending_events()
+    step(10)
+
+    # The plan, in the family's own words.
+    for wording in ("Jo and Lily get to school every day, on time",
+                    "Sam feels safe at home and knows who to call"):  # fmt: skip
+        emu.slash_command(social_worker, channel, "/coregroup", "outcome")
+        submit(social_worker, field(PlanField.WORDING, wording))
+        sandbox.wait_for(lambda w=wording: w in str(_plan(sandbox, channel)))  # type: ignore[misc]
+        step()
+    emu.slash_command(social_worker, channel, "/coregroup", "action")
+    view = emu.inspector.modal_stack(social_worker)[-1]
+    owner = _option(view, PlanField.OWNER, "Ms Reed")
+    goal = _option(view, PlanField.FOR_OUTCOME, "Jo and Lily")
+    submit(social_worker, {
+        **field(PlanField.DESCRIPTION, "Meet Jo and Lily at the school gate each morning"),
+        **field(PlanField.OWNER, owner), **field(PlanField.DUE, "2026-12-18"),
+        **field(PlanField.FOR_OUTCOME, goal),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: "school gate" in str(_plan(sandbox, channel)))
+    step(20)
+
+    # The first core group, and the review conference (only the chair sets that one).
+    emu.slash_command(social_worker, channel, "/coregroup", "schedule")
+    view = emu.inspector.modal_stack(social_worker)[-1]
+    submit(social_worker, {
+        **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Core group")),
+        **field(MeetingField.DATE, "2026-12-03"), **field(MeetingField.TIME, "10:00"),
+        **field(MeetingField.PLACE, "Oak Primary School, family room"),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: len(emu.inspector.files_seen_by(school)) == 1)
+    step()
+    emu.slash_command(chair, channel, "/coregroup", "schedule")
+    view = emu.inspector.modal_stack(chair)[-1]
+    submit(chair, {
+        **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Review")),
+        **field(MeetingField.DATE, "2027-02-16"), **field(MeetingField.TIME, "14:00"),
+        **field(MeetingField.PLACE, "Civic Centre, meeting room 4"),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: len(emu.inspector.files_seen_by(school)) == 2)
+    step(30)
+
+    # Invitations go out (they are due 10 working days before: already), and people reply.
+    sandbox.sweep()
+    step()
+    _reply(sandbox, school, ActionId.RSVP_ATTENDING)
+    _reply(sandbox, mum, ActionId.RSVP_APOLOGIES)
+    _reply(sandbox, health_visitor, ActionId.RSVP_REPRESENTATIVE)
+    submit(health_visitor, field(MeetingField.REPRESENTATIVE, deputy))
+    sandbox.wait_for(lambda: "Kim Adeyemi for" in str(_invitation(sandbox, channel).blocks))
+    emu.deliver_pending_events()
+    step(60)
+
+    emu.slash_command(school, channel, "/coregroup", "status")
+    step()
+    emu.slash_command(chair, channel, "/coregroup", "history")
+    step()
+    emu.slash_command(mum, channel, "/coregroup", "history")  # the family may not; told kindly
+    step()
+    emu.open_home(school)
+    emu.deliver_pending_events()
+    step()
+
+    # The update cycle for the core group on Thu 3 Dec (reports due Tue 1 Dec). PC Lewis is on
+    # leave until Fri 4 Dec and Ms Reed covers; Kim's account is closed when she leaves her job.
+    emu.slash_command(police, channel, "/coregroup", f"away until 2026-12-04 <@{school}>")
+    step()
+    travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # prompts: 5 working days before
+    emu.deactivate_user(deputy)
+    emu.deliver_pending_events()
+    step()
+    sandbox.clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))
+    _give_update(sandbox, school, "Jo was in school every day this week and ate breakfast.")
+    step()
+    sandbox.clock.set(datetime(2026, 11, 26, 11, 0, tzinfo=UTC))
+    _give_update(sandbox, health_visitor, "Lily's weight is back on track; Sam is more confident.")
+    step()
+    sandbox.clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
+    _give_update(sandbox, school, "Jo was in school every day, on time, and joined the choir.")
+    _give_update(sandbox, social_worker, "Dan says things feel calmer at home.", match="Dan (dad)")
+    step()
+    travel(datetime(2026, 11, 30, 9, 30, tzinfo=UTC))  # reminders (a working day before)
+    _give_update(sandbox, social_worker, "Family time went well; the safety plan is written.",
+                 match="Please send your update")  # fmt: skip
+    travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))  # due today
+    sandbox.clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # a little late, before 09:30
+    _give_update(sandbox, mum, "Mornings are easier. I'd like help with the housing forms.")
+    step()
+    travel(datetime(2026, 12, 2, 9, 30, tzinfo=UTC))  # overdue: the social worker is told
+    travel(datetime(2026, 12, 3, 9, 30, tzinfo=UTC))  # still missing: the chair is told
+
+    # After the core group (Thu 3 Dec, 11:45), the social worker records who came.
+    travel(datetime(2026, 12, 3, 11, 45, tzinfo=UTC))
+    invitation = _invitation(sandbox, channel)
+    emu.click(social_worker, channel, invitation.ts, ActionId.RECORD_ATTENDANCE)
+    submit(social_worker, {})
+    sandbox.wait_for(
+        lambda: ActionId.RSVP_ATTENDING not in str(_invitation(sandbox, channel).blocks)
+    )
+    step()
+
+    # The conference's invitations (Tue 2 Feb 2027) and, three working days before it, a
+    # quorum check that finds too few agencies confirmed, until they reply.
+    travel(datetime(2027, 2, 2, 9, 30, tzinfo=UTC))
+    # Updates for the review: reports are due Fri 12 Feb; prompts go out Fri 5 Feb.
+    travel(datetime(2027, 2, 5, 9, 30, tzinfo=UTC))
+    sandbox.clock.set(datetime(2027, 2, 8, 15, 0, tzinfo=UTC))
+    _give_update(
+        sandbox,
+        school,
+        "Jo has been in school every day since December, and smiles more.",
+        professional_only="A neighbour told the school about shouting late at night.",
+    )
+    _give_update(sandbox, health_visitor, "Lily is meeting her milestones.")
+    _give_update(
+        sandbox, mum, "Mornings are calmer and we have a routine. Help with housing still."
+    )
+    _give_update(sandbox, social_worker, "Family time with Dan is going well.",
+                 match="Please send your update")  # fmt: skip
+    step()
+    # The chair's digest, and the quorum check, three working days before (Thu 11 Feb).
+    travel(datetime(2027, 2, 11, 9, 30, tzinfo=UTC))
+    for person in (social_worker, school, police):
+        _reply(sandbox, person, ActionId.RSVP_ATTENDING, conference=True)
+    sandbox.wait_for(lambda: "now expected to be quorate" in str(_warnings(sandbox, chair)))
+    step()
+
+    # The summary: drafted for the social worker and chair, released by the chair.
+    sandbox.clock.set(datetime(2027, 2, 15, 10, 0, tzinfo=UTC))
+    emu.slash_command(social_worker, channel, "/coregroup", "summary")
+    sandbox.wait_for(lambda: "ready to release" in _last_ephemeral(sandbox, social_worker))
+    step()
+    draft = next(s for s in emu.inspector.seen_by(chair)
+                 if ActionId.RELEASE_SUMMARY in str(s.blocks))  # fmt: skip
+    emu.click(chair, draft.channel, draft.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.wait_for(lambda: "Released" in _last_ephemeral(sandbox, chair))
+    step()
+
+    # The conference (Tue 16 Feb) continues the plan; Dan's disagreement is recorded.
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    emu.slash_command(chair, channel, "/coregroup", "decision")
+    submit(chair, {
+        **field(DecisionField.DECISION, "continue"), **field(DecisionField.CATEGORY, "neglect"),
+        **field(DecisionField.DISSENT, "Dan disagreed: he feels the children are safe now."),
+    })  # fmt: skip
+    sandbox.wait_for(lambda: any(s.text.startswith("The review conference's decision")
+                                 for s in emu.inspector.seen_by(school)))  # fmt: skip
+    step()
+    return recorder.transcript(
+        "Demo case oak-family: from the initial conference to the first review"
+    )
+
+
+def _option(view: dict[str, Any], block_id: str, starts: str) -> str:
+    """The value of the first option in a modal's select whose label starts with `starts`."""
+    for block in view["blocks"]:
+        if block.get("block_id") == block_id:
+            for option in block["element"]["options"]:
+                if option["text"]["text"].startswith(starts):
+                    return str(option["value"])
+    raise LookupError(f"no option starting {starts!r} in {block_id}")
+
+
+def _plan(sandbox: Sandbox, channel: str) -> list[Any]:
+    return [m.blocks for m in sandbox.emulator.inspector.messages(channel)
+            if m.text.startswith("The plan for")]  # fmt: skip
+
+
+def _invitation(sandbox: Sandbox, channel: str, *, conference: bool = False) -> EmulatorSeen:
+    kind = "review conference" if conference else "core group meeting"
+    return [m for m in sandbox.emulator.inspector.messages(channel)
+            if m.text.startswith(f"Invitation: {kind}")][-1]  # fmt: skip
+
+
+def _reply(sandbox: Sandbox, user: str, action: ActionId, *, conference: bool = False) -> None:
+    """The person answers the invitation in their direct messages."""
+    kind = "review conference" if conference else "core group meeting"
+    dm = [
+        s
+        for s in sandbox.emulator.inspector.seen_by(user)
+        if s.channel.startswith("D") and s.text.startswith(f"Invitation: {kind}")
+    ][-1]
+    before = len(sandbox.emulator.inspector.seen_by(user))
+    sandbox.emulator.click(user, dm.channel, dm.ts, action)
+    if action != ActionId.RSVP_REPRESENTATIVE:
+        sandbox.wait_for(lambda: len(sandbox.emulator.inspector.seen_by(user)) > before)
+
+
+def _give_update(
+    sandbox: Sandbox,
+    user: str,
+    words: str,
+    *,
+    match: str = "",
+    professional_only: str | None = None,
+) -> None:
+    """The person opens the form from their latest prompt or chase and sends their update."""
+    emu = sandbox.emulator
+    asks = [
+        s
+        for s in emu.inspector.seen_by(user)
+        if s.channel.startswith("D")
+        and ActionId.GIVE_UPDATE in str(s.blocks)
+        and match in str(s.blocks)
+    ]
+    emu.click(user, asks[-1].channel, asks[-1].ts, ActionId.GIVE_UPDATE)
+    view = emu.inspector.modal_stack(user)[-1]
+    blocks = {str(b.get("block_id")) for b in view["blocks"]}
+    values: dict[tuple[str, str], Any] = {}
+    for block in blocks:
+        if block.startswith(UpdateField.RAG.value + "_"):
+            values[(block, block)] = "green" if "choir" in words else "amber"
+    for answer, value in (
+        (UpdateField.GOING_WELL, words),
+        (UpdateField.WORRIES, "Mornings are still rushed." if "Mornings" not in words else None),
+        (UpdateField.NEW_HARM, "no"),
+        (UpdateField.NEXT_STEPS, "Keep going as agreed in the plan."),
+        (UpdateField.HELP_NEEDED, "Help with the housing forms." if "housing" in words else None),
+        (UpdateField.PROFESSIONAL_ONLY, professional_only),
+    ):
+        if answer.value in blocks and value:
+            values[(answer, answer)] = value
+    emu.submit_view(user, str(view["id"]), values)
+
+
+def _warnings(sandbox: Sandbox, user: str) -> list[Any]:
+    return [s.blocks for s in sandbox.emulator.inspector.seen_by(user)
+            if s.text.startswith("Quorum check")]  # fmt: skip
+
+
+def _top_title(sandbox: Sandbox, user: str) -> str:
+    stack = sandbox.emulator.inspector.modal_stack(user)
+    return str(stack[-1]["title"]["text"]) if stack else ""
+
+
+def _last_ephemeral(sandbox: Sandbox, user: str) -> str:
+    seen = [s for s in sandbox.emulator.inspector.seen_by(user) if s.kind == "ephemeral"]
+    return seen[-1].text if seen else ""

@@ -1,0 +1,104 @@
+"""A whole world on one machine: the Slack emulator, the real bot over HTTP, and a real database.
+
+Used by the flow tests, `coregroup demo` and the benchmarks, so all three run the same wiring.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import TypeVar
+
+from slack_bolt import App
+
+from bot.app import Dependencies, create_app
+from bot.clock import ManualClock
+from bot.delivery.dispatcher import Dispatcher
+from bot.devtools.emulator import SlackEmulator
+from bot.jobs import SweepReport
+from bot.settings import Settings
+from bot.slack.client import make_web_client
+from bot.web import BackgroundServer
+from storage.db import UnitOfWork, make_engine, upgrade
+
+SIGNING_SECRET = "sandbox-signing-secret"  # noqa: S105 (a local emulator, not a real secret)
+BOT_TOKEN = "xoxb-sandbox-bot-token"  # noqa: S105
+
+T = TypeVar("T")
+
+
+class Sandbox:
+    """Start the emulator, migrate the database, serve the bot, and connect them."""
+
+    def __init__(self, database_url: str, *, clock: ManualClock | None = None) -> None:
+        self.clock = clock or ManualClock()
+        self.emulator = SlackEmulator(clock=self.clock, bot_token=BOT_TOKEN)
+        self.engine = make_engine(database_url)
+        self.settings = Settings(
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            database_url=database_url,
+        )
+        self.deps: Dependencies | None = None
+        self.app: App | None = None
+        self._server: BackgroundServer | None = None
+        self._dispatcher: Dispatcher | None = None
+
+    def start(self) -> Sandbox:
+        """Bring everything up; the bot's Web API client points at the emulator."""
+        upgrade(self.engine)
+        self.emulator.start()
+        client = make_web_client(BOT_TOKEN, self.emulator.api_url)
+        self.deps = Dependencies(self.settings, UnitOfWork(self.engine), self.clock, client)
+        self.app = create_app(self.deps)
+        self._server = BackgroundServer(self.app, SIGNING_SECRET)
+        self.emulator.connect_app(self._server.start(), SIGNING_SECRET)
+        return self
+
+    def stop(self) -> None:
+        """Tear everything down."""
+        if self._server:
+            self._server.stop()
+        if self.deps:
+            self.deps.after_answer.close()  # its last refreshes still reach the emulator
+        self.emulator.stop()
+        self.engine.dispose()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """Where the bot listens for Slack's requests."""
+        assert self._server is not None
+        return self._server.url
+
+    def sweep(self) -> SweepReport:
+        """One planning and dispatch pass as of the clock's now, as `coregroup sweep --at` does."""
+        from bot.jobs import make_dispatcher, sweep
+
+        assert self.deps is not None
+        if self._dispatcher is None:
+            self._dispatcher = make_dispatcher(self.deps, worker="sandbox")
+        return sweep(self.deps, self._dispatcher)
+
+    @staticmethod
+    def wait_for(probe: Callable[[], T | None], *, timeout: float = 10.0) -> T:
+        """Wait (in real time) for work the bot does after acknowledging, e.g. a lazy listener."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = probe()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not finish in time")
+            time.sleep(0.01)

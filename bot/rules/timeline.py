@@ -1,0 +1,191 @@
+"""The case timeline from an initial conference: due-by dates, report deadlines, chasing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.rules.vocabulary import Nation
+from bot.rules.working_days import WorkingCalendar, add_months
+
+# English names, not strftime's %a/%b, so the text never depends on the host's locale.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_NATION_NAMES = {
+    Nation.ENG: "England",
+    Nation.WLS: "Wales",
+    Nation.SCT: "Scotland",
+    Nation.NIR: "Northern Ireland",
+}
+
+
+@dataclass(frozen=True)
+class TimelineRules:
+    """An area's timescales (DOMAIN.md, Timeline); each is a setting with this default."""
+
+    core_group_interval_weeks: int = 6
+    first_core_group_working_days: int = 10
+    first_rcpc_months: int = 3
+    later_rcpc_months: int = 6
+    report_deadline_working_days: int = 2
+    prompt_lead_working_days: int = 5
+    pre_birth_rcpc_working_days: int = 10
+    local_time: time = time(9, 30)
+
+    def __post_init__(self) -> None:
+        # A zero or negative timescale would plan meetings on top of each other or loop forever.
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, int) and value < 1:
+                raise ValueError(f"{field.name} must be at least 1, not {value}")
+
+
+@dataclass(frozen=True)
+class Conference:
+    """A review conference on the plan: the latest day it may be held, and when reports are due."""
+
+    by: date
+    reports_due: date
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The latest dates a case's meetings may be held, all on working days."""
+
+    icpc: date
+    nation: Nation
+    first_core_group_by: date
+    core_groups: tuple[date, ...]
+    rcpcs: tuple[Conference, ...]
+
+    def as_json(self) -> dict[str, object]:
+        """Return the timeline as JSON-ready values with ISO dates."""
+        return {
+            "icpc": self.icpc.isoformat(),
+            "nation": self.nation.value,
+            "first_core_group_by": self.first_core_group_by.isoformat(),
+            "core_groups": [day.isoformat() for day in self.core_groups],
+            "rcpcs": [
+                {"by": rcpc.by.isoformat(), "reports_due": rcpc.reports_due.isoformat()}
+                for rcpc in self.rcpcs
+            ],
+        }
+
+    def as_text(self) -> str:
+        """Return the timeline as a social worker would plan by: one dated line each, in order."""
+        # Rank keeps same-day lines in a fixed order: reports before meetings.
+        lines: list[tuple[date, int, str]] = [(self.icpc, 0, "Initial conference (ICPC)")]
+        for number, day in enumerate(self.core_groups, start=1):
+            label = "First core group by" if number == 1 else f"Core group {number} by"
+            lines.append((day, 2, label))
+        for number, rcpc in enumerate(self.rcpcs, start=1):
+            lines.append((rcpc.reports_due, 1, f"Reports due for review conference {number}"))
+            lines.append((rcpc.by, 3, f"Review conference {number} (RCPC) by"))
+        heading = f"Latest dates for this plan, on working days in {_NATION_NAMES[self.nation]}"
+        body = [f"{format_day(day)}  {label}" for day, _rank, label in sorted(lines)]
+        return "\n".join([heading, *body])
+
+
+def format_day(day: date) -> str:
+    """Format a date for people, fixed width so columns line up: "Tue  5 Jan 2027"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day:>2} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def plan_timeline(
+    icpc: date,
+    calendar: WorkingCalendar,
+    rules: TimelineRules = TimelineRules(),
+    *,
+    months: int = 12,
+    birth_date: date | None = None,
+) -> Timeline:
+    """Plan the due-by dates up to `months` months after the ICPC (the first core group always)."""
+    if months < 0:
+        raise ValueError(f"months must not be negative, not {months}")
+    if birth_date is not None and birth_date < icpc:
+        raise ValueError(f"a pre-birth ICPC ({icpc}) comes before the birth ({birth_date})")
+    horizon = add_months(icpc, months)
+
+    first_core_group_by = calendar.add_working_days(icpc, rules.first_core_group_working_days)
+    core_groups = [first_core_group_by]
+    while True:
+        # Chained from the previous adjusted date, so no gap ever exceeds the interval.
+        limit = core_groups[-1] + timedelta(weeks=rules.core_group_interval_weeks)
+        next_core_group = _due_by(limit, after=core_groups[-1], calendar=calendar)
+        if next_core_group > horizon:
+            break
+        core_groups.append(next_core_group)
+
+    first_rcpc_limit = add_months(icpc, rules.first_rcpc_months)
+    if birth_date is not None:
+        after_birth = calendar.add_working_days(birth_date, rules.pre_birth_rcpc_working_days)
+        first_rcpc_limit = min(first_rcpc_limit, after_birth)
+    rcpc_dates: list[date] = []
+    rcpc_by = _due_by(first_rcpc_limit, after=icpc, calendar=calendar)
+    while rcpc_by <= horizon:
+        rcpc_dates.append(rcpc_by)
+        limit = add_months(rcpc_by, rules.later_rcpc_months)
+        rcpc_by = _due_by(limit, after=rcpc_by, calendar=calendar)
+
+    report_days = rules.report_deadline_working_days
+    rcpcs = tuple(
+        Conference(by=day, reports_due=report_deadline(day, calendar, report_days))
+        for day in rcpc_dates
+    )
+    return Timeline(
+        icpc=icpc,
+        nation=calendar.nation,
+        first_core_group_by=first_core_group_by,
+        core_groups=tuple(core_groups),
+        rcpcs=rcpcs,
+    )
+
+
+def report_deadline(meeting_day: date, calendar: WorkingCalendar, working_days: int) -> date:
+    """Return the day reports are due: the N-th working day before the meeting (Thu meeting, N=2:
+    Tue), so N-1 working days lie strictly between them."""
+    return calendar.add_working_days(meeting_day, -working_days)
+
+
+def prompt_day(deadline: date, calendar: WorkingCalendar, lead_working_days: int) -> date:
+    """Return the day members are asked for updates: the N-th working day before the deadline."""
+    return calendar.add_working_days(deadline, -lead_working_days)
+
+
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """Return the UTC instant of wall time `at` on `day` in `tz` (09:30 stays 09:30 in BST)."""
+    # fold=0: a wall time the clocks pass twice means its first occurrence.
+    return datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz).astimezone(UTC)
+
+
+class ChaseStep(StrEnum):
+    """The steps of chasing one member's update, each on its own working day."""
+
+    REMINDER = "reminder"  # the working day before the deadline
+    DUE_TODAY = "due_today"  # the deadline itself
+    OVERDUE = "overdue"  # the next working day: the member is told, and the social worker
+    ESCALATED = "escalated"  # a further working day later: the chair is told
+
+
+def chase_days(deadline: date, calendar: WorkingCalendar) -> list[tuple[ChaseStep, date]]:
+    """Return each chase step with its working day, in order."""
+    # A deadline set on a non-working day is due by the working day before it, like any due-by date.
+    due = calendar.on_or_before(deadline)
+    return [
+        (ChaseStep.REMINDER, calendar.add_working_days(due, -1)),
+        (ChaseStep.DUE_TODAY, due),
+        (ChaseStep.OVERDUE, calendar.add_working_days(due, 1)),
+        (ChaseStep.ESCALATED, calendar.add_working_days(due, 2)),
+    ]
+
+
+def _due_by(limit: date, *, after: date, calendar: WorkingCalendar) -> date:
+    """Return the latest working day on or before `limit` that is after `after`."""
+    day = calendar.on_or_before(limit)
+    if day > after:
+        return day
+    # Closures fill the whole window, so the limit cannot be met: the first working day after
+    # the window is the nearest miss, and stays in order.
+    return calendar.on_or_after(limit)

@@ -1,0 +1,294 @@
+"""Which messages one case should have planned, from its state: no database, no Slack, no words.
+
+Planning loads many cases at once (`bot.services.planning`), then asks this module what each one
+wants: keys, recipients and due instants. What a message says is written when it is sent
+(`bot.delivery.content`), so nothing here renders and nothing here grows with a message's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from bot.rules.timeline import ChaseStep, chase_days, local_instant
+from bot.rules.vocabulary import (
+    ActionStatus,
+    CaseStatus,
+    MeetingKind,
+    MeetingStatus,
+    Role,
+    UpdateRequestStatus,
+)
+from bot.rules.working_days import WorkingCalendar
+from bot.services.cases import calendar_for
+from bot.services.conference import DIGEST
+from bot.services.meetings import INVITATION, QUORUM_WARNING
+from bot.services.outbox import PlannedMessage, case_scope
+from bot.services.updates import (
+    CHASE,
+    DEADLINE_TIME,
+    ESCALATION,
+    OVERDUE_NOTICE,
+    OWES_UPDATE,
+    PROGRESS,
+    PROMPT,
+    away_on,
+    deadline_day,
+    meeting_day,
+)
+from bot.ui.plan import ACTION_REMINDER
+from bot.ui.texts import OPEN_MEETINGS
+from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
+
+# Open actions remind their owner this many working days before they are due.
+ACTION_REMINDER_WORKING_DAYS = 2
+
+
+@dataclass
+class CaseState:
+    """What planning knows of one case: loaded in bulk, then read without the database."""
+
+    case: Case
+    area: Area
+    members: list[Member]  # active members only
+    meetings: list[Meeting]  # every meeting of the case
+    actions: list[PlanAction]  # open actions with a due date
+    # Update requests of the meetings updates are owed for, by meeting id (see `owing`).
+    requests: dict[int, list[UpdateRequest]] = field(default_factory=dict)
+
+    @cached_property
+    def case_id(self) -> int:
+        assert self.case.id is not None
+        return self.case.id
+
+    @cached_property
+    def scope(self) -> str:
+        """The key prefix of everything planned for this case."""
+        return case_scope(self.case_id)
+
+    @property
+    def active(self) -> bool:
+        """Whether the case wants messages at all (open, with a channel that is not archived)."""
+        case = self.case
+        return (
+            case.status == CaseStatus.OPEN
+            and not case.channel_archived
+            and case.slack_channel_id is not None
+        )
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.case.timezone)
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return calendar_for(self.area, self.case)
+
+    def at(self, day: date) -> datetime:
+        """The area's sending time of day on `day`, as a UTC instant."""
+        return local_instant(day, self.area.local_time_of_day, self.tz)
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.tz).date()
+
+    def deadline(self, meeting: Meeting) -> date:
+        return deadline_day(meeting, self.area, self.calendar, self.tz)
+
+    def due_at(self, meeting: Meeting) -> datetime:
+        """When a report for `meeting` is due: the end of its deadline day, locally."""
+        return local_instant(self.deadline(meeting), DEADLINE_TIME, self.tz)
+
+    def owing(self) -> list[Member]:
+        """The members who owe an update before each meeting."""
+        return [m for m in self.members if m.role in OWES_UPDATE and m.id is not None]
+
+    def next_meetings(self, now: datetime) -> list[Meeting]:
+        """The next open core group and the next open review conference, by their day."""
+        today = self.today(now)
+        found: list[Meeting] = []
+        for kind in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
+            upcoming = [
+                m
+                for m in self.meetings
+                if m.kind == kind and m.status in OPEN_MEETINGS and meeting_day(m, self.tz) >= today
+            ]
+            if upcoming:
+                found.append(min(upcoming, key=lambda m: (meeting_day(m, self.tz), m.sequence)))
+        return found
+
+    def invited_to(self, now: datetime) -> list[Meeting]:
+        """Meetings with a date ahead: everyone is invited to them."""
+        return [
+            m
+            for m in self.meetings
+            if m.status == MeetingStatus.SCHEDULED and m.starts_at is not None and m.starts_at > now
+        ]
+
+    def conference_in_hand(self) -> Meeting | None:
+        """The review conference now in hand: the earliest one without a decision."""
+        candidates = [
+            m
+            for m in self.meetings
+            if m.kind == MeetingKind.RCPC
+            and m.decision is None
+            and m.status != MeetingStatus.CANCELLED
+        ]
+        return min(candidates, key=lambda m: m.sequence) if candidates else None
+
+    def next_replan(self, now: datetime) -> datetime | None:
+        """When time alone next changes the plan: the start of the day after the next meeting
+        day (the next meeting then moves on), or None when no meeting is ahead."""
+        today = self.today(now)
+        days = [meeting_day(m, self.tz) for m in self.meetings if m.status in OPEN_MEETINGS]
+        upcoming = [d for d in days if d >= today]
+        if not upcoming:
+            return None
+        return local_instant(min(upcoming) + timedelta(days=1), time(0, 0), self.tz)
+
+
+def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
+    """Every message this case should have planned, given its state now."""
+    if not state.active:
+        return []
+    return [
+        *_invitations(state, now),
+        *_action_reminders(state, now),
+        *_update_messages(state, now),
+        *_digests(state, now),
+    ]
+
+
+def _message(
+    state: CaseState, key: str, kind: str, to: str, at: datetime, **args: object
+) -> PlannedMessage:
+    return PlannedMessage.built_when_sent(state.scope + key, kind, to, at, state.case_id, **args)
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.strftime("%Y%m%dT%H%MZ")
+
+
+def _people(members: Sequence[Member], *roles: Role) -> list[str]:
+    return [m.slack_user_id for m in members if m.slack_user_id and (not roles or m.role in roles)]
+
+
+def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """The channel and every member are invited; a conference's quorum is watched."""
+    channel = state.case.slack_channel_id or ""
+    for meeting in state.invited_to(now):
+        assert meeting.starts_at is not None
+        start_day = meeting.starts_at.astimezone(state.tz).date()
+        stamp = _stamp(meeting.starts_at)
+        lead = state.area.invitation_lead_working_days
+        invite_at = state.at(state.calendar.add_working_days(start_day, -lead))
+        tag = f"m{meeting.id}"
+        yield _message(state, f"invite:{tag}:{channel}:{stamp}", INVITATION, channel, invite_at,
+                       meeting=meeting.id, in_channel=True)  # fmt: skip
+        for person in _people(state.members):
+            yield _message(state, f"invite:{tag}:{person}:{stamp}", INVITATION, person,
+                           invite_at, meeting=meeting.id, in_channel=False)  # fmt: skip
+        if meeting.kind == MeetingKind.RCPC:
+            # Sent only if, when the day comes, the replies forecast no quorum.
+            lead = state.area.quorum_warning_working_days
+            warn_at = state.at(state.calendar.add_working_days(start_day, -lead))
+            for person in _people(state.members, Role.CHAIR, Role.SOCIAL_WORKER):
+                yield _message(state, f"quorum:{tag}:{person}:{stamp}", QUORUM_WARNING, person,
+                               warn_at, meeting=meeting.id)  # fmt: skip
+
+
+def _action_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """Open actions due soon remind their owner, two working days before, with a Done button."""
+    owners = {m.id: m.slack_user_id for m in state.members if m.slack_user_id}
+    for action in state.actions:
+        owner = owners.get(action.owner_member_id)
+        if action.status != ActionStatus.OPEN or action.due_date is None or owner is None:
+            continue
+        if state.at(action.due_date) < now:
+            continue  # overdue actions show on the plan and in the summary, not as nagging
+        remind_on = state.calendar.add_working_days(
+            state.calendar.on_or_before(action.due_date), -ACTION_REMINDER_WORKING_DAYS
+        )
+        yield _message(state, f"action:a{action.id}:{owner}:{action.due_date:%Y%m%d}",
+                       ACTION_REMINDER, owner, state.at(remind_on), action=action.id)  # fmt: skip
+
+
+def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """Prompts, chases on working days, notices to the social worker and chair, and progress."""
+    by_id = {m.id: m for m in state.members}
+    social_workers = [m for m in state.members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
+    chairs = _people(state.members, Role.CHAIR)
+    for meeting in state.next_meetings(now):
+        requests = state.requests.get(meeting.id or 0, [])
+        if not requests:
+            continue
+        deadline = state.deadline(meeting)
+        prompt_at = state.at(
+            state.calendar.add_working_days(deadline, -state.area.prompt_lead_working_days)
+        )
+        tag = f"m{meeting.id}:{deadline:%Y%m%d}"
+        chases = [(step, day, state.at(day)) for step, day in chase_days(deadline, state.calendar)]
+        yield _message(state, f"progress:{tag}", PROGRESS, state.case.slack_channel_id or "",
+                       prompt_at, meeting=meeting.id)  # fmt: skip
+        for request in requests:
+            member = by_id[request.member_id]
+            r = f"r{request.id}"
+            if member.slack_user_id is None:
+                # A family member not on Slack: their social worker fills it in with them.
+                for sw in social_workers:
+                    yield _message(state, f"prompt:{tag}:{r}:{sw.slack_user_id}", PROMPT,
+                                   sw.slack_user_id or "", prompt_at, request=request.id,
+                                   with_family=True)  # fmt: skip
+            else:
+                yield _message(state, f"prompt:{tag}:{r}:{member.slack_user_id}", PROMPT,
+                               member.slack_user_id, prompt_at, request=request.id)  # fmt: skip
+            if request.status != UpdateRequestStatus.REQUESTED:
+                continue  # received (or waived): every chase for it is cancelled
+            for step, day, at in chases:
+                if step == ChaseStep.ESCALATED:
+                    for chair in chairs:
+                        yield _message(state, f"escalate:{tag}:{r}:{chair}", ESCALATION, chair,
+                                       at, request=request.id)  # fmt: skip
+                    continue
+                target, covering = _chase_target(member, by_id, day, social_workers)
+                if target is not None:
+                    yield _message(state, f"chase:{tag}:{r}:{step.value}:{target}", CHASE,
+                                   target, at, request=request.id, step=step.value,
+                                   covering=covering)  # fmt: skip
+                if step == ChaseStep.OVERDUE:
+                    for sw in social_workers:
+                        if sw.id != member.id:
+                            yield _message(state, f"overdue:{tag}:{r}:{sw.slack_user_id}",
+                                           OVERDUE_NOTICE, sw.slack_user_id or "", at,
+                                           request=request.id)  # fmt: skip
+
+
+def _chase_target(
+    member: Member, by_id: dict[int | None, Member], day: date, social_workers: Sequence[Member]
+) -> tuple[str | None, bool]:
+    """Who is chased for this member's update on this day (them, their cover, or nobody), and
+    whether that person is covering."""
+    if member.slack_user_id is None:
+        return next((s.slack_user_id for s in social_workers), None), False
+    if away_on(member, day):
+        cover = by_id.get(member.cover_member_id)
+        if cover is not None and cover.active and cover.slack_user_id:
+            return cover.slack_user_id, True
+        return None, False  # away with nobody covering: not chased while away
+    return member.slack_user_id, False
+
+
+def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """The chair's digest, a set number of working days before the conference in hand."""
+    conference = state.conference_in_hand()
+    if conference is None or conference.id is None:
+        return
+    day = meeting_day(conference, state.tz)
+    if day < state.today(now):
+        return
+    at = state.at(state.calendar.add_working_days(day, -state.area.digest_lead_working_days))
+    for chair in _people(state.members, Role.CHAIR):
+        yield _message(state, f"digest:m{conference.id}:{chair}:{day:%Y%m%d}", DIGEST, chair, at,
+                       conference=conference.id)  # fmt: skip

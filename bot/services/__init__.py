@@ -1,0 +1,1 @@
+"""The domain operations: each takes the dependencies or a session; no Slack payloads."""

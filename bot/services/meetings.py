@@ -1,0 +1,469 @@
+"""Meetings: setting their date, time and place, replies to invitations, quorum and attendance."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, bindparam, literal, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from bot.app import Dependencies
+from bot.rules.quorum import Invitee, QuorumForecast, forecast
+from bot.rules.timeline import report_deadline
+from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
+from bot.rules.working_days import add_months
+from bot.services import audit
+from bot.services.access import Permission, check, schedule_permission
+from bot.services.cases import calendar_for, refresh_case_card, rules_for
+from bot.slack.gateway import SlackError
+from bot.ui.calendar_file import meeting_ics
+from bot.ui.meetings import (
+    KIND_LABELS,
+    MeetingCard,
+    Reply,
+    invitation_blocks,
+    invitation_text,
+    quorum_warning_blocks,
+    quorum_warning_text,
+)
+from bot.ui.texts import OPEN_MEETINGS, topic_for
+from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
+from storage.queries import dialect, insert_missing, insert_missing_selected, plain
+
+log = logging.getLogger(__name__)
+
+MEETING_LENGTH = timedelta(hours=1, minutes=30)
+INVITATION = "invitation"
+QUORUM_WARNING = "quorum_warning"
+
+
+class MeetingError(Exception):
+    """A meeting change that cannot be made; the message is for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """The result of setting a meeting: its card, and a note if it is later than it should be."""
+
+    card: MeetingCard
+    late_note: str | None
+
+
+def card_for(case: Case, meeting: Meeting) -> MeetingCard:
+    """The invitation's view of a scheduled meeting, in the case's local time."""
+    assert meeting.id is not None and meeting.starts_at is not None
+    local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
+    return MeetingCard(meeting.id, case.reference, meeting.kind, local, meeting.place)
+
+
+def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, str]]:
+    """The next meetings this person may set or move, as (id, label) choices."""
+    assert case.id is not None
+    meetings = session.exec(
+        select(Meeting)
+        .where(Meeting.case_id == case.id, col(Meeting.status).in_(OPEN_MEETINGS))
+        .order_by(col(Meeting.due_by))
+    ).all()
+    choices: list[tuple[int, str]] = []
+    for meeting in meetings:
+        permission = schedule_permission(meeting.kind)
+        if not check(session, case=case, user_id=user_id, permission=permission).allowed:
+            continue
+        assert meeting.id is not None
+        label = f"{KIND_LABELS[meeting.kind].capitalize()} {meeting.sequence}"
+        label += f" (by {meeting.due_by:%a %-d %b %Y})"
+        choices.append((meeting.id, label))
+    return choices[:6]
+
+
+def schedule(
+    deps: Dependencies,
+    *,
+    case_id: int,
+    meeting_id: int,
+    actor: str,
+    local_start: datetime,
+    place: str,
+) -> Scheduled:
+    """Set (or move) a meeting; later due dates of the same kind follow from it."""
+    place = place.strip()
+    if not place:
+        raise MeetingError("Please say where the meeting will be.")
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None or meeting.case_id != case_id or meeting.status not in OPEN_MEETINGS:
+            raise MeetingError("That meeting can't be set any more.")
+        permission = schedule_permission(meeting.kind)
+        decision = check(session, case=case, user_id=actor, permission=permission)
+        if not decision.allowed:
+            raise MeetingError(decision.reason)
+        tz = ZoneInfo(case.timezone)
+        starts_at = local_start.replace(tzinfo=tz)
+        if starts_at <= deps.clock.now():
+            raise MeetingError("Please choose a date and time that is still to come.")
+        area = session.get_one(Area, case.area_id)
+        calendar = calendar_for(area, case)
+        day = starts_at.date()
+        if not calendar.is_working_day(day):
+            raise MeetingError(
+                f"{day:%A %-d %B} is not a working day "
+                f"({calendar.holiday_name(day) or 'weekend'}). Please choose another day."
+            )
+        before = {"starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
+                  "place": meeting.place}  # fmt: skip
+        if meeting.starts_at is not None:
+            meeting.calendar_sequence += 1  # calendars then move their entry, not add another
+        meeting.starts_at, meeting.place = starts_at, place
+        meeting.status = MeetingStatus.SCHEDULED
+        if meeting.kind == MeetingKind.RCPC:
+            meeting.reports_due = report_deadline(day, calendar, area.report_deadline_working_days)
+        session.add(meeting)
+        _rechain(session, case, area, meeting)
+        ensure_invitations(session, meeting)
+        audit.record(session, actor=actor, action="meeting.scheduled", at=deps.clock.now(),
+                     case_id=case_id, meeting=meeting_id, before=before,
+                     after={"starts_at": starts_at.isoformat(), "place": place})  # fmt: skip
+        late = (
+            f"This is after the latest date for it ({meeting.due_by:%a %-d %b %Y}); "
+            "it will show as late in the timeliness measures."
+            if day > meeting.due_by
+            else None
+        )
+        card = card_for(case, meeting)
+    return Scheduled(card, late)
+
+
+def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
+    """Later meetings of the same kind are due an interval after this one, not the old plan."""
+    assert held.starts_at is not None
+    calendar = calendar_for(area, case)
+    previous = held.starts_at.astimezone(ZoneInfo(case.timezone)).date()
+    later = session.exec(
+        select(Meeting)
+        .where(Meeting.case_id == case.id, Meeting.kind == held.kind)
+        .where(Meeting.sequence > held.sequence, Meeting.status == MeetingStatus.DUE)
+        .order_by(col(Meeting.sequence))
+    ).all()
+    rules = rules_for(area)
+    for meeting in later:
+        if held.kind == MeetingKind.RCPC:
+            nominal = add_months(previous, 6)
+        else:
+            nominal = previous + timedelta(weeks=rules.core_group_interval_weeks)
+        meeting.due_by = calendar.on_or_before(nominal)
+        if meeting.kind == MeetingKind.RCPC:
+            meeting.reports_due = report_deadline(
+                meeting.due_by, calendar, area.report_deadline_working_days
+            )
+        session.add(meeting)
+        previous = meeting.due_by
+
+
+def ensure_invitations(session: Session, meeting: Meeting) -> None:
+    """Everyone active in the core group is invited (people added later are invited too)."""
+    assert meeting.id is not None
+    _invite_everyone(session, meeting.id, meeting.case_id)
+
+
+def _invite_everyone(session: Session, meeting_id: int, case_id: int) -> None:
+    # One statement, however large the core group: a reply is written inside Slack's request.
+    plain(
+        session, _INVITE_EVERYONE[dialect(session)], {"meeting_id": meeting_id, "case_id": case_id}
+    )
+
+
+def invite(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
+    """Invitations for these (meeting id, member id) pairs, where there are none yet."""
+    # Replies and replans can run at once; inserting an invitation twice is a no-op.
+    insert_missing(
+        session,
+        Invitation,
+        [{"meeting_id": meeting_id, "member_id": member_id, "rsvp": Rsvp.NONE.value}
+         for meeting_id, member_id in pairs],
+        ["meeting_id", "member_id"],
+    )  # fmt: skip
+
+
+# Built once and run as plain statements (`storage.queries.plain`): a reply is written, and
+# `/coregroup status` read, inside Slack's request, where building a statement, or going
+# through the ORM, costs more than running it.
+_REPLIES = (
+    sa_select(
+        col(Member.id),
+        col(Member.display_name),
+        col(Member.role),
+        col(Member.agency),
+        col(Member.direct_contact),
+        col(Invitation.rsvp),
+        col(Invitation.representative_member_id),
+    )
+    .join(Member, col(Member.id) == col(Invitation.member_id))
+    .where(col(Invitation.meeting_id) == bindparam("meeting_id"), col(Member.active))
+    .order_by(col(Member.id))
+)
+_NAMES = sa_select(col(Member.id), col(Member.display_name)).where(
+    col(Member.id).in_(bindparam("member_ids", expanding=True))
+)
+_MEETING_AND_CASE = (
+    sa_select(
+        col(Meeting.status),
+        col(Meeting.starts_at),
+        col(Case.id),
+        col(Case.area_id),
+        col(Case.family_may_edit_plan),
+    )
+    .join(Case, col(Case.id) == col(Meeting.case_id))
+    .where(col(Meeting.id) == bindparam("meeting_id"))
+)
+_MY_INVITATION = (
+    sa_select(col(Invitation.id), col(Invitation.rsvp))
+    .join(Member, col(Member.id) == col(Invitation.member_id))
+    .where(
+        col(Invitation.meeting_id) == bindparam("meeting_id"),
+        col(Member.case_id) == bindparam("case_id"),
+        col(Member.slack_user_id) == bindparam("user_id"),
+        col(Member.active),
+    )
+)
+_RECORD_REPLY = (
+    update(Invitation)
+    .where(col(Invitation.id) == bindparam("invitation_id"))
+    .values(
+        rsvp=bindparam("new_rsvp"),
+        replied_at=bindparam("replied_at"),
+        representative_member_id=bindparam("representative"),
+    )
+)
+_INVITE_EVERYONE = insert_missing_selected(
+    Invitation,
+    ["meeting_id", "member_id", "rsvp"],
+    sa_select(
+        bindparam("meeting_id", type_=Integer), col(Member.id), literal(Rsvp.NONE.value)
+    ).where(col(Member.case_id) == bindparam("case_id"), col(Member.active)),
+    ["meeting_id", "member_id"],
+)
+
+
+def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invitee]]:
+    """Who replied what (for the live list) and the same people as quorum invitees."""
+    rows = plain(session, _REPLIES, {"meeting_id": meeting_id}).all()
+    names = {row.id: row.display_name for row in rows}
+    # Someone sent in a member's place who has since left the core group.
+    elsewhere = {r.representative_member_id for r in rows} - set(names) - {None}
+    if elsewhere:
+        names |= dict(plain(session, _NAMES, {"member_ids": sorted(elsewhere)}).tuples().all())
+    shown: list[Reply] = []
+    invitees: list[Invitee] = []
+    for row in rows:
+        if row.role in (Role.CHAIR,):
+            continue  # the chair runs the conference; their reply is not a quorum question
+        rep_id = row.representative_member_id
+        rep = names.get(rep_id) if rep_id is not None else None
+        shown.append(Reply(row.display_name, row.rsvp, rep))
+        invitees.append(
+            Invitee(row.id, row.display_name, row.agency, row.direct_contact, row.rsvp,
+                    row.agency if rep else None)
+        )  # fmt: skip
+    return shown, invitees
+
+
+def forecast_for(session: Session, case: Case, meeting_id: int) -> QuorumForecast:
+    """The quorum forecast of a conference from its replies so far, by the area's rule."""
+    area = session.get_one(Area, case.area_id)
+    _, invitees = replies(session, meeting_id)
+    return forecast(
+        invitees,
+        min_other_agencies=area.quorum_min_other_agencies,
+        health_as_one=area.health_counts_as_one_agency,
+    )
+
+
+NOT_INVITED = (
+    "Sorry, this invitation is for the core group of this case, and you're not on its list. "
+    "If you should be, please ask the social worker to add you."
+)
+CLOSED = "That meeting is no longer open for replies."
+
+
+def reply(
+    deps: Dependencies,
+    *,
+    meeting_id: int,
+    user_id: str,
+    rsvp: Rsvp,
+    representative_member_id: int | None = None,
+) -> int:
+    """Record someone's reply in a unit of work of its own; returns the case id (raises
+    MeetingError with a kind message)."""
+    with deps.unit_of_work() as session:
+        return record_reply(session, meeting_id=meeting_id, user_id=user_id, rsvp=rsvp,
+                            at=deps.clock.now(),
+                            representative_member_id=representative_member_id)  # fmt: skip
+
+
+def record_reply(
+    session: Session,
+    *,
+    meeting_id: int,
+    user_id: str,
+    rsvp: Rsvp,
+    at: datetime,
+    representative_member_id: int | None = None,
+) -> int:
+    """Record someone's reply to an invitation, with its audit event, in the caller's unit of
+    work; returns the case id (raises MeetingError with a kind message)."""
+    found = plain(session, _MEETING_AND_CASE, {"meeting_id": meeting_id}).first()
+    if found is None or found.status not in OPEN_MEETINGS or found.starts_at is None:
+        raise MeetingError(CLOSED)
+    decision = check(session, case=found, user_id=user_id,
+                     permission=Permission.REPLY_TO_INVITATION)  # fmt: skip
+    if not decision.allowed:
+        raise MeetingError(NOT_INVITED)
+    case_id: int = found.id
+    _invite_everyone(session, meeting_id, case_id)
+    invitation_id, before = plain(
+        session, _MY_INVITATION, {"meeting_id": meeting_id, "case_id": case_id, "user_id": user_id}
+    ).one()
+    change = {"invitation_id": invitation_id, "new_rsvp": rsvp, "replied_at": at,
+              "representative": representative_member_id}  # fmt: skip
+    plain(session, _RECORD_REPLY, change)
+    audit.record(session, actor=user_id, action="meeting.reply", at=at, case_id=case_id,
+                 meeting=meeting_id, before=before.value, after=rsvp.value)  # fmt: skip
+    return case_id
+
+
+_refresh_locks: dict[int, threading.Lock] = {}
+_refresh_locks_guard = threading.Lock()
+
+
+def refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
+    """Update the channel's invitation in place with who replied what, and any quorum warning."""
+    # Replies arrive together (two people click at once): one refresh at a time per meeting in
+    # this process, each rendering the state as it starts. Every reply asks for a refresh after
+    # it is committed, so a reply that lands during a render gets one of its own, after it: the
+    # newest picture always lands last.
+    with _refresh_locks_guard:
+        lock = _refresh_locks.setdefault(meeting_id, threading.Lock())
+    with lock:
+        _refresh_invitation(deps, meeting_id)
+
+
+def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
+    with deps.unit_of_work() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        case = session.get_one(Case, meeting.case_id)
+        shown, _ = replies(session, meeting_id)
+        conference = meeting.kind == MeetingKind.RCPC
+        forecast_now = forecast_for(session, case, meeting_id) if conference else None
+        sent = _sent_messages(session, meeting)
+    if meeting.starts_at is None:
+        return
+    card = card_for(case, meeting)
+    for row in sent:
+        try:
+            if row.kind == INVITATION and row.recipient == case.slack_channel_id:
+                deps.gateway.update(
+                    row.slack_channel or row.recipient,
+                    row.slack_ts or "",
+                    invitation_text(case.reference, meeting.kind),
+                    invitation_blocks(card, shown, forecast=forecast_now,
+                                      held=meeting.status == MeetingStatus.HELD),
+                )  # fmt: skip
+            elif row.kind == QUORUM_WARNING and forecast_now is not None:
+                deps.gateway.update(
+                    row.slack_channel or row.recipient,
+                    row.slack_ts or "",
+                    quorum_warning_text(case.reference),
+                    quorum_warning_blocks(card, forecast_now),
+                )
+        except SlackError as error:
+            log.warning("could not update meeting %s message: %s", meeting_id, error.code)
+
+
+def _sent_messages(session: Session, meeting: Meeting) -> list[OutboxMessage]:
+    # Within the case's own rows (indexed), not a substring search of the whole outbox.
+    marker = f":m{meeting.id}:"
+    rows = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.case_id == meeting.case_id,
+            col(OutboxMessage.kind).in_((INVITATION, QUORUM_WARNING)),
+            col(OutboxMessage.slack_ts).is_not(None),
+            col(OutboxMessage.key).contains(marker),
+        )
+    ).all()
+    return list(rows)
+
+
+def record_attendance(
+    deps: Dependencies, *, meeting_id: int, actor: str, marks: dict[int, Attendance]
+) -> None:
+    """Record who came; the meeting is then held, and feeds the attendance measures."""
+    with deps.unit_of_work() as session:
+        meeting = session.get_one(Meeting, meeting_id)
+        for invitation in session.exec(
+            select(Invitation).where(Invitation.meeting_id == meeting_id)
+        ):
+            if invitation.id in marks:
+                invitation.attendance = marks[invitation.id]
+                invitation.attendance_recorded_at = deps.clock.now()
+                session.add(invitation)
+        meeting.status, meeting.held_at = MeetingStatus.HELD, meeting.starts_at
+        session.add(meeting)
+        audit.record(session, actor=actor, action="meeting.attendance", at=deps.clock.now(),
+                     case_id=meeting.case_id, meeting=meeting_id,
+                     marks={str(k): v.value for k, v in marks.items()})  # fmt: skip
+
+
+def attendance_guess(invitation: Invitation) -> Attendance:
+    """What the reply suggests happened, as the starting point for the record."""
+    return {
+        Rsvp.ATTENDING: Attendance.PRESENT,
+        Rsvp.REPRESENTATIVE: Attendance.REPRESENTED,
+    }.get(invitation.rsvp, Attendance.ABSENT)
+
+
+def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
+    """Upload the meeting's .ics to the case channel so people can add it to their calendars."""
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        meeting = session.get_one(Meeting, meeting_id)
+    if case.slack_channel_id is None or meeting.starts_at is None or case.channel_archived:
+        return
+    title = f"{case.reference} {KIND_LABELS[meeting.kind]}"
+    ics = meeting_ics(
+        uid=f"meeting-{meeting_id}@coregroup",
+        starts_at=meeting.starts_at,
+        duration=MEETING_LENGTH,
+        summary=title,
+        location=meeting.place,
+        tz=ZoneInfo(case.timezone),
+        sequence=meeting.calendar_sequence,
+        stamp=deps.clock.now(),
+    )
+    try:
+        deps.gateway.upload(
+            case.slack_channel_id, f"{case.reference}-{meeting.kind.value}.ics", ics, title
+        )
+    except SlackError as error:
+        log.warning("could not share the calendar file of meeting %s: %s", meeting_id, error.code)
+
+
+def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
+    """The Slack side of a schedule change: card, topic and calendar file."""
+    refresh_case_card(deps, case_id)
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        meetings = list(session.exec(select(Meeting).where(Meeting.case_id == case_id)))
+    if case.slack_channel_id and not case.channel_archived:
+        try:
+            deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings))
+        except SlackError as error:
+            log.warning("could not set the topic of case %s: %s", case_id, error.code)
+    share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)

@@ -1,0 +1,247 @@
+"""The core group register: adding, removing and re-roling people, and keeping it true to Slack."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
+
+from bot.app import Dependencies
+from bot.rules.vocabulary import Agency, Role
+from bot.services import audit
+from bot.services.cases import invite_failure_reason, refresh_case_card
+from bot.services.planning import replan_case
+from bot.slack.gateway import SlackError
+from storage.models import Case, Member
+
+log = logging.getLogger(__name__)
+
+
+class MemberError(Exception):
+    """A change to the register that cannot be made; the message is for the person who asked."""
+
+
+@dataclass(frozen=True)
+class RegisterChange:
+    """What a reconcile or an event changed in the register."""
+
+    joined: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
+
+
+# Built once, run with parameters: every slash command asks this inside Slack's request, and
+# building a statement costs SQLAlchemy more than running it.
+_CASE_BY_CHANNEL = select(Case).where(Case.slack_channel_id == bindparam("channel_id"))
+
+
+def case_by_channel(session: Session, channel_id: str) -> Case | None:
+    """The case whose core group lives in this channel, if any."""
+    return session.exec(_CASE_BY_CHANNEL, params={"channel_id": channel_id}).first()
+
+
+def find_member(session: Session, case_id: int, user_id: str) -> Member | None:
+    """A Slack user's entry in a case's register, active or not."""
+    return session.exec(
+        select(Member).where(Member.case_id == case_id, Member.slack_user_id == user_id)
+    ).first()
+
+
+def active_members(session: Session, case_id: int) -> list[Member]:
+    """Everyone currently in the core group."""
+    return list(session.exec(select(Member).where(Member.case_id == case_id, col(Member.active))))
+
+
+def add_member(
+    deps: Dependencies,
+    *,
+    case_id: int,
+    actor: str,
+    user_id: str,
+    agency: Agency,
+    role: Role = Role.PROFESSIONAL,
+) -> Member:
+    """Add a person to the register and the channel (raises MemberError with the reason)."""
+    try:
+        person = deps.gateway.user(user_id)
+    except SlackError:
+        raise MemberError("I couldn't find that person in this Slack workspace.") from None
+    if person.is_bot:
+        raise MemberError("Bots can't be members of a core group.")
+    if person.deleted:
+        raise MemberError(f"{person.name}'s Slack account has been deactivated.")
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        member = find_member(session, case_id, user_id)
+        if member is not None and member.active:
+            raise MemberError(f"{person.name} is already in the core group.")
+        channel = case.slack_channel_id
+    assert channel is not None
+    try:
+        deps.gateway.invite(channel, user_id)
+    except SlackError as error:
+        if error.code != "already_in_channel":
+            reason = invite_failure_reason(deps.gateway, user_id, error.code)
+            raise MemberError(f"I couldn't add {person.name} to the channel: {reason}.") from None
+    now = deps.clock.now()
+    with deps.unit_of_work() as session:
+        member = find_member(session, case_id, user_id)
+        before = None
+        if member is None:
+            member = Member(case_id=case_id, slack_user_id=user_id, display_name=person.name,
+                            role=role, agency=agency, added_at=now)  # fmt: skip
+        else:
+            before = {"role": member.role.value, "agency": member.agency.value, "active": False}
+            member.role, member.agency, member.active, member.removed_at = role, agency, True, None
+        session.add(member)
+        audit.record(
+            session, actor=actor, action="member.added", at=now, case_id=case_id, user=user_id,
+            before=before, after={"role": role.value, "agency": agency.value, "active": True},
+        )  # fmt: skip
+    _after_register_change(deps, case_id)
+    return member
+
+
+def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str) -> Member:
+    """Take a person out of the core group and out of the channel, at once."""
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        member = find_member(session, case_id, user_id)
+        if member is None or not member.active:
+            raise MemberError("That person isn't in the core group.")
+        if member.role == Role.SOCIAL_WORKER and _only_social_worker(session, case_id, member):
+            raise MemberError(
+                "A case needs a social worker: add another social worker before removing this one."
+            )
+        member.active = False
+        member.removed_at = deps.clock.now()
+        session.add(member)
+        audit.record(
+            session, actor=actor, action="member.removed", at=deps.clock.now(), case_id=case_id,
+            user=user_id, before={"active": True}, after={"active": False},
+        )  # fmt: skip
+        channel = case.slack_channel_id
+    # Access ends with the register change above; the channel follows straight after.
+    if channel is not None:
+        try:
+            deps.gateway.remove(channel, user_id)
+        except SlackError as error:
+            if error.code != "not_in_channel":
+                log.warning("could not remove a member from a case channel: %s", error.code)
+    _after_register_change(deps, case_id)
+    return member
+
+
+def change_role(
+    deps: Dependencies, *, case_id: int, actor: str, user_id: str, role: Role
+) -> Member:
+    """Give an active member a different role in the core group."""
+    with deps.unit_of_work() as session:
+        member = find_member(session, case_id, user_id)
+        if member is None or not member.active:
+            raise MemberError("That person isn't in the core group.")
+        if member.role == role:
+            raise MemberError(f"{member.display_name} already has that role.")
+        if member.role == Role.SOCIAL_WORKER and _only_social_worker(session, case_id, member):
+            raise MemberError("A case needs a social worker: give someone else that role first.")
+        before = member.role
+        member.role = role
+        session.add(member)
+        audit.record(
+            session, actor=actor, action="member.role_changed", at=deps.clock.now(),
+            case_id=case_id, user=user_id, before={"role": before.value},
+            after={"role": role.value},
+        )  # fmt: skip
+    _after_register_change(deps, case_id)
+    return member
+
+
+def _after_register_change(deps: Dependencies, case_id: int) -> None:
+    """Who is invited, prompted and chased follows the register at once; so does the card."""
+    replan_case(deps, case_id)
+    refresh_case_card(deps, case_id)
+
+
+def _only_social_worker(session: Session, case_id: int, member: Member) -> bool:
+    others = [
+        m for m in active_members(session, case_id)
+        if m.role == Role.SOCIAL_WORKER and m.id != member.id
+    ]  # fmt: skip
+    return not others
+
+
+def record_joined(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
+    """Someone joined the channel outside the bot: bring the register in line. True if changed."""
+    with deps.unit_of_work() as session:
+        member = find_member(session, case_id, user_id)
+        if member is not None and member.active:
+            return False
+    try:
+        name = deps.gateway.user(user_id).name
+    except SlackError:
+        name = user_id
+    now = deps.clock.now()
+    with deps.unit_of_work() as session:
+        member = find_member(session, case_id, user_id)
+        if member is None:
+            member = Member(case_id=case_id, slack_user_id=user_id, display_name=name,
+                            role=Role.PROFESSIONAL, agency=Agency.OTHER, added_at=now)  # fmt: skip
+        member.active, member.removed_at = True, None
+        session.add(member)
+        audit.record(session, actor=audit.SYSTEM, action="member.joined_channel", at=now,
+                     case_id=case_id, user=user_id)  # fmt: skip
+    _after_register_change(deps, case_id)
+    return True
+
+
+def record_left(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
+    """Someone left the channel: they leave the core group too. True if the register changed."""
+    with deps.unit_of_work() as session:
+        member = find_member(session, case_id, user_id)
+        if member is None or not member.active:
+            return False
+        member.active = False
+        member.removed_at = deps.clock.now()
+        session.add(member)
+        audit.record(session, actor=audit.SYSTEM, action="member.left_channel",
+                     at=deps.clock.now(), case_id=case_id, user=user_id)  # fmt: skip
+    _after_register_change(deps, case_id)
+    return True
+
+
+def reconcile(deps: Dependencies, *, case_id: int) -> RegisterChange:
+    """Compare the register with the channel's members and make the register true."""
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        registered = {m.slack_user_id for m in active_members(session, case_id) if m.slack_user_id}
+        channel = case.slack_channel_id
+    if channel is None or case.channel_archived:
+        return RegisterChange()
+    try:
+        if deps.gateway.channel_is_archived(channel):
+            mark_channel_archived(deps, case_id=case_id)
+            return RegisterChange()
+        present = set(deps.gateway.channel_members(channel))
+    except SlackError as error:
+        log.warning("reconcile of case %s could not read its channel: %s", case_id, error.code)
+        return RegisterChange()
+    present.discard(deps.gateway.bot_user_id())
+    joined = tuple(sorted(u for u in present - registered
+                          if record_joined(deps, case_id=case_id, user_id=u)))  # fmt: skip
+    left = tuple(sorted(u for u in registered - present
+                        if record_left(deps, case_id=case_id, user_id=u)))  # fmt: skip
+    return RegisterChange(joined, left)
+
+
+def mark_channel_archived(deps: Dependencies, *, case_id: int) -> None:
+    """Record that the case channel was archived under the bot; messages to it stop."""
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        if case.channel_archived:
+            return
+        case.channel_archived = True
+        session.add(case)
+        audit.record(session, actor=audit.SYSTEM, action="case.channel_archived",
+                     at=deps.clock.now(), case_id=case_id)  # fmt: skip
+    replan_case(deps, case_id)  # nothing more is posted into an archived channel

@@ -1,0 +1,239 @@
+"""The child protection plan in the family's words: outcomes, actions, and every version kept."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from bot.app import Dependencies
+from bot.rules.vocabulary import ActionStatus
+from bot.services import audit
+from bot.slack.gateway import SlackError
+from bot.ui.plan import plan_message, plan_message_text
+from storage.models import Case, Member, Outcome, PlanAction, PlanVersion
+
+log = logging.getLogger(__name__)
+
+MAX_WORDING = 500
+MAX_DESCRIPTION = 500
+
+
+class PlanError(Exception):
+    """A change to the plan that cannot be made; the message is for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A case's live outcomes and actions, with the names of the people who own actions."""
+
+    case: Case
+    outcomes: tuple[Outcome, ...]
+    actions: tuple[PlanAction, ...]
+    owners: dict[int, str]
+
+
+def load_plan(session: Session, case_id: int) -> Plan:
+    """The current plan (retired outcomes and dropped actions left out)."""
+    case = session.get_one(Case, case_id)
+    outcomes = session.exec(
+        select(Outcome)
+        .where(Outcome.case_id == case_id, col(Outcome.retired_at).is_(None))
+        .order_by(col(Outcome.position))
+    ).all()
+    actions = session.exec(
+        select(PlanAction)
+        .where(PlanAction.case_id == case_id, PlanAction.status != ActionStatus.DROPPED)
+        .order_by(col(PlanAction.id))
+    ).all()
+    members = session.exec(select(Member).where(Member.case_id == case_id)).all()
+    owners = {m.id: m.display_name for m in members if m.id is not None}
+    return Plan(case, tuple(outcomes), tuple(actions), owners)
+
+
+def _snapshot(plan: Plan) -> dict[str, Any]:
+    return {
+        "outcomes": [
+            {"id": o.id, "position": o.position, "wording": o.wording} for o in plan.outcomes
+        ],
+        "actions": [
+            {
+                "id": a.id,
+                "outcome_id": a.outcome_id,
+                "description": a.description,
+                "owner": plan.owners.get(a.owner_member_id or 0),
+                "due": a.due_date.isoformat() if a.due_date else None,
+                "status": a.status.value,
+            }
+            for a in plan.actions
+        ],
+    }
+
+
+def _keep_version(session: Session, deps: Dependencies, case_id: int, actor: str) -> int:
+    session.flush()
+    latest = session.exec(
+        select(func.max(PlanVersion.version)).where(PlanVersion.case_id == case_id)
+    ).one()
+    version = (latest or 0) + 1
+    session.add(
+        PlanVersion(
+            case_id=case_id,
+            version=version,
+            snapshot=_snapshot(load_plan(session, case_id)),
+            created_by=actor,
+            created_at=deps.clock.now(),
+        )
+    )
+    return version
+
+
+def _clean(text: str, limit: int, what: str) -> str:
+    text = text.strip()
+    if not text:
+        raise PlanError(f"Please write the {what}.")
+    if len(text) > limit:
+        raise PlanError(f"Please keep the {what} to {limit} characters or fewer.")
+    return text
+
+
+def save_outcome(
+    deps: Dependencies, *, case_id: int, actor: str, wording: str, outcome_id: int | None = None
+) -> int:
+    """Add an outcome, or reword one; returns the plan's new version number."""
+    wording = _clean(wording, MAX_WORDING, "outcome in the family's words")
+    with deps.unit_of_work() as session:
+        if outcome_id is None:
+            position = len(load_plan(session, case_id).outcomes) + 1
+            outcome = Outcome(case_id=case_id, position=position, wording=wording,
+                              created_at=deps.clock.now())  # fmt: skip
+            before = None
+        else:
+            outcome = _outcome_in_case(session, case_id, outcome_id)
+            before = outcome.wording
+            outcome.wording = wording
+        session.add(outcome)
+        session.flush()
+        audit.record(session, actor=actor, action="plan.outcome_saved", at=deps.clock.now(),
+                     case_id=case_id, outcome=outcome.id, before=before, after=wording)  # fmt: skip
+        return _keep_version(session, deps, case_id, actor)
+
+
+def save_action(
+    deps: Dependencies,
+    *,
+    case_id: int,
+    actor: str,
+    description: str,
+    owner_member_id: int | None,
+    due: date | None,
+    outcome_id: int | None,
+    action_id: int | None = None,
+) -> int:
+    """Add an action (who does what, by when, for which outcome), or change one."""
+    description = _clean(description, MAX_DESCRIPTION, "action")
+    with deps.unit_of_work() as session:
+        if outcome_id is not None:
+            _outcome_in_case(session, case_id, outcome_id)
+        if owner_member_id is not None:
+            owner = session.get(Member, owner_member_id)
+            if owner is None or owner.case_id != case_id or not owner.active:
+                raise PlanError("Please choose someone who is in the core group.")
+        if action_id is None:
+            action = PlanAction(case_id=case_id, created_at=deps.clock.now(), description="")
+            before = None
+        else:
+            action = _action_in_case(session, case_id, action_id)
+            before = {"description": action.description, "due": _iso(action.due_date),
+                      "owner": action.owner_member_id}  # fmt: skip
+        action.description, action.owner_member_id = description, owner_member_id
+        action.due_date, action.outcome_id = due, outcome_id
+        session.add(action)
+        session.flush()
+        audit.record(session, actor=actor, action="plan.action_saved", at=deps.clock.now(),
+                     case_id=case_id, action_id=action.id, before=before,
+                     after={"description": description, "due": _iso(due),
+                            "owner": owner_member_id})  # fmt: skip
+        return _keep_version(session, deps, case_id, actor)
+
+
+def complete_action(deps: Dependencies, *, case_id: int, actor: str, action_id: int) -> int:
+    """Mark an action done (from the button on the pinned plan)."""
+    with deps.unit_of_work() as session:
+        action = _action_in_case(session, case_id, action_id)
+        if action.status == ActionStatus.DONE:
+            raise PlanError("That action is already marked done.")
+        action.status, action.done_at = ActionStatus.DONE, deps.clock.now()
+        session.add(action)
+        audit.record(session, actor=actor, action="plan.action_done", at=deps.clock.now(),
+                     case_id=case_id, action_id=action_id)  # fmt: skip
+        return _keep_version(session, deps, case_id, actor)
+
+
+def action_owner(session: Session, action_id: int) -> tuple[int, str | None] | None:
+    """The case of an action and its owner's Slack id, for the access check on "Done"."""
+    action = session.get(PlanAction, action_id)
+    if action is None:
+        return None
+    owner = session.get(Member, action.owner_member_id) if action.owner_member_id else None
+    return action.case_id, owner.slack_user_id if owner and owner.active else None
+
+
+def outcome_case(session: Session, outcome_id: int) -> int | None:
+    """The case an outcome belongs to."""
+    outcome = session.get(Outcome, outcome_id)
+    return outcome.case_id if outcome else None
+
+
+def set_family_may_edit(deps: Dependencies, *, case_id: int, actor: str, allowed: bool) -> None:
+    """Let the family write the plan with the social worker, or stop."""
+    with deps.unit_of_work() as session:
+        case = session.get_one(Case, case_id)
+        before, case.family_may_edit_plan = case.family_may_edit_plan, allowed
+        session.add(case)
+        audit.record(session, actor=actor, action="plan.family_may_edit", at=deps.clock.now(),
+                     case_id=case_id, before=before, after=allowed)  # fmt: skip
+
+
+def refresh_plan_message(deps: Dependencies, case_id: int) -> None:
+    """Post the plan and pin it the first time; after that, update it in place."""
+    with deps.unit_of_work() as session:
+        plan = load_plan(session, case_id)
+    case = plan.case
+    if case.slack_channel_id is None or case.channel_archived:
+        return
+    text, blocks = plan_message_text(case.reference), plan_message(plan)
+    try:
+        if case.plan_ts:
+            deps.gateway.update(case.slack_channel_id, case.plan_ts, text, blocks)
+            return
+        _, ts = deps.gateway.post(case.slack_channel_id, text, blocks)
+        deps.gateway.pin(case.slack_channel_id, ts)
+    except SlackError as error:
+        log.warning("could not show the plan of case %s: %s", case_id, error.code)
+        return
+    with deps.unit_of_work() as session:
+        stored = session.get_one(Case, case_id)
+        stored.plan_ts = ts
+        session.add(stored)
+
+
+def _outcome_in_case(session: Session, case_id: int, outcome_id: int) -> Outcome:
+    outcome = session.get(Outcome, outcome_id)
+    if outcome is None or outcome.case_id != case_id or outcome.retired_at is not None:
+        raise PlanError("That outcome isn't part of this plan.")
+    return outcome
+
+
+def _action_in_case(session: Session, case_id: int, action_id: int) -> PlanAction:
+    action = session.get(PlanAction, action_id)
+    if action is None or action.case_id != case_id:
+        raise PlanError("That action isn't part of this plan.")
+    return action
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,234 @@
+"""The review conference: its summary and the chair's digest gathered from the case's record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
+from bot.services.meetings import forecast_for
+from bot.services.plan import load_plan
+from bot.services.updates import meeting_day
+from bot.summary import (
+    AttendanceRecord,
+    ChildView,
+    Conference,
+    CoreGroup,
+    DigestInput,
+    MemberUpdate,
+    Outcome,
+    Period,
+    PlanAction,
+    QuorumForecast,
+    RagKey,
+    Rating,
+    Report,
+    SummaryInput,
+    UpdateSection,
+    harm_flags,
+    rag_overview,
+)
+from bot.ui.common import AGENCY_NAMES
+from storage.models import (
+    AgencyUpdate,
+    Area,
+    Case,
+    Invitation,
+    Meeting,
+    Member,
+    OutcomeRating,
+    UpdateRequest,
+)
+
+LABELS = {MeetingKind.CORE_GROUP: "Core group", MeetingKind.RCPC: "Review conference"}
+SECTIONS = {section.value: section for section in UpdateSection}
+
+
+@dataclass(frozen=True)
+class Window:
+    """The conference and the meetings whose updates it reviews."""
+
+    case: Case
+    area: Area
+    conference: Meeting
+    since: date
+    until: date
+    meetings: tuple[Meeting, ...]  # core groups in the period, then the conference itself
+
+
+def window(session: Session, case_id: int, conference_id: int) -> Window:
+    """Everything since the last conference (the initial one, or the last review held)."""
+    case = session.get_one(Case, case_id)
+    area = session.get_one(Area, case.area_id)
+    conference = session.get_one(Meeting, conference_id)
+    tz = ZoneInfo(case.timezone)
+    until = meeting_day(conference, tz)
+    all_meetings = session.exec(
+        select(Meeting).where(Meeting.case_id == case_id).order_by(col(Meeting.due_by))
+    ).all()
+    earlier = [
+        meeting_day(m, tz)
+        for m in all_meetings
+        if m.kind in (MeetingKind.ICPC, MeetingKind.RCPC)
+        and m.id != conference_id
+        and meeting_day(m, tz) < until
+        and (m.kind == MeetingKind.ICPC or m.status == MeetingStatus.HELD)
+    ]
+    since = max(earlier, default=case.icpc_date)
+    core_groups = [
+        m
+        for m in all_meetings
+        if m.kind == MeetingKind.CORE_GROUP
+        and since <= meeting_day(m, tz) <= until
+        and m.status != MeetingStatus.CANCELLED
+    ]
+    return Window(case, area, conference, since, until, (*core_groups, conference))
+
+
+def _label(meeting: Meeting) -> str:
+    return f"{LABELS[meeting.kind]} {meeting.sequence}"
+
+
+def _member_label(member: Member) -> str:
+    agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
+    return f"{member.display_name} ({agency})"
+
+
+def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
+    """The RCPC summary's values: every update, rating, action and attendance in the period."""
+    w = window(session, case_id, conference_id)
+    tz = ZoneInfo(w.case.timezone)
+    plan = load_plan(session, case_id)
+    outcomes = tuple(Outcome(o.id or 0, o.wording) for o in plan.outcomes)
+    known_outcomes = {o.id for o in outcomes}
+    cycles = tuple(CoreGroup(m.id or 0, _label(m), meeting_day(m, tz)) for m in w.meetings)
+    members = {m.id: m for m in session.exec(select(Member).where(Member.case_id == case_id))}
+    meeting_ids = [m.id for m in w.meetings]
+    requests = session.exec(
+        select(UpdateRequest).where(col(UpdateRequest.meeting_id).in_(meeting_ids))
+    ).all()
+
+    updates, ratings, views, reports = [], [], [], []
+    for request in requests:
+        member = members[request.member_id]
+        latest = session.exec(
+            select(AgencyUpdate)
+            .where(AgencyUpdate.request_id == request.id)
+            .order_by(col(AgencyUpdate.version).desc())
+        ).first()
+        agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
+        if request.meeting_id == conference_id and request.status != UpdateRequestStatus.WAIVED:
+            reports.append(
+                Report(
+                    member.display_name,
+                    agency,
+                    request.due_at.astimezone(tz).date(),
+                    request.received_at.astimezone(tz).date() if request.received_at else None,
+                )
+            )
+        if latest is None:
+            continue
+        late = latest.submitted_at > request.due_at
+        updates.append(
+            MemberUpdate(
+                name=member.display_name, agency=agency, role=member.role,
+                submitted_at=latest.submitted_at, late=late, going_well=latest.going_well,
+                worries=latest.worries, new_harm=latest.new_harm,
+                new_harm_detail=latest.new_harm_detail, child_last_seen=latest.child_last_seen,
+                child_seen_alone=latest.child_seen_alone, next_steps=latest.next_steps,
+                help_needed=latest.help_needed, professional_only=latest.professional_only,
+                professional_only_sections=frozenset(
+                    SECTIONS[s] for s in latest.professional_only_sections if s in SECTIONS
+                ),
+            )
+        )  # fmt: skip
+        if latest.child_views:
+            views.append(
+                ChildView(
+                    member.display_name,
+                    latest.child_views,
+                    latest.submitted_at.astimezone(tz).date(),
+                )
+            )
+        for rating in session.exec(
+            select(OutcomeRating).where(OutcomeRating.update_id == latest.id)
+        ):
+            if rating.outcome_id in known_outcomes:
+                ratings.append(Rating(rating.outcome_id, request.meeting_id,
+                                      _member_label(member), rating.rag, rating.note))  # fmt: skip
+
+    attendance = []
+    for invitation in session.exec(
+        select(Invitation).where(
+            col(Invitation.meeting_id).in_(meeting_ids), col(Invitation.attendance).is_not(None)
+        )
+    ):
+        member = members[invitation.member_id]
+        rep = members.get(invitation.representative_member_id)
+        assert invitation.attendance is not None
+        attendance.append(
+            AttendanceRecord(
+                invitation.meeting_id,
+                member.display_name,
+                AGENCY_NAMES[member.agency],
+                invitation.attendance,
+                rep.display_name if rep else None,
+            )
+        )
+    conference = w.conference
+    local = conference.starts_at.astimezone(tz) if conference.starts_at else None
+    return SummaryInput(
+        reference=w.case.reference,
+        conference=Conference(
+            f"Review conference {conference.sequence}",
+            w.until,
+            local.time() if local else None,
+            conference.place,
+        ),
+        period=Period(w.since, w.until),
+        family_description=w.case.family_description,
+        child_views=tuple(views),
+        harm_to_address=w.case.harm_to_address,
+        outcomes=outcomes,
+        cycles=cycles,
+        ratings=tuple(ratings),
+        updates=tuple(updates),
+        actions=tuple(
+            PlanAction(
+                a.description,
+                plan.owners.get(a.owner_member_id or 0),
+                a.due_date,
+                a.status,
+                a.outcome_id if a.outcome_id in known_outcomes else None,
+            )
+            for a in plan.actions
+        ),
+        attendance=tuple(attendance),
+        reports=tuple(reports),
+        rag_key=RagKey(w.area.rag_green_meaning, w.area.rag_amber_meaning, w.area.rag_red_meaning),
+        timezone=w.case.timezone,
+    )
+
+
+def digest_input(session: Session, case_id: int, conference_id: int) -> DigestInput:
+    """The chair's digest: when and where, quorum, reports in and missing, RAG, new harm."""
+    summary = summary_input(session, case_id, conference_id)
+    case = session.get_one(Case, case_id)
+    forecast = forecast_for(session, case, conference_id)
+    return DigestInput(
+        reference=summary.reference,
+        conference=summary.conference,
+        quorum=QuorumForecast(
+            forecast.quorate,
+            tuple(sorted(forecast.confirmed_agencies)),
+            forecast.short_by,
+            tuple(f"{i.name} ({AGENCY_NAMES[i.agency]})" for i in forecast.not_replied),
+        ),
+        reports=summary.reports,
+        overview=rag_overview(summary),
+        new_harm=harm_flags(summary),
+        timezone=summary.timezone,
+    )

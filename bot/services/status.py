@@ -1,0 +1,227 @@
+"""What a case looks like to the people in it: status, history and the Home tab, read-only."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block, ButtonElement, MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
+from sqlalchemy import bindparam, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from bot.app import Dependencies
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import ActionId
+from bot.rules.timeline import format_day
+from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
+from bot.services import audit
+from bot.services.meetings import replies
+from bot.services.updates import meeting_label
+from bot.ui.common import AGENCY_NAMES, divider, header, section
+from bot.ui.texts import MEETING_LABELS, OPEN_MEETINGS, ROLE_LABELS
+from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
+from storage.queries import plain
+
+ACTION_LABELS = {
+    "case.opened": "opened the case",
+    "case.channel_archived": "the channel was archived",
+    "member.added": "added {user}",
+    "member.removed": "removed {user}",
+    "member.role_changed": "changed {user}'s role",
+    "member.invite_failed": "{user} could not be added to the channel",
+    "member.joined_channel": "{user} joined the channel",
+    "member.left_channel": "{user} left the channel",
+}
+
+
+class Upcoming(NamedTuple):
+    """A meeting still to come: just its dates, which is all a glance at a case shows."""
+
+    id: int
+    kind: MeetingKind
+    due_by: date
+    starts_at: datetime | None
+    reports_due: date | None
+
+
+# Built once and run as plain statements (`storage.queries.plain`): `/coregroup status` reads
+# these inside Slack's request, where building a statement, or going through the ORM, costs more
+# than running it.
+_UPCOMING = (
+    sa_select(
+        col(Meeting.id),
+        col(Meeting.kind),
+        col(Meeting.due_by),
+        col(Meeting.starts_at),
+        col(Meeting.reports_due),
+    )
+    .where(
+        col(Meeting.case_id) == bindparam("case_id"),
+        or_(*(col(Meeting.status) == status for status in OPEN_MEETINGS)),
+    )
+    .order_by(col(Meeting.due_by))
+)
+_PEOPLE = sa_select(func.count()).where(
+    col(Member.case_id) == bindparam("case_id"), col(Member.active)
+)
+
+
+def _upcoming(session: Session, case_id: int) -> list[Upcoming]:
+    return [Upcoming(*row) for row in plain(session, _UPCOMING, {"case_id": case_id})]
+
+
+def _next_of(meetings: list[Upcoming], kind: MeetingKind) -> Upcoming | None:
+    return next((m for m in meetings if m.kind == kind), None)
+
+
+def _when(meeting: Upcoming, tz: ZoneInfo) -> str:
+    if meeting.starts_at:
+        local = meeting.starts_at.astimezone(tz)
+        return f"{format_day(local.date())} at {local:%H:%M}"
+    return f"by {format_day(meeting.due_by)} (date not yet set)"
+
+
+def status_text(session: Session, case: Case) -> str:
+    """The case at a glance: next meetings, deadlines and the core group."""
+    assert case.id is not None
+    tz = ZoneInfo(case.timezone)
+    meetings = _upcoming(session, case.id)
+    people = plain(session, _PEOPLE, {"case_id": case.id}).scalar_one()
+    lines = [f"*Case {escape_mrkdwn(case.reference)}*"]
+    core_group = _next_of(meetings, MeetingKind.CORE_GROUP)
+    rcpc = _next_of(meetings, MeetingKind.RCPC)
+    if core_group:
+        lines.append(f"• Next core group: {_when(core_group, tz)}")
+    if rcpc:
+        due = f"; reports due {format_day(rcpc.reports_due)}" if rcpc.reports_due else ""
+        lines.append(f"• Next review conference: {_when(rcpc, tz)}{due}")
+    lines.append(f"• Core group: {people} people")
+    nxt = next((m for m in meetings if m.starts_at is not None), None)
+    if nxt is None:
+        lines.append("• Replies: no meeting has been set yet, so no invitations have gone out.")
+        return "\n".join(lines)
+    shown, _ = replies(session, nxt.id)
+    counts = Counter(reply.rsvp for reply in shown)
+    lines.append(
+        f"• Replies for the {MEETING_LABELS[nxt.kind].lower()} on {_when(nxt, tz)}: "
+        f"{counts[Rsvp.ATTENDING]} coming, {counts[Rsvp.REPRESENTATIVE]} sending someone, "
+        f"{counts[Rsvp.APOLOGIES]} apologies, {counts[Rsvp.NONE]} not replied yet"
+    )
+    return "\n".join(lines)
+
+
+def history_text(session: Session, case: Case, *, limit: int = 20) -> str:
+    """The case's recent audit trail, newest first, in words."""
+    assert case.id is not None
+    tz = ZoneInfo(case.timezone)
+    events = audit.recent(session, case_id=case.id, limit=limit)
+    names = _names(session, case.id)
+    lines = [f"*Recent changes to {escape_mrkdwn(case.reference)}*"]
+    lines += [_describe(event, names, tz) for event in events]
+    return "\n".join(lines)
+
+
+def _names(session: Session, case_id: int) -> dict[str, str]:
+    rows = session.exec(select(Member).where(Member.case_id == case_id))
+    return {m.slack_user_id: m.display_name for m in rows if m.slack_user_id}
+
+
+def _describe(event: AuditEvent, names: dict[str, str], tz: ZoneInfo) -> str:
+    actor = "Core Group bot" if event.actor == audit.SYSTEM else names.get(event.actor, "someone")
+    user = names.get(str(event.detail.get("user", "")), "someone")
+    label = ACTION_LABELS.get(event.action, event.action).format(user=user)
+    when = event.at.astimezone(tz)
+    stamp = f"{format_day(when.date())} {when:%H:%M}"
+    return f"• {stamp} · {escape_mrkdwn(actor)} · {escape_mrkdwn(label)}"
+
+
+def home_view(deps: Dependencies, user_id: str) -> View:
+    """A person's Home tab: their open cases, their role in each, and the next dates."""
+    with deps.unit_of_work() as session:
+        rows = session.exec(
+            select(Member, Case)
+            .join(Case, col(Case.id) == col(Member.case_id))
+            .where(Member.slack_user_id == user_id, col(Member.active))
+            .where(Case.status == CaseStatus.OPEN)
+            .order_by(col(Case.reference))
+        ).all()
+        cases: list[tuple[Member, Case, list[Upcoming]]] = [
+            (member, case, _upcoming(session, case.id or 0)) for member, case in rows
+        ]
+    blocks: list[Block] = [header("Your core groups")]
+    if not cases:
+        blocks.append(section("You're not in any core group yet."))
+    for member, case, meetings in cases[:40]:  # a Home tab holds at most 100 blocks
+        role = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
+        tz = ZoneInfo(case.timezone)
+        dates = [
+            f"{MEETING_LABELS[m.kind]}: {_when(m, tz)}"
+            for m in (
+                _next_of(meetings, MeetingKind.CORE_GROUP),
+                _next_of(meetings, MeetingKind.RCPC),
+            )
+            if m
+        ]
+        channel = f"<#{case.slack_channel_id}>" if case.slack_channel_id else ""
+        blocks.append(
+            section(
+                f"*{escape_mrkdwn(case.reference)}* {channel} · you are: {role}\n"
+                + "\n".join(dates)
+            )
+        )
+        blocks.append(divider())
+    owed = _updates_owed(deps, user_id)
+    blocks.append(header("Updates you owe"))
+    if not owed:
+        blocks.append(section("Nothing right now. I'll message you when an update is due."))
+    for request_id, text in owed[:20]:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=text),
+                accessory=ButtonElement(
+                    text="Give your update", action_id=ActionId.GIVE_UPDATE, value=str(request_id)
+                ),
+            )
+        )
+    return View(type="home", blocks=blocks)
+
+
+_REQUEST_IN_KEY = re.compile(r":r(\d+):")
+
+
+def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
+    """This person's open update requests whose prompt has gone out, soonest first."""
+    with deps.unit_of_work() as session:
+        rows = session.exec(
+            select(UpdateRequest, Meeting, Case)
+            .join(Member, col(Member.id) == col(UpdateRequest.member_id))
+            .join(Meeting, col(Meeting.id) == col(UpdateRequest.meeting_id))
+            .join(Case, col(Case.id) == col(Meeting.case_id))
+            .where(Member.slack_user_id == user_id, col(Member.active))
+            .where(UpdateRequest.status == UpdateRequestStatus.REQUESTED)
+            .where(col(Meeting.status).in_(OPEN_MEETINGS))
+            .order_by(col(UpdateRequest.due_at))
+        ).all()
+        prompt_keys = session.exec(
+            select(OutboxMessage.key).where(
+                OutboxMessage.kind == "prompt",
+                OutboxMessage.recipient == user_id,
+                OutboxMessage.state == OutboxState.SENT,
+            )
+        ).all()
+    # Prompt keys name their request (c12:prompt:m3:20261201:r45:U...): asked-for ones only.
+    prompted = {int(m.group(1)) for k in prompt_keys if (m := _REQUEST_IN_KEY.search(k))}
+    owed = []
+    for request, meeting, case in rows:
+        if request.id not in prompted or request.id is None:
+            continue
+        tz = ZoneInfo(case.timezone)
+        due = format_day(request.due_at.astimezone(tz).date())
+        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, tz)}, due by {due}"
+        owed.append((request.id, what))
+    return owed

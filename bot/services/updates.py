@@ -1,0 +1,303 @@
+"""The update cycle: who owes an update for which meeting, prompts and chases, and submissions."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+from sqlmodel import Session, col, func, select
+
+from bot.app import Dependencies
+from bot.rules.timeline import format_day, report_deadline
+from bot.rules.update_form import UpdateDraft
+from bot.rules.vocabulary import MeetingKind, Role, UpdateRequestStatus
+from bot.rules.working_days import WorkingCalendar
+from bot.services import audit
+from bot.services.access import check_give_update
+from bot.services.cases import calendar_for
+from bot.slack.gateway import SlackError
+from bot.ui.meetings import KIND_LABELS
+from bot.ui.update_texts import (
+    progress_blocks,
+    progress_text,
+)
+from storage.models import (
+    AgencyUpdate,
+    Area,
+    Case,
+    Meeting,
+    Member,
+    OutboxMessage,
+    OutcomeRating,
+    UpdateRequest,
+)
+
+log = logging.getLogger(__name__)
+
+# A report is due by the end of its deadline day, in the case's time zone.
+DEADLINE_TIME = time(23, 59, 59)
+# People who owe an update before a meeting: everyone but the chair, who receives them.
+OWES_UPDATE = (Role.FAMILY, Role.PROFESSIONAL, Role.SOCIAL_WORKER, Role.ADVOCATE)
+
+PROMPT, CHASE, OVERDUE_NOTICE, ESCALATION, PROGRESS = (
+    "prompt",
+    "chase",
+    "overdue_notice",
+    "escalation",
+    "progress",
+)
+
+
+class UpdateError(Exception):
+    """An update that cannot be opened or saved; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What was saved: for the thanks and the channel's progress count."""
+
+    case_reference: str
+    meeting_id: int
+    meeting_label: str
+    deadline_text: str
+    version: int
+    late: bool
+    on_behalf_of: str | None
+
+
+def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:
+    """The day a meeting happens: its set date, or else its latest allowed date."""
+    return meeting.starts_at.astimezone(tz).date() if meeting.starts_at else meeting.due_by
+
+
+def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
+    """e.g. 'core group meeting on Thu  3 Dec 2026'."""
+    return f"{KIND_LABELS[meeting.kind]} on {format_day(meeting_day(meeting, tz))}"
+
+
+def deadline_day(meeting: Meeting, area: Area, calendar: WorkingCalendar, tz: ZoneInfo) -> date:
+    """Reports are due the area's number of working days before the meeting (default 2)."""
+    if meeting.kind == MeetingKind.RCPC and meeting.reports_due:
+        return meeting.reports_due
+    return report_deadline(meeting_day(meeting, tz), calendar, area.report_deadline_working_days)
+
+
+def away_on(member: Member, day: date) -> bool:
+    """Whether the member is on leave that day (`/coregroup away until DATE`)."""
+    return member.away_until is not None and day <= member.away_until
+
+
+@dataclass(frozen=True)
+class UpdateContext:
+    """Everything the update form needs about one request."""
+
+    request: UpdateRequest
+    member: Member
+    case: Case
+    area: Area
+    meeting: Meeting
+    outcomes: tuple[tuple[int, str], ...]
+    previous: UpdateDraft | None
+    previous_sent: datetime | None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The case's time zone."""
+        return ZoneInfo(self.case.timezone)
+
+
+def load_context(session: Session, request_id: int) -> UpdateContext | None:
+    """The request, its member, case, meeting, the plan's outcomes and the latest version."""
+    from bot.services.plan import load_plan
+
+    request = session.get(UpdateRequest, request_id)
+    if request is None:
+        return None
+    member = session.get_one(Member, request.member_id)
+    meeting = session.get_one(Meeting, request.meeting_id)
+    case = session.get_one(Case, meeting.case_id)
+    area = session.get_one(Area, case.area_id)
+    assert case.id is not None
+    plan = load_plan(session, case.id)
+    latest = session.exec(
+        select(AgencyUpdate)
+        .where(AgencyUpdate.request_id == request_id)
+        .order_by(col(AgencyUpdate.version).desc())
+    ).first()
+    previous = None
+    if latest is not None:
+        ratings = session.exec(
+            select(OutcomeRating).where(OutcomeRating.update_id == latest.id)
+        ).all()
+        previous = UpdateDraft(
+            ratings=tuple((r.outcome_id, r.rag, r.note) for r in ratings),
+            going_well=latest.going_well, worries=latest.worries, new_harm=latest.new_harm,
+            new_harm_detail=latest.new_harm_detail, child_last_seen=latest.child_last_seen,
+            child_seen_alone=latest.child_seen_alone, child_views=latest.child_views,
+            next_steps=latest.next_steps, help_needed=latest.help_needed,
+            professional_only=latest.professional_only,
+            professional_only_sections=tuple(latest.professional_only_sections),
+        )  # fmt: skip
+    outcomes = tuple((o.id, o.wording) for o in plan.outcomes if o.id is not None)
+    return UpdateContext(request, member, case, area, meeting, outcomes, previous,
+                         latest.submitted_at if latest else None)  # fmt: skip
+
+
+def may_give(session: Session, context: UpdateContext, user_id: str, today: date) -> str | None:
+    """Why this person may not give this update, or None if they may."""
+    cover = (
+        session.get(Member, context.member.cover_member_id)
+        if context.member.cover_member_id
+        else None
+    )
+    away_cover = bool(
+        cover is not None
+        and cover.active
+        and cover.slack_user_id == user_id
+        and away_on(context.member, today)
+    )
+    decision = check_give_update(
+        session, case=context.case, user_id=user_id, member=context.member, away_cover=away_cover
+    )
+    return None if decision.allowed else decision.reason
+
+
+def save_update(
+    deps: Dependencies, *, request_id: int, user_id: str, draft: UpdateDraft
+) -> Receipt:
+    """Keep a new version of the update; the first one after the deadline is kept, marked late.
+
+    A submitted update can be changed until its deadline; after that it is with the chair.
+    """
+    now = deps.clock.now()
+    with deps.unit_of_work() as session:
+        context = load_context(session, request_id)
+        if context is None:
+            raise UpdateError("That update request no longer exists.")
+        problem = may_give(session, context, user_id, now.astimezone(context.tz).date())
+        if problem:
+            raise UpdateError(problem)
+        request = context.request
+        late = now > request.due_at
+        if late and request.status == UpdateRequestStatus.RECEIVED:
+            raise UpdateError(
+                "The deadline for changes has passed, so your update is with the chair as it "
+                "was. If something important has changed, please tell the social worker."
+            )
+        known = {oid for oid, _ in context.outcomes}
+        latest = session.exec(
+            select(func.max(AgencyUpdate.version)).where(AgencyUpdate.request_id == request_id)
+        ).one()
+        version = (latest or 0) + 1
+        update = AgencyUpdate(
+            request_id=request_id, version=version, submitted_by=user_id, submitted_at=now,
+            going_well=draft.going_well, worries=draft.worries, new_harm=draft.new_harm,
+            new_harm_detail=draft.new_harm_detail, child_last_seen=draft.child_last_seen,
+            child_seen_alone=draft.child_seen_alone, child_views=draft.child_views,
+            next_steps=draft.next_steps, help_needed=draft.help_needed,
+            professional_only=draft.professional_only,
+            professional_only_sections=list(draft.professional_only_sections),
+        )  # fmt: skip
+        session.add(update)
+        session.flush()
+        assert update.id is not None
+        for outcome_id, rag, note in draft.ratings:
+            if outcome_id in known:
+                session.add(OutcomeRating(update_id=update.id, outcome_id=outcome_id, rag=rag,
+                                          note=note))  # fmt: skip
+        if request.status != UpdateRequestStatus.RECEIVED:
+            request.status, request.received_at = UpdateRequestStatus.RECEIVED, now
+            session.add(request)
+        on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
+        audit.record(session, actor=user_id, action="update.submitted", at=now,
+                     case_id=context.case.id, request=request_id, version=version, late=late,
+                     on_behalf_of=context.member.id if on_behalf else None)  # fmt: skip
+        assert context.meeting.id is not None
+        tz = context.tz
+        return Receipt(
+            context.case.reference,
+            context.meeting.id,
+            meeting_label(context.meeting, tz),
+            format_day(request.due_at.astimezone(tz).date()),
+            version,
+            late,
+            on_behalf,
+        )
+
+
+def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block]]:
+    """The channel's "n of m updates in" line for a meeting (counts only, never content)."""
+    meeting = session.get_one(Meeting, meeting_id)
+    case = session.get_one(Case, meeting.case_id)
+    area = session.get_one(Area, case.area_id)
+    statuses = session.exec(
+        select(UpdateRequest.status).where(
+            UpdateRequest.meeting_id == meeting_id,
+            UpdateRequest.status != UpdateRequestStatus.WAIVED,
+        )
+    ).all()
+    tz = ZoneInfo(case.timezone)
+    received = sum(status == UpdateRequestStatus.RECEIVED for status in statuses)
+    deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
+    blocks = progress_blocks(received, len(statuses), meeting_label(meeting, tz),
+                             format_day(deadline))  # fmt: skip
+    return progress_text(case.reference), blocks
+
+
+def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
+    """Update the channel's "n of m updates in" line in place."""
+    with deps.unit_of_work() as session:
+        text, blocks = progress_content(session, meeting_id)
+        rows = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == PROGRESS,
+                col(OutboxMessage.key).contains(f":progress:m{meeting_id}:"),
+                col(OutboxMessage.slack_ts).is_not(None),
+            )
+        ).all()
+    for row in rows:
+        try:
+            deps.gateway.update(row.slack_channel or row.recipient, row.slack_ts or "", text,
+                                blocks)  # fmt: skip
+        except SlackError as error:
+            log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
+
+
+def set_away(
+    deps: Dependencies, *, case_id: int, actor: str, until: date | None, cover_user: str | None
+) -> str:
+    """Record leave (and who covers), or the return; the cover is chased instead while away."""
+    with deps.unit_of_work() as session:
+        member = session.exec(
+            select(Member).where(
+                Member.case_id == case_id, Member.slack_user_id == actor, col(Member.active)
+            )
+        ).one()
+        cover = None
+        if cover_user is not None:
+            cover = session.exec(
+                select(Member).where(
+                    Member.case_id == case_id,
+                    Member.slack_user_id == cover_user,
+                    col(Member.active),
+                )
+            ).first()
+            if cover is None or cover.id == member.id:
+                raise UpdateError(
+                    "Your cover needs to be someone else in this core group: ask the social "
+                    "worker to add them first."
+                )
+        before = {"away_until": member.away_until.isoformat() if member.away_until else None}
+        member.away_until, member.cover_member_id = until, cover.id if cover else None
+        session.add(member)
+        audit.record(session, actor=actor, action="member.away", at=deps.clock.now(),
+                     case_id=case_id, before=before,
+                     after={"away_until": until.isoformat() if until else None,
+                            "cover": cover_user})  # fmt: skip
+    if until is None:
+        return "Welcome back: I'll send you your reminders again."
+    who = f" <@{cover_user}> will get them instead." if cover_user else ""
+    return f"Got it: no reminders for you until {format_day(until)}.{who}"

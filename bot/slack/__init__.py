@@ -1,0 +1,1 @@
+"""The bot's door to Slack: the Web API client, the gateway, response URLs, after-answer work."""

@@ -1,0 +1,1 @@
+"""What people see: Block Kit builders and texts, pure functions of values."""

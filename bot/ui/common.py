@@ -1,0 +1,221 @@
+"""Block Kit builders for modals and messages: pure functions of values, returning models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.rules.case_form import PROFESSIONAL_ROWS
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import NewCaseField, ViewId
+from bot.rules.vocabulary import Agency, Nation
+
+NATION_NAMES = {
+    Nation.ENG: "England",
+    Nation.WLS: "Wales",
+    Nation.SCT: "Scotland",
+    Nation.NIR: "Northern Ireland",
+}
+
+AGENCY_NAMES: dict[Agency, str] = {
+    Agency.CHILDRENS_SOCIAL_CARE: "Children's social care",
+    Agency.FAMILY: "Family",
+    Agency.SCHOOL: "School",
+    Agency.EARLY_YEARS: "Early years",
+    Agency.HEALTH_VISITOR: "Health visitor",
+    Agency.SCHOOL_NURSE: "School nurse",
+    Agency.GP: "GP",
+    Agency.MIDWIFE: "Midwife",
+    Agency.CAMHS: "CAMHS",
+    Agency.POLICE: "Police",
+    Agency.PROBATION: "Probation",
+    Agency.HOUSING: "Housing",
+    Agency.DOMESTIC_ABUSE: "Domestic abuse service",
+    Agency.ADULT_MENTAL_HEALTH: "Adult mental health",
+    Agency.SUBSTANCE_MISUSE: "Substance misuse service",
+    Agency.ADVOCACY: "Advocacy",
+    Agency.OTHER: "Other",
+}
+
+PROFESSIONAL_AGENCIES = [
+    a for a in Agency if a not in (Agency.FAMILY, Agency.CHILDRENS_SOCIAL_CARE)
+]
+
+
+def _options(pairs: Sequence[tuple[str, str]]) -> list[Option]:
+    return [Option(value=value, label=label) for value, label in pairs]
+
+
+def new_case_modal(
+    *,
+    today: date,
+    nation: Nation,
+    social_worker: str | None,
+    reference: str = "",
+    notice: str | None = None,
+) -> View:
+    """The form a social worker fills in to open a case; `notice` explains a failed attempt."""
+    f = NewCaseField
+    blocks: list[Block] = []
+    if notice:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f":warning: {notice}")))
+    blocks += [
+        InputBlock(
+            block_id=f.REFERENCE,
+            label="Case reference",
+            hint="Chosen with the family; it names the private channel. Never the child's name.",
+            element=PlainTextInputElement(
+                action_id=f.REFERENCE,
+                initial_value=reference or None,
+                max_length=80,
+                placeholder="e.g. oak-family",
+            ),
+        ),
+        InputBlock(
+            block_id=f.NATION,
+            label="Nation (for bank holidays)",
+            element=StaticSelectElement(
+                action_id=f.NATION,
+                options=_options([(n.value, NATION_NAMES[n]) for n in Nation]),
+                initial_option=Option(value=nation.value, label=NATION_NAMES[nation]),
+            ),
+        ),
+        InputBlock(
+            block_id=f.ICPC,
+            label="Initial conference date",
+            element=DatePickerElement(action_id=f.ICPC, initial_date=today.isoformat()),
+        ),
+        InputBlock(
+            block_id=f.CHAIR,
+            label="Conference chair",
+            element=UserSelectElement(action_id=f.CHAIR),
+        ),
+        InputBlock(
+            block_id=f.SOCIAL_WORKER,
+            label="Social worker",
+            element=UserSelectElement(action_id=f.SOCIAL_WORKER, initial_user=social_worker),
+        ),
+        HeaderBlock(text="Professionals the family chose"),
+    ]
+    agencies = _options([(a.value, AGENCY_NAMES[a]) for a in PROFESSIONAL_AGENCIES])
+    for row in range(1, PROFESSIONAL_ROWS + 1):
+        blocks += [
+            InputBlock(
+                block_id=f.PROFESSIONAL.numbered(row),
+                label=f"Professional {row}",
+                optional=True,
+                element=UserSelectElement(action_id=f.PROFESSIONAL.numbered(row)),
+            ),
+            InputBlock(
+                block_id=f.AGENCY.numbered(row),
+                label=f"Agency of professional {row}",
+                optional=True,
+                element=StaticSelectElement(action_id=f.AGENCY.numbered(row), options=agencies),
+            ),
+        ]
+    blocks += [
+        HeaderBlock(text="Family"),
+        InputBlock(
+            block_id=f.FAMILY_ON_SLACK,
+            label="Family members on Slack",
+            optional=True,
+            element=UserMultiSelectElement(action_id=f.FAMILY_ON_SLACK),
+        ),
+        InputBlock(
+            block_id=f.FAMILY_OFFLINE,
+            label="Family members not on Slack",
+            hint="One name per line, as they would like to be called.",
+            optional=True,
+            element=PlainTextInputElement(action_id=f.FAMILY_OFFLINE, multiline=True),
+        ),
+        InputBlock(
+            block_id=f.PRE_BIRTH,
+            label="Pre-birth",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=f.PRE_BIRTH,
+                options=[Option(value="pre_birth", label="This is a pre-birth plan")],
+            ),
+        ),
+        InputBlock(
+            block_id=f.BIRTH,
+            label="Date of birth (pre-birth plans, once known)",
+            optional=True,
+            element=DatePickerElement(action_id=f.BIRTH),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ViewId.NEW_CASE,
+        title="Open a case",
+        submit="Open case",
+        close="Cancel",
+        blocks=blocks,
+    )
+
+
+def message_modal(title: str, text: str) -> View:
+    """A modal that only says something (progress, a result, or a polite refusal)."""
+    return View(
+        type="modal",
+        title=fit(title, 24),
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    )
+
+
+def opening_progress_modal(reference: str) -> View:
+    """Shown while the channel is created and people are invited."""
+    return message_modal(
+        "Opening the case",
+        f":hourglass_flowing_sand: Setting up *#{escape_mrkdwn(reference)}*: creating the private "
+        "channel and inviting the core group. This takes a few seconds.",
+    )
+
+
+def context(text: str) -> ContextBlock:
+    """A small grey line under a message."""
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def divider() -> DividerBlock:
+    """A horizontal rule."""
+    return DividerBlock()
+
+
+def fit(text: str, limit: int) -> str:
+    """Text within one of Slack's limits; anything cut is marked, never dropped silently.
+
+    Long content is split across blocks and messages where it is built (the summary); this is
+    the last guard for short texts (headings, notes) that should never reach the limit.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def header(text: str) -> HeaderBlock:
+    """A bold heading (plain text)."""
+    return HeaderBlock(text=PlainTextObject(text=fit(text, 150)))
+
+
+def section(text: str) -> SectionBlock:
+    """A paragraph of mrkdwn (already escaped where it holds people's words)."""
+    return SectionBlock(text=MarkdownTextObject(text=fit(text, 3000)))

@@ -1,0 +1,328 @@
+"""Block Kit for meetings: invitations with live replies, and the scheduling, representative
+and attendance modals. Pure functions of values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    StaticSelectElement,
+    TimePickerElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import ActionId, DecisionField, MeetingField, ViewId
+from bot.rules.quorum import QuorumForecast
+from bot.rules.timeline import format_day
+from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp
+from bot.ui.common import context, fit, header, section
+
+KIND_LABELS = {
+    MeetingKind.ICPC: "initial conference",
+    MeetingKind.CORE_GROUP: "core group meeting",
+    MeetingKind.RCPC: "review conference",
+}
+
+
+@dataclass(frozen=True)
+class MeetingCard:
+    """What an invitation says about the meeting."""
+
+    meeting_id: int
+    reference: str
+    kind: MeetingKind
+    starts_at_local: datetime
+    place: str | None
+
+    @property
+    def when(self) -> str:
+        """e.g. 'Tue 12 Jan 2027 at 10:00'."""
+        return f"{format_day(self.starts_at_local.date())} at {self.starts_at_local:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One invitee's reply, for the live list."""
+
+    name: str
+    rsvp: Rsvp
+    representative: str | None = None
+
+
+def invitation_text(reference: str, kind: MeetingKind) -> str:
+    """Notification text of an invitation: the case reference and the kind of meeting only."""
+    return f"Invitation: {KIND_LABELS[kind]} for {reference}"
+
+
+def _rsvp_buttons(meeting_id: int) -> ActionsBlock:
+    value = str(meeting_id)
+    return ActionsBlock(
+        block_id=f"rsvp_{meeting_id}",
+        elements=[
+            ButtonElement(text="I'll be there", action_id=ActionId.RSVP_ATTENDING, value=value,
+                          style="primary"),
+            ButtonElement(text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE,
+                          value=value),
+            ButtonElement(text="Apologies", action_id=ActionId.RSVP_APOLOGIES, value=value),
+        ],
+    )  # fmt: skip
+
+
+def _names(replies: Sequence[Reply], rsvp: Rsvp) -> str:
+    chosen = [r for r in replies if r.rsvp == rsvp]
+    if rsvp == Rsvp.REPRESENTATIVE:
+        parts = [f"{escape_mrkdwn(r.representative or '?')} for {escape_mrkdwn(r.name)}"
+                 for r in chosen]  # fmt: skip
+    else:
+        parts = [escape_mrkdwn(r.name) for r in chosen]
+    return ", ".join(parts) or "nobody yet"
+
+
+def quorum_line(forecast: QuorumForecast) -> str:
+    """One line on whether the conference is expected to be quorate."""
+    if forecast.quorate:
+        return ":white_check_mark: Expected to be quorate from the replies so far."
+    waiting = ", ".join(escape_mrkdwn(i.name) for i in forecast.not_replied) or "nobody"
+    return (
+        f":warning: Not yet quorate: {forecast.short_by} more agency confirmation(s) needed "
+        f"(children's social care and {forecast.needed_other_agencies} other agencies with "
+        f"direct contact). Not replied yet: {waiting}."
+    )
+
+
+def invitation_blocks(
+    card: MeetingCard,
+    replies: Sequence[Reply],
+    *,
+    forecast: QuorumForecast | None = None,
+    in_channel: bool = True,
+    held: bool = False,
+) -> list[Block]:
+    """The invitation: when and where, reply buttons, and (in the channel) who replied what."""
+    blocks: list[Block] = [
+        header(f"{KIND_LABELS[card.kind].capitalize()}: {card.reference}"),
+        section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
+    ]
+    if not held:
+        blocks.append(_rsvp_buttons(card.meeting_id))
+        blocks.append(
+            context(
+                "If you can't come, please send someone from your agency, and send your update "
+                "either way: it is part of the review."
+            )
+        )
+    if in_channel:
+        lines = [
+            f"*Coming:* {_names(replies, Rsvp.ATTENDING)}",
+            f"*Sending someone:* {_names(replies, Rsvp.REPRESENTATIVE)}",
+            f"*Apologies:* {_names(replies, Rsvp.APOLOGIES)}",
+            f"*Not replied yet:* {_names(replies, Rsvp.NONE)}",
+        ]
+        blocks.append(section("\n".join(lines)))
+        if forecast is not None:
+            blocks.append(context(quorum_line(forecast)))
+        blocks.append(
+            ActionsBlock(
+                block_id=f"attendance_{card.meeting_id}",
+                elements=[
+                    ButtonElement(
+                        text="Record attendance",
+                        action_id=ActionId.RECORD_ATTENDANCE,
+                        value=str(card.meeting_id),
+                    )
+                ],
+            )
+        )
+    return blocks
+
+
+def quorum_warning_text(reference: str) -> str:
+    """Notification text of a quorum warning."""
+    return f"Quorum check for {reference}'s review conference"
+
+
+def quorum_warning_blocks(card: MeetingCard, forecast: QuorumForecast) -> list[Block]:
+    """For the chair and social worker: the conference may not be quorate, and who to ask."""
+    if forecast.quorate:
+        return [
+            header(f"Review conference: {card.reference}"),
+            section(f"Good news: the conference on {card.when} is now expected to be quorate."),
+        ]
+    return [
+        header(f"Review conference: {card.reference}"),
+        section(
+            f"The conference on {card.when} may not be quorate. An inquorate conference should "
+            "not normally go ahead, so you may want to ask these people to reply, or to send "
+            "someone from their agency."
+        ),
+        section(quorum_line(forecast)),
+    ]
+
+
+def _meta(**values: object) -> str:
+    return json.dumps(values, separators=(",", ":"))
+
+
+def schedule_modal(
+    case_id: int, meetings: Sequence[tuple[int, str]], *, today: date, chosen: int | None = None
+) -> View:
+    """Set the date, time and place of a meeting (core groups: social worker; reviews: chair)."""
+    options = [Option(value=str(mid), label=fit(label, 75)) for mid, label in meetings]
+    initial = next((o for o in options if chosen is not None and o.value == str(chosen)), None)
+    return View(
+        type="modal",
+        callback_id=ViewId.SCHEDULE,
+        private_metadata=_meta(case=case_id),
+        title="Set a meeting",
+        submit="Save",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=MeetingField.MEETING,
+                label="Which meeting",
+                element=StaticSelectElement(
+                    action_id=MeetingField.MEETING, options=options[:100], initial_option=initial
+                ),
+            ),
+            InputBlock(
+                block_id=MeetingField.DATE,
+                label="Date",
+                element=DatePickerElement(
+                    action_id=MeetingField.DATE, initial_date=today.isoformat()
+                ),
+            ),
+            InputBlock(
+                block_id=MeetingField.TIME,
+                label="Time",
+                element=TimePickerElement(action_id=MeetingField.TIME, initial_time="10:00"),
+            ),
+            InputBlock(
+                block_id=MeetingField.PLACE,
+                label="Place",
+                hint="Where the family feels comfortable, or a video link. Not a home address.",
+                element=PlainTextInputElement(action_id=MeetingField.PLACE, max_length=300),
+            ),
+        ],
+    )
+
+
+def representative_modal(case_id: int, meeting_id: int) -> View:
+    """Choose who will come in your place."""
+    return View(
+        type="modal",
+        callback_id=ViewId.REPRESENTATIVE,
+        private_metadata=_meta(case=case_id, meeting=meeting_id),
+        title="Sending someone",
+        submit="Send invitation",
+        close="Cancel",
+        blocks=[
+            section(
+                "Who will come for your agency? I'll add them to the core group channel so they "
+                "see the invitation and the plan."
+            ),
+            InputBlock(
+                block_id=MeetingField.REPRESENTATIVE,
+                label="Your representative",
+                element=UserSelectElement(action_id=MeetingField.REPRESENTATIVE),
+            ),
+        ],
+    )
+
+
+ATTENDANCE_LABELS = {
+    Attendance.PRESENT: "Present",
+    Attendance.LATE: "Late",
+    Attendance.REPRESENTED: "Represented",
+    Attendance.ABSENT: "Absent",
+}
+
+
+def attendance_modal(
+    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance]]
+) -> View:
+    """Record who came: one choice per invitee, pre-filled from their reply."""
+    options = [Option(value=a.value, label=label) for a, label in ATTENDANCE_LABELS.items()]
+    blocks: list[Block] = []
+    for invitation_id, name, guess in invitees[:99]:
+        blocks.append(
+            InputBlock(
+                block_id=MeetingField.ATTENDANCE.numbered(invitation_id),
+                label=fit(name, 2000),
+                element=RadioButtonsElement(
+                    action_id=MeetingField.ATTENDANCE.numbered(invitation_id),
+                    options=options,
+                    initial_option=next(o for o in options if o.value == guess.value),
+                ),
+            )
+        )
+    return View(
+        type="modal",
+        callback_id=ViewId.ATTENDANCE,
+        private_metadata=_meta(case=case_id, meeting=meeting_id),
+        title="Attendance",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+    )
+
+
+def decision_modal(case_id: int, conference_id: int, label: str) -> View:
+    """The chair records what the review conference decided, and any dissent."""
+    decisions = [
+        Option(value=Decision.CONTINUE.value, label="Continue the child protection plan"),
+        Option(value=Decision.STEP_DOWN.value, label="Step down to a child in need plan"),
+        Option(value=Decision.END.value, label="End the plan, with no further plan"),
+    ]
+    categories = [
+        Option(value=c.value, label=label_)
+        for c, label_ in (
+            (Category.NEGLECT, "Neglect"),
+            (Category.PHYSICAL, "Physical abuse"),
+            (Category.EMOTIONAL, "Emotional abuse"),
+            (Category.SEXUAL, "Sexual abuse"),
+        )
+    ]
+    return View(
+        type="modal",
+        callback_id=ViewId.DECISION,
+        private_metadata=_meta(case=case_id, meeting=conference_id),
+        title="Conference decision",
+        submit="Record decision",
+        close="Cancel",
+        blocks=[
+            section(f"*{escape_mrkdwn(label)}*"),
+            InputBlock(
+                block_id=DecisionField.DECISION,
+                label="The conference decided to",
+                element=RadioButtonsElement(action_id=DecisionField.DECISION, options=decisions),
+            ),
+            InputBlock(
+                block_id=DecisionField.CATEGORY,
+                label="Category, if the plan continues",
+                optional=True,
+                element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
+            ),
+            InputBlock(
+                block_id=DecisionField.DISSENT,
+                label="Dissent",
+                hint="If anyone disagreed with the decision, record who and why, in their words.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=DecisionField.DISSENT, multiline=True, max_length=3000
+                ),
+            ),
+        ],
+    )

@@ -1,0 +1,168 @@
+"""Plain-language texts people read, kept together so their tone stays restorative."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import Block
+
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.timeline import format_day
+from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role
+from bot.ui.common import AGENCY_NAMES, context, header, section
+from storage.models import Case, Meeting, Member
+
+HELP = """\
+*Core Group bot*: I help a core group work the child protection plan together, with the family.
+• `/coregroup help`: this message
+• `/coregroup new`: open a case and its private core group channel (social workers)
+• `/coregroup status`: the next meeting, deadlines and who has replied
+• `/coregroup add @person agency` / `/coregroup remove @person`: manage the core group
+• `/coregroup history`: recent changes to the case (social worker and chair)
+• `/coregroup role @person role`: change someone's role (social workers)
+• `/coregroup plan`: the plan in full; `/coregroup outcome` and `/coregroup action` add to it
+• `/coregroup family-plan on|off`: let the family edit the plan with you (social workers)
+• `/coregroup away until YYYY-MM-DD @cover` / `/coregroup back`: pause your reminders while
+  you're away; your cover gets them instead
+• `/coregroup summary`: draft the review conference summary for the chair to release
+  (social worker, chair)
+• `/coregroup decision`: record what the review conference decided (chair)
+• `/coregroup schedule`: set the date, time and place of a core group (social worker) or move a
+  review conference (chair)
+Only the people in a case's core group can see or change it."""
+
+
+def help_text() -> str:
+    """What the bot can do, in plain words."""
+    return HELP
+
+
+def unknown_command_text(verb: str) -> str:
+    """A kind answer to an unknown sub-command (the verb is escaped: it is user text)."""
+    return (
+        f"Sorry, I don't know `{escape_mrkdwn(verb[:40])}`. "
+        "Try `/coregroup help` to see what I can do."
+    )
+
+
+def welcome_text(reference: str) -> str:
+    """Notification text of the welcome: the case reference and nothing more."""
+    return f"Welcome to the core group for {reference}"
+
+
+def welcome_blocks(reference: str) -> list[Block]:
+    """What the bot will do, in plain words, and the restorative questions."""
+    ref = escape_mrkdwn(reference)
+    return [
+        header(f"Welcome to the core group for {reference}"),
+        section(
+            f"This private channel is for the family and the professionals they chose to work "
+            f"the child protection plan together for *{ref}*. Only the people in the core group "
+            "can see it."
+        ),
+        section(
+            "*What I'll do*\n"
+            "• invite everyone to core group meetings and review conferences, and keep track of "
+            "who can come\n"
+            "• ask each of you for a short update before each meeting: how each part of the plan "
+            "is going (Green, Amber or Red), what is going well, what worries you, and what you "
+            "will do next\n"
+            "• send friendly reminders on working days when an update is due\n"
+            "• put everyone's updates together for the review conference, so nobody needs "
+            "reading time"
+        ),
+        section(
+            "*The questions we work with*\n"
+            "• What has happened?\n"
+            "• Who has been affected, and how?\n"
+            "• How are people feeling about it?\n"
+            "• What needs to happen to make things better, and who will do what?"
+        ),
+        context("The family leads. We work *with* the family, in their own words."),
+    ]
+
+
+def case_card_text(reference: str) -> str:
+    """Notification text of the case card."""
+    return f"Case card for {reference}"
+
+
+def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]) -> list[Block]:
+    """The pinned summary: who is in the core group, by agency, and the next dates."""
+    by_agency: dict[str, list[str]] = {}
+    for member in members:
+        if member.active:
+            label = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
+            by_agency.setdefault(label, []).append(escape_mrkdwn(member.display_name))
+    people = "\n".join(f"• *{agency}*: {', '.join(names)}" for agency, names in by_agency.items())
+    upcoming = next_dates(meetings, case.timezone)
+    dates = "\n".join(f"• {label} {when}" for label, when in upcoming) or "• none"
+    return [
+        header(f"Case {case.reference}"),
+        section(f"*Core group*\n{people or '• nobody yet'}"),
+        section(f"*Next dates*\n{dates}"),
+        context(f"Initial conference {format_day(case.icpc_date)}. Slack is not the case record."),
+    ]
+
+
+ROLE_LABELS = {
+    Role.SOCIAL_WORKER: "Social worker",
+    Role.CHAIR: "Conference chair",
+    Role.FAMILY: "Family",
+    Role.ADVOCATE: "Advocate",
+}
+
+MEETING_LABELS = {
+    MeetingKind.ICPC: "Initial conference",
+    MeetingKind.CORE_GROUP: "Core group",
+    MeetingKind.RCPC: "Review conference",
+}
+
+
+def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str]]:
+    """The next core group and review conference not yet held: (label, when in words)."""
+    result: list[tuple[str, str]] = []
+    for kind in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
+        pending = sorted(
+            (m for m in meetings if m.kind == kind and m.status in OPEN_MEETINGS),
+            key=lambda m: m.due_by,
+        )
+        if pending:
+            result.append((MEETING_LABELS[kind], when_text(pending[0], tz_name)))
+    return result
+
+
+def when_text(meeting: Meeting, tz_name: str) -> str:
+    """'on Thu  3 Dec 2026 at 10:00' once set, else 'by Fri  4 Dec 2026' (the latest date)."""
+    if meeting.starts_at is None:
+        return f"by {format_day(meeting.due_by)}"
+    local = meeting.starts_at.astimezone(ZoneInfo(tz_name))
+    return f"on {format_day(local.date())} at {local:%H:%M}"
+
+
+OPEN_MEETINGS = (MeetingStatus.DUE, MeetingStatus.SCHEDULED)
+
+
+def topic_for(case: Case, meetings: Sequence[Meeting]) -> str:
+    """The channel topic: the case reference and the next meeting (members only see it)."""
+    upcoming = next_dates(meetings, case.timezone)
+    nxt = f" · next: {upcoming[0][0].lower()} {upcoming[0][1]}" if upcoming else ""
+    return f"Core group for {case.reference}{nxt}"[:250]
+
+
+def joined_text(user_id: str) -> str:
+    """For the social worker: someone joined the case channel without the bot."""
+    return (
+        f"<@{user_id}> joined the case channel, so I've added them to the core group as "
+        "'other agency'. Set their agency with `/coregroup add`, or take them out with "
+        "`/coregroup remove` if they shouldn't be there."
+    )
+
+
+def left_text(user_id: str) -> str:
+    """For the social worker: someone left the case channel."""
+    return (
+        f"<@{user_id}> left the case channel, so they are no longer in the core group and won't "
+        "be asked for updates. Add them back with `/coregroup add` if that was a mistake."
+    )

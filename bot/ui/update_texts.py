@@ -1,0 +1,163 @@
+"""What the update cycle says: prompts, chases, progress and escalations. Pure and kind.
+
+Every message's notification text names the case reference and nothing else about the case.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import ActionId
+from bot.rules.timeline import ChaseStep
+from bot.ui.common import context, fit, section
+
+
+def _give_update_button(request_id: int, label: str = "Give your update") -> ActionsBlock:
+    return ActionsBlock(
+        block_id=f"update_{request_id}",
+        elements=[
+            ButtonElement(
+                text=label, action_id=ActionId.GIVE_UPDATE, value=str(request_id), style="primary"
+            )
+        ],
+    )
+
+
+def prompt_text(reference: str) -> str:
+    """Notification text of an update prompt."""
+    return f"Time for your update for {reference}"
+
+
+def professional_prompt(
+    reference: str, meeting: str, deadline: str, request_id: int
+) -> list[Block]:
+    """The professional's prompt: what is asked, by when, and the button."""
+    return [
+        section(
+            f"Please send your update for *{escape_mrkdwn(reference)}*'s {meeting} "
+            f"by *{deadline}*: "
+            "how each part of the plan is going (Green, Amber or Red), what is going well, what "
+            "worries you, any new harm, when you last saw the child, and what you'll do next."
+        ),
+        _give_update_button(request_id),
+        context(
+            "If you can't come to the meeting, your update still helps the family and the "
+            "chair. Only the core group's chair and members see it."
+        ),
+    ]
+
+
+def family_prompt(reference: str, meeting: str, deadline: str, request_id: int) -> list[Block]:
+    """The family's prompt, in plain words."""
+    return [
+        section(
+            f"Before the {meeting} for *{escape_mrkdwn(reference)}*, we'd like to hear from you, "
+            f"by *{deadline}* if you can:\n• what is going well\n• what worries you\n"
+            "• what would make things better\n• what help you need"
+        ),
+        _give_update_button(request_id, "Share how things are"),
+        context("Your social worker can fill this in with you if you'd rather."),
+    ]
+
+
+def with_family_prompt(
+    reference: str, name: str, meeting: str, deadline: str, request_id: int
+) -> list[Block]:
+    """For the social worker: a family member not on Slack, whose words they can write down."""
+    return [
+        section(
+            f"{escape_mrkdwn(name)} isn't on Slack. When you see them before the {meeting} for "
+            f"*{escape_mrkdwn(reference)}*, you can fill in their update with them, in their "
+            f"words, by *{deadline}*."
+        ),
+        _give_update_button(request_id, fit(f"Fill in with {name}", 75)),
+    ]
+
+
+def chase_text(reference: str) -> str:
+    """Notification text of a chase."""
+    return f"A reminder about your update for {reference}"
+
+
+CHASE_WORDS = {
+    ChaseStep.REMINDER: "A friendly reminder: {whose} for *{ref}*'s {meeting} is due by the end "
+    "of *{deadline}*.",
+    ChaseStep.DUE_TODAY: "{Whose} for *{ref}*'s {meeting} is due today, *{deadline}*. Thank you "
+    "for making the time.",
+    ChaseStep.OVERDUE: "{Whose} for *{ref}*'s {meeting} was due on *{deadline}* and hasn't "
+    "reached me yet. It only takes a few minutes, and the chair is relying on it.",
+}
+
+
+def chase_blocks(
+    step: ChaseStep,
+    reference: str,
+    meeting: str,
+    deadline: str,
+    request_id: int,
+    *,
+    covering_for: str | None = None,
+    with_family: str | None = None,
+) -> list[Block]:
+    """A chase to the member, their cover, or the social worker for a family member not on
+    Slack: gently firmer at each step."""
+    whose = "your update"
+    if covering_for:
+        whose = f"{escape_mrkdwn(covering_for)}'s update"
+    if with_family:
+        whose = f"{escape_mrkdwn(with_family)}'s update (filled in with them)"
+    text = CHASE_WORDS[step].format(whose=whose, Whose=whose[0].upper() + whose[1:],
+                                    ref=escape_mrkdwn(reference), meeting=meeting,
+                                    deadline=deadline)  # fmt: skip
+    if covering_for:
+        text = f"You're covering for {escape_mrkdwn(covering_for)} while they're away. {text}"
+    label = fit(f"Fill in with {with_family}", 75) if with_family else "Give your update"
+    return [section(text), _give_update_button(request_id, label)]
+
+
+def overdue_notice_text(reference: str) -> str:
+    """Notification text for the social worker or chair about overdue updates."""
+    return f"An update is overdue for {reference}"
+
+
+def overdue_notice(
+    reference: str, name: str, agency: str, meeting: str, deadline: str
+) -> list[Block]:
+    """For the social worker: whose update is overdue (never what it says)."""
+    return [
+        section(
+            f"{escape_mrkdwn(name)} ({escape_mrkdwn(agency)}) hasn't sent their update for "
+            f"*{escape_mrkdwn(reference)}*'s {meeting}, due {deadline}. I've reminded them; a "
+            "word from you may help."
+        )
+    ]
+
+
+def escalation_notice(
+    reference: str, name: str, agency: str, meeting: str, deadline: str
+) -> list[Block]:
+    """For the chair: an update still missing a working day after it was overdue."""
+    return [
+        section(
+            f"For your information as chair: {escape_mrkdwn(name)} ({escape_mrkdwn(agency)}) "
+            f"still hasn't sent their update for *{escape_mrkdwn(reference)}*'s {meeting}, due "
+            f"{deadline}. It will show as missing in your digest unless it arrives."
+        )
+    ]
+
+
+def progress_text(reference: str) -> str:
+    """Notification text of the channel's progress line."""
+    return f"Updates for {reference}"
+
+
+def progress_blocks(received: int, expected: int, meeting: str, deadline: str) -> list[Block]:
+    """The channel's count of updates: never anyone's content, not even who has sent one."""
+    return [
+        section(f"*{received} of {expected}* updates in for the {meeting}."),
+        context(
+            f"Updates are due by {deadline}. What each person writes is shared with the chair "
+            "in the review summary, not here."
+        ),
+    ]

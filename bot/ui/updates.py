@@ -1,0 +1,386 @@
+"""Block Kit for a member's update: the modal (professional and family versions) and its receipt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+)
+from slack_sdk.models.views import View
+
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import UpdateField, ViewId
+from bot.rules.language import suggest_reframes
+from bot.rules.update_form import (
+    MARKABLE_SECTIONS,
+    MAX_OUTCOMES,
+    NO,
+    TEXT_LIMITS,
+    YES,
+    Audience,
+    UpdateDraft,
+    update_metadata,
+)
+from bot.rules.vocabulary import Rag
+from bot.ui.common import context, header, section
+
+# Slack's limits on the parts of a view (docs: block kit reference).
+OPTION_TEXT_LIMIT = 75
+OPTION_DESCRIPTION_LIMIT = 75
+LABEL_LIMIT = 2000
+MAX_REFRAMES_SHOWN = 2
+
+_RAG_ORDER = (Rag.GREEN, Rag.AMBER, Rag.RED)
+_RAG_DOTS = {
+    Rag.GREEN: ":large_green_circle:",
+    Rag.AMBER: ":large_yellow_circle:",
+    Rag.RED: ":red_circle:",
+}
+_RAG_NAMES = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red"}
+# The family rates in their own words; the colours underneath are the same.
+_RAG_FAMILY_WORDS = {Rag.GREEN: "Going well", Rag.AMBER: "Some progress", Rag.RED: "Worried"}
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten `text` to `limit` characters, at a word break where one is near, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _children(names: Sequence[str]) -> tuple[str, bool]:
+    """How to name the children in a label, and whether that is one child."""
+    if not names:
+        return "the children", False
+    if len(names) == 1:
+        return names[0], True
+    return f"{', '.join(names[:-1])} and {names[-1]}", False
+
+
+def _rag_options(rag_meanings: tuple[str, str, str], audience: Audience) -> list[Option]:
+    meanings = dict(zip(_RAG_ORDER, rag_meanings, strict=True))
+    if audience == "family":
+        return [
+            Option(value=rag.value, label=f"{_RAG_DOTS[rag]} {_RAG_FAMILY_WORDS[rag]}")
+            for rag in _RAG_ORDER
+        ]
+    return [
+        Option(
+            value=rag.value,
+            label=f"{_RAG_DOTS[rag]} {_RAG_NAMES[rag]}",
+            description=clip(meanings[rag], OPTION_DESCRIPTION_LIMIT) or None,
+        )
+        for rag in _RAG_ORDER
+    ]
+
+
+def _chosen(options: Sequence[Option], value: str | None) -> Option | None:
+    # Slack wants the initial option to be exactly one of the options, description and all.
+    return next((o for o in options if value is not None and o.value == value), None)
+
+
+def _text_input(
+    field: UpdateField,
+    label: str,
+    initial: str | None,
+    *,
+    hint: str | None = None,
+    block_id: str | None = None,
+    optional: bool = True,
+    multiline: bool = True,
+) -> InputBlock:
+    block_id = block_id or field.value
+    limit = TEXT_LIMITS[field]
+    return InputBlock(
+        block_id=block_id,
+        label=clip(label, LABEL_LIMIT),
+        hint=hint,
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=block_id,
+            multiline=multiline,
+            max_length=limit,
+            initial_value=initial[:limit] if initial else None,
+        ),
+    )
+
+
+def _yes_no(field: UpdateField, label: str, initial: bool | None, *, optional: bool) -> InputBlock:
+    options = [Option(value=YES, label="Yes"), Option(value=NO, label="No")]
+    value = None if initial is None else (YES if initial else NO)
+    return InputBlock(
+        block_id=field,
+        label=clip(label, LABEL_LIMIT),
+        optional=optional,
+        element=RadioButtonsElement(
+            action_id=field, options=options, initial_option=_chosen(options, value)
+        ),
+    )
+
+
+def _reframe_hint(previous: UpdateDraft) -> Block | None:
+    """A gentle thought on wording from the earlier version; never about the child or the harm."""
+    # The child's words are theirs, and a description of harm is never softened, so neither is read.
+    texts = [
+        previous.going_well,
+        previous.worries,
+        previous.next_steps,
+        previous.help_needed,
+        previous.professional_only,
+        *(note for _, _, note in previous.ratings),
+    ]
+    reframes = [r for text in texts if text for r in suggest_reframes(text)]
+    if not reframes:
+        return None
+    thoughts = " ".join(
+        f'You wrote "{escape_mrkdwn(r.found)}". {r.suggestion}'
+        for r in reframes[:MAX_REFRAMES_SHOWN]
+    )
+    return context(
+        clip(
+            f":bulb: A thought on wording: {thoughts} Only if it helps: your words are yours.", 3000
+        )
+    )
+
+
+def _outcome_blocks(
+    outcomes: Sequence[tuple[int, str]],
+    options: Sequence[Option],
+    previous: UpdateDraft | None,
+    audience: Audience,
+) -> list[Block]:
+    f = UpdateField
+    family = audience == "family"
+    earlier = (
+        {outcome_id: (rag, note) for outcome_id, rag, note in previous.ratings}
+        if previous is not None
+        else {}
+    )
+    blocks: list[Block] = [header("How things are going" if family else "Progress on each outcome")]
+    for number, (outcome_id, wording) in enumerate(outcomes[:MAX_OUTCOMES], start=1):
+        rag, note = earlier.get(outcome_id, (None, None))
+        blocks += [
+            section(f"*{number}. {escape_mrkdwn(wording)}*"),
+            InputBlock(
+                block_id=f.RAG.numbered(outcome_id),
+                label="How is this going?" if family else f"Rating for outcome {number}",
+                optional=family,  # the family may rate; each professional rates every outcome
+                element=RadioButtonsElement(
+                    action_id=f.RAG.numbered(outcome_id),
+                    options=list(options),
+                    initial_option=_chosen(options, rag),
+                ),
+            ),
+            _text_input(
+                f.NOTE,
+                "Anything you'd like to say about this" if family else "Note on this outcome",
+                note,
+                block_id=f.NOTE.numbered(outcome_id),
+                multiline=False,
+            ),
+        ]
+    if len(outcomes) > MAX_OUTCOMES:
+        blocks.append(
+            context(
+                f"The plan has {len(outcomes)} outcomes and this form has room for the first "
+                f"{MAX_OUTCOMES}. Please say how the others are going in the boxes below."
+            )
+        )
+    return blocks
+
+
+def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) -> list[Block]:
+    f = UpdateField
+    p = previous or UpdateDraft()
+    who, one = _children(children)
+    marks = [Option(value=value, label=label) for value, label in MARKABLE_SECTIONS]
+    return [
+        header("Your update"),
+        _text_input(
+            f.GOING_WELL,
+            "What is going well",
+            p.going_well,
+            hint="Strengths you have seen, and what the family are doing that helps.",
+        ),
+        _text_input(
+            f.WORRIES,
+            "What worries you",
+            p.worries,
+            hint="What you have seen or been told, and how you know.",
+        ),
+        _yes_no(
+            f.NEW_HARM,
+            "Has there been any new incident of harm since the last meeting?",
+            p.new_harm if previous else None,
+            optional=False,
+        ),
+        _text_input(
+            f.NEW_HARM_DETAIL,
+            "If yes: what happened, and when",
+            p.new_harm_detail,
+            hint="Say it plainly, as it was seen or told, and who has been told.",
+        ),
+        InputBlock(
+            block_id=f.CHILD_LAST_SEEN,
+            label=clip(f"When {who} {'was' if one else 'were'} last seen", LABEL_LIMIT),
+            optional=True,
+            element=DatePickerElement(
+                action_id=f.CHILD_LAST_SEEN,
+                initial_date=p.child_last_seen.isoformat() if p.child_last_seen else None,
+            ),
+        ),
+        _yes_no(
+            f.CHILD_SEEN_ALONE,
+            f"{'Was' if one else 'Were'} {who} seen alone?",
+            p.child_seen_alone,
+            optional=True,
+        ),
+        _text_input(
+            f.CHILD_VIEWS,
+            f"What {who} {'has' if one else 'have'} told us, in their own words",
+            p.child_views,
+            hint="Their words as they said them, not a summary.",
+        ),
+        _text_input(
+            f.NEXT_STEPS,
+            "What you will do next",
+            p.next_steps,
+            hint="What you will do, and by when.",
+        ),
+        header("For professionals only"),
+        context("Never shown to family members. Everything else in your update is shared."),
+        _text_input(
+            f.PROFESSIONAL_ONLY,
+            "Third-party information or police intelligence",
+            p.professional_only,
+        ),
+        InputBlock(
+            block_id=f.PROFESSIONAL_ONLY_SECTIONS,
+            label="Keep these parts of your update from family members",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=f.PROFESSIONAL_ONLY_SECTIONS,
+                options=marks,
+                initial_options=[o for o in marks if o.value in p.professional_only_sections]
+                or None,
+            ),
+        ),
+    ]
+
+
+def _family_blocks(previous: UpdateDraft | None, children: Sequence[str]) -> list[Block]:
+    f = UpdateField
+    p = previous or UpdateDraft()
+    who, one = _children(children)
+    return [
+        header("In your own words"),
+        _text_input(f.GOING_WELL, "What is going well", p.going_well),
+        _text_input(f.WORRIES, "What worries you", p.worries),
+        _text_input(f.NEXT_STEPS, "What would make things better", p.next_steps),
+        _text_input(f.HELP_NEEDED, "What help you need", p.help_needed),
+        _text_input(
+            f.CHILD_VIEWS,
+            f"What {who} {'says' if one else 'say'}",
+            p.child_views,
+            hint="In their own words, if they would like to share them.",
+        ),
+    ]
+
+
+def update_modal(
+    *,
+    request_id: int,
+    case_reference: str,
+    meeting_label: str,
+    deadline_text: str,
+    outcomes: Sequence[tuple[int, str]],
+    rag_meanings: tuple[str, str, str],
+    audience: Audience,
+    on_behalf_of: str | None = None,
+    previous: UpdateDraft | None = None,
+    previous_sent: str | None = None,
+    children: Sequence[str] = (),
+) -> View:
+    """The update form for one meeting: RAG per outcome, then the rest, for `audience`."""
+    family = audience == "family"
+    reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
+    deadline = escape_mrkdwn(deadline_text)
+    intro = (
+        f"Your update for *{reference}*'s {meeting}. "
+        f"Please send it by {deadline}; you can change it until then."
+    )
+    if family:
+        intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
+    blocks: list[Block] = [section(intro)]
+    if on_behalf_of:
+        blocks.append(
+            context(f":busts_in_silhouette: Filling this in with {escape_mrkdwn(on_behalf_of)}")
+        )
+    if previous is not None:
+        sent = (
+            f"You sent an update on {escape_mrkdwn(previous_sent)}"
+            if previous_sent
+            else "You have already sent an update"
+        )
+        blocks.append(
+            context(f"{sent}; changes are saved as a new version, and the earlier one is kept.")
+        )
+        # Offered on the professional form only: the guidance is about how services describe a
+        # family, not how a family describes its own life.
+        hint = None if family else _reframe_hint(previous)
+        if hint:
+            blocks.append(hint)
+    blocks += _outcome_blocks(outcomes, _rag_options(rag_meanings, audience), previous, audience)
+    blocks += (_family_blocks if family else _professional_blocks)(previous, children)
+    return View(
+        type="modal",
+        callback_id=ViewId.UPDATE,
+        private_metadata=update_metadata(request_id, audience, on_behalf=bool(on_behalf_of)),
+        title="Your update",
+        submit="Send update",
+        close="Not now",
+        blocks=blocks,
+    )
+
+
+def update_receipt_text(case_reference: str) -> str:
+    """Notification text of the receipt: the case reference only."""
+    return f"Update received for {case_reference}"
+
+
+def update_receipt_blocks(
+    *,
+    case_reference: str,
+    meeting_label: str,
+    deadline_text: str,
+    on_behalf_of: str | None = None,
+    version: int = 1,
+) -> list[Block]:
+    """The direct message confirming an update arrived, and until when it can be changed."""
+    whose = (
+        f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
+        if on_behalf_of
+        else "your update"
+    )
+    reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
+    blocks: list[Block] = [
+        section(
+            f":white_check_mark: Thanks, {whose} for {reference}'s {meeting} is in. "
+            f"You can change it until {escape_mrkdwn(deadline_text)}."
+        )
+    ]
+    if version > 1:
+        blocks.append(context(f"This is version {version}. Every earlier version is kept."))
+    return blocks
