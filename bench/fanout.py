@@ -37,9 +37,9 @@ from bench.world import (
     chosen_databases,
     fresh_engine,
 )
-from bot.app import Dependencies
 from bot.clock import ManualClock, SystemClock
 from bot.delivery.dispatcher import DispatchReport
+from bot.deps import Dependencies
 from bot.devtools.emulator import WORKSPACE_POST_LIMIT, PostLimit
 from bot.jobs import dispatch_due, make_dispatcher
 from bot.rules.vocabulary import OutboxState

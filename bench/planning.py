@@ -29,8 +29,8 @@ from bench.world import (
     emulator_process,
     fresh_engine,
 )
-from bot.app import Dependencies
 from bot.clock import ManualClock
+from bot.deps import Dependencies
 from bot.jobs import dispatch_due, make_dispatcher
 from bot.rules.vocabulary import OutboxState
 from bot.services.planning import planning_pass

@@ -17,8 +17,8 @@ from bot.settings import ConfigError, load_settings
 from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
 
 if TYPE_CHECKING:
-    from bot.app import Dependencies
     from bot.clock import Clock
+    from bot.deps import Dependencies
 
 
 class UsageError(Exception):
@@ -73,7 +73,7 @@ def cmd_db_current(args: argparse.Namespace) -> int:
 
 def _dependencies(clock: Clock) -> Dependencies:
     """Settings, a migrated database and the Slack client, composed once."""
-    from bot.app import Dependencies
+    from bot.deps import Dependencies
     from bot.slack.client import make_web_client
     from storage.db import UnitOfWork, ensure_schema_current
 

@@ -10,9 +10,9 @@ from datetime import UTC, date, timedelta
 
 from sqlmodel import select
 
-from bot.app import Dependencies
 from bot.delivery.content import write
 from bot.delivery.dispatcher import Dispatcher, DispatchReport, sleep_on
+from bot.deps import Dependencies
 from bot.rules.vocabulary import CaseStatus, Role
 from bot.services.members import reconcile
 from bot.services.outbox import PlannedMessage, enqueue

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import col, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience

@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.ids import Command
 from bot.rules.vocabulary import Agency, Role
 from bot.services.access import OPENING_NEEDS_FULL_MEMBER

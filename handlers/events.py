@@ -10,7 +10,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from sqlalchemy.exc import IntegrityError
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.ids import Event
 from bot.rules.vocabulary import Role
 from bot.services.members import active_members, case_by_channel, record_joined, record_left

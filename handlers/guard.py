@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.ids import ActionId, ViewId
 from bot.services.access import NOT_A_CASE_CHANNEL, NOT_A_MEMBER, Permission, check
 from bot.services.members import case_by_channel

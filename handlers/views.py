@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk.models.views import View
 from sqlmodel import select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.case_form import parse_new_case
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId

@@ -12,9 +12,10 @@ from typing import TypeVar
 
 from slack_bolt import App
 
-from bot.app import Dependencies, create_app
+from bot.app import create_app
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import Dispatcher
+from bot.deps import Dependencies
 from bot.devtools.emulator import SlackEmulator
 from bot.jobs import SweepReport
 from bot.settings import Settings

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.timeline import TimelineRules, plan_timeline

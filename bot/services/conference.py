@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from sqlmodel import Session, col, func, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day

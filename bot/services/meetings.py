@@ -13,7 +13,7 @@ from sqlalchemy import Integer, bindparam, literal, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.timeline import report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp

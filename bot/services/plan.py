@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.vocabulary import ActionStatus
 from bot.services import audit
 from bot.slack.gateway import SlackError

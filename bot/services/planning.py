@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Engine, or_
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, SQLModel, col, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.vocabulary import ActionStatus, CaseStatus, UpdateRequestStatus
 from bot.rules.wanted import CaseState, wanted
 from bot.services.meetings import invite

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session, col, func, select
 
-from bot.app import Dependencies
+from bot.deps import Dependencies
 from bot.rules.timeline import format_day, report_deadline
 from bot.rules.update_form import UpdateDraft
 from bot.rules.vocabulary import MeetingKind, Role, UpdateRequestStatus

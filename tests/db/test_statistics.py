@@ -67,8 +67,8 @@ def test_a_pass_that_fills_the_outbox_refreshes_its_statistics_as_it_goes(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bench.world import build_cases
-    from bot.app import Dependencies
     from bot.clock import ManualClock
+    from bot.deps import Dependencies
     from bot.services import planning
     from bot.settings import Settings
     from bot.slack.client import make_web_client

@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bench.world import build_cases, seed_workspace
-from bot.app import Dependencies
 from bot.clock import ManualClock
+from bot.deps import Dependencies
 from bot.devtools.emulator import SlackEmulator
 from bot.jobs import DAILY, daily
 from bot.settings import Settings
