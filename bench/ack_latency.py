@@ -73,8 +73,13 @@ def serve_bare(mode: str, api_url: str, port: int) -> None:
     """Serve a bare app exactly as `coregroup serve` serves the bot (the same function)."""
     from bot.web import serve_http
 
-    serve_http(bare_app(api_url, tuned=mode == "tuned"), SIGNING_SECRET,
-               host="127.0.0.1", port=port, log_level="WARNING")  # fmt: skip
+    serve_http(
+        bare_app(api_url, tuned=mode == "tuned"),
+        SIGNING_SECRET,
+        host="127.0.0.1",
+        port=port,
+        log_level="WARNING",
+    )
 
 
 def serve_sink(port: int) -> None:
@@ -144,9 +149,14 @@ class Server:
 
 @contextmanager
 def server_process(
-    name: str, command: list[str], port: int, *, env: dict[str, str] | None = None,
-    path: str = "/slack/events", health: str | None = "/healthz",
-) -> Iterator[Server]:  # fmt: skip
+    name: str,
+    command: list[str],
+    port: int,
+    *,
+    env: dict[str, str] | None = None,
+    path: str = "/slack/events",
+    health: str | None = "/healthz",
+) -> Iterator[Server]:
     environment = {k: v for k, v in os.environ.items() if k != "SLACK_APP_TOKEN"}  # HTTP mode
     process = subprocess.Popen(command, env=environment | (env or {}), cwd=ROOT)
     server = Server(name, process, f"http://127.0.0.1:{port}{path}")
@@ -164,17 +174,39 @@ def server_process(
 def bot_server(api_url: str, database_url: str) -> Any:
     """The bot exactly as deployed: `coregroup serve`, configured by its environment."""
     port = free_port()
-    command = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "WARNING"]  # fmt: skip
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "SLACK_API_URL": api_url, "DATABASE_URL": database_url}  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "WARNING",
+    ]
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": database_url,
+    }
     return server_process(BOT, command, port, env=env)
 
 
 def bare_server(name: str, mode: str, api_url: str) -> Any:
     port = free_port()
-    command = [sys.executable, __file__, "--serve-bare", mode, "--api-url", api_url,
-               "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        __file__,
+        "--serve-bare",
+        mode,
+        "--api-url",
+        api_url,
+        "--port",
+        str(port),
+    ]
     return server_process(name, command, port)
 
 
@@ -409,43 +441,75 @@ def case_with_invitation(box: Sandbox, response_url: str) -> dict[str, bytes]:
     emu = box.emulator
     box.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     recorder = Recorder(box)
-    sw, chair, school = (recorder.add(n, r) for n, r in
-                         (("Priya", "SW"), ("Tom", "Chair"), ("Reed", "School")))  # fmt: skip
+    sw, chair, school = (
+        recorder.add(n, r) for n, r in (("Priya", "SW"), ("Tom", "Chair"), ("Reed", "School"))
+    )
     lobby = emu.create_channel_as_user(sw, "lobby")
     emu.join_channel(chair, lobby)
     emu.join_channel(school, lobby)
     emu.slash_command(sw, lobby, "/coregroup", "new")
     f = NewCaseField
     view = emu.inspector.modal_stack(sw)[-1]["id"]
-    emu.submit_view(sw, view, {(f.REFERENCE, f.REFERENCE): "bench-family",
-                               (f.NATION, f.NATION): "ENG", (f.ICPC, f.ICPC): "2026-11-20",
-                               (f.CHAIR, f.CHAIR): chair, (f.SOCIAL_WORKER, f.SOCIAL_WORKER): sw,
-                               (f.PROFESSIONAL.numbered(1), f.PROFESSIONAL.numbered(1)): school,
-                               (f.AGENCY.numbered(1), f.AGENCY.numbered(1)): "school"})  # fmt: skip
+    emu.submit_view(
+        sw,
+        view,
+        {
+            (f.REFERENCE, f.REFERENCE): "bench-family",
+            (f.NATION, f.NATION): "ENG",
+            (f.ICPC, f.ICPC): "2026-11-20",
+            (f.CHAIR, f.CHAIR): chair,
+            (f.SOCIAL_WORKER, f.SOCIAL_WORKER): sw,
+            (f.PROFESSIONAL.numbered(1), f.PROFESSIONAL.numbered(1)): school,
+            (f.AGENCY.numbered(1), f.AGENCY.numbered(1)): "school",
+        },
+    )
     box.wait_for(lambda: emu.inspector.modal_stack(sw)[-1]["title"]["text"] == "Case opened")
     channel = emu.inspector.channel_named("bench-family").id
     emu.slash_command(sw, channel, "/coregroup", "schedule")
     view_state = emu.inspector.modal_stack(sw)[-1]
     meeting = next(b for b in view_state["blocks"] if b.get("block_id") == MeetingField.MEETING)
-    emu.submit_view(sw, view_state["id"], {
-        (MeetingField.MEETING, MeetingField.MEETING): meeting["element"]["options"][0]["value"],
-        (MeetingField.DATE, MeetingField.DATE): "2026-12-03",
-        (MeetingField.TIME, MeetingField.TIME): "10:00",
-        (MeetingField.PLACE, MeetingField.PLACE): "School"})  # fmt: skip
+    emu.submit_view(
+        sw,
+        view_state["id"],
+        {
+            (MeetingField.MEETING, MeetingField.MEETING): meeting["element"]["options"][0]["value"],
+            (MeetingField.DATE, MeetingField.DATE): "2026-12-03",
+            (MeetingField.TIME, MeetingField.TIME): "10:00",
+            (MeetingField.PLACE, MeetingField.PLACE): "School",
+        },
+    )
     box.wait_for(lambda: emu.inspector.files_seen_by(school))
     box.sweep()
     invitation = next(m for m in emu.inspector.messages(channel) if m.text.startswith("Invitation"))
-    command = urllib.parse.urlencode({
-        "command": "/coregroup", "text": "status", "user_id": school, "channel_id": channel,
-        "team_id": emu.team_id, "trigger_id": "1.2.3", "response_url": response_url,
-    }).encode()  # fmt: skip
+    command = urllib.parse.urlencode(
+        {
+            "command": "/coregroup",
+            "text": "status",
+            "user_id": school,
+            "channel_id": channel,
+            "team_id": emu.team_id,
+            "trigger_id": "1.2.3",
+            "response_url": response_url,
+        }
+    ).encode()
     click: dict[str, Any] = {
-        "type": "block_actions", "user": {"id": school}, "team": {"id": emu.team_id},
-        "channel": {"id": channel}, "trigger_id": "1.2.3", "container": {},
-        "response_url": response_url, "message": {"ts": invitation.ts},
-        "actions": [{"action_id": "rsvp_attending", "block_id": "b", "type": "button",
-                     "value": str(meeting["element"]["options"][0]["value"])}],
-    }  # fmt: skip
+        "type": "block_actions",
+        "user": {"id": school},
+        "team": {"id": emu.team_id},
+        "channel": {"id": channel},
+        "trigger_id": "1.2.3",
+        "container": {},
+        "response_url": response_url,
+        "message": {"ts": invitation.ts},
+        "actions": [
+            {
+                "action_id": "rsvp_attending",
+                "block_id": "b",
+                "type": "button",
+                "value": str(meeting["element"]["options"][0]["value"]),
+            }
+        ],
+    }
     return {
         "slash command (/coregroup status)": command,
         "button click (RSVP)": urllib.parse.urlencode({"payload": json.dumps(click)}).encode(),

@@ -80,9 +80,10 @@ def prepare(engine: Engine, prompts: int, api_url: str) -> list[str]:
         pending = table.c.state == OutboxState.PENDING.value
         # Every other message waits for another day: this benchmark is about the fan-out alone.
         connection.execute(
-            update(table).where(pending, table.c.id.not_in(ids)).values(
-                state=OutboxState.CANCELLED.value)
-        )  # fmt: skip
+            update(table)
+            .where(pending, table.c.id.not_in(ids))
+            .values(state=OutboxState.CANCELLED.value)
+        )
         for start in range(0, len(ids), 1000):
             batch = ids[start : start + 1000]
             connection.execute(update(table).where(table.c.id.in_(batch)).values(due_at=now))
@@ -122,9 +123,11 @@ def waiting(engine: Engine) -> int:
 def run(url: str, prompts: int, limit: PostLimit) -> bool:
     people_per_case = sum(1 for role, _ in MEMBERS if role in OWES_UPDATE)
     cases = math.ceil(prompts / people_per_case)
-    print(f"{url.split(':')[0]}: {prompts} prompts due at once to {prompts} people "
-          f"({cases} cases); workspace limit {limit.per_minute:g} posts/min, "
-          f"burst {limit.burst}")  # fmt: skip
+    print(
+        f"{url.split(':')[0]}: {prompts} prompts due at once to {prompts} people "
+        f"({cases} cases); workspace limit {limit.per_minute:g} posts/min, "
+        f"burst {limit.burst}"
+    )
     engine = fresh_engine(url)
     with EmulatorProcess(cases, rate_limits=True, post_limit=limit) as slack:
         build_cases(engine, cases, first_icpc=ICPC, spread_days=1, people=slack.people)
@@ -154,8 +157,10 @@ def run(url: str, prompts: int, limit: PostLimit) -> bool:
     print(f"  lost: rows not sent               {not_sent}")
     print(f"  lost: keys not in Slack           {missing}")
     print(f"  duplicates                        {duplicates}")
-    print(f"  429s answered (emulator)          {refused}   (dispatcher saw "
-          f"{report.rate_limited}; chat.postMessage calls {seen.post_calls})")  # fmt: skip
+    print(
+        f"  429s answered (emulator)          {refused}   (dispatcher saw "
+        f"{report.rate_limited}; chat.postMessage calls {seen.post_calls})"
+    )
     print(f"  429s left unretried               {unretried}")
     print(f"  attempts failed / retried         {report.failed} / {report.retried}")
     ok = ratio <= TARGET and not (not_sent or missing or duplicates or unretried)

@@ -104,8 +104,10 @@ def measure(label: str, work, runs: int = 20) -> None:  # type: ignore[no-untype
 def main() -> None:
     summary = big_summary()
     print("RCPC summary, 15 agencies x 4 core groups x 4 outcomes (target < 100 ms each)")
-    measure("Slack post (family copy, split into messages)",
-            lambda: summary_blocks(summary, Audience.FAMILY))  # fmt: skip
+    measure(
+        "Slack post (family copy, split into messages)",
+        lambda: summary_blocks(summary, Audience.FAMILY),
+    )
     measure(
         "HTML document (professional copy)", lambda: summary_html(summary, Audience.PROFESSIONAL)
     )
@@ -122,8 +124,7 @@ def main() -> None:
         for n in range(40)
     ]
     print("Chair's digests, a week of 40 conferences (target < 100 ms)")
-    measure("all 40 digests, as Slack messages",
-            lambda: [digest_blocks(d) for d in digests])  # fmt: skip
+    measure("all 40 digests, as Slack messages", lambda: [digest_blocks(d) for d in digests])
 
 
 if __name__ == "__main__":

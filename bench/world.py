@@ -240,33 +240,62 @@ def build_cases(
             channel = f"C{number:09d}"
             if people is not None:
                 users, channel = people[number - 1]
-            cases.append({"id": number, "area_id": 1, "reference": reference,
-                          "slack_channel_id": channel, "nation": "ENG",
-                          "timezone": "Europe/London", "icpc_date": icpc, "pre_birth": False,
-                          "status": CaseStatus.OPEN.value, "family_may_edit_plan": False,
-                          "channel_archived": False, "created_at": now})  # fmt: skip
+            cases.append(
+                {
+                    "id": number,
+                    "area_id": 1,
+                    "reference": reference,
+                    "slack_channel_id": channel,
+                    "nation": "ENG",
+                    "timezone": "Europe/London",
+                    "icpc_date": icpc,
+                    "pre_birth": False,
+                    "status": CaseStatus.OPEN.value,
+                    "family_may_edit_plan": False,
+                    "channel_archived": False,
+                    "created_at": now,
+                }
+            )
             for index, (role, agency) in enumerate(MEMBERS):
-                members.append({"case_id": number, "slack_user_id": users[index],
-                                "display_name": f"{role.value} {number}", "role": role.value,
-                                "agency": agency.value, "direct_contact": True, "active": True,
-                                "added_at": now})  # fmt: skip
+                members.append(
+                    {
+                        "case_id": number,
+                        "slack_user_id": users[index],
+                        "display_name": f"{role.value} {number}",
+                        "role": role.value,
+                        "agency": agency.value,
+                        "direct_contact": True,
+                        "active": True,
+                        "added_at": now,
+                    }
+                )
             timeline = plan_timeline(icpc, calendar, rules)
             for sequence, due in enumerate(timeline.core_groups, start=1):
                 meetings.append(_meeting(number, MeetingKind.CORE_GROUP, sequence, due, None))
             for sequence, rcpc in enumerate(timeline.rcpcs, start=1):
-                meetings.append(_meeting(number, MeetingKind.RCPC, sequence, rcpc.by,
-                                         rcpc.reports_due))  # fmt: skip
+                meetings.append(
+                    _meeting(number, MeetingKind.RCPC, sequence, rcpc.by, rcpc.reports_due)
+                )
         for table, rows in ((Case, cases), (Member, members), (Meeting, meetings)):
             for start in range(0, len(rows), 5000):
                 connection.execute(insert(table), rows[start : start + 5000])
         if engine.dialect.name == "postgresql":
             for name in ("cases", "members", "meetings", "areas"):
-                connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"(SELECT MAX(id) FROM {name}))"))  # fmt: skip
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT MAX(id) FROM {name}))"
+                    )
+                )
 
 
 def _meeting(case: int, kind: MeetingKind, sequence: int, due: date, reports: date | None) -> dict:  # type: ignore[type-arg]
-    return {"case_id": case, "kind": kind.value, "sequence": sequence, "due_by": due,
-            "status": MeetingStatus.DUE.value, "reports_due": reports,
-            "calendar_sequence": 0}  # fmt: skip
+    return {
+        "case_id": case,
+        "kind": kind.value,
+        "sequence": sequence,
+        "due_by": due,
+        "status": MeetingStatus.DUE.value,
+        "reports_due": reports,
+        "calendar_sequence": 0,
+    }

@@ -160,8 +160,9 @@ def daily(deps: Dependencies) -> PlanningReport:
         report = planning_pass(deps)
         if not done:
             with deps.unit_of_work() as session:
-                session.add(JobRun(job=DAILY, day=day, worker=worker_id(),
-                                   finished_at=deps.clock.now()))  # fmt: skip
+                session.add(
+                    JobRun(job=DAILY, day=day, worker=worker_id(), finished_at=deps.clock.now())
+                )
     return report
 
 

@@ -183,15 +183,21 @@ def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> Non
         if meeting_id is None:
             raise MeetingError(NOT_INVITED)
         with deps.unit_of_work() as session:
-            case_id = record_reply(session, meeting_id=meeting_id, user_id=body["user"]["id"],
-                                   rsvp=rsvp, at=deps.clock.now())  # fmt: skip
+            case_id = record_reply(
+                session,
+                meeting_id=meeting_id,
+                user_id=body["user"]["id"],
+                rsvp=rsvp,
+                at=deps.clock.now(),
+            )
     except MeetingError as error:
         _tell_soon(deps, body, str(error))
         return
     _tell_soon(deps, body, THANKS[rsvp])
     # Ten people replying at once need the list shown once more, not ten times.
-    deps.after_answer.refresh(("replies", meeting_id),
-                              partial(show_replies, deps, meeting_id, case_id))  # fmt: skip
+    deps.after_answer.refresh(
+        ("replies", meeting_id), partial(show_replies, deps, meeting_id, case_id)
+    )
 
 
 def show_replies(deps: Dependencies, meeting_id: int, case_id: int) -> None:
@@ -207,8 +213,12 @@ def handle_representative_click(
     """Sending someone: ask who, in a modal."""
     ack()
     meeting_id, case_id = _meeting_case(deps, body)
-    admitted = admit_to_case(deps, case_id=case_id, user_id=body["user"]["id"],
-                             permission=ACTION_RULES[ActionId.RSVP_REPRESENTATIVE])  # fmt: skip
+    admitted = admit_to_case(
+        deps,
+        case_id=case_id,
+        user_id=body["user"]["id"],
+        permission=ACTION_RULES[ActionId.RSVP_REPRESENTATIVE],
+    )
     if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
         _tell(respond, NOT_INVITED)
         return
@@ -221,8 +231,12 @@ def handle_record_attendance_click(
     """After the meeting: who came, pre-filled from the replies."""
     ack()
     meeting_id, case_id = _meeting_case(deps, body)
-    admitted = admit_to_case(deps, case_id=case_id, user_id=body["user"]["id"],
-                             permission=ACTION_RULES[ActionId.RECORD_ATTENDANCE])  # fmt: skip
+    admitted = admit_to_case(
+        deps,
+        case_id=case_id,
+        user_id=body["user"]["id"],
+        permission=ACTION_RULES[ActionId.RECORD_ATTENDANCE],
+    )
     if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
         _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
@@ -281,9 +295,12 @@ def handle_release_click(
     conference_id = _record_id(body)
     with deps.unit_of_work() as session:
         meeting = session.get(Meeting, conference_id) if conference_id is not None else None
-    admitted = admit_to_case(deps, case_id=meeting.case_id if meeting else None,
-                             user_id=body["user"]["id"],
-                             permission=ACTION_RULES[ActionId.RELEASE_SUMMARY])  # fmt: skip
+    admitted = admit_to_case(
+        deps,
+        case_id=meeting.case_id if meeting else None,
+        user_id=body["user"]["id"],
+        permission=ACTION_RULES[ActionId.RELEASE_SUMMARY],
+    )
     if not isinstance(admitted, Admitted):
         _tell(respond, admitted.message)
 

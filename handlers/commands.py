@@ -162,8 +162,9 @@ def _add(deps: Dependencies, case: Case, request: Request) -> str:
     role = Role.FAMILY if agency is Agency.FAMILY else Role.PROFESSIONAL
     assert case.id is not None
     try:
-        member = add_member(deps, case_id=case.id, actor=request.user_id,
-                            user_id=user_id, agency=agency, role=role)  # fmt: skip
+        member = add_member(
+            deps, case_id=case.id, actor=request.user_id, user_id=user_id, agency=agency, role=role
+        )
     except MemberError as error:
         return str(error)
     return f"Added <@{user_id}> to the core group ({member.agency.value.replace('_', ' ')})."
@@ -261,8 +262,9 @@ def _record_away(
 ) -> str:
     assert case.id is not None
     try:
-        answer = set_away(deps, case_id=case.id, actor=request.user_id, until=until,
-                          cover_user=cover)  # fmt: skip
+        answer = set_away(
+            deps, case_id=case.id, actor=request.user_id, until=until, cover_user=cover
+        )
     except UpdateError as error:
         return str(error)
     replan_case(deps, case.id)  # reminders now go to the cover (or to them again)

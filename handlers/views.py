@@ -183,9 +183,13 @@ def handle_outcome_submission(
         ack(response_action="errors", errors={PlanField.WORDING: sub})
         return
     try:
-        save_outcome(deps, case_id=sub.case_id, actor=sub.user_id,
-                     wording=text_of(_state(view), PlanField.WORDING),
-                     outcome_id=sub.meta.get("outcome"))  # fmt: skip
+        save_outcome(
+            deps,
+            case_id=sub.case_id,
+            actor=sub.user_id,
+            wording=text_of(_state(view), PlanField.WORDING),
+            outcome_id=sub.meta.get("outcome"),
+        )
     except PlanError as error:
         ack(response_action="errors", errors={PlanField.WORDING: str(error)})
         return
@@ -206,12 +210,15 @@ def handle_action_submission(
         return
     try:
         save_action(
-            deps, case_id=sub.case_id, actor=sub.user_id,
+            deps,
+            case_id=sub.case_id,
+            actor=sub.user_id,
             description=text_of(_state(view), PlanField.DESCRIPTION),
-            owner_member_id=int_of(_state(view), PlanField.OWNER), due=due,
+            owner_member_id=int_of(_state(view), PlanField.OWNER),
+            due=due,
             outcome_id=int_of(_state(view), PlanField.FOR_OUTCOME),
             action_id=sub.meta.get("action"),
-        )  # fmt: skip
+        )
     except PlanError as error:
         ack(response_action="errors", errors={PlanField.DESCRIPTION: str(error)})
         return
@@ -244,9 +251,13 @@ def handle_schedule_submission(
         return
     try:
         scheduled = schedule(
-            deps, case_id=sub.case_id, meeting_id=meeting_id, actor=sub.user_id,
-            local_start=datetime.combine(day, at), place=text_of(_state(view), MeetingField.PLACE),
-        )  # fmt: skip
+            deps,
+            case_id=sub.case_id,
+            meeting_id=meeting_id,
+            actor=sub.user_id,
+            local_start=datetime.combine(day, at),
+            place=text_of(_state(view), MeetingField.PLACE),
+        )
     except MeetingError as error:
         ack(response_action="errors", errors={MeetingField.DATE: str(error)})
         return
@@ -314,10 +325,21 @@ def send_representative(body: dict[str, Any], view: dict[str, Any], deps: Depend
         existing = find_member(session, case_id, chosen)
     try:
         if existing is None or not existing.active:
-            existing = add_member(deps, case_id=case_id, actor=user_id, user_id=chosen,
-                                  agency=sender.agency, role=Role.PROFESSIONAL)  # fmt: skip
-        reply(deps, meeting_id=meeting_id, user_id=user_id, rsvp=Rsvp.REPRESENTATIVE,
-              representative_member_id=existing.id)  # fmt: skip
+            existing = add_member(
+                deps,
+                case_id=case_id,
+                actor=user_id,
+                user_id=chosen,
+                agency=sender.agency,
+                role=Role.PROFESSIONAL,
+            )
+        reply(
+            deps,
+            meeting_id=meeting_id,
+            user_id=user_id,
+            rsvp=Rsvp.REPRESENTATIVE,
+            representative_member_id=existing.id,
+        )
     except (MemberError, MeetingError) as error:
         deps.gateway.post(user_id, "About your reply to an invitation", [section(str(error))])
         return
@@ -440,9 +462,14 @@ def handle_decision_submission(
         ack(response_action="errors", errors={DecisionField.DECISION: NOT_A_MEMBER})
         return
     try:
-        record_decision(deps, conference_id=conference_id, actor=body["user"]["id"],
-                        decision=decision, category=category,
-                        dissent=text_of(_state(view), DecisionField.DISSENT))  # fmt: skip
+        record_decision(
+            deps,
+            conference_id=conference_id,
+            actor=body["user"]["id"],
+            decision=decision,
+            category=category,
+            dissent=text_of(_state(view), DecisionField.DISSENT),
+        )
     except ConferenceError as error:
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
         ack(response_action="errors", errors={field: str(error)})

@@ -26,9 +26,12 @@ class TextOf(HTMLParser):
 def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "demo", "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "transcript.html") in result.stdout
 

@@ -85,8 +85,9 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     shown, _ = replies(session, meeting.id)
     conference = meeting.kind == MeetingKind.RCPC
     forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
-    blocks = invitation_blocks(card_for(case, meeting), shown, forecast=forecast,
-                               in_channel=in_channel)  # fmt: skip
+    blocks = invitation_blocks(
+        card_for(case, meeting), shown, forecast=forecast, in_channel=in_channel
+    )
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 
 
@@ -148,8 +149,9 @@ def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
     owed = _owed(session, args)
     request_id = owed.request.id or 0
     if args.get("with_family"):
-        blocks = with_family_prompt(owed.reference, owed.member.display_name, owed.label,
-                                    owed.deadline, request_id)  # fmt: skip
+        blocks = with_family_prompt(
+            owed.reference, owed.member.display_name, owed.label, owed.deadline, request_id
+        )
     else:
         prompt = family_prompt if owed.member.role == Role.FAMILY else professional_prompt
         blocks = prompt(owed.reference, owed.label, owed.deadline, request_id)
@@ -162,11 +164,14 @@ def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
         return None  # the update arrived: chasing stops at once
     member = owed.member
     blocks = chase_blocks(
-        ChaseStep(str(args["step"])), owed.reference, owed.label, owed.deadline,
+        ChaseStep(str(args["step"])),
+        owed.reference,
+        owed.label,
+        owed.deadline,
         owed.request.id or 0,
         covering_for=member.display_name if args.get("covering") else None,
         with_family=None if member.slack_user_id else member.display_name,
-    )  # fmt: skip
+    )
     return _content(chase_text(owed.reference), blocks)
 
 
@@ -178,8 +183,13 @@ def _notice_about(notice: Callable[[str, str, str, str, str], list[Block]]) -> W
         if not owed.outstanding:
             return None
         member = owed.member
-        blocks = notice(owed.reference, member.display_name, AGENCY_NAMES[member.agency],
-                        owed.label, owed.deadline)  # fmt: skip
+        blocks = notice(
+            owed.reference,
+            member.display_name,
+            AGENCY_NAMES[member.agency],
+            owed.label,
+            owed.deadline,
+        )
         return _content(overdue_notice_text(owed.reference), blocks)
 
     return write_notice

@@ -359,8 +359,9 @@ class Dispatcher:
         except Exception as error:
             # Treated like an odd row in delivery: retried, then failed so a person hears.
             logger.error("outbox %s: writing it raised %s", claim.key, type(error).__name__)
-            return _Retry(f"unexpected:{type(error).__name__}", claim.unconfirmed_since is not None,
-                          None)  # fmt: skip
+            return _Retry(
+                f"unexpected:{type(error).__name__}", claim.unconfirmed_since is not None, None
+            )
         return None if content is None else replace(claim, payload=dict(content))
 
     # --- claiming ---------------------------------------------------------------------------------
@@ -476,8 +477,12 @@ class Dispatcher:
             until = now + timedelta(seconds=_retry_after(error.response.headers) or 1)
             paused = self._paused_by(attempt, now)
             self._paused[paused] = max(until, self._paused.get(paused, until))
-            logger.info("outbox %s: %s rate limited until %s", attempt.claim.key, paused,
-                        until.isoformat(timespec="seconds"))  # fmt: skip
+            logger.info(
+                "outbox %s: %s rate limited until %s",
+                attempt.claim.key,
+                paused,
+                until.isoformat(timespec="seconds"),
+            )
             return _Deferred(until, attempt.may_have_posted, attempt.channel, refused=True)
         if status >= 500:
             return _Retry(

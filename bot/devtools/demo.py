@@ -199,15 +199,22 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     emu.slash_command(social_worker, lobby, "/coregroup", "new")
     step()
     f = NewCaseField
-    submit(social_worker, {
-        **field(f.REFERENCE, "oak-family"), **field(f.NATION, "ENG"),
-        **field(f.ICPC, "2026-11-20"), **field(f.CHAIR, chair),
-        **field(f.SOCIAL_WORKER, social_worker),
-        **field(f.PROFESSIONAL.numbered(1), school), **field(f.AGENCY.numbered(1), "school"),
-        **field(f.PROFESSIONAL.numbered(2), health_visitor),
-        **field(f.AGENCY.numbered(2), "health_visitor"),
-        **field(f.FAMILY_ON_SLACK, [mum]), **field(f.FAMILY_OFFLINE, "Dan (dad)\nNana Rose"),
-    })  # fmt: skip
+    submit(
+        social_worker,
+        {
+            **field(f.REFERENCE, "oak-family"),
+            **field(f.NATION, "ENG"),
+            **field(f.ICPC, "2026-11-20"),
+            **field(f.CHAIR, chair),
+            **field(f.SOCIAL_WORKER, social_worker),
+            **field(f.PROFESSIONAL.numbered(1), school),
+            **field(f.AGENCY.numbered(1), "school"),
+            **field(f.PROFESSIONAL.numbered(2), health_visitor),
+            **field(f.AGENCY.numbered(2), "health_visitor"),
+            **field(f.FAMILY_ON_SLACK, [mum]),
+            **field(f.FAMILY_OFFLINE, "Dan (dad)\nNana Rose"),
+        },
+    )
     sandbox.wait_for(lambda: _top_title(sandbox, social_worker) == "Case opened")
     emu.deliver_pending_events()
     step(5)
@@ -220,8 +227,10 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     step(10)
 
     # The plan, in the family's own words.
-    for wording in ("Jo and Lily get to school every day, on time",
-                    "Sam feels safe at home and knows who to call"):  # fmt: skip
+    for wording in (
+        "Jo and Lily get to school every day, on time",
+        "Sam feels safe at home and knows who to call",
+    ):
         emu.slash_command(social_worker, channel, "/coregroup", "outcome")
         submit(social_worker, field(PlanField.WORDING, wording))
         sandbox.wait_for(lambda w=wording: w in str(_plan(sandbox, channel)))  # type: ignore[misc]
@@ -230,31 +239,43 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     view = emu.inspector.modal_stack(social_worker)[-1]
     owner = _option(view, PlanField.OWNER, "Ms Reed")
     goal = _option(view, PlanField.FOR_OUTCOME, "Jo and Lily")
-    submit(social_worker, {
-        **field(PlanField.DESCRIPTION, "Meet Jo and Lily at the school gate each morning"),
-        **field(PlanField.OWNER, owner), **field(PlanField.DUE, "2026-12-18"),
-        **field(PlanField.FOR_OUTCOME, goal),
-    })  # fmt: skip
+    submit(
+        social_worker,
+        {
+            **field(PlanField.DESCRIPTION, "Meet Jo and Lily at the school gate each morning"),
+            **field(PlanField.OWNER, owner),
+            **field(PlanField.DUE, "2026-12-18"),
+            **field(PlanField.FOR_OUTCOME, goal),
+        },
+    )
     sandbox.wait_for(lambda: "school gate" in str(_plan(sandbox, channel)))
     step(20)
 
     # The first core group, and the review conference (only the chair sets that one).
     emu.slash_command(social_worker, channel, "/coregroup", "schedule")
     view = emu.inspector.modal_stack(social_worker)[-1]
-    submit(social_worker, {
-        **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Core group")),
-        **field(MeetingField.DATE, "2026-12-03"), **field(MeetingField.TIME, "10:00"),
-        **field(MeetingField.PLACE, "Oak Primary School, family room"),
-    })  # fmt: skip
+    submit(
+        social_worker,
+        {
+            **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Core group")),
+            **field(MeetingField.DATE, "2026-12-03"),
+            **field(MeetingField.TIME, "10:00"),
+            **field(MeetingField.PLACE, "Oak Primary School, family room"),
+        },
+    )
     sandbox.wait_for(lambda: len(emu.inspector.files_seen_by(school)) == 1)
     step()
     emu.slash_command(chair, channel, "/coregroup", "schedule")
     view = emu.inspector.modal_stack(chair)[-1]
-    submit(chair, {
-        **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Review")),
-        **field(MeetingField.DATE, "2027-02-16"), **field(MeetingField.TIME, "14:00"),
-        **field(MeetingField.PLACE, "Civic Centre, meeting room 4"),
-    })  # fmt: skip
+    submit(
+        chair,
+        {
+            **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Review")),
+            **field(MeetingField.DATE, "2027-02-16"),
+            **field(MeetingField.TIME, "14:00"),
+            **field(MeetingField.PLACE, "Civic Centre, meeting room 4"),
+        },
+    )
     sandbox.wait_for(lambda: len(emu.inspector.files_seen_by(school)) == 2)
     step(30)
 
@@ -298,8 +319,12 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     _give_update(sandbox, social_worker, "Dan says things feel calmer at home.", match="Dan (dad)")
     step()
     travel(datetime(2026, 11, 30, 9, 30, tzinfo=UTC))  # reminders (a working day before)
-    _give_update(sandbox, social_worker, "Family time went well; the safety plan is written.",
-                 match="Please send your update")  # fmt: skip
+    _give_update(
+        sandbox,
+        social_worker,
+        "Family time went well; the safety plan is written.",
+        match="Please send your update",
+    )
     travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))  # due today
     sandbox.clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # a little late, before 09:30
     _give_update(sandbox, mum, "Mornings are easier. I'd like help with the housing forms.")
@@ -333,8 +358,12 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     _give_update(
         sandbox, mum, "Mornings are calmer and we have a routine. Help with housing still."
     )
-    _give_update(sandbox, social_worker, "Family time with Dan is going well.",
-                 match="Please send your update")  # fmt: skip
+    _give_update(
+        sandbox,
+        social_worker,
+        "Family time with Dan is going well.",
+        match="Please send your update",
+    )
     step()
     # The chair's digest, and the quorum check, three working days before (Thu 11 Feb).
     travel(datetime(2027, 2, 11, 9, 30, tzinfo=UTC))
@@ -348,8 +377,9 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     emu.slash_command(social_worker, channel, "/coregroup", "summary")
     sandbox.wait_for(lambda: "ready to release" in _last_ephemeral(sandbox, social_worker))
     step()
-    draft = next(s for s in emu.inspector.seen_by(chair)
-                 if ActionId.RELEASE_SUMMARY in str(s.blocks))  # fmt: skip
+    draft = next(
+        s for s in emu.inspector.seen_by(chair) if ActionId.RELEASE_SUMMARY in str(s.blocks)
+    )
     emu.click(chair, draft.channel, draft.ts, ActionId.RELEASE_SUMMARY)
     sandbox.wait_for(lambda: "Released" in _last_ephemeral(sandbox, chair))
     step()
@@ -357,12 +387,20 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     # The conference (Tue 16 Feb) continues the plan; Dan's disagreement is recorded.
     sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
     emu.slash_command(chair, channel, "/coregroup", "decision")
-    submit(chair, {
-        **field(DecisionField.DECISION, "continue"), **field(DecisionField.CATEGORY, "neglect"),
-        **field(DecisionField.DISSENT, "Dan disagreed: he feels the children are safe now."),
-    })  # fmt: skip
-    sandbox.wait_for(lambda: any(s.text.startswith("The review conference's decision")
-                                 for s in emu.inspector.seen_by(school)))  # fmt: skip
+    submit(
+        chair,
+        {
+            **field(DecisionField.DECISION, "continue"),
+            **field(DecisionField.CATEGORY, "neglect"),
+            **field(DecisionField.DISSENT, "Dan disagreed: he feels the children are safe now."),
+        },
+    )
+    sandbox.wait_for(
+        lambda: any(
+            s.text.startswith("The review conference's decision")
+            for s in emu.inspector.seen_by(school)
+        )
+    )
     step()
     return recorder.transcript(
         "Demo case oak-family: from the initial conference to the first review"
@@ -380,14 +418,20 @@ def _option(view: dict[str, Any], block_id: str, starts: str) -> str:
 
 
 def _plan(sandbox: Sandbox, channel: str) -> list[Any]:
-    return [m.blocks for m in sandbox.emulator.inspector.messages(channel)
-            if m.text.startswith("The plan for")]  # fmt: skip
+    return [
+        m.blocks
+        for m in sandbox.emulator.inspector.messages(channel)
+        if m.text.startswith("The plan for")
+    ]
 
 
 def _invitation(sandbox: Sandbox, channel: str, *, conference: bool = False) -> EmulatorSeen:
     kind = "review conference" if conference else "core group meeting"
-    return [m for m in sandbox.emulator.inspector.messages(channel)
-            if m.text.startswith(f"Invitation: {kind}")][-1]  # fmt: skip
+    return [
+        m
+        for m in sandbox.emulator.inspector.messages(channel)
+        if m.text.startswith(f"Invitation: {kind}")
+    ][-1]
 
 
 def _reply(sandbox: Sandbox, user: str, action: ActionId, *, conference: bool = False) -> None:
@@ -442,8 +486,11 @@ def _give_update(
 
 
 def _warnings(sandbox: Sandbox, user: str) -> list[Any]:
-    return [s.blocks for s in sandbox.emulator.inspector.seen_by(user)
-            if s.text.startswith("Quorum check")]  # fmt: skip
+    return [
+        s.blocks
+        for s in sandbox.emulator.inspector.seen_by(user)
+        if s.text.startswith("Quorum check")
+    ]
 
 
 def _top_title(sandbox: Sandbox, user: str) -> str:

@@ -185,18 +185,38 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
         lead = state.area.invitation_lead_working_days
         invite_at = state.at(state.calendar.add_working_days(start_day, -lead))
         tag = f"m{meeting.id}"
-        yield _message(state, f"invite:{tag}:{channel}:{stamp}", INVITATION, channel, invite_at,
-                       meeting=meeting.id, in_channel=True)  # fmt: skip
+        yield _message(
+            state,
+            f"invite:{tag}:{channel}:{stamp}",
+            INVITATION,
+            channel,
+            invite_at,
+            meeting=meeting.id,
+            in_channel=True,
+        )
         for person in _people(state.members):
-            yield _message(state, f"invite:{tag}:{person}:{stamp}", INVITATION, person,
-                           invite_at, meeting=meeting.id, in_channel=False)  # fmt: skip
+            yield _message(
+                state,
+                f"invite:{tag}:{person}:{stamp}",
+                INVITATION,
+                person,
+                invite_at,
+                meeting=meeting.id,
+                in_channel=False,
+            )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.
             lead = state.area.quorum_warning_working_days
             warn_at = state.at(state.calendar.add_working_days(start_day, -lead))
             for person in _people(state.members, Role.CHAIR, Role.SOCIAL_WORKER):
-                yield _message(state, f"quorum:{tag}:{person}:{stamp}", QUORUM_WARNING, person,
-                               warn_at, meeting=meeting.id)  # fmt: skip
+                yield _message(
+                    state,
+                    f"quorum:{tag}:{person}:{stamp}",
+                    QUORUM_WARNING,
+                    person,
+                    warn_at,
+                    meeting=meeting.id,
+                )
 
 
 def _action_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
@@ -211,8 +231,14 @@ def _action_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessag
         remind_on = state.calendar.add_working_days(
             state.calendar.on_or_before(action.due_date), -ACTION_REMINDER_WORKING_DAYS
         )
-        yield _message(state, f"action:a{action.id}:{owner}:{action.due_date:%Y%m%d}",
-                       ACTION_REMINDER, owner, state.at(remind_on), action=action.id)  # fmt: skip
+        yield _message(
+            state,
+            f"action:a{action.id}:{owner}:{action.due_date:%Y%m%d}",
+            ACTION_REMINDER,
+            owner,
+            state.at(remind_on),
+            action=action.id,
+        )
 
 
 def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
@@ -230,39 +256,75 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
         )
         tag = f"m{meeting.id}:{deadline:%Y%m%d}"
         chases = [(step, day, state.at(day)) for step, day in chase_days(deadline, state.calendar)]
-        yield _message(state, f"progress:{tag}", PROGRESS, state.case.slack_channel_id or "",
-                       prompt_at, meeting=meeting.id)  # fmt: skip
+        yield _message(
+            state,
+            f"progress:{tag}",
+            PROGRESS,
+            state.case.slack_channel_id or "",
+            prompt_at,
+            meeting=meeting.id,
+        )
         for request in requests:
             member = by_id[request.member_id]
             r = f"r{request.id}"
             if member.slack_user_id is None:
                 # A family member not on Slack: their social worker fills it in with them.
                 for sw in social_workers:
-                    yield _message(state, f"prompt:{tag}:{r}:{sw.slack_user_id}", PROMPT,
-                                   sw.slack_user_id or "", prompt_at, request=request.id,
-                                   with_family=True)  # fmt: skip
+                    yield _message(
+                        state,
+                        f"prompt:{tag}:{r}:{sw.slack_user_id}",
+                        PROMPT,
+                        sw.slack_user_id or "",
+                        prompt_at,
+                        request=request.id,
+                        with_family=True,
+                    )
             else:
-                yield _message(state, f"prompt:{tag}:{r}:{member.slack_user_id}", PROMPT,
-                               member.slack_user_id, prompt_at, request=request.id)  # fmt: skip
+                yield _message(
+                    state,
+                    f"prompt:{tag}:{r}:{member.slack_user_id}",
+                    PROMPT,
+                    member.slack_user_id,
+                    prompt_at,
+                    request=request.id,
+                )
             if request.status != UpdateRequestStatus.REQUESTED:
                 continue  # received (or waived): every chase for it is cancelled
             for step, day, at in chases:
                 if step == ChaseStep.ESCALATED:
                     for chair in chairs:
-                        yield _message(state, f"escalate:{tag}:{r}:{chair}", ESCALATION, chair,
-                                       at, request=request.id)  # fmt: skip
+                        yield _message(
+                            state,
+                            f"escalate:{tag}:{r}:{chair}",
+                            ESCALATION,
+                            chair,
+                            at,
+                            request=request.id,
+                        )
                     continue
                 target, covering = _chase_target(member, by_id, day, social_workers)
                 if target is not None:
-                    yield _message(state, f"chase:{tag}:{r}:{step.value}:{target}", CHASE,
-                                   target, at, request=request.id, step=step.value,
-                                   covering=covering)  # fmt: skip
+                    yield _message(
+                        state,
+                        f"chase:{tag}:{r}:{step.value}:{target}",
+                        CHASE,
+                        target,
+                        at,
+                        request=request.id,
+                        step=step.value,
+                        covering=covering,
+                    )
                 if step == ChaseStep.OVERDUE:
                     for sw in social_workers:
                         if sw.id != member.id:
-                            yield _message(state, f"overdue:{tag}:{r}:{sw.slack_user_id}",
-                                           OVERDUE_NOTICE, sw.slack_user_id or "", at,
-                                           request=request.id)  # fmt: skip
+                            yield _message(
+                                state,
+                                f"overdue:{tag}:{r}:{sw.slack_user_id}",
+                                OVERDUE_NOTICE,
+                                sw.slack_user_id or "",
+                                at,
+                                request=request.id,
+                            )
 
 
 def _chase_target(
@@ -290,5 +352,11 @@ def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
         return
     at = state.at(state.calendar.add_working_days(day, -state.area.digest_lead_working_days))
     for chair in _people(state.members, Role.CHAIR):
-        yield _message(state, f"digest:m{conference.id}:{chair}:{day:%Y%m%d}", DIGEST, chair, at,
-                       conference=conference.id)  # fmt: skip
+        yield _message(
+            state,
+            f"digest:m{conference.id}:{chair}:{day:%Y%m%d}",
+            DIGEST,
+            chair,
+            at,
+            conference=conference.id,
+        )

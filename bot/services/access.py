@@ -221,8 +221,9 @@ def check_give_update(
         return Decision(True)
     if away_cover:
         return Decision(True)
-    with_family = check(session, case=case, user_id=user_id,
-                        permission=Permission.UPDATE_WITH_FAMILY)  # fmt: skip
+    with_family = check(
+        session, case=case, user_id=user_id, permission=Permission.UPDATE_WITH_FAMILY
+    )
     if member.role == Role.FAMILY and with_family.allowed:
         return Decision(True)
     return Decision(False, NOT_YOUR_UPDATE)

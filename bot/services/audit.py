@@ -31,8 +31,14 @@ def record(
 ) -> None:
     """Write an audit event in the session's transaction (committed with the change it
     describes, or rolled back with it)."""
-    event = {"actor": actor, "action": action, "at": at, "case_id": case_id,
-             "area_id": area_id, "detail": detail}  # fmt: skip
+    event = {
+        "actor": actor,
+        "action": action,
+        "at": at,
+        "case_id": case_id,
+        "area_id": area_id,
+        "detail": detail,
+    }
     plain(session, _RECORD, event)
 
 

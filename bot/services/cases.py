@@ -179,28 +179,46 @@ def _record_case(
         )
 
     members = [
-        member(form.social_worker, names[form.social_worker], Role.SOCIAL_WORKER,
-               Agency.CHILDRENS_SOCIAL_CARE),
+        member(
+            form.social_worker,
+            names[form.social_worker],
+            Role.SOCIAL_WORKER,
+            Agency.CHILDRENS_SOCIAL_CARE,
+        ),
         member(form.chair, names[form.chair], Role.CHAIR, Agency.CHILDRENS_SOCIAL_CARE),
         *(member(p, names[p], Role.PROFESSIONAL, agency) for p, agency in form.professionals),
         *(member(u, names[u], Role.FAMILY, Agency.FAMILY) for u in form.family_on_slack),
         *(member(None, name, Role.FAMILY, Agency.FAMILY) for name in form.family_offline),
-    ]  # fmt: skip
+    ]
     session.add_all(members)
 
     timeline = plan_timeline(
         form.icpc, calendar_for(area, case), rules_for(area), birth_date=form.birth_date
     )
     session.add(
-        Meeting(case_id=case.id, kind=MeetingKind.ICPC, sequence=0, due_by=form.icpc,
-                status=MeetingStatus.HELD, held_at=now)
-    )  # fmt: skip
+        Meeting(
+            case_id=case.id,
+            kind=MeetingKind.ICPC,
+            sequence=0,
+            due_by=form.icpc,
+            status=MeetingStatus.HELD,
+            held_at=now,
+        )
+    )
     for number, due in enumerate(timeline.core_groups, start=1):
-        session.add(Meeting(case_id=case.id, kind=MeetingKind.CORE_GROUP, sequence=number,
-                            due_by=due))  # fmt: skip
+        session.add(
+            Meeting(case_id=case.id, kind=MeetingKind.CORE_GROUP, sequence=number, due_by=due)
+        )
     for number, conference in enumerate(timeline.rcpcs, start=1):
-        session.add(Meeting(case_id=case.id, kind=MeetingKind.RCPC, sequence=number,
-                            due_by=conference.by, reports_due=conference.reports_due))  # fmt: skip
+        session.add(
+            Meeting(
+                case_id=case.id,
+                kind=MeetingKind.RCPC,
+                sequence=number,
+                due_by=conference.by,
+                reports_due=conference.reports_due,
+            )
+        )
     session.flush()
     audit.record(
         session,
@@ -212,9 +230,11 @@ def _record_case(
         reference=form.reference,
         channel=channel_id,
         icpc=form.icpc.isoformat(),
-        members=[{"user": m.slack_user_id, "role": m.role.value, "agency": m.agency.value}
-                 for m in members],
-    )  # fmt: skip
+        members=[
+            {"user": m.slack_user_id, "role": m.role.value, "agency": m.agency.value}
+            for m in members
+        ],
+    )
     return case, members
 
 
@@ -249,9 +269,14 @@ def _mark_not_joined(deps: Dependencies, case_id: int, user_id: str, code: str, 
         member.active = False
         member.removed_at = deps.clock.now()
         audit.record(
-            session, actor=actor, action="member.invite_failed", at=deps.clock.now(),
-            case_id=case_id, user=user_id, error=code,
-        )  # fmt: skip
+            session,
+            actor=actor,
+            action="member.invite_failed",
+            at=deps.clock.now(),
+            case_id=case_id,
+            user=user_id,
+            error=code,
+        )
 
 
 def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:

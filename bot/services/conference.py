@@ -93,8 +93,14 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             raise ConferenceError("There is no review conference waiting for a summary.")
         summary = summary_input(session, case_id, conference.id)
         readers = _holders(session, case_id, Role.SOCIAL_WORKER, Role.CHAIR)
-        audit.record(session, actor=actor, action="summary.drafted", at=deps.clock.now(),
-                     case_id=case_id, meeting=conference.id)  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="summary.drafted",
+            at=deps.clock.now(),
+            case_id=case_id,
+            meeting=conference.id,
+        )
     messages = summary_blocks(summary, Audience.PROFESSIONAL)
     intro: list[Block] = [
         section(
@@ -116,11 +122,11 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
     ]
     for reader in readers:
         assert reader.slack_user_id is not None
-        deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference),
-                          intro)  # fmt: skip
+        deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference), intro)
         for blocks in messages:
-            deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference),
-                              blocks)  # fmt: skip
+            deps.gateway.post(
+                reader.slack_user_id, summary_notification_text(summary.reference), blocks
+            )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
 
@@ -131,16 +137,23 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         if conference is None:
             raise ConferenceError("That conference no longer exists.")
         case = session.get_one(Case, conference.case_id)
-        if not check(session, case=case, user_id=actor,
-                     permission=Permission.RELEASE_SUMMARY).allowed:  # fmt: skip
+        if not check(
+            session, case=case, user_id=actor, permission=Permission.RELEASE_SUMMARY
+        ).allowed:
             raise ConferenceError("Sorry, only the conference chair can release the summary.")
         assert case.id is not None
         summary = summary_input(session, case.id, conference_id)
         professionals = [
             m for m in _holders(session, case.id, Role.SOCIAL_WORKER, Role.CHAIR, Role.PROFESSIONAL)
         ]
-        audit.record(session, actor=actor, action="summary.released", at=deps.clock.now(),
-                     case_id=case.id, meeting=conference_id)  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="summary.released",
+            at=deps.clock.now(),
+            case_id=case.id,
+            meeting=conference_id,
+        )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
     text = summary_notification_text(summary.reference)
@@ -153,16 +166,20 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         summary_html(summary, Audience.FAMILY).encode(),
         "Summary (family copy)",
     )
-    deps.gateway.upload(case.slack_channel_id, f"{name}.md",
-                        summary_markdown(summary, Audience.FAMILY).encode(),
-                        "Summary (family copy, text)")  # fmt: skip
+    deps.gateway.upload(
+        case.slack_channel_id,
+        f"{name}.md",
+        summary_markdown(summary, Audience.FAMILY).encode(),
+        "Summary (family copy, text)",
+    )
     professional = summary_html(summary, Audience.PROFESSIONAL).encode()
     for member in professionals:
         assert member.slack_user_id is not None
         try:
             dm = deps.gateway.open_dm(member.slack_user_id)
-            deps.gateway.upload(dm, f"{name}-professional.html", professional,
-                                "Summary (professional copy)")  # fmt: skip
+            deps.gateway.upload(
+                dm, f"{name}-professional.html", professional, "Summary (professional copy)"
+            )
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
 
@@ -186,8 +203,12 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
     blocks = digest_blocks(digest)
     for row in rows:
         try:
-            deps.gateway.update(row.slack_channel or row.recipient, row.slack_ts or "",
-                                digest_notification_text(digest.reference), blocks)  # fmt: skip
+            deps.gateway.update(
+                row.slack_channel or row.recipient,
+                row.slack_ts or "",
+                digest_notification_text(digest.reference),
+                blocks,
+            )
         except SlackError as error:
             log.warning("could not refresh a digest of case %s: %s", case_id, error.code)
 
@@ -218,8 +239,9 @@ def record_decision(
         if conference is None or conference.kind != MeetingKind.RCPC:
             raise ConferenceError("That conference no longer exists.")
         case = session.get_one(Case, conference.case_id)
-        if not check(session, case=case, user_id=actor,
-                     permission=Permission.RECORD_DECISION).allowed:  # fmt: skip
+        if not check(
+            session, case=case, user_id=actor, permission=Permission.RECORD_DECISION
+        ).allowed:
             raise ConferenceError("Sorry, only the conference chair records its decision.")
         if conference.decision is not None:
             raise ConferenceError("This conference's decision is already recorded.")
@@ -241,10 +263,17 @@ def record_decision(
             )
             case.closed_at = now
             session.add(case)
-        audit.record(session, actor=actor, action="conference.decision", at=now,
-                     case_id=case.id, meeting=conference_id, decision=decision.value,
-                     category=category.value if category else None,
-                     dissent=bool(conference.dissent))  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="conference.decision",
+            at=now,
+            case_id=case.id,
+            meeting=conference_id,
+            decision=decision.value,
+            category=category.value if category else None,
+            dissent=bool(conference.dissent),
+        )
         recorded = Recorded(case.id, case.reference, decision, next_review)
     return recorded
 
@@ -266,8 +295,12 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
         .order_by(col(Meeting.sequence))
     ).first()
     if later is None:
-        later = Meeting(case_id=case.id or 0, kind=MeetingKind.RCPC,
-                        sequence=conference.sequence + 1, due_by=due)  # fmt: skip
+        later = Meeting(
+            case_id=case.id or 0,
+            kind=MeetingKind.RCPC,
+            sequence=conference.sequence + 1,
+            due_by=due,
+        )
     if later.status == MeetingStatus.DUE:
         later.due_by = min(later.due_by, due) if later.id else due
     session.add(later)
@@ -290,8 +323,11 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
     while day + interval <= later.due_by:
         day = calendar.on_or_before(day + interval)
         sequence += 1
-        session.add(Meeting(case_id=case.id or 0, kind=MeetingKind.CORE_GROUP,
-                            sequence=sequence, due_by=day))  # fmt: skip
+        session.add(
+            Meeting(
+                case_id=case.id or 0, kind=MeetingKind.CORE_GROUP, sequence=sequence, due_by=day
+            )
+        )
     session.flush()
     return format_day(later.due_by)
 
@@ -355,14 +391,14 @@ def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str
         case = session.get_one(Case, case_id)
         if case.status == CaseStatus.OPEN:
             raise ConferenceError("The plan is still running, so the channel stays open.")
-        if not check(session, case=case, user_id=actor,
-                     permission=Permission.ARCHIVE_CASE).allowed:  # fmt: skip
+        if not check(session, case=case, user_id=actor, permission=Permission.ARCHIVE_CASE).allowed:
             raise ConferenceError("Sorry, only the social worker or the chair can archive it.")
         channel = case.slack_channel_id
         case.channel_archived = True
         session.add(case)
-        audit.record(session, actor=actor, action="case.archived", at=deps.clock.now(),
-                     case_id=case_id)  # fmt: skip
+        audit.record(
+            session, actor=actor, action="case.archived", at=deps.clock.now(), case_id=case_id
+        )
     if channel:
         try:
             deps.gateway.archive(channel)

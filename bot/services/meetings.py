@@ -116,8 +116,10 @@ def schedule(
                 f"{day:%A %-d %B} is not a working day "
                 f"({calendar.holiday_name(day) or 'weekend'}). Please choose another day."
             )
-        before = {"starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
-                  "place": meeting.place}  # fmt: skip
+        before = {
+            "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
+            "place": meeting.place,
+        }
         if meeting.starts_at is not None:
             meeting.calendar_sequence += 1  # calendars then move their entry, not add another
         meeting.starts_at, meeting.place = starts_at, place
@@ -127,9 +129,16 @@ def schedule(
         session.add(meeting)
         _rechain(session, case, area, meeting)
         ensure_invitations(session, meeting)
-        audit.record(session, actor=actor, action="meeting.scheduled", at=deps.clock.now(),
-                     case_id=case_id, meeting=meeting_id, before=before,
-                     after={"starts_at": starts_at.isoformat(), "place": place})  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="meeting.scheduled",
+            at=deps.clock.now(),
+            case_id=case_id,
+            meeting=meeting_id,
+            before=before,
+            after={"starts_at": starts_at.isoformat(), "place": place},
+        )
         late = (
             f"This is after the latest date for it ({meeting.due_by:%a %-d %b %Y}); "
             "it will show as late in the timeliness measures."
@@ -185,10 +194,12 @@ def invite(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
     insert_missing(
         session,
         Invitation,
-        [{"meeting_id": meeting_id, "member_id": member_id, "rsvp": Rsvp.NONE.value}
-         for meeting_id, member_id in pairs],
+        [
+            {"meeting_id": meeting_id, "member_id": member_id, "rsvp": Rsvp.NONE.value}
+            for meeting_id, member_id in pairs
+        ],
         ["meeting_id", "member_id"],
-    )  # fmt: skip
+    )
 
 
 # Built once and run as plain statements (`storage.queries.plain`): a reply is written, and
@@ -268,9 +279,15 @@ def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invite
         rep = names.get(rep_id) if rep_id is not None else None
         shown.append(Reply(row.display_name, row.rsvp, rep))
         invitees.append(
-            Invitee(row.id, row.display_name, row.agency, row.direct_contact, row.rsvp,
-                    row.agency if rep else None)
-        )  # fmt: skip
+            Invitee(
+                row.id,
+                row.display_name,
+                row.agency,
+                row.direct_contact,
+                row.rsvp,
+                row.agency if rep else None,
+            )
+        )
     return shown, invitees
 
 
@@ -303,9 +320,14 @@ def reply(
     """Record someone's reply in a unit of work of its own; returns the case id (raises
     MeetingError with a kind message)."""
     with deps.unit_of_work() as session:
-        return record_reply(session, meeting_id=meeting_id, user_id=user_id, rsvp=rsvp,
-                            at=deps.clock.now(),
-                            representative_member_id=representative_member_id)  # fmt: skip
+        return record_reply(
+            session,
+            meeting_id=meeting_id,
+            user_id=user_id,
+            rsvp=rsvp,
+            at=deps.clock.now(),
+            representative_member_id=representative_member_id,
+        )
 
 
 def record_reply(
@@ -322,8 +344,9 @@ def record_reply(
     found = plain(session, _MEETING_AND_CASE, {"meeting_id": meeting_id}).first()
     if found is None or found.status not in OPEN_MEETINGS or found.starts_at is None:
         raise MeetingError(CLOSED)
-    decision = check(session, case=found, user_id=user_id,
-                     permission=Permission.REPLY_TO_INVITATION)  # fmt: skip
+    decision = check(
+        session, case=found, user_id=user_id, permission=Permission.REPLY_TO_INVITATION
+    )
     if not decision.allowed:
         raise MeetingError(NOT_INVITED)
     case_id: int = found.id
@@ -331,11 +354,23 @@ def record_reply(
     invitation_id, before = plain(
         session, _MY_INVITATION, {"meeting_id": meeting_id, "case_id": case_id, "user_id": user_id}
     ).one()
-    change = {"invitation_id": invitation_id, "new_rsvp": rsvp, "replied_at": at,
-              "representative": representative_member_id}  # fmt: skip
+    change = {
+        "invitation_id": invitation_id,
+        "new_rsvp": rsvp,
+        "replied_at": at,
+        "representative": representative_member_id,
+    }
     plain(session, _RECORD_REPLY, change)
-    audit.record(session, actor=user_id, action="meeting.reply", at=at, case_id=case_id,
-                 meeting=meeting_id, before=before.value, after=rsvp.value)  # fmt: skip
+    audit.record(
+        session,
+        actor=user_id,
+        action="meeting.reply",
+        at=at,
+        case_id=case_id,
+        meeting=meeting_id,
+        before=before.value,
+        after=rsvp.value,
+    )
     return case_id
 
 
@@ -373,9 +408,13 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
                     invitation_text(case.reference, meeting.kind),
-                    invitation_blocks(card, shown, forecast=forecast_now,
-                                      held=meeting.status == MeetingStatus.HELD),
-                )  # fmt: skip
+                    invitation_blocks(
+                        card,
+                        shown,
+                        forecast=forecast_now,
+                        held=meeting.status == MeetingStatus.HELD,
+                    ),
+                )
             elif row.kind == QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
@@ -416,9 +455,15 @@ def record_attendance(
                 session.add(invitation)
         meeting.status, meeting.held_at = MeetingStatus.HELD, meeting.starts_at
         session.add(meeting)
-        audit.record(session, actor=actor, action="meeting.attendance", at=deps.clock.now(),
-                     case_id=meeting.case_id, meeting=meeting_id,
-                     marks={str(k): v.value for k, v in marks.items()})  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="meeting.attendance",
+            at=deps.clock.now(),
+            case_id=meeting.case_id,
+            meeting=meeting_id,
+            marks={str(k): v.value for k, v in marks.items()},
+        )
 
 
 def attendance_guess(invitation: Invitation) -> Attendance:

@@ -89,16 +89,28 @@ def add_member(
         member = find_member(session, case_id, user_id)
         before = None
         if member is None:
-            member = Member(case_id=case_id, slack_user_id=user_id, display_name=person.name,
-                            role=role, agency=agency, added_at=now)  # fmt: skip
+            member = Member(
+                case_id=case_id,
+                slack_user_id=user_id,
+                display_name=person.name,
+                role=role,
+                agency=agency,
+                added_at=now,
+            )
         else:
             before = {"role": member.role.value, "agency": member.agency.value, "active": False}
             member.role, member.agency, member.active, member.removed_at = role, agency, True, None
         session.add(member)
         audit.record(
-            session, actor=actor, action="member.added", at=now, case_id=case_id, user=user_id,
-            before=before, after={"role": role.value, "agency": agency.value, "active": True},
-        )  # fmt: skip
+            session,
+            actor=actor,
+            action="member.added",
+            at=now,
+            case_id=case_id,
+            user=user_id,
+            before=before,
+            after={"role": role.value, "agency": agency.value, "active": True},
+        )
     _after_register_change(deps, case_id)
     return member
 
@@ -118,9 +130,15 @@ def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str)
         member.removed_at = deps.clock.now()
         session.add(member)
         audit.record(
-            session, actor=actor, action="member.removed", at=deps.clock.now(), case_id=case_id,
-            user=user_id, before={"active": True}, after={"active": False},
-        )  # fmt: skip
+            session,
+            actor=actor,
+            action="member.removed",
+            at=deps.clock.now(),
+            case_id=case_id,
+            user=user_id,
+            before={"active": True},
+            after={"active": False},
+        )
         channel = case.slack_channel_id
     # Access ends with the register change above; the channel follows straight after.
     if channel is not None:
@@ -149,10 +167,15 @@ def change_role(
         member.role = role
         session.add(member)
         audit.record(
-            session, actor=actor, action="member.role_changed", at=deps.clock.now(),
-            case_id=case_id, user=user_id, before={"role": before.value},
+            session,
+            actor=actor,
+            action="member.role_changed",
+            at=deps.clock.now(),
+            case_id=case_id,
+            user=user_id,
+            before={"role": before.value},
             after={"role": role.value},
-        )  # fmt: skip
+        )
     _after_register_change(deps, case_id)
     return member
 
@@ -165,9 +188,10 @@ def _after_register_change(deps: Dependencies, case_id: int) -> None:
 
 def _only_social_worker(session: Session, case_id: int, member: Member) -> bool:
     others = [
-        m for m in active_members(session, case_id)
+        m
+        for m in active_members(session, case_id)
         if m.role == Role.SOCIAL_WORKER and m.id != member.id
-    ]  # fmt: skip
+    ]
     return not others
 
 
@@ -185,12 +209,24 @@ def record_joined(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
     with deps.unit_of_work() as session:
         member = find_member(session, case_id, user_id)
         if member is None:
-            member = Member(case_id=case_id, slack_user_id=user_id, display_name=name,
-                            role=Role.PROFESSIONAL, agency=Agency.OTHER, added_at=now)  # fmt: skip
+            member = Member(
+                case_id=case_id,
+                slack_user_id=user_id,
+                display_name=name,
+                role=Role.PROFESSIONAL,
+                agency=Agency.OTHER,
+                added_at=now,
+            )
         member.active, member.removed_at = True, None
         session.add(member)
-        audit.record(session, actor=audit.SYSTEM, action="member.joined_channel", at=now,
-                     case_id=case_id, user=user_id)  # fmt: skip
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="member.joined_channel",
+            at=now,
+            case_id=case_id,
+            user=user_id,
+        )
     _after_register_change(deps, case_id)
     return True
 
@@ -204,8 +240,14 @@ def record_left(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
         member.active = False
         member.removed_at = deps.clock.now()
         session.add(member)
-        audit.record(session, actor=audit.SYSTEM, action="member.left_channel",
-                     at=deps.clock.now(), case_id=case_id, user=user_id)  # fmt: skip
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="member.left_channel",
+            at=deps.clock.now(),
+            case_id=case_id,
+            user=user_id,
+        )
     _after_register_change(deps, case_id)
     return True
 
@@ -227,10 +269,12 @@ def reconcile(deps: Dependencies, *, case_id: int) -> RegisterChange:
         log.warning("reconcile of case %s could not read its channel: %s", case_id, error.code)
         return RegisterChange()
     present.discard(deps.gateway.bot_user_id())
-    joined = tuple(sorted(u for u in present - registered
-                          if record_joined(deps, case_id=case_id, user_id=u)))  # fmt: skip
-    left = tuple(sorted(u for u in registered - present
-                        if record_left(deps, case_id=case_id, user_id=u)))  # fmt: skip
+    joined = tuple(
+        sorted(u for u in present - registered if record_joined(deps, case_id=case_id, user_id=u))
+    )
+    left = tuple(
+        sorted(u for u in registered - present if record_left(deps, case_id=case_id, user_id=u))
+    )
     return RegisterChange(joined, left)
 
 
@@ -242,6 +286,11 @@ def mark_channel_archived(deps: Dependencies, *, case_id: int) -> None:
             return
         case.channel_archived = True
         session.add(case)
-        audit.record(session, actor=audit.SYSTEM, action="case.channel_archived",
-                     at=deps.clock.now(), case_id=case_id)  # fmt: skip
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="case.channel_archived",
+            at=deps.clock.now(),
+            case_id=case_id,
+        )
     replan_case(deps, case_id)  # nothing more is posted into an archived channel

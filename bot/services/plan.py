@@ -108,8 +108,9 @@ def save_outcome(
     with deps.unit_of_work() as session:
         if outcome_id is None:
             position = len(load_plan(session, case_id).outcomes) + 1
-            outcome = Outcome(case_id=case_id, position=position, wording=wording,
-                              created_at=deps.clock.now())  # fmt: skip
+            outcome = Outcome(
+                case_id=case_id, position=position, wording=wording, created_at=deps.clock.now()
+            )
             before = None
         else:
             outcome = _outcome_in_case(session, case_id, outcome_id)
@@ -117,8 +118,16 @@ def save_outcome(
             outcome.wording = wording
         session.add(outcome)
         session.flush()
-        audit.record(session, actor=actor, action="plan.outcome_saved", at=deps.clock.now(),
-                     case_id=case_id, outcome=outcome.id, before=before, after=wording)  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="plan.outcome_saved",
+            at=deps.clock.now(),
+            case_id=case_id,
+            outcome=outcome.id,
+            before=before,
+            after=wording,
+        )
         return _keep_version(session, deps, case_id, actor)
 
 
@@ -147,16 +156,25 @@ def save_action(
             before = None
         else:
             action = _action_in_case(session, case_id, action_id)
-            before = {"description": action.description, "due": _iso(action.due_date),
-                      "owner": action.owner_member_id}  # fmt: skip
+            before = {
+                "description": action.description,
+                "due": _iso(action.due_date),
+                "owner": action.owner_member_id,
+            }
         action.description, action.owner_member_id = description, owner_member_id
         action.due_date, action.outcome_id = due, outcome_id
         session.add(action)
         session.flush()
-        audit.record(session, actor=actor, action="plan.action_saved", at=deps.clock.now(),
-                     case_id=case_id, action_id=action.id, before=before,
-                     after={"description": description, "due": _iso(due),
-                            "owner": owner_member_id})  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="plan.action_saved",
+            at=deps.clock.now(),
+            case_id=case_id,
+            action_id=action.id,
+            before=before,
+            after={"description": description, "due": _iso(due), "owner": owner_member_id},
+        )
         return _keep_version(session, deps, case_id, actor)
 
 
@@ -168,8 +186,14 @@ def complete_action(deps: Dependencies, *, case_id: int, actor: str, action_id: 
             raise PlanError("That action is already marked done.")
         action.status, action.done_at = ActionStatus.DONE, deps.clock.now()
         session.add(action)
-        audit.record(session, actor=actor, action="plan.action_done", at=deps.clock.now(),
-                     case_id=case_id, action_id=action_id)  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="plan.action_done",
+            at=deps.clock.now(),
+            case_id=case_id,
+            action_id=action_id,
+        )
         return _keep_version(session, deps, case_id, actor)
 
 
@@ -194,8 +218,15 @@ def set_family_may_edit(deps: Dependencies, *, case_id: int, actor: str, allowed
         case = session.get_one(Case, case_id)
         before, case.family_may_edit_plan = case.family_may_edit_plan, allowed
         session.add(case)
-        audit.record(session, actor=actor, action="plan.family_may_edit", at=deps.clock.now(),
-                     case_id=case_id, before=before, after=allowed)  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="plan.family_may_edit",
+            at=deps.clock.now(),
+            case_id=case_id,
+            before=before,
+            after=allowed,
+        )
 
 
 def refresh_plan_message(deps: Dependencies, case_id: int) -> None:

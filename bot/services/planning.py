@@ -167,9 +167,15 @@ def load_states(session: Session, case_ids: Sequence[int]) -> list[CaseState]:
     members = _by_case(_rows(session, Member, col(Member.case_id), case_ids, col(Member.active)))
     meetings = _by_case(_rows(session, Meeting, col(Meeting.case_id), case_ids))
     actions = _by_case(
-        _rows(session, PlanAction, col(PlanAction.case_id), case_ids,
-              PlanAction.status == ActionStatus.OPEN, col(PlanAction.due_date).is_not(None))
-    )  # fmt: skip
+        _rows(
+            session,
+            PlanAction,
+            col(PlanAction.case_id),
+            case_ids,
+            PlanAction.status == ActionStatus.OPEN,
+            col(PlanAction.due_date).is_not(None),
+        )
+    )
     return [
         CaseState(
             case=case,
@@ -184,9 +190,16 @@ def load_states(session: Session, case_ids: Sequence[int]) -> list[CaseState]:
 
 def _ensure_invitations(session: Session, states: Sequence[CaseState], now: datetime) -> None:
     """Everyone active is invited to every meeting ahead (people added later are invited too)."""
-    invite(session, [(meeting.id or 0, member.id)
-                     for state in states for meeting in state.invited_to(now)
-                     for member in state.members if member.id is not None])  # fmt: skip
+    invite(
+        session,
+        [
+            (meeting.id or 0, member.id)
+            for state in states
+            for meeting in state.invited_to(now)
+            for member in state.members
+            if member.id is not None
+        ],
+    )
 
 
 def _ensure_requests(session: Session, states: Sequence[CaseState], now: datetime) -> None:
@@ -203,11 +216,18 @@ def _ensure_requests(session: Session, states: Sequence[CaseState], now: datetim
     insert_missing(
         session,
         UpdateRequest,
-        [{"meeting_id": meeting_id, "member_id": member_id, "due_at": due[meeting_id],
-          "status": UpdateRequestStatus.REQUESTED.value}
-         for meeting_id, members in owing.items() for member_id in sorted(members)],
+        [
+            {
+                "meeting_id": meeting_id,
+                "member_id": member_id,
+                "due_at": due[meeting_id],
+                "status": UpdateRequestStatus.REQUESTED.value,
+            }
+            for meeting_id, members in owing.items()
+            for member_id in sorted(members)
+        ],
         ["meeting_id", "member_id"],
-    )  # fmt: skip
+    )
     requests = _rows(session, UpdateRequest, col(UpdateRequest.meeting_id), owing)
     kept: dict[int, list[UpdateRequest]] = defaultdict(list)
     for request in sorted(requests, key=lambda r: r.id or 0):

@@ -134,17 +134,25 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         late = latest.submitted_at > request.due_at
         updates.append(
             MemberUpdate(
-                name=member.display_name, agency=agency, role=member.role,
-                submitted_at=latest.submitted_at, late=late, going_well=latest.going_well,
-                worries=latest.worries, new_harm=latest.new_harm,
-                new_harm_detail=latest.new_harm_detail, child_last_seen=latest.child_last_seen,
-                child_seen_alone=latest.child_seen_alone, next_steps=latest.next_steps,
-                help_needed=latest.help_needed, professional_only=latest.professional_only,
+                name=member.display_name,
+                agency=agency,
+                role=member.role,
+                submitted_at=latest.submitted_at,
+                late=late,
+                going_well=latest.going_well,
+                worries=latest.worries,
+                new_harm=latest.new_harm,
+                new_harm_detail=latest.new_harm_detail,
+                child_last_seen=latest.child_last_seen,
+                child_seen_alone=latest.child_seen_alone,
+                next_steps=latest.next_steps,
+                help_needed=latest.help_needed,
+                professional_only=latest.professional_only,
                 professional_only_sections=frozenset(
                     SECTIONS[s] for s in latest.professional_only_sections if s in SECTIONS
                 ),
             )
-        )  # fmt: skip
+        )
         if latest.child_views:
             views.append(
                 ChildView(
@@ -157,8 +165,15 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             select(OutcomeRating).where(OutcomeRating.update_id == latest.id)
         ):
             if rating.outcome_id in known_outcomes:
-                ratings.append(Rating(rating.outcome_id, request.meeting_id,
-                                      _member_label(member), rating.rag, rating.note))  # fmt: skip
+                ratings.append(
+                    Rating(
+                        rating.outcome_id,
+                        request.meeting_id,
+                        _member_label(member),
+                        rating.rag,
+                        rating.note,
+                    )
+                )
 
     attendance = []
     for invitation in session.exec(

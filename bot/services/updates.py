@@ -134,16 +134,29 @@ def load_context(session: Session, request_id: int) -> UpdateContext | None:
         ).all()
         previous = UpdateDraft(
             ratings=tuple((r.outcome_id, r.rag, r.note) for r in ratings),
-            going_well=latest.going_well, worries=latest.worries, new_harm=latest.new_harm,
-            new_harm_detail=latest.new_harm_detail, child_last_seen=latest.child_last_seen,
-            child_seen_alone=latest.child_seen_alone, child_views=latest.child_views,
-            next_steps=latest.next_steps, help_needed=latest.help_needed,
+            going_well=latest.going_well,
+            worries=latest.worries,
+            new_harm=latest.new_harm,
+            new_harm_detail=latest.new_harm_detail,
+            child_last_seen=latest.child_last_seen,
+            child_seen_alone=latest.child_seen_alone,
+            child_views=latest.child_views,
+            next_steps=latest.next_steps,
+            help_needed=latest.help_needed,
             professional_only=latest.professional_only,
             professional_only_sections=tuple(latest.professional_only_sections),
-        )  # fmt: skip
+        )
     outcomes = tuple((o.id, o.wording) for o in plan.outcomes if o.id is not None)
-    return UpdateContext(request, member, case, area, meeting, outcomes, previous,
-                         latest.submitted_at if latest else None)  # fmt: skip
+    return UpdateContext(
+        request,
+        member,
+        case,
+        area,
+        meeting,
+        outcomes,
+        previous,
+        latest.submitted_at if latest else None,
+    )
 
 
 def may_give(session: Session, context: UpdateContext, user_id: str, today: date) -> str | None:
@@ -193,28 +206,45 @@ def save_update(
         ).one()
         version = (latest or 0) + 1
         update = AgencyUpdate(
-            request_id=request_id, version=version, submitted_by=user_id, submitted_at=now,
-            going_well=draft.going_well, worries=draft.worries, new_harm=draft.new_harm,
-            new_harm_detail=draft.new_harm_detail, child_last_seen=draft.child_last_seen,
-            child_seen_alone=draft.child_seen_alone, child_views=draft.child_views,
-            next_steps=draft.next_steps, help_needed=draft.help_needed,
+            request_id=request_id,
+            version=version,
+            submitted_by=user_id,
+            submitted_at=now,
+            going_well=draft.going_well,
+            worries=draft.worries,
+            new_harm=draft.new_harm,
+            new_harm_detail=draft.new_harm_detail,
+            child_last_seen=draft.child_last_seen,
+            child_seen_alone=draft.child_seen_alone,
+            child_views=draft.child_views,
+            next_steps=draft.next_steps,
+            help_needed=draft.help_needed,
             professional_only=draft.professional_only,
             professional_only_sections=list(draft.professional_only_sections),
-        )  # fmt: skip
+        )
         session.add(update)
         session.flush()
         assert update.id is not None
         for outcome_id, rag, note in draft.ratings:
             if outcome_id in known:
-                session.add(OutcomeRating(update_id=update.id, outcome_id=outcome_id, rag=rag,
-                                          note=note))  # fmt: skip
+                session.add(
+                    OutcomeRating(update_id=update.id, outcome_id=outcome_id, rag=rag, note=note)
+                )
         if request.status != UpdateRequestStatus.RECEIVED:
             request.status, request.received_at = UpdateRequestStatus.RECEIVED, now
             session.add(request)
         on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
-        audit.record(session, actor=user_id, action="update.submitted", at=now,
-                     case_id=context.case.id, request=request_id, version=version, late=late,
-                     on_behalf_of=context.member.id if on_behalf else None)  # fmt: skip
+        audit.record(
+            session,
+            actor=user_id,
+            action="update.submitted",
+            at=now,
+            case_id=context.case.id,
+            request=request_id,
+            version=version,
+            late=late,
+            on_behalf_of=context.member.id if on_behalf else None,
+        )
         assert context.meeting.id is not None
         tz = context.tz
         return Receipt(
@@ -242,8 +272,9 @@ def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block
     tz = ZoneInfo(case.timezone)
     received = sum(status == UpdateRequestStatus.RECEIVED for status in statuses)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
-    blocks = progress_blocks(received, len(statuses), meeting_label(meeting, tz),
-                             format_day(deadline))  # fmt: skip
+    blocks = progress_blocks(
+        received, len(statuses), meeting_label(meeting, tz), format_day(deadline)
+    )
     return progress_text(case.reference), blocks
 
 
@@ -260,8 +291,9 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
         ).all()
     for row in rows:
         try:
-            deps.gateway.update(row.slack_channel or row.recipient, row.slack_ts or "", text,
-                                blocks)  # fmt: skip
+            deps.gateway.update(
+                row.slack_channel or row.recipient, row.slack_ts or "", text, blocks
+            )
         except SlackError as error:
             log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
 
@@ -293,10 +325,15 @@ def set_away(
         before = {"away_until": member.away_until.isoformat() if member.away_until else None}
         member.away_until, member.cover_member_id = until, cover.id if cover else None
         session.add(member)
-        audit.record(session, actor=actor, action="member.away", at=deps.clock.now(),
-                     case_id=case_id, before=before,
-                     after={"away_until": until.isoformat() if until else None,
-                            "cover": cover_user})  # fmt: skip
+        audit.record(
+            session,
+            actor=actor,
+            action="member.away",
+            at=deps.clock.now(),
+            case_id=case_id,
+            before=before,
+            after={"away_until": until.isoformat() if until else None, "cover": cover_user},
+        )
     if until is None:
         return "Welcome back: I'll send you your reminders again."
     who = f" <@{cover_user}> will get them instead." if cover_user else ""

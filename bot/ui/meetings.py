@@ -72,20 +72,26 @@ def _rsvp_buttons(meeting_id: int) -> ActionsBlock:
     return ActionsBlock(
         block_id=f"rsvp_{meeting_id}",
         elements=[
-            ButtonElement(text="I'll be there", action_id=ActionId.RSVP_ATTENDING, value=value,
-                          style="primary"),
-            ButtonElement(text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE,
-                          value=value),
+            ButtonElement(
+                text="I'll be there",
+                action_id=ActionId.RSVP_ATTENDING,
+                value=value,
+                style="primary",
+            ),
+            ButtonElement(
+                text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE, value=value
+            ),
             ButtonElement(text="Apologies", action_id=ActionId.RSVP_APOLOGIES, value=value),
         ],
-    )  # fmt: skip
+    )
 
 
 def _names(replies: Sequence[Reply], rsvp: Rsvp) -> str:
     chosen = [r for r in replies if r.rsvp == rsvp]
     if rsvp == Rsvp.REPRESENTATIVE:
-        parts = [f"{escape_mrkdwn(r.representative or '?')} for {escape_mrkdwn(r.name)}"
-                 for r in chosen]  # fmt: skip
+        parts = [
+            f"{escape_mrkdwn(r.representative or '?')} for {escape_mrkdwn(r.name)}" for r in chosen
+        ]
     else:
         parts = [escape_mrkdwn(r.name) for r in chosen]
     return ", ".join(parts) or "nobody yet"

@@ -107,9 +107,13 @@ def chase_blocks(
         whose = f"{escape_mrkdwn(covering_for)}'s update"
     if with_family:
         whose = f"{escape_mrkdwn(with_family)}'s update (filled in with them)"
-    text = CHASE_WORDS[step].format(whose=whose, Whose=whose[0].upper() + whose[1:],
-                                    ref=escape_mrkdwn(reference), meeting=meeting,
-                                    deadline=deadline)  # fmt: skip
+    text = CHASE_WORDS[step].format(
+        whose=whose,
+        Whose=whose[0].upper() + whose[1:],
+        ref=escape_mrkdwn(reference),
+        meeting=meeting,
+        deadline=deadline,
+    )
     if covering_for:
         text = f"You're covering for {escape_mrkdwn(covering_for)} while they're away. {text}"
     label = fit(f"Fill in with {with_family}", 75) if with_family else "Give your update"

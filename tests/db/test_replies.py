@@ -31,11 +31,24 @@ def core_group(session: Session) -> tuple[Case, Meeting]:
         ("U_SCHOOL", Role.PROFESSIONAL, Agency.SCHOOL, True),
         ("U_GONE", Role.PROFESSIONAL, Agency.POLICE, False),
     ):
-        session.add(Member(case_id=case.id, slack_user_id=user, display_name=user, role=role,
-                           agency=agency, active=active))  # fmt: skip
-    meeting = Meeting(case_id=case.id, kind=MeetingKind.CORE_GROUP, sequence=1,
-                      due_by=AT.date(), starts_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
-                      status=MeetingStatus.SCHEDULED)  # fmt: skip
+        session.add(
+            Member(
+                case_id=case.id,
+                slack_user_id=user,
+                display_name=user,
+                role=role,
+                agency=agency,
+                active=active,
+            )
+        )
+    meeting = Meeting(
+        case_id=case.id,
+        kind=MeetingKind.CORE_GROUP,
+        sequence=1,
+        due_by=AT.date(),
+        starts_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
+        status=MeetingStatus.SCHEDULED,
+    )
     session.add(meeting)
     session.flush()
     return case, meeting
@@ -48,8 +61,9 @@ def test_a_reply_invites_everyone_active_and_is_audited_with_what_it_replaced(
         case, meeting = core_group(session)
     assert meeting.id is not None
     with UnitOfWork(engine)() as session:
-        case_id = record_reply(session, meeting_id=meeting.id, user_id="U_SCHOOL",
-                               rsvp=Rsvp.APOLOGIES, at=AT)  # fmt: skip
+        case_id = record_reply(
+            session, meeting_id=meeting.id, user_id="U_SCHOOL", rsvp=Rsvp.APOLOGIES, at=AT
+        )
     with UnitOfWork(engine)() as session:
         record_reply(session, meeting_id=meeting.id, user_id="U_SCHOOL", rsvp=Rsvp.ATTENDING, at=AT)
     assert case_id == case.id
@@ -60,14 +74,27 @@ def test_a_reply_invites_everyone_active_and_is_audited_with_what_it_replaced(
             .order_by(col(Member.slack_user_id))
         ).all()
         events = session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all()
-    assert invited == [("U_CHAIR", Rsvp.NONE, None), ("U_SCHOOL", Rsvp.ATTENDING, AT),
-                       ("U_SW", Rsvp.NONE, None)]  # fmt: skip
+    assert invited == [
+        ("U_CHAIR", Rsvp.NONE, None),
+        ("U_SCHOOL", Rsvp.ATTENDING, AT),
+        ("U_SW", Rsvp.NONE, None),
+    ]
     assert [(e.actor, e.action, e.case_id, e.at, e.detail) for e in events] == [
-        ("U_SCHOOL", "meeting.reply", case.id, AT,
-         {"meeting": meeting.id, "before": "none", "after": "apologies"}),
-        ("U_SCHOOL", "meeting.reply", case.id, AT,
-         {"meeting": meeting.id, "before": "apologies", "after": "attending"}),
-    ]  # fmt: skip
+        (
+            "U_SCHOOL",
+            "meeting.reply",
+            case.id,
+            AT,
+            {"meeting": meeting.id, "before": "none", "after": "apologies"},
+        ),
+        (
+            "U_SCHOOL",
+            "meeting.reply",
+            case.id,
+            AT,
+            {"meeting": meeting.id, "before": "apologies", "after": "attending"},
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -96,8 +123,15 @@ def test_an_audit_event_written_before_its_case_is_flushed_still_lands_after_it(
     """`audit.record` writes at once, so whatever the session holds is flushed first."""
     with UnitOfWork(engine)() as session:
         case = make_case(session)
-        session.add(Member(case_id=case.id or 0, slack_user_id="U1", display_name="New",
-                           role=Role.PROFESSIONAL, agency=Agency.SCHOOL))  # fmt: skip
+        session.add(
+            Member(
+                case_id=case.id or 0,
+                slack_user_id="U1",
+                display_name="New",
+                role=Role.PROFESSIONAL,
+                agency=Agency.SCHOOL,
+            )
+        )
         audit.record(session, actor="U1", action="member.added", at=AT, case_id=case.id, user="U1")
     with Session(engine) as session:
         assert session.exec(select(Member.display_name)).all() == ["New"]

@@ -18,12 +18,22 @@ NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 def fill_outbox(engine: Engine, rows: int) -> None:
     """A real outbox: most rows pending."""
     with engine.begin() as connection:
-        connection.execute(insert(OutboxMessage), [
-            {"key": f"x:{n}", "kind": "chase", "recipient": "U1",
-             "due_at": NOW + timedelta(minutes=n), "state": OutboxState.PENDING.value,
-             "attempts": 0, "payload": {}, "created_at": NOW}
-            for n in range(rows)
-        ])  # fmt: skip
+        connection.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "key": f"x:{n}",
+                    "kind": "chase",
+                    "recipient": "U1",
+                    "due_at": NOW + timedelta(minutes=n),
+                    "state": OutboxState.PENDING.value,
+                    "attempts": 0,
+                    "payload": {},
+                    "created_at": NOW,
+                }
+                for n in range(rows)
+            ],
+        )
 
 
 def plan_of_cancelling(engine: Engine, ids: list[int]) -> str:
@@ -57,9 +67,12 @@ def test_the_refresh_gives_the_planner_statistics_on_both_databases(engine: Engi
                 text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'outbox'")
             )
         else:
-            found = connection.execute(text(
-                "SELECT count(*) FROM pg_stat_user_tables "
-                "WHERE relname = 'outbox' AND last_analyze IS NOT NULL"))  # fmt: skip
+            found = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_user_tables "
+                    "WHERE relname = 'outbox' AND last_analyze IS NOT NULL"
+                )
+            )
         assert found.scalar_one() > 0
 
 
@@ -95,6 +108,8 @@ def test_a_pass_that_fills_the_outbox_refreshes_its_statistics_as_it_goes(
         if engine.dialect.name == "sqlite":
             query = "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'outbox'"
         else:
-            query = ("SELECT count(*) FROM pg_stat_user_tables "
-                     "WHERE relname = 'outbox' AND last_analyze IS NOT NULL")  # fmt: skip
+            query = (
+                "SELECT count(*) FROM pg_stat_user_tables "
+                "WHERE relname = 'outbox' AND last_analyze IS NOT NULL"
+            )
         assert connection.execute(text(query)).scalar_one() > 0

@@ -24,8 +24,11 @@ DIGEST = "RCPC chair's digest for oak-family"
 
 def give(sandbox: Sandbox, user: str, extra: dict[str, Any] | None = None) -> None:
     emu = sandbox.emulator
-    ask = [s for s in emu.inspector.seen_by(user)
-           if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)][-1]  # fmt: skip
+    ask = [
+        s
+        for s in emu.inspector.seen_by(user)
+        if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)
+    ][-1]
     emu.click(user, ask.channel, ask.ts, ActionId.GIVE_UPDATE)
     view = top_view(sandbox, user)
     blocks = {b.get("block_id") for b in view["blocks"]}
@@ -33,8 +36,10 @@ def give(sandbox: Sandbox, user: str, extra: dict[str, Any] | None = None) -> No
     for oid in outcome_ids(sandbox):
         rag = UpdateField.RAG.numbered(oid)
         values[(rag, rag)] = "amber"
-    for field, value in ((UpdateField.GOING_WELL, "Jo is settled in class"),
-                         (UpdateField.NEW_HARM, "no")):  # fmt: skip
+    for field, value in (
+        (UpdateField.GOING_WELL, "Jo is settled in class"),
+        (UpdateField.NEW_HARM, "no"),
+    ):
         if field in blocks:
             values[(field, field)] = value
     values.update(extra or {})
@@ -74,11 +79,18 @@ def test_the_chair_gets_a_digest_three_working_days_before_kept_up_to_date(
     assert digest.text == DIGEST  # the notification names only the case reference
     assert [s for s in emu.inspector.seen_by(people.school) if s.text == DIGEST] == []
     # A reply arrives: the digest already sent is updated in place, not sent again.
-    dm = [s for s in emu.inspector.seen_by(people.health_visitor)
-          if s.text.startswith("Invitation: review conference")][-1]  # fmt: skip
+    dm = [
+        s
+        for s in emu.inspector.seen_by(people.health_visitor)
+        if s.text.startswith("Invitation: review conference")
+    ][-1]
     emu.click(people.health_visitor, dm.channel, dm.ts, ActionId.RSVP_ATTENDING)
-    sandbox.wait_for(lambda: next(s for s in emu.inspector.seen_by(people.chair)
-                              if s.text == DIGEST).blocks != digest.blocks)  # fmt: skip
+    sandbox.wait_for(
+        lambda: (
+            next(s for s in emu.inspector.seen_by(people.chair) if s.text == DIGEST).blocks
+            != digest.blocks
+        )
+    )
     sandbox.sweep()
     assert len([s for s in emu.inspector.seen_by(people.chair) if s.text == DIGEST]) == 1
 
@@ -90,17 +102,22 @@ def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_
     channel, _ = conference_case(sandbox, people)
     sandbox.clock.set(at("2027-02-05"))
     sandbox.sweep()
-    give(sandbox, people.school, {
-        (UpdateField.PROFESSIONAL_ONLY, UpdateField.PROFESSIONAL_ONLY): SECRET,
-        (UpdateField.WORRIES, UpdateField.WORRIES): "Jo <!everyone> {{ 7*7 }} is tired",
-    })  # fmt: skip
+    give(
+        sandbox,
+        people.school,
+        {
+            (UpdateField.PROFESSIONAL_ONLY, UpdateField.PROFESSIONAL_ONLY): SECRET,
+            (UpdateField.WORRIES, UpdateField.WORRIES): "Jo <!everyone> {{ 7*7 }} is tired",
+        },
+    )
     give(sandbox, people.mum, {(UpdateField.GOING_WELL, UpdateField.GOING_WELL): "Calmer home"})
 
     assert say(sandbox, people.mum, channel, "summary").startswith("Sorry")
     answer = say(sandbox, people.social_worker, channel, "summary")
     assert "ready to release" in answer
-    drafts = [s for s in emu.inspector.seen_by(people.chair)
-              if s.text == "RCPC summary for oak-family"]  # fmt: skip
+    drafts = [
+        s for s in emu.inspector.seen_by(people.chair) if s.text == "RCPC summary for oak-family"
+    ]
     assert SECRET in str([d.blocks for d in drafts])  # the professional copy
     release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
 
@@ -114,8 +131,7 @@ def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_
             for f in emu.inspector.files_seen_by(people.school)
         )
     )
-    posted = [m for m in emu.inspector.messages(channel)
-              if m.text == "RCPC summary for oak-family"]  # fmt: skip
+    posted = [m for m in emu.inspector.messages(channel) if m.text == "RCPC summary for oak-family"]
     assert posted and "Calmer home" in str([m.blocks for m in posted])
     assert "&lt;!everyone&gt; {{ 7*7 }}" in str([m.blocks for m in posted])
     # Nothing the family can see carries the professional-only words: messages or files.
@@ -123,8 +139,11 @@ def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_
         assert SECRET not in f"{seen.text}{seen.blocks}"
     for shared in emu.inspector.files_seen_by(people.mum):
         assert SECRET.encode() not in shared.data
-    professional = [f for f in emu.inspector.files_seen_by(people.school)
-                    if f.name.endswith("-professional.html")]  # fmt: skip
+    professional = [
+        f
+        for f in emu.inspector.files_seen_by(people.school)
+        if f.name.endswith("-professional.html")
+    ]
     assert professional and SECRET.encode() in professional[0].data
 
 
@@ -134,14 +153,21 @@ def test_the_social_worker_cannot_release_or_record_the_decision(
     emu = sandbox.emulator
     channel, _ = conference_case(sandbox, people)
     say(sandbox, people.social_worker, channel, "summary")
-    drafts = [s for s in emu.inspector.seen_by(people.social_worker)
-              if ActionId.RELEASE_SUMMARY in str(s.blocks)]  # fmt: skip
+    drafts = [
+        s
+        for s in emu.inspector.seen_by(people.social_worker)
+        if ActionId.RELEASE_SUMMARY in str(s.blocks)
+    ]
     emu.click(people.social_worker, drafts[0].channel, drafts[0].ts, ActionId.RELEASE_SUMMARY)
-    told = sandbox.wait_for(lambda: [s.text for s in emu.inspector.seen_by(people.social_worker)
-                                     if s.kind == "ephemeral"])  # fmt: skip
+    told = sandbox.wait_for(
+        lambda: [
+            s.text for s in emu.inspector.seen_by(people.social_worker) if s.kind == "ephemeral"
+        ]
+    )
     assert "only the conference chair" in told[-1]
-    assert [m for m in emu.inspector.messages(channel)
-            if m.text == "RCPC summary for oak-family"] == []  # fmt: skip
+    assert [
+        m for m in emu.inspector.messages(channel) if m.text == "RCPC summary for oak-family"
+    ] == []
     assert say(sandbox, people.social_worker, channel, "decision").startswith("Sorry, only the")
 
 
@@ -198,8 +224,11 @@ def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(
     sandbox.sweep()
     sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
     decide(sandbox, people, channel, Decision.STEP_DOWN)
-    offer = sandbox.wait_for(lambda: [s for s in emu.inspector.seen_by(people.social_worker)
-                                      if s.text == "Closing oak-family"])  # fmt: skip
+    offer = sandbox.wait_for(
+        lambda: [
+            s for s in emu.inspector.seen_by(people.social_worker) if s.text == "Closing oak-family"
+        ]
+    )
     with Session(sandbox.engine) as session:
         pending = session.exec(
             select(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING)
@@ -208,8 +237,11 @@ def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(
     assert case.status == CaseStatus.STEPPED_DOWN
     assert pending == []
     for person in (people.school, people.mum, people.health_visitor):
-        notes = [s for s in emu.inspector.seen_by(person)
-                 if s.text == "The review conference's decision for oak-family"]  # fmt: skip
+        notes = [
+            s
+            for s in emu.inspector.seen_by(person)
+            if s.text == "The review conference's decision for oak-family"
+        ]
         assert notes and "child in need plan" in str(notes[-1].blocks)
     sandbox.clock.set(at("2027-02-17"))
     assert sandbox.sweep().dispatch.sent == 0

@@ -152,8 +152,15 @@ def test_access_matrix_for_every_case_command(sandbox: Sandbox, people: People, 
 def _second_case(sandbox: Sandbox, people: People) -> str:
     other_sw = sandbox.emulator.add_user("Other SW")
     other_chair = sandbox.emulator.add_user("Other Chair")
-    second = People(other_sw, other_chair, people.outsider, people.outsider, people.mum,
-                    people.outsider, people.lobby)  # fmt: skip
+    second = People(
+        other_sw,
+        other_chair,
+        people.outsider,
+        people.outsider,
+        people.mum,
+        people.outsider,
+        people.lobby,
+    )
     sandbox.emulator.join_channel(other_sw, people.lobby)
     second.school = sandbox.emulator.add_user("Other School")
     second.health_visitor = sandbox.emulator.add_user("Other HV")

@@ -29,10 +29,16 @@ def post(sandbox: Sandbox, body: bytes, headers: dict[str, str]) -> int:
 
 def command_body(people: People, channel: str, text: str) -> bytes:
     return urllib.parse.urlencode(
-        {"command": "/coregroup", "text": text, "user_id": people.social_worker,
-         "channel_id": channel, "team_id": "T1", "trigger_id": "1.2.3",
-         "response_url": "http://127.0.0.1:9/none"}
-    ).encode()  # fmt: skip
+        {
+            "command": "/coregroup",
+            "text": text,
+            "user_id": people.social_worker,
+            "channel_id": channel,
+            "team_id": "T1",
+            "trigger_id": "1.2.3",
+            "response_url": "http://127.0.0.1:9/none",
+        }
+    ).encode()
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

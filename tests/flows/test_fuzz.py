@@ -47,10 +47,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sandbox, P
     with Sandbox(f"sqlite:///{path}", clock=clock) as sandbox:
         emu = sandbox.emulator
         people = People(
-            emu.add_user("Priya Shah"), emu.add_user("Tom Okafor"), emu.add_user("Ms Reed"),
-            emu.add_user("Jan Kowalski"), emu.add_user("Sam", is_ultra_restricted=True),
-            emu.add_user("Outsider"), "",
-        )  # fmt: skip
+            emu.add_user("Priya Shah"),
+            emu.add_user("Tom Okafor"),
+            emu.add_user("Ms Reed"),
+            emu.add_user("Jan Kowalski"),
+            emu.add_user("Sam", is_ultra_restricted=True),
+            emu.add_user("Outsider"),
+            "",
+        )
         people.lobby = emu.create_channel_as_user(people.social_worker, "lobby")
         for user in (people.chair, people.school, people.health_visitor, people.outsider):
             emu.join_channel(user, people.lobby)
@@ -89,9 +93,15 @@ def test_any_command_text_from_an_outsider_is_answered_and_changes_nothing(
 ) -> None:
     sandbox, people, channel = world
     before = snapshot(sandbox)
-    body = form(command="/coregroup", text=text, user_id=people.outsider, channel_id=channel,
-                team_id=sandbox.emulator.team_id, trigger_id="1.2.3",
-                response_url=f"{sandbox.emulator.api_url}none")  # fmt: skip
+    body = form(
+        command="/coregroup",
+        text=text,
+        user_id=people.outsider,
+        channel_id=channel,
+        team_id=sandbox.emulator.team_id,
+        trigger_id="1.2.3",
+        response_url=f"{sandbox.emulator.api_url}none",
+    )
     assert send(sandbox, body, "application/x-www-form-urlencoded") == 200
     time.sleep(0.02)  # let any work after the acknowledgement land before comparing
     assert snapshot(sandbox) == before

@@ -348,8 +348,9 @@ def test_a_reply_and_its_audit_event_are_written_before_slack_gets_its_answer(
     emu = sandbox.emulator
     channel, first = scheduled_core_group(sandbox, people)
     sandbox.sweep()
-    response = emu.click(people.school, channel, invitation_in(sandbox, channel).ts,
-                         ActionId.RSVP_ATTENDING)  # fmt: skip
+    response = emu.click(
+        people.school, channel, invitation_in(sandbox, channel).ts, ActionId.RSVP_ATTENDING
+    )
     assert response.status == 200
     # No waiting: the acknowledgement means the reply is on record, with who changed what.
     with Session(sandbox.engine) as session:

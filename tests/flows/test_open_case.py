@@ -20,9 +20,13 @@ def test_opening_a_case_creates_a_private_channel_with_the_core_group(
     channel = emu.inspector.channel(channel_id)
     assert channel.is_private
     assert set(channel.members) == {
-        emu.bot_user_id, people.social_worker, people.chair, people.school,
-        people.health_visitor, people.mum,
-    }  # fmt: skip
+        emu.bot_user_id,
+        people.social_worker,
+        people.chair,
+        people.school,
+        people.health_visitor,
+        people.mum,
+    }
     assert channel.topic.startswith("Core group for oak-family · next: core group by")
     assert len(channel.pins) == 1
 

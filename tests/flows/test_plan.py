@@ -62,12 +62,19 @@ def test_outcomes_and_actions_build_one_pinned_plan_updated_in_place(
     assert school_outcome is not None
     emu.slash_command(people.social_worker, channel, "/coregroup", "action")
     view = top_view(sandbox, people.social_worker)
-    emu.submit_view(people.social_worker, view["id"], {
-        (PlanField.DESCRIPTION, PlanField.DESCRIPTION): "Walk Jo to the school gate each morning",
-        (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
-        (PlanField.DUE, PlanField.DUE): "2026-12-18",
-        (PlanField.FOR_OUTCOME, PlanField.FOR_OUTCOME): str(school_outcome.id),
-    })  # fmt: skip
+    emu.submit_view(
+        people.social_worker,
+        view["id"],
+        {
+            (
+                PlanField.DESCRIPTION,
+                PlanField.DESCRIPTION,
+            ): "Walk Jo to the school gate each morning",
+            (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
+            (PlanField.DUE, PlanField.DUE): "2026-12-18",
+            (PlanField.FOR_OUTCOME, PlanField.FOR_OUTCOME): str(school_outcome.id),
+        },
+    )
     sandbox.wait_for(lambda: "school gate" in str(plan_messages(sandbox, channel)))
     [plan] = plan_messages(sandbox, channel)
     text = str(plan.blocks)
@@ -96,10 +103,14 @@ def test_only_the_owner_or_the_social_worker_marks_an_action_done(
     add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
     emu.slash_command(people.social_worker, channel, "/coregroup", "action")
     view = top_view(sandbox, people.social_worker)
-    emu.submit_view(people.social_worker, view["id"], {
-        (PlanField.DESCRIPTION, PlanField.DESCRIPTION): "Check attendance weekly",
-        (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
-    })  # fmt: skip
+    emu.submit_view(
+        people.social_worker,
+        view["id"],
+        {
+            (PlanField.DESCRIPTION, PlanField.DESCRIPTION): "Check attendance weekly",
+            (PlanField.OWNER, PlanField.OWNER): str(member_id(sandbox, people.school)),
+        },
+    )
     sandbox.wait_for(lambda: "attendance weekly" in str(plan_messages(sandbox, channel)))
     [plan] = plan_messages(sandbox, channel)
     before = len(emu.inspector.seen_by(people.mum))

@@ -57,8 +57,11 @@ def outcome_ids(sandbox: Sandbox) -> list[int]:
 def give_update(sandbox: Sandbox, user: str, words: str = "Good week at school") -> dict:  # type: ignore[type-arg]
     """Open the form from the person's latest prompt or chase, fill it in, and submit it."""
     emu = sandbox.emulator
-    ask = [s for s in emu.inspector.seen_by(user)
-           if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)][-1]  # fmt: skip
+    ask = [
+        s
+        for s in emu.inspector.seen_by(user)
+        if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)
+    ][-1]
     emu.click(user, ask.channel, ask.ts, ActionId.GIVE_UPDATE)
     view = top_view(sandbox, user)
     assert view["callback_id"] == ViewId.UPDATE
@@ -119,13 +122,17 @@ def test_a_whole_cycle_prompts_everyone_chases_the_late_and_shows_only_counts(
         sandbox.sweep()  # nothing twice
         assert len(received(sandbox, people.health_visitor, CHASE)) == expected, day
         assert received(sandbox, people.school, CHASE) == []  # their update is in
-    about_jan = [s for s in received(sandbox, people.social_worker, OVERDUE)
-                 if "Jan Kowalski" in str(s.blocks)]  # fmt: skip
+    about_jan = [
+        s
+        for s in received(sandbox, people.social_worker, OVERDUE)
+        if "Jan Kowalski" in str(s.blocks)
+    ]
     assert len(about_jan) == 1
     sandbox.clock.set(at("2026-12-03"))
     sandbox.sweep()
-    escalations = [s for s in received(sandbox, people.chair, OVERDUE)
-                   if "Jan Kowalski" in str(s.blocks)]  # fmt: skip
+    escalations = [
+        s for s in received(sandbox, people.chair, OVERDUE) if "Jan Kowalski" in str(s.blocks)
+    ]
     assert len(escalations) == 1 and "as chair" in str(escalations[0].blocks)
 
     # The late update arrives: nothing more is sent about it.
@@ -201,8 +208,11 @@ def test_a_member_on_leave_is_not_chased_and_their_cover_is(
     sandbox.clock.set(at("2026-11-30"))
     sandbox.sweep()
     assert received(sandbox, people.school, CHASE) == []
-    covering = [s for s in received(sandbox, people.health_visitor, CHASE)
-                if "covering for Ms Reed" in str(s.blocks)]  # fmt: skip
+    covering = [
+        s
+        for s in received(sandbox, people.health_visitor, CHASE)
+        if "covering for Ms Reed" in str(s.blocks)
+    ]
     assert len(covering) == 1
     # The cover may give the update for them.
     give_update(sandbox, people.health_visitor)
@@ -221,14 +231,20 @@ def test_a_deactivated_member_is_never_chased_and_the_social_worker_is_told(
     emu.deliver_pending_events()
     emu.deactivate_user(people.health_visitor)
     emu.deliver_pending_events()  # Slack tells the app they left the channel
-    told = [s for s in emu.inspector.seen_by(people.social_worker)
-            if s.text == "Core group change in oak-family"]  # fmt: skip
+    told = [
+        s
+        for s in emu.inspector.seen_by(people.social_worker)
+        if s.text == "Core group change in oak-family"
+    ]
     assert (told and "Jan Kowalski" in str(told[-1].blocks)) or "left the case channel" in str(told)
     for day in ("2026-11-24", "2026-11-30", "2026-12-01", "2026-12-02"):
         sandbox.clock.set(at(day))
         sandbox.sweep()
-    assert [c for c in emu.calls_to("chat.postMessage")
-            if c.args.get("channel") == people.health_visitor] == []  # fmt: skip
+    assert [
+        c
+        for c in emu.calls_to("chat.postMessage")
+        if c.args.get("channel") == people.health_visitor
+    ] == []
 
 
 def test_scotland_over_christmas_and_new_year_chases_only_on_scottish_working_days(

@@ -139,8 +139,13 @@ def test_a_message_built_when_sent_is_written_then_and_skipped_if_no_longer_want
             return None  # the report arrived after planning
         return {"text": "Case 12: a reminder", "blocks": []}
 
-    queue(engine, *(written_when_sent(key, "chase", case_channel, request=int(key[-1]))
-                    for key in wanted_now))  # fmt: skip
+    queue(
+        engine,
+        *(
+            written_when_sent(key, "chase", case_channel, request=int(key[-1]))
+            for key in wanted_now
+        ),
+    )
     report = dispatcher(engine, client, clock, render=render).run_once()
 
     assert report == DispatchReport(claimed=2, sent=1, cancelled=1)
@@ -163,7 +168,10 @@ def test_a_message_that_cannot_be_written_is_retried_like_any_odd_row(
     assert report == DispatchReport(claimed=1, retried=1)
     row = rows(engine)["c12:invite:m9"]
     assert (row.state, row.attempts, row.last_error) == (
-        OutboxState.PENDING, 1, "unexpected:LookupError")  # fmt: skip
+        OutboxState.PENDING,
+        1,
+        "unexpected:LookupError",
+    )
     assert posts_per_key(emu, case_channel) == {}
 
 

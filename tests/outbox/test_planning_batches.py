@@ -55,8 +55,12 @@ def varied_world(engine: Engine) -> None:
             session.add(member)
         for member in members:
             if member.role == Role.SOCIAL_WORKER and member.case_id % 2 == 0:
-                visit = PlanAction(case_id=member.case_id, owner_member_id=member.id,
-                                   description="Visit", due_date=date(2026, 9, 15))  # fmt: skip
+                visit = PlanAction(
+                    case_id=member.case_id,
+                    owner_member_id=member.id,
+                    description="Visit",
+                    due_date=date(2026, 9, 15),
+                )
                 session.add(visit)
         session.execute(update(Case).where(col(Case.id) == 7).values(status=CaseStatus.ENDED))
 
@@ -72,12 +76,22 @@ def snapshot(engine: Engine) -> dict[str, Any]:
             return re.sub(r":r(\d+)", lambda m: f":r{names[int(m.group(1))]}", text)
 
         outbox = sorted(
-            (named(r.key), r.kind, r.recipient, r.due_at.isoformat(), r.state.value,
-             json.dumps({**r.payload.get("render", {}),
-                         "request": names.get(r.payload.get("render", {}).get("request"))},
-                        sort_keys=True))
+            (
+                named(r.key),
+                r.kind,
+                r.recipient,
+                r.due_at.isoformat(),
+                r.state.value,
+                json.dumps(
+                    {
+                        **r.payload.get("render", {}),
+                        "request": names.get(r.payload.get("render", {}).get("request")),
+                    },
+                    sort_keys=True,
+                ),
+            )
             for r in session.exec(select(OutboxMessage)).all()
-        )  # fmt: skip
+        )
         return {
             "outbox": outbox,
             "requests": sorted(
@@ -118,11 +132,22 @@ def test_a_batch_plans_what_one_case_at_a_time_plans(
         batched, single = snapshot(engine), snapshot(one_by_one)
         assert batched == single, now
     kinds = {row[1] for row in batched["outbox"]}
-    assert {"invitation", "quorum_warning", "prompt", "chase", "overdue_notice", "escalation",
-            "progress", "digest", "action_reminder"} <= kinds  # fmt: skip
+    assert {
+        "invitation",
+        "quorum_warning",
+        "prompt",
+        "chase",
+        "overdue_notice",
+        "escalation",
+        "progress",
+        "digest",
+        "action_reminder",
+    } <= kinds
     assert any(row[4] == OutboxState.CANCELLED.value for row in batched["outbox"])
-    assert not any(key.startswith("c7:") and state == OutboxState.PENDING.value
-                   for key, _, _, _, state, _ in batched["outbox"])  # fmt: skip
+    assert not any(
+        key.startswith("c7:") and state == OutboxState.PENDING.value
+        for key, _, _, _, state, _ in batched["outbox"]
+    )
 
 
 def test_a_closed_case_in_a_batch_loses_its_pending_messages_and_others_keep_theirs(
@@ -132,8 +157,16 @@ def test_a_closed_case_in_a_batch_loses_its_pending_messages_and_others_keep_the
     with UnitOfWork(engine)() as session:
         plan_cases(session, [1, 2, 3], FIRST)
         # A notice about case 2 that planning does not own (outside its key scope).
-        session.add(OutboxMessage(key="undelivered:U1:c2:x", case_id=2, kind="undelivered",
-                                  recipient="U1", due_at=FIRST, payload={"text": "x"}))  # fmt: skip
+        session.add(
+            OutboxMessage(
+                key="undelivered:U1:c2:x",
+                case_id=2,
+                kind="undelivered",
+                recipient="U1",
+                due_at=FIRST,
+                payload={"text": "x"},
+            )
+        )
     with UnitOfWork(engine)() as session:
         session.execute(update(Case).where(col(Case.id) == 2).values(status=CaseStatus.ENDED))
     with UnitOfWork(engine)() as session:

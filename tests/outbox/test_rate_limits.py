@@ -46,8 +46,9 @@ def prompts(engine: Engine, recipients: list[str], due_at: datetime = START) -> 
     with UnitOfWork(engine)() as session:
         for key, person in zip(keys, recipients, strict=True):
             text = "Case 12: please send your update"
-            enqueue(session, PlannedMessage(key, "prompt", person, due_at, {"text": text}),
-                    now=START)  # fmt: skip
+            enqueue(
+                session, PlannedMessage(key, "prompt", person, due_at, {"text": text}), now=START
+            )
     return keys
 
 

@@ -99,10 +99,22 @@ class World:
         """Start (or restart) a replica and wait until it answers its health check."""
         with replica.log.open("ab") as log:
             replica.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(replica.port), "--log-level", "WARNING"],
-                env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "bot.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(replica.port),
+                    "--log-level",
+                    "WARNING",
+                ],
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         replica.starts += 1
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -198,8 +210,11 @@ class World:
         """The person opens the form from their latest prompt or chase and sends it, opening
         it again if Slack lost the first try, as a person would."""
         emulator = self.emulator
-        asks = [s for s in emulator.inspector.seen_by(user)
-                if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)]  # fmt: skip
+        asks = [
+            s
+            for s in emulator.inspector.seen_by(user)
+            if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)
+        ]
         assert asks, f"{user} was never asked for an update"
         form = None
         for _ in range(10):
@@ -208,10 +223,16 @@ class World:
             if form is not None:
                 break
         assert form is not None, f"the update form never opened for {user}"
-        values = {(field, field): text for field, text in (
-            (UpdateField.GOING_WELL, words), (UpdateField.WORRIES, "Mornings are hard"),
-            (UpdateField.NEW_HARM, "no"), (UpdateField.NEXT_STEPS, "Keep meeting at the gate"),
-        ) if field in {b.get("block_id") for b in form["blocks"]}}  # fmt: skip
+        values = {
+            (field, field): text
+            for field, text in (
+                (UpdateField.GOING_WELL, words),
+                (UpdateField.WORRIES, "Mornings are hard"),
+                (UpdateField.NEW_HARM, "no"),
+                (UpdateField.NEXT_STEPS, "Keep meeting at the gate"),
+            )
+            if field in {b.get("block_id") for b in form["blocks"]}
+        }
         answer = emulator.submit_view(user, form["id"], values)
         assert answer.status == 200, answer
 

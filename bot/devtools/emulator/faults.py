@@ -27,8 +27,12 @@ class Fault(StrEnum):
     @property
     def status(self) -> int | None:
         """The HTTP status answered, or None for a dropped connection (or a slow call)."""
-        statuses = {Fault.HTTP_500: 500, Fault.HTTP_503: 503, Fault.HTTP_500_AFTER: 500,
-                    Fault.HTTP_429: 429}  # fmt: skip
+        statuses = {
+            Fault.HTTP_500: 500,
+            Fault.HTTP_503: 503,
+            Fault.HTTP_500_AFTER: 500,
+            Fault.HTTP_429: 429,
+        }
         return statuses.get(self)
 
 
