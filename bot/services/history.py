@@ -53,20 +53,20 @@ def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[Audit
     action_ids = {_int(e.detail.get("action_id")) for e in events} - {None}
     requests: dict[int, int] = {}
     if request_ids:
-        rows = session.exec(
+        asked = session.exec(
             select(UpdateRequest.id, UpdateRequest.meeting_id).where(
                 col(UpdateRequest.id).in_(request_ids)
             )
         )
-        requests = {rid: mid for rid, mid in rows if rid is not None}
+        requests = {rid: mid for rid, mid in asked if rid is not None}
     actions: dict[int, str] = {}
     if action_ids:
-        rows_ = session.exec(
+        planned = session.exec(
             select(PlanAction.id, PlanAction.description).where(
                 PlanAction.case_id == case_id, col(PlanAction.id).in_(action_ids)
             )
         )
-        actions = {aid: text for aid, text in rows_ if aid is not None}
+        actions = {aid: text for aid, text in planned if aid is not None}
     return Lookups(
         tz=tz,
         people={m.slack_user_id: m.display_name for m in members if m.slack_user_id},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,12 +12,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.rules.audit_actions import AuditAction
-from bot.rules.vocabulary import Agency, Role
+from bot.rules.vocabulary import Agency, MeetingKind, Role
 from bot.services import audit
 from bot.services.history import Lookups, event_words
 from bot.services.status import history_text
 from storage.db import UnitOfWork
-from storage.models import AuditEvent, Member
+from storage.models import AuditEvent, Meeting, Member, PlanAction, UpdateRequest
 
 from .test_storage import make_case
 
@@ -215,4 +215,58 @@ def test_an_old_row_with_an_action_no_longer_known_reads_as_a_change_to_the_case
         "• Tue 24 Nov 2026 09:30 · Priya Shah · changed whether the family may edit the plan: "
         "the family may now edit it",
         "• Mon 23 Nov 2026 10:00 · Priya Shah · made a change to the case",
+    ]
+
+
+def test_updates_and_actions_are_named_from_the_rows_they_point_at(engine: Engine) -> None:
+    with UnitOfWork(engine)() as session:
+        case = make_case(session)
+        assert case.id is not None
+        school = Member(
+            case_id=case.id,
+            slack_user_id="U_SCHOOL",
+            display_name="Ms Reed",
+            role=Role.PROFESSIONAL,
+            agency=Agency.SCHOOL,
+        )
+        meeting = Meeting(
+            case_id=case.id,
+            kind=MeetingKind.CORE_GROUP,
+            sequence=1,
+            due_by=date(2026, 12, 4),
+            starts_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
+        )
+        session.add_all([school, meeting])
+        session.flush()
+        assert school.id is not None and meeting.id is not None
+        request = UpdateRequest(meeting_id=meeting.id, member_id=school.id, due_at=AT)
+        action = PlanAction(case_id=case.id, description="Walk Jo to the school gate")
+        session.add_all([request, action])
+        session.flush()
+        audit.record(
+            session,
+            actor="U_SCHOOL",
+            action=AuditAction.UPDATE_SUBMITTED,
+            at=AT,
+            case_id=case.id,
+            request=request.id,
+            version=1,
+            late=False,
+            on_behalf_of=None,
+        )
+        audit.record(
+            session,
+            actor="U_SCHOOL",
+            action=AuditAction.PLAN_ACTION_DONE,
+            at=datetime(2026, 11, 23, 11, 0, tzinfo=UTC),
+            case_id=case.id,
+            action_id=action.id,
+        )
+    with Session(engine) as session:
+        text = history_text(session, case)
+    assert text.splitlines()[1:] == [
+        "• Mon 23 Nov 2026 11:00 · Ms Reed · marked an action in the plan as done: "
+        "“Walk Jo to the school gate”",
+        "• Mon 23 Nov 2026 10:00 · Ms Reed · sent an update for the core group meeting on "
+        "Thu  3 Dec 2026",
     ]
