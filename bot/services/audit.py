@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from bot.rules.audit_actions import AuditAction
 from storage.models import AuditEvent
 from storage.queries import plain
 
@@ -23,7 +24,7 @@ def record(
     session: Session,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     at: datetime,
     case_id: int | None = None,
     area_id: int | None = None,
@@ -33,7 +34,7 @@ def record(
     describes, or rolled back with it)."""
     event = {
         "actor": actor,
-        "action": action,
+        "action": action.value,  # stored as its plain string, as old rows are
         "at": at,
         "case_id": case_id,
         "area_id": area_id,

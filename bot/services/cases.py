@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from bot.deps import Dependencies
+from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.timeline import TimelineRules, plan_timeline
@@ -223,7 +224,7 @@ def _record_case(
     audit.record(
         session,
         actor=opened_by,
-        action="case.opened",
+        action=AuditAction.CASE_OPENED,
         at=now,
         case_id=case.id,
         area_id=area.id,
@@ -271,7 +272,7 @@ def _mark_not_joined(deps: Dependencies, case_id: int, user_id: str, code: str, 
         audit.record(
             session,
             actor=actor,
-            action="member.invite_failed",
+            action=AuditAction.MEMBER_INVITE_FAILED,
             at=deps.clock.now(),
             case_id=case_id,
             user=user_id,

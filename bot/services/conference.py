@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
+from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
@@ -96,7 +97,7 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
         audit.record(
             session,
             actor=actor,
-            action="summary.drafted",
+            action=AuditAction.SUMMARY_DRAFTED,
             at=deps.clock.now(),
             case_id=case_id,
             meeting=conference.id,
@@ -149,7 +150,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         audit.record(
             session,
             actor=actor,
-            action="summary.released",
+            action=AuditAction.SUMMARY_RELEASED,
             at=deps.clock.now(),
             case_id=case.id,
             meeting=conference_id,
@@ -266,7 +267,7 @@ def record_decision(
         audit.record(
             session,
             actor=actor,
-            action="conference.decision",
+            action=AuditAction.CONFERENCE_DECISION,
             at=now,
             case_id=case.id,
             meeting=conference_id,
@@ -397,7 +398,11 @@ def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str
         case.channel_archived = True
         session.add(case)
         audit.record(
-            session, actor=actor, action="case.archived", at=deps.clock.now(), case_id=case_id
+            session,
+            actor=actor,
+            action=AuditAction.CASE_ARCHIVED,
+            at=deps.clock.now(),
+            case_id=case_id,
         )
     if channel:
         try:

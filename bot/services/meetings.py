@@ -14,6 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
+from bot.rules.audit_actions import AuditAction
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.timeline import report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
@@ -132,7 +133,7 @@ def schedule(
         audit.record(
             session,
             actor=actor,
-            action="meeting.scheduled",
+            action=AuditAction.MEETING_SCHEDULED,
             at=deps.clock.now(),
             case_id=case_id,
             meeting=meeting_id,
@@ -364,7 +365,7 @@ def record_reply(
     audit.record(
         session,
         actor=user_id,
-        action="meeting.reply",
+        action=AuditAction.MEETING_REPLY,
         at=at,
         case_id=case_id,
         meeting=meeting_id,
@@ -458,7 +459,7 @@ def record_attendance(
         audit.record(
             session,
             actor=actor,
-            action="meeting.attendance",
+            action=AuditAction.MEETING_ATTENDANCE,
             at=deps.clock.now(),
             case_id=meeting.case_id,
             meeting=meeting_id,

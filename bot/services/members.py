@@ -9,6 +9,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
+from bot.rules.audit_actions import AuditAction
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
 from bot.services.cases import invite_failure_reason, refresh_case_card
@@ -104,7 +105,7 @@ def add_member(
         audit.record(
             session,
             actor=actor,
-            action="member.added",
+            action=AuditAction.MEMBER_ADDED,
             at=now,
             case_id=case_id,
             user=user_id,
@@ -132,7 +133,7 @@ def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str)
         audit.record(
             session,
             actor=actor,
-            action="member.removed",
+            action=AuditAction.MEMBER_REMOVED,
             at=deps.clock.now(),
             case_id=case_id,
             user=user_id,
@@ -169,7 +170,7 @@ def change_role(
         audit.record(
             session,
             actor=actor,
-            action="member.role_changed",
+            action=AuditAction.MEMBER_ROLE_CHANGED,
             at=deps.clock.now(),
             case_id=case_id,
             user=user_id,
@@ -222,7 +223,7 @@ def record_joined(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
         audit.record(
             session,
             actor=audit.SYSTEM,
-            action="member.joined_channel",
+            action=AuditAction.MEMBER_JOINED_CHANNEL,
             at=now,
             case_id=case_id,
             user=user_id,
@@ -243,7 +244,7 @@ def record_left(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
         audit.record(
             session,
             actor=audit.SYSTEM,
-            action="member.left_channel",
+            action=AuditAction.MEMBER_LEFT_CHANNEL,
             at=deps.clock.now(),
             case_id=case_id,
             user=user_id,
@@ -289,7 +290,7 @@ def mark_channel_archived(deps: Dependencies, *, case_id: int) -> None:
         audit.record(
             session,
             actor=audit.SYSTEM,
-            action="case.channel_archived",
+            action=AuditAction.CASE_CHANNEL_ARCHIVED,
             at=deps.clock.now(),
             case_id=case_id,
         )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
+from bot.rules.audit_actions import AuditAction
 from bot.rules.vocabulary import ActionStatus
 from bot.services import audit
 from bot.slack.gateway import SlackError
@@ -121,7 +122,7 @@ def save_outcome(
         audit.record(
             session,
             actor=actor,
-            action="plan.outcome_saved",
+            action=AuditAction.PLAN_OUTCOME_SAVED,
             at=deps.clock.now(),
             case_id=case_id,
             outcome=outcome.id,
@@ -168,7 +169,7 @@ def save_action(
         audit.record(
             session,
             actor=actor,
-            action="plan.action_saved",
+            action=AuditAction.PLAN_ACTION_SAVED,
             at=deps.clock.now(),
             case_id=case_id,
             action_id=action.id,
@@ -189,7 +190,7 @@ def complete_action(deps: Dependencies, *, case_id: int, actor: str, action_id: 
         audit.record(
             session,
             actor=actor,
-            action="plan.action_done",
+            action=AuditAction.PLAN_ACTION_DONE,
             at=deps.clock.now(),
             case_id=case_id,
             action_id=action_id,
@@ -221,7 +222,7 @@ def set_family_may_edit(deps: Dependencies, *, case_id: int, actor: str, allowed
         audit.record(
             session,
             actor=actor,
-            action="plan.family_may_edit",
+            action=AuditAction.PLAN_FAMILY_MAY_EDIT,
             at=deps.clock.now(),
             case_id=case_id,
             before=before,

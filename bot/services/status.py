@@ -19,24 +19,13 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
-from bot.services import audit
+from bot.services import audit, history
 from bot.services.meetings import replies
 from bot.services.updates import meeting_label
 from bot.ui.common import AGENCY_NAMES, divider, header, section
 from bot.ui.texts import MEETING_LABELS, OPEN_MEETINGS, ROLE_LABELS
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
 from storage.queries import plain
-
-ACTION_LABELS = {
-    "case.opened": "opened the case",
-    "case.channel_archived": "the channel was archived",
-    "member.added": "added {user}",
-    "member.removed": "removed {user}",
-    "member.role_changed": "changed {user}'s role",
-    "member.invite_failed": "{user} could not be added to the channel",
-    "member.joined_channel": "{user} joined the channel",
-    "member.left_channel": "{user} left the channel",
-}
 
 
 class Upcoming(NamedTuple):
@@ -120,22 +109,17 @@ def history_text(session: Session, case: Case, *, limit: int = 20) -> str:
     assert case.id is not None
     tz = ZoneInfo(case.timezone)
     events = audit.recent(session, case_id=case.id, limit=limit)
-    names = _names(session, case.id)
+    found = history.lookups(session, case.id, tz, events)
     lines = [f"*Recent changes to {escape_mrkdwn(case.reference)}*"]
-    lines += [_describe(event, names, tz) for event in events]
+    lines += [_describe(event, found) for event in events]
     return "\n".join(lines)
 
 
-def _names(session: Session, case_id: int) -> dict[str, str]:
-    rows = session.exec(select(Member).where(Member.case_id == case_id))
-    return {m.slack_user_id: m.display_name for m in rows if m.slack_user_id}
-
-
-def _describe(event: AuditEvent, names: dict[str, str], tz: ZoneInfo) -> str:
-    actor = "Core Group bot" if event.actor == audit.SYSTEM else names.get(event.actor, "someone")
-    user = names.get(str(event.detail.get("user", "")), "someone")
-    label = ACTION_LABELS.get(event.action, event.action).format(user=user)
-    when = event.at.astimezone(tz)
+def _describe(event: AuditEvent, found: history.Lookups) -> str:
+    bot = event.actor == audit.SYSTEM
+    actor = "Core Group bot" if bot else found.people.get(event.actor, "someone")
+    label = history.event_words(event.action, event.detail, found)
+    when = event.at.astimezone(found.tz)
     stamp = f"{format_day(when.date())} {when:%H:%M}"
     return f"• {stamp} · {escape_mrkdwn(actor)} · {escape_mrkdwn(label)}"
 

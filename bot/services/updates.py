@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
+from bot.rules.audit_actions import AuditAction
 from bot.rules.timeline import format_day, report_deadline
 from bot.rules.update_form import UpdateDraft
 from bot.rules.vocabulary import MeetingKind, Role, UpdateRequestStatus
@@ -237,7 +238,7 @@ def save_update(
         audit.record(
             session,
             actor=user_id,
-            action="update.submitted",
+            action=AuditAction.UPDATE_SUBMITTED,
             at=now,
             case_id=context.case.id,
             request=request_id,
@@ -328,7 +329,7 @@ def set_away(
         audit.record(
             session,
             actor=actor,
-            action="member.away",
+            action=AuditAction.MEMBER_AWAY,
             at=deps.clock.now(),
             case_id=case_id,
             before=before,

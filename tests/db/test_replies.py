@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.rules.audit_actions import AuditAction
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.services import audit
 from bot.services.meetings import CLOSED, NOT_INVITED, MeetingError, record_reply
@@ -132,7 +133,14 @@ def test_an_audit_event_written_before_its_case_is_flushed_still_lands_after_it(
                 agency=Agency.SCHOOL,
             )
         )
-        audit.record(session, actor="U1", action="member.added", at=AT, case_id=case.id, user="U1")
+        audit.record(
+            session,
+            actor="U1",
+            action=AuditAction.MEMBER_ADDED,
+            at=AT,
+            case_id=case.id,
+            user="U1",
+        )
     with Session(engine) as session:
         assert session.exec(select(Member.display_name)).all() == ["New"]
         event = session.exec(select(AuditEvent)).one()

@@ -1,0 +1,97 @@
+"""Every change to a case the audit trail records, and the words a social worker or chair reads."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class AuditAction(StrEnum):
+    """What an audit event records; the values are stored in an append-only table, so a value is
+    never changed or reused, only added."""
+
+    CASE_OPENED = "case.opened"
+    CASE_ARCHIVED = "case.archived"
+    CASE_CHANNEL_ARCHIVED = "case.channel_archived"
+    MEMBER_ADDED = "member.added"
+    MEMBER_REMOVED = "member.removed"
+    MEMBER_ROLE_CHANGED = "member.role_changed"
+    MEMBER_INVITE_FAILED = "member.invite_failed"
+    MEMBER_JOINED_CHANNEL = "member.joined_channel"
+    MEMBER_LEFT_CHANNEL = "member.left_channel"
+    MEMBER_AWAY = "member.away"
+    MEETING_SCHEDULED = "meeting.scheduled"
+    MEETING_REPLY = "meeting.reply"
+    MEETING_ATTENDANCE = "meeting.attendance"
+    UPDATE_SUBMITTED = "update.submitted"
+    PLAN_OUTCOME_SAVED = "plan.outcome_saved"
+    PLAN_ACTION_SAVED = "plan.action_saved"
+    PLAN_ACTION_DONE = "plan.action_done"
+    PLAN_FAMILY_MAY_EDIT = "plan.family_may_edit"
+    SUMMARY_DRAFTED = "summary.drafted"
+    SUMMARY_RELEASED = "summary.released"
+    CONFERENCE_DECISION = "conference.decision"
+
+
+# What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
+# from the event: {person}, the person it was about, and {meeting}, e.g. "the core group meeting
+# on Thu 3 Dec 2026"; an event that lacks them reads "someone" and "a meeting". Further detail
+# (a reply, a role, a decision) follows these words, written where the history is put together.
+DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
+    {
+        AuditAction.CASE_OPENED: "opened the case",
+        AuditAction.CASE_ARCHIVED: "archived the case channel",
+        AuditAction.CASE_CHANNEL_ARCHIVED: "found that the case channel had been archived in Slack",
+        AuditAction.MEMBER_ADDED: "added {person} to the core group",
+        AuditAction.MEMBER_REMOVED: "took {person} out of the core group",
+        AuditAction.MEMBER_ROLE_CHANGED: "changed {person}'s role in the core group",
+        AuditAction.MEMBER_INVITE_FAILED: "could not add {person} to the case channel",
+        AuditAction.MEMBER_JOINED_CHANNEL: (
+            "saw {person} join the case channel and added them to the core group"
+        ),
+        AuditAction.MEMBER_LEFT_CHANNEL: (
+            "saw {person} leave the case channel and took them out of the core group"
+        ),
+        AuditAction.MEMBER_AWAY: "changed when they are away",
+        AuditAction.MEETING_SCHEDULED: "set the date of {meeting}",
+        AuditAction.MEETING_REPLY: "replied to the invitation to {meeting}",
+        AuditAction.MEETING_ATTENDANCE: "recorded who came to {meeting}",
+        AuditAction.UPDATE_SUBMITTED: "sent an update for {meeting}",
+        AuditAction.PLAN_OUTCOME_SAVED: "saved an outcome in the plan",
+        AuditAction.PLAN_ACTION_SAVED: "saved an action in the plan",
+        AuditAction.PLAN_ACTION_DONE: "marked an action in the plan as done",
+        AuditAction.PLAN_FAMILY_MAY_EDIT: "changed whether the family may edit the plan",
+        AuditAction.SUMMARY_DRAFTED: "drafted the summary of {meeting}",
+        AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
+        AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
+    }
+)
+
+# The slots a description may use; anything else would be a mistake in the words above.
+SLOTS = frozenset({"person", "meeting"})
+
+# An action found in an old row that is no longer (or not yet) a member: said neutrally.
+UNKNOWN = "made a change to the case"
+
+
+def known_action(stored: str) -> AuditAction | None:
+    """The member a stored action string names, or None for one this version does not know."""
+    try:
+        return AuditAction(stored)
+    except ValueError:
+        return None
+
+
+def slots_of(words: str) -> set[str]:
+    """The slots a description fills, e.g. {'person'} for 'added {person} to the core group'."""
+    return {field for _, field, _, _ in string.Formatter().parse(words) if field is not None}
+
+
+def description(stored: str, *, person: str = "someone", meeting: str = "a meeting") -> str:
+    """The words for a stored action, its slots filled; neutral words for an unknown action."""
+    action = known_action(stored)
+    if action is None:
+        return UNKNOWN
+    return DESCRIPTIONS[action].format(person=person, meeting=meeting)

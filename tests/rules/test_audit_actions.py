@@ -1,0 +1,75 @@
+"""Every audit action has words a social worker or chair reads; stored values never change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.rules.audit_actions import (
+    DESCRIPTIONS,
+    SLOTS,
+    UNKNOWN,
+    AuditAction,
+    description,
+    known_action,
+    slots_of,
+)
+
+# What a code looks like: `meeting.reply`, `plan.outcome_saved`, `family_may_edit`.
+CODE = re.compile(r"[a-z]+[._][a-z_]+")
+
+# The values already written to the append-only audit table: each must keep reading as before.
+STORED_BEFORE_THE_ENUM = {
+    "case.opened",
+    "case.archived",
+    "case.channel_archived",
+    "member.added",
+    "member.removed",
+    "member.role_changed",
+    "member.invite_failed",
+    "member.joined_channel",
+    "member.left_channel",
+    "member.away",
+    "meeting.scheduled",
+    "meeting.reply",
+    "meeting.attendance",
+    "update.submitted",
+    "plan.outcome_saved",
+    "plan.action_saved",
+    "plan.action_done",
+    "plan.family_may_edit",
+    "summary.drafted",
+    "summary.released",
+    "conference.decision",
+}
+
+
+@pytest.mark.parametrize("action", list(AuditAction))
+def test_every_audit_action_has_plain_words(action: AuditAction) -> None:
+    assert action in DESCRIPTIONS, f"{action.name} has no words in DESCRIPTIONS"
+    words = DESCRIPTIONS[action]
+    assert words.strip() and words == words.strip()
+    assert not CODE.search(words), f"{action.name}'s words look like a code: {words!r}"
+    assert slots_of(words) <= SLOTS, f"{action.name} uses an unknown slot: {words!r}"
+
+
+def test_the_words_are_declared_for_members_only() -> None:
+    assert set(DESCRIPTIONS) == set(AuditAction)
+
+
+def test_the_stored_values_are_the_ones_old_rows_hold() -> None:
+    assert {action.value for action in AuditAction} == STORED_BEFORE_THE_ENUM
+
+
+def test_slots_are_filled_and_default_to_neutral_words() -> None:
+    assert description("member.added", person="PC Lewis") == "added PC Lewis to the core group"
+    assert description(AuditAction.MEMBER_ADDED) == "added someone to the core group"
+    assert description(AuditAction.MEETING_REPLY) == "replied to the invitation to a meeting"
+
+
+@pytest.mark.parametrize("stored", ["plan.outcome_dropped", "", "MEETING.REPLY", "meeting"])
+def test_an_action_this_version_does_not_know_reads_as_a_change_to_the_case(stored: str) -> None:
+    assert known_action(stored) is None
+    assert description(stored, person="PC Lewis") == UNKNOWN
+    assert "a change to the case" in UNKNOWN
