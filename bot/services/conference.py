@@ -411,3 +411,20 @@ def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str
             if error.code != "already_archived":
                 raise ConferenceError(f"Slack would not archive it ({error.code}).") from None
     return "The channel is archived. Its history stays available to its members."
+
+
+def decision_recorded_by(
+    deps: Dependencies, *, conference_id: int, case_id: int, user_id: str
+) -> Recorded | None:
+    """The conference's recorded decision, if this person recorded it (so the one submission
+    that was accepted, not an earlier or a refused one, announces it)."""
+    with deps.unit_of_work() as session:
+        conference = session.get(Meeting, conference_id)
+        case = session.get(Case, case_id)
+        if conference is None or case is None or case.id is None:
+            return None
+        if conference.decision is None or conference.decided_by != user_id:
+            return None
+        following = current_conference(session, case.id)
+        next_review = format_day(following.due_by) if following else None
+        return Recorded(case.id, case.reference, conference.decision, next_review)

@@ -513,3 +513,24 @@ def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None
         except SlackError as error:
             log.warning("could not set the topic of case %s: %s", case_id, error.code)
     share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)
+
+
+def meeting_in_case(deps: Dependencies, *, meeting_id: int, case_id: int) -> bool:
+    """Whether a meeting a form names belongs to the case the form is about."""
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+    return meeting is not None and meeting.case_id == case_id
+
+
+def still_starts_at(
+    deps: Dependencies, *, case_id: int, meeting_id: int, local_start: datetime
+) -> bool:
+    """Whether the meeting is set for this local start (in the case's time zone): a later
+    submission may have moved it again, and then only the later one's work is done."""
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+        case = session.get(Case, case_id)
+    if meeting is None or case is None or meeting.starts_at is None:
+        return False
+    local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
+    return local.replace(tzinfo=None) == local_start

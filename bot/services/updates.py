@@ -339,3 +339,9 @@ def set_away(
         return "Welcome back: I'll send you your reminders again."
     who = f" <@{cover_user}> will get them instead." if cover_user else ""
     return f"Got it: no reminders for you until {format_day(until)}.{who}"
+
+
+def context_of_request(deps: Dependencies, request_id: int) -> UpdateContext | None:
+    """`load_context` in a unit of work of its own."""
+    with deps.unit_of_work() as session:
+        return load_context(session, request_id)

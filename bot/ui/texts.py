@@ -7,35 +7,24 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
+from bot.rules.commands import SUB_COMMANDS, usage
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role
 from bot.ui.common import AGENCY_NAMES, context, header, section
 from storage.models import Case, Meeting, Member
 
-HELP = """\
-*Core Group bot*: I help a core group work the child protection plan together, with the family.
-• `/coregroup help`: this message
-• `/coregroup new`: open a case and its private core group channel (social workers)
-• `/coregroup status`: the next meeting, deadlines and who has replied
-• `/coregroup add @person agency` / `/coregroup remove @person`: manage the core group
-• `/coregroup history`: recent changes to the case (social worker and chair)
-• `/coregroup role @person role`: change someone's role (social workers)
-• `/coregroup plan`: the plan in full; `/coregroup outcome` and `/coregroup action` add to it
-• `/coregroup family-plan on|off`: let the family edit the plan with you (social workers)
-• `/coregroup away until YYYY-MM-DD @cover` / `/coregroup back`: pause your reminders while
-  you're away; your cover gets them instead
-• `/coregroup summary`: draft the review conference summary for the chair to release
-  (social worker, chair)
-• `/coregroup decision`: record what the review conference decided (chair)
-• `/coregroup schedule`: set the date, time and place of a core group (social worker) or move a
-  review conference (chair)
-Only the people in a case's core group can see or change it."""
+HELP_OPENING = (
+    "*Core Group bot*: I help a core group work the child protection plan together, with the "
+    "family."
+)
+HELP_CLOSING = "Only the people in a case's core group can see or change it."
 
 
 def help_text() -> str:
-    """What the bot can do, in plain words."""
-    return HELP
+    """What the bot can do, in plain words: one line per declared sub-command."""
+    lines = [f"• {usage(declared.name)}: {declared.help}" for declared in SUB_COMMANDS]
+    return "\n".join([HELP_OPENING, *lines, HELP_CLOSING])
 
 
 def unknown_command_text(verb: str) -> str:
