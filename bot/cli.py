@@ -14,6 +14,7 @@ from bot.rules.timeline import TimelineRules, plan_timeline
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
+from bot.ui.texts import timeline_text
 from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(timeline.as_json(), indent=2))
     else:
-        print(timeline.as_text())
+        print(timeline_text(timeline))
     return 0
 
 

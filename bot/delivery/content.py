@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import calendar_for, deadline_day
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
@@ -24,29 +26,18 @@ from bot.rules.vocabulary import (
     Role,
     UpdateRequestStatus,
 )
-from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST
-from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast_for, replies
+from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
-from bot.services.updates import (
-    CHASE,
-    ESCALATION,
-    OVERDUE_NOTICE,
-    PROGRESS,
-    PROMPT,
-    deadline_day,
-    meeting_label,
-    progress_content,
-)
+from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
-from bot.ui.common import AGENCY_NAMES
+from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.plan import ACTION_REMINDER, action_reminder_blocks, action_reminder_text
+from bot.ui.plan import action_reminder_blocks, action_reminder_text
 from bot.ui.update_texts import (
     chase_blocks,
     chase_text,
@@ -205,16 +196,17 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(digest_notification_text(digest.reference), digest_blocks(digest))
 
 
+# Every kind planning plans has a writer; a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
-    INVITATION: _invitation,
-    QUORUM_WARNING: _quorum_warning,
-    ACTION_REMINDER: _action_reminder,
-    PROGRESS: _progress,
-    PROMPT: _prompt,
-    CHASE: _chase,
-    OVERDUE_NOTICE: _notice_about(overdue_notice),
-    ESCALATION: _notice_about(escalation_notice),
-    DIGEST: _digest,
+    MessageKind.INVITATION: _invitation,
+    MessageKind.QUORUM_WARNING: _quorum_warning,
+    MessageKind.ACTION_REMINDER: _action_reminder,
+    MessageKind.PROGRESS: _progress,
+    MessageKind.PROMPT: _prompt,
+    MessageKind.CHASE: _chase,
+    MessageKind.OVERDUE_NOTICE: _notice_about(overdue_notice),
+    MessageKind.ESCALATION: _notice_about(escalation_notice),
+    MessageKind.DIGEST: _digest,
 }
 
 

@@ -13,25 +13,30 @@ from bot.rules.working_days import WorkingCalendar, add_months
 # English names, not strftime's %a/%b, so the text never depends on the host's locale.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_NATION_NAMES = {
-    Nation.ENG: "England",
-    Nation.WLS: "Wales",
-    Nation.SCT: "Scotland",
-    Nation.NIR: "Northern Ireland",
-}
 
 
 @dataclass(frozen=True)
 class TimelineRules:
-    """An area's timescales (DOMAIN.md, Timeline); each is a setting with this default."""
+    """An area's timescales (DOMAIN.md, Timeline); each is a setting with this default.
+
+    These defaults are the only ones: an area's settings (`storage.models.Area`) start from them.
+    """
 
     core_group_interval_weeks: int = 6
     first_core_group_working_days: int = 10
     first_rcpc_months: int = 3
     later_rcpc_months: int = 6
     report_deadline_working_days: int = 2
+    # Updates are asked for this many working days before the report deadline (`prompt_day`).
     prompt_lead_working_days: int = 5
+    # Invitations go out this many working days before a meeting with a date.
+    invitation_lead_working_days: int = 10
+    # A review conference's quorum is checked this many working days before it.
+    quorum_warning_working_days: int = 3
+    # The chair's digest goes out this many working days before the conference in hand.
+    digest_lead_working_days: int = 3
     pre_birth_rcpc_working_days: int = 10
+    # The time of day (the case's local time) planned messages and chases are sent.
     local_time: time = time(9, 30)
 
     def __post_init__(self) -> None:
@@ -72,20 +77,6 @@ class Timeline:
                 for rcpc in self.rcpcs
             ],
         }
-
-    def as_text(self) -> str:
-        """Return the timeline as a social worker would plan by: one dated line each, in order."""
-        # Rank keeps same-day lines in a fixed order: reports before meetings.
-        lines: list[tuple[date, int, str]] = [(self.icpc, 0, "Initial conference (ICPC)")]
-        for number, day in enumerate(self.core_groups, start=1):
-            label = "First core group by" if number == 1 else f"Core group {number} by"
-            lines.append((day, 2, label))
-        for number, rcpc in enumerate(self.rcpcs, start=1):
-            lines.append((rcpc.reports_due, 1, f"Reports due for review conference {number}"))
-            lines.append((rcpc.by, 3, f"Review conference {number} (RCPC) by"))
-        heading = f"Latest dates for this plan, on working days in {_NATION_NAMES[self.nation]}"
-        body = [f"{format_day(day)}  {label}" for day, _rank, label in sorted(lines)]
-        return "\n".join([heading, *body])
 
 
 def format_day(day: date) -> str:

@@ -15,17 +15,20 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
+from bot.rules.schedule import OPEN_MEETINGS, calendar_for, rules_for
 from bot.rules.timeline import report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check, schedule_permission
-from bot.services.cases import calendar_for, refresh_case_card, rules_for
+from bot.services.cases import refresh_case_card
+from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.calendar_file import meeting_ics
+from bot.ui.labels import KIND_LABELS
 from bot.ui.meetings import (
-    KIND_LABELS,
     MeetingCard,
     Reply,
     invitation_blocks,
@@ -33,15 +36,13 @@ from bot.ui.meetings import (
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.texts import OPEN_MEETINGS, topic_for
-from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
+from bot.ui.texts import topic_for
+from storage.models import Area, Case, Invitation, Meeting, Member
 from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
 log = logging.getLogger(__name__)
 
 MEETING_LENGTH = timedelta(hours=1, minutes=30)
-INVITATION = "invitation"
-QUORUM_WARNING = "quorum_warning"
 
 
 class MeetingError(Exception):
@@ -398,13 +399,18 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
         shown, _ = replies(session, meeting_id)
         conference = meeting.kind == MeetingKind.RCPC
         forecast_now = forecast_for(session, case, meeting_id) if conference else None
-        sent = _sent_messages(session, meeting)
+        sent = sent_about(
+            session,
+            case_id=meeting.case_id,
+            meeting_id=meeting_id,
+            kinds=[MessageKind.INVITATION, MessageKind.QUORUM_WARNING],
+        )
     if meeting.starts_at is None:
         return
     card = card_for(case, meeting)
     for row in sent:
         try:
-            if row.kind == INVITATION and row.recipient == case.slack_channel_id:
+            if row.kind == MessageKind.INVITATION and row.recipient == case.slack_channel_id:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
@@ -416,7 +422,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                         held=meeting.status == MeetingStatus.HELD,
                     ),
                 )
-            elif row.kind == QUORUM_WARNING and forecast_now is not None:
+            elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
@@ -425,20 +431,6 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                 )
         except SlackError as error:
             log.warning("could not update meeting %s message: %s", meeting_id, error.code)
-
-
-def _sent_messages(session: Session, meeting: Meeting) -> list[OutboxMessage]:
-    # Within the case's own rows (indexed), not a substring search of the whole outbox.
-    marker = f":m{meeting.id}:"
-    rows = session.exec(
-        select(OutboxMessage).where(
-            OutboxMessage.case_id == meeting.case_id,
-            col(OutboxMessage.kind).in_((INVITATION, QUORUM_WARNING)),
-            col(OutboxMessage.slack_ts).is_not(None),
-            col(OutboxMessage.key).contains(marker),
-        )
-    ).all()
-    return list(rows)
 
 
 def record_attendance(

@@ -23,6 +23,7 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
+from bot.ui.labels import CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
 
 
 class Part(StrEnum):
@@ -90,26 +91,11 @@ class Wording:
 
 
 WORDS = Wording()
-RAG_LETTERS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
-RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 TREND_WORDS = {
     Trend.IMPROVING: "↑ improving",
     Trend.WORSENING: "↓ worsening",
     Trend.STEADY: "→ steady",
     Trend.NEW: "new",
-}
-ROLE_WORDS = {
-    Role.FAMILY: "Family",
-    Role.PROFESSIONAL: "Professional",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Chair",
-    Role.ADVOCATE: "Advocate",
-}
-CATEGORY_WORDS = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
 }
 
 
@@ -176,7 +162,7 @@ class Cell:
     @property
     def word(self) -> str:
         """Red, Amber, Green, or "Not rated"."""
-        return "Not rated" if self.rag is None else RAG_WORDS[self.rag]
+        return "Not rated" if self.rag is None else RAG_NAMES[self.rag]
 
 
 @dataclass(frozen=True)

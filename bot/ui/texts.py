@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
 from bot.rules.commands import SUB_COMMANDS, usage
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.timeline import format_day
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role
-from bot.ui.common import AGENCY_NAMES, context, header, section
+from bot.rules.schedule import OPEN_MEETINGS
+from bot.rules.timeline import Timeline, format_day
+from bot.rules.vocabulary import MeetingKind
+from bot.ui.common import context, header, section
+from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS, NATION_NAMES, ROLE_LABELS
 from storage.models import Case, Meeting, Member
 
 HELP_OPENING = (
@@ -95,20 +98,6 @@ def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]
     ]
 
 
-ROLE_LABELS = {
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Conference chair",
-    Role.FAMILY: "Family",
-    Role.ADVOCATE: "Advocate",
-}
-
-MEETING_LABELS = {
-    MeetingKind.ICPC: "Initial conference",
-    MeetingKind.CORE_GROUP: "Core group",
-    MeetingKind.RCPC: "Review conference",
-}
-
-
 def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str]]:
     """The next core group and review conference not yet held: (label, when in words)."""
     result: list[tuple[str, str]] = []
@@ -128,9 +117,6 @@ def when_text(meeting: Meeting, tz_name: str) -> str:
         return f"by {format_day(meeting.due_by)}"
     local = meeting.starts_at.astimezone(ZoneInfo(tz_name))
     return f"on {format_day(local.date())} at {local:%H:%M}"
-
-
-OPEN_MEETINGS = (MeetingStatus.DUE, MeetingStatus.SCHEDULED)
 
 
 def topic_for(case: Case, meetings: Sequence[Meeting]) -> str:
@@ -155,3 +141,19 @@ def left_text(user_id: str) -> str:
         f"<@{user_id}> left the case channel, so they are no longer in the core group and won't "
         "be asked for updates. Add them back with `/coregroup add` if that was a mistake."
     )
+
+
+def timeline_text(timeline: Timeline) -> str:
+    """The timeline as a social worker would plan by: one dated line each, in order."""
+    # Rank keeps same-day lines in a fixed order: reports before meetings.
+    lines: list[tuple[date, int, str]] = [(timeline.icpc, 0, "Initial conference (ICPC)")]
+    for number, day in enumerate(timeline.core_groups, start=1):
+        label = "First core group by" if number == 1 else f"Core group {number} by"
+        lines.append((day, 2, label))
+    for number, rcpc in enumerate(timeline.rcpcs, start=1):
+        lines.append((rcpc.reports_due, 1, f"Reports due for review conference {number}"))
+        lines.append((rcpc.by, 3, f"Review conference {number} (RCPC) by"))
+    nation = NATION_NAMES[timeline.nation]
+    heading = f"Latest dates for this plan, on working days in {nation}"
+    body = [f"{format_day(day)}  {label}" for day, _rank, label in sorted(lines)]
+    return "\n".join([heading, *body])

@@ -24,6 +24,7 @@ from bot.rules.timeline import (
 )
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar, add_months
+from bot.ui.texts import timeline_text
 
 ENG, WLS, SCT, NIR = Nation.ENG, Nation.WLS, Nation.SCT, Nation.NIR
 ALL_NATIONS = (ENG, WLS, SCT, NIR)
@@ -395,7 +396,7 @@ def test_as_json_has_exactly_the_documented_shape_and_survives_json() -> None:
 
 def test_as_text_lists_every_date_in_order_with_its_weekday_and_aligned() -> None:
     timeline = plan_timeline(d("2027-02-01"), WorkingCalendar(ENG), months=3)
-    assert timeline.as_text() == (
+    assert timeline_text(timeline) == (
         "Latest dates for this plan, on working days in England\n"
         "Mon  1 Feb 2027  Initial conference (ICPC)\n"
         "Mon 15 Feb 2027  First core group by\n"
@@ -407,7 +408,7 @@ def test_as_text_lists_every_date_in_order_with_its_weekday_and_aligned() -> Non
 
 def test_as_text_has_one_line_per_date_on_a_full_timeline() -> None:
     timeline = plan_timeline(d("2026-12-17"), WorkingCalendar(SCT))
-    lines = timeline.as_text().splitlines()
+    lines = timeline_text(timeline).splitlines()
     assert lines[0] == "Latest dates for this plan, on working days in Scotland"
     assert len(lines) == 1 + 1 + len(timeline.core_groups) + 2 * len(timeline.rcpcs)
     assert "Wed  6 Jan 2027  First core group by" in lines
