@@ -25,7 +25,7 @@ from bot.summary.view import (
     Said,
     SummaryView,
 )
-from bot.ui.labels import RAG_SUMMARY_EMOJI as _EMOJI
+from bot.ui.labels import RAG_EMOJI as _EMOJI
 
 MAX_BLOCKS = 50  # per message (Slack)
 MAX_SECTION_TEXT = 3000  # per section block's text (Slack)

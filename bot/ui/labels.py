@@ -105,14 +105,8 @@ RAG_FAMILY_WORDS: Mapping[Rag, str] = {
     Rag.AMBER: "Some progress",
     Rag.RED: "Worried",
 }
-# Slack emoji beside a rating in the update form.
-RAG_FORM_EMOJI: Mapping[Rag, str] = {
-    Rag.GREEN: ":large_green_circle:",
-    Rag.AMBER: ":large_yellow_circle:",
-    Rag.RED: ":red_circle:",
-}
-# Slack emoji beside a rating in the summary and digest (amber shows orange there).
-RAG_SUMMARY_EMOJI: Mapping[Rag, str] = {
+# Slack emoji beside a rating, in the update form, the summary and the digest alike.
+RAG_EMOJI: Mapping[Rag, str] = {
     Rag.RED: ":red_circle:",
     Rag.AMBER: ":large_orange_circle:",
     Rag.GREEN: ":large_green_circle:",

@@ -30,7 +30,7 @@ from bot.rules.update_form import (
 )
 from bot.rules.vocabulary import Rag
 from bot.ui.common import context, header, section
-from bot.ui.labels import RAG_FAMILY_WORDS, RAG_FORM_EMOJI, RAG_NAMES
+from bot.ui.labels import RAG_EMOJI, RAG_FAMILY_WORDS, RAG_NAMES
 
 # Slack's limits on the parts of a view (docs: block kit reference).
 OPTION_TEXT_LIMIT = 75
@@ -66,13 +66,13 @@ def _rag_options(rag_meanings: tuple[str, str, str], audience: Audience) -> list
     meanings = dict(zip(_RAG_ORDER, rag_meanings, strict=True))
     if audience == "family":
         return [
-            Option(value=rag.value, label=f"{RAG_FORM_EMOJI[rag]} {RAG_FAMILY_WORDS[rag]}")
+            Option(value=rag.value, label=f"{RAG_EMOJI[rag]} {RAG_FAMILY_WORDS[rag]}")
             for rag in _RAG_ORDER
         ]
     return [
         Option(
             value=rag.value,
-            label=f"{RAG_FORM_EMOJI[rag]} {RAG_NAMES[rag]}",
+            label=f"{RAG_EMOJI[rag]} {RAG_NAMES[rag]}",
             description=clip(meanings[rag], OPTION_DESCRIPTION_LIMIT) or None,
         )
         for rag in _RAG_ORDER
