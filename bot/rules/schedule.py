@@ -7,11 +7,12 @@ checker only, so nothing here loads the database.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.rules.timeline import TimelineRules, report_deadline
+from bot.rules.timeline import TimelineRules, report_deadline, rules_for_nation
 from bot.rules.vocabulary import MeetingKind, MeetingStatus, Nation, Role
 from bot.rules.working_days import WorkingCalendar
 
@@ -36,19 +37,32 @@ def calendar_for(area: Area, case: Case) -> WorkingCalendar:
     return working_calendar(case.nation, area.closure_days)
 
 
-def rules_for(area: Area) -> TimelineRules:
-    """The area's settings as timeline rules."""
-    return TimelineRules(
-        core_group_interval_weeks=area.core_group_interval_weeks,
-        first_core_group_working_days=area.first_core_group_working_days,
-        report_deadline_working_days=area.report_deadline_working_days,
-        prompt_lead_working_days=area.prompt_lead_working_days,
-        invitation_lead_working_days=area.invitation_lead_working_days,
-        quorum_warning_working_days=area.quorum_warning_working_days,
-        digest_lead_working_days=area.digest_lead_working_days,
-        pre_birth_rcpc_working_days=area.pre_birth_rcpc_working_days,
-        local_time=area.local_time_of_day,
-    )
+# The area settings that are timeline rules; each starts from the shipped default.
+_AREA_SETTINGS = (
+    "core_group_interval_weeks",
+    "first_core_group_working_days",
+    "report_deadline_working_days",
+    "prompt_lead_working_days",
+    "invitation_lead_working_days",
+    "quorum_warning_working_days",
+    "digest_lead_working_days",
+    "pre_birth_rcpc_working_days",
+)
+_SHIPPED = TimelineRules()
+
+
+def rules_for(area: Area, nation: Nation | None = None) -> TimelineRules:
+    """The timeline rules for a case in `nation` (the area's, if not given): the nation's
+    defaults, with each area setting the area changed from the shipped default."""
+    rules = rules_for_nation(nation or area.nation)
+    # An unchanged setting is the shipped (England's) default, not a choice the area made, so
+    # the nation's own timescale stands (a Scottish case keeps its 15 working days).
+    changed = {
+        name: getattr(area, name)
+        for name in _AREA_SETTINGS
+        if getattr(area, name) != getattr(_SHIPPED, name)
+    }
+    return replace(rules, local_time=area.local_time_of_day, **changed)
 
 
 def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:

@@ -70,7 +70,7 @@ class CaseState:
     @cached_property
     def rules(self) -> TimelineRules:
         """The area's timescales: how far ahead each message goes out."""
-        return rules_for(self.area)
+        return rules_for(self.area, self.case.nation)
 
     @property
     def active(self) -> bool:

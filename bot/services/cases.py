@@ -175,9 +175,8 @@ def _record_case(
     ]
     session.add_all(members)
 
-    timeline = plan_timeline(
-        form.icpc, calendar_for(area, case), rules_for(area), birth_date=form.birth_date
-    )
+    rules = rules_for(area, case.nation)
+    timeline = plan_timeline(form.icpc, calendar_for(area, case), rules, birth_date=form.birth_date)
     session.add(
         Meeting(
             case_id=case.id,

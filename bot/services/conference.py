@@ -304,7 +304,7 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
         ).one()
         or 0
     )
-    interval = timedelta(weeks=rules_for(area).core_group_interval_weeks)
+    interval = timedelta(weeks=rules_for(area, case.nation).core_group_interval_weeks)
     day = last_core or held
     while day + interval <= later.due_by:
         day = calendar.on_or_before(day + interval)

@@ -17,8 +17,8 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
-from bot.rules.schedule import OPEN_MEETINGS, calendar_for, rules_for
-from bot.rules.timeline import report_deadline
+from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
+from bot.rules.timeline import next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.working_days import add_months
 from bot.services import audit
@@ -162,13 +162,21 @@ def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
         .where(Meeting.sequence > held.sequence, Meeting.status == MeetingStatus.DUE)
         .order_by(col(Meeting.sequence))
     ).all()
-    rules = rules_for(area)
+    rules = rules_for(area, case.nation)
+    tz = ZoneInfo(case.timezone)
+    reviews = [
+        meeting_day(m, tz)
+        for m in session.exec(
+            select(Meeting).where(Meeting.case_id == case.id, Meeting.kind == MeetingKind.RCPC)
+        ).all()
+        if m.status != MeetingStatus.CANCELLED
+    ]
     for meeting in later:
         if held.kind == MeetingKind.RCPC:
-            nominal = add_months(previous, 6)
+            meeting.due_by = calendar.on_or_before(add_months(previous, rules.later_rcpc_months))
         else:
-            nominal = previous + timedelta(weeks=rules.core_group_interval_weeks)
-        meeting.due_by = calendar.on_or_before(nominal)
+            # The cycle re-bases on a review conference between core groups.
+            meeting.due_by = next_core_group_by(previous, reviews, calendar, rules)
         if meeting.kind == MeetingKind.RCPC:
             meeting.reports_due = report_deadline(
                 meeting.due_by, calendar, area.report_deadline_working_days
