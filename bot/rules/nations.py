@@ -34,28 +34,28 @@ SEED = "the project's seed practice notes (000-003), not a national rule"
 class NationWords:
     """What a nation calls its meetings, its plan and the lead worker."""
 
-    initial_conference: str  # in a sentence: "the initial child protection conference"
-    initial_short: str  # the abbreviation people use: "ICPC", "CPPM"
-    review_conference: str
-    review_short: str
-    core_group: str  # in a sentence: "core group meeting"
+    initial_heading: str  # as a heading or list label: "Initial conference (ICPC)"
+    initial: str  # in a sentence: "initial conference", "Child Protection Planning Meeting"
+    review_heading: str  # "Review conference", "Review CPPM"
+    review: str  # in a sentence: "review conference", "review CPPM"
+    review_abbreviation: str | None  # "RCPC", where the nation's heading does not say it already
     plan: str
     lead_worker: str  # the role the social worker holds in the plan
 
     def meeting(self, kind: MeetingKind) -> str:
         """A meeting in the middle of a sentence: "review CPPM", "core group meeting"."""
         return {
-            MeetingKind.ICPC: self.initial_conference,
-            MeetingKind.CORE_GROUP: self.core_group,
-            MeetingKind.RCPC: self.review_conference,
+            MeetingKind.ICPC: self.initial,
+            MeetingKind.CORE_GROUP: "core group meeting",
+            MeetingKind.RCPC: self.review,
         }[kind]
 
-    def short(self, kind: MeetingKind) -> str:
-        """A meeting's short name, for columns and headings: "ICPC", "review CPPM"."""
+    def heading(self, kind: MeetingKind) -> str:
+        """A meeting as a heading or list label: "Review CPPM", "Core group"."""
         return {
-            MeetingKind.ICPC: self.initial_short,
-            MeetingKind.CORE_GROUP: "core group",
-            MeetingKind.RCPC: self.review_short,
+            MeetingKind.ICPC: self.initial_heading,
+            MeetingKind.CORE_GROUP: "Core group",
+            MeetingKind.RCPC: self.review_heading,
         }[kind]
 
 
@@ -106,11 +106,11 @@ ENGLAND = NationRules(
     quorum_other_agencies=2,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_conference="initial child protection conference",
-        initial_short="ICPC",
-        review_conference="review conference",
-        review_short="RCPC",
-        core_group="core group meeting",
+        initial_heading="Initial conference (ICPC)",
+        initial="initial conference",
+        review_heading="Review conference",
+        review="review conference",
+        review_abbreviation="RCPC",
         plan="child protection plan",
         lead_worker="social worker",
     ),
@@ -146,11 +146,11 @@ WALES_RULES = NationRules(
     quorum_other_agencies=2,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_conference="initial child protection conference",
-        initial_short="ICPC",
-        review_conference="review conference",
-        review_short="review conference",
-        core_group="core group meeting",
+        initial_heading="Initial conference (ICPC)",
+        initial="initial conference",
+        review_heading="Review conference",
+        review="review conference",
+        review_abbreviation=None,
         plan="care and support protection plan",
         lead_worker="care and support protection plan co-ordinator",
     ),
@@ -187,11 +187,11 @@ SCOTLAND_RULES = NationRules(
     quorum_other_agencies=1,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_conference="Child Protection Planning Meeting",
-        initial_short="CPPM",
-        review_conference="review Child Protection Planning Meeting",
-        review_short="review CPPM",
-        core_group="core group meeting",
+        initial_heading="Child Protection Planning Meeting (CPPM)",
+        initial="Child Protection Planning Meeting",
+        review_heading="Review CPPM",
+        review="review CPPM",
+        review_abbreviation=None,
         plan="child protection plan",
         lead_worker="lead professional",
     ),
@@ -227,11 +227,11 @@ NORTHERN_IRELAND_RULES = NationRules(
     quorum_other_agencies=2,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_conference="initial child protection case conference",
-        initial_short="ICPCC",
-        review_conference="child protection review case conference",
-        review_short="review case conference",
-        core_group="core group meeting",
+        initial_heading="Initial case conference",
+        initial="initial case conference",
+        review_heading="Review case conference",
+        review="review case conference",
+        review_abbreviation=None,
         plan="child protection plan",
         lead_worker="key worker",
     ),

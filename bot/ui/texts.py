@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.rules.commands import SUB_COMMANDS, usage
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.nations import nation_rules
 from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import Timeline, format_day
 from bot.rules.vocabulary import MeetingKind
@@ -146,13 +147,16 @@ def left_text(user_id: str) -> str:
 def timeline_text(timeline: Timeline) -> str:
     """The timeline as a social worker would plan by: one dated line each, in order."""
     # Rank keeps same-day lines in a fixed order: reports before meetings.
-    lines: list[tuple[date, int, str]] = [(timeline.icpc, 0, "Initial conference (ICPC)")]
+    # The nation's words: a Scottish plan speaks of CPPMs and review CPPMs.
+    words = nation_rules(timeline.nation).words
+    abbreviation = f" ({words.review_abbreviation})" if words.review_abbreviation else ""
+    lines: list[tuple[date, int, str]] = [(timeline.icpc, 0, words.initial_heading)]
     for number, day in enumerate(timeline.core_groups, start=1):
         label = "First core group by" if number == 1 else f"Core group {number} by"
         lines.append((day, 2, label))
     for number, rcpc in enumerate(timeline.rcpcs, start=1):
-        lines.append((rcpc.reports_due, 1, f"Reports due for review conference {number}"))
-        lines.append((rcpc.by, 3, f"Review conference {number} (RCPC) by"))
+        lines.append((rcpc.reports_due, 1, f"Reports due for {words.review} {number}"))
+        lines.append((rcpc.by, 3, f"{words.review_heading} {number}{abbreviation} by"))
     nation = NATION_NAMES[timeline.nation]
     heading = f"Latest dates for this plan, on working days in {nation}"
     body = [f"{format_day(day)}  {label}" for day, _rank, label in sorted(lines)]

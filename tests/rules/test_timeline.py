@@ -414,7 +414,8 @@ def test_as_text_has_one_line_per_date_on_a_full_timeline() -> None:
     assert lines[0] == "Latest dates for this plan, on working days in Scotland"
     assert len(lines) == 1 + 1 + len(timeline.core_groups) + 2 * len(timeline.rcpcs)
     assert "Wed  6 Jan 2027  First core group by" in lines
-    assert "Wed 17 Mar 2027  Review conference 1 (RCPC) by" in lines
+    # A Scottish plan speaks of review CPPMs.
+    assert "Wed 17 Mar 2027  Review CPPM 1 by" in lines
     # Every date is 15 characters wide, so every label starts in the same column.
     assert all(line[15:17] == "  " and line[17] != " " for line in lines[1:])
 
