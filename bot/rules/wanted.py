@@ -32,7 +32,14 @@ from bot.rules.schedule import (
     meeting_day,
     rules_for,
 )
-from bot.rules.timeline import ChaseStep, TimelineRules, chase_days, local_instant, prompt_day
+from bot.rules.timeline import (
+    ChaseStep,
+    TimelineRules,
+    chase_days,
+    local_instant,
+    prompt_day,
+    shares_review_round,
+)
 from bot.rules.vocabulary import (
     ActionStatus,
     CaseStatus,
@@ -121,6 +128,16 @@ class CaseState:
             if upcoming:
                 found.append(min(upcoming, key=lambda m: (meeting_day(m, self.tz), m.sequence)))
         return found
+
+    def shared_round(self, meetings: Sequence[Meeting]) -> Meeting | None:
+        """The core group among `meetings` that shares the review conference's update round
+        (it falls within the rules' weeks before the review), or None."""
+        core = next((m for m in meetings if m.kind == MeetingKind.CORE_GROUP), None)
+        review = next((m for m in meetings if m.kind == MeetingKind.RCPC), None)
+        if core is None or review is None:
+            return None
+        core_day, review_day = meeting_day(core, self.tz), meeting_day(review, self.tz)
+        return core if shares_review_round(core_day, review_day, self.rules) else None
 
     def invited_to(self, now: datetime) -> list[Meeting]:
         """Meetings with a date ahead: everyone is invited to them."""
@@ -255,7 +272,11 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
     by_id = {m.id: m for m in state.members}
     social_workers = [m for m in state.members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
     chairs = _people(state.members, Role.CHAIR)
-    for meeting in state.next_meetings(now):
+    meetings = state.next_meetings(now)
+    sharing = state.shared_round(meetings)
+    for meeting in meetings:
+        if sharing is not None and meeting is sharing:
+            continue  # its updates come from the review conference's round
         requests = state.requests.get(meeting.id or 0, [])
         if not requests:
             continue
@@ -263,6 +284,11 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
         prompt_at = state.at(
             prompt_day(deadline, state.calendar, state.rules.prompt_lead_working_days)
         )
+        if sharing is not None and meeting.kind == MeetingKind.RCPC:
+            # One round feeds both: asked for in time for the core group, due for the review.
+            core_deadline = state.deadline(sharing)
+            lead = state.rules.prompt_lead_working_days
+            prompt_at = min(prompt_at, state.at(prompt_day(core_deadline, state.calendar, lead)))
         tag = (meeting_tag(meeting.id), f"{deadline:%Y%m%d}")
         chases = [(step, day, state.at(day)) for step, day in chase_days(deadline, state.calendar)]
         yield _message(
