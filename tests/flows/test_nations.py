@@ -25,4 +25,4 @@ def test_a_scottish_case_gets_scotlands_timescales(sandbox: Sandbox, people: Peo
     # The review CPPM within 6 months: Thu 20 May 2027 (not England's 3 months).
     assert reviews[0] == date(2027, 5, 20)
     # The cycle re-bases on the review: the next core group is 6 weeks after it.
-    assert [day for day in core_groups if day > reviews[0]][0] == date(2027, 7, 1)
+    assert next(day for day in core_groups if day > reviews[0]) == date(2027, 7, 1)
