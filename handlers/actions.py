@@ -8,12 +8,13 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import col, select
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
-from bot.rules.update_form import Audience
-from bot.rules.vocabulary import Role, Rsvp
+from bot.rules.vocabulary import Rsvp
 from bot.services.access import NOT_A_MEMBER, check_complete_action
+from bot.services.approvals import ApprovalError, answer
 from bot.services.conference import (
     ConferenceError,
     archive_case_channel,
@@ -37,7 +38,7 @@ from bot.services.plan import (
     refresh_plan_message,
 )
 from bot.services.planning import replan_case
-from bot.services.updates import load_context, may_give, meeting_label
+from bot.services.updates import form_plan, load_context, may_give, meeting_label
 from bot.ui.meetings import attendance_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
@@ -265,11 +266,10 @@ def handle_give_update_click(
     if context is None or problem:
         _tell(respond, problem or NOT_A_MEMBER)
         return
-    audience: Audience = "family" if context.member.role == Role.FAMILY else "professional"
+    form = form_plan(context, user_id)
     area = context.area
     tz = context.tz
     deadline = format_day(context.request.due_at.astimezone(tz).date())
-    on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
     view = update_modal(
         request_id=context.request.id or 0,
         case_reference=context.case.reference,
@@ -277,11 +277,11 @@ def handle_give_update_click(
         deadline_text=deadline,
         outcomes=context.outcomes,
         rag_meanings=(area.rag_green_meaning, area.rag_amber_meaning, area.rag_red_meaning),
-        audience=audience,
-        on_behalf_of=on_behalf,
-        previous=context.previous,
+        audience=form.audience,
+        on_behalf_of=form.on_behalf_of,
+        previous=form.previous,
         previous_sent=format_day(context.previous_sent.astimezone(tz).date())
-        if context.previous_sent
+        if context.previous_sent and form.previous
         else None,
     )
     deps.gateway.open_view(body["trigger_id"], view)
@@ -336,6 +336,40 @@ def archive_after_click(body: dict[str, Any], respond: Respond, deps: Dependenci
         _tell(respond, str(error))
 
 
+def handle_approval_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """A social worker agrees, or not, to a stand-in or supporter: carried out after the ack."""
+    ack()
+    approval_id = _record_id(body)
+    url = body.get("response_url")
+    if approval_id is None or not isinstance(url, str):
+        _tell(respond, NOT_A_MEMBER)
+        return
+    approve = body["actions"][0]["action_id"] == ActionId.APPROVE_REQUEST
+    deps.after_answer.run(
+        partial(answer_approval, deps, approval_id, body["user"]["id"], approve, url)
+    )
+
+
+def answer_approval(
+    deps: Dependencies, approval_id: int, user_id: str, approve: bool, url: str
+) -> None:
+    """After the ack: take the answer, show it in the message, and tell whoever asked at once."""
+    try:
+        answered = answer(deps, approval_id=approval_id, actor=user_id, approve=approve)
+    except ApprovalError as error:
+        deps.after_answer.post(
+            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
+        )
+        return
+    blocks = [b.to_dict() for b in answered.blocks]
+    deps.after_answer.post(url, {"replace_original": True, "text": "Answered", "blocks": blocks})
+    if approve:
+        replan_case(deps, answered.case_id)  # a cover now gets the reminders
+    send_now(deps, answered.send_now)
+
+
 def register(app: App) -> None:
     """Attach the button listeners (replies first: Bolt tries listeners in order, and they are
     the clicks that come in bursts)."""
@@ -351,3 +385,5 @@ def register(app: App) -> None:
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)
     app.action(ActionId.RELEASE_SUMMARY.value)(ack=handle_release_click, lazy=[release_after_click])
     app.action(ActionId.ARCHIVE_CHANNEL.value)(ack=handle_archive_click, lazy=[archive_after_click])
+    app.action(ActionId.APPROVE_REQUEST.value)(handle_approval_click)
+    app.action(ActionId.DECLINE_REQUEST.value)(handle_approval_click)

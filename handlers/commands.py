@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlmodel import Session
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.ids import Command
 from bot.rules.vocabulary import Agency, Role
@@ -268,7 +269,8 @@ def _record_away(
     except UpdateError as error:
         return str(error)
     replan_case(deps, case.id)  # reminders now go to the cover (or to them again)
-    return answer
+    deps.after_answer.run(partial(send_now, deps, answer.send_now))  # the social worker is asked
+    return answer.text
 
 
 def _summary(deps: Dependencies, case: Case, request: Request) -> str:

@@ -48,6 +48,10 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.GIVE_UPDATE: Permission.GIVE_UPDATE,
     ActionId.RELEASE_SUMMARY: Permission.RELEASE_SUMMARY,
     ActionId.ARCHIVE_CHANNEL: Permission.ARCHIVE_CASE,
+    # Agreeing to a stand-in or supporter: the social worker, checked against the request itself
+    # in bot.services.approvals.answer.
+    ActionId.APPROVE_REQUEST: Permission.MANAGE_MEMBERS,
+    ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
 }
 
 # Modal submissions about an existing case, by callback id.

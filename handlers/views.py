@@ -17,8 +17,9 @@ from bot.deps import Dependencies
 from bot.rules.case_form import parse_new_case
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.stand_ins import form_audience
 from bot.rules.timeline import format_day
-from bot.rules.update_form import Audience, parse_metadata, parse_update
+from bot.rules.update_form import parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
 from bot.rules.vocabulary import Attendance, Category, Decision, Role, Rsvp
 from bot.services.access import NOT_A_MEMBER
@@ -403,7 +404,7 @@ def handle_update_submission(
     if meta is None or context is None or context.case.id is None:
         ack(response_action="errors", errors={first_block: NOT_A_MEMBER})
         return
-    audience: Audience = "family" if context.member.role == Role.FAMILY else "professional"
+    audience = form_audience(context.member.role)
     draft, errors = parse_update(
         view["state"]["values"],
         outcome_ids=[oid for oid, _ in context.outcomes],
@@ -425,6 +426,7 @@ def handle_update_submission(
         deadline_text=receipt.deadline_text,
         on_behalf_of=receipt.on_behalf_of,
         version=receipt.version,
+        as_cover=receipt.as_cover,
     )
     ack(
         response_action="update",

@@ -45,6 +45,8 @@ class ActionId(StrEnum):
     GIVE_UPDATE = "update_give"
     RELEASE_SUMMARY = "summary_release"
     ARCHIVE_CHANNEL = "case_archive_channel"
+    APPROVE_REQUEST = "approval_approve"
+    DECLINE_REQUEST = "approval_decline"
 
 
 class DecisionField(StrEnum):

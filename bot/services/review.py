@@ -97,6 +97,10 @@ def _member_label(member: Member) -> str:
     return f"{member.display_name} ({agency})"
 
 
+def _name(member: Member | None) -> str | None:
+    return member.display_name if member is not None else None
+
+
 def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
     """The RCPC summary's values: every update, rating, action and attendance in the period."""
     w = window(session, case_id, conference_id)
@@ -151,6 +155,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                 professional_only_sections=frozenset(
                     SECTIONS[s] for s in latest.professional_only_sections if s in SECTIONS
                 ),
+                sent_by=_name(members.get(latest.cover_member_id)),
             )
         )
         if latest.child_views:

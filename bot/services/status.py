@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "member.invite_failed": "{user} could not be added to the channel",
     "member.joined_channel": "{user} joined the channel",
     "member.left_channel": "{user} left the channel",
+    "approval.requested": "asked the social worker to agree to {user} standing in or coming",
+    "approval.decided": "answered the request about {user}",
 }
 
 

@@ -11,15 +11,25 @@ from slack_sdk.models.blocks import Block
 from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
+from bot.rules.stand_ins import MAY_STAND_IN, CoverVerdict, cover_verdict, form_audience, prefill
 from bot.rules.timeline import format_day, report_deadline
-from bot.rules.update_form import UpdateDraft
-from bot.rules.vocabulary import MeetingKind, Role, UpdateRequestStatus
+from bot.rules.update_form import Audience, UpdateDraft
+from bot.rules.vocabulary import ApprovalKind, MeetingKind, Role, UpdateRequestStatus
 from bot.rules.working_days import WorkingCalendar
 from bot.services import audit
 from bot.services.access import check_give_update
+from bot.services.approvals import ask, social_workers
 from bot.services.cases import calendar_for
 from bot.slack.gateway import SlackError
+from bot.ui.common import AGENCY_NAMES
 from bot.ui.meetings import KIND_LABELS
+from bot.ui.stand_ins import (
+    cover_asked,
+    cover_question,
+    cover_refusal,
+    not_a_member_cover,
+    who_approves,
+)
 from bot.ui.update_texts import (
     progress_blocks,
     progress_text,
@@ -66,6 +76,8 @@ class Receipt:
     version: int
     late: bool
     on_behalf_of: str | None
+    # Sent by the member's cover: shown as "sent by you for ..." rather than "filled in with".
+    as_cover: bool = False
 
 
 def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:
@@ -102,6 +114,8 @@ class UpdateContext:
     outcomes: tuple[tuple[int, str], ...]
     previous: UpdateDraft | None
     previous_sent: datetime | None
+    # Who sent the latest version (a Slack id): only they see its professional parts again.
+    previous_by: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -156,22 +170,46 @@ def load_context(session: Session, request_id: int) -> UpdateContext | None:
         outcomes,
         previous,
         latest.submitted_at if latest else None,
+        latest.submitted_by if latest else None,
     )
+
+
+def is_covering(session: Session, context: UpdateContext, user_id: str, today: date) -> bool:
+    """Whether `user_id` is the away member's cover today, and still a professional of the case."""
+    if context.member.cover_member_id is None or not away_on(context.member, today):
+        return False
+    cover = session.get(Member, context.member.cover_member_id)
+    return bool(
+        cover is not None
+        and cover.active
+        and cover.slack_user_id == user_id
+        and cover.role in MAY_STAND_IN
+    )
+
+
+@dataclass(frozen=True)
+class FormPlan:
+    """How the update form opens for one person: which form, pre-filled with what, for whom."""
+
+    audience: Audience
+    previous: UpdateDraft | None
+    on_behalf_of: str | None
+
+
+def form_plan(context: UpdateContext, user_id: str) -> FormPlan:
+    """The form for `user_id`: a family-side member's plain form, or the professional one; the
+    latest version pre-filled only where `prefill` allows (never a professional's to a cover)."""
+    audience = form_audience(context.member.role)
+    previous = prefill(
+        context.previous, author=context.previous_by, reader=user_id, audience=audience
+    )
+    on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
+    return FormPlan(audience, previous, on_behalf)
 
 
 def may_give(session: Session, context: UpdateContext, user_id: str, today: date) -> str | None:
     """Why this person may not give this update, or None if they may."""
-    cover = (
-        session.get(Member, context.member.cover_member_id)
-        if context.member.cover_member_id
-        else None
-    )
-    away_cover = bool(
-        cover is not None
-        and cover.active
-        and cover.slack_user_id == user_id
-        and away_on(context.member, today)
-    )
+    away_cover = is_covering(session, context, user_id, today)
     decision = check_give_update(
         session, case=context.case, user_id=user_id, member=context.member, away_cover=away_cover
     )
@@ -190,9 +228,13 @@ def save_update(
         context = load_context(session, request_id)
         if context is None:
             raise UpdateError("That update request no longer exists.")
-        problem = may_give(session, context, user_id, now.astimezone(context.tz).date())
+        today = now.astimezone(context.tz).date()
+        problem = may_give(session, context, user_id, today)
         if problem:
             raise UpdateError(problem)
+        covering = context.member.slack_user_id != user_id and is_covering(
+            session, context, user_id, today
+        )
         request = context.request
         late = now > request.due_at
         if late and request.status == UpdateRequestStatus.RECEIVED:
@@ -221,6 +263,7 @@ def save_update(
             help_needed=draft.help_needed,
             professional_only=draft.professional_only,
             professional_only_sections=list(draft.professional_only_sections),
+            cover_member_id=context.member.cover_member_id if covering else None,
         )
         session.add(update)
         session.flush()
@@ -244,6 +287,7 @@ def save_update(
             version=version,
             late=late,
             on_behalf_of=context.member.id if on_behalf else None,
+            cover=context.member.cover_member_id if covering else None,
         )
         assert context.meeting.id is not None
         tz = context.tz
@@ -255,6 +299,7 @@ def save_update(
             version,
             late,
             on_behalf,
+            covering,
         )
 
 
@@ -298,10 +343,24 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
             log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
 
 
+@dataclass(frozen=True)
+class AwayAnswer:
+    """The private answer to `/coregroup away` or `back`, and any outbox rows to send at once."""
+
+    text: str
+    send_now: tuple[str, ...] = ()
+
+
 def set_away(
     deps: Dependencies, *, case_id: int, actor: str, until: date | None, cover_user: str | None
-) -> str:
-    """Record leave (and who covers), or the return; the cover is chased instead while away."""
+) -> AwayAnswer:
+    """Record leave (and who covers), or the return; the cover is chased instead while away.
+
+    A cover must be a professional of the case: of the same agency, or of another once the
+    social worker agrees (asked here, carried out by `approvals.answer`). A family-side member
+    never covers. A refusal records nothing.
+    """
+    now = deps.clock.now()
     with deps.unit_of_work() as session:
         member = session.exec(
             select(Member).where(
@@ -310,6 +369,8 @@ def set_away(
         ).one()
         cover = None
         if cover_user is not None:
+            approver = who_approves(social_workers(session, case_id))
+            mention = f"<@{cover_user}>"
             cover = session.exec(
                 select(Member).where(
                     Member.case_id == case_id,
@@ -317,11 +378,40 @@ def set_away(
                     col(Member.active),
                 )
             ).first()
-            if cover is None or cover.id == member.id:
-                raise UpdateError(
-                    "Your cover needs to be someone else in this core group: ask the social "
-                    "worker to add them first."
+            if cover is None:
+                raise UpdateError(not_a_member_cover(mention, approver))
+            verdict = cover_verdict(
+                away_member=member.id or 0,
+                away_agency=member.agency,
+                cover_member=cover.id or 0,
+                cover_role=cover.role,
+                cover_agency=cover.agency,
+                cover_active=cover.active,
+            )
+            if verdict is CoverVerdict.NEEDS_APPROVAL and until is not None:
+                case = session.get_one(Case, case_id)
+                question = cover_question(
+                    member.display_name,
+                    cover.display_name,
+                    AGENCY_NAMES[cover.agency],
+                    AGENCY_NAMES[member.agency],
+                    format_day(until),
                 )
+                keys = ask(
+                    session,
+                    case=case,
+                    kind=ApprovalKind.COVER,
+                    requester=member,
+                    subject_user=cover_user,
+                    question=question,
+                    now=now,
+                    until=until.isoformat(),
+                )
+                return AwayAnswer(
+                    cover_asked(mention, AGENCY_NAMES[cover.agency], approver), tuple(keys)
+                )
+            if verdict is not CoverVerdict.ALLOWED:
+                raise UpdateError(cover_refusal(verdict, mention, approver))
         before = {"away_until": member.away_until.isoformat() if member.away_until else None}
         member.away_until, member.cover_member_id = until, cover.id if cover else None
         session.add(member)
@@ -329,12 +419,12 @@ def set_away(
             session,
             actor=actor,
             action="member.away",
-            at=deps.clock.now(),
+            at=now,
             case_id=case_id,
             before=before,
             after={"away_until": until.isoformat() if until else None, "cover": cover_user},
         )
     if until is None:
-        return "Welcome back: I'll send you your reminders again."
+        return AwayAnswer("Welcome back: I'll send you your reminders again.")
     who = f" <@{cover_user}> will get them instead." if cover_user else ""
-    return f"Got it: no reminders for you until {format_day(until)}.{who}"
+    return AwayAnswer(f"Got it: no reminders for you until {format_day(until)}.{who}")

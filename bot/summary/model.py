@@ -114,6 +114,8 @@ class MemberUpdate:
     help_needed: str | None = None
     professional_only: str | None = None  # third-party information, police intelligence
     professional_only_sections: frozenset[UpdateSection] = frozenset()
+    # The cover who sent it for this member while they were away, shown "sent by X for Y".
+    sent_by: str | None = None
 
     def __post_init__(self) -> None:
         if self.submitted_at.tzinfo is None:
@@ -247,6 +249,7 @@ class HarmFlag:
     by: str
     agency: str
     flagged_at: datetime  # aware
+    sent_by: str | None = None  # a cover who sent the update for them
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,12 @@ def rag_overview(summary: SummaryInput) -> tuple[OutcomeOverview, ...]:
 def harm_flags(summary: SummaryInput) -> tuple[HarmFlag, ...]:
     """Who reported new harm in their update, and when, in the order they reported it."""
     flags = [
-        HarmFlag(by=update.name, agency=update.agency, flagged_at=update.submitted_at)
+        HarmFlag(
+            by=update.name,
+            agency=update.agency,
+            flagged_at=update.submitted_at,
+            sent_by=update.sent_by,
+        )
         for update in summary.updates
         if update.new_harm
     ]

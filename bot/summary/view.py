@@ -104,6 +104,7 @@ ROLE_WORDS = {
     Role.SOCIAL_WORKER: "Social worker",
     Role.CHAIR: "Chair",
     Role.ADVOCATE: "Advocate",
+    Role.FAMILY_SUPPORTER: "Family supporter",
 }
 CATEGORY_WORDS = {
     Category.NEGLECT: "neglect",
@@ -377,8 +378,13 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     )
 
 
+def sent_for(sent_by: str | None, name: str) -> str:
+    """ ", sent by X for Y" when a cover sent someone's update, else nothing."""
+    return f"; sent by {sent_by} for {name}" if sent_by else ""
+
+
 def _who(update: MemberUpdate) -> str:
-    return f"{update.name} ({update.agency})"
+    return f"{update.name} ({update.agency}{sent_for(update.sent_by, update.name)})"
 
 
 def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
@@ -600,7 +606,8 @@ def digest_view(digest: DigestInput) -> DigestView:
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{flag.by} ({flag.agency}) in their update of {instant(flag.flagged_at, zone)}"
+            f"{flag.by} ({flag.agency}{sent_for(flag.sent_by, flag.by)}) in their update of "
+            f"{instant(flag.flagged_at, zone)}"
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),

@@ -111,6 +111,7 @@ ROLE_LABELS = {
     Role.CHAIR: "Conference chair",
     Role.FAMILY: "Family",
     Role.ADVOCATE: "Advocate",
+    Role.FAMILY_SUPPORTER: "Family supporter",
 }
 
 MEETING_LABELS = {

@@ -324,9 +324,18 @@ def update_modal(
     if family:
         intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
     blocks: list[Block] = [section(intro)]
-    if on_behalf_of:
+    if on_behalf_of and family:
         blocks.append(
             context(f":busts_in_silhouette: Filling this in with {escape_mrkdwn(on_behalf_of)}")
+        )
+    elif on_behalf_of:
+        # Only a cover sends a professional's update for them, and never sees theirs.
+        name = escape_mrkdwn(on_behalf_of)
+        blocks.append(
+            context(
+                f":busts_in_silhouette: Covering for {name}: you start from an empty form, and "
+                f"your update will show as sent by you for {name}."
+            )
         )
     if previous is not None:
         sent = (
@@ -367,13 +376,14 @@ def update_receipt_blocks(
     deadline_text: str,
     on_behalf_of: str | None = None,
     version: int = 1,
+    as_cover: bool = False,
 ) -> list[Block]:
     """The direct message confirming an update arrived, and until when it can be changed."""
-    whose = (
-        f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
-        if on_behalf_of
-        else "your update"
-    )
+    whose = "your update"
+    if on_behalf_of and as_cover:
+        whose = f"the update sent by you for {escape_mrkdwn(on_behalf_of)}"
+    elif on_behalf_of:
+        whose = f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     blocks: list[Block] = [
         section(
