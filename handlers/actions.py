@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.ids import ActionId
+from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Rsvp
 from bot.services.access import NOT_A_MEMBER, check_complete_action
@@ -28,7 +29,7 @@ from bot.services.meetings import (
     record_reply,
     refresh_invitation,
 )
-from bot.services.members import active_members
+from bot.services.members import active_members, find_member
 from bot.services.plan import (
     PlanError,
     action_owner,
@@ -39,7 +40,8 @@ from bot.services.plan import (
 )
 from bot.services.planning import replan_case
 from bot.services.updates import form_plan, load_context, may_give, meeting_label
-from bot.ui.meetings import attendance_modal, representative_modal
+from bot.ui.common import AGENCY_NAMES
+from bot.ui.meetings import attendance_modal, bring_someone_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
 from handlers.guard import ACTION_RULES, Admitted, Refused, admit_to_case
@@ -218,12 +220,19 @@ def handle_representative_click(
         deps,
         case_id=case_id,
         user_id=body["user"]["id"],
-        permission=ACTION_RULES[ActionId.RSVP_REPRESENTATIVE],
+        permission=ACTION_RULES[ActionId(body["actions"][0]["action_id"])],
     )
     if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
         _tell(respond, NOT_INVITED)
         return
-    deps.gateway.open_view(body["trigger_id"], representative_modal(case_id, meeting_id))
+    with deps.unit_of_work() as session:
+        sender = find_member(session, case_id, body["user"]["id"])
+    if sender is None or is_family_side(sender.role):
+        # A family member brings someone with them rather than sending someone in their place.
+        deps.gateway.open_view(body["trigger_id"], bring_someone_modal(case_id, meeting_id))
+        return
+    modal = representative_modal(case_id, meeting_id, AGENCY_NAMES[sender.agency])
+    deps.gateway.open_view(body["trigger_id"], modal)
 
 
 def handle_record_attendance_click(
@@ -381,6 +390,7 @@ def register(app: App) -> None:
         ack=handle_complete_action_click, lazy=[show_plan_after_click]
     )
     app.action(ActionId.RSVP_REPRESENTATIVE.value)(handle_representative_click)
+    app.action(ActionId.BRING_SOMEONE.value)(handle_representative_click)
     app.action(ActionId.RECORD_ATTENDANCE.value)(handle_record_attendance_click)
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)
     app.action(ActionId.RELEASE_SUMMARY.value)(ack=handle_release_click, lazy=[release_after_click])

@@ -23,8 +23,9 @@ from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
 from bot.services.plan import load_plan, set_family_may_edit
 from bot.services.planning import replan_case
+from bot.services.stand_ins import set_away
 from bot.services.status import history_text, status_text
-from bot.services.updates import UpdateError, set_away
+from bot.services.updates import UpdateError
 from bot.ui.common import message_modal, new_case_modal
 from bot.ui.meetings import decision_modal, schedule_modal
 from bot.ui.plan import outcome_modal, plan_text

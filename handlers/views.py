@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk.models.views import View
-from sqlmodel import select
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.case_form import parse_new_case
 from bot.rules.escape import escape_mrkdwn
@@ -21,7 +21,7 @@ from bot.rules.stand_ins import form_audience
 from bot.rules.timeline import format_day
 from bot.rules.update_form import parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
-from bot.rules.vocabulary import Attendance, Category, Decision, Role, Rsvp
+from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
 from bot.services.access import NOT_A_MEMBER
 from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
 from bot.services.conference import (
@@ -37,18 +37,18 @@ from bot.services.meetings import (
     after_schedule,
     record_attendance,
     refresh_invitation,
-    reply,
     schedule,
 )
-from bot.services.members import MemberError, add_member, find_member
 from bot.services.plan import PlanError, refresh_plan_message, save_action, save_outcome
 from bot.services.planning import replan_case
+from bot.services.representatives import bring_someone, send_someone
 from bot.services.updates import UpdateError, load_context, refresh_progress, save_update
 from bot.slack.gateway import SlackError
 from bot.ui.common import message_modal, new_case_modal, opening_progress_modal, section
+from bot.ui.meetings import SAME_AGENCY_NO
 from bot.ui.updates import update_receipt_blocks
 from handlers.guard import VIEW_RULES, Admitted, Refused, admit_to_case
-from storage.models import Case, Meeting, Member
+from storage.models import Case, Meeting
 
 log = logging.getLogger(__name__)
 
@@ -311,46 +311,62 @@ def handle_representative_submission(
 
 
 def send_representative(body: dict[str, Any], view: dict[str, Any], deps: Dependencies) -> None:
-    """Add the representative to the core group (and channel) and record the reply."""
+    """After the ack: a colleague of the sender's agency is added and the reply recorded; anyone
+    else waits for the social worker's agreement (asked at once)."""
     sub = admitted_submission(body, view, deps, ViewId.REPRESENTATIVE)
     chosen = user_of(_state(view), MeetingField.REPRESENTATIVE)
     if isinstance(sub, str) or chosen is None or chosen == sub.user_id:
         return  # the acknowledgement said why
-    case_id, user_id, meeting_id = sub.case_id, sub.user_id, sub.meta.get("meeting")
+    meeting_id = sub.meta.get("meeting")
     if not isinstance(meeting_id, int):
         return
-    with deps.unit_of_work() as session:
-        sender = session.exec(
-            select(Member).where(Member.case_id == case_id, Member.slack_user_id == user_id)
-        ).one()
-        existing = find_member(session, case_id, chosen)
-    try:
-        if existing is None or not existing.active:
-            existing = add_member(
-                deps,
-                case_id=case_id,
-                actor=user_id,
-                user_id=chosen,
-                agency=sender.agency,
-                role=Role.PROFESSIONAL,
-            )
-        reply(
-            deps,
-            meeting_id=meeting_id,
-            user_id=user_id,
-            rsvp=Rsvp.REPRESENTATIVE,
-            representative_member_id=existing.id,
-        )
-    except (MemberError, MeetingError) as error:
-        deps.gateway.post(user_id, "About your reply to an invitation", [section(str(error))])
-        return
-    deps.gateway.post(
-        user_id,
-        "Your representative has been invited",
-        [section(f"Thanks: <@{chosen}> will come for your agency, and is now in the channel.")],
+    answer = send_someone(
+        deps,
+        case_id=sub.case_id,
+        meeting_id=meeting_id,
+        user_id=sub.user_id,
+        chosen=chosen,
+        same_agency=value_of(_state(view), MeetingField.SAME_AGENCY) != SAME_AGENCY_NO,
     )
-    refresh_invitation(deps, meeting_id)
-    replan_case(deps, case_id)
+    deps.gateway.post(sub.user_id, "About your reply to an invitation", [section(answer.text)])
+    send_now(deps, answer.send_now)
+
+
+def handle_bring_someone_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Check the family member's choice; the social worker is asked after the ack."""
+    sub = admitted_submission(body, view, deps, ViewId.BRING_SOMEONE)
+    if isinstance(sub, str):
+        ack(response_action="errors", errors={MeetingField.SUPPORTER: sub})
+        return
+    chosen = user_of(_state(view), MeetingField.SUPPORTER)
+    if chosen is None or chosen == sub.user_id:
+        ack(
+            response_action="errors",
+            errors={MeetingField.SUPPORTER: "Please choose the person you'd like to bring."},
+        )
+        return
+    if value_of(_state(view), MeetingField.SUPPORTER_KIND) not in set(SupporterKind):
+        ack(response_action="errors", errors={MeetingField.SUPPORTER_KIND: "Please choose one."})
+        return
+    ack()
+
+
+def ask_to_bring_someone(body: dict[str, Any], view: dict[str, Any], deps: Dependencies) -> None:
+    """After the ack: ask the social worker, and tell the family member what happens next."""
+    sub = admitted_submission(body, view, deps, ViewId.BRING_SOMEONE)
+    chosen = user_of(_state(view), MeetingField.SUPPORTER)
+    kind = value_of(_state(view), MeetingField.SUPPORTER_KIND)
+    if isinstance(sub, str) or chosen is None or chosen == sub.user_id:
+        return
+    if kind not in set(SupporterKind):
+        return
+    answer = bring_someone(
+        deps, case_id=sub.case_id, user_id=sub.user_id, chosen=chosen, kind=SupporterKind(kind)
+    )
+    deps.gateway.post(sub.user_id, "About bringing someone", [section(answer.text)])
+    send_now(deps, answer.send_now)
 
 
 def handle_attendance_submission(
@@ -519,6 +535,9 @@ def register(app: App) -> None:
     )
     app.view(ViewId.REPRESENTATIVE.value)(
         ack=handle_representative_submission, lazy=[send_representative]
+    )
+    app.view(ViewId.BRING_SOMEONE.value)(
+        ack=handle_bring_someone_submission, lazy=[ask_to_bring_someone]
     )
     app.view(ViewId.ATTENDANCE.value)(
         ack=handle_attendance_submission, lazy=[after_attendance_submission]

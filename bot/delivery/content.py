@@ -86,7 +86,11 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     conference = meeting.kind == MeetingKind.RCPC
     forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
     blocks = invitation_blocks(
-        card_for(case, meeting), shown, forecast=forecast, in_channel=in_channel
+        card_for(case, meeting),
+        shown,
+        forecast=forecast,
+        in_channel=in_channel,
+        family=bool(args.get("family")),
     )
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 

@@ -27,6 +27,7 @@ class ViewId(StrEnum):
     ACTION = "plan_action"
     SCHEDULE = "meeting_schedule"
     REPRESENTATIVE = "meeting_representative"
+    BRING_SOMEONE = "meeting_bring_someone"
     ATTENDANCE = "meeting_attendance"
     UPDATE = "update_submit"
     DECISION = "conference_decision"
@@ -41,6 +42,7 @@ class ActionId(StrEnum):
     RSVP_ATTENDING = "rsvp_attending"
     RSVP_REPRESENTATIVE = "rsvp_representative"
     RSVP_APOLOGIES = "rsvp_apologies"
+    BRING_SOMEONE = "rsvp_bring_someone"
     RECORD_ATTENDANCE = "meeting_record_attendance"
     GIVE_UPDATE = "update_give"
     RELEASE_SUMMARY = "summary_release"
@@ -65,6 +67,9 @@ class MeetingField(StrEnum):
     TIME = "meeting_time"
     PLACE = "meeting_place"
     REPRESENTATIVE = "meeting_representative"
+    SAME_AGENCY = "meeting_same_agency"
+    SUPPORTER = "meeting_supporter"
+    SUPPORTER_KIND = "meeting_supporter_kind"
     ATTENDANCE = "meeting_attendance"  # numbered per invitation: meeting_attendance_12
 
     def numbered(self, number: int) -> str:

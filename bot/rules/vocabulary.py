@@ -161,6 +161,15 @@ class OutboxState(StrEnum):
     FAILED = "failed"  # gave up after the attempt limit; shown to operators, never silently dropped
 
 
+class SupporterKind(StrEnum):
+    """Who a family member may bring (DOMAIN.md, Stand-ins, supporters and safety)."""
+
+    FRIEND = "friend"
+    RELATIVE = "relative"
+    ADVOCATE = "advocate"
+    INTERPRETER = "interpreter"
+
+
 class ApprovalKind(StrEnum):
     """What a social worker is asked to agree to before it happens."""
 

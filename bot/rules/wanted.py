@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import ChaseStep, chase_days, local_instant
 from bot.rules.vocabulary import (
     ActionStatus,
@@ -194,7 +195,12 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             meeting=meeting.id,
             in_channel=True,
         )
-        for person in _people(state.members):
+        for member in state.members:
+            person = member.slack_user_id
+            if not person:
+                continue
+            # A family-side member's invitation offers to bring someone, not to send someone.
+            family: dict[str, object] = {"family": True} if is_family_side(member.role) else {}
             yield _message(
                 state,
                 f"invite:{tag}:{person}:{stamp}",
@@ -203,6 +209,7 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
                 invite_at,
                 meeting=meeting.id,
                 in_channel=False,
+                **family,
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.

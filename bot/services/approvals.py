@@ -18,10 +18,12 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.stand_ins import CoverVerdict, cover_verdict
+from bot.rules.stand_ins import MAY_STAND_IN, CoverVerdict, cover_verdict, is_family_side
 from bot.rules.timeline import format_day
-from bot.rules.vocabulary import ApprovalKind, ApprovalState, Role
+from bot.rules.vocabulary import Agency, ApprovalKind, ApprovalState, Role, Rsvp
 from bot.services import audit
+from bot.services.meetings import MeetingError, refresh_invitation, reply
+from bot.services.members import MemberError, add_member, find_member
 from bot.services.outbox import PlannedMessage, enqueue
 from bot.ui.common import section
 from bot.ui.stand_ins import (
@@ -171,12 +173,84 @@ def _carry_cover(deps: Dependencies, approval: ApprovalRequest, actor: str) -> s
     )
 
 
-CARRY: dict[ApprovalKind, Carry] = {ApprovalKind.COVER: _carry_cover}
+def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: str) -> str:
+    """Add the representative (as a professional of another agency) and record the reply."""
+    with deps.unit_of_work() as session:
+        sender = session.get_one(Member, approval.member_id)
+        existing = find_member(session, approval.case_id, approval.subject_user)
+        meeting_id = int(approval.detail["meeting"])
+    if not sender.active or not sender.slack_user_id:
+        raise ApprovalError("They have left the core group since, so nothing has been changed.")
+    try:
+        if existing is None or not existing.active:
+            agency = existing.agency if existing is not None else Agency.OTHER
+            existing = add_member(
+                deps,
+                case_id=approval.case_id,
+                actor=actor,
+                user_id=approval.subject_user,
+                agency=agency,
+                role=Role.PROFESSIONAL,
+            )
+        elif is_family_side(existing.role) or existing.role not in MAY_STAND_IN:
+            raise ApprovalError("They can't stand in for a professional, so nothing was changed.")
+        reply(
+            deps,
+            meeting_id=meeting_id,
+            user_id=sender.slack_user_id,
+            rsvp=Rsvp.REPRESENTATIVE,
+            representative_member_id=existing.id,
+        )
+    except (MemberError, MeetingError) as error:
+        raise ApprovalError(str(error)) from None
+    refresh_invitation(deps, meeting_id)
+    return (
+        f"The social worker agreed: <@{approval.subject_user}> will come for you, and is now in "
+        "the core group channel."
+    )
+
+
+def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) -> str:
+    """Add the person a family member brings, on the family's side of the core group."""
+    with deps.unit_of_work() as session:
+        family_member = session.get_one(Member, approval.member_id)
+    if not family_member.active:
+        raise ApprovalError("They have left the core group since, so nothing has been changed.")
+    try:
+        add_member(
+            deps,
+            case_id=approval.case_id,
+            actor=actor,
+            user_id=approval.subject_user,
+            agency=Agency.FAMILY,
+            role=Role.FAMILY_SUPPORTER,
+        )
+    except MemberError as error:
+        raise ApprovalError(str(error)) from None
+    return (
+        f"The social worker agreed: <@{approval.subject_user}> is now in the core group channel "
+        "with you, and sees what you see."
+    )
+
+
+CARRY: dict[ApprovalKind, Carry] = {
+    ApprovalKind.COVER: _carry_cover,
+    ApprovalKind.REPRESENTATIVE: _carry_representative,
+    ApprovalKind.SUPPORTER: _carry_supporter,
+}
 
 _DECLINED: Mapping[ApprovalKind, str] = {
     ApprovalKind.COVER: (
         "The social worker didn't agree to <@{subject}> covering for you, so nothing has "
         "changed. They may be in touch about who could."
+    ),
+    ApprovalKind.REPRESENTATIVE: (
+        "The social worker didn't agree to <@{subject}> coming for you, so they haven't been "
+        "added. Please send a colleague from your agency, or your update if nobody can come."
+    ),
+    ApprovalKind.SUPPORTER: (
+        "The social worker didn't agree to <@{subject}> joining the core group for now. They "
+        "will talk it through with you."
     ),
 }
 

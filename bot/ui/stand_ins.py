@@ -42,6 +42,22 @@ def cover_refusal(verdict: CoverVerdict, cover: str, approver: str) -> str:
     )
 
 
+def representative_refusal(verdict: CoverVerdict, person: str, approver: str) -> str:
+    """Why this person cannot come in a professional's place, kindly, naming who can help."""
+    if verdict is CoverVerdict.SELF:
+        return "You've chosen yourself: please choose the colleague who will come in your place."
+    if verdict is CoverVerdict.FAMILY_SIDE:
+        return (
+            f"{person} is part of the family's side of the core group, so they can't come in a "
+            f"professional's place. Please choose a colleague from your agency; {approver} can "
+            f"help. {NOTHING_CHANGED}"
+        )
+    return (
+        f"{person} can't come in a professional's place. Please choose a colleague from your "
+        f"agency; {approver} can help. {NOTHING_CHANGED}"
+    )
+
+
 def not_a_member_cover(cover: str, approver: str) -> str:
     """The cover named is not in the core group."""
     return (
