@@ -22,6 +22,7 @@ from bot.services.conference import (
     refresh_digest,
     release_summary,
 )
+from bot.services.harm import reading_for
 from bot.services.meetings import (
     NOT_INVITED,
     MeetingError,
@@ -41,6 +42,7 @@ from bot.services.plan import (
 from bot.services.planning import replan_case
 from bot.services.updates import form_plan, load_context, may_give, meeting_label
 from bot.ui.common import AGENCY_NAMES
+from bot.ui.harm import update_reading_modal
 from bot.ui.meetings import attendance_modal, bring_someone_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
@@ -289,11 +291,30 @@ def handle_give_update_click(
         audience=form.audience,
         on_behalf_of=form.on_behalf_of,
         previous=form.previous,
+        urgent_contact=area.urgent_contact,
         previous_sent=format_day(context.previous_sent.astimezone(tz).date())
         if context.previous_sent and form.previous
         else None,
     )
     deps.gateway.open_view(body["trigger_id"], view)
+
+
+def handle_open_update_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """From a new-harm alert: the whole update, for the social worker or chair."""
+    ack()
+    update_id = _record_id(body)
+    with deps.unit_of_work() as session:
+        reading = (
+            reading_for(session, update_id=update_id, user_id=body["user"]["id"])
+            if update_id is not None
+            else NOT_A_MEMBER
+        )
+    if isinstance(reading, str):
+        _tell(respond, reading)
+        return
+    deps.gateway.open_view(body["trigger_id"], update_reading_modal(reading))
 
 
 def handle_release_click(
@@ -393,6 +414,7 @@ def register(app: App) -> None:
     app.action(ActionId.BRING_SOMEONE.value)(handle_representative_click)
     app.action(ActionId.RECORD_ATTENDANCE.value)(handle_record_attendance_click)
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)
+    app.action(ActionId.OPEN_UPDATE.value)(handle_open_update_click)
     app.action(ActionId.RELEASE_SUMMARY.value)(ack=handle_release_click, lazy=[release_after_click])
     app.action(ActionId.ARCHIVE_CHANNEL.value)(ack=handle_archive_click, lazy=[archive_after_click])
     app.action(ActionId.APPROVE_REQUEST.value)(handle_approval_click)

@@ -48,6 +48,7 @@ ACTION_RULES: dict[ActionId, Permission] = {
     # the social worker with a family member): see bot.services.access.check_give_update.
     ActionId.GIVE_UPDATE: Permission.GIVE_UPDATE,
     ActionId.RELEASE_SUMMARY: Permission.RELEASE_SUMMARY,
+    ActionId.OPEN_UPDATE: Permission.READ_UPDATES,
     ActionId.ARCHIVE_CHANNEL: Permission.ARCHIVE_CASE,
     # Agreeing to a stand-in or supporter: the social worker, checked against the request itself
     # in bot.services.approvals.answer.

@@ -6,6 +6,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -436,6 +437,7 @@ def handle_update_submission(
         ack(response_action="errors", errors={first_block: str(error)})
         return
     replan_case(deps, context.case.id)  # its chases stop now
+    deps.after_answer.run(partial(send_now, deps, receipt.send_now))  # new harm: at once
     thanks = update_receipt_blocks(
         case_reference=receipt.case_reference,
         meeting_label=receipt.meeting_label,

@@ -30,6 +30,12 @@ from bot.rules.vocabulary import (
 )
 from storage.types import EnumText, UTCDateTime
 
+# Until an area sets its own: the out-of-hours team's number belongs here.
+URGENT_CONTACT = (
+    "your children's services front door (out of hours: the emergency duty team), "
+    "or 999 if a child is in immediate danger"
+)
+
 
 def utc_now() -> datetime:
     """Default for creation timestamps; services pass their clock's time where it matters."""
@@ -77,6 +83,9 @@ class Area(SQLModel, table=True):
     # ISO dates the area's offices are closed beyond the bank holidays.
     closure_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     retention_days: int = 730
+    # Who to contact when a child is at risk now: the update form says it is not a referral and
+    # names this, above the question about new harm (DOMAIN.md, Stand-ins, supporters and safety).
+    urgent_contact: str = Field(default=URGENT_CONTACT, max_length=300)
     created_at: datetime = _instant(default_factory=utc_now)
 
 

@@ -26,6 +26,7 @@ from bot.rules.vocabulary import (
 )
 from bot.services.cases import calendar_for
 from bot.services.conference import DIGEST
+from bot.services.harm import NEW_HARM, new_harm_content
 from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import (
@@ -219,6 +220,7 @@ WRITERS: dict[str, Writer] = {
     OVERDUE_NOTICE: _notice_about(overdue_notice),
     ESCALATION: _notice_about(escalation_notice),
     DIGEST: _digest,
+    NEW_HARM: new_harm_content,
 }
 
 

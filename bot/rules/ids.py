@@ -46,6 +46,7 @@ class ActionId(StrEnum):
     RECORD_ATTENDANCE = "meeting_record_attendance"
     GIVE_UPDATE = "update_give"
     RELEASE_SUMMARY = "summary_release"
+    OPEN_UPDATE = "update_open"
     ARCHIVE_CHANNEL = "case_archive_channel"
     APPROVE_REQUEST = "approval_approve"
     DECLINE_REQUEST = "approval_decline"
@@ -131,6 +132,7 @@ class UpdateField(StrEnum):
     HELP_NEEDED = "update_help_needed"
     PROFESSIONAL_ONLY = "update_professional_only"
     PROFESSIONAL_ONLY_SECTIONS = "update_professional_only_sections"
+    WORRY_ABOUT_SAFETY = "update_worry_about_safety"  # the family's form: a worry about safety
 
     def numbered(self, number: int) -> str:
         """The id of this field for one outcome (by the outcome's id)."""

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     ARCHIVE_CASE = "archive_case"
     VIEW_PROFESSIONAL_ONLY = "view_professional_only"
     EXPORT_CASE = "export_case"
+    READ_UPDATES = "read_updates"
 
 
 _EVERY_MEMBER = frozenset(Role)
@@ -67,6 +68,8 @@ CASE_RULES: dict[Permission, frozenset[Role]] = {
     Permission.ARCHIVE_CASE: _CASE_HOLDERS,
     Permission.VIEW_PROFESSIONAL_ONLY: _PROFESSIONALS,
     Permission.EXPORT_CASE: _CASE_HOLDERS,
+    # Opening a whole update (from a new-harm alert): those who receive updates, not give them.
+    Permission.READ_UPDATES: _CASE_HOLDERS,
 }
 
 # Managers see timeliness and attendance across an area, not case detail (DOMAIN.md, People).
@@ -110,6 +113,7 @@ _WHO: dict[Permission, str] = {
     Permission.VIEW_HISTORY: "the social worker and the chair",
     Permission.RECORD_ATTENDANCE: "the social worker and the chair",
     Permission.EXPORT_CASE: "the social worker and the chair",
+    Permission.READ_UPDATES: "the social worker and the chair",
     Permission.PREPARE_SUMMARY: "the social worker and the chair",
     Permission.ARCHIVE_CASE: "the social worker and the chair",
     Permission.MOVE_CONFERENCE: "the conference chair",

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
+from bot.rules.harm import raises_new_harm
 from bot.rules.stand_ins import MAY_STAND_IN, form_audience, prefill
 from bot.rules.timeline import format_day, report_deadline
 from bot.rules.update_form import Audience, UpdateDraft
@@ -19,6 +20,7 @@ from bot.rules.working_days import WorkingCalendar
 from bot.services import audit
 from bot.services.access import check_give_update
 from bot.services.cases import calendar_for
+from bot.services.harm import alert_new_harm
 from bot.slack.gateway import SlackError
 from bot.ui.meetings import KIND_LABELS
 from bot.ui.update_texts import (
@@ -69,6 +71,8 @@ class Receipt:
     on_behalf_of: str | None
     # Sent by the member's cover: shown as "sent by you for ..." rather than "filled in with".
     as_cover: bool = False
+    # Outbox rows to send right after the answer (new harm to the social worker and chair).
+    send_now: tuple[str, ...] = ()
 
 
 def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:
@@ -267,6 +271,14 @@ def save_update(
         if request.status != UpdateRequestStatus.RECEIVED:
             request.status, request.received_at = UpdateRequestStatus.RECEIVED, now
             session.add(request)
+        # New harm goes to the social worker and chair now, in this same transaction.
+        alerts = (
+            alert_new_harm(
+                session, case_id=context.case.id or 0, update_id=update.id, sender=user_id, now=now
+            )
+            if raises_new_harm(context.previous, draft)
+            else []
+        )
         on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
         audit.record(
             session,
@@ -291,6 +303,7 @@ def save_update(
             late,
             on_behalf,
             covering,
+            tuple(alerts),
         )
 
 

@@ -22,6 +22,7 @@ from bot.rules.update_form import (
     MARKABLE_SECTIONS,
     MAX_OUTCOMES,
     NO,
+    SAFETY,
     TEXT_LIMITS,
     YES,
     Audience,
@@ -30,6 +31,7 @@ from bot.rules.update_form import (
 )
 from bot.rules.vocabulary import Rag
 from bot.ui.common import context, header, section
+from storage.models import URGENT_CONTACT
 
 # Slack's limits on the parts of a view (docs: block kit reference).
 OPTION_TEXT_LIMIT = 75
@@ -201,7 +203,17 @@ def _outcome_blocks(
     return blocks
 
 
-def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) -> list[Block]:
+def not_a_referral(urgent_contact: str) -> str:
+    """Said above the question about harm: the form is read later, so it is never a referral."""
+    return (
+        ":rotating_light: This form is not a referral, and nobody reads it straight away as one. "
+        f"If a child is at risk now, contact {escape_mrkdwn(urgent_contact)} straight away."
+    )
+
+
+def _professional_blocks(
+    previous: UpdateDraft | None, children: Sequence[str], urgent_contact: str
+) -> list[Block]:
     f = UpdateField
     p = previous or UpdateDraft()
     who, one = _children(children)
@@ -220,6 +232,7 @@ def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) 
             p.worries,
             hint="What you have seen or been told, and how you know.",
         ),
+        context(not_a_referral(urgent_contact)),
         _yes_no(
             f.NEW_HARM,
             "Has there been any new incident of harm since the last meeting?",
@@ -280,14 +293,32 @@ def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) 
     ]
 
 
-def _family_blocks(previous: UpdateDraft | None, children: Sequence[str]) -> list[Block]:
+def _family_blocks(
+    previous: UpdateDraft | None, children: Sequence[str], urgent_contact: str
+) -> list[Block]:
     f = UpdateField
     p = previous or UpdateDraft()
     who, one = _children(children)
+    safety = Option(
+        value=SAFETY,
+        label="This worry is about someone's safety",
+        description="Your social worker and the chair are told straight away.",
+    )
     return [
         header("In your own words"),
         _text_input(f.GOING_WELL, "What is going well", p.going_well),
         _text_input(f.WORRIES, "What worries you", p.worries),
+        InputBlock(
+            block_id=f.WORRY_ABOUT_SAFETY,
+            label="About this worry",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=f.WORRY_ABOUT_SAFETY,
+                options=[safety],
+                initial_options=[safety] if previous is not None and p.new_harm else None,
+            ),
+        ),
+        context(not_a_referral(urgent_contact)),
         _text_input(f.NEXT_STEPS, "What would make things better", p.next_steps),
         _text_input(f.HELP_NEEDED, "What help you need", p.help_needed),
         _text_input(
@@ -312,6 +343,7 @@ def update_modal(
     previous: UpdateDraft | None = None,
     previous_sent: str | None = None,
     children: Sequence[str] = (),
+    urgent_contact: str = URGENT_CONTACT,
 ) -> View:
     """The update form for one meeting: RAG per outcome, then the rest, for `audience`."""
     family = audience == "family"
@@ -352,7 +384,9 @@ def update_modal(
         if hint:
             blocks.append(hint)
     blocks += _outcome_blocks(outcomes, _rag_options(rag_meanings, audience), previous, audience)
-    blocks += (_family_blocks if family else _professional_blocks)(previous, children)
+    blocks += (_family_blocks if family else _professional_blocks)(
+        previous, children, urgent_contact
+    )
     return View(
         type="modal",
         callback_id=ViewId.UPDATE,
