@@ -46,6 +46,7 @@ MARKABLE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("worries", "What worries you"),
     ("new_harm", "New harm"),
     ("child_seen", "When the child was last seen"),
+    ("child_views", "What the child has told us"),
     ("next_steps", "What you will do next"),
 )
 

@@ -29,6 +29,7 @@ from bot.summary import (
     SummaryInput,
     UpdateSection,
     harm_flags,
+    kept_from_family,
     rag_overview,
 )
 from bot.ui.common import AGENCY_NAMES
@@ -164,6 +165,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                     member.display_name,
                     latest.child_views,
                     latest.submitted_at.astimezone(tz).date(),
+                    professional_only="child_views" in latest.professional_only_sections,
                 )
             )
         for rating in session.exec(
@@ -251,4 +253,5 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
         overview=rag_overview(summary),
         new_harm=harm_flags(summary),
         timezone=summary.timezone,
+        kept=kept_from_family(summary),
     )

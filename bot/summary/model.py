@@ -32,6 +32,7 @@ class UpdateSection(StrEnum):
     WORRIES = "worries"
     NEW_HARM = "new_harm"  # the flag and its detail travel together
     CHILD_SEEN = "child_seen"
+    CHILD_VIEWS = "child_views"  # the child's words travel as the summary's ChildView
     NEXT_STEPS = "next_steps"
     HELP_NEEDED = "help_needed"
 
@@ -65,6 +66,8 @@ class ChildView:
     by: str
     text: str
     captured_on: date
+    # Kept from family members by the professional who brought them (like an update's sections).
+    professional_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,16 @@ class HarmFlag:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """Someone kept parts of their update from family members: which parts, never their words."""
+
+    by: str
+    agency: str
+    sections: tuple[UpdateSection, ...]
+    further_information: bool = False  # the professionals-only box was filled in
+
+
+@dataclass(frozen=True)
 class DigestInput:
     """What the chair needs a few days before the conference, to prepare and to check quorum."""
 
@@ -264,3 +277,4 @@ class DigestInput:
     new_harm: tuple[HarmFlag, ...] = ()
     category: Category | None = None  # the plan's current category, if it has one
     timezone: str = "Europe/London"
+    kept: tuple[Kept, ...] = ()  # what was kept from the family's copy, by whom (never what)

@@ -15,6 +15,7 @@ from bot.summary.model import (
     Audience,
     Conference,
     DigestInput,
+    Kept,
     MemberUpdate,
     OutcomeOverview,
     Report,
@@ -340,7 +341,12 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         ),
         family_description=shown.family_description,
         child_views=tuple(
-            Said(who=view.by, text=view.text, note=f"Shared {day(view.captured_on)}")
+            Said(
+                who=view.by,
+                text=view.text,
+                note=f"Shared {day(view.captured_on)}",
+                professional_only=view.professional_only,
+            )
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
@@ -573,6 +579,8 @@ class DigestView:
     overview: tuple[OverviewView, ...]
     new_harm: tuple[str, ...]
     decisions: tuple[str, ...]
+    # Whose updates have parts kept from family members, and which parts: never their words.
+    kept: tuple[str, ...] = ()
 
 
 _DIRECTION_WORDS = {
@@ -581,6 +589,24 @@ _DIRECTION_WORDS = {
     Trend.STEADY: "steady since the last conference",
     Trend.NEW: "first ratings this period",
 }
+
+
+SECTION_WORDS = {
+    UpdateSection.GOING_WELL: "what is going well",
+    UpdateSection.WORRIES: "their worries",
+    UpdateSection.NEW_HARM: "new harm",
+    UpdateSection.CHILD_SEEN: "when the child was seen",
+    UpdateSection.CHILD_VIEWS: "the child's words",
+    UpdateSection.NEXT_STEPS: "their next steps",
+    UpdateSection.HELP_NEEDED: "help needed",
+}
+
+
+def _kept_words(kept: Kept) -> str:
+    parts = [SECTION_WORDS[section] for section in kept.sections]
+    if kept.further_information:
+        parts.append("further information for professionals")
+    return f"{kept.by} ({kept.agency}): {', '.join(parts)}"
 
 
 def digest_view(digest: DigestInput) -> DigestView:
@@ -611,6 +637,7 @@ def digest_view(digest: DigestInput) -> DigestView:
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),
+        kept=tuple(_kept_words(kept) for kept in digest.kept),
     )
 
 

@@ -40,3 +40,19 @@ def test_a_family_worry_marked_as_about_safety_flags_new_harm() -> None:
         ticked("nonsense"), outcome_ids=(), audience="family", today=date(2027, 1, 8)
     )  # type: ignore[arg-type]
     assert draft is not None and not draft.new_harm
+
+
+def test_a_professional_can_keep_the_childs_words_from_family_members() -> None:
+    values = {
+        UpdateField.NEW_HARM: {UpdateField.NEW_HARM: {"selected_option": {"value": "no"}}},
+        UpdateField.PROFESSIONAL_ONLY_SECTIONS: {
+            UpdateField.PROFESSIONAL_ONLY_SECTIONS: {
+                "selected_options": [{"value": "child_views"}, {"value": "worries"}]
+            }
+        },
+    }
+    draft, errors = parse_update(
+        values, outcome_ids=(), audience="professional", today=date(2027, 1, 8)
+    )
+    assert errors == {} and draft is not None
+    assert draft.professional_only_sections == ("worries", "child_views")
