@@ -28,6 +28,7 @@ from bot.rules.case_form import PROFESSIONAL_ROWS
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import NewCaseField, ViewId
 from bot.rules.vocabulary import Agency, Nation
+from bot.ui.who_reads import who_reads
 
 NATION_NAMES = {
     Nation.ENG: "England",
@@ -162,6 +163,7 @@ def new_case_modal(
             optional=True,
             element=DatePickerElement(action_id=f.BIRTH),
         ),
+        who_reads(ViewId.NEW_CASE),
     ]
     return View(
         type="modal",

@@ -29,6 +29,7 @@ from bot.rules.quorum import QuorumForecast
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp, SupporterKind
 from bot.ui.common import context, fit, header, section
+from bot.ui.who_reads import who_reads
 
 KIND_LABELS = {
     MeetingKind.ICPC: "initial conference",
@@ -233,6 +234,7 @@ def schedule_modal(
                 hint="Where the family feels comfortable, or a video link. Not a home address.",
                 element=PlainTextInputElement(action_id=MeetingField.PLACE, max_length=300),
             ),
+            who_reads(ViewId.SCHEDULE),
         ],
     )
 
@@ -270,6 +272,7 @@ def bring_someone_modal(case_id: int, meeting_id: int) -> View:
                 label="They are",
                 element=RadioButtonsElement(action_id=MeetingField.SUPPORTER_KIND, options=kinds),
             ),
+            who_reads(ViewId.BRING_SOMEONE),
         ],
     )
 
@@ -309,6 +312,7 @@ def representative_modal(case_id: int, meeting_id: int, agency: str = "your agen
                     action_id=MeetingField.SAME_AGENCY, options=where, initial_option=where[0]
                 ),
             ),
+            who_reads(ViewId.REPRESENTATIVE),
         ],
     )
 
@@ -339,6 +343,7 @@ def attendance_modal(
                 ),
             )
         )
+    blocks.append(who_reads(ViewId.ATTENDANCE))
     return View(
         type="modal",
         callback_id=ViewId.ATTENDANCE,
@@ -395,5 +400,6 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                     action_id=DecisionField.DISSENT, multiline=True, max_length=3000
                 ),
             ),
+            who_reads(ViewId.DECISION),
         ],
     )

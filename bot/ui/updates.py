@@ -31,6 +31,7 @@ from bot.rules.update_form import (
 )
 from bot.rules.vocabulary import Rag
 from bot.ui.common import context, header, section
+from bot.ui.who_reads import who_reads
 from storage.models import URGENT_CONTACT
 
 # Slack's limits on the parts of a view (docs: block kit reference).
@@ -387,6 +388,7 @@ def update_modal(
     blocks += (_family_blocks if family else _professional_blocks)(
         previous, children, urgent_contact
     )
+    blocks.append(who_reads(ViewId.UPDATE, family=family))
     return View(
         type="modal",
         callback_id=ViewId.UPDATE,
