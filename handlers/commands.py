@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.commands import DECLARED, SubCommand, find, usage
 from bot.rules.ids import Command
@@ -41,7 +42,8 @@ from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
 from bot.services.plan import set_family_may_edit
 from bot.services.planning import replan_case
-from bot.services.updates import UpdateError, set_away
+from bot.services.stand_ins import set_away
+from bot.services.updates import UpdateError
 from bot.ui.common import message_modal, new_case_modal
 from bot.ui.meetings import decision_modal, schedule_modal
 from bot.ui.plan import action_modal, outcome_modal
@@ -325,7 +327,8 @@ def _record_away(
     except UpdateError as error:
         return str(error)
     replan_case(deps, case.case_id)  # reminders now go to the cover (or to them again)
-    return answer
+    deps.after_answer.run(partial(send_now, deps, answer.send_now))  # the social worker is asked
+    return answer.text
 
 
 def _summary(deps: Dependencies, case: Admitted[None], request: Request) -> str:

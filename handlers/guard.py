@@ -22,12 +22,18 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.RSVP_ATTENDING: Permission.REPLY_TO_INVITATION,
     ActionId.RSVP_REPRESENTATIVE: Permission.REPLY_TO_INVITATION,
     ActionId.RSVP_APOLOGIES: Permission.REPLY_TO_INVITATION,
+    ActionId.BRING_SOMEONE: Permission.REPLY_TO_INVITATION,
     ActionId.RECORD_ATTENDANCE: Permission.RECORD_ATTENDANCE,
     # Giving an update is also checked against the update itself (its member, their cover, or
     # the social worker with a family member): see bot.services.access.check_give_update.
     ActionId.GIVE_UPDATE: Permission.GIVE_UPDATE,
     ActionId.RELEASE_SUMMARY: Permission.RELEASE_SUMMARY,
+    ActionId.OPEN_UPDATE: Permission.READ_UPDATES,
     ActionId.ARCHIVE_CHANNEL: Permission.ARCHIVE_CASE,
+    # Agreeing to a stand-in or supporter: the social worker, checked against the request itself
+    # in bot.services.approvals.answer.
+    ActionId.APPROVE_REQUEST: Permission.MANAGE_MEMBERS,
+    ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
 }
 
 # Modal submissions about an existing case, by callback id.
@@ -36,6 +42,7 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.ACTION: Permission.EDIT_PLAN,
     ViewId.SCHEDULE: Permission.SCHEDULE_MEETINGS,
     ViewId.REPRESENTATIVE: Permission.REPLY_TO_INVITATION,
+    ViewId.BRING_SOMEONE: Permission.REPLY_TO_INVITATION,
     ViewId.ATTENDANCE: Permission.RECORD_ATTENDANCE,
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,

@@ -26,10 +26,12 @@ from bot.rules.vocabulary import (
     Role,
     UpdateRequestStatus,
 )
+from bot.services.harm import who_reported
 from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
+from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
     invitation_blocks,
@@ -49,7 +51,15 @@ from bot.ui.update_texts import (
     prompt_text,
     with_family_prompt,
 )
-from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
+from storage.models import (
+    AgencyUpdate,
+    Area,
+    Case,
+    Meeting,
+    Member,
+    PlanAction,
+    UpdateRequest,
+)
 
 Content = dict[str, Any]
 Writer = Callable[[Session, Mapping[str, Any]], Content | None]
@@ -77,7 +87,11 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     conference = meeting.kind == MeetingKind.RCPC
     forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
     blocks = invitation_blocks(
-        card_for(case, meeting), shown, forecast=forecast, in_channel=in_channel
+        card_for(case, meeting),
+        shown,
+        forecast=forecast,
+        in_channel=in_channel,
+        family=bool(args.get("family")),
     )
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 
@@ -196,7 +210,23 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(digest_notification_text(digest.reference), digest_blocks(digest))
 
 
-# Every kind planning plans has a writer; a note about an undelivered message carries its words.
+def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
+    # The alert names who reported new harm and for which meeting, never what they reported.
+    update = session.get(AgencyUpdate, int(args["update"]))
+    if update is None:
+        return None
+    request = session.get_one(UpdateRequest, update.request_id)
+    member = session.get_one(Member, request.member_id)
+    meeting = session.get_one(Meeting, request.meeting_id)
+    case = session.get_one(Case, meeting.case_id)
+    label = meeting_label(meeting, ZoneInfo(case.timezone))
+    who = who_reported(session, update, member)
+    blocks = new_harm_blocks(case.reference, who, label, update.id or 0)
+    return _content(new_harm_text(case.reference), blocks)
+
+
+# Every kind planning plans has a writer, and so does the alert of new harm (queued by a person's
+# update, not by planning); a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
     MessageKind.INVITATION: _invitation,
     MessageKind.QUORUM_WARNING: _quorum_warning,
@@ -207,6 +237,7 @@ WRITERS: dict[str, Writer] = {
     MessageKind.OVERDUE_NOTICE: _notice_about(overdue_notice),
     MessageKind.ESCALATION: _notice_about(escalation_notice),
     MessageKind.DIGEST: _digest,
+    MessageKind.NEW_HARM: _new_harm,
 }
 
 

@@ -301,8 +301,20 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     step()
 
     # The update cycle for the core group on Thu 3 Dec (reports due Tue 1 Dec). PC Lewis is on
-    # leave until Fri 4 Dec and Ms Reed covers; Kim's account is closed when she leaves her job.
+    # leave until Fri 4 Dec and Ms Reed covers: she is of another agency, so the social worker
+    # agrees first, by the button she is sent. Kim's account is closed when she leaves her job.
     emu.slash_command(police, channel, "/coregroup", f"away until 2026-12-04 <@{school}>")
+    asked = sandbox.wait_for(
+        lambda: [
+            s
+            for s in emu.inspector.seen_by(social_worker)
+            if ActionId.APPROVE_REQUEST in str(s.blocks)
+        ]
+    )
+    emu.click(social_worker, asked[-1].channel, asked[-1].ts, ActionId.APPROVE_REQUEST)
+    sandbox.wait_for(
+        lambda: [s for s in emu.inspector.seen_by(police) if "social worker agreed" in str(s)]
+    )
     step()
     travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # prompts: 5 working days before
     emu.deactivate_user(deputy)

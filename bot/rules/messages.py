@@ -24,6 +24,11 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
+    # Sent at once after a person's action, never planned: outside every case's planning scope,
+    # so no planning pass cancels them.
+    NEW_HARM = "new_harm"  # new harm reported, to the social worker and chair
+    APPROVAL = "approval"  # a question for the social worker: may this person stand in or come?
+    APPROVAL_ANSWER = "approval_answer"  # their answer, to whoever asked
 
 
 # The word each kind's keys carry after the case scope. Kept as they were first written: a row
@@ -40,6 +45,9 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.ESCALATION: "escalate",
     MessageKind.DIGEST: "digest",
     MessageKind.UNDELIVERED: "undelivered",
+    MessageKind.NEW_HARM: "harm",
+    MessageKind.APPROVAL: "approval",
+    MessageKind.APPROVAL_ANSWER: "approval_answer",
 }
 _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 

@@ -32,6 +32,7 @@ from bot.rules.schedule import (
     meeting_day,
     rules_for,
 )
+from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import (
     ChaseStep,
     TimelineRules,
@@ -220,7 +221,12 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             meeting=meeting.id,
             in_channel=True,
         )
-        for person in _people(state.members):
+        for member in state.members:
+            person = member.slack_user_id
+            if not person:
+                continue
+            # A family-side member's invitation offers to bring someone, not to send someone.
+            family: dict[str, object] = {"family": True} if is_family_side(member.role) else {}
             yield _message(
                 state,
                 MessageKind.INVITATION,
@@ -229,6 +235,7 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
                 invite_at,
                 meeting=meeting.id,
                 in_channel=False,
+                **family,
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.

@@ -10,7 +10,8 @@ from typing import Generic, TypeVar
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
-from bot.rules.vocabulary import Attendance
+from bot.rules.stand_ins import is_family_side
+from bot.rules.vocabulary import Agency, Attendance
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
@@ -19,11 +20,13 @@ from bot.services.access import (
     check_complete_action,
 )
 from bot.services.conference import current_conference
+from bot.services.harm import reading_for
 from bot.services.meetings import attendance_guess
-from bot.services.members import active_members, case_by_channel
+from bot.services.members import active_members, case_by_channel, find_member
 from bot.services.plan import action_owner, load_plan
 from bot.services.status import history_text, status_text
 from bot.services.updates import UpdateContext, load_context, may_give
+from bot.ui.harm import UpdateReading
 from bot.ui.plan import plan_text
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
 
@@ -134,6 +137,33 @@ def meeting_id_of(session: Session, meeting: Meeting) -> int:
     """Read nothing more than the meeting's own id."""
     assert meeting.id is not None
     return meeting.id
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who asks to send (or bring) someone to a meeting: the form they get follows from it."""
+
+    meeting_id: int
+    # A professional's agency; None for a family-side member, who brings someone rather than
+    # sending someone in their place.
+    agency: Agency | None
+
+
+def sender_at_meeting(
+    deps: Dependencies, *, meeting_id: int | None, user_id: str, permission: Permission
+) -> Admitted[Sender] | Refused:
+    """The meeting a button names and who is asking, if they may reply to its invitation."""
+
+    def read(session: Session, meeting: Meeting) -> Sender:
+        assert meeting.id is not None
+        member = find_member(session, meeting.case_id, user_id)
+        if member is None or is_family_side(member.role):
+            return Sender(meeting.id, None)
+        return Sender(meeting.id, member.agency)
+
+    return admit_to_meeting(
+        deps, meeting_id=meeting_id, user_id=user_id, permission=permission, read=read
+    )
 
 
 # --- What the sub-commands read with their access check -----------------------------------------
@@ -271,3 +301,16 @@ def update_to_give(
     if context is None or problem:
         return Refused(problem or NOT_A_MEMBER)
     return context
+
+
+def update_to_read(
+    deps: Dependencies, *, update_id: int | None, user_id: str
+) -> UpdateReading | Refused:
+    """The whole update a new-harm alert names, for the social worker or chair of its case."""
+    with deps.unit_of_work() as session:
+        reading = (
+            reading_for(session, update_id=update_id, user_id=user_id)
+            if update_id is not None
+            else NOT_A_MEMBER
+        )
+    return Refused(reading) if isinstance(reading, str) else reading

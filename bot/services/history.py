@@ -245,6 +245,10 @@ def _decision(detail: Mapping[str, Any], found: Lookups) -> str:
     return words
 
 
+def _approval_decided(detail: Mapping[str, Any], found: Lookups) -> str:
+    return ": agreed" if detail["approved"] is True else ": did not agree"
+
+
 # Each action's detail in words, after its description; an action without detail has none here.
 _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.CASE_OPENED: _case_opened,
@@ -261,4 +265,5 @@ _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.PLAN_ACTION_DONE: _action_done,
     AuditAction.PLAN_FAMILY_MAY_EDIT: _family_may_edit,
     AuditAction.CONFERENCE_DECISION: _decision,
+    AuditAction.APPROVAL_DECIDED: _approval_decided,
 }

@@ -29,6 +29,7 @@ from bot.summary import (
     SummaryInput,
     UpdateSection,
     harm_flags,
+    kept_from_family,
     rag_overview,
 )
 from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS
@@ -96,6 +97,10 @@ def _member_label(member: Member) -> str:
     return f"{member.display_name} ({agency})"
 
 
+def _name(member: Member | None) -> str | None:
+    return member.display_name if member is not None else None
+
+
 def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
     """The RCPC summary's values: every update, rating, action and attendance in the period."""
     w = window(session, case_id, conference_id)
@@ -150,6 +155,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                 professional_only_sections=frozenset(
                     SECTIONS[s] for s in latest.professional_only_sections if s in SECTIONS
                 ),
+                sent_by=_name(members.get(latest.cover_member_id)),
             )
         )
         if latest.child_views:
@@ -158,6 +164,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                     member.display_name,
                     latest.child_views,
                     latest.submitted_at.astimezone(tz).date(),
+                    professional_only="child_views" in latest.professional_only_sections,
                 )
             )
         for rating in session.exec(
@@ -245,4 +252,5 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
         overview=rag_overview(summary),
         new_harm=harm_flags(summary),
         timezone=summary.timezone,
+        kept=kept_from_family(summary),
     )

@@ -12,13 +12,16 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.harm import raises_new_harm
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import away_on, calendar_for, deadline_day, meeting_day
+from bot.rules.stand_ins import MAY_STAND_IN, form_audience, prefill
 from bot.rules.timeline import format_day
-from bot.rules.update_form import UpdateDraft
+from bot.rules.update_form import Audience, UpdateDraft
 from bot.rules.vocabulary import UpdateRequestStatus
 from bot.services import audit
 from bot.services.access import check_give_update
+from bot.services.harm import alert_new_harm
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.labels import KIND_LABELS
@@ -54,6 +57,10 @@ class Receipt:
     version: int
     late: bool
     on_behalf_of: str | None
+    # Sent by the member's cover: shown as "sent by you for ..." rather than "filled in with".
+    as_cover: bool = False
+    # Outbox rows to send right after the answer (new harm to the social worker and chair).
+    send_now: tuple[str, ...] = ()
 
 
 def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
@@ -73,6 +80,8 @@ class UpdateContext:
     outcomes: tuple[tuple[int, str], ...]
     previous: UpdateDraft | None
     previous_sent: datetime | None
+    # Who sent the latest version (a Slack id): only they see its professional parts again.
+    previous_by: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -127,22 +136,46 @@ def load_context(session: Session, request_id: int) -> UpdateContext | None:
         outcomes,
         previous,
         latest.submitted_at if latest else None,
+        latest.submitted_by if latest else None,
     )
+
+
+def is_covering(session: Session, context: UpdateContext, user_id: str, today: date) -> bool:
+    """Whether `user_id` is the away member's cover today, and still a professional of the case."""
+    if context.member.cover_member_id is None or not away_on(context.member, today):
+        return False
+    cover = session.get(Member, context.member.cover_member_id)
+    return bool(
+        cover is not None
+        and cover.active
+        and cover.slack_user_id == user_id
+        and cover.role in MAY_STAND_IN
+    )
+
+
+@dataclass(frozen=True)
+class FormPlan:
+    """How the update form opens for one person: which form, pre-filled with what, for whom."""
+
+    audience: Audience
+    previous: UpdateDraft | None
+    on_behalf_of: str | None
+
+
+def form_plan(context: UpdateContext, user_id: str) -> FormPlan:
+    """The form for `user_id`: a family-side member's plain form, or the professional one; the
+    latest version pre-filled only where `prefill` allows (never a professional's to a cover)."""
+    audience = form_audience(context.member.role)
+    previous = prefill(
+        context.previous, author=context.previous_by, reader=user_id, audience=audience
+    )
+    on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
+    return FormPlan(audience, previous, on_behalf)
 
 
 def may_give(session: Session, context: UpdateContext, user_id: str, today: date) -> str | None:
     """Why this person may not give this update, or None if they may."""
-    cover = (
-        session.get(Member, context.member.cover_member_id)
-        if context.member.cover_member_id
-        else None
-    )
-    away_cover = bool(
-        cover is not None
-        and cover.active
-        and cover.slack_user_id == user_id
-        and away_on(context.member, today)
-    )
+    away_cover = is_covering(session, context, user_id, today)
     decision = check_give_update(
         session, case=context.case, user_id=user_id, member=context.member, away_cover=away_cover
     )
@@ -161,9 +194,13 @@ def save_update(
         context = load_context(session, request_id)
         if context is None:
             raise UpdateError("That update request no longer exists.")
-        problem = may_give(session, context, user_id, now.astimezone(context.tz).date())
+        today = now.astimezone(context.tz).date()
+        problem = may_give(session, context, user_id, today)
         if problem:
             raise UpdateError(problem)
+        covering = context.member.slack_user_id != user_id and is_covering(
+            session, context, user_id, today
+        )
         request = context.request
         late = now > request.due_at
         if late and request.status == UpdateRequestStatus.RECEIVED:
@@ -192,6 +229,7 @@ def save_update(
             help_needed=draft.help_needed,
             professional_only=draft.professional_only,
             professional_only_sections=list(draft.professional_only_sections),
+            cover_member_id=context.member.cover_member_id if covering else None,
         )
         session.add(update)
         session.flush()
@@ -204,6 +242,14 @@ def save_update(
         if request.status != UpdateRequestStatus.RECEIVED:
             request.status, request.received_at = UpdateRequestStatus.RECEIVED, now
             session.add(request)
+        # New harm goes to the social worker and chair now, in this same transaction.
+        alerts = (
+            alert_new_harm(
+                session, case_id=context.case.id or 0, update_id=update.id, sender=user_id, now=now
+            )
+            if raises_new_harm(context.previous, draft)
+            else []
+        )
         on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
         audit.record(
             session,
@@ -215,6 +261,7 @@ def save_update(
             version=version,
             late=late,
             on_behalf_of=context.member.id if on_behalf else None,
+            cover=context.member.cover_member_id if covering else None,
         )
         assert context.meeting.id is not None
         tz = context.tz
@@ -226,6 +273,8 @@ def save_update(
             version,
             late,
             on_behalf,
+            covering,
+            tuple(alerts),
         )
 
 
@@ -264,48 +313,6 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
             )
         except SlackError as error:
             log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
-
-
-def set_away(
-    deps: Dependencies, *, case_id: int, actor: str, until: date | None, cover_user: str | None
-) -> str:
-    """Record leave (and who covers), or the return; the cover is chased instead while away."""
-    with deps.unit_of_work() as session:
-        member = session.exec(
-            select(Member).where(
-                Member.case_id == case_id, Member.slack_user_id == actor, col(Member.active)
-            )
-        ).one()
-        cover = None
-        if cover_user is not None:
-            cover = session.exec(
-                select(Member).where(
-                    Member.case_id == case_id,
-                    Member.slack_user_id == cover_user,
-                    col(Member.active),
-                )
-            ).first()
-            if cover is None or cover.id == member.id:
-                raise UpdateError(
-                    "Your cover needs to be someone else in this core group: ask the social "
-                    "worker to add them first."
-                )
-        before = {"away_until": member.away_until.isoformat() if member.away_until else None}
-        member.away_until, member.cover_member_id = until, cover.id if cover else None
-        session.add(member)
-        audit.record(
-            session,
-            actor=actor,
-            action=AuditAction.MEMBER_AWAY,
-            at=deps.clock.now(),
-            case_id=case_id,
-            before=before,
-            after={"away_until": until.isoformat() if until else None, "cover": cover_user},
-        )
-    if until is None:
-        return "Welcome back: I'll send you your reminders again."
-    who = f" <@{cover_user}> will get them instead." if cover_user else ""
-    return f"Got it: no reminders for you until {format_day(until)}.{who}"
 
 
 def context_of_request(deps: Dependencies, request_id: int) -> UpdateContext | None:

@@ -187,6 +187,11 @@ def _professional_mark(professional_only: bool) -> str:
     return f" · _{WORDS.professional_only}_" if professional_only else ""
 
 
+KEPT_INTRO = (
+    "Parts of these updates are kept from the family's copy. What they say is in the summary."
+)
+
+
 def _said(said: Said) -> str:
     note = f" · {e(said.note)}" if said.note else ""
     return f"*{e(said.who)}*{note}{_professional_mark(said.professional_only)}\n{e(said.text)}"
@@ -314,10 +319,14 @@ def _digest_parts(doc: DigestView) -> list[tuple[str, list[str]]]:
     ] or [WORDS.no_new_harm]
 
     decisions = ["\n".join(f"• {decision}" for decision in doc.decisions)]
+    kept = [
+        f"{KEPT_INTRO}\n" + "\n".join(f"• {e(line)}" for line in doc.kept),
+    ]
     return [
         ("Quorum", ["\n".join(quorum)]),
         ("Reports", reports),
         ("Progress on each outcome", progress),
         ("New harm", harm),
+        *([("Kept from family members", kept)] if doc.kept else []),
         ("What the conference may decide", decisions),
     ]

@@ -15,6 +15,7 @@ from bot.summary.model import (
     Audience,
     Conference,
     DigestInput,
+    Kept,
     MemberUpdate,
     OutcomeOverview,
     Report,
@@ -325,7 +326,12 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         ),
         family_description=shown.family_description,
         child_views=tuple(
-            Said(who=view.by, text=view.text, note=f"Shared {day(view.captured_on)}")
+            Said(
+                who=view.by,
+                text=view.text,
+                note=f"Shared {day(view.captured_on)}",
+                professional_only=view.professional_only,
+            )
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
@@ -363,8 +369,13 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     )
 
 
+def sent_for(sent_by: str | None, name: str) -> str:
+    """ ", sent by X for Y" when a cover sent someone's update, else nothing."""
+    return f"; sent by {sent_by} for {name}" if sent_by else ""
+
+
 def _who(update: MemberUpdate) -> str:
-    return f"{update.name} ({update.agency})"
+    return f"{update.name} ({update.agency}{sent_for(update.sent_by, update.name)})"
 
 
 def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
@@ -553,6 +564,8 @@ class DigestView:
     overview: tuple[OverviewView, ...]
     new_harm: tuple[str, ...]
     decisions: tuple[str, ...]
+    # Whose updates have parts kept from family members, and which parts: never their words.
+    kept: tuple[str, ...] = ()
 
 
 _DIRECTION_WORDS = {
@@ -561,6 +574,24 @@ _DIRECTION_WORDS = {
     Trend.STEADY: "steady since the last conference",
     Trend.NEW: "first ratings this period",
 }
+
+
+SECTION_WORDS = {
+    UpdateSection.GOING_WELL: "what is going well",
+    UpdateSection.WORRIES: "their worries",
+    UpdateSection.NEW_HARM: "new harm",
+    UpdateSection.CHILD_SEEN: "when the child was seen",
+    UpdateSection.CHILD_VIEWS: "the child's words",
+    UpdateSection.NEXT_STEPS: "their next steps",
+    UpdateSection.HELP_NEEDED: "help needed",
+}
+
+
+def _kept_words(kept: Kept) -> str:
+    parts = [SECTION_WORDS[section] for section in kept.sections]
+    if kept.further_information:
+        parts.append("further information for professionals")
+    return f"{kept.by} ({kept.agency}): {', '.join(parts)}"
 
 
 def digest_view(digest: DigestInput) -> DigestView:
@@ -586,10 +617,12 @@ def digest_view(digest: DigestInput) -> DigestView:
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{flag.by} ({flag.agency}) in their update of {instant(flag.flagged_at, zone)}"
+            f"{flag.by} ({flag.agency}{sent_for(flag.sent_by, flag.by)}) in their update of "
+            f"{instant(flag.flagged_at, zone)}"
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),
+        kept=tuple(_kept_words(kept) for kept in digest.kept),
     )
 
 

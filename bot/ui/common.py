@@ -29,6 +29,7 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import NewCaseField, ViewId
 from bot.rules.vocabulary import Agency, Nation
 from bot.ui.labels import AGENCY_NAMES, NATION_NAMES
+from bot.ui.who_reads import who_reads
 
 PROFESSIONAL_AGENCIES = [
     a for a in Agency if a not in (Agency.FAMILY, Agency.CHILDRENS_SOCIAL_CARE)
@@ -136,6 +137,7 @@ def new_case_modal(
             optional=True,
             element=DatePickerElement(action_id=f.BIRTH),
         ),
+        who_reads(ViewId.NEW_CASE),
     ]
     return View(
         type="modal",

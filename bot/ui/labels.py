@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from bot.rules.vocabulary import (
     Agency,
+    ApprovalKind,
     Attendance,
     Category,
     Decision,
@@ -18,6 +19,7 @@ from bot.rules.vocabulary import (
     Rag,
     Role,
     Rsvp,
+    SupporterKind,
 )
 
 NATION_NAMES: Mapping[Nation, str] = {
@@ -53,6 +55,7 @@ ROLE_LABELS: Mapping[Role, str] = {
     Role.CHAIR: "Conference chair",
     Role.FAMILY: "Family",
     Role.ADVOCATE: "Advocate",
+    Role.FAMILY_SUPPORTER: "Family supporter",
 }
 # The review summary names every update's author by role.
 ROLE_WORDS: Mapping[Role, str] = {
@@ -61,6 +64,7 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.SOCIAL_WORKER: "Social worker",
     Role.CHAIR: "Chair",
     Role.ADVOCATE: "Advocate",
+    Role.FAMILY_SUPPORTER: "Family supporter",
 }
 
 # A meeting as a heading or list label: "Core group 2".
@@ -120,4 +124,19 @@ RSVP_WORDS: Mapping[Rsvp, str] = {
     Rsvp.REPRESENTATIVE: "sending someone",
     Rsvp.APOLOGIES: "apologies",
     Rsvp.NONE: "no reply",
+}
+
+# Who a family member would like to bring, as the choice in the form reads.
+SUPPORTER_KIND_LABELS: Mapping[SupporterKind, str] = {
+    SupporterKind.FRIEND: "A friend",
+    SupporterKind.RELATIVE: "A relative",
+    SupporterKind.ADVOCATE: "An advocate",
+    SupporterKind.INTERPRETER: "An interpreter",
+}
+
+# What a request for the social worker's agreement is about, as a title.
+APPROVAL_TITLES: Mapping[ApprovalKind, str] = {
+    ApprovalKind.COVER: "A cover from another agency",
+    ApprovalKind.REPRESENTATIVE: "Someone from another agency",
+    ApprovalKind.SUPPORTER: "Someone the family would like to bring",
 }

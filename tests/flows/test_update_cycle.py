@@ -203,7 +203,15 @@ def test_a_member_on_leave_is_not_chased_and_their_cover_is(
     answer = say(
         sandbox, people.school, channel, f"away until 2026-12-04 <@{people.health_visitor}>"
     )
-    assert "no reminders for you until Fri  4 Dec 2026" in answer
+    # The health visitor is of another agency: the social worker agrees first (issue 13).
+    assert "asked the social worker" in answer
+    approval = "Your approval is needed in oak-family"
+    asked = sandbox.wait_for(lambda: received(sandbox, people.social_worker, approval))[-1]
+    sandbox.emulator.click(people.social_worker, asked.channel, asked.ts, ActionId.APPROVE_REQUEST)
+    told = sandbox.wait_for(
+        lambda: received(sandbox, people.school, "An answer about your request in oak-family")
+    )
+    assert "until Fri  4 Dec 2026" in str(told[-1].blocks)
     sandbox.clock.set(at("2026-11-24"))
     sandbox.sweep()
     sandbox.clock.set(at("2026-11-30"))

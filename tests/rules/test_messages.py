@@ -61,6 +61,23 @@ def test_each_kind_keeps_the_key_it_was_planned_under_and_reads_back(
     assert key.startswith(case_scope(12)) and key_case(key) == 12
 
 
+@pytest.mark.parametrize(
+    ("kind", "parts", "key"),
+    [
+        # Sent at once after someone's action: the words they were first written with.
+        (MessageKind.NEW_HARM, ("u5", "U1"), "harm:u5:U1"),
+        (MessageKind.APPROVAL, ("3", "U1"), "approval:3:U1"),
+        (MessageKind.APPROVAL_ANSWER, ("3",), "approval_answer:3"),
+    ],
+)
+def test_a_message_sent_at_once_is_keyed_outside_every_case_planning_scope(
+    kind: MessageKind, parts: tuple[str, ...], key: str
+) -> None:
+    assert outbox_key(kind, *parts) == key
+    assert OutboxKey.parse(key) == OutboxKey(kind, None, parts)
+    assert key_case(key) is None
+
+
 def test_a_key_names_the_meeting_request_and_action_it_is_about() -> None:
     chase = OutboxKey.parse(
         outbox_key(MessageKind.CHASE, meeting_tag(3), "20270101", request_tag(45), "due", "U1")
