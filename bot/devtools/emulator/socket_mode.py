@@ -85,10 +85,10 @@ class _Link:
         return True
 
     def drop(self) -> None:
-        """Cut the TCP connection with no close frame, as a network failure does."""
+        """Cut the TCP connection with no close frame, as a network failure does (what was
+        already written still arrives, so an envelope in flight reaches the app)."""
         raw = self.connection.socket
         try:
-            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             raw.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
@@ -264,6 +264,7 @@ class SocketModeHub:
     def drop_connections(self) -> None:
         """Cut every link with no close frame, as a network failure would."""
         for link in self.links():
+            self._forget(link)
             link.drop()
 
     def drop_after_next_envelope(self) -> None:
@@ -299,9 +300,6 @@ class SocketModeHub:
         return Ack(acked=False)
 
     def _deliver_once(self, kind: str, payload: dict[str, Any], accepts: bool, attempt: int) -> Ack:
-        link = self._pick_link(RECONNECT_WINDOW_SECONDS)
-        if link is None:
-            return Ack(acked=False)
         envelope: dict[str, Any] = {
             "envelope_id": str(uuid.uuid4()),
             "type": kind,
@@ -312,21 +310,28 @@ class SocketModeHub:
             envelope["retry_attempt"] = attempt
             envelope["retry_reason"] = "timeout" if attempt else ""
         waiter = _Waiter()
-        with link.lock:
-            link.waiting[envelope["envelope_id"]] = waiter
-        sent = link.send(envelope)
+        deadline = time.monotonic() + RECONNECT_WINDOW_SECONDS
+        while True:
+            # A link can die between being picked and being written to: pick again.
+            link = self._pick_link(max(0.0, deadline - time.monotonic()))
+            if link is None:
+                return Ack(acked=False)
+            with link.lock:
+                link.waiting[envelope["envelope_id"]] = waiter
+            if link.send(envelope):
+                break
+            self._forget(link)
         with self._changed:
-            drop = self._drop_in_flight > 0 and sent
+            drop = self._drop_in_flight > 0
             if drop:
                 self._drop_in_flight -= 1
         if drop:
+            self._forget(link)
             link.drop()
-        if sent:
-            waiter.done.wait(ACK_TIMEOUT_SECONDS)
+        waiter.done.wait(ACK_TIMEOUT_SECONDS)
         with link.lock:
             link.waiting.pop(envelope["envelope_id"], None)
         answer = waiter.ack
-        acked = answer is not None
         body = answer.get("payload") if answer is not None else None
         self.deliveries.append(
             Delivery(
@@ -334,10 +339,15 @@ class SocketModeHub:
                 kind,
                 attempt,
                 link.number,
-                acked,
+                answer is not None,
                 body if isinstance(body, dict) else {},
             )
         )
-        if not acked:
+        if answer is None:
             return Ack(acked=False)
         return Ack(acked=True, payload=body if isinstance(body, dict) and accepts else None)
+
+    def _forget(self, link: _Link) -> None:
+        with self._changed:
+            link.open = False
+            self._links = [each for each in self._links if each.open]
