@@ -14,6 +14,7 @@ redelivered: the person sees an error instead), and asks the app to reconnect wi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -88,10 +89,8 @@ class _Link:
         """Cut the TCP connection with no close frame, as a network failure does (what was
         already written still arrives, so an envelope in flight reaches the app)."""
         raw = self.connection.socket
-        try:
+        with contextlib.suppress(OSError):  # already gone is as good as cut
             raw.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         raw.close()
 
 
