@@ -174,7 +174,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from bot.devtools.demo import run_demo
 
-    result = run_demo(Path(args.out))
+    result = run_demo(Path(args.out), socket_mode=args.socket_mode)
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
@@ -237,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
     demo.add_argument("--out", default="demo-out", help="folder for the transcripts")
+    demo.add_argument(
+        "--socket-mode", action="store_true", help="reach the bot over Socket Mode, not HTTP"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export a case for the authority's case record")

@@ -126,6 +126,12 @@ class Sandbox:
             self._dispatcher = make_dispatcher(self.deps, worker="sandbox")
         return sweep(self.deps, self._dispatcher)
 
+    def settle(self) -> None:
+        """Wait (in real time) until the bot has finished everything it does after answering."""
+        assert self.deps is not None
+        if not self.deps.after_answer.wait_idle():
+            raise TimeoutError("the bot's work after answering did not finish in time")
+
     @staticmethod
     def wait_for(probe: Callable[[], T | None], *, timeout: float = 10.0) -> T:
         """Wait (in real time) for work the bot does after acknowledging (`deps.after_answer`)."""
