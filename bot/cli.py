@@ -156,10 +156,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     scheduler.start()
     if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import SocketModeServer
 
         app = create_app(deps, request_verification=False)  # Socket Mode has no HTTP signatures
-        SocketModeHandler(app, settings.require("slack_app_token")).start()  # type: ignore[no-untyped-call]
+        # The bot's client opens the links, so SLACK_API_URL (the emulator, say) applies too.
+        token = settings.require("slack_app_token")
+        SocketModeServer(app, token, web_client=deps.client).serve_forever()
         return 0
     from bot.web import serve_http
 
