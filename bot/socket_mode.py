@@ -5,7 +5,7 @@ unit of work, `process_before_response`), and Bolt's `websockets` and `aiohttp` 
 only an AsyncApp, so choosing them would mean a second, async copy of every listener; the
 `websocket-client` adapter serves a sync App but adds a dependency for what the built-in client
 already does with none: it reconnects on `disconnect`, on a close and on a stale link (its
-ping/pong monitor), and runs listeners on a small thread pool while the next envelope is read.
+ping/pong monitor), and runs listeners on a worker thread while the next envelope is read.
 What this module adds: each connection state change logged once, an envelope redelivered on
 the same link not run twice, and an ack lost with its link logged instead of a traceback.
 """
@@ -46,7 +46,11 @@ class SocketModeServer:
         *,
         web_client: WebClient | None = None,
         ping_interval: float = 10.0,
+        concurrency: int = 1,
     ) -> None:
+        """`concurrency` is how many envelopes run at once: one, like the HTTP front door, which
+        dispatches on one event loop (DESIGN.md, Serving requests fast); on the bench, ten
+        threads made the clicks' database writes contend and the p99 longer."""
         # The SDK narrates every attempt (a failed ping is logged at each check until it gives
         # up); its notes of a lost link become one state change of ours, its chatter is dropped.
         sdk_log = logging.getLogger(f"coregroup.socket_mode.sdk.{id(self)}")
@@ -58,6 +62,7 @@ class SocketModeServer:
             logger=sdk_log,
             web_client=web_client,
             ping_interval=ping_interval,
+            concurrency=concurrency,
         )
         client = self._handler.client
         client.on_message_listeners.append(self._on_message)
