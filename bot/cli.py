@@ -165,10 +165,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     scheduler.start()
     if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import SocketModeServer
 
         app = create_app(deps, request_verification=False)  # Socket Mode has no HTTP signatures
-        SocketModeHandler(app, settings.require("slack_app_token")).start()  # type: ignore[no-untyped-call]
+        # The bot's client opens the links, so SLACK_API_URL (the emulator, say) applies too.
+        token = settings.require("slack_app_token")
+        SocketModeServer(app, token, web_client=deps.client).serve_forever()
         return 0
     from bot.web import serve_http
 
@@ -183,7 +185,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from bot.devtools.demo import run_demo
 
-    result = run_demo(Path(args.out))
+    result = run_demo(Path(args.out), socket_mode=args.socket_mode)
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
@@ -246,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
     demo.add_argument("--out", default="demo-out", help="folder for the transcripts")
+    demo.add_argument(
+        "--socket-mode", action="store_true", help="reach the bot over Socket Mode, not HTTP"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export a case for the authority's case record")

@@ -64,6 +64,9 @@ class Recorder:
 
     def capture(self) -> None:
         """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab."""
+        # What the bot does after answering lands at its own pace: wait for it, so the same
+        # script always shows the same thing (and over HTTP and Socket Mode alike).
+        self.sandbox.settle()
         inspector = self.sandbox.emulator.inspector
         names = self.names()
         now = self.sandbox.clock.now()
@@ -140,15 +143,16 @@ class DemoResult:
     database: Path
 
 
-def run_demo(out_dir: Path) -> DemoResult:
-    """Run the scripted case and write what everyone saw into `out_dir`."""
+def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
+    """Run the scripted case and write what everyone saw into `out_dir` (over Socket Mode
+    instead of HTTP with `socket_mode`: the transcript is the same either way)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
         stale.unlink()
     # Monday 23 November 2026, 09:30 in London (GMT).
     start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-    with Sandbox(f"sqlite:///{database}") as sandbox:
+    with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
         sandbox.clock.set(start)
         recorder = Recorder(sandbox)
         transcript = _script(sandbox, recorder)

@@ -13,7 +13,7 @@ from bot.rules.messages import MessageKind, OutboxKey
 from bot.rules.vocabulary import MeetingKind, OutboxState, UpdateRequestStatus
 from storage.models import AgencyUpdate, AuditEvent, Meeting, OutboxMessage, Outcome, UpdateRequest
 
-from .conftest import People, open_case
+from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
 from .test_meetings import set_meeting
 from .test_plan import add_outcome, top_view
@@ -177,6 +177,7 @@ def test_an_update_one_second_before_the_deadline_can_be_changed_until_it_and_no
     assert [requests[u.request_id].due_at < u.submitted_at for u in updates] == [False, True]
 
 
+@BOTH_TRANSPORTS
 def test_editing_keeps_every_version(sandbox: Sandbox, people: People) -> None:
     case_with_core_group(sandbox, people, "2026-12-03")
     sandbox.clock.set(at("2026-11-24"))
