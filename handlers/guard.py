@@ -28,6 +28,8 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.GIVE_UPDATE: Permission.GIVE_UPDATE,
     ActionId.RELEASE_SUMMARY: Permission.RELEASE_SUMMARY,
     ActionId.ARCHIVE_CHANNEL: Permission.ARCHIVE_CASE,
+    # Exporting before a purge is for the same two people as archiving: the case's holders.
+    ActionId.EXPORT_RECORD: Permission.ARCHIVE_CASE,
 }
 
 # Modal submissions about an existing case, by callback id.

@@ -33,6 +33,9 @@ class AuditAction(StrEnum):
     SUMMARY_DRAFTED = "summary.drafted"
     SUMMARY_RELEASED = "summary.released"
     CONFERENCE_DECISION = "conference.decision"
+    CASE_EXPORTED = "case.exported"
+    # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
+    CASE_PURGED = "case.purged"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -66,6 +69,8 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.SUMMARY_DRAFTED: "drafted the summary of {meeting}",
         AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
         AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
+        AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
+        AuditAction.CASE_PURGED: "purged the case's data after its retention period",
     }
 )
 

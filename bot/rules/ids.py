@@ -45,6 +45,7 @@ class ActionId(StrEnum):
     GIVE_UPDATE = "update_give"
     RELEASE_SUMMARY = "summary_release"
     ARCHIVE_CHANNEL = "case_archive_channel"
+    EXPORT_RECORD = "case_export_record"
 
 
 class DecisionField(StrEnum):

@@ -24,6 +24,8 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
+    # To a closed case's social worker and chair, 14 days before its data is purged.
+    PURGE_NOTICE = "purge_notice"
 
 
 # The word each kind's keys carry after the case scope. Kept as they were first written: a row
@@ -40,6 +42,7 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.ESCALATION: "escalate",
     MessageKind.DIGEST: "digest",
     MessageKind.UNDELIVERED: "undelivered",
+    MessageKind.PURGE_NOTICE: "purge",
 }
 _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 

@@ -55,7 +55,11 @@ def export_case(session: Session, reference: str, out_dir: Path) -> list[Path]:
         raise ExportError(f"No case has the reference {reference!r}.")
     if len(cases) > 1:
         raise ExportError(f"{len(cases)} areas have a case {reference!r}; ask an administrator.")
-    case = cases[0]
+    return export_case_record(session, cases[0], out_dir)
+
+
+def export_case_record(session: Session, case: Case, out_dir: Path) -> list[Path]:
+    """Write one case's `case.json` and review summaries into `out_dir`; return the files."""
     assert case.id is not None
     meetings = _all(session, Meeting, Meeting.case_id == case.id)
     meeting_ids = [m.id for m in meetings]

@@ -58,8 +58,12 @@ def test_the_words_are_declared_for_members_only() -> None:
     assert set(DESCRIPTIONS) == set(AuditAction)
 
 
+# Added since, by retention and purge (issue 18).
+ADDED_SINCE = {"case.exported", "case.purged"}
+
+
 def test_the_stored_values_are_the_ones_old_rows_hold() -> None:
-    assert {action.value for action in AuditAction} == STORED_BEFORE_THE_ENUM
+    assert {action.value for action in AuditAction} == STORED_BEFORE_THE_ENUM | ADDED_SINCE
 
 
 def test_slots_are_filled_and_default_to_neutral_words() -> None:
