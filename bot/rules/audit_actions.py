@@ -70,7 +70,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
         AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
         AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
-        AuditAction.CASE_PURGED: "purged the case's data after its retention period",
+        AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
     }
 )
 
