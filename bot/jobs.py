@@ -199,7 +199,7 @@ def purge_past_retention(deps: Dependencies) -> list[PurgeReport]:
                     export_dir=deps.settings.export_dir,
                 )
             )
-        except (PurgeError, SlackError) as error:
+        except (PurgeError, SlackError, OSError) as error:  # OSError: the export, or the network
             log.warning("purge of case %s waits: %s", case.case_id, error)
     return reports
 
