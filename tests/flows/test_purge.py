@@ -235,3 +235,22 @@ def test_the_social_worker_and_chair_are_told_fourteen_days_before_naming_only_t
     exported = sandbox.wait_for(export_event)
     assert (tmp_path / "exports" / "T0EMULATOR" / REFERENCE / "case.json").exists()
     assert exported.actor == people.chair and exported.detail["checksum"].startswith("sha256:")
+
+
+def test_a_purge_whose_export_fails_deletes_nothing_and_finishes_once_the_folder_is_fixed(
+    sandbox: Sandbox, people: People, tmp_path: Path
+) -> None:
+    channel = ended_case(sandbox, people)
+    blocked = tmp_path / "exports"
+    blocked.write_text("a file where the folder should be")
+    deps = with_exports(sandbox, blocked)
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC) + timedelta(days=731))
+    daily(deps)  # the purge started (everything planned stopped), then the export failed
+    with Session(sandbox.engine) as session:
+        assert session.exec(select(Case)).one().reference == REFERENCE
+    assert bot_traces(sandbox, channel, people)  # nothing deleted in Slack before the export
+    blocked.unlink()
+    sandbox.clock.set(sandbox.clock.now() + timedelta(days=1))
+    daily(deps)
+    tombstone = assert_only_the_tombstone(sandbox, channel, people)
+    assert tombstone.detail["export_checksum"].startswith("sha256:")
