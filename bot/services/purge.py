@@ -41,7 +41,7 @@ from bot.services.access import check
 from bot.services.export import export_case_record
 from bot.services.outbox import enqueue
 from bot.slack.gateway import BotMessage, SlackError
-from storage.models import Area, AuditEvent, Case, CasePurge, Member, OutboxMessage
+from storage.models import Area, Case, CasePurge, Member, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -374,17 +374,6 @@ def _owned_tables(case_id: int) -> list[tuple[Table, ColumnElement[bool]]]:
 
 def _rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def tombstones(session: Session) -> list[AuditEvent]:
-    """Every purge's tombstone, oldest first."""
-    return list(
-        session.execute(
-            select(AuditEvent)
-            .where(col(AuditEvent.action) == AuditAction.CASE_PURGED.value)
-            .order_by(col(AuditEvent.id))
-        ).scalars()
-    )
 
 
 def notify_coming_purges(deps: Dependencies) -> int:
