@@ -35,6 +35,7 @@ from bot.services.conference import (
 from bot.services.meetings import NOT_INVITED, MeetingError, refresh_invitation, reply
 from bot.services.plan import PlanError, complete_action, refresh_plan_message
 from bot.services.planning import replan_case
+from bot.services.purge import export_now
 from bot.services.updates import form_plan, meeting_label
 from bot.ui.harm import update_reading_modal
 from bot.ui.labels import AGENCY_NAMES
@@ -339,6 +340,26 @@ def answer_approval(
     send_now(deps, answered.send_now)
 
 
+def handle_export_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """Export a closed case's record before its purge (after the ack: it writes files)."""
+    ack()
+    deps.after_answer.run(
+        partial(export_after_click, deps, _record_id(body), body["user"]["id"], respond)
+    )
+
+
+def export_after_click(
+    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
+) -> None:
+    """Export, or say kindly why not."""
+    if case_id is None:
+        _tell(respond, NOT_A_MEMBER)
+        return
+    _tell(respond, export_now(deps, case_id=case_id, actor=user_id))
+
+
 def register(app: App) -> None:
     """Attach the button listeners (replies first: Bolt tries listeners in order, and they are
     the clicks that come in bursts)."""
@@ -356,3 +377,4 @@ def register(app: App) -> None:
     app.action(ActionId.ARCHIVE_CHANNEL.value)(handle_archive_click)
     app.action(ActionId.APPROVE_REQUEST.value)(handle_approval_click)
     app.action(ActionId.DECLINE_REQUEST.value)(handle_approval_click)
+    app.action(ActionId.EXPORT_RECORD.value)(handle_export_click)

@@ -34,6 +34,8 @@ ACTION_RULES: dict[ActionId, Permission] = {
     # in bot.services.approvals.answer.
     ActionId.APPROVE_REQUEST: Permission.MANAGE_MEMBERS,
     ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
+    # Exporting before a purge is for the same two people as archiving: the case's holders.
+    ActionId.EXPORT_RECORD: Permission.ARCHIVE_CASE,
 }
 
 # Modal submissions about an existing case, by callback id.

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.rules.retention import DEFAULT_RETENTION_DAYS
 from bot.rules.timeline import TimelineRules
 from bot.rules.vocabulary import (
     ActionStatus,
@@ -87,10 +88,13 @@ class Area(SQLModel, table=True):
     rag_red_meaning: str = Field(default="No progress, worse, or overdue", max_length=500)
     # ISO dates the area's offices are closed beyond the bank holidays.
     closure_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    retention_days: int = 730
     # Who to contact when a child is at risk now: the update form says it is not a referral and
     # names this, above the question about new harm (DOMAIN.md, Stand-ins, supporters and safety).
     urgent_contact: str = Field(default=URGENT_CONTACT, max_length=300)
+    # How long a case's data stays after its plan ends, and whether the purge waits for an
+    # export to the authority's record (written, its checksum recorded) before deleting anything.
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    purge_needs_export: bool = True
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -339,6 +343,21 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64)
     at: datetime = _instant()
     detail: dict[str, Any] = _json()
+
+
+# A purge under way: created before anything is deleted and removed with the case's rows, so a
+# purge interrupted at any step resumes where it stopped. The audit trail's triggers allow the
+# deletion of a case's events only while its case has one of these and is no longer open.
+class CasePurge(SQLModel, table=True):
+    __tablename__ = "case_purges"
+    case_id: int = Field(primary_key=True, foreign_key="cases.id")
+    started_at: datetime = _instant()
+    # Who or what asked: a Slack user id, or "system" for the daily job's retention purge.
+    requested_by: str = Field(max_length=64)
+    reason: str = _text(...)
+    export_checksum: str | None = Field(default=None, max_length=80)
+    # When the bot's messages and files in Slack were deleted and the channel archived.
+    slack_done_at: datetime | None = _instant(default=None)
 
 
 # Slack event ids already handled, so a redelivered event is processed once.

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from sqlmodel import Session
 
+from bot.rules.escape import escape_mrkdwn
+from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
+from bot.rules.retention import purge_due_at
 from bot.rules.schedule import calendar_for, deadline_day
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
@@ -31,6 +34,7 @@ from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
+from bot.ui.common import section
 from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
@@ -225,6 +229,43 @@ def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(new_harm_text(case.reference), blocks)
 
 
+def purge_notice_text(reference: str) -> str:
+    """The notification of a coming purge: the case reference and nothing else."""
+    return f"{reference}: its record leaves Slack in 14 days"
+
+
+def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
+    case = session.get(Case, int(args["case"]))
+    if case is None or case.closed_at is None or case.id is None:
+        return None  # purged already, or reopened: nothing to warn about
+    area = session.get_one(Area, case.area_id)
+    purge_at = purge_due_at(case.closed_at, area.retention_days)
+    day = format_day(purge_at.astimezone(ZoneInfo(case.timezone)).date())
+    reference = escape_mrkdwn(case.reference)
+    words = (
+        f"*{reference}* ended a while ago, and Slack is not the record: on *{day}* the bot "
+        "deletes everything it holds about the case (its messages and files here and in the "
+        "channel, the plan, meetings, replies and updates), archives the channel and keeps only "
+        "a note that the case existed and was purged. "
+        + (
+            "The record is exported to your authority's system first."
+            if area.purge_needs_export
+            else "Your area does not export it automatically."
+        )
+        + " If the case record needs anything from here, export it now."
+    )
+    button = ActionsBlock(
+        elements=[
+            ButtonElement(
+                text="Export the record now",
+                action_id=ActionId.EXPORT_RECORD.value,
+                value=str(case.id),
+            )
+        ]
+    )
+    return _content(purge_notice_text(case.reference), [section(words), button])
+
+
 # Every kind planning plans has a writer, and so does the alert of new harm (queued by a person's
 # update, not by planning); a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
@@ -238,6 +279,7 @@ WRITERS: dict[str, Writer] = {
     MessageKind.ESCALATION: _notice_about(escalation_notice),
     MessageKind.DIGEST: _digest,
     MessageKind.NEW_HARM: _new_harm,
+    MessageKind.PURGE_NOTICE: _purge_notice,
 }
 
 

@@ -35,6 +35,9 @@ class AuditAction(StrEnum):
     CONFERENCE_DECISION = "conference.decision"
     APPROVAL_REQUESTED = "approval.requested"
     APPROVAL_DECIDED = "approval.decided"
+    CASE_EXPORTED = "case.exported"
+    # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
+    CASE_PURGED = "case.purged"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -72,6 +75,8 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
             "asked the social worker to agree to {person} standing in or coming"
         ),
         AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
+        AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
+        AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
     }
 )
 

@@ -50,6 +50,7 @@ class ActionId(StrEnum):
     ARCHIVE_CHANNEL = "case_archive_channel"
     APPROVE_REQUEST = "approval_approve"
     DECLINE_REQUEST = "approval_decline"
+    EXPORT_RECORD = "case_export_record"
 
 
 class DecisionField(StrEnum):

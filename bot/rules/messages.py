@@ -29,6 +29,8 @@ class MessageKind(StrEnum):
     NEW_HARM = "new_harm"  # new harm reported, to the social worker and chair
     APPROVAL = "approval"  # a question for the social worker: may this person stand in or come?
     APPROVAL_ANSWER = "approval_answer"  # their answer, to whoever asked
+    # To a closed case's social worker and chair, 14 days before its data is purged.
+    PURGE_NOTICE = "purge_notice"
 
 
 # The word each kind's keys carry after the case scope. Kept as they were first written: a row
@@ -48,6 +50,7 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.NEW_HARM: "harm",
     MessageKind.APPROVAL: "approval",
     MessageKind.APPROVAL_ANSWER: "approval_answer",
+    MessageKind.PURGE_NOTICE: "purge",
 }
 _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 

@@ -11,6 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+# The subtypes of messages an app posts itself (none, or a file share); others are channel events.
+_POSTED = (None, "bot_message", "file_share")
+
 
 class SlackError(Exception):
     """Slack refused a call; `code` is Slack's error string (e.g. `name_taken`)."""
@@ -44,6 +47,16 @@ def _blocks(blocks: Sequence[Block | dict[str, Any]] | None) -> list[dict[str, A
     if blocks is None:
         return None
     return [b.to_dict() if isinstance(b, Block) else b for b in blocks]
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One of the bot's messages as history shows it: enough to tell which case it was about."""
+
+    ts: str
+    text: str
+    metadata_key: str
+    files: tuple[tuple[str, str], ...]  # (file id, file name)
 
 
 class SlackGateway:
@@ -187,6 +200,57 @@ class SlackGateway:
             content=content,
             title=title,
         )
+
+    def bot_messages(self, channel: str) -> list[BotMessage]:
+        """The bot's own top-level messages in a conversation, newest first (follows pagination)."""
+        bot = self.bot_user_id()
+        found: list[BotMessage] = []
+        cursor: str | None = None
+        while True:
+            page = _call(
+                "conversations.history",
+                self.client.conversations_history,
+                channel=channel,
+                limit=200,
+                cursor=cursor,
+                include_all_metadata=True,
+            )
+            for message in page.get("messages") or []:
+                # Its own posts and file shares; never a channel event that names it (a join, the
+                # archiving), which is Slack's record and not a message anyone can delete.
+                if message.get("user") != bot or message.get("subtype") not in _POSTED:
+                    continue
+                metadata = message.get("metadata") or {}
+                found.append(
+                    BotMessage(
+                        ts=str(message["ts"]),
+                        text=str(message.get("text") or ""),
+                        metadata_key=str((metadata.get("event_payload") or {}).get("key") or ""),
+                        files=tuple(
+                            (str(f.get("id")), str(f.get("name") or ""))
+                            for f in message.get("files") or []
+                        ),
+                    )
+                )
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return found
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Delete one of the bot's own messages; one already gone counts as deleted."""
+        try:
+            _call("chat.delete", self.client.chat_delete, channel=channel, ts=ts)
+        except SlackError as error:
+            if error.code != "message_not_found":
+                raise
+
+    def delete_file(self, file_id: str) -> None:
+        """Delete a file the bot shared; one already gone counts as deleted."""
+        try:
+            _call("files.delete", self.client.files_delete, file=file_id)
+        except SlackError as error:
+            if error.code not in ("file_not_found", "file_deleted"):
+                raise
 
     def pin(self, channel: str, ts: str) -> None:
         """Pin a message."""

@@ -50,6 +50,14 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         "Fri 20 Nov 2026",
     ),
     AuditAction.CASE_ARCHIVED: ({}, "archived the case channel"),
+    AuditAction.CASE_EXPORTED: (
+        {"files": 2, "checksum": "sha256:ab"},
+        "exported the case's record for the authority's system",
+    ),
+    AuditAction.CASE_PURGED: (
+        {"reference": "oak-family", "deleted": {"cases": 1}, "reason": "retention period over"},
+        "purged the case's data, keeping only this note",
+    ),
     AuditAction.CASE_CHANNEL_ARCHIVED: (
         {},
         "found that the case channel had been archived in Slack",
