@@ -6,7 +6,6 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from sqlmodel import col, select
 
 from bot.deps import Dependencies
 from bot.rules.ids import ActionId
@@ -23,7 +22,7 @@ from bot.services.conference import (
 from bot.services.meetings import (
     NOT_INVITED,
     MeetingError,
-    attendance_guess,
+    attendance_invitees,
     record_reply,
     refresh_invitation,
 )
@@ -42,7 +41,7 @@ from bot.ui.meetings import attendance_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
 from handlers.guard import ACTION_RULES, Admitted, Refused, admit_to_case
-from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
+from storage.models import Case, Meeting, Outcome, PlanAction
 
 
 def _record_id(body: dict[str, Any]) -> int | None:
@@ -241,13 +240,7 @@ def handle_record_attendance_click(
         _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
     with deps.unit_of_work() as session:
-        rows = session.exec(
-            select(Invitation, Member)
-            .join(Member, col(Member.id) == col(Invitation.member_id))
-            .where(Invitation.meeting_id == meeting_id)
-            .order_by(col(Member.id))
-        ).all()
-        invitees = [(inv.id or 0, m.display_name, attendance_guess(inv)) for inv, m in rows]
+        invitees = attendance_invitees(session, meeting_id)
     deps.gateway.open_view(body["trigger_id"], attendance_modal(case_id, meeting_id, invitees))
 
 

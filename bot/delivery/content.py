@@ -30,6 +30,7 @@ from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast
 from bot.services.review import digest_input
 from bot.services.updates import (
     CHASE,
+    CHECK_IN,
     ESCALATION,
     OVERDUE_NOTICE,
     PROGRESS,
@@ -50,8 +51,11 @@ from bot.ui.plan import ACTION_REMINDER, action_reminder_blocks, action_reminder
 from bot.ui.update_texts import (
     chase_blocks,
     chase_text,
+    check_in_notice,
+    check_in_text,
     escalation_notice,
     family_prompt,
+    family_reminder_blocks,
     overdue_notice,
     overdue_notice_text,
     professional_prompt,
@@ -128,6 +132,7 @@ class _Owed:
     reference: str
     label: str
     deadline: str
+    conference: bool
 
     @property
     def outstanding(self) -> bool:
@@ -142,7 +147,14 @@ def _owed(session: Session, args: Mapping[str, Any]) -> _Owed:
     area = session.get_one(Area, case.area_id)
     tz = ZoneInfo(case.timezone)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
-    return _Owed(request, member, case.reference, meeting_label(meeting, tz), format_day(deadline))
+    return _Owed(
+        request,
+        member,
+        case.reference,
+        meeting_label(meeting, tz),
+        format_day(deadline),
+        meeting.kind == MeetingKind.RCPC,
+    )
 
 
 def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -163,6 +175,12 @@ def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
     if not owed.outstanding:
         return None  # the update arrived: chasing stops at once
     member = owed.member
+    with_family = None if member.slack_user_id else member.display_name
+    if member.role == Role.FAMILY:
+        blocks = family_reminder_blocks(
+            owed.reference, owed.label, owed.deadline, owed.request.id or 0, with_family=with_family
+        )
+        return _content(chase_text(owed.reference), blocks)
     blocks = chase_blocks(
         ChaseStep(str(args["step"])),
         owed.reference,
@@ -170,29 +188,56 @@ def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
         owed.deadline,
         owed.request.id or 0,
         covering_for=member.display_name if args.get("covering") else None,
-        with_family=None if member.slack_user_id else member.display_name,
+        with_family=with_family,
     )
     return _content(chase_text(owed.reference), blocks)
 
 
-def _notice_about(notice: Callable[[str, str, str, str, str], list[Block]]) -> Writer:
-    """A writer of a notice to the social worker or chair about a report not yet in."""
+def _check_in(session: Session, args: Mapping[str, Any]) -> Content | None:
+    owed = _owed(session, args)
+    if not owed.outstanding:
+        return None  # their words came: nothing to check in about
+    blocks = check_in_notice(owed.reference, owed.member.display_name, owed.label)
+    return _content(check_in_text(owed.reference), blocks)
 
-    def write_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
-        owed = _owed(session, args)
-        if not owed.outstanding:
-            return None
-        member = owed.member
-        blocks = notice(
-            owed.reference,
-            member.display_name,
-            AGENCY_NAMES[member.agency],
-            owed.label,
-            owed.deadline,
-        )
-        return _content(overdue_notice_text(owed.reference), blocks)
 
-    return write_notice
+def _outstanding_notice(session: Session, args: Mapping[str, Any]) -> tuple[_Owed, Member] | None:
+    owed = _owed(session, args)
+    if not owed.outstanding or owed.member.role == Role.FAMILY:
+        return None  # in, or a family member's words: invited, never reported as missing
+    return owed, owed.member
+
+
+def _overdue_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _outstanding_notice(session, args)
+    if found is None:
+        return None
+    owed, member = found
+    blocks = overdue_notice(
+        owed.reference,
+        member.display_name,
+        AGENCY_NAMES[member.agency],
+        owed.label,
+        owed.deadline,
+        reminded=bool(args.get("reminded", True)),
+    )
+    return _content(overdue_notice_text(owed.reference), blocks)
+
+
+def _escalation(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _outstanding_notice(session, args)
+    if found is None:
+        return None
+    owed, member = found
+    blocks = escalation_notice(
+        owed.reference,
+        member.display_name,
+        AGENCY_NAMES[member.agency],
+        owed.label,
+        owed.deadline,
+        in_digest=owed.conference,
+    )
+    return _content(overdue_notice_text(owed.reference), blocks)
 
 
 def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -212,8 +257,9 @@ WRITERS: dict[str, Writer] = {
     PROGRESS: _progress,
     PROMPT: _prompt,
     CHASE: _chase,
-    OVERDUE_NOTICE: _notice_about(overdue_notice),
-    ESCALATION: _notice_about(escalation_notice),
+    OVERDUE_NOTICE: _overdue_notice,
+    ESCALATION: _escalation,
+    CHECK_IN: _check_in,
     DIGEST: _digest,
 }
 

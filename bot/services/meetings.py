@@ -467,12 +467,33 @@ def record_attendance(
         )
 
 
-def attendance_guess(invitation: Invitation) -> Attendance:
-    """What the reply suggests happened, as the starting point for the record."""
+def attendance_guess(invitation: Invitation) -> Attendance | None:
+    """What the person's own reply says, as the starting point for the record; None (not
+    recorded) when they did not reply: nobody is marked as not coming until someone records it."""
     return {
         Rsvp.ATTENDING: Attendance.PRESENT,
         Rsvp.REPRESENTATIVE: Attendance.REPRESENTED,
-    }.get(invitation.rsvp, Attendance.ABSENT)
+        Rsvp.APOLOGIES: Attendance.APOLOGIES,
+    }.get(invitation.rsvp)
+
+
+def attendance_invitees(
+    session: Session, meeting_id: int
+) -> list[tuple[int, str, Attendance | None]]:
+    """Whose attendance is recorded for a meeting, with what their reply suggests. The chair
+    runs a core group rather than being one of its members, so is left out of a core group's."""
+    meeting = session.get_one(Meeting, meeting_id)
+    rows = session.exec(
+        select(Invitation, Member)
+        .join(Member, col(Member.id) == col(Invitation.member_id))
+        .where(Invitation.meeting_id == meeting_id)
+        .order_by(col(Member.id))
+    ).all()
+    return [
+        (inv.id or 0, member.display_name, attendance_guess(inv))
+        for inv, member in rows
+        if not (meeting.kind == MeetingKind.CORE_GROUP and member.role == Role.CHAIR)
+    ]
 
 
 def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
+from bot.rules.naming import named
+from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, UpdateRequestStatus
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
 from bot.services.updates import meeting_day
@@ -94,7 +95,7 @@ def _label(meeting: Meeting) -> str:
 
 def _member_label(member: Member) -> str:
     agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-    return f"{member.display_name} ({agency})"
+    return named(member.display_name, agency)
 
 
 def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
@@ -120,7 +121,9 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             .order_by(col(AgencyUpdate.version).desc())
         ).first()
         agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-        if request.meeting_id == conference_id and request.status != UpdateRequestStatus.WAIVED:
+        # The family's words are invited, never owed: they are not listed as a report.
+        owed = member.role != Role.FAMILY and request.status != UpdateRequestStatus.WAIVED
+        if request.meeting_id == conference_id and owed:
             reports.append(
                 Report(
                     member.display_name,
@@ -184,6 +187,10 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         member = members[invitation.member_id]
         rep = members.get(invitation.representative_member_id)
         assert invitation.attendance is not None
+        if member.role == Role.CHAIR:
+            continue  # the chair runs the core group; they are not one of its members
+        if member.role == Role.FAMILY and invitation.attendance == Attendance.ABSENT:
+            continue  # taking part is the family's choice: they are never listed as absent
         attendance.append(
             AttendanceRecord(
                 invitation.meeting_id,
@@ -240,7 +247,7 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
             forecast.quorate,
             tuple(sorted(forecast.confirmed_agencies)),
             forecast.short_by,
-            tuple(f"{i.name} ({AGENCY_NAMES[i.agency]})" for i in forecast.not_replied),
+            tuple(named(i.name, AGENCY_NAMES[i.agency]) for i in forecast.not_replied),
         ),
         reports=summary.reports,
         overview=rag_overview(summary),

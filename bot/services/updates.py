@@ -50,6 +50,9 @@ PROMPT, CHASE, OVERDUE_NOTICE, ESCALATION, PROGRESS = (
     "escalation",
     "progress",
 )
+# The social worker's one note about a family member whose words have not come: an invitation,
+# so never "overdue" and never to the chair.
+CHECK_IN = "check_in"
 
 
 class UpdateError(Exception):

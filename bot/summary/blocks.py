@@ -266,10 +266,11 @@ def _attendance(doc: SummaryView) -> list[str]:
     for meeting in doc.attendance:
         lines = [f"*{e(meeting.label)}, {meeting.day}*"]
         kinds = (
-            ("Present", meeting.present),
-            ("Late", meeting.late),
-            ("Represented", meeting.represented),
-            ("Absent", meeting.absent),
+            ("Came", meeting.present),
+            ("Came late", meeting.late),
+            ("Sent someone", meeting.represented),
+            ("Sent apologies", meeting.apologies),
+            ("Did not come", meeting.absent),
         )
         lines += [f"{label}: {e('; '.join(people))}" for label, people in kinds if people]
         if len(lines) == 1:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.naming import named
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary.audience import for_audience
@@ -280,6 +281,7 @@ class AttendanceView:
     late: tuple[str, ...]
     represented: tuple[str, ...]
     absent: tuple[str, ...]
+    apologies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -378,7 +380,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
 
 
 def _who(update: MemberUpdate) -> str:
-    return f"{update.name} ({update.agency})"
+    return named(update.name, update.agency)
 
 
 def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
@@ -503,7 +505,7 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
         records = [r for r in summary.attendance if r.core_group_id == cycle.id]
         by_kind: dict[Attendance, list[str]] = defaultdict(list)
         for record in records:
-            who = f"{record.name} ({record.agency})"
+            who = named(record.name, record.agency)
             if record.attendance is Attendance.REPRESENTED and record.represented_by:
                 who = f"{who}, represented by {record.represented_by}"
             by_kind[record.attendance].append(who)
@@ -515,6 +517,7 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
                 late=tuple(by_kind[Attendance.LATE]),
                 represented=tuple(by_kind[Attendance.REPRESENTED]),
                 absent=tuple(by_kind[Attendance.ABSENT]),
+                apologies=tuple(by_kind[Attendance.APOLOGIES]),
             )
         )
     return tuple(views)
@@ -526,7 +529,7 @@ def report_owed(report: Report) -> bool:
 
 
 def _report_view(report: Report) -> ReportView:
-    who = f"{report.name} ({report.agency})"
+    who = named(report.name, report.agency)
     if report.received_on is None:
         return ReportView(who, day(report.due), "missing", "Not received yet")
     received = f"Received {day(report.received_on)}"
@@ -600,7 +603,7 @@ def digest_view(digest: DigestInput) -> DigestView:
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{flag.by} ({flag.agency}) in their update of {instant(flag.flagged_at, zone)}"
+            f"{named(flag.by, flag.agency)} in their update of {instant(flag.flagged_at, zone)}"
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),

@@ -249,17 +249,19 @@ def representative_modal(case_id: int, meeting_id: int) -> View:
 
 
 ATTENDANCE_LABELS = {
-    Attendance.PRESENT: "Present",
-    Attendance.LATE: "Late",
-    Attendance.REPRESENTED: "Represented",
-    Attendance.ABSENT: "Absent",
+    Attendance.PRESENT: "Came",
+    Attendance.LATE: "Came late",
+    Attendance.REPRESENTED: "Sent someone",
+    Attendance.APOLOGIES: "Sent apologies",
+    Attendance.ABSENT: "Did not come",
 }
 
 
 def attendance_modal(
-    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance]]
+    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance | None]]
 ) -> View:
-    """Record who came: one choice per invitee, pre-filled from their reply."""
+    """Record who came: one choice per invitee, pre-filled only from what they replied; anyone
+    left blank stays "not recorded"."""
     options = [Option(value=a.value, label=label) for a, label in ATTENDANCE_LABELS.items()]
     blocks: list[Block] = []
     for invitation_id, name, guess in invitees[:99]:
@@ -267,10 +269,13 @@ def attendance_modal(
             InputBlock(
                 block_id=MeetingField.ATTENDANCE.numbered(invitation_id),
                 label=fit(name, 2000),
+                optional=True,
                 element=RadioButtonsElement(
                     action_id=MeetingField.ATTENDANCE.numbered(invitation_id),
                     options=options,
-                    initial_option=next(o for o in options if o.value == guess.value),
+                    initial_option=next(
+                        (o for o in options if guess is not None and o.value == guess.value), None
+                    ),
                 ),
             )
         )
