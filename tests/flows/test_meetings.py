@@ -313,9 +313,10 @@ def test_attendance_is_recorded_after_the_meeting_and_the_invitation_closes(
     labels = [o["text"]["text"] for o in view["blocks"][0]["element"]["options"]]
     assert labels == ["Came", "Came late", "Sent someone", "Sent apologies", "Did not come"]
     mum = MeetingField.ATTENDANCE.numbered(rows[people.mum] or 0)
-    assert next(b for b in view["blocks"] if b["block_id"] == mum)["element"].get(
-        "initial_option"
-    ) is None
+    assert (
+        next(b for b in view["blocks"] if b["block_id"] == mum)["element"].get("initial_option")
+        is None
+    )
     late = MeetingField.ATTENDANCE.numbered(rows[people.health_visitor] or 0)
     emu.submit_view(people.social_worker, view["id"], {(late, late): Attendance.LATE.value})
     sandbox.wait_for(

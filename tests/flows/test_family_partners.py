@@ -1,0 +1,112 @@
+"""The family as partners: what a parent, the chair and the social worker each receive when a
+family member's words have not come (an invitation, never a chase), and words that are true."""
+
+from __future__ import annotations
+
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId
+
+from .conftest import People
+from .test_conference import DIGEST, conference_case, give
+from .test_core_group import say
+from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, received
+
+SUMMARY = "RCPC summary for oak-family"
+CHECK_IN = "Before the meeting for oak-family"
+DAYS = ("2026-11-24", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04")
+
+
+def everything_seen_by(sandbox: Sandbox, user: str) -> str:
+    return "\n".join(f"{s.text}{s.blocks}" for s in sandbox.emulator.inspector.seen_by(user))
+
+
+def run_days(sandbox: Sandbox) -> None:
+    for day in DAYS:
+        sandbox.clock.set(at(day))
+        sandbox.sweep()
+
+
+def test_a_parent_is_invited_once_never_chased_and_never_named_to_the_chair(
+    sandbox: Sandbox, people: People
+) -> None:
+    case_with_core_group(sandbox, people, "2026-12-03")
+    run_days(sandbox)
+
+    # The parent on Slack: one gentle reminder, and nothing that says "overdue" or "relying".
+    mum_chases = received(sandbox, people.mum, CHASE)
+    assert len(mum_chases) == 1
+    assert "up to you" in str(mum_chases[0].blocks)
+    mum_sees = everything_seen_by(sandbox, people.mum).lower()
+    for word in ("overdue", "relying", "hasn't reached me", "was due"):
+        assert word not in mum_sees, word
+    assert received(sandbox, people.mum, OVERDUE) == []
+
+    # The chair hears about late professionals, never about a family member.
+    escalations = str(received(sandbox, people.chair, OVERDUE))
+    for name in ("Sam", "Dan", "Nana Rose"):
+        assert name not in escalations, name
+    assert "Jan Kowalski (Health visitor) still hasn't sent" in escalations
+    # A core group has no digest: the chair is promised none.
+    assert "digest" not in everything_seen_by(sandbox, people.chair)
+
+    # The social worker: one check-in note per family member, no "overdue" about any of them,
+    # and one gentle reminder for each parent not on Slack.
+    check_ins = [str(s.blocks) for s in received(sandbox, people.social_worker, CHECK_IN)]
+    for name in ("Sam", "Dan (dad)", "Nana Rose"):
+        assert len([c for c in check_ins if f"check in with {name} before" in c]) == 1, name
+    overdue = str(received(sandbox, people.social_worker, OVERDUE))
+    assert "Jan Kowalski" in overdue
+    for name in ("Sam", "Dan", "Nana"):
+        assert name not in overdue, name
+    about_dan = [
+        s for s in received(sandbox, people.social_worker, CHASE) if "Dan (dad)" in str(s.blocks)
+    ]
+    assert len(about_dan) == 1 and "If Dan (dad) would like to share" in str(about_dan[0].blocks)
+    # Names carry their relationship once.
+    assert "(dad) (" not in everything_seen_by(sandbox, people.social_worker)
+
+
+def test_i_have_reminded_them_only_when_a_reminder_was_sent(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, _ = case_with_core_group(sandbox, people, "2026-12-03")
+    say(sandbox, people.school, channel, "away until 2026-12-10")
+    run_days(sandbox)
+    assert received(sandbox, people.school, CHASE) == []
+    notices = [str(s.blocks) for s in received(sandbox, people.social_worker, OVERDUE)]
+    about_school = [n for n in notices if "Ms Reed" in n]
+    about_jan = [n for n in notices if "Jan Kowalski" in n]
+    assert len(about_school) == 1 and "I've reminded them" not in about_school[0]
+    assert "away with nobody covering" in about_school[0]
+    assert len(about_jan) == 1 and "I've reminded them" in about_jan[0]
+
+
+def test_no_copy_lists_a_family_member_as_owing_a_report(sandbox: Sandbox, people: People) -> None:
+    emu = sandbox.emulator
+    channel, _ = conference_case(sandbox, people)
+    sandbox.clock.set(at("2027-02-05"))
+    sandbox.sweep()
+    give(sandbox, people.school)
+    sandbox.clock.set(at("2027-02-11"))
+    sandbox.sweep()
+    [digest] = [s for s in emu.inspector.seen_by(people.chair) if s.text == DIGEST]
+    shown = str(digest.blocks)
+    assert "Jan Kowalski" in shown  # a professional's missing report is the chair's to know
+    for name in ("Sam", "Dan", "Nana"):
+        assert name not in shown, name
+
+    say(sandbox, people.social_worker, channel, "summary")
+    drafts = [s for s in emu.inspector.seen_by(people.chair) if s.text == SUMMARY]
+    release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
+    emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.wait_for(lambda: [f for f in emu.inspector.files_seen_by(people.mum)])
+    copies = [str(d.blocks) for d in drafts] + [
+        str(m.blocks) for m in emu.inspector.messages(channel) if m.text == SUMMARY
+    ]
+    copies += [f.data.decode() for f in emu.inspector.files_seen_by(people.school)]
+    copies += [f.data.decode() for f in emu.inspector.files_seen_by(people.mum)]
+    assert any("Jan Kowalski" in c for c in copies)
+    for copy in copies:
+        for name in ("Sam (Family)", "Dan (dad)", "Nana Rose"):
+            assert name not in copy, name
+        assert "Absent" not in copy
