@@ -425,6 +425,7 @@ def handle_update_submission(
         deadline_text=receipt.deadline_text,
         on_behalf_of=receipt.on_behalf_of,
         version=receipt.version,
+        late=receipt.late,
     )
     ack(
         response_action="update",

@@ -87,11 +87,7 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     assert meeting.id is not None
     in_channel = bool(args["in_channel"])
     shown, _ = replies(session, meeting.id)
-    conference = meeting.kind == MeetingKind.RCPC
-    forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
-    blocks = invitation_blocks(
-        card_for(case, meeting), shown, forecast=forecast, in_channel=in_channel
-    )
+    blocks = invitation_blocks(card_for(case, meeting), shown, in_channel=in_channel)
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 
 
@@ -102,8 +98,8 @@ def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None
     meeting, case = found
     assert meeting.id is not None
     forecast = forecast_for(session, case, meeting.id)
-    if forecast.quorate:
-        return None  # enough people are coming after all
+    if forecast.quorate or not forecast.to_ask:
+        return None  # enough people are coming after all, or there is nobody to ask
     blocks = quorum_warning_blocks(card_for(case, meeting), forecast)
     return _content(quorum_warning_text(case.reference), blocks)
 

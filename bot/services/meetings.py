@@ -409,12 +409,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
                     invitation_text(case.reference, meeting.kind),
-                    invitation_blocks(
-                        card,
-                        shown,
-                        forecast=forecast_now,
-                        held=meeting.status == MeetingStatus.HELD,
-                    ),
+                    invitation_blocks(card, shown, held=meeting.status == MeetingStatus.HELD),
                 )
             elif row.kind == QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(

@@ -176,7 +176,8 @@ def overdue_notice(
         "I've reminded them; a word from you may help."
         if reminded
         else (
-            "I haven't reminded them, as they're away with nobody covering; a word from you may help."
+            "I haven't reminded them, as they're away with nobody covering; a word from you "
+            "may help."
         )
     )
     return [

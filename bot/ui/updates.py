@@ -312,14 +312,16 @@ def update_modal(
     previous: UpdateDraft | None = None,
     previous_sent: str | None = None,
     children: Sequence[str] = (),
+    past_deadline: bool = False,
 ) -> View:
     """The update form for one meeting: RAG per outcome, then the rest, for `audience`."""
     family = audience == "family"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     deadline = escape_mrkdwn(deadline_text)
-    intro = (
-        f"Your update for *{reference}*'s {meeting}. "
-        f"Please send it by {deadline}; you can change it until then."
+    intro = f"Your update for *{reference}*'s {meeting}. " + (
+        f"The deadline was {deadline}, so it will be shown as late; it is still welcome."
+        if past_deadline
+        else f"Please send it by {deadline}; you can change it until then."
     )
     if family:
         intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
@@ -367,8 +369,10 @@ def update_receipt_blocks(
     deadline_text: str,
     on_behalf_of: str | None = None,
     version: int = 1,
+    late: bool = False,
 ) -> list[Block]:
-    """The direct message confirming an update arrived, and until when it can be changed."""
+    """The direct message confirming an update arrived, and until when it can be changed; a
+    late one says plainly that it came after the deadline, never a date already past."""
     whose = (
         f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
         if on_behalf_of
@@ -378,7 +382,12 @@ def update_receipt_blocks(
     blocks: list[Block] = [
         section(
             f":white_check_mark: Thanks, {whose} for {reference}'s {meeting} is in. "
-            f"You can change it until {escape_mrkdwn(deadline_text)}."
+            + (
+                f"It arrived after the deadline of {escape_mrkdwn(deadline_text)}, so it will be "
+                "shown as late. It still reaches the chair and the core group."
+                if late
+                else f"You can change it until {escape_mrkdwn(deadline_text)}."
+            )
         )
     ]
     if version > 1:
