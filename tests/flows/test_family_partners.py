@@ -9,7 +9,8 @@ from bot.rules.ids import ActionId
 from .conftest import People
 from .test_conference import DIGEST, conference_case, give
 from .test_core_group import say
-from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, received
+from .test_meetings import dm_invitation
+from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, give_update, received
 
 SUMMARY = "RCPC summary for oak-family"
 CHECK_IN = "Before the meeting for oak-family"
@@ -110,3 +111,43 @@ def test_no_copy_lists_a_family_member_as_owing_a_report(sandbox: Sandbox, peopl
         for name in ("Sam (Family)", "Dan (dad)", "Nana Rose"):
             assert name not in copy, name
         assert "Absent" not in copy
+
+
+def test_a_late_update_is_told_it_is_late_never_a_date_already_past(
+    sandbox: Sandbox, people: People
+) -> None:
+    case_with_core_group(sandbox, people, "2026-12-03")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()
+    on_time = give_update(sandbox, people.school)
+    assert "You can change it until Tue  1 Dec 2026" in str(on_time["view"]["blocks"])
+    sandbox.clock.set(at("2026-12-02"))
+    sandbox.sweep()
+    late = str(give_update(sandbox, people.health_visitor)["view"]["blocks"])
+    assert "after the deadline" in late and "shown as late" in late
+    assert "change it until" not in late
+
+
+def test_quorum_talk_names_whom_to_ask_and_never_reaches_the_family(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, _ = conference_case(sandbox, people)
+    sandbox.clock.set(at("2027-02-02"))
+    sandbox.sweep()  # the invitations go out
+    dm = dm_invitation(sandbox, people.school)
+    emu.click(people.school, dm.channel, dm.ts, ActionId.RSVP_APOLOGIES)
+    sandbox.clock.set(at("2027-02-11"))
+    sandbox.sweep()
+    [warning] = [s for s in emu.inspector.seen_by(people.chair) if s.text.startswith("Quorum")]
+    shown = str(warning.blocks)
+    assert "Jan Kowalski (Health visitor): not replied yet" in shown
+    assert "Ms Reed (School): sent apologies; someone else from their agency could come" in shown
+    assert "nobody" not in shown
+    sandbox.clock.set(at("2027-02-11", 9, 31))  # messages to one person are paced
+    sandbox.sweep()
+    assert [s for s in emu.inspector.seen_by(people.social_worker) if s.text.startswith("Quorum")]
+    # The family's channel and the family's messages never carry quorum talk.
+    for seen in [*emu.inspector.messages(channel), *emu.inspector.seen_by(people.mum)]:
+        words = f"{seen.text}{seen.blocks}".lower()
+        assert "quorat" not in words and "quorum" not in words
