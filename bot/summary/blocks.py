@@ -232,7 +232,7 @@ def _worries(doc: SummaryView) -> list[str]:
     if not doc.new_harm:
         texts.append(WORDS.no_new_harm)
     texts.append("*Worries*")
-    texts += [_said(s) for s in doc.worries] or [WORDS.no_worries]
+    texts += [_said(s) for s in doc.worries] or [doc.no_worries]
     return texts
 
 

@@ -73,6 +73,9 @@ class Wording:
     nothing_going_well: str = "No one has written about what is going well yet."
     no_new_harm: str = "No one reported new harm in their update."
     no_worries: str = "No worries were written down."
+    worries_kept: str = (
+        "Worries were written down for professionals only, so they are kept from the family's copy."
+    )
     no_updates: str = "No updates have been received."
     nothing_more: str = "Nothing further to add to what is above."
     no_actions: str = "The plan has no actions recorded yet."
@@ -319,6 +322,9 @@ class SummaryView:
     action_groups: tuple[ActionGroup, ...]
     attendance: tuple[AttendanceView, ...]
     reports: tuple[ReportView, ...]
+    # What the worries part says when it shows none: in the family's copy, that some were kept
+    # from them, never that none were written.
+    no_worries: str = WORDS.no_worries
 
 
 def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
@@ -376,6 +382,11 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         action_groups=_action_groups(shown),
         attendance=_attendance(shown),
         reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
+        no_worries=(
+            WORDS.worries_kept
+            if any(u.worries for u in summary.updates) and not any(u.worries for u in updates)
+            else WORDS.no_worries
+        ),
     )
 
 
