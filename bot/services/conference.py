@@ -26,7 +26,7 @@ from bot.rules.vocabulary import (
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check
-from bot.services.cases import calendar_for, rules_for
+from bot.services.cases import calendar_for, refresh_case_card, rules_for
 from bot.services.review import digest_input, summary_input
 from bot.services.updates import meeting_day
 from bot.slack.gateway import SlackError
@@ -361,6 +361,7 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
             deps.gateway.post(member.slack_user_id, text, blocks)
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
+    refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
     if recorded.decision == Decision.CONTINUE:
         return
     offer: list[Block] = [

@@ -33,7 +33,7 @@ from bot.ui.meetings import (
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.texts import OPEN_MEETINGS, topic_for
+from bot.ui.texts import OPEN_MEETINGS
 from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
 from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
@@ -460,6 +460,7 @@ def record_attendance(
             meeting=meeting_id,
             marks={str(k): v.value for k, v in marks.items()},
         )
+    refresh_case_card(deps, meeting.case_id)  # the meeting is no longer "next"
 
 
 def attendance_guess(invitation: Invitation) -> Attendance | None:
@@ -520,12 +521,4 @@ def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) ->
 def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
     """The Slack side of a schedule change: card, topic and calendar file."""
     refresh_case_card(deps, case_id)
-    with deps.unit_of_work() as session:
-        case = session.get_one(Case, case_id)
-        meetings = list(session.exec(select(Meeting).where(Meeting.case_id == case_id)))
-    if case.slack_channel_id and not case.channel_archived:
-        try:
-            deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings))
-        except SlackError as error:
-            log.warning("could not set the topic of case %s: %s", case_id, error.code)
     share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)

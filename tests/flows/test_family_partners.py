@@ -3,13 +3,19 @@ family member's words have not come (an invitation, never a chase), and words th
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
 from bot.devtools.sandbox import Sandbox
-from bot.rules.ids import ActionId
+from bot.rules.ids import ActionId, DecisionField
+from bot.rules.vocabulary import Decision, MeetingKind
+from storage.models import Meeting
 
 from .conftest import People
-from .test_conference import DIGEST, conference_case, give
+from .test_conference import DIGEST, conference_case, decide, give
 from .test_core_group import say
-from .test_meetings import dm_invitation
+from .test_meetings import dm_invitation, set_meeting
 from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, give_update, received
 
 SUMMARY = "RCPC summary for oak-family"
@@ -151,3 +157,35 @@ def test_quorum_talk_names_whom_to_ask_and_never_reaches_the_family(
     for seen in [*emu.inspector.messages(channel), *emu.inspector.seen_by(people.mum)]:
         words = f"{seen.text}{seen.blocks}".lower()
         assert "quorat" not in words and "quorum" not in words
+
+
+def card_and_topic(sandbox: Sandbox, channel: str) -> str:
+    state = sandbox.emulator.inspector.channel(channel)
+    card = [
+        m
+        for m in sandbox.emulator.inspector.messages(channel)
+        if m.ts in state.pins and m.text == "Case card for oak-family"
+    ]
+    return f"{state.topic}\n{card[-1].blocks}"
+
+
+def test_the_card_and_topic_never_name_a_meeting_already_past(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, _ = case_with_core_group(sandbox, people, "2026-12-03")
+    assert "3 Dec 2026" in card_and_topic(sandbox, channel)
+    with Session(sandbox.engine) as session:
+        rcpc = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.RCPC, Meeting.sequence == 1)
+        ).one()
+    assert rcpc.id is not None
+    set_meeting(sandbox, people.chair, channel, rcpc.id, "2027-02-16", "14:00")
+    # The core group on 3 Dec went by without anyone recording it; the conference decides.
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.CONTINUE, **{DecisionField.CATEGORY.value: "neglect"})
+    # Neither the core group gone by nor the conference just decided is "next".
+    sandbox.wait_for(
+        lambda: all(d not in card_and_topic(sandbox, channel) for d in ("3 Dec 2026", "16 Feb"))
+    )
+    shown = card_and_topic(sandbox, channel)
+    assert "Review conference by" in shown  # the next review, due within six months
