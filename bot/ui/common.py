@@ -45,7 +45,8 @@ AGENCY_NAMES: dict[Agency, str] = {
     Agency.SCHOOL_NURSE: "School nurse",
     Agency.GP: "GP",
     Agency.MIDWIFE: "Midwife",
-    Agency.CAMHS: "CAMHS",
+    # Spelt out: the family reads agency names on the case card and in the summary.
+    Agency.CAMHS: "Children's mental health service (CAMHS)",
     Agency.POLICE: "Police",
     Agency.PROBATION: "Probation",
     Agency.HOUSING: "Housing",

@@ -3,22 +3,23 @@ family member's words have not come (an invitation, never a chase), and words th
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
 from bot.devtools.sandbox import Sandbox
-from bot.rules.ids import ActionId, DecisionField
+from bot.rules.ids import ActionId, DecisionField, NewCaseField
 from bot.rules.vocabulary import Decision, MeetingKind
 from storage.models import Meeting
 
-from .conftest import People
+from .conftest import People, modal_title, new_case_values, open_new_case_modal
 from .test_conference import DIGEST, conference_case, decide, give
 from .test_core_group import say
 from .test_meetings import dm_invitation, set_meeting
 from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, give_update, received
 
-SUMMARY = "RCPC summary for oak-family"
+SUMMARY = "Review conference summary for oak-family"
 CHECK_IN = "Before the meeting for oak-family"
 DAYS = ("2026-11-24", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04")
 
@@ -189,3 +190,58 @@ def test_the_card_and_topic_never_name_a_meeting_already_past(
     )
     shown = card_and_topic(sandbox, channel)
     assert "Review conference by" in shown  # the next review, due within six months
+
+
+# An acronym may follow its words in brackets, "Children's mental health service (CAMHS)".
+ACRONYMS = re.compile(r"(?<!\()\b(RCPC|ICPC|CAMHS|RAG|CPPM|CP|CIN|LADO|MASH|ISW|DSL|CSC)\b")
+
+
+def family_journey(sandbox: Sandbox, people: People) -> str:
+    """Everything the parent on Slack receives over a whole case: messages and files."""
+    emu = sandbox.emulator
+    f = NewCaseField
+    view_id = open_new_case_modal(sandbox, people.social_worker, people.lobby)
+    values = new_case_values(people)
+    values[(f.PROFESSIONAL.numbered(3), f.PROFESSIONAL.numbered(3))] = people.outsider
+    values[(f.AGENCY.numbered(3), f.AGENCY.numbered(3))] = "camhs"
+    emu.submit_view(people.social_worker, view_id, values)
+    sandbox.wait_for(lambda: modal_title(sandbox, people.social_worker) == "Case opened")
+    channel = emu.inspector.channel_named("oak-family").id
+    with Session(sandbox.engine) as session:
+        first = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.CORE_GROUP, Meeting.sequence == 1)
+        ).one()
+    assert first.id is not None
+    set_meeting(sandbox, people.social_worker, channel, first.id, "2026-12-03")
+    for day in ("2026-11-24", "2026-11-30", "2026-12-02"):
+        sandbox.clock.set(at(day))
+        sandbox.sweep()
+    with Session(sandbox.engine) as session:
+        rcpc = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.RCPC, Meeting.sequence == 1)
+        ).one()
+    assert rcpc.id is not None
+    set_meeting(sandbox, people.chair, channel, rcpc.id, "2027-02-16", "14:00")
+    for day in ("2027-02-02", "2027-02-05", "2027-02-11"):
+        sandbox.clock.set(at(day))
+        sandbox.sweep()
+    give(sandbox, people.mum, {})
+    say(sandbox, people.social_worker, channel, "summary")
+    drafts = [s for s in emu.inspector.seen_by(people.chair) if s.text == SUMMARY]
+    release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
+    emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.wait_for(lambda: [f for f in emu.inspector.files_seen_by(people.mum)])
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.CONTINUE, **{DecisionField.CATEGORY.value: "neglect"})
+    sandbox.wait_for(lambda: [s for s in emu.inspector.seen_by(people.mum) if "decision" in s.text])
+    seen = [f"{s.text}\n{s.blocks}" for s in emu.inspector.seen_by(people.mum)]
+    seen += [f.data.decode() for f in emu.inspector.files_seen_by(people.mum)]
+    state = emu.inspector.channel(channel)
+    return "\n".join([*seen, state.topic])
+
+
+def test_no_acronym_reaches_a_family_member(sandbox: Sandbox, people: People) -> None:
+    shown = family_journey(sandbox, people)
+    assert "Sam" in shown and "Children's mental health service (CAMHS)" in shown
+    found = sorted(set(ACRONYMS.findall(shown)))
+    assert found == [], found
