@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
+from bot.rules.naming import children_words
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
@@ -129,6 +130,7 @@ class _Owed:
     label: str
     deadline: str
     conference: bool
+    children: str
 
     @property
     def outstanding(self) -> bool:
@@ -150,6 +152,7 @@ def _owed(session: Session, args: Mapping[str, Any]) -> _Owed:
         meeting_label(meeting, tz),
         format_day(deadline),
         meeting.kind == MeetingKind.RCPC,
+        children_words(pre_birth=case.pre_birth, birth_date=case.birth_date, on=deadline),
     )
 
 
@@ -161,8 +164,12 @@ def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
             owed.reference, owed.member.display_name, owed.label, owed.deadline, request_id
         )
     else:
-        prompt = family_prompt if owed.member.role == Role.FAMILY else professional_prompt
-        blocks = prompt(owed.reference, owed.label, owed.deadline, request_id)
+        if owed.member.role == Role.FAMILY:
+            blocks = family_prompt(owed.reference, owed.label, owed.deadline, request_id)
+        else:
+            blocks = professional_prompt(
+                owed.reference, owed.label, owed.deadline, request_id, owed.children
+            )
     return _content(prompt_text(owed.reference), blocks)
 
 

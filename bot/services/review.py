@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.rules.naming import named
+from bot.rules.naming import children_words, named
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, UpdateRequestStatus
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
@@ -232,6 +232,10 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         reports=tuple(reports),
         rag_key=RagKey(w.area.rag_green_meaning, w.area.rag_amber_meaning, w.area.rag_red_meaning),
         timezone=w.case.timezone,
+        # The number of children is not recorded yet, so only a baby before birth is told apart.
+        children=children_words(
+            pre_birth=w.case.pre_birth, birth_date=w.case.birth_date, on=w.until
+        ),
     )
 
 

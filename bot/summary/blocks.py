@@ -165,9 +165,9 @@ def _meeting_line(conference: str, when: str, place: str | None) -> str:
 def _part_texts(doc: SummaryView, part: Part) -> list[str]:
     match part:
         case Part.FAMILY:
-            return [e(doc.family_description) if doc.family_description else WORDS.family_missing]
+            return [e(doc.family_description) if doc.family_description else doc.family_missing]
         case Part.CHILD_VIEWS:
-            return [_said(s) for s in doc.child_views] or [f"*{WORDS.child_views_missing}*"]
+            return [_said(s) for s in doc.child_views] or [f"*{doc.child_views_missing}*"]
         case Part.HARM:
             return [e(doc.harm) if doc.harm else f"*{WORDS.harm_missing}*"]
         case Part.PROGRESS:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.rules.naming import named
+from bot.rules.naming import for_children, named
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary.audience import for_audience
@@ -322,6 +322,8 @@ class SummaryView:
     action_groups: tuple[ActionGroup, ...]
     attendance: tuple[AttendanceView, ...]
     reports: tuple[ReportView, ...]
+    family_missing: str = WORDS.family_missing
+    child_views_missing: str = WORDS.child_views_missing
     # What the worries part says when it shows none: in the family's copy, that some were kept
     # from them, never that none were written.
     no_worries: str = WORDS.no_worries
@@ -343,7 +345,8 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         place=shown.conference.place,
         period=f"{day(shown.period.since)} to {day(shown.period.until)}",
         headings=tuple(
-            Heading(part, number, PART_TITLES[part]) for number, part in enumerate(Part, start=1)
+            Heading(part, number, for_children(PART_TITLES[part], shown.children))
+            for number, part in enumerate(Part, start=1)
         ),
         family_description=shown.family_description,
         child_views=tuple(
@@ -382,6 +385,8 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         action_groups=_action_groups(shown),
         attendance=_attendance(shown),
         reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
+        family_missing=for_children(WORDS.family_missing, shown.children),
+        child_views_missing=for_children(WORDS.child_views_missing, shown.children),
         no_worries=(
             WORDS.worries_kept
             if any(u.worries for u in summary.updates) and not any(u.worries for u in updates)

@@ -31,15 +31,17 @@ def prompt_text(reference: str) -> str:
 
 
 def professional_prompt(
-    reference: str, meeting: str, deadline: str, request_id: int
+    reference: str, meeting: str, deadline: str, request_id: int, children: str = "the children"
 ) -> list[Block]:
-    """The professional's prompt: what is asked, by when, and the button."""
+    """The professional's prompt: what is asked, by when, and the button; `children` names them
+    as the case has them ("the child", "the children" or "the baby")."""
+    seen = "the family" if children == "the baby" else children
     return [
         section(
             f"Please send your update for *{escape_mrkdwn(reference)}*'s {meeting} "
             f"by *{deadline}*: "
             "how each part of the plan is going (Green, Amber or Red), what is going well, what "
-            "worries you, any new harm, when you last saw the child, and what you'll do next."
+            f"worries you, any new harm, when you last saw {seen}, and what you'll do next."
         ),
         _give_update_button(request_id),
         context(

@@ -17,6 +17,7 @@ from .conftest import People, modal_title, new_case_values, open_new_case_modal
 from .test_conference import DIGEST, conference_case, decide, give
 from .test_core_group import say
 from .test_meetings import dm_invitation, set_meeting
+from .test_plan import add_outcome
 from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, give_update, received
 
 SUMMARY = "Review conference summary for oak-family"
@@ -245,3 +246,39 @@ def test_no_acronym_reaches_a_family_member(sandbox: Sandbox, people: People) ->
     assert "Sam" in shown and "Children's mental health service (CAMHS)" in shown
     found = sorted(set(ACRONYMS.findall(shown)))
     assert found == [], found
+
+
+def test_a_pre_birth_case_asks_about_the_family_not_a_child_not_yet_born(
+    sandbox: Sandbox, people: People
+) -> None:
+    f = NewCaseField
+    view_id = open_new_case_modal(sandbox, people.social_worker, people.lobby)
+    values = new_case_values(people)
+    values[(f.PRE_BIRTH, f.PRE_BIRTH)] = ["pre_birth"]
+    sandbox.emulator.submit_view(people.social_worker, view_id, values)
+    sandbox.wait_for(lambda: modal_title(sandbox, people.social_worker) == "Case opened")
+    channel = sandbox.emulator.inspector.channel_named("oak-family").id
+    add_outcome(sandbox, people.social_worker, channel, "The baby is safe at home")
+    with Session(sandbox.engine) as session:
+        first = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.CORE_GROUP, Meeting.sequence == 1)
+        ).one()
+    assert first.id is not None
+    answer = set_meeting(sandbox, people.social_worker, channel, first.id, "2026-12-03")
+    assert answer["response_action"] == "update", answer
+    sandbox.wait_for(lambda: sandbox.emulator.inspector.files_seen_by(people.school))
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()
+    [prompt] = received(sandbox, people.school, "Time for your update for oak-family")
+    assert "when you last saw the family" in str(prompt.blocks)
+    assert "the children" not in str(prompt.blocks)
+
+
+def test_a_case_with_children_asks_when_they_were_last_seen(
+    sandbox: Sandbox, people: People
+) -> None:
+    case_with_core_group(sandbox, people, "2026-12-03")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()
+    [prompt] = received(sandbox, people.school, "Time for your update for oak-family")
+    assert "when you last saw the children" in str(prompt.blocks)

@@ -148,3 +148,17 @@ def test_worries_kept_from_the_family_are_said_to_be_kept_never_that_there_were_
     assert "No worries were written down" not in family
     assert "Mornings are hard" in render(summary, Audience.PROFESSIONAL)
     assert "No worries were written down" in render(oak_family(updates=()), Audience.FAMILY)
+
+
+@pytest.mark.parametrize("render", [as_markdown, as_html_text, as_blocks_text])
+def test_a_baby_is_the_baby_in_every_copy(
+    render: Callable[[SummaryInput, Audience], str],
+) -> None:
+    summary = oak_family(
+        children="the baby", family_description=None, child_views=(), harm_to_address="Harm"
+    )
+    for audience in Audience:
+        shown = render(summary, audience)
+        assert "The baby, as the family describe them" in shown
+        assert "The baby's views" in shown
+        assert "The children, as" not in shown and "The children's views" not in shown
