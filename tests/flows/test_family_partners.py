@@ -6,18 +6,18 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
-from bot.rules.ids import ActionId, DecisionField, NewCaseField
-from bot.rules.vocabulary import Decision, MeetingKind
-from storage.models import Meeting
+from bot.rules.ids import ActionId, DecisionField, MeetingField, NewCaseField
+from bot.rules.vocabulary import Attendance, Decision, MeetingKind
+from storage.models import Invitation, Meeting, Member
 
 from .conftest import People, modal_title, new_case_values, open_new_case_modal
 from .test_conference import DIGEST, conference_case, decide, give
 from .test_core_group import say
-from .test_meetings import dm_invitation, set_meeting
-from .test_plan import add_outcome
+from .test_meetings import dm_invitation, invitation_in, set_meeting
+from .test_plan import add_outcome, top_view
 from .test_update_cycle import CHASE, OVERDUE, at, case_with_core_group, give_update, received
 
 SUMMARY = "Review conference summary for oak-family"
@@ -282,3 +282,82 @@ def test_a_case_with_children_asks_when_they_were_last_seen(
     sandbox.sweep()
     [prompt] = received(sandbox, people.school, "Time for your update for oak-family")
     assert "when you last saw the children" in str(prompt.blocks)
+
+
+def test_attendance_has_four_outcomes_and_no_copy_lists_a_parent_as_absent(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, first = case_with_core_group(sandbox, people, "2026-12-03")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()  # the invitations go out
+    dm = dm_invitation(sandbox, people.health_visitor)
+    emu.click(people.health_visitor, dm.channel, dm.ts, ActionId.RSVP_APOLOGIES)
+    sandbox.clock.set(at("2026-12-03", 12))
+    emu.click(
+        people.social_worker,
+        channel,
+        invitation_in(sandbox, channel).ts,
+        ActionId.RECORD_ATTENDANCE,
+    )
+    view = top_view(sandbox, people.social_worker)
+    with Session(sandbox.engine) as session:
+        rows = {
+            m.slack_user_id or m.display_name: i.id or 0
+            for i, m in session.exec(
+                select(Invitation, Member).join(Member, col(Member.id) == col(Invitation.member_id))
+            )
+        }
+    field = MeetingField.ATTENDANCE.numbered
+    # The health visitor's own apologies are the starting point; nobody else is pre-marked.
+    hv = next(b for b in view["blocks"] if b["block_id"] == field(rows[people.health_visitor]))
+    assert hv["element"]["initial_option"]["value"] == Attendance.APOLOGIES
+    marks = {
+        people.mum: Attendance.ABSENT,
+        "Dan (dad)": Attendance.PRESENT,
+        people.school: Attendance.PRESENT,
+        people.social_worker: Attendance.PRESENT,
+    }
+    emu.submit_view(
+        people.social_worker,
+        view["id"],
+        {(field(rows[who]), field(rows[who])): mark.value for who, mark in marks.items()},
+    )
+    sandbox.wait_for(
+        lambda: ActionId.RSVP_ATTENDING not in str(invitation_in(sandbox, channel).blocks)
+    )
+    with Session(sandbox.engine) as session:
+        nana = session.exec(
+            select(Invitation)
+            .join(Member, col(Member.id) == col(Invitation.member_id))
+            .where(Member.display_name == "Nana Rose", Invitation.meeting_id == first.id)
+        ).one()
+    assert nana.attendance is None  # not recorded, not "absent"
+
+    with Session(sandbox.engine) as session:
+        rcpc = session.exec(
+            select(Meeting).where(Meeting.kind == MeetingKind.RCPC, Meeting.sequence == 1)
+        ).one()
+    assert rcpc.id is not None
+    set_meeting(sandbox, people.chair, channel, rcpc.id, "2027-02-16", "14:00")
+    sandbox.clock.set(at("2027-02-12"))
+    say(sandbox, people.social_worker, channel, "summary")
+    drafts = [s for s in emu.inspector.seen_by(people.chair) if s.text == SUMMARY]
+    release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
+    emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.wait_for(lambda: [f for f in emu.inspector.files_seen_by(people.mum)])
+    copies = ["\n".join(str(d.blocks) for d in drafts)]
+    for person in (people.school, people.mum):
+        copies += [
+            f.data.decode()
+            for f in emu.inspector.files_seen_by(person)
+            if not f.name.endswith(".ics")
+        ]
+    for copy in copies:
+        assert "Sent apologies: Jan Kowalski (Health visitor)" in copy.replace(
+            "<dt>Sent apologies</dt><dd>", "Sent apologies: "
+        )
+        assert "Dan (dad)" in copy  # came
+        assert "Sam (Family)" not in copy  # did not come: never listed
+        assert "Did not come" not in copy and "Absent" not in copy
+        assert "Tom Okafor" not in copy  # the chair is not a core group member
