@@ -426,6 +426,7 @@ def handle_update_submission(
         on_behalf_of=receipt.on_behalf_of,
         version=receipt.version,
         late=receipt.late,
+        past_deadline=receipt.past_deadline,
     )
     ack(
         response_action="update",

@@ -134,7 +134,8 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             )
         if latest is None:
             continue
-        late = latest.submitted_at > request.due_at
+        # The family's words are invited, not owed, so they are never shown as late.
+        late = latest.submitted_at > request.due_at and member.role != Role.FAMILY
         updates.append(
             MemberUpdate(
                 name=member.display_name,

@@ -70,6 +70,7 @@ class Receipt:
     version: int
     late: bool
     on_behalf_of: str | None
+    past_deadline: bool = False  # no more changes: the receipt must not offer a date
 
 
 def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:
@@ -257,8 +258,11 @@ def save_update(
             meeting_label(context.meeting, tz),
             format_day(request.due_at.astimezone(tz).date()),
             version,
-            late,
+            # The family's words are invited, not owed: the trail keeps the time, but they are
+            # never told, or shown, that they were late.
+            late and context.member.role != Role.FAMILY,
             on_behalf,
+            past_deadline=late,
         )
 
 

@@ -318,11 +318,23 @@ def update_modal(
     family = audience == "family"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     deadline = escape_mrkdwn(deadline_text)
-    intro = f"Your update for *{reference}*'s {meeting}. " + (
-        f"The deadline was {deadline}, so it will be shown as late; it is still welcome."
-        if past_deadline
-        else f"Please send it by {deadline}; you can change it until then."
-    )
+    if family and past_deadline:
+        intro = f"Before the {meeting} for *{reference}*, you can still share how things are."
+    elif family:
+        intro = (
+            f"Before the {meeting} for *{reference}*, we'd like to hear from you, by {deadline} "
+            "if you can. You can change it until then."
+        )
+    elif past_deadline:
+        intro = (
+            f"Your update for *{reference}*'s {meeting}. The deadline was {deadline}, so it "
+            "will be shown as late; it is still welcome."
+        )
+    else:
+        intro = (
+            f"Your update for *{reference}*'s {meeting}. "
+            f"Please send it by {deadline}; you can change it until then."
+        )
     if family:
         intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
     blocks: list[Block] = [section(intro)]
@@ -370,6 +382,7 @@ def update_receipt_blocks(
     on_behalf_of: str | None = None,
     version: int = 1,
     late: bool = False,
+    past_deadline: bool = False,
 ) -> list[Block]:
     """The direct message confirming an update arrived, and until when it can be changed; a
     late one says plainly that it came after the deadline, never a date already past."""
@@ -386,6 +399,8 @@ def update_receipt_blocks(
                 f"It arrived after the deadline of {escape_mrkdwn(deadline_text)}, so it will be "
                 "shown as late. It still reaches the chair and the core group."
                 if late
+                else "It goes to the chair with everyone's updates."
+                if past_deadline
                 else f"You can change it until {escape_mrkdwn(deadline_text)}."
             )
         )

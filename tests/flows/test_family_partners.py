@@ -134,6 +134,11 @@ def test_a_late_update_is_told_it_is_late_never_a_date_already_past(
     late = str(give_update(sandbox, people.health_visitor)["view"]["blocks"])
     assert "after the deadline" in late and "shown as late" in late
     assert "change it until" not in late
+    # A parent's words are invited, not owed: never "late", and no past date to change them by.
+    view = _open_form(sandbox, people.mum)
+    assert "you can still share how things are" in str(view["blocks"])
+    mum = str(give_update(sandbox, people.mum)["view"]["blocks"])
+    assert "late" not in mum and "deadline" not in mum and "change it until" not in mum
 
 
 def test_quorum_talk_names_whom_to_ask_and_never_reaches_the_family(
@@ -159,6 +164,19 @@ def test_quorum_talk_names_whom_to_ask_and_never_reaches_the_family(
     for seen in [*emu.inspector.messages(channel), *emu.inspector.seen_by(people.mum)]:
         words = f"{seen.text}{seen.blocks}".lower()
         assert "quorat" not in words and "quorum" not in words
+
+
+def _open_form(sandbox: Sandbox, user: str) -> dict:  # type: ignore[type-arg]
+    emu = sandbox.emulator
+    ask = [
+        s
+        for s in emu.inspector.seen_by(user)
+        if s.channel.startswith("D") and ActionId.GIVE_UPDATE in str(s.blocks)
+    ][-1]
+    emu.click(user, ask.channel, ask.ts, ActionId.GIVE_UPDATE)
+    view = top_view(sandbox, user)
+    emu.close_view(user, view["id"])
+    return view
 
 
 def card_and_topic(sandbox: Sandbox, channel: str) -> str:

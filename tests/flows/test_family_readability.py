@@ -89,7 +89,7 @@ FAMILY_TEXTS = {
                 case_reference="oak-family",
                 meeting_label=MEETING,
                 deadline_text=DEADLINE,
-                late=True,
+                past_deadline=True,
             )
         ]
     ),
