@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.rules.timeline import TimelineRules, plan_timeline
+from bot.rules.timeline import plan_timeline, rules_for_nation
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
+from bot.ui.texts import timeline_text
 from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
 
 if TYPE_CHECKING:
@@ -40,16 +41,25 @@ def _parse_nation(value: str) -> Nation:
         raise UsageError(f"--nation must be one of {choices}, not {value!r}.") from None
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print the timeline a social worker would plan by, from an initial conference date."""
     icpc = _parse_date(args.icpc, "--icpc")
     nation = _parse_nation(args.nation)
     birth = _parse_date(args.birth, "--birth") if args.birth else None
-    timeline = plan_timeline(icpc, WorkingCalendar(nation), TimelineRules(), birth_date=birth)
+    calendar = WorkingCalendar(nation)
+    if not calendar.is_working_day(icpc):
+        # It happens (an urgent conference): accepted, and the timeline is computed as usual.
+        what = calendar.holiday_name(icpc) or _WEEKDAY_NAMES[icpc.weekday()]
+        print(f"coregroup: warning: --icpc {icpc} is not a working day ({what}).", file=sys.stderr)
+    rules = rules_for_nation(nation)
+    timeline = plan_timeline(icpc, calendar, rules, birth_date=birth)
     if args.format == "json":
         print(json.dumps(timeline.as_json(), indent=2))
     else:
-        print(timeline.as_text())
+        print(timeline_text(timeline))
     return 0
 
 
@@ -155,10 +165,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     scheduler.start()
     if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import SocketModeServer
 
         app = create_app(deps, request_verification=False)  # Socket Mode has no HTTP signatures
-        SocketModeHandler(app, settings.require("slack_app_token")).start()  # type: ignore[no-untyped-call]
+        # The bot's client opens the links, so SLACK_API_URL (the emulator, say) applies too.
+        token = settings.require("slack_app_token")
+        SocketModeServer(app, token, web_client=deps.client).serve_forever()
         return 0
     from bot.web import serve_http
 
@@ -173,7 +185,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from bot.devtools.demo import run_demo
 
-    result = run_demo(Path(args.out))
+    result = run_demo(Path(args.out), socket_mode=args.socket_mode)
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
@@ -236,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
     demo.add_argument("--out", default="demo-out", help="folder for the transcripts")
+    demo.add_argument(
+        "--socket-mode", action="store_true", help="reach the bot over Socket Mode, not HTTP"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export a case for the authority's case record")

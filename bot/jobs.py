@@ -12,18 +12,16 @@ from sqlmodel import select
 
 from bot.delivery.content import write
 from bot.delivery.dispatcher import Dispatcher, DispatchReport, sleep_on
+from bot.delivery.undelivered import report_undelivered
 from bot.deps import Dependencies
-from bot.rules.vocabulary import CaseStatus, Role
+from bot.rules.vocabulary import CaseStatus
 from bot.services.members import reconcile
-from bot.services.outbox import PlannedMessage, enqueue
 from bot.services.planning import PlanningReport, planning_pass
-from bot.ui.common import section
 from storage.db import exclusive, refresh_statistics
-from storage.models import Case, JobRun, Member, OutboxMessage
+from storage.models import Case, JobRun
 
 log = logging.getLogger(__name__)
 
-UNDELIVERED = "undelivered"
 DAILY = "daily"  # the daily job's name in job_runs and its lock
 # A dispatch pass that waits out Slack's rate limits stops after this long; the scheduler's next
 # minute carries on. It is longer than the minute on purpose: the scheduler skips its ticks while
@@ -32,16 +30,6 @@ DAILY = "daily"  # the daily job's name in job_runs and its lock
 PASS_BUDGET = timedelta(minutes=10)
 # And after this many batches, whatever the clock says (a clock that moves only when told).
 MAX_BATCHES = 200
-
-# Why a message could not be delivered, as the social worker would want to hear it.
-UNDELIVERED_REASONS = {
-    "user_disabled": "their Slack account has been deactivated",
-    "account_inactive": "their Slack account has been deactivated",
-    "user_not_found": "their Slack account could not be found",
-    "channel_not_found": "the conversation could not be found (the account may be deactivated)",
-    "is_archived": "the case channel has been archived",
-    "not_in_channel": "the bot is no longer in the case channel",
-}
 
 
 @dataclass(frozen=True)
@@ -90,50 +78,6 @@ def dispatch_due(dispatcher: Dispatcher, *, budget: timedelta = PASS_BUDGET) -> 
         if dispatcher.clock.now() >= stop_by:
             break
     return total
-
-
-def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
-    """Queue a note to the case's social workers that a message could not be delivered."""
-    if row.kind == UNDELIVERED or row.case_id is None:
-        return  # never a note about a note
-    code = (row.last_error or "").split(";")[0].strip()
-    reason = UNDELIVERED_REASONS.get(code, f"Slack said {code or 'no'}")
-    with deps.unit_of_work() as session:
-        case = session.get(Case, row.case_id)
-        if case is None:
-            return
-        names = {
-            m.slack_user_id: m.display_name
-            for m in session.exec(select(Member).where(Member.case_id == case.id))
-        }
-        who = names.get(row.recipient, "the case channel")
-        social_workers = [
-            m.slack_user_id
-            for m in session.exec(select(Member).where(Member.case_id == case.id))
-            if m.active and m.role == Role.SOCIAL_WORKER and m.slack_user_id
-        ]
-        text = (
-            f"I couldn't deliver a {row.kind.replace('_', ' ')} to {who} for {case.reference}: "
-            f"{reason}. They may need to hear about it another way."
-        )
-        for user in social_workers:
-            if user == row.recipient:
-                continue
-            enqueue(
-                session,
-                PlannedMessage(
-                    f"undelivered:{user}:{row.key}"[:255],  # outside any case's planning scope
-                    UNDELIVERED,
-                    user,
-                    deps.clock.now(),
-                    {
-                        "text": f"A message could not be delivered in {case.reference}",
-                        "blocks": [section(text).to_dict()],
-                    },
-                    case.id,
-                ),
-                now=deps.clock.now(),
-            )
 
 
 def sweep(deps: Dependencies, dispatcher: Dispatcher) -> SweepReport:

@@ -7,41 +7,41 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
-from bot.rules.update_form import Audience
-from bot.rules.vocabulary import Role, Rsvp
-from bot.services.access import NOT_A_MEMBER, check_complete_action
+from bot.rules.vocabulary import Rsvp
+from bot.services.access import NOT_A_MEMBER
+from bot.services.admission import (
+    Refused,
+    action_to_edit,
+    admit_to_meeting,
+    attendance_invitees,
+    may_complete_action,
+    meeting_id_of,
+    outcome_to_edit,
+    sender_at_meeting,
+    update_to_give,
+    update_to_read,
+)
+from bot.services.approvals import ApprovalError, answer
 from bot.services.conference import (
     ConferenceError,
     archive_case_channel,
     refresh_digest,
     release_summary,
 )
-from bot.services.meetings import (
-    NOT_INVITED,
-    MeetingError,
-    attendance_invitees,
-    record_reply,
-    refresh_invitation,
-)
-from bot.services.members import active_members
-from bot.services.plan import (
-    PlanError,
-    action_owner,
-    complete_action,
-    load_plan,
-    outcome_case,
-    refresh_plan_message,
-)
+from bot.services.meetings import NOT_INVITED, MeetingError, refresh_invitation, reply
+from bot.services.plan import PlanError, complete_action, refresh_plan_message
 from bot.services.planning import replan_case
-from bot.services.updates import load_context, may_give, meeting_label
-from bot.ui.meetings import attendance_modal, representative_modal
+from bot.services.updates import form_plan, meeting_label
+from bot.ui.harm import update_reading_modal
+from bot.ui.labels import AGENCY_NAMES
+from bot.ui.meetings import attendance_modal, bring_someone_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
-from handlers.guard import ACTION_RULES, Admitted, Refused, admit_to_case
-from storage.models import Case, Meeting, Outcome, PlanAction
+from handlers.guard import ACTION_RULES
 
 
 def _record_id(body: dict[str, Any]) -> int | None:
@@ -69,22 +69,16 @@ def handle_edit_outcome_click(
 ) -> None:
     """Open the outcome, in the family's words, for editing."""
     ack()
-    outcome_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        case_id = outcome_case(session, outcome_id) if outcome_id is not None else None
-    admitted = admit_to_case(
+    admitted = outcome_to_edit(
         deps,
-        case_id=case_id,
+        outcome_id=_record_id(body),
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.EDIT_OUTCOME],
     )
-    if not isinstance(admitted, Admitted):
+    if isinstance(admitted, Refused):
         _tell(respond, admitted.message)
         return
-    with deps.unit_of_work() as session:
-        outcome = session.get_one(Outcome, outcome_id)
-    assert admitted.case.id is not None
-    deps.gateway.open_view(body["trigger_id"], outcome_modal(admitted.case.id, outcome))
+    deps.gateway.open_view(body["trigger_id"], outcome_modal(admitted.case_id, admitted.found))
 
 
 def handle_edit_action_click(
@@ -92,65 +86,42 @@ def handle_edit_action_click(
 ) -> None:
     """Open an action for editing."""
     ack()
-    action_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        action = session.get(PlanAction, action_id) if action_id is not None else None
-    admitted = admit_to_case(
+    admitted = action_to_edit(
         deps,
-        case_id=action.case_id if action else None,
+        action_id=_record_id(body),
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.EDIT_ACTION],
     )
-    if not isinstance(admitted, Admitted) or action is None:
-        _tell(respond, admitted.message if not isinstance(admitted, Admitted) else NOT_A_MEMBER)
+    if isinstance(admitted, Refused):
+        _tell(respond, admitted.message)
         return
-    open_action_modal(deps, body["trigger_id"], admitted.case, action)
-
-
-def open_action_modal(
-    deps: Dependencies, trigger_id: str, case: Case, action: PlanAction | None = None
-) -> None:
-    """The action form, with the case's people and outcomes to choose from."""
-    assert case.id is not None
-    with deps.unit_of_work() as session:
-        plan = load_plan(session, case.id)
-        members = active_members(session, case.id)
-    deps.gateway.open_view(trigger_id, action_modal(case.id, plan.outcomes, members, action))
+    choices = admitted.found
+    view = action_modal(admitted.case_id, choices.outcomes, choices.members, choices.action)
+    deps.gateway.open_view(body["trigger_id"], view)
 
 
 def handle_complete_action_click(
     ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
 ) -> None:
-    """Mark an action done: its owner, or the social worker."""
+    """Mark an action done: its owner, or the social worker; the pinned plan follows the ack."""
     ack()
     action_id = _record_id(body)
     user_id = body["user"]["id"]
-    with deps.unit_of_work() as session:
-        found = action_owner(session, action_id) if action_id is not None else None
-        case = session.get(Case, found[0]) if found else None
-        decision = (
-            check_complete_action(session, case=case, user_id=user_id, owner_user_id=found[1])
-            if case and found
-            else None
-        )
-    if decision is None or not decision.allowed or case is None or action_id is None:
-        _tell(respond, decision.reason if decision else NOT_A_MEMBER)
+    admitted = may_complete_action(deps, action_id=action_id, user_id=user_id)
+    if isinstance(admitted, Refused) or action_id is None:
+        _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
-    assert case.id is not None
     try:
-        complete_action(deps, case_id=case.id, actor=user_id, action_id=action_id)
+        complete_action(deps, case_id=admitted.case_id, actor=user_id, action_id=action_id)
     except PlanError as error:
         _tell(respond, str(error))
+    deps.after_answer.run(partial(show_plan, deps, admitted.case_id))
 
 
-def show_plan_after_click(body: dict[str, Any], deps: Dependencies) -> None:
-    """After the ack: bring the pinned plan up to date (a Slack call, so not in the request)."""
-    action_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        found = action_owner(session, action_id) if action_id is not None else None
-    if found is not None:
-        replan_case(deps, found[0])  # a done action's reminder is cancelled
-        refresh_plan_message(deps, found[0])
+def show_plan(deps: Dependencies, case_id: int) -> None:
+    """After the answer: bring the pinned plan up to date (a Slack call, so not in the request)."""
+    replan_case(deps, case_id)  # a done action's reminder is cancelled
+    refresh_plan_message(deps, case_id)
 
 
 RSVP_BY_ACTION = {
@@ -166,13 +137,6 @@ THANKS = {
 }
 
 
-def _meeting_case(deps: Dependencies, body: dict[str, Any]) -> tuple[int | None, int | None]:
-    meeting_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
-    return meeting_id, meeting.case_id if meeting else None
-
-
 def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> None:
     """Attending or apologies: recorded in the request; the thanks and the live list follow it."""
     ack()
@@ -181,14 +145,7 @@ def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> Non
     try:
         if meeting_id is None:
             raise MeetingError(NOT_INVITED)
-        with deps.unit_of_work() as session:
-            case_id = record_reply(
-                session,
-                meeting_id=meeting_id,
-                user_id=body["user"]["id"],
-                rsvp=rsvp,
-                at=deps.clock.now(),
-            )
+        case_id = reply(deps, meeting_id=meeting_id, user_id=body["user"]["id"], rsvp=rsvp)
     except MeetingError as error:
         _tell_soon(deps, body, str(error))
         return
@@ -209,19 +166,24 @@ def show_replies(deps: Dependencies, meeting_id: int, case_id: int) -> None:
 def handle_representative_click(
     ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
 ) -> None:
-    """Sending someone: ask who, in a modal."""
+    """Sending someone (a professional), or bringing someone (a family member): ask who."""
     ack()
-    meeting_id, case_id = _meeting_case(deps, body)
-    admitted = admit_to_case(
+    admitted = sender_at_meeting(
         deps,
-        case_id=case_id,
+        meeting_id=_record_id(body),
         user_id=body["user"]["id"],
-        permission=ACTION_RULES[ActionId.RSVP_REPRESENTATIVE],
+        permission=ACTION_RULES[ActionId(body["actions"][0]["action_id"])],
     )
-    if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
+    if isinstance(admitted, Refused):
         _tell(respond, NOT_INVITED)
         return
-    deps.gateway.open_view(body["trigger_id"], representative_modal(case_id, meeting_id))
+    sender, case_id = admitted.found, admitted.case_id
+    if sender.agency is None:
+        # A family member brings someone with them rather than sending someone in their place.
+        modal = bring_someone_modal(case_id, sender.meeting_id)
+    else:
+        modal = representative_modal(case_id, sender.meeting_id, AGENCY_NAMES[sender.agency])
+    deps.gateway.open_view(body["trigger_id"], modal)
 
 
 def handle_record_attendance_click(
@@ -229,19 +191,19 @@ def handle_record_attendance_click(
 ) -> None:
     """After the meeting: who came, pre-filled from the replies."""
     ack()
-    meeting_id, case_id = _meeting_case(deps, body)
-    admitted = admit_to_case(
+    meeting_id = _record_id(body)
+    admitted = admit_to_meeting(
         deps,
-        case_id=case_id,
+        meeting_id=meeting_id,
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.RECORD_ATTENDANCE],
+        read=attendance_invitees,
     )
-    if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
+    if isinstance(admitted, Refused) or meeting_id is None:
         _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
-    with deps.unit_of_work() as session:
-        invitees = attendance_invitees(session, meeting_id)
-    deps.gateway.open_view(body["trigger_id"], attendance_modal(case_id, meeting_id, invitees))
+    view = attendance_modal(admitted.case_id, meeting_id, admitted.found)
+    deps.gateway.open_view(body["trigger_id"], view)
 
 
 def handle_give_update_click(
@@ -249,20 +211,15 @@ def handle_give_update_click(
 ) -> None:
     """Open the update form for this request, pre-filled with the last version if there is one."""
     ack()
-    request_id = _record_id(body)
     user_id = body["user"]["id"]
-    today = deps.clock.now().date()
-    with deps.unit_of_work() as session:
-        context = load_context(session, request_id) if request_id is not None else None
-        problem = may_give(session, context, user_id, today) if context else NOT_A_MEMBER
-    if context is None or problem:
-        _tell(respond, problem or NOT_A_MEMBER)
+    context = update_to_give(deps, request_id=_record_id(body), user_id=user_id)
+    if isinstance(context, Refused):
+        _tell(respond, context.message)
         return
-    audience: Audience = "family" if context.member.role == Role.FAMILY else "professional"
+    form = form_plan(context, user_id)
     area = context.area
     tz = context.tz
     deadline = format_day(context.request.due_at.astimezone(tz).date())
-    on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
     view = update_modal(
         request_id=context.request.id or 0,
         case_reference=context.case.reference,
@@ -270,15 +227,28 @@ def handle_give_update_click(
         deadline_text=deadline,
         outcomes=context.outcomes,
         rag_meanings=(area.rag_green_meaning, area.rag_amber_meaning, area.rag_red_meaning),
-        audience=audience,
-        on_behalf_of=on_behalf,
-        previous=context.previous,
+        audience=form.audience,
+        on_behalf_of=form.on_behalf_of,
+        previous=form.previous,
+        urgent_contact=area.urgent_contact,
         previous_sent=format_day(context.previous_sent.astimezone(tz).date())
-        if context.previous_sent
+        if context.previous_sent and form.previous
         else None,
         past_deadline=deps.clock.now() > context.request.due_at,
     )
     deps.gateway.open_view(body["trigger_id"], view)
+
+
+def handle_open_update_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """From a new-harm alert: the whole update, for the social worker or chair."""
+    ack()
+    reading = update_to_read(deps, update_id=_record_id(body), user_id=body["user"]["id"])
+    if isinstance(reading, Refused):
+        _tell(respond, reading.message)
+        return
+    deps.gateway.open_view(body["trigger_id"], update_reading_modal(reading))
 
 
 def handle_release_click(
@@ -287,25 +257,27 @@ def handle_release_click(
     """The chair releases the summary; the posting and uploads follow the ack."""
     ack()
     conference_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        meeting = session.get(Meeting, conference_id) if conference_id is not None else None
-    admitted = admit_to_case(
+    admitted = admit_to_meeting(
         deps,
-        case_id=meeting.case_id if meeting else None,
+        meeting_id=conference_id,
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.RELEASE_SUMMARY],
+        read=meeting_id_of,
     )
-    if not isinstance(admitted, Admitted):
+    if isinstance(admitted, Refused):
         _tell(respond, admitted.message)
-
-
-def release_after_click(body: dict[str, Any], respond: Respond, deps: Dependencies) -> None:
-    """Post the family's copy and the documents; the professionals get theirs privately."""
-    conference_id = _record_id(body)
-    if conference_id is None:
         return
+    deps.after_answer.run(
+        partial(release_after_click, deps, admitted.found, body["user"]["id"], respond)
+    )
+
+
+def release_after_click(
+    deps: Dependencies, conference_id: int, user_id: str, respond: Respond
+) -> None:
+    """Post the family's copy and the documents; the professionals get theirs privately."""
     try:
-        release_summary(deps, conference_id=conference_id, actor=body["user"]["id"])
+        release_summary(deps, conference_id=conference_id, actor=user_id)
     except ConferenceError:
         return  # the acknowledgement has already explained a refusal
     _tell(respond, "Released: the core group has the summary, and professionals their copy.")
@@ -316,18 +288,56 @@ def handle_archive_click(
 ) -> None:
     """Archive a closed case's channel (after the ack: it is a Slack call)."""
     ack()
+    deps.after_answer.run(
+        partial(archive_after_click, deps, _record_id(body), body["user"]["id"], respond)
+    )
 
 
-def archive_after_click(body: dict[str, Any], respond: Respond, deps: Dependencies) -> None:
+def archive_after_click(
+    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
+) -> None:
     """Archive, or say kindly why not."""
-    case_id = _record_id(body)
     if case_id is None:
         _tell(respond, NOT_A_MEMBER)
         return
     try:
-        _tell(respond, archive_case_channel(deps, case_id=case_id, actor=body["user"]["id"]))
+        _tell(respond, archive_case_channel(deps, case_id=case_id, actor=user_id))
     except ConferenceError as error:
         _tell(respond, str(error))
+
+
+def handle_approval_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """A social worker agrees, or not, to a stand-in or supporter: carried out after the ack."""
+    ack()
+    approval_id = _record_id(body)
+    url = body.get("response_url")
+    if approval_id is None or not isinstance(url, str):
+        _tell(respond, NOT_A_MEMBER)
+        return
+    approve = body["actions"][0]["action_id"] == ActionId.APPROVE_REQUEST
+    deps.after_answer.run(
+        partial(answer_approval, deps, approval_id, body["user"]["id"], approve, url)
+    )
+
+
+def answer_approval(
+    deps: Dependencies, approval_id: int, user_id: str, approve: bool, url: str
+) -> None:
+    """After the ack: take the answer, show it in the message, and tell whoever asked at once."""
+    try:
+        answered = answer(deps, approval_id=approval_id, actor=user_id, approve=approve)
+    except ApprovalError as error:
+        deps.after_answer.post(
+            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
+        )
+        return
+    blocks = [b.to_dict() for b in answered.blocks]
+    deps.after_answer.post(url, {"replace_original": True, "text": "Answered", "blocks": blocks})
+    if approve:
+        replan_case(deps, answered.case_id)  # a cover now gets the reminders
+    send_now(deps, answered.send_now)
 
 
 def register(app: App) -> None:
@@ -337,11 +347,13 @@ def register(app: App) -> None:
         app.action(rsvp_action.value)(handle_rsvp_click)
     app.action(ActionId.EDIT_OUTCOME.value)(handle_edit_outcome_click)
     app.action(ActionId.EDIT_ACTION.value)(handle_edit_action_click)
-    app.action(ActionId.COMPLETE_ACTION.value)(
-        ack=handle_complete_action_click, lazy=[show_plan_after_click]
-    )
+    app.action(ActionId.COMPLETE_ACTION.value)(handle_complete_action_click)
     app.action(ActionId.RSVP_REPRESENTATIVE.value)(handle_representative_click)
+    app.action(ActionId.BRING_SOMEONE.value)(handle_representative_click)
     app.action(ActionId.RECORD_ATTENDANCE.value)(handle_record_attendance_click)
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)
-    app.action(ActionId.RELEASE_SUMMARY.value)(ack=handle_release_click, lazy=[release_after_click])
-    app.action(ActionId.ARCHIVE_CHANNEL.value)(ack=handle_archive_click, lazy=[archive_after_click])
+    app.action(ActionId.OPEN_UPDATE.value)(handle_open_update_click)
+    app.action(ActionId.RELEASE_SUMMARY.value)(handle_release_click)
+    app.action(ActionId.ARCHIVE_CHANNEL.value)(handle_archive_click)
+    app.action(ActionId.APPROVE_REQUEST.value)(handle_approval_click)
+    app.action(ActionId.DECLINE_REQUEST.value)(handle_approval_click)

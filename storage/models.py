@@ -9,9 +9,12 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.rules.timeline import TimelineRules
 from bot.rules.vocabulary import (
     ActionStatus,
     Agency,
+    ApprovalKind,
+    ApprovalState,
     AreaRole,
     Attendance,
     CaseStatus,
@@ -27,6 +30,12 @@ from bot.rules.vocabulary import (
     UpdateRequestStatus,
 )
 from storage.types import EnumText, UTCDateTime
+
+# Until an area sets its own: the out-of-hours team's number belongs here.
+URGENT_CONTACT = (
+    "your children's services front door (out of hours: the emergency duty team), "
+    "or 999 if a child is in immediate danger"
+)
 
 
 def utc_now() -> datetime:
@@ -50,6 +59,9 @@ def _text(default: Any = None) -> Any:
     return Field(default=default, sa_column=Column(Text, nullable=default is not ...))
 
 
+_DEFAULTS = TimelineRules()
+
+
 # An area (a workspace, or a team within one) with its own settings for the rules in DOMAIN.md.
 class Area(SQLModel, table=True):
     __tablename__ = "areas"
@@ -58,15 +70,16 @@ class Area(SQLModel, table=True):
     name: str = Field(max_length=200)
     nation: Nation = _enum(Nation, Nation.ENG)
     timezone: str = Field(default="Europe/London", max_length=64)
-    local_time_of_day: time = Field(default=time(9, 30))
-    core_group_interval_weeks: int = 6
-    first_core_group_working_days: int = 10
-    report_deadline_working_days: int = 2
-    prompt_lead_working_days: int = 5
-    invitation_lead_working_days: int = 10
-    quorum_warning_working_days: int = 3
-    digest_lead_working_days: int = 3
-    pre_birth_rcpc_working_days: int = 10
+    # The timescales start from the rules' defaults, which are set nowhere else.
+    local_time_of_day: time = Field(default=_DEFAULTS.local_time)
+    core_group_interval_weeks: int = _DEFAULTS.core_group_interval_weeks
+    first_core_group_working_days: int = _DEFAULTS.first_core_group_working_days
+    report_deadline_working_days: int = _DEFAULTS.report_deadline_working_days
+    prompt_lead_working_days: int = _DEFAULTS.prompt_lead_working_days
+    invitation_lead_working_days: int = _DEFAULTS.invitation_lead_working_days
+    quorum_warning_working_days: int = _DEFAULTS.quorum_warning_working_days
+    digest_lead_working_days: int = _DEFAULTS.digest_lead_working_days
+    pre_birth_rcpc_working_days: int = _DEFAULTS.pre_birth_rcpc_working_days
     quorum_min_other_agencies: int = 2
     health_counts_as_one_agency: bool = True
     rag_green_meaning: str = Field(default="Achieved, or on track with evidence", max_length=500)
@@ -75,6 +88,9 @@ class Area(SQLModel, table=True):
     # ISO dates the area's offices are closed beyond the bank holidays.
     closure_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     retention_days: int = 730
+    # Who to contact when a child is at risk now: the update form says it is not a referral and
+    # names this, above the question about new harm (DOMAIN.md, Stand-ins, supporters and safety).
+    urgent_contact: str = Field(default=URGENT_CONTACT, max_length=300)
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -246,6 +262,30 @@ class AgencyUpdate(SQLModel, table=True):
     professional_only_sections: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # The cover who sent this version for the member (shown as "sent by X for Y"); None when
+    # the member sent it, or the social worker filled it in with a family member.
+    cover_member_id: int | None = Field(default=None, foreign_key="members.id")
+
+
+# Something only the case's social worker may agree to (a stand-in from another agency, a family
+# supporter): nothing it asks for happens until they approve it by the button they were sent.
+class ApprovalRequest(SQLModel, table=True):
+    __tablename__ = "approval_requests"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: ApprovalKind = _enum(ApprovalKind)
+    state: ApprovalState = _enum(ApprovalState, ApprovalState.PENDING)
+    requested_by: str = Field(max_length=32)
+    # The member asking (the away professional, the one sending someone, the family member).
+    member_id: int = Field(foreign_key="members.id")
+    # The Slack user who would stand in or come along.
+    subject_user: str = Field(max_length=32)
+    # What else the request needs to be carried out: the return date, the meeting, the kind of
+    # supporter, the subject's name as Slack gave it.
+    detail: dict[str, Any] = _json()
+    requested_at: datetime = _instant()
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = _instant(default=None)
 
 
 # A RAG rating of one outcome within one update version.

@@ -95,3 +95,26 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
     page = (tmp_path / "case-record" / "summary-review-1-professional.html").read_text()
     assert secret in page
     assert (tmp_path / "demo.sqlite3").exists()
+
+
+def run_demo(out: Path, *extra: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_over_socket_mode_shows_everyone_exactly_what_it_shows_over_http(
+    tmp_path: Path,
+) -> None:
+    run_demo(tmp_path / "http")
+    run_demo(tmp_path / "socket", "--socket-mode")
+    written = sorted(p.name for p in (tmp_path / "http").iterdir() if p.suffix in (".txt", ".html"))
+    assert "transcript.html" in written
+    for name in written:
+        assert (tmp_path / "socket" / name).read_text() == (tmp_path / "http" / name).read_text()

@@ -16,39 +16,31 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
+from bot.rules.messages import MessageKind
 from bot.rules.naming import children_words
+from bot.rules.schedule import calendar_for, deadline_day
+from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
     MeetingKind,
     MeetingStatus,
-    Role,
     UpdateRequestStatus,
 )
-from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST
-from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast_for, replies
+from bot.services.harm import who_reported
+from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
-from bot.services.updates import (
-    CHASE,
-    CHECK_IN,
-    ESCALATION,
-    OVERDUE_NOTICE,
-    PROGRESS,
-    PROMPT,
-    deadline_day,
-    meeting_label,
-    progress_content,
-)
+from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
-from bot.ui.common import AGENCY_NAMES
+from bot.ui.harm import new_harm_blocks, new_harm_text
+from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.plan import ACTION_REMINDER, action_reminder_blocks, action_reminder_text
+from bot.ui.plan import action_reminder_blocks, action_reminder_text
 from bot.ui.update_texts import (
     chase_blocks,
     chase_text,
@@ -63,7 +55,15 @@ from bot.ui.update_texts import (
     prompt_text,
     with_family_prompt,
 )
-from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
+from storage.models import (
+    AgencyUpdate,
+    Area,
+    Case,
+    Meeting,
+    Member,
+    PlanAction,
+    UpdateRequest,
+)
 
 Content = dict[str, Any]
 Writer = Callable[[Session, Mapping[str, Any]], Content | None]
@@ -88,7 +88,9 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     assert meeting.id is not None
     in_channel = bool(args["in_channel"])
     shown, _ = replies(session, meeting.id)
-    blocks = invitation_blocks(card_for(case, meeting), shown, in_channel=in_channel)
+    blocks = invitation_blocks(
+        card_for(case, meeting), shown, in_channel=in_channel, family=bool(args.get("family"))
+    )
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 
 
@@ -164,7 +166,7 @@ def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
             owed.reference, owed.member.display_name, owed.label, owed.deadline, request_id
         )
     else:
-        if owed.member.role == Role.FAMILY:
+        if is_family_side(owed.member.role):
             blocks = family_prompt(owed.reference, owed.label, owed.deadline, request_id)
         else:
             blocks = professional_prompt(
@@ -179,7 +181,7 @@ def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
         return None  # the update arrived: chasing stops at once
     member = owed.member
     with_family = None if member.slack_user_id else member.display_name
-    if member.role == Role.FAMILY:
+    if is_family_side(member.role):
         blocks = family_reminder_blocks(
             owed.reference, owed.label, owed.deadline, owed.request.id or 0, with_family=with_family
         )
@@ -206,8 +208,8 @@ def _check_in(session: Session, args: Mapping[str, Any]) -> Content | None:
 
 def _outstanding_notice(session: Session, args: Mapping[str, Any]) -> tuple[_Owed, Member] | None:
     owed = _owed(session, args)
-    if not owed.outstanding or owed.member.role == Role.FAMILY:
-        return None  # in, or a family member's words: invited, never reported as missing
+    if not owed.outstanding or is_family_side(owed.member.role):
+        return None  # in, or family-side words: invited, never reported as missing
     return owed, owed.member
 
 
@@ -253,17 +255,35 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(digest_notification_text(digest.reference), digest_blocks(digest))
 
 
+def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
+    # The alert names who reported new harm and for which meeting, never what they reported.
+    update = session.get(AgencyUpdate, int(args["update"]))
+    if update is None:
+        return None
+    request = session.get_one(UpdateRequest, update.request_id)
+    member = session.get_one(Member, request.member_id)
+    meeting = session.get_one(Meeting, request.meeting_id)
+    case = session.get_one(Case, meeting.case_id)
+    label = meeting_label(meeting, ZoneInfo(case.timezone))
+    who = who_reported(session, update, member)
+    blocks = new_harm_blocks(case.reference, who, label, update.id or 0)
+    return _content(new_harm_text(case.reference), blocks)
+
+
+# Every kind planning plans has a writer, and so does the alert of new harm (queued by a person's
+# update, not by planning); a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
-    INVITATION: _invitation,
-    QUORUM_WARNING: _quorum_warning,
-    ACTION_REMINDER: _action_reminder,
-    PROGRESS: _progress,
-    PROMPT: _prompt,
-    CHASE: _chase,
-    OVERDUE_NOTICE: _overdue_notice,
-    ESCALATION: _escalation,
-    CHECK_IN: _check_in,
-    DIGEST: _digest,
+    MessageKind.INVITATION: _invitation,
+    MessageKind.QUORUM_WARNING: _quorum_warning,
+    MessageKind.ACTION_REMINDER: _action_reminder,
+    MessageKind.PROGRESS: _progress,
+    MessageKind.PROMPT: _prompt,
+    MessageKind.CHASE: _chase,
+    MessageKind.OVERDUE_NOTICE: _overdue_notice,
+    MessageKind.ESCALATION: _escalation,
+    MessageKind.CHECK_IN: _check_in,
+    MessageKind.DIGEST: _digest,
+    MessageKind.NEW_HARM: _new_harm,
 }
 
 

@@ -64,6 +64,9 @@ class Recorder:
 
     def capture(self) -> None:
         """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab."""
+        # What the bot does after answering lands at its own pace: wait for it, so the same
+        # script always shows the same thing (and over HTTP and Socket Mode alike).
+        self.sandbox.settle()
         inspector = self.sandbox.emulator.inspector
         names = self.names()
         now = self.sandbox.clock.now()
@@ -140,15 +143,16 @@ class DemoResult:
     database: Path
 
 
-def run_demo(out_dir: Path) -> DemoResult:
-    """Run the scripted case and write what everyone saw into `out_dir`."""
+def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
+    """Run the scripted case and write what everyone saw into `out_dir` (over Socket Mode
+    instead of HTTP with `socket_mode`: the transcript is the same either way)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
         stale.unlink()
     # Monday 23 November 2026, 09:30 in London (GMT).
     start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-    with Sandbox(f"sqlite:///{database}") as sandbox:
+    with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
         sandbox.clock.set(start)
         recorder = Recorder(sandbox)
         transcript = _script(sandbox, recorder)
@@ -301,8 +305,20 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     step()
 
     # The update cycle for the core group on Thu 3 Dec (reports due Tue 1 Dec). PC Lewis is on
-    # leave until Fri 4 Dec and Ms Reed covers; Kim's account is closed when she leaves her job.
+    # leave until Fri 4 Dec and Ms Reed covers: she is of another agency, so the social worker
+    # agrees first, by the button she is sent. Kim's account is closed when she leaves her job.
     emu.slash_command(police, channel, "/coregroup", f"away until 2026-12-04 <@{school}>")
+    asked = sandbox.wait_for(
+        lambda: [
+            s
+            for s in emu.inspector.seen_by(social_worker)
+            if ActionId.APPROVE_REQUEST in str(s.blocks)
+        ]
+    )
+    emu.click(social_worker, asked[-1].channel, asked[-1].ts, ActionId.APPROVE_REQUEST)
+    sandbox.wait_for(
+        lambda: [s for s in emu.inspector.seen_by(police) if "social worker agreed" in str(s)]
+    )
     step()
     travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # prompts: 5 working days before
     emu.deactivate_user(deputy)

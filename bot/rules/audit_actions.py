@@ -33,6 +33,8 @@ class AuditAction(StrEnum):
     SUMMARY_DRAFTED = "summary.drafted"
     SUMMARY_RELEASED = "summary.released"
     CONFERENCE_DECISION = "conference.decision"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_DECIDED = "approval.decided"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -66,6 +68,10 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.SUMMARY_DRAFTED: "drafted the summary of {meeting}",
         AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
         AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
+        AuditAction.APPROVAL_REQUESTED: (
+            "asked the social worker to agree to {person} standing in or coming"
+        ),
+        AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
     }
 )
 

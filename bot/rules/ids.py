@@ -27,6 +27,7 @@ class ViewId(StrEnum):
     ACTION = "plan_action"
     SCHEDULE = "meeting_schedule"
     REPRESENTATIVE = "meeting_representative"
+    BRING_SOMEONE = "meeting_bring_someone"
     ATTENDANCE = "meeting_attendance"
     UPDATE = "update_submit"
     DECISION = "conference_decision"
@@ -41,10 +42,14 @@ class ActionId(StrEnum):
     RSVP_ATTENDING = "rsvp_attending"
     RSVP_REPRESENTATIVE = "rsvp_representative"
     RSVP_APOLOGIES = "rsvp_apologies"
+    BRING_SOMEONE = "rsvp_bring_someone"
     RECORD_ATTENDANCE = "meeting_record_attendance"
     GIVE_UPDATE = "update_give"
     RELEASE_SUMMARY = "summary_release"
+    OPEN_UPDATE = "update_open"
     ARCHIVE_CHANNEL = "case_archive_channel"
+    APPROVE_REQUEST = "approval_approve"
+    DECLINE_REQUEST = "approval_decline"
 
 
 class DecisionField(StrEnum):
@@ -63,6 +68,9 @@ class MeetingField(StrEnum):
     TIME = "meeting_time"
     PLACE = "meeting_place"
     REPRESENTATIVE = "meeting_representative"
+    SAME_AGENCY = "meeting_same_agency"
+    SUPPORTER = "meeting_supporter"
+    SUPPORTER_KIND = "meeting_supporter_kind"
     ATTENDANCE = "meeting_attendance"  # numbered per invitation: meeting_attendance_12
 
     def numbered(self, number: int) -> str:
@@ -124,6 +132,7 @@ class UpdateField(StrEnum):
     HELP_NEEDED = "update_help_needed"
     PROFESSIONAL_ONLY = "update_professional_only"
     PROFESSIONAL_ONLY_SECTIONS = "update_professional_only_sections"
+    WORRY_ABOUT_SAFETY = "update_worry_about_safety"  # the family's form: a worry about safety
 
     def numbered(self, number: int) -> str:
         """The id of this field for one outcome (by the outcome's id)."""

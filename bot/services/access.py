@@ -4,41 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
+# Declared among the rules (sub-commands name the one they need); every caller asks here.
+from bot.rules.permissions import Permission as Permission
 from bot.rules.vocabulary import AreaRole, MeetingKind, Role
 from storage.models import AreaStaff, Case, Member
 from storage.queries import plain
-
-
-class Permission(StrEnum):
-    """Everything a person can ask the bot to do on a case."""
-
-    VIEW_STATUS = "view_status"
-    VIEW_HISTORY = "view_history"
-    MANAGE_MEMBERS = "manage_members"
-    CHANGE_ROLES = "change_roles"
-    EDIT_PLAN = "edit_plan"
-    COMPLETE_OWN_ACTION = "complete_own_action"
-    SCHEDULE_MEETINGS = "schedule_meetings"
-    SCHEDULE_CORE_GROUP = "schedule_core_group"
-    MOVE_CONFERENCE = "move_conference"
-    RECORD_DECISION = "record_decision"
-    RECORD_ATTENDANCE = "record_attendance"
-    REPLY_TO_INVITATION = "reply_to_invitation"
-    GIVE_UPDATE = "give_update"
-    UPDATE_WITH_FAMILY = "update_with_family"
-    SET_AWAY = "set_away"
-    PREPARE_SUMMARY = "prepare_summary"
-    RELEASE_SUMMARY = "release_summary"
-    ARCHIVE_CASE = "archive_case"
-    VIEW_PROFESSIONAL_ONLY = "view_professional_only"
-    EXPORT_CASE = "export_case"
-
 
 _EVERY_MEMBER = frozenset(Role)
 _PROFESSIONALS = frozenset({Role.PROFESSIONAL, Role.SOCIAL_WORKER, Role.CHAIR})
@@ -67,6 +42,8 @@ CASE_RULES: dict[Permission, frozenset[Role]] = {
     Permission.ARCHIVE_CASE: _CASE_HOLDERS,
     Permission.VIEW_PROFESSIONAL_ONLY: _PROFESSIONALS,
     Permission.EXPORT_CASE: _CASE_HOLDERS,
+    # Opening a whole update (from a new-harm alert): those who receive updates, not give them.
+    Permission.READ_UPDATES: _CASE_HOLDERS,
 }
 
 # Managers see timeliness and attendance across an area, not case detail (DOMAIN.md, People).
@@ -110,6 +87,7 @@ _WHO: dict[Permission, str] = {
     Permission.VIEW_HISTORY: "the social worker and the chair",
     Permission.RECORD_ATTENDANCE: "the social worker and the chair",
     Permission.EXPORT_CASE: "the social worker and the chair",
+    Permission.READ_UPDATES: "the social worker and the chair",
     Permission.PREPARE_SUMMARY: "the social worker and the chair",
     Permission.ARCHIVE_CASE: "the social worker and the chair",
     Permission.MOVE_CONFERENCE: "the conference chair",

@@ -15,19 +15,19 @@ from bot.rules.audit_actions import AuditAction, description, known_action
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Agency, Attendance, Category, Decision, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
-from bot.services.conference import CATEGORY_WORDS, DECISION_WORDS
 from bot.services.updates import meeting_label
-from bot.ui.common import AGENCY_NAMES, fit
-from bot.ui.meetings import ATTENDANCE_LABELS, KIND_LABELS
-from bot.ui.texts import ROLE_LABELS
+from bot.ui.common import fit
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    ATTENDANCE_LABELS,
+    CATEGORY_WORDS,
+    DECISION_WORDS,
+    KIND_LABELS,
+    ROLE_LABELS,
+    RSVP_WORDS,
+)
 from storage.models import AuditEvent, Meeting, Member, PlanAction, UpdateRequest
 
-_RSVP_WORDS = {
-    Rsvp.ATTENDING: "coming",
-    Rsvp.REPRESENTATIVE: "sending someone",
-    Rsvp.APOLOGIES: "apologies",
-    Rsvp.NONE: "no reply",
-}
 # People's own words (an outcome, an action) are quoted, cut short: the plan holds them whole.
 _QUOTED = 70
 
@@ -183,8 +183,8 @@ def _scheduled(detail: Mapping[str, Any], found: Lookups) -> str:
 
 def _reply(detail: Mapping[str, Any], found: Lookups) -> str:
     after, before = Rsvp(detail["after"]), Rsvp(detail.get("before") or Rsvp.NONE)
-    changed = f" (before: {_RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
-    return f": {_RSVP_WORDS[after]}{changed}"
+    changed = f" (before: {RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
+    return f": {RSVP_WORDS[after]}{changed}"
 
 
 def _attendance(detail: Mapping[str, Any], found: Lookups) -> str:
@@ -245,6 +245,10 @@ def _decision(detail: Mapping[str, Any], found: Lookups) -> str:
     return words
 
 
+def _approval_decided(detail: Mapping[str, Any], found: Lookups) -> str:
+    return ": agreed" if detail["approved"] is True else ": did not agree"
+
+
 # Each action's detail in words, after its description; an action without detail has none here.
 _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.CASE_OPENED: _case_opened,
@@ -261,4 +265,5 @@ _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.PLAN_ACTION_DONE: _action_done,
     AuditAction.PLAN_FAMILY_MAY_EDIT: _family_may_edit,
     AuditAction.CONFERENCE_DECISION: _decision,
+    AuditAction.APPROVAL_DECIDED: _approval_decided,
 }

@@ -15,17 +15,20 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
-from bot.rules.timeline import report_deadline
+from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
+from bot.rules.timeline import next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check, schedule_permission
-from bot.services.cases import calendar_for, refresh_case_card, rules_for
+from bot.services.cases import refresh_case_card
+from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.calendar_file import meeting_ics
+from bot.ui.labels import KIND_LABELS
 from bot.ui.meetings import (
-    KIND_LABELS,
     MeetingCard,
     Reply,
     invitation_blocks,
@@ -33,15 +36,12 @@ from bot.ui.meetings import (
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.texts import OPEN_MEETINGS
-from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
+from storage.models import Area, Case, Invitation, Meeting, Member
 from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
 log = logging.getLogger(__name__)
 
 MEETING_LENGTH = timedelta(hours=1, minutes=30)
-INVITATION = "invitation"
-QUORUM_WARNING = "quorum_warning"
 
 
 class MeetingError(Exception):
@@ -161,13 +161,21 @@ def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
         .where(Meeting.sequence > held.sequence, Meeting.status == MeetingStatus.DUE)
         .order_by(col(Meeting.sequence))
     ).all()
-    rules = rules_for(area)
+    rules = rules_for(area, case.nation)
+    tz = ZoneInfo(case.timezone)
+    reviews = [
+        meeting_day(m, tz)
+        for m in session.exec(
+            select(Meeting).where(Meeting.case_id == case.id, Meeting.kind == MeetingKind.RCPC)
+        ).all()
+        if m.status != MeetingStatus.CANCELLED
+    ]
     for meeting in later:
         if held.kind == MeetingKind.RCPC:
-            nominal = add_months(previous, 6)
+            meeting.due_by = calendar.on_or_before(add_months(previous, rules.later_rcpc_months))
         else:
-            nominal = previous + timedelta(weeks=rules.core_group_interval_weeks)
-        meeting.due_by = calendar.on_or_before(nominal)
+            # The cycle re-bases on a review conference between core groups.
+            meeting.due_by = next_core_group_by(previous, reviews, calendar, rules)
         if meeting.kind == MeetingKind.RCPC:
             meeting.reports_due = report_deadline(
                 meeting.due_by, calendar, area.report_deadline_working_days
@@ -398,20 +406,25 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
         shown, _ = replies(session, meeting_id)
         conference = meeting.kind == MeetingKind.RCPC
         forecast_now = forecast_for(session, case, meeting_id) if conference else None
-        sent = _sent_messages(session, meeting)
+        sent = sent_about(
+            session,
+            case_id=meeting.case_id,
+            meeting_id=meeting_id,
+            kinds=[MessageKind.INVITATION, MessageKind.QUORUM_WARNING],
+        )
     if meeting.starts_at is None:
         return
     card = card_for(case, meeting)
     for row in sent:
         try:
-            if row.kind == INVITATION and row.recipient == case.slack_channel_id:
+            if row.kind == MessageKind.INVITATION and row.recipient == case.slack_channel_id:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
                     invitation_text(case.reference, meeting.kind),
                     invitation_blocks(card, shown, held=meeting.status == MeetingStatus.HELD),
                 )
-            elif row.kind == QUORUM_WARNING and forecast_now is not None:
+            elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
@@ -420,20 +433,6 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                 )
         except SlackError as error:
             log.warning("could not update meeting %s message: %s", meeting_id, error.code)
-
-
-def _sent_messages(session: Session, meeting: Meeting) -> list[OutboxMessage]:
-    # Within the case's own rows (indexed), not a substring search of the whole outbox.
-    marker = f":m{meeting.id}:"
-    rows = session.exec(
-        select(OutboxMessage).where(
-            OutboxMessage.case_id == meeting.case_id,
-            col(OutboxMessage.kind).in_((INVITATION, QUORUM_WARNING)),
-            col(OutboxMessage.slack_ts).is_not(None),
-            col(OutboxMessage.key).contains(marker),
-        )
-    ).all()
-    return list(rows)
 
 
 def record_attendance(
@@ -460,7 +459,6 @@ def record_attendance(
             meeting=meeting_id,
             marks={str(k): v.value for k, v in marks.items()},
         )
-    refresh_case_card(deps, meeting.case_id)  # the meeting is no longer "next"
 
 
 def attendance_guess(invitation: Invitation) -> Attendance | None:
@@ -471,25 +469,6 @@ def attendance_guess(invitation: Invitation) -> Attendance | None:
         Rsvp.REPRESENTATIVE: Attendance.REPRESENTED,
         Rsvp.APOLOGIES: Attendance.APOLOGIES,
     }.get(invitation.rsvp)
-
-
-def attendance_invitees(
-    session: Session, meeting_id: int
-) -> list[tuple[int, str, Attendance | None]]:
-    """Whose attendance is recorded for a meeting, with what their reply suggests. The chair
-    runs a core group rather than being one of its members, so is left out of a core group's."""
-    meeting = session.get_one(Meeting, meeting_id)
-    rows = session.exec(
-        select(Invitation, Member)
-        .join(Member, col(Member.id) == col(Invitation.member_id))
-        .where(Invitation.meeting_id == meeting_id)
-        .order_by(col(Member.id))
-    ).all()
-    return [
-        (inv.id or 0, member.display_name, attendance_guess(inv))
-        for inv, member in rows
-        if not (meeting.kind == MeetingKind.CORE_GROUP and member.role == Role.CHAIR)
-    ]
 
 
 def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
@@ -522,3 +501,24 @@ def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None
     """The Slack side of a schedule change: card, topic and calendar file."""
     refresh_case_card(deps, case_id)
     share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)
+
+
+def meeting_in_case(deps: Dependencies, *, meeting_id: int, case_id: int) -> bool:
+    """Whether a meeting a form names belongs to the case the form is about."""
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+    return meeting is not None and meeting.case_id == case_id
+
+
+def still_starts_at(
+    deps: Dependencies, *, case_id: int, meeting_id: int, local_start: datetime
+) -> bool:
+    """Whether the meeting is set for this local start (in the case's time zone): a later
+    submission may have moved it again, and then only the later one's work is done."""
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+        case = session.get(Case, case_id)
+    if meeting is None or case is None or meeting.starts_at is None:
+        return False
+    local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
+    return local.replace(tzinfo=None) == local_start

@@ -295,3 +295,30 @@ def mark_channel_archived(deps: Dependencies, *, case_id: int) -> None:
             case_id=case_id,
         )
     replan_case(deps, case_id)  # nothing more is posted into an archived channel
+
+
+@dataclass(frozen=True)
+class ChannelCase:
+    """The case a channel belongs to, as an event listener needs it."""
+
+    case_id: int
+    reference: str
+
+
+def case_in_channel(deps: Dependencies, channel_id: str) -> ChannelCase | None:
+    """The case whose core group lives in this channel, if any, in a unit of work of its own."""
+    with deps.unit_of_work() as session:
+        case = case_by_channel(session, channel_id)
+    if case is None or case.id is None:
+        return None
+    return ChannelCase(case.id, case.reference)
+
+
+def social_worker_ids(deps: Dependencies, case_id: int) -> list[str]:
+    """The Slack ids of the case's active social workers (who hear about register changes)."""
+    with deps.unit_of_work() as session:
+        return [
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.role == Role.SOCIAL_WORKER and m.slack_user_id
+        ]

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.naming import children_words, named
+from bot.rules.schedule import meeting_day
+from bot.rules.stand_ins import is_family_side
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, UpdateRequestStatus
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
-from bot.services.updates import meeting_day
 from bot.summary import (
     AttendanceRecord,
     ChildView,
@@ -30,9 +31,10 @@ from bot.summary import (
     SummaryInput,
     UpdateSection,
     harm_flags,
+    kept_from_family,
     rag_overview,
 )
-from bot.ui.common import AGENCY_NAMES
+from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -44,7 +46,6 @@ from storage.models import (
     UpdateRequest,
 )
 
-LABELS = {MeetingKind.CORE_GROUP: "Core group", MeetingKind.RCPC: "Review conference"}
 SECTIONS = {section.value: section for section in UpdateSection}
 
 
@@ -90,12 +91,16 @@ def window(session: Session, case_id: int, conference_id: int) -> Window:
 
 
 def _label(meeting: Meeting) -> str:
-    return f"{LABELS[meeting.kind]} {meeting.sequence}"
+    return f"{MEETING_LABELS[meeting.kind]} {meeting.sequence}"
 
 
 def _member_label(member: Member) -> str:
     agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
     return named(member.display_name, agency)
+
+
+def _name(member: Member | None) -> str | None:
+    return member.display_name if member is not None else None
 
 
 def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
@@ -121,8 +126,8 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             .order_by(col(AgencyUpdate.version).desc())
         ).first()
         agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-        # The family's words are invited, never owed: they are not listed as a report.
-        owed = member.role != Role.FAMILY and request.status != UpdateRequestStatus.WAIVED
+        # Family-side words are invited, never owed: they are not listed as a report.
+        owed = not is_family_side(member.role) and request.status != UpdateRequestStatus.WAIVED
         if request.meeting_id == conference_id and owed:
             reports.append(
                 Report(
@@ -134,8 +139,8 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             )
         if latest is None:
             continue
-        # The family's words are invited, not owed, so they are never shown as late.
-        late = latest.submitted_at > request.due_at and member.role != Role.FAMILY
+        # Family-side words are invited, not owed, so they are never shown as late.
+        late = latest.submitted_at > request.due_at and not is_family_side(member.role)
         updates.append(
             MemberUpdate(
                 name=member.display_name,
@@ -155,6 +160,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                 professional_only_sections=frozenset(
                     SECTIONS[s] for s in latest.professional_only_sections if s in SECTIONS
                 ),
+                sent_by=_name(members.get(latest.cover_member_id)),
             )
         )
         if latest.child_views:
@@ -163,6 +169,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                     member.display_name,
                     latest.child_views,
                     latest.submitted_at.astimezone(tz).date(),
+                    professional_only="child_views" in latest.professional_only_sections,
                 )
             )
         for rating in session.exec(
@@ -190,7 +197,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         assert invitation.attendance is not None
         if member.role == Role.CHAIR:
             continue  # the chair runs the core group; they are not one of its members
-        if member.role == Role.FAMILY and invitation.attendance == Attendance.ABSENT:
+        if is_family_side(member.role) and invitation.attendance == Attendance.ABSENT:
             continue  # taking part is the family's choice: they are never listed as absent
         attendance.append(
             AttendanceRecord(
@@ -258,4 +265,5 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
         overview=rag_overview(summary),
         new_harm=harm_flags(summary),
         timezone=summary.timezone,
+        kept=kept_from_family(summary),
     )

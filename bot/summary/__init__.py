@@ -9,6 +9,7 @@ from bot.summary.model import (
     CoreGroup,
     DigestInput,
     HarmFlag,
+    Kept,
     MemberUpdate,
     Outcome,
     OutcomeOverview,
@@ -22,7 +23,7 @@ from bot.summary.model import (
     Trend,
     UpdateSection,
 )
-from bot.summary.progress import harm_flags, rag_overview, row_trend
+from bot.summary.progress import harm_flags, kept_from_family, rag_overview, row_trend
 from bot.summary.render import (
     digest_blocks,
     digest_markdown,
@@ -41,6 +42,7 @@ __all__ = [
     "CoreGroup",
     "DigestInput",
     "HarmFlag",
+    "Kept",
     "MemberUpdate",
     "Outcome",
     "OutcomeOverview",
@@ -58,6 +60,7 @@ __all__ = [
     "digest_notification_text",
     "for_audience",
     "harm_flags",
+    "kept_from_family",
     "rag_overview",
     "row_trend",
     "summary_blocks",

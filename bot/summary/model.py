@@ -32,6 +32,7 @@ class UpdateSection(StrEnum):
     WORRIES = "worries"
     NEW_HARM = "new_harm"  # the flag and its detail travel together
     CHILD_SEEN = "child_seen"
+    CHILD_VIEWS = "child_views"  # the child's words travel as the summary's ChildView
     NEXT_STEPS = "next_steps"
     HELP_NEEDED = "help_needed"
 
@@ -65,6 +66,8 @@ class ChildView:
     by: str
     text: str
     captured_on: date
+    # Kept from family members by the professional who brought them (like an update's sections).
+    professional_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class MemberUpdate:
     help_needed: str | None = None
     professional_only: str | None = None  # third-party information, police intelligence
     professional_only_sections: frozenset[UpdateSection] = frozenset()
+    # The cover who sent it for this member while they were away, shown "sent by X for Y".
+    sent_by: str | None = None
 
     def __post_init__(self) -> None:
         if self.submitted_at.tzinfo is None:
@@ -248,6 +253,17 @@ class HarmFlag:
     by: str
     agency: str
     flagged_at: datetime  # aware
+    sent_by: str | None = None  # a cover who sent the update for them
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Someone kept parts of their update from family members: which parts, never their words."""
+
+    by: str
+    agency: str
+    sections: tuple[UpdateSection, ...]
+    further_information: bool = False  # the professionals-only box was filled in
 
 
 @dataclass(frozen=True)
@@ -262,3 +278,4 @@ class DigestInput:
     new_harm: tuple[HarmFlag, ...] = ()
     category: Category | None = None  # the plan's current category, if it has one
     timezone: str = "Europe/London"
+    kept: tuple[Kept, ...] = ()  # what was kept from the family's copy, by whom (never what)

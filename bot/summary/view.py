@@ -16,6 +16,7 @@ from bot.summary.model import (
     Audience,
     Conference,
     DigestInput,
+    Kept,
     MemberUpdate,
     OutcomeOverview,
     Report,
@@ -24,6 +25,7 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
+from bot.ui.labels import CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
 
 
 class Part(StrEnum):
@@ -94,26 +96,11 @@ class Wording:
 
 
 WORDS = Wording()
-RAG_LETTERS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
-RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 TREND_WORDS = {
     Trend.IMPROVING: "↑ improving",
     Trend.WORSENING: "↓ worsening",
     Trend.STEADY: "→ steady",
     Trend.NEW: "new",
-}
-ROLE_WORDS = {
-    Role.FAMILY: "Family",
-    Role.PROFESSIONAL: "Professional",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Chair",
-    Role.ADVOCATE: "Advocate",
-}
-CATEGORY_WORDS = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
 }
 
 
@@ -180,7 +167,7 @@ class Cell:
     @property
     def word(self) -> str:
         """Red, Amber, Green, or "Not rated"."""
-        return "Not rated" if self.rag is None else RAG_WORDS[self.rag]
+        return "Not rated" if self.rag is None else RAG_NAMES[self.rag]
 
 
 @dataclass(frozen=True)
@@ -350,7 +337,12 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         ),
         family_description=shown.family_description,
         child_views=tuple(
-            Said(who=view.by, text=view.text, note=f"Shared {day(view.captured_on)}")
+            Said(
+                who=view.by,
+                text=view.text,
+                note=f"Shared {day(view.captured_on)}",
+                professional_only=view.professional_only,
+            )
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
@@ -395,8 +387,20 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     )
 
 
+def sent_for(sent_by: str | None, name: str) -> str:
+    """ ", sent by X for Y" when a cover sent someone's update, else nothing."""
+    return f"; sent by {sent_by} for {name}" if sent_by else ""
+
+
+def _named_sent(name: str, agency: str, sent_by: str | None) -> str:
+    # A cover's note always goes in the brackets, even beside a name carrying its own.
+    if sent_by:
+        return f"{name} ({agency}{sent_for(sent_by, name)})"
+    return named(name, agency)
+
+
 def _who(update: MemberUpdate) -> str:
-    return named(update.name, update.agency)
+    return _named_sent(update.name, update.agency, update.sent_by)
 
 
 def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
@@ -586,6 +590,8 @@ class DigestView:
     overview: tuple[OverviewView, ...]
     new_harm: tuple[str, ...]
     decisions: tuple[str, ...]
+    # Whose updates have parts kept from family members, and which parts: never their words.
+    kept: tuple[str, ...] = ()
 
 
 _DIRECTION_WORDS = {
@@ -594,6 +600,24 @@ _DIRECTION_WORDS = {
     Trend.STEADY: "steady since the last conference",
     Trend.NEW: "first ratings this period",
 }
+
+
+SECTION_WORDS = {
+    UpdateSection.GOING_WELL: "what is going well",
+    UpdateSection.WORRIES: "their worries",
+    UpdateSection.NEW_HARM: "new harm",
+    UpdateSection.CHILD_SEEN: "when the child was seen",
+    UpdateSection.CHILD_VIEWS: "the child's words",
+    UpdateSection.NEXT_STEPS: "their next steps",
+    UpdateSection.HELP_NEEDED: "help needed",
+}
+
+
+def _kept_words(kept: Kept) -> str:
+    parts = [SECTION_WORDS[section] for section in kept.sections]
+    if kept.further_information:
+        parts.append("further information for professionals")
+    return f"{kept.by} ({kept.agency}): {', '.join(parts)}"
 
 
 def digest_view(digest: DigestInput) -> DigestView:
@@ -619,10 +643,12 @@ def digest_view(digest: DigestInput) -> DigestView:
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{named(flag.by, flag.agency)} in their update of {instant(flag.flagged_at, zone)}"
+            f"{_named_sent(flag.by, flag.agency, flag.sent_by)} in their update of "
+            f"{instant(flag.flagged_at, zone)}"
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),
+        kept=tuple(_kept_words(kept) for kept in digest.kept),
     )
 
 

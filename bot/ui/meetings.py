@@ -29,13 +29,9 @@ from bot.rules.naming import named
 from bot.rules.quorum import QuorumForecast
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp
-from bot.ui.common import AGENCY_NAMES, context, fit, header, section
-
-KIND_LABELS = {
-    MeetingKind.ICPC: "initial conference",
-    MeetingKind.CORE_GROUP: "core group meeting",
-    MeetingKind.RCPC: "review conference",
-}
+from bot.ui.common import context, fit, header, section
+from bot.ui.labels import AGENCY_NAMES, ATTENDANCE_LABELS, KIND_LABELS, SUPPORTER_KIND_LABELS
+from bot.ui.who_reads import who_reads
 
 
 @dataclass(frozen=True)
@@ -68,8 +64,18 @@ def invitation_text(reference: str, kind: MeetingKind) -> str:
     return f"Invitation: {KIND_LABELS[kind]} for {reference}"
 
 
-def _rsvp_buttons(meeting_id: int) -> ActionsBlock:
+def _rsvp_buttons(meeting_id: int, *, family: bool = False) -> ActionsBlock:
     value = str(meeting_id)
+    # A family member does not send someone in their place: they may bring someone with them.
+    someone = (
+        ButtonElement(
+            text="I'd like to bring someone", action_id=ActionId.BRING_SOMEONE, value=value
+        )
+        if family
+        else ButtonElement(
+            text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE, value=value
+        )
+    )
     return ActionsBlock(
         block_id=f"rsvp_{meeting_id}",
         elements=[
@@ -79,9 +85,7 @@ def _rsvp_buttons(meeting_id: int) -> ActionsBlock:
                 value=value,
                 style="primary",
             ),
-            ButtonElement(
-                text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE, value=value
-            ),
+            someone,
             ButtonElement(text="Apologies", action_id=ActionId.RSVP_APOLOGIES, value=value),
         ],
     )
@@ -137,6 +141,7 @@ def invitation_blocks(
     *,
     in_channel: bool = True,
     held: bool = False,
+    family: bool = False,
 ) -> list[Block]:
     """The invitation: when and where, reply buttons, and (in the channel) who replied what.
     Quorum is the chair's and social worker's business: the family reads this channel."""
@@ -145,11 +150,14 @@ def invitation_blocks(
         section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
     ]
     if not held:
-        blocks.append(_rsvp_buttons(card.meeting_id))
+        blocks.append(_rsvp_buttons(card.meeting_id, family=family))
         blocks.append(
             context(
-                "If you can't come, please send someone from your agency, and send your update "
-                "either way: it is part of the review."
+                "You're welcome to bring a friend, relative, advocate or interpreter: the social "
+                "worker will add them once they've agreed."
+                if family
+                else "If you can't come, please send someone from your agency, and send your "
+                "update either way: it is part of the review."
             )
         )
     if in_channel:
@@ -240,12 +248,51 @@ def schedule_modal(
                 hint="Where the family feels comfortable, or a video link. Not a home address.",
                 element=PlainTextInputElement(action_id=MeetingField.PLACE, max_length=300),
             ),
+            who_reads(ViewId.SCHEDULE),
         ],
     )
 
 
-def representative_modal(case_id: int, meeting_id: int) -> View:
-    """Choose who will come in your place."""
+def bring_someone_modal(case_id: int, meeting_id: int) -> View:
+    """A family member asks to bring someone with them (agreed by the social worker first)."""
+    kinds = [Option(value=k.value, label=label) for k, label in SUPPORTER_KIND_LABELS.items()]
+    return View(
+        type="modal",
+        callback_id=ViewId.BRING_SOMEONE,
+        private_metadata=_meta(case=case_id, meeting=meeting_id),
+        title="Bringing someone",
+        submit="Ask",
+        close="Cancel",
+        blocks=[
+            section(
+                "Who would you like to bring? I'll ask your social worker, and once they agree "
+                "I'll add them to the core group channel. They'll see what you see."
+            ),
+            InputBlock(
+                block_id=MeetingField.SUPPORTER,
+                label="The person you'd like to bring",
+                element=UserSelectElement(action_id=MeetingField.SUPPORTER),
+            ),
+            InputBlock(
+                block_id=MeetingField.SUPPORTER_KIND,
+                label="They are",
+                element=RadioButtonsElement(action_id=MeetingField.SUPPORTER_KIND, options=kinds),
+            ),
+            who_reads(ViewId.BRING_SOMEONE),
+        ],
+    )
+
+
+SAME_AGENCY_YES = "yes"
+SAME_AGENCY_NO = "no"
+
+
+def representative_modal(case_id: int, meeting_id: int, agency: str = "your agency") -> View:
+    """Choose who will come in your place: a colleague of your agency, or ask the social worker."""
+    where = [
+        Option(value=SAME_AGENCY_YES, label=fit(f"Yes, they work for {agency}", 75)),
+        Option(value=SAME_AGENCY_NO, label="No: please ask the social worker first"),
+    ]
     return View(
         type="modal",
         callback_id=ViewId.REPRESENTATIVE,
@@ -255,25 +302,25 @@ def representative_modal(case_id: int, meeting_id: int) -> View:
         close="Cancel",
         blocks=[
             section(
-                "Who will come for your agency? I'll add them to the core group channel so they "
-                "see the invitation and the plan."
+                f"Who will come for {escape_mrkdwn(agency)}? A representative is a colleague "
+                "from your own agency; I'll add them to the core group channel so they see the "
+                "invitation and the plan. Anyone else needs the social worker's agreement first."
             ),
             InputBlock(
                 block_id=MeetingField.REPRESENTATIVE,
-                label="Your representative",
+                label=fit(f"A colleague from {agency}", 75),
                 element=UserSelectElement(action_id=MeetingField.REPRESENTATIVE),
             ),
+            InputBlock(
+                block_id=MeetingField.SAME_AGENCY,
+                label=fit(f"Do they work for {agency}?", 75),
+                element=RadioButtonsElement(
+                    action_id=MeetingField.SAME_AGENCY, options=where, initial_option=where[0]
+                ),
+            ),
+            who_reads(ViewId.REPRESENTATIVE),
         ],
     )
-
-
-ATTENDANCE_LABELS = {
-    Attendance.PRESENT: "Came",
-    Attendance.LATE: "Came late",
-    Attendance.REPRESENTED: "Sent someone",
-    Attendance.APOLOGIES: "Sent apologies",
-    Attendance.ABSENT: "Did not come",
-}
 
 
 def attendance_modal(
@@ -298,6 +345,7 @@ def attendance_modal(
                 ),
             )
         )
+    blocks.append(who_reads(ViewId.ATTENDANCE))
     return View(
         type="modal",
         callback_id=ViewId.ATTENDANCE,
@@ -354,5 +402,6 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                     action_id=DecisionField.DISSENT, multiline=True, max_length=3000
                 ),
             ),
+            who_reads(ViewId.DECISION),
         ],
     )

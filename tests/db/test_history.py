@@ -143,6 +143,14 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         "recorded the decision of the review conference on Mon  1 Feb 2027: continue the child "
         "protection plan, under the category of neglect; someone's disagreement was recorded",
     ),
+    AuditAction.APPROVAL_REQUESTED: (
+        {"approval": 4, "kind": "cover", "user": "U_HV"},
+        "asked the social worker to agree to Jan Kowalski standing in or coming",
+    ),
+    AuditAction.APPROVAL_DECIDED: (
+        {"approval": 4, "kind": "cover", "user": "U_HV", "approved": False},
+        "answered the request about Jan Kowalski: did not agree",
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from bot.rules.ids import ActionId, DecisionField, UpdateField, ViewId
 from bot.rules.vocabulary import CaseStatus, Decision, MeetingKind, OutboxState
 from storage.models import Case, Meeting, OutboxMessage
 
-from .conftest import People, open_case
+from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
 from .test_meetings import set_meeting
 from .test_plan import add_outcome, top_view
@@ -95,6 +95,7 @@ def test_the_chair_gets_a_digest_three_working_days_before_kept_up_to_date(
     assert len([s for s in emu.inspector.seen_by(people.chair) if s.text == DIGEST]) == 1
 
 
+@BOTH_TRANSPORTS
 def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_only_content(
     sandbox: Sandbox, people: People
 ) -> None:

@@ -150,6 +150,7 @@ def test_quorum_talk_names_whom_to_ask_and_never_reaches_the_family(
     sandbox.sweep()  # the invitations go out
     dm = dm_invitation(sandbox, people.school)
     emu.click(people.school, dm.channel, dm.ts, ActionId.RSVP_APOLOGIES)
+    sandbox.settle()  # the reply's refresh and re-planning run after the answer
     sandbox.clock.set(at("2027-02-11"))
     sandbox.sweep()
     [warning] = [s for s in emu.inspector.seen_by(people.chair) if s.text.startswith("Quorum")]

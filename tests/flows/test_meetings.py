@@ -14,7 +14,7 @@ from bot.rules.ids import ActionId, MeetingField, ViewId
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, OutboxState, Rsvp
 from storage.models import AuditEvent, Invitation, Meeting, Member, OutboxMessage
 
-from .conftest import People, open_case
+from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
 from .test_plan import top_view
 
@@ -104,6 +104,7 @@ def test_setting_a_core_group_shares_a_calendar_file_and_invites_everyone(
     assert sandbox.sweep().dispatch.sent == 0  # nothing twice
 
 
+@BOTH_TRANSPORTS
 def test_replies_show_live_in_the_channel_invitation_updated_in_place(
     sandbox: Sandbox, people: People
 ) -> None:

@@ -80,6 +80,22 @@ METHODS: dict[str, MethodContract] = {
     m.name: m
     for m in (
         _m("auth.test", "POST", True, (), (), "t5", set()),
+        # Takes an app-level token, not the bot's: served by the Socket Mode hub.
+        _m(
+            "apps.connections.open",
+            "POST",
+            True,
+            (),
+            (),
+            "t3",
+            {
+                "invalid_auth",
+                "missing_args",
+                "forbidden_team",
+                "insecure_request",
+                "internal_error",
+            },
+        ),
         _m(
             "conversations.create",
             "POST",

@@ -234,6 +234,12 @@ def _in_window(ts: str, call: Call) -> bool:
 # --- auth and users ----------------------------------------------------------------------------
 
 
+@_method("apps.connections.open")
+def apps_connections_open(ws: Workspace, call: Call) -> dict[str, Any]:
+    """Reached only with a bot token (app-level tokens are served by the Socket Mode hub)."""
+    raise ApiError("invalid_auth")
+
+
 @_method("auth.test")
 def auth_test(ws: Workspace, call: Call) -> dict[str, Any]:
     """Who the token belongs to."""
