@@ -267,14 +267,7 @@ def _attendance(doc: SummaryView) -> list[str]:
     texts = []
     for meeting in doc.attendance:
         lines = [f"*{e(meeting.label)}, {meeting.day}*"]
-        kinds = (
-            ("Came", meeting.present),
-            ("Came late", meeting.late),
-            ("Sent someone", meeting.represented),
-            ("Sent apologies", meeting.apologies),
-            ("Did not come", meeting.absent),
-        )
-        lines += [f"{label}: {e('; '.join(people))}" for label, people in kinds if people]
+        lines += [f"{label}: {e('; '.join(people))}" for label, people in meeting.groups]
         if len(lines) == 1:
             lines.append(WORDS.no_attendance)
         texts.append("\n".join(lines))

@@ -25,7 +25,7 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
-from bot.ui.labels import CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
+from bot.ui.labels import ATTENDANCE_LABELS, CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
 
 
 class Part(StrEnum):
@@ -272,6 +272,18 @@ class AttendanceView:
     represented: tuple[str, ...]
     absent: tuple[str, ...]
     apologies: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(label, people) for each outcome someone had, in the order the form offers them."""
+        people = {
+            Attendance.PRESENT: self.present,
+            Attendance.LATE: self.late,
+            Attendance.REPRESENTED: self.represented,
+            Attendance.APOLOGIES: self.apologies,
+            Attendance.ABSENT: self.absent,
+        }
+        return tuple((label, people[a]) for a, label in ATTENDANCE_LABELS.items() if people[a])
 
 
 @dataclass(frozen=True)
