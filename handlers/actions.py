@@ -235,6 +235,7 @@ def handle_give_update_click(
         previous_sent=format_day(context.previous_sent.astimezone(tz).date())
         if context.previous_sent and form.previous
         else None,
+        past_deadline=deps.clock.now() > context.request.due_at,
     )
     deps.gateway.open_view(body["trigger_id"], view)
 

@@ -23,7 +23,7 @@ from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, val
 from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import Refused, admit_to_case, nothing
-from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
+from bot.services.cases import ChannelNameTakenError, describe_missing, open_case, refresh_case_card
 from bot.services.conference import (
     ConferenceError,
     announce_decision,
@@ -378,8 +378,10 @@ def handle_attendance_submission(
 
 
 def after_attendance_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
-    """After the ack: the invitation shows the meeting as held (no more reply buttons)."""
+    """After the ack: the invitation shows the meeting as held (no more reply buttons), and the
+    case card and topic no longer name it as next."""
     refresh_invitation(deps, meeting_id)
+    refresh_case_card(deps, case_id)
     replan_case(deps, case_id)
 
 
@@ -418,6 +420,8 @@ def handle_update_submission(
         deadline_text=receipt.deadline_text,
         on_behalf_of=receipt.on_behalf_of,
         version=receipt.version,
+        late=receipt.late,
+        past_deadline=receipt.past_deadline,
         as_cover=receipt.as_cover,
     )
     ack(

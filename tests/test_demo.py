@@ -71,7 +71,8 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
         in_channel = [
             e
             for e in entries
-            if "· #oak-family" in e.splitlines()[0] and "RCPC summary for oak-family" not in e
+            if "· #oak-family" in e.splitlines()[0]
+            and "Review conference summary for oak-family" not in e
         ]
         assert in_channel and not any("Jo was in school every day" in e for e in in_channel)
     assert "An update is overdue for oak-family" in social_worker

@@ -19,14 +19,15 @@ from sqlmodel import Session
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
+from bot.rules.naming import children_words
 from bot.rules.retention import purge_due_at
 from bot.rules.schedule import calendar_for, deadline_day
+from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
     MeetingKind,
     MeetingStatus,
-    Role,
     UpdateRequestStatus,
 )
 from bot.services.harm import who_reported
@@ -47,8 +48,11 @@ from bot.ui.plan import action_reminder_blocks, action_reminder_text
 from bot.ui.update_texts import (
     chase_blocks,
     chase_text,
+    check_in_notice,
+    check_in_text,
     escalation_notice,
     family_prompt,
+    family_reminder_blocks,
     overdue_notice,
     overdue_notice_text,
     professional_prompt,
@@ -88,14 +92,8 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     assert meeting.id is not None
     in_channel = bool(args["in_channel"])
     shown, _ = replies(session, meeting.id)
-    conference = meeting.kind == MeetingKind.RCPC
-    forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
     blocks = invitation_blocks(
-        card_for(case, meeting),
-        shown,
-        forecast=forecast,
-        in_channel=in_channel,
-        family=bool(args.get("family")),
+        card_for(case, meeting), shown, in_channel=in_channel, family=bool(args.get("family"))
     )
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 
@@ -107,8 +105,8 @@ def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None
     meeting, case = found
     assert meeting.id is not None
     forecast = forecast_for(session, case, meeting.id)
-    if forecast.quorate:
-        return None  # enough people are coming after all
+    if forecast.quorate or not forecast.to_ask:
+        return None  # enough people are coming after all, or there is nobody to ask
     blocks = quorum_warning_blocks(card_for(case, meeting), forecast)
     return _content(quorum_warning_text(case.reference), blocks)
 
@@ -137,6 +135,8 @@ class _Owed:
     reference: str
     label: str
     deadline: str
+    conference: bool
+    children: str
 
     @property
     def outstanding(self) -> bool:
@@ -151,7 +151,15 @@ def _owed(session: Session, args: Mapping[str, Any]) -> _Owed:
     area = session.get_one(Area, case.area_id)
     tz = ZoneInfo(case.timezone)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
-    return _Owed(request, member, case.reference, meeting_label(meeting, tz), format_day(deadline))
+    return _Owed(
+        request,
+        member,
+        case.reference,
+        meeting_label(meeting, tz),
+        format_day(deadline),
+        meeting.kind == MeetingKind.RCPC,
+        children_words(pre_birth=case.pre_birth, birth_date=case.birth_date, on=deadline),
+    )
 
 
 def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -162,8 +170,12 @@ def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
             owed.reference, owed.member.display_name, owed.label, owed.deadline, request_id
         )
     else:
-        prompt = family_prompt if owed.member.role == Role.FAMILY else professional_prompt
-        blocks = prompt(owed.reference, owed.label, owed.deadline, request_id)
+        if is_family_side(owed.member.role):
+            blocks = family_prompt(owed.reference, owed.label, owed.deadline, request_id)
+        else:
+            blocks = professional_prompt(
+                owed.reference, owed.label, owed.deadline, request_id, owed.children
+            )
     return _content(prompt_text(owed.reference), blocks)
 
 
@@ -172,6 +184,12 @@ def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
     if not owed.outstanding:
         return None  # the update arrived: chasing stops at once
     member = owed.member
+    with_family = None if member.slack_user_id else member.display_name
+    if is_family_side(member.role):
+        blocks = family_reminder_blocks(
+            owed.reference, owed.label, owed.deadline, owed.request.id or 0, with_family=with_family
+        )
+        return _content(chase_text(owed.reference), blocks)
     blocks = chase_blocks(
         ChaseStep(str(args["step"])),
         owed.reference,
@@ -179,29 +197,56 @@ def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
         owed.deadline,
         owed.request.id or 0,
         covering_for=member.display_name if args.get("covering") else None,
-        with_family=None if member.slack_user_id else member.display_name,
+        with_family=with_family,
     )
     return _content(chase_text(owed.reference), blocks)
 
 
-def _notice_about(notice: Callable[[str, str, str, str, str], list[Block]]) -> Writer:
-    """A writer of a notice to the social worker or chair about a report not yet in."""
+def _check_in(session: Session, args: Mapping[str, Any]) -> Content | None:
+    owed = _owed(session, args)
+    if not owed.outstanding:
+        return None  # their words came: nothing to check in about
+    blocks = check_in_notice(owed.reference, owed.member.display_name, owed.label)
+    return _content(check_in_text(owed.reference), blocks)
 
-    def write_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
-        owed = _owed(session, args)
-        if not owed.outstanding:
-            return None
-        member = owed.member
-        blocks = notice(
-            owed.reference,
-            member.display_name,
-            AGENCY_NAMES[member.agency],
-            owed.label,
-            owed.deadline,
-        )
-        return _content(overdue_notice_text(owed.reference), blocks)
 
-    return write_notice
+def _outstanding_notice(session: Session, args: Mapping[str, Any]) -> tuple[_Owed, Member] | None:
+    owed = _owed(session, args)
+    if not owed.outstanding or is_family_side(owed.member.role):
+        return None  # in, or family-side words: invited, never reported as missing
+    return owed, owed.member
+
+
+def _overdue_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _outstanding_notice(session, args)
+    if found is None:
+        return None
+    owed, member = found
+    blocks = overdue_notice(
+        owed.reference,
+        member.display_name,
+        AGENCY_NAMES[member.agency],
+        owed.label,
+        owed.deadline,
+        reminded=bool(args.get("reminded", True)),
+    )
+    return _content(overdue_notice_text(owed.reference), blocks)
+
+
+def _escalation(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _outstanding_notice(session, args)
+    if found is None:
+        return None
+    owed, member = found
+    blocks = escalation_notice(
+        owed.reference,
+        member.display_name,
+        AGENCY_NAMES[member.agency],
+        owed.label,
+        owed.deadline,
+        in_digest=owed.conference,
+    )
+    return _content(overdue_notice_text(owed.reference), blocks)
 
 
 def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -275,8 +320,9 @@ WRITERS: dict[str, Writer] = {
     MessageKind.PROGRESS: _progress,
     MessageKind.PROMPT: _prompt,
     MessageKind.CHASE: _chase,
-    MessageKind.OVERDUE_NOTICE: _notice_about(overdue_notice),
-    MessageKind.ESCALATION: _notice_about(escalation_notice),
+    MessageKind.OVERDUE_NOTICE: _overdue_notice,
+    MessageKind.ESCALATION: _escalation,
+    MessageKind.CHECK_IN: _check_in,
     MessageKind.DIGEST: _digest,
     MessageKind.NEW_HARM: _new_harm,
     MessageKind.PURGE_NOTICE: _purge_notice,

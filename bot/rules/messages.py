@@ -22,6 +22,9 @@ class MessageKind(StrEnum):
     CHASE = "chase"
     OVERDUE_NOTICE = "overdue_notice"
     ESCALATION = "escalation"
+    # The social worker's one note about a family-side member whose words have not come: an
+    # invitation, so never "overdue" and never to the chair.
+    CHECK_IN = "check_in"
     DIGEST = "digest"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
     # Sent at once after a person's action, never planned: outside every case's planning scope,
@@ -45,6 +48,7 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.CHASE: "chase",
     MessageKind.OVERDUE_NOTICE: "overdue",
     MessageKind.ESCALATION: "escalate",
+    MessageKind.CHECK_IN: "checkin",
     MessageKind.DIGEST: "digest",
     MessageKind.UNDELIVERED: "undelivered",
     MessageKind.NEW_HARM: "harm",
@@ -65,6 +69,7 @@ _ABOUT_A_MEETING = frozenset(
         MessageKind.CHASE,
         MessageKind.OVERDUE_NOTICE,
         MessageKind.ESCALATION,
+        MessageKind.CHECK_IN,
         MessageKind.DIGEST,
     }
 )
@@ -74,6 +79,7 @@ _ABOUT_A_REQUEST = frozenset(
         MessageKind.CHASE,
         MessageKind.OVERDUE_NOTICE,
         MessageKind.ESCALATION,
+        MessageKind.CHECK_IN,
     }
 )
 _MEETING_PART, _REQUEST_PART, _ACTION_PART = 0, 2, 0

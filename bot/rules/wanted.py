@@ -332,6 +332,9 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                 )
             if request.status != UpdateRequestStatus.REQUESTED:
                 continue  # received (or waived): every chase for it is cancelled
+            if is_family_side(member.role):
+                yield from _family_invitation(state, member, request, tag, chases, social_workers)
+                continue
             for step, day, at in chases:
                 if step == ChaseStep.ESCALATED:
                     for chair in chairs:
@@ -366,7 +369,50 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                                 sw.slack_user_id or "",
                                 at,
                                 request=request.id,
+                                reminded=target is not None,
                             )
+
+
+def _family_invitation(
+    state: CaseState,
+    member: Member,
+    request: UpdateRequest,
+    tag: tuple[str, str],
+    chases: Sequence[tuple[ChaseStep, date, datetime]],
+    social_workers: Sequence[Member],
+) -> Iterator[PlannedMessage]:
+    """A family-side member's words are invited, not owed: one gentle reminder (to their social
+    worker when they are not on Slack), then one note asking the social worker to check in with
+    them. Never an overdue message, and never a word to the chair."""
+    r = request_tag(request.id)
+    for step, _, at in chases:
+        if step == ChaseStep.REMINDER:
+            targets = (
+                [member.slack_user_id]
+                if member.slack_user_id
+                else [s.slack_user_id for s in social_workers[:1] if s.slack_user_id]
+            )
+            for target in targets:
+                yield _message(
+                    state,
+                    MessageKind.CHASE,
+                    (*tag, r, step.value, target),
+                    target,
+                    at,
+                    request=request.id,
+                    step=step.value,
+                    covering=False,
+                )
+        elif step == ChaseStep.OVERDUE:
+            for sw in social_workers:
+                yield _message(
+                    state,
+                    MessageKind.CHECK_IN,
+                    (*tag, r, sw.slack_user_id),
+                    sw.slack_user_id or "",
+                    at,
+                    request=request.id,
+                )
 
 
 def _chase_target(

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.stand_ins import is_family_side
-from bot.rules.vocabulary import Agency, Attendance
+from bot.rules.vocabulary import Agency, Attendance, MeetingKind, Role
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
@@ -279,15 +279,23 @@ def may_complete_action(
     return Admitted(case.id, case.reference, None) if decision.allowed else Refused(decision.reason)
 
 
-def attendance_invitees(session: Session, meeting: Meeting) -> list[tuple[int, str, Attendance]]:
-    """Everyone invited to a meeting, with what their reply suggests: (invitation, name, guess)."""
+def attendance_invitees(
+    session: Session, meeting: Meeting
+) -> list[tuple[int, str, Attendance | None]]:
+    """Whose attendance is recorded for a meeting, with what their reply suggests: (invitation,
+    name, guess). The chair runs a core group rather than being one of its members, so is left
+    out of a core group's."""
     rows = session.exec(
         select(Invitation, Member)
         .join(Member, col(Member.id) == col(Invitation.member_id))
         .where(Invitation.meeting_id == meeting.id)
         .order_by(col(Member.id))
     ).all()
-    return [(inv.id or 0, m.display_name, attendance_guess(inv)) for inv, m in rows]
+    return [
+        (inv.id or 0, member.display_name, attendance_guess(inv))
+        for inv, member in rows
+        if not (meeting.kind == MeetingKind.CORE_GROUP and member.role == Role.CHAIR)
+    ]
 
 
 def update_to_give(

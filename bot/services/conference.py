@@ -28,6 +28,7 @@ from bot.rules.vocabulary import (
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check
+from bot.services.cases import refresh_case_card
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
 from bot.slack.gateway import SlackError
@@ -346,6 +347,7 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
             deps.gateway.post(member.slack_user_id, text, blocks)
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
+    refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
     if recorded.decision == Decision.CONTINUE:
         return
     offer: list[Block] = [

@@ -36,7 +36,6 @@ from bot.ui.meetings import (
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.texts import topic_for
 from storage.models import Area, Case, Invitation, Meeting, Member
 from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
@@ -423,12 +422,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
                     invitation_text(case.reference, meeting.kind),
-                    invitation_blocks(
-                        card,
-                        shown,
-                        forecast=forecast_now,
-                        held=meeting.status == MeetingStatus.HELD,
-                    ),
+                    invitation_blocks(card, shown, held=meeting.status == MeetingStatus.HELD),
                 )
             elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(
@@ -467,12 +461,14 @@ def record_attendance(
         )
 
 
-def attendance_guess(invitation: Invitation) -> Attendance:
-    """What the reply suggests happened, as the starting point for the record."""
+def attendance_guess(invitation: Invitation) -> Attendance | None:
+    """What the person's own reply says, as the starting point for the record; None (not
+    recorded) when they did not reply: nobody is marked as not coming until someone records it."""
     return {
         Rsvp.ATTENDING: Attendance.PRESENT,
         Rsvp.REPRESENTATIVE: Attendance.REPRESENTED,
-    }.get(invitation.rsvp, Attendance.ABSENT)
+        Rsvp.APOLOGIES: Attendance.APOLOGIES,
+    }.get(invitation.rsvp)
 
 
 def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
@@ -504,14 +500,6 @@ def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) ->
 def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
     """The Slack side of a schedule change: card, topic and calendar file."""
     refresh_case_card(deps, case_id)
-    with deps.unit_of_work() as session:
-        case = session.get_one(Case, case_id)
-        meetings = list(session.exec(select(Meeting).where(Meeting.case_id == case_id)))
-    if case.slack_channel_id and not case.channel_archived:
-        try:
-            deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings))
-        except SlackError as error:
-            log.warning("could not set the topic of case %s: %s", case_id, error.code)
     share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)
 
 

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.rules.naming import children_words, named
 from bot.rules.schedule import meeting_day
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
+from bot.rules.stand_ins import is_family_side
+from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, UpdateRequestStatus
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
 from bot.summary import (
@@ -94,7 +96,7 @@ def _label(meeting: Meeting) -> str:
 
 def _member_label(member: Member) -> str:
     agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-    return f"{member.display_name} ({agency})"
+    return named(member.display_name, agency)
 
 
 def _name(member: Member | None) -> str | None:
@@ -124,7 +126,9 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             .order_by(col(AgencyUpdate.version).desc())
         ).first()
         agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-        if request.meeting_id == conference_id and request.status != UpdateRequestStatus.WAIVED:
+        # Family-side words are invited, never owed: they are not listed as a report.
+        owed = not is_family_side(member.role) and request.status != UpdateRequestStatus.WAIVED
+        if request.meeting_id == conference_id and owed:
             reports.append(
                 Report(
                     member.display_name,
@@ -135,7 +139,8 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             )
         if latest is None:
             continue
-        late = latest.submitted_at > request.due_at
+        # Family-side words are invited, not owed, so they are never shown as late.
+        late = latest.submitted_at > request.due_at and not is_family_side(member.role)
         updates.append(
             MemberUpdate(
                 name=member.display_name,
@@ -190,6 +195,10 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         member = members[invitation.member_id]
         rep = members.get(invitation.representative_member_id)
         assert invitation.attendance is not None
+        if member.role == Role.CHAIR:
+            continue  # the chair runs the core group; they are not one of its members
+        if is_family_side(member.role) and invitation.attendance == Attendance.ABSENT:
+            continue  # taking part is the family's choice: they are never listed as absent
         attendance.append(
             AttendanceRecord(
                 invitation.meeting_id,
@@ -231,6 +240,10 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         reports=tuple(reports),
         rag_key=RagKey(w.area.rag_green_meaning, w.area.rag_amber_meaning, w.area.rag_red_meaning),
         timezone=w.case.timezone,
+        # The number of children is not recorded yet, so only a baby before birth is told apart.
+        children=children_words(
+            pre_birth=w.case.pre_birth, birth_date=w.case.birth_date, on=w.until
+        ),
     )
 
 
@@ -246,7 +259,7 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
             forecast.quorate,
             tuple(sorted(forecast.confirmed_agencies)),
             forecast.short_by,
-            tuple(f"{i.name} ({AGENCY_NAMES[i.agency]})" for i in forecast.not_replied),
+            tuple(named(i.name, AGENCY_NAMES[i.agency]) for i in forecast.not_replied),
         ),
         reports=summary.reports,
         overview=rag_overview(summary),

@@ -15,7 +15,7 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.harm import raises_new_harm
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import away_on, calendar_for, deadline_day, meeting_day
-from bot.rules.stand_ins import MAY_STAND_IN, form_audience, prefill
+from bot.rules.stand_ins import MAY_STAND_IN, form_audience, is_family_side, prefill
 from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience, UpdateDraft
 from bot.rules.vocabulary import UpdateRequestStatus
@@ -57,6 +57,7 @@ class Receipt:
     version: int
     late: bool
     on_behalf_of: str | None
+    past_deadline: bool = False  # no more changes: the receipt must not offer a date
     # Sent by the member's cover: shown as "sent by you for ..." rather than "filled in with".
     as_cover: bool = False
     # Outbox rows to send right after the answer (new harm to the social worker and chair).
@@ -271,10 +272,13 @@ def save_update(
             meeting_label(context.meeting, tz),
             format_day(request.due_at.astimezone(tz).date()),
             version,
-            late,
+            # Family-side words are invited, not owed: the trail keeps the time, but they are
+            # never told, or shown, that they were late.
+            late and not is_family_side(context.member.role),
             on_behalf,
-            covering,
-            tuple(alerts),
+            past_deadline=late,
+            as_cover=covering,
+            send_now=tuple(alerts),
         )
 
 

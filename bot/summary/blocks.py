@@ -162,9 +162,9 @@ def _meeting_line(conference: str, when: str, place: str | None) -> str:
 def _part_texts(doc: SummaryView, part: Part) -> list[str]:
     match part:
         case Part.FAMILY:
-            return [e(doc.family_description) if doc.family_description else WORDS.family_missing]
+            return [e(doc.family_description) if doc.family_description else doc.family_missing]
         case Part.CHILD_VIEWS:
-            return [_said(s) for s in doc.child_views] or [f"*{WORDS.child_views_missing}*"]
+            return [_said(s) for s in doc.child_views] or [f"*{doc.child_views_missing}*"]
         case Part.HARM:
             return [e(doc.harm) if doc.harm else f"*{WORDS.harm_missing}*"]
         case Part.PROGRESS:
@@ -234,7 +234,7 @@ def _worries(doc: SummaryView) -> list[str]:
     if not doc.new_harm:
         texts.append(WORDS.no_new_harm)
     texts.append("*Worries*")
-    texts += [_said(s) for s in doc.worries] or [WORDS.no_worries]
+    texts += [_said(s) for s in doc.worries] or [doc.no_worries]
     return texts
 
 
@@ -267,13 +267,7 @@ def _attendance(doc: SummaryView) -> list[str]:
     texts = []
     for meeting in doc.attendance:
         lines = [f"*{e(meeting.label)}, {meeting.day}*"]
-        kinds = (
-            ("Present", meeting.present),
-            ("Late", meeting.late),
-            ("Represented", meeting.represented),
-            ("Absent", meeting.absent),
-        )
-        lines += [f"{label}: {e('; '.join(people))}" for label, people in kinds if people]
+        lines += [f"{label}: {e('; '.join(people))}" for label, people in meeting.groups]
         if len(lines) == 1:
             lines.append(WORDS.no_attendance)
         texts.append("\n".join(lines))

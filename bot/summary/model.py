@@ -195,6 +195,7 @@ class SummaryInput:
     reports: tuple[Report, ...] = ()
     rag_key: RagKey = field(default_factory=RagKey)
     timezone: str = "Europe/London"
+    children: str = "the children"  # or "the child", "the baby": how the texts name them
 
     def __post_init__(self) -> None:
         # A rating or record pointing nowhere would drop out of the grid silently: refuse it here.

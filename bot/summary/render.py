@@ -36,7 +36,7 @@ def summary_blocks(summary: SummaryInput, audience: Audience) -> list[list[dict[
 
 def summary_notification_text(reference: str) -> str:
     """A summary message's notification text: the case reference and nothing else."""
-    return f"RCPC summary for {escape_mrkdwn(reference)}"
+    return f"Review conference summary for {escape_mrkdwn(reference)}"
 
 
 def digest_markdown(digest: DigestInput) -> str:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.naming import for_children, named
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary.audience import for_audience
@@ -24,7 +25,7 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
-from bot.ui.labels import CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
+from bot.ui.labels import ATTENDANCE_LABELS, CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
 
 
 class Part(StrEnum):
@@ -74,6 +75,9 @@ class Wording:
     nothing_going_well: str = "No one has written about what is going well yet."
     no_new_harm: str = "No one reported new harm in their update."
     no_worries: str = "No worries were written down."
+    worries_kept: str = (
+        "Worries were written down for professionals only, so they are kept from the family's copy."
+    )
     no_updates: str = "No updates have been received."
     nothing_more: str = "Nothing further to add to what is above."
     no_actions: str = "The plan has no actions recorded yet."
@@ -267,6 +271,19 @@ class AttendanceView:
     late: tuple[str, ...]
     represented: tuple[str, ...]
     absent: tuple[str, ...]
+    apologies: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(label, people) for each outcome someone had, in the order the form offers them."""
+        people = {
+            Attendance.PRESENT: self.present,
+            Attendance.LATE: self.late,
+            Attendance.REPRESENTED: self.represented,
+            Attendance.APOLOGIES: self.apologies,
+            Attendance.ABSENT: self.absent,
+        }
+        return tuple((label, people[a]) for a, label in ATTENDANCE_LABELS.items() if people[a])
 
 
 @dataclass(frozen=True)
@@ -304,6 +321,11 @@ class SummaryView:
     action_groups: tuple[ActionGroup, ...]
     attendance: tuple[AttendanceView, ...]
     reports: tuple[ReportView, ...]
+    family_missing: str = WORDS.family_missing
+    child_views_missing: str = WORDS.child_views_missing
+    # What the worries part says when it shows none: in the family's copy, that some were kept
+    # from them, never that none were written.
+    no_worries: str = WORDS.no_worries
 
 
 def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
@@ -322,7 +344,8 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         place=shown.conference.place,
         period=f"{day(shown.period.since)} to {day(shown.period.until)}",
         headings=tuple(
-            Heading(part, number, PART_TITLES[part]) for number, part in enumerate(Part, start=1)
+            Heading(part, number, for_children(PART_TITLES[part], shown.children))
+            for number, part in enumerate(Part, start=1)
         ),
         family_description=shown.family_description,
         child_views=tuple(
@@ -366,6 +389,13 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         action_groups=_action_groups(shown),
         attendance=_attendance(shown),
         reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
+        family_missing=for_children(WORDS.family_missing, shown.children),
+        child_views_missing=for_children(WORDS.child_views_missing, shown.children),
+        no_worries=(
+            WORDS.worries_kept
+            if any(u.worries for u in summary.updates) and not any(u.worries for u in updates)
+            else WORDS.no_worries
+        ),
     )
 
 
@@ -374,8 +404,15 @@ def sent_for(sent_by: str | None, name: str) -> str:
     return f"; sent by {sent_by} for {name}" if sent_by else ""
 
 
+def _named_sent(name: str, agency: str, sent_by: str | None) -> str:
+    # A cover's note always goes in the brackets, even beside a name carrying its own.
+    if sent_by:
+        return f"{name} ({agency}{sent_for(sent_by, name)})"
+    return named(name, agency)
+
+
 def _who(update: MemberUpdate) -> str:
-    return f"{update.name} ({update.agency}{sent_for(update.sent_by, update.name)})"
+    return _named_sent(update.name, update.agency, update.sent_by)
 
 
 def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
@@ -500,7 +537,7 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
         records = [r for r in summary.attendance if r.core_group_id == cycle.id]
         by_kind: dict[Attendance, list[str]] = defaultdict(list)
         for record in records:
-            who = f"{record.name} ({record.agency})"
+            who = named(record.name, record.agency)
             if record.attendance is Attendance.REPRESENTED and record.represented_by:
                 who = f"{who}, represented by {record.represented_by}"
             by_kind[record.attendance].append(who)
@@ -512,6 +549,7 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
                 late=tuple(by_kind[Attendance.LATE]),
                 represented=tuple(by_kind[Attendance.REPRESENTED]),
                 absent=tuple(by_kind[Attendance.ABSENT]),
+                apologies=tuple(by_kind[Attendance.APOLOGIES]),
             )
         )
     return tuple(views)
@@ -523,7 +561,7 @@ def report_owed(report: Report) -> bool:
 
 
 def _report_view(report: Report) -> ReportView:
-    who = f"{report.name} ({report.agency})"
+    who = named(report.name, report.agency)
     if report.received_on is None:
         return ReportView(who, day(report.due), "missing", "Not received yet")
     received = f"Received {day(report.received_on)}"
@@ -617,7 +655,7 @@ def digest_view(digest: DigestInput) -> DigestView:
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{flag.by} ({flag.agency}{sent_for(flag.sent_by, flag.by)}) in their update of "
+            f"{_named_sent(flag.by, flag.agency, flag.sent_by)} in their update of "
             f"{instant(flag.flagged_at, zone)}"
             for flag in digest.new_harm
         ),

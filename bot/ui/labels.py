@@ -38,7 +38,8 @@ AGENCY_NAMES: Mapping[Agency, str] = {
     Agency.SCHOOL_NURSE: "School nurse",
     Agency.GP: "GP",
     Agency.MIDWIFE: "Midwife",
-    Agency.CAMHS: "CAMHS",
+    # Spelt out: the family reads agency names on the case card and in the summary.
+    Agency.CAMHS: "Children's mental health service (CAMHS)",
     Agency.POLICE: "Police",
     Agency.PROBATION: "Probation",
     Agency.HOUSING: "Housing",
@@ -80,11 +81,14 @@ KIND_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.RCPC: "review conference",
 }
 
+# Who came, in plain words: the attendance form's choices and the case's history alike.
+# Sending apologies is not the same as not coming.
 ATTENDANCE_LABELS: Mapping[Attendance, str] = {
-    Attendance.PRESENT: "Present",
-    Attendance.LATE: "Late",
-    Attendance.REPRESENTED: "Represented",
-    Attendance.ABSENT: "Absent",
+    Attendance.PRESENT: "Came",
+    Attendance.LATE: "Came late",
+    Attendance.REPRESENTED: "Sent someone",
+    Attendance.APOLOGIES: "Sent apologies",
+    Attendance.ABSENT: "Did not come",
 }
 
 DECISION_WORDS: Mapping[Decision, str] = {

@@ -81,7 +81,12 @@ def case_card_text(reference: str) -> str:
     return f"Case card for {reference}"
 
 
-def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]) -> list[Block]:
+def case_card(
+    case: Case,
+    members: Sequence[Member],
+    meetings: Sequence[Meeting],
+    today: date | None = None,
+) -> list[Block]:
     """The pinned summary: who is in the core group, by agency, and the next dates."""
     by_agency: dict[str, list[str]] = {}
     for member in members:
@@ -89,7 +94,7 @@ def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]
             label = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
             by_agency.setdefault(label, []).append(escape_mrkdwn(member.display_name))
     people = "\n".join(f"• *{agency}*: {', '.join(names)}" for agency, names in by_agency.items())
-    upcoming = next_dates(meetings, case.timezone)
+    upcoming = next_dates(meetings, case.timezone, today)
     dates = "\n".join(f"• {label} {when}" for label, when in upcoming) or "• none"
     return [
         header(f"Case {case.reference}"),
@@ -99,17 +104,32 @@ def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]
     ]
 
 
-def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str]]:
-    """The next core group and review conference not yet held: (label, when in words)."""
+def next_dates(
+    meetings: Sequence[Meeting], tz_name: str, today: date | None = None
+) -> list[tuple[str, str]]:
+    """The next core group and review conference not yet held: (label, when in words). A
+    meeting whose set day is before `today` is not "next", whether or not anyone recorded it."""
     result: list[tuple[str, str]] = []
     for kind in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
         pending = sorted(
-            (m for m in meetings if m.kind == kind and m.status in OPEN_MEETINGS),
+            (
+                m
+                for m in meetings
+                if m.kind == kind and m.status in OPEN_MEETINGS and not _gone_by(m, tz_name, today)
+            ),
             key=lambda m: m.due_by,
         )
         if pending:
             result.append((MEETING_LABELS[kind], when_text(pending[0], tz_name)))
     return result
+
+
+def _gone_by(meeting: Meeting, tz_name: str, today: date | None) -> bool:
+    if today is None:
+        return False
+    if meeting.starts_at is None:
+        return meeting.due_by < today  # its latest date has passed: it is not "next" by then
+    return meeting.starts_at.astimezone(ZoneInfo(tz_name)).date() < today
 
 
 def when_text(meeting: Meeting, tz_name: str) -> str:
@@ -120,9 +140,9 @@ def when_text(meeting: Meeting, tz_name: str) -> str:
     return f"on {format_day(local.date())} at {local:%H:%M}"
 
 
-def topic_for(case: Case, meetings: Sequence[Meeting]) -> str:
+def topic_for(case: Case, meetings: Sequence[Meeting], today: date | None = None) -> str:
     """The channel topic: the case reference and the next meeting (members only see it)."""
-    upcoming = next_dates(meetings, case.timezone)
+    upcoming = next_dates(meetings, case.timezone, today)
     nxt = f" · next: {upcoming[0][0].lower()} {upcoming[0][1]}" if upcoming else ""
     return f"Core group for {case.reference}{nxt}"[:250]
 

@@ -111,7 +111,7 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
     ),
     AuditAction.MEETING_ATTENDANCE: (
         {"meeting": 7, "marks": {"1": "present", "2": "present", "3": "absent"}},
-        "recorded who came to the core group meeting on Thu  3 Dec 2026: 2 present, 1 absent",
+        "recorded who came to the core group meeting on Thu  3 Dec 2026: 2 came, 1 did not come",
     ),
     AuditAction.UPDATE_SUBMITTED: (
         {"request": 40, "version": 2, "late": True, "on_behalf_of": 3},

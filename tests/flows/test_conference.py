@@ -117,7 +117,9 @@ def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_
     answer = say(sandbox, people.social_worker, channel, "summary")
     assert "ready to release" in answer
     drafts = [
-        s for s in emu.inspector.seen_by(people.chair) if s.text == "RCPC summary for oak-family"
+        s
+        for s in emu.inspector.seen_by(people.chair)
+        if s.text == "Review conference summary for oak-family"
     ]
     assert SECRET in str([d.blocks for d in drafts])  # the professional copy
     release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
@@ -132,7 +134,11 @@ def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_
             for f in emu.inspector.files_seen_by(people.school)
         )
     )
-    posted = [m for m in emu.inspector.messages(channel) if m.text == "RCPC summary for oak-family"]
+    posted = [
+        m
+        for m in emu.inspector.messages(channel)
+        if m.text == "Review conference summary for oak-family"
+    ]
     assert posted and "Calmer home" in str([m.blocks for m in posted])
     assert "&lt;!everyone&gt; {{ 7*7 }}" in str([m.blocks for m in posted])
     # Nothing the family can see carries the professional-only words: messages or files.
@@ -167,7 +173,9 @@ def test_the_social_worker_cannot_release_or_record_the_decision(
     )
     assert "only the conference chair" in told[-1]
     assert [
-        m for m in emu.inspector.messages(channel) if m.text == "RCPC summary for oak-family"
+        m
+        for m in emu.inspector.messages(channel)
+        if m.text == "Review conference summary for oak-family"
     ] == []
     assert say(sandbox, people.social_worker, channel, "decision").startswith("Sorry, only the")
 

@@ -50,6 +50,7 @@ STAMP, DAY = "20270105T1000Z", "20270101"
             "c12:overdue:m3:20270101:r4:U2",
         ),
         (MessageKind.ESCALATION, ("m3", "20270101", "r4", "U3"), "c12:escalate:m3:20270101:r4:U3"),
+        (MessageKind.CHECK_IN, ("m3", "20270101", "r4", "U2"), "c12:checkin:m3:20270101:r4:U2"),
         (MessageKind.DIGEST, ("m3", "U3", "20270105"), "c12:digest:m3:U3:20270105"),
     ],
 )
@@ -176,3 +177,9 @@ def test_the_rules_import_nothing_but_each_other_the_standard_library_and_holida
         or module.split(".")[0] in ("slack_sdk", "slack_bolt", "httpx", "requests")
     ]
     assert outside == []
+
+
+def test_a_check_in_names_the_meeting_and_the_family_members_request() -> None:
+    key = outbox_key(MessageKind.CHECK_IN, meeting_tag(3), "20270101", request_tag(4), "U2")
+    parsed = OutboxKey.parse(key)
+    assert parsed is not None and parsed.meeting_id == 3 and parsed.request_id == 4

@@ -136,13 +136,13 @@ def test_attendance_and_reports_name_people_plainly() -> None:
     root = page()
     attendance = root.find("section", "part--attendance").find("dl")
     assert [e.text for e in attendance.find_all()] == [
-        "Present",
+        "Came",
         "Kerry (Family); Sam Patel (Children's social care); Ms Hughes (School)",
-        "Late",
+        "Came late",
         "Priya Shah (Health visitor)",
-        "Represented",
+        "Sent someone",
         "PC Lewis (Police), represented by PC Grant",
-        "Absent",
+        "Did not come",
         "Tom Reid (Housing)",
     ]
     reports = root.find("section", "part--reports").find_all("li")
