@@ -34,6 +34,9 @@ ACTION_RULES: dict[ActionId, Permission] = {
     # in bot.services.approvals.answer.
     ActionId.APPROVE_REQUEST: Permission.MANAGE_MEMBERS,
     ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
+    # "Was it held?": whoever may record who came may say whether it happened.
+    ActionId.MEETING_WAS_HELD: Permission.RECORD_ATTENDANCE,
+    ActionId.MEETING_NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 
 # Modal submissions about an existing case, by callback id.
@@ -46,6 +49,7 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.ATTENDANCE: Permission.RECORD_ATTENDANCE,
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,
+    ViewId.NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 # Modals that touch no existing case (opening one; guests are turned away when it opens).
 CASELESS_VIEWS = frozenset({ViewId.NEW_CASE})

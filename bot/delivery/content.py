@@ -17,7 +17,8 @@ from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
 from bot.rules.messages import MessageKind
-from bot.rules.schedule import calendar_for, deadline_day
+from bot.rules.nations import nation_rules
+from bot.rules.schedule import calendar_for, deadline_day, rules_for
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
@@ -31,6 +32,12 @@ from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
+from bot.ui.arranging import (
+    arrange_reminder_blocks,
+    arrange_reminder_text,
+    held_check_blocks,
+    held_check_text,
+)
 from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
@@ -147,7 +154,9 @@ def _owed(session: Session, args: Mapping[str, Any]) -> _Owed:
     area = session.get_one(Area, case.area_id)
     tz = ZoneInfo(case.timezone)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
-    return _Owed(request, member, case.reference, meeting_label(meeting, tz), format_day(deadline))
+    return _Owed(
+        request, member, case.reference, meeting_label(meeting, case), format_day(deadline)
+    )
 
 
 def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -210,6 +219,31 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(digest_notification_text(digest.reference), digest_blocks(digest))
 
 
+def _arrange_reminder(session: Session, args: Mapping[str, Any]) -> Content | None:
+    meeting = session.get(Meeting, int(args["meeting"]))
+    if meeting is None or meeting.status != MeetingStatus.DUE:
+        return None  # it has a date now (or was cancelled): nothing to arrange
+    case = session.get_one(Case, meeting.case_id)
+    area = session.get_one(Area, case.area_id)
+    rules = rules_for(area, case.nation)
+    words = nation_rules(case.nation).words
+    unit = "working days" if rules.first_core_group_in_working_days else "days"
+    limit = f"within {rules.first_core_group_working_days} {unit} of the {words.initial}"
+    blocks = arrange_reminder_blocks(case.reference, limit, format_day(meeting.due_by))
+    return _content(arrange_reminder_text(case.reference), blocks)
+
+
+def _held_check(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _scheduled(session, int(args["meeting"]))
+    if found is None:
+        return None  # recorded as held, or moved back to "date not set", since
+    meeting, case = found
+    label = meeting_label(meeting, case)
+    return _content(
+        held_check_text(case.reference), held_check_blocks(case.reference, label, meeting.id or 0)
+    )
+
+
 def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
     # The alert names who reported new harm and for which meeting, never what they reported.
     update = session.get(AgencyUpdate, int(args["update"]))
@@ -219,7 +253,7 @@ def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
     member = session.get_one(Member, request.member_id)
     meeting = session.get_one(Meeting, request.meeting_id)
     case = session.get_one(Case, meeting.case_id)
-    label = meeting_label(meeting, ZoneInfo(case.timezone))
+    label = meeting_label(meeting, case)
     who = who_reported(session, update, member)
     blocks = new_harm_blocks(case.reference, who, label, update.id or 0)
     return _content(new_harm_text(case.reference), blocks)
@@ -237,6 +271,8 @@ WRITERS: dict[str, Writer] = {
     MessageKind.OVERDUE_NOTICE: _notice_about(overdue_notice),
     MessageKind.ESCALATION: _notice_about(escalation_notice),
     MessageKind.DIGEST: _digest,
+    MessageKind.ARRANGE_REMINDER: _arrange_reminder,
+    MessageKind.HELD_CHECK: _held_check,
     MessageKind.NEW_HARM: _new_harm,
 }
 

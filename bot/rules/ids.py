@@ -31,6 +31,7 @@ class ViewId(StrEnum):
     ATTENDANCE = "meeting_attendance"
     UPDATE = "update_submit"
     DECISION = "conference_decision"
+    NOT_HELD = "meeting_not_held"
 
 
 class ActionId(StrEnum):
@@ -50,6 +51,9 @@ class ActionId(StrEnum):
     ARCHIVE_CHANNEL = "case_archive_channel"
     APPROVE_REQUEST = "approval_approve"
     DECLINE_REQUEST = "approval_decline"
+    # The answer to "was it held?" about a meeting whose date passed without attendance.
+    MEETING_WAS_HELD = "meeting_was_held"
+    MEETING_NOT_HELD = "meeting_not_held"
 
 
 class DecisionField(StrEnum):
@@ -71,6 +75,7 @@ class MeetingField(StrEnum):
     SAME_AGENCY = "meeting_same_agency"
     SUPPORTER = "meeting_supporter"
     SUPPORTER_KIND = "meeting_supporter_kind"
+    NOT_HELD_REASON = "meeting_not_held_reason"
     ATTENDANCE = "meeting_attendance"  # numbered per invitation: meeting_attendance_12
 
     def numbered(self, number: int) -> str:

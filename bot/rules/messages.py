@@ -23,6 +23,10 @@ class MessageKind(StrEnum):
     OVERDUE_NOTICE = "overdue_notice"
     ESCALATION = "escalation"
     DIGEST = "digest"
+    # To the social worker: the first core group has no date yet (until it has one).
+    ARRANGE_REMINDER = "arrange_reminder"
+    # To the social worker, once: a meeting's date passed with no attendance recorded.
+    HELD_CHECK = "held_check"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
     # Sent at once after a person's action, never planned: outside every case's planning scope,
     # so no planning pass cancels them.
@@ -44,6 +48,8 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.OVERDUE_NOTICE: "overdue",
     MessageKind.ESCALATION: "escalate",
     MessageKind.DIGEST: "digest",
+    MessageKind.ARRANGE_REMINDER: "arrange",
+    MessageKind.HELD_CHECK: "held",
     MessageKind.UNDELIVERED: "undelivered",
     MessageKind.NEW_HARM: "harm",
     MessageKind.APPROVAL: "approval",
@@ -63,6 +69,8 @@ _ABOUT_A_MEETING = frozenset(
         MessageKind.OVERDUE_NOTICE,
         MessageKind.ESCALATION,
         MessageKind.DIGEST,
+        MessageKind.ARRANGE_REMINDER,
+        MessageKind.HELD_CHECK,
     }
 )
 _ABOUT_A_REQUEST = frozenset(

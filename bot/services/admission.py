@@ -25,7 +25,7 @@ from bot.services.meetings import attendance_guess
 from bot.services.members import active_members, case_by_channel, find_member
 from bot.services.plan import action_owner, load_plan
 from bot.services.status import history_text, status_text
-from bot.services.updates import UpdateContext, load_context, may_give
+from bot.services.updates import UpdateContext, load_context, may_give, meeting_label
 from bot.ui.harm import UpdateReading
 from bot.ui.plan import plan_text
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
@@ -131,6 +131,11 @@ def admit_to_meeting(
             read=lambda session, _case, _user: read(session, meeting),
             missing=NOT_A_MEMBER,
         )
+
+
+def meeting_named(session: Session, meeting: Meeting) -> str:
+    """The meeting in a sentence, in its case's nation's words, with its day."""
+    return meeting_label(meeting, session.get_one(Case, meeting.case_id))
 
 
 def meeting_id_of(session: Session, meeting: Meeting) -> int:

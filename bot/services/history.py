@@ -22,11 +22,11 @@ from bot.ui.labels import (
     ATTENDANCE_LABELS,
     CATEGORY_WORDS,
     DECISION_WORDS,
-    KIND_LABELS,
     ROLE_LABELS,
     RSVP_WORDS,
+    meeting_words,
 )
-from storage.models import AuditEvent, Meeting, Member, PlanAction, UpdateRequest
+from storage.models import AuditEvent, Case, Meeting, Member, PlanAction, UpdateRequest
 
 # People's own words (an outcome, an action) are quoted, cut short: the plan holds them whole.
 _QUOTED = 70
@@ -49,6 +49,7 @@ def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[Audit
     """Read the names, meetings, update requests and plan actions the events refer to."""
     members = session.exec(select(Member).where(Member.case_id == case_id)).all()
     meetings = session.exec(select(Meeting).where(Meeting.case_id == case_id)).all()
+    case = session.get_one(Case, case_id)
     request_ids = {_int(e.detail.get("request")) for e in events} - {None}
     action_ids = {_int(e.detail.get("action_id")) for e in events} - {None}
     requests: dict[int, int] = {}
@@ -71,8 +72,10 @@ def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[Audit
         tz=tz,
         people={m.slack_user_id: m.display_name for m in members if m.slack_user_id},
         members={m.id: m.display_name for m in members if m.id is not None},
-        meetings={m.id: f"the {meeting_label(m, tz)}" for m in meetings if m.id is not None},
-        meeting_kinds={m.id: f"the {KIND_LABELS[m.kind]}" for m in meetings if m.id is not None},
+        meetings={m.id: f"the {meeting_label(m, case)}" for m in meetings if m.id is not None},
+        meeting_kinds={
+            m.id: f"the {meeting_words(m.kind, case.nation)}" for m in meetings if m.id is not None
+        },
         requests=requests,
         actions=actions,
     )

@@ -18,7 +18,7 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
-from bot.rules.timeline import next_core_group_by, report_deadline
+from bot.rules.timeline import format_day, next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.working_days import add_months
 from bot.services import audit
@@ -27,7 +27,7 @@ from bot.services.cases import refresh_case_card
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.calendar_file import meeting_ics
-from bot.ui.labels import KIND_LABELS
+from bot.ui.labels import KIND_LABELS, meeting_words
 from bot.ui.meetings import (
     MeetingCard,
     Reply,
@@ -534,3 +534,56 @@ def still_starts_at(
         return False
     local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
     return local.replace(tzinfo=None) == local_start
+
+
+@dataclass(frozen=True)
+class HeldAnswer:
+    """What the social worker said about a meeting whose date passed, for the reply."""
+
+    case_id: int
+    reference: str
+    label: str
+    held: bool
+
+
+def answer_held(
+    deps: Dependencies, *, meeting_id: int, actor: str, held: bool, reason: str | None = None
+) -> HeldAnswer:
+    """Record whether a meeting whose date passed was held: held, or not held with a reason (it
+    then waits for a new date, and the social worker is reminded to set it as before)."""
+    reason = (reason or "").strip() or None
+    if not held and reason is None:
+        raise MeetingError("Please say why the meeting was not held.")
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise MeetingError("That meeting no longer exists.")
+        case = session.get_one(Case, meeting.case_id)
+        decision = check(session, case=case, user_id=actor, permission=Permission.RECORD_ATTENDANCE)
+        if not decision.allowed:
+            raise MeetingError(decision.reason)
+        if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at is None:
+            raise MeetingError("This meeting's outcome is already recorded.")
+        day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
+        label = f"{meeting_words(meeting.kind, case.nation)} on {day}"
+        before = meeting.starts_at.isoformat()
+        if held:
+            meeting.status, meeting.held_at = MeetingStatus.HELD, meeting.starts_at
+        else:
+            # Not held: the meeting still has to happen, so it goes back to "date not set".
+            meeting.status, meeting.starts_at = MeetingStatus.DUE, None
+            meeting.not_held_reason = reason
+        session.add(meeting)
+        audit.record(
+            session,
+            actor=actor,
+            action=AuditAction.MEETING_HELD_ANSWER,
+            at=deps.clock.now(),
+            case_id=meeting.case_id,
+            meeting=meeting_id,
+            held=held,
+            reason=reason,
+            starts_at=before,
+        )
+        assert case.id is not None
+        return HeldAnswer(case.id, case.reference, label, held)

@@ -204,6 +204,6 @@ def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
             continue
         tz = ZoneInfo(case.timezone)
         due = format_day(request.due_at.astimezone(tz).date())
-        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, tz)}, due by {due}"
+        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, case)}, due by {due}"
         owed.append((request.id, what))
     return owed

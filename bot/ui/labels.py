@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import (
     Agency,
     ApprovalKind,
@@ -67,7 +68,8 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.FAMILY_SUPPORTER: "Family supporter",
 }
 
-# A meeting as a heading or list label: "Core group 2".
+# A meeting as a heading or list label: "Core group 2". These are England's words; where the
+# case's nation is known, `meeting_heading` and `meeting_words` give that nation's.
 MEETING_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.ICPC: "Initial conference",
     MeetingKind.CORE_GROUP: "Core group",
@@ -79,6 +81,17 @@ KIND_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.CORE_GROUP: "core group meeting",
     MeetingKind.RCPC: "review conference",
 }
+
+
+def meeting_heading(kind: MeetingKind, nation: Nation) -> str:
+    """A meeting as a heading or list label, in its nation's words: "Review CPPM"."""
+    return nation_rules(nation).words.heading(kind)
+
+
+def meeting_words(kind: MeetingKind, nation: Nation) -> str:
+    """A meeting in the middle of a sentence, in its nation's words: "review CPPM"."""
+    return nation_rules(nation).words.meeting(kind)
+
 
 ATTENDANCE_LABELS: Mapping[Attendance, str] = {
     Attendance.PRESENT: "Present",

@@ -256,7 +256,7 @@ def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(
 def test_after_a_review_the_core_groups_run_from_it_as_the_timeline_does(
     sandbox: Sandbox, people: People
 ) -> None:
-    channel, rcpc = conference_case(sandbox, people)
+    channel, _ = conference_case(sandbox, people)
     sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
     decide(sandbox, people, channel, Decision.CONTINUE, **{DecisionField.CATEGORY.value: "neglect"})
     with Session(sandbox.engine) as session:

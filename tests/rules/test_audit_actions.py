@@ -47,6 +47,7 @@ STORED_BEFORE_THE_ENUM = {
 ADDED_SINCE = {
     "approval.requested",
     "approval.decided",
+    "meeting.held_answer",
 }
 
 
