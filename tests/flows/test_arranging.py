@@ -117,9 +117,9 @@ def test_answering_yes_records_the_meeting_as_held(sandbox: Sandbox, people: Peo
     sandbox.sweep()
     (asked,) = received(sandbox, people.social_worker, HELD)
     emu.click(people.social_worker, asked.channel, asked.ts, ActionId.MEETING_WAS_HELD)
-    sandbox.wait_for(
-        lambda: "was held" in str([m.blocks for m in emu.inspector.messages(asked.channel)])
-    )
+    sandbox.settle()
+    shown = str([m.blocks for m in emu.inspector.messages(asked.channel)])
+    assert "Recorded: the core group meeting on Thu  3 Dec 2026 for *oak-family* was held" in shown
     with Session(sandbox.engine) as session:
         meeting = session.get_one(Meeting, first.id)
     assert meeting.status == MeetingStatus.HELD
