@@ -100,7 +100,7 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
         in_channel=in_channel,
         family=bool(args.get("family")),
     )
-    return _content(invitation_text(case.reference, meeting.kind), blocks)
+    return _content(invitation_text(case.reference, meeting.kind, case.nation), blocks)
 
 
 def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -113,7 +113,7 @@ def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None
     if forecast.quorate:
         return None  # enough people are coming after all
     blocks = quorum_warning_blocks(card_for(case, meeting), forecast)
-    return _content(quorum_warning_text(case.reference), blocks)
+    return _content(quorum_warning_text(case.reference, case.nation), blocks)
 
 
 def _action_reminder(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -216,7 +216,9 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     if conference.decision is not None or conference.status == MeetingStatus.CANCELLED:
         return None  # decided or cancelled since: a digest would only confuse
     digest = digest_input(session, conference.case_id, conference.id)
-    return _content(digest_notification_text(digest.reference), digest_blocks(digest))
+    return _content(
+        digest_notification_text(digest.reference, digest.review_short), digest_blocks(digest)
+    )
 
 
 def _arrange_reminder(session: Session, args: Mapping[str, Any]) -> Content | None:

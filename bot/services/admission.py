@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.stand_ins import is_family_side
-from bot.rules.vocabulary import Agency, Attendance
+from bot.rules.vocabulary import Agency, Attendance, MeetingKind
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
@@ -27,6 +27,7 @@ from bot.services.plan import action_owner, load_plan
 from bot.services.status import history_text, status_text
 from bot.services.updates import UpdateContext, load_context, may_give, meeting_label
 from bot.ui.harm import UpdateReading
+from bot.ui.labels import meeting_heading
 from bot.ui.plan import plan_text
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
 
@@ -220,7 +221,9 @@ def conference_to_decide(session: Session, case: Case, user_id: str) -> Conferen
     if conference is None or conference.id is None:
         return None
     return ConferenceToDecide(
-        conference.id, f"Review conference {conference.sequence} for {case.reference}"
+        conference.id,
+        f"{meeting_heading(MeetingKind.RCPC, case.nation)} {conference.sequence} "
+        f"for {case.reference}",
     )
 
 

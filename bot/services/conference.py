@@ -46,7 +46,7 @@ from bot.summary import (
     summary_notification_text,
 )
 from bot.ui.common import context, section
-from bot.ui.labels import DECISION_WORDS
+from bot.ui.labels import DECISION_WORDS, meeting_words
 from storage.models import Area, Case, Meeting, Member
 
 log = logging.getLogger(__name__)
@@ -117,10 +117,16 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
     ]
     for reader in readers:
         assert reader.slack_user_id is not None
-        deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference), intro)
+        deps.gateway.post(
+            reader.slack_user_id,
+            summary_notification_text(summary.reference, summary.review_short),
+            intro,
+        )
         for blocks in messages:
             deps.gateway.post(
-                reader.slack_user_id, summary_notification_text(summary.reference), blocks
+                reader.slack_user_id,
+                summary_notification_text(summary.reference, summary.review_short),
+                blocks,
             )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
@@ -151,7 +157,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
-    text = summary_notification_text(summary.reference)
+    text = summary_notification_text(summary.reference, summary.review_short)
     for blocks in summary_blocks(summary, Audience.FAMILY):
         deps.gateway.post(case.slack_channel_id, text, blocks)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
@@ -197,7 +203,7 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
             deps.gateway.update(
                 row.slack_channel or row.recipient,
                 row.slack_ts or "",
-                digest_notification_text(digest.reference),
+                digest_notification_text(digest.reference, digest.review_short),
                 blocks,
             )
         except SlackError as error:
@@ -348,15 +354,16 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
     what = DECISION_WORDS[recorded.decision]
-    text = f"The review conference's decision for {case.reference}"
+    review = meeting_words(MeetingKind.RCPC, case.nation)
+    text = f"The {review}'s decision for {case.reference}"
     if recorded.decision == Decision.CONTINUE:
         body = (
-            f"The review conference decided to {what}. The next review is due by "
+            f"The {review} decided to {what}. The next review is due by "
             f"{recorded.next_review}; core group meetings and updates carry on as before."
         )
     else:
         body = (
-            f"The review conference decided to {what}. Thank you, everyone, for the work you "
+            f"The {review} decided to {what}. Thank you, everyone, for the work you "
             "have done together with the family. I won't send any more reminders for this "
             "case. The social worker will explain what happens next."
         )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction, description, known_action
 from bot.rules.timeline import format_day
-from bot.rules.vocabulary import Agency, Attendance, Category, Decision, Role, Rsvp
+from bot.rules.vocabulary import Agency, Attendance, Category, Decision, MeetingKind, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
 from bot.services.updates import meeting_label
 from bot.ui.common import fit
@@ -43,6 +43,7 @@ class Lookups:
     meeting_kinds: Mapping[int, str]  # meeting id -> "the core group meeting"
     requests: Mapping[int, int]  # update request id -> its meeting id
     actions: Mapping[int, str]  # plan action id -> its description
+    initial: str = "initial conference"  # in the case's nation's words
 
 
 def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[AuditEvent]) -> Lookups:
@@ -78,6 +79,7 @@ def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[Audit
         },
         requests=requests,
         actions=actions,
+        initial=meeting_words(MeetingKind.ICPC, case.nation),
     )
 
 
@@ -144,7 +146,7 @@ def _case_opened(detail: Mapping[str, Any], found: Lookups) -> str:
     if isinstance(detail.get("members"), list):
         parts.append(f"with {len(detail['members'])} people in the core group")
     if detail.get("icpc"):
-        parts.append(f"after the initial conference on {_day(detail['icpc'])}")
+        parts.append(f"after the {found.initial} on {_day(detail['icpc'])}")
     return ", " + ", ".join(parts) if parts else ""
 
 

@@ -27,7 +27,7 @@ from bot.services.cases import refresh_case_card
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.calendar_file import meeting_ics
-from bot.ui.labels import KIND_LABELS, meeting_words
+from bot.ui.labels import meeting_words
 from bot.ui.meetings import (
     MeetingCard,
     Reply,
@@ -61,7 +61,7 @@ def card_for(case: Case, meeting: Meeting) -> MeetingCard:
     """The invitation's view of a scheduled meeting, in the case's local time."""
     assert meeting.id is not None and meeting.starts_at is not None
     local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
-    return MeetingCard(meeting.id, case.reference, meeting.kind, local, meeting.place)
+    return MeetingCard(meeting.id, case.reference, meeting.kind, local, meeting.place, case.nation)
 
 
 def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, str]]:
@@ -78,7 +78,7 @@ def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, s
         if not check(session, case=case, user_id=user_id, permission=permission).allowed:
             continue
         assert meeting.id is not None
-        label = f"{KIND_LABELS[meeting.kind].capitalize()} {meeting.sequence}"
+        label = f"{meeting_words(meeting.kind, case.nation, capital=True)} {meeting.sequence}"
         label += f" (by {meeting.due_by:%a %-d %b %Y})"
         choices.append((meeting.id, label))
     return choices[:6]
@@ -422,7 +422,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
-                    invitation_text(case.reference, meeting.kind),
+                    invitation_text(case.reference, meeting.kind, case.nation),
                     invitation_blocks(
                         card,
                         shown,
@@ -434,7 +434,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
-                    quorum_warning_text(case.reference),
+                    quorum_warning_text(case.reference, case.nation),
                     quorum_warning_blocks(card, forecast_now),
                 )
         except SlackError as error:
@@ -482,7 +482,7 @@ def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) ->
         meeting = session.get_one(Meeting, meeting_id)
     if case.slack_channel_id is None or meeting.starts_at is None or case.channel_archived:
         return
-    title = f"{case.reference} {KIND_LABELS[meeting.kind]}"
+    title = f"{case.reference} {meeting_words(meeting.kind, case.nation)}"
     ics = meeting_ics(
         uid=f"meeting-{meeting_id}@coregroup",
         starts_at=meeting.starts_at,

@@ -88,9 +88,19 @@ def meeting_heading(kind: MeetingKind, nation: Nation) -> str:
     return nation_rules(nation).words.heading(kind)
 
 
-def meeting_words(kind: MeetingKind, nation: Nation) -> str:
-    """A meeting in the middle of a sentence, in its nation's words: "review CPPM"."""
-    return nation_rules(nation).words.meeting(kind)
+def meeting_words(kind: MeetingKind, nation: Nation, *, capital: bool = False) -> str:
+    """A meeting in the middle of a sentence, in its nation's words: "review CPPM" (or, with
+    `capital`, at its start: "Review CPPM", "Core group meeting")."""
+    words = nation_rules(nation).words.meeting(kind)
+    # Not str.capitalize(): it would lower "CPPM" and "Child Protection Planning Meeting".
+    return words[:1].upper() + words[1:] if capital else words
+
+
+def review_short(nation: Nation) -> str:
+    """The review's short name in a notification: "RCPC" in England, "Review CPPM" in
+    Scotland."""
+    words = nation_rules(nation).words
+    return words.review_abbreviation or words.review_heading
 
 
 ATTENDANCE_LABELS: Mapping[Attendance, str] = {

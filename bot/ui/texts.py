@@ -13,9 +13,15 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.nations import nation_rules
 from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import Timeline, format_day
-from bot.rules.vocabulary import MeetingKind
+from bot.rules.vocabulary import MeetingKind, Nation
 from bot.ui.common import context, header, section
-from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS, NATION_NAMES, ROLE_LABELS
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    NATION_NAMES,
+    ROLE_LABELS,
+    meeting_heading,
+    meeting_words,
+)
 from storage.models import Case, Meeting, Member
 
 HELP_OPENING = (
@@ -89,18 +95,24 @@ def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]
             label = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
             by_agency.setdefault(label, []).append(escape_mrkdwn(member.display_name))
     people = "\n".join(f"• *{agency}*: {', '.join(names)}" for agency, names in by_agency.items())
-    upcoming = next_dates(meetings, case.timezone)
+    upcoming = next_dates(meetings, case.timezone, case.nation)
     dates = "\n".join(f"• {label} {when}" for label, when in upcoming) or "• none"
     return [
         header(f"Case {case.reference}"),
         section(f"*Core group*\n{people or '• nobody yet'}"),
         section(f"*Next dates*\n{dates}"),
-        context(f"Initial conference {format_day(case.icpc_date)}. Slack is not the case record."),
+        context(
+            f"{meeting_words(MeetingKind.ICPC, case.nation, capital=True)} "
+            f"{format_day(case.icpc_date)}. Slack is not the case record."
+        ),
     ]
 
 
-def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str]]:
-    """The next core group and review conference not yet held: (label, when in words)."""
+def next_dates(
+    meetings: Sequence[Meeting], tz_name: str, nation: Nation = Nation.ENG
+) -> list[tuple[str, str]]:
+    """The next core group and review conference not yet held: (label in the nation's words,
+    when in words)."""
     result: list[tuple[str, str]] = []
     for kind in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
         pending = sorted(
@@ -108,7 +120,7 @@ def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str
             key=lambda m: m.due_by,
         )
         if pending:
-            result.append((MEETING_LABELS[kind], when_text(pending[0], tz_name)))
+            result.append((meeting_heading(kind, nation), when_text(pending[0], tz_name)))
     return result
 
 
@@ -122,7 +134,7 @@ def when_text(meeting: Meeting, tz_name: str) -> str:
 
 def topic_for(case: Case, meetings: Sequence[Meeting]) -> str:
     """The channel topic: the case reference and the next meeting (members only see it)."""
-    upcoming = next_dates(meetings, case.timezone)
+    upcoming = next_dates(meetings, case.timezone, case.nation)
     nxt = f" · next: {upcoming[0][0].lower()} {upcoming[0][1]}" if upcoming else ""
     return f"Core group for {case.reference}{nxt}"[:250]
 
