@@ -97,10 +97,12 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             meeting=conference.id,
         )
     messages = summary_blocks(summary, Audience.PROFESSIONAL)
+    heading = summary.review_heading  # "Review CPPM": in the sentence, "review CPPM"
+    review = heading[:1].lower() + heading[1:]
     intro: list[Block] = [
         section(
-            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s review "
-            f"conference on {format_day(summary.conference.day)}: the professional copy. The "
+            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s {review} "
+            f"on {format_day(summary.conference.day)}: the professional copy. The "
             "chair releases it to the core group; the family's copy leaves out what is marked "
             "for professionals only."
         ),

@@ -254,6 +254,15 @@ def _approval_decided(detail: Mapping[str, Any], found: Lookups) -> str:
     return ": agreed" if detail["approved"] is True else ": did not agree"
 
 
+def _held_answer(detail: Mapping[str, Any], found: Lookups) -> str:
+    if detail.get("held") is True:
+        return ": it was"
+    if detail.get("held") is False:
+        reason = detail.get("reason")
+        return f": it was not, because {_quoted(reason)}" if isinstance(reason, str) else ": no"
+    return ""
+
+
 # Each action's detail in words, after its description; an action without detail has none here.
 _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.CASE_OPENED: _case_opened,
@@ -271,4 +280,5 @@ _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.PLAN_FAMILY_MAY_EDIT: _family_may_edit,
     AuditAction.CONFERENCE_DECISION: _decision,
     AuditAction.APPROVAL_DECIDED: _approval_decided,
+    AuditAction.MEETING_HELD_ANSWER: _held_answer,
 }

@@ -185,6 +185,11 @@ def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
         previous = meeting.due_by
 
 
+def _file_word(meeting: Meeting, case: Case) -> str:
+    """The meeting in a calendar file's name, in the nation's words: "review-cppm"."""
+    return meeting_words(meeting.kind, case.nation).lower().replace(" ", "-")
+
+
 def ensure_invitations(session: Session, meeting: Meeting) -> None:
     """Everyone active in the core group is invited (people added later are invited too)."""
     assert meeting.id is not None
@@ -495,7 +500,7 @@ def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) ->
     )
     try:
         deps.gateway.upload(
-            case.slack_channel_id, f"{case.reference}-{meeting.kind.value}.ics", ics, title
+            case.slack_channel_id, f"{case.reference}-{_file_word(meeting, case)}.ics", ics, title
         )
     except SlackError as error:
         log.warning("could not share the calendar file of meeting %s: %s", meeting_id, error.code)

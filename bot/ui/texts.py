@@ -50,9 +50,10 @@ def welcome_text(reference: str) -> str:
     return f"Welcome to the core group for {reference}"
 
 
-def welcome_blocks(reference: str) -> list[Block]:
+def welcome_blocks(reference: str, nation: Nation = Nation.ENG) -> list[Block]:
     """What the bot will do, in plain words, and the restorative questions."""
     ref = escape_mrkdwn(reference)
+    review = meeting_words(MeetingKind.RCPC, nation)
     return [
         header(f"Welcome to the core group for {reference}"),
         section(
@@ -62,13 +63,13 @@ def welcome_blocks(reference: str) -> list[Block]:
         ),
         section(
             "*What I'll do*\n"
-            "• invite everyone to core group meetings and review conferences, and keep track of "
+            f"• invite everyone to core group meetings and {review}s, and keep track of "
             "who can come\n"
             "• ask each of you for a short update before each meeting: how each part of the plan "
             "is going (Green, Amber or Red), what is going well, what worries you, and what you "
             "will do next\n"
             "• send friendly reminders on working days when an update is due\n"
-            "• put everyone's updates together for the review conference, so nobody needs "
+            f"• put everyone's updates together for the {review}, so nobody needs "
             "reading time"
         ),
         section(
