@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -108,3 +108,34 @@ def test_a_scottish_case_speaks_of_cppms_everywhere_a_person_reads(
     said = "\n".join(texts)
     english = sorted({m.group(0) for m in ENGLISH_WORDS.finditer(said)})
     assert english == [], [line for line in texts if ENGLISH_WORDS.search(line)][:5]
+
+
+def test_a_core_group_just_before_a_review_shares_its_round_so_nobody_is_asked_twice(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel = open_case(sandbox, people)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
+    with Session(sandbox.engine) as session:
+        meetings = session.exec(select(Meeting).order_by(col(Meeting.due_by))).all()
+    cores = [m.id for m in meetings if m.kind == MeetingKind.CORE_GROUP and m.id is not None]
+    review = next(m.id for m in meetings if m.kind == MeetingKind.RCPC and m.id is not None)
+    set_meeting(sandbox, people.social_worker, channel, cores[0], "2026-12-03")
+    # Core group 2 on Tue 2 Feb 2027, two weeks before the review on Tue 16 Feb.
+    set_meeting(sandbox, people.social_worker, channel, cores[1], "2027-02-02")
+    set_meeting(sandbox, people.chair, channel, review, "2027-02-16", "14:00")
+    day = date(2026, 11, 24)
+    while day <= date(2027, 2, 16):
+        if day.weekday() < 5:
+            sandbox.clock.set(at(day.isoformat()))
+            sandbox.sweep()
+        day += timedelta(days=1)
+    for person in (people.school, people.health_visitor, people.mum):
+        asked = [
+            s.at.date()
+            for s in sandbox.emulator.inspector.seen_by(person)
+            if s.text == "Time for your update for oak-family"
+        ]
+        # One round for core group 1 (Tue 24 Nov), and one for core group 2 and the review
+        # together, asked in time for the core group: its reports are due Fri 29 Jan (2 working
+        # days before Tue 2 Feb), so asked 5 working days before that, Fri 22 Jan.
+        assert asked == [date(2026, 11, 24), date(2027, 1, 22)], person
