@@ -36,6 +36,9 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
     # Exporting before a purge is for the same two people as archiving: the case's holders.
     ActionId.EXPORT_RECORD: Permission.ARCHIVE_CASE,
+    # "Was it held?": whoever may record who came may say whether it happened.
+    ActionId.MEETING_WAS_HELD: Permission.RECORD_ATTENDANCE,
+    ActionId.MEETING_NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 
 # Modal submissions about an existing case, by callback id.
@@ -48,6 +51,7 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.ATTENDANCE: Permission.RECORD_ATTENDANCE,
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,
+    ViewId.NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 # Modals that touch no existing case (opening one; guests are turned away when it opens).
 CASELESS_VIEWS = frozenset({ViewId.NEW_CASE})

@@ -34,6 +34,7 @@ from bot.services.conference import (
 from bot.services.meetings import (
     MeetingError,
     after_schedule,
+    answer_held,
     meeting_in_case,
     record_attendance,
     refresh_invitation,
@@ -385,6 +386,35 @@ def after_attendance_submission(deps: Dependencies, case_id: int, meeting_id: in
     replan_case(deps, case_id)
 
 
+def handle_not_held_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Record that a meeting whose date passed was not held, and why."""
+    sub = admitted_submission(body, view, deps, ViewId.NOT_HELD)
+    field = MeetingField.NOT_HELD_REASON.value
+    meeting_id = sub.meta.get("meeting") if isinstance(sub, Submission) else None
+    if isinstance(sub, str) or not isinstance(meeting_id, int):
+        ack(response_action="errors", errors={field: sub if isinstance(sub, str) else NOT_A_MEMBER})
+        return
+    if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
+        ack(response_action="errors", errors={field: "That meeting isn't part of this case."})
+        return
+    reason = text_of(view["state"]["values"], field)
+    try:
+        answer_held(
+            deps,
+            meeting_id=meeting_id,
+            actor=sub.user_id,
+            held=False,
+            reason=reason,
+        )
+    except MeetingError as error:
+        ack(response_action="errors", errors={field: str(error)})
+        return
+    ack()
+    deps.after_answer.run(partial(replan_case, deps, sub.case_id))
+
+
 def handle_update_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
 ) -> None:
@@ -505,3 +535,4 @@ def register(app: App) -> None:
     app.view(ViewId.ATTENDANCE.value)(handle_attendance_submission)
     app.view(ViewId.UPDATE.value)(handle_update_submission)
     app.view(ViewId.DECISION.value)(handle_decision_submission)
+    app.view(ViewId.NOT_HELD.value)(handle_not_held_submission)

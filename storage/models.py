@@ -215,6 +215,9 @@ class Meeting(SQLModel, table=True):
     decided_at: datetime | None = _instant(default=None)
     # Raised on every move, so calendars update the entry they hold (iCalendar SEQUENCE).
     calendar_sequence: int = 0
+    # Why the meeting was not held on the date it had (the social worker's answer to "was it
+    # held?"); the meeting then waits for a new date.
+    not_held_reason: str | None = _text()
 
 
 # One member's invitation to one meeting: their reply, and afterwards their attendance.

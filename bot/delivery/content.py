@@ -20,8 +20,9 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.naming import children_words
+from bot.rules.nations import nation_rules
 from bot.rules.retention import purge_due_at
-from bot.rules.schedule import calendar_for, deadline_day
+from bot.rules.schedule import calendar_for, deadline_day, rules_for
 from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
@@ -35,6 +36,12 @@ from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
+from bot.ui.arranging import (
+    arrange_reminder_blocks,
+    arrange_reminder_text,
+    held_check_blocks,
+    held_check_text,
+)
 from bot.ui.common import section
 from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES
@@ -95,7 +102,7 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     blocks = invitation_blocks(
         card_for(case, meeting), shown, in_channel=in_channel, family=bool(args.get("family"))
     )
-    return _content(invitation_text(case.reference, meeting.kind), blocks)
+    return _content(invitation_text(case.reference, meeting.kind, case.nation), blocks)
 
 
 def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -108,7 +115,7 @@ def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None
     if forecast.quorate or not forecast.to_ask:
         return None  # enough people are coming after all, or there is nobody to ask
     blocks = quorum_warning_blocks(card_for(case, meeting), forecast)
-    return _content(quorum_warning_text(case.reference), blocks)
+    return _content(quorum_warning_text(case.reference, case.nation), blocks)
 
 
 def _action_reminder(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -155,7 +162,7 @@ def _owed(session: Session, args: Mapping[str, Any]) -> _Owed:
         request,
         member,
         case.reference,
-        meeting_label(meeting, tz),
+        meeting_label(meeting, case),
         format_day(deadline),
         meeting.kind == MeetingKind.RCPC,
         children_words(pre_birth=case.pre_birth, birth_date=case.birth_date, on=deadline),
@@ -256,7 +263,34 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     if conference.decision is not None or conference.status == MeetingStatus.CANCELLED:
         return None  # decided or cancelled since: a digest would only confuse
     digest = digest_input(session, conference.case_id, conference.id)
-    return _content(digest_notification_text(digest.reference), digest_blocks(digest))
+    return _content(
+        digest_notification_text(digest.reference, digest.review_short), digest_blocks(digest)
+    )
+
+
+def _arrange_reminder(session: Session, args: Mapping[str, Any]) -> Content | None:
+    meeting = session.get(Meeting, int(args["meeting"]))
+    if meeting is None or meeting.status != MeetingStatus.DUE:
+        return None  # it has a date now (or was cancelled): nothing to arrange
+    case = session.get_one(Case, meeting.case_id)
+    area = session.get_one(Area, case.area_id)
+    rules = rules_for(area, case.nation)
+    words = nation_rules(case.nation).words
+    unit = "working days" if rules.first_core_group_in_working_days else "days"
+    limit = f"within {rules.first_core_group_working_days} {unit} of the {words.initial}"
+    blocks = arrange_reminder_blocks(case.reference, limit, format_day(meeting.due_by))
+    return _content(arrange_reminder_text(case.reference), blocks)
+
+
+def _held_check(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _scheduled(session, int(args["meeting"]))
+    if found is None:
+        return None  # recorded as held, or moved back to "date not set", since
+    meeting, case = found
+    label = meeting_label(meeting, case)
+    return _content(
+        held_check_text(case.reference), held_check_blocks(case.reference, label, meeting.id or 0)
+    )
 
 
 def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -268,7 +302,7 @@ def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
     member = session.get_one(Member, request.member_id)
     meeting = session.get_one(Meeting, request.meeting_id)
     case = session.get_one(Case, meeting.case_id)
-    label = meeting_label(meeting, ZoneInfo(case.timezone))
+    label = meeting_label(meeting, case)
     who = who_reported(session, update, member)
     blocks = new_harm_blocks(case.reference, who, label, update.id or 0)
     return _content(new_harm_text(case.reference), blocks)
@@ -324,6 +358,8 @@ WRITERS: dict[str, Writer] = {
     MessageKind.ESCALATION: _escalation,
     MessageKind.CHECK_IN: _check_in,
     MessageKind.DIGEST: _digest,
+    MessageKind.ARRANGE_REMINDER: _arrange_reminder,
+    MessageKind.HELD_CHECK: _held_check,
     MessageKind.NEW_HARM: _new_harm,
     MessageKind.PURGE_NOTICE: _purge_notice,
 }

@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     MEETING_SCHEDULED = "meeting.scheduled"
     MEETING_REPLY = "meeting.reply"
     MEETING_ATTENDANCE = "meeting.attendance"
+    MEETING_HELD_ANSWER = "meeting.held_answer"
     UPDATE_SUBMITTED = "update.submitted"
     PLAN_OUTCOME_SAVED = "plan.outcome_saved"
     PLAN_ACTION_SAVED = "plan.action_saved"
@@ -63,6 +64,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.MEETING_SCHEDULED: "set the date of {meeting}",
         AuditAction.MEETING_REPLY: "replied to the invitation to {meeting}",
         AuditAction.MEETING_ATTENDANCE: "recorded who came to {meeting}",
+        AuditAction.MEETING_HELD_ANSWER: "said whether {meeting} was held",
         AuditAction.UPDATE_SUBMITTED: "sent an update for {meeting}",
         AuditAction.PLAN_OUTCOME_SAVED: "saved an outcome in the plan",
         AuditAction.PLAN_ACTION_SAVED: "saved an action in the plan",

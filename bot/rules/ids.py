@@ -31,6 +31,7 @@ class ViewId(StrEnum):
     ATTENDANCE = "meeting_attendance"
     UPDATE = "update_submit"
     DECISION = "conference_decision"
+    NOT_HELD = "meeting_not_held"
 
 
 class ActionId(StrEnum):
@@ -51,6 +52,9 @@ class ActionId(StrEnum):
     APPROVE_REQUEST = "approval_approve"
     DECLINE_REQUEST = "approval_decline"
     EXPORT_RECORD = "case_export_record"
+    # The answer to "was it held?" about a meeting whose date passed without attendance.
+    MEETING_WAS_HELD = "meeting_was_held"
+    MEETING_NOT_HELD = "meeting_not_held"
 
 
 class DecisionField(StrEnum):
@@ -72,6 +76,7 @@ class MeetingField(StrEnum):
     SAME_AGENCY = "meeting_same_agency"
     SUPPORTER = "meeting_supporter"
     SUPPORTER_KIND = "meeting_supporter_kind"
+    NOT_HELD_REASON = "meeting_not_held_reason"
     ATTENDANCE = "meeting_attendance"  # numbered per invitation: meeting_attendance_12
 
     def numbered(self, number: int) -> str:

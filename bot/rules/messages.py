@@ -26,6 +26,10 @@ class MessageKind(StrEnum):
     # invitation, so never "overdue" and never to the chair.
     CHECK_IN = "check_in"
     DIGEST = "digest"
+    # To the social worker: the first core group has no date yet (until it has one).
+    ARRANGE_REMINDER = "arrange_reminder"
+    # To the social worker, once: a meeting's date passed with no attendance recorded.
+    HELD_CHECK = "held_check"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
     # Sent at once after a person's action, never planned: outside every case's planning scope,
     # so no planning pass cancels them.
@@ -50,6 +54,8 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.ESCALATION: "escalate",
     MessageKind.CHECK_IN: "checkin",
     MessageKind.DIGEST: "digest",
+    MessageKind.ARRANGE_REMINDER: "arrange",
+    MessageKind.HELD_CHECK: "held",
     MessageKind.UNDELIVERED: "undelivered",
     MessageKind.NEW_HARM: "harm",
     MessageKind.APPROVAL: "approval",
@@ -71,6 +77,8 @@ _ABOUT_A_MEETING = frozenset(
         MessageKind.ESCALATION,
         MessageKind.CHECK_IN,
         MessageKind.DIGEST,
+        MessageKind.ARRANGE_REMINDER,
+        MessageKind.HELD_CHECK,
     }
 )
 _ABOUT_A_REQUEST = frozenset(

@@ -56,6 +56,11 @@ if TYPE_CHECKING:
 
 # Open actions remind their owner this many working days before they are due.
 ACTION_REMINDER_WORKING_DAYS = 2
+# The social worker is reminded to arrange the first core group every this many working days
+# from the day after the case opens until it has a date...
+ARRANGE_EVERY_WORKING_DAYS = 3
+# ...and, when its limit passes with no date, this many times more (a bound, so planning ends).
+ARRANGE_AFTER_LIMIT = 5
 
 
 @dataclass
@@ -179,6 +184,8 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
         *_action_reminders(state, now),
         *_update_messages(state, now),
         *_digests(state, now),
+        *_arrange_reminders(state, now),
+        *_held_checks(state, now),
     ]
 
 
@@ -279,7 +286,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
     by_id = {m.id: m for m in state.members}
     social_workers = [m for m in state.members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
     chairs = _people(state.members, Role.CHAIR)
-    meetings = state.next_meetings(now)
+    # Nobody is asked for an update before a meeting nobody has arranged yet.
+    meetings = [m for m in state.next_meetings(now) if m.starts_at is not None]
     sharing = state.shared_round(meetings)
     for meeting in meetings:
         if sharing is not None and meeting is sharing:
@@ -448,3 +456,51 @@ def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             at,
             conference=conference.id,
         )
+
+
+def _arrange_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """Until the first core group has a date, its social worker is reminded to set it."""
+    first = next(
+        (m for m in state.meetings if m.kind == MeetingKind.CORE_GROUP and m.sequence == 1), None
+    )
+    if first is None or first.id is None or first.status != MeetingStatus.DUE:
+        return
+    calendar, every = state.calendar, ARRANGE_EVERY_WORKING_DAYS
+    today = state.today(now)
+    last = calendar.add_working_days(
+        calendar.on_or_before(first.due_by), every * ARRANGE_AFTER_LIMIT
+    )
+    day = calendar.add_working_days(state.today(state.case.created_at), 1)
+    while day <= last:
+        if day >= today:
+            for sw in _people(state.members, Role.SOCIAL_WORKER):
+                yield _message(
+                    state,
+                    MessageKind.ARRANGE_REMINDER,
+                    (meeting_tag(first.id), sw, f"{day:%Y%m%d}"),
+                    sw,
+                    state.at(day),
+                    meeting=first.id,
+                )
+        day = calendar.add_working_days(day, every)
+
+
+def _held_checks(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """A meeting whose day passes with nobody recording it held: its social worker is asked
+    once, on the next working day, whether it was."""
+    for meeting in state.meetings:
+        if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at is None:
+            continue
+        if meeting.kind not in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
+            continue
+        day = meeting.starts_at.astimezone(state.tz).date()
+        ask_at = state.at(state.calendar.add_working_days(day, 1))
+        for sw in _people(state.members, Role.SOCIAL_WORKER):
+            yield _message(
+                state,
+                MessageKind.HELD_CHECK,
+                (meeting_tag(meeting.id), sw, _stamp(meeting.starts_at)),
+                sw,
+                ask_at,
+                meeting=meeting.id,
+            )

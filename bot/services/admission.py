@@ -25,8 +25,9 @@ from bot.services.meetings import attendance_guess
 from bot.services.members import active_members, case_by_channel, find_member
 from bot.services.plan import action_owner, load_plan
 from bot.services.status import history_text, status_text
-from bot.services.updates import UpdateContext, load_context, may_give
+from bot.services.updates import UpdateContext, load_context, may_give, meeting_label
 from bot.ui.harm import UpdateReading
+from bot.ui.labels import meeting_heading
 from bot.ui.plan import plan_text
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
 
@@ -133,6 +134,11 @@ def admit_to_meeting(
         )
 
 
+def meeting_named(session: Session, meeting: Meeting) -> str:
+    """The meeting in a sentence, in its case's nation's words, with its day."""
+    return meeting_label(meeting, session.get_one(Case, meeting.case_id))
+
+
 def meeting_id_of(session: Session, meeting: Meeting) -> int:
     """Read nothing more than the meeting's own id."""
     assert meeting.id is not None
@@ -215,7 +221,9 @@ def conference_to_decide(session: Session, case: Case, user_id: str) -> Conferen
     if conference is None or conference.id is None:
         return None
     return ConferenceToDecide(
-        conference.id, f"Review conference {conference.sequence} for {case.reference}"
+        conference.id,
+        f"{meeting_heading(MeetingKind.RCPC, case.nation)} {conference.sequence} "
+        f"for {case.reference}",
     )
 
 

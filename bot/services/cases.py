@@ -266,7 +266,9 @@ def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:
     """Topic, welcome and the pinned case card."""
     case, members, meetings = _card_inputs(deps, case_id)
     deps.gateway.set_topic(channel_id, topic_for(case, meetings))
-    deps.gateway.post(channel_id, welcome_text(case.reference), welcome_blocks(case.reference))
+    deps.gateway.post(
+        channel_id, welcome_text(case.reference), welcome_blocks(case.reference, case.nation)
+    )
     _, card_ts = deps.gateway.post(
         channel_id, case_card_text(case.reference), case_card(case, members, meetings)
     )

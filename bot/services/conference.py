@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
@@ -16,7 +16,12 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import calendar_for, meeting_day, rules_for
-from bot.rules.timeline import format_day
+from bot.rules.timeline import (
+    TimelineRules,
+    format_day,
+    next_core_group_by,
+    report_deadline,
+)
 from bot.rules.vocabulary import (
     CaseStatus,
     Category,
@@ -25,7 +30,7 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     Role,
 )
-from bot.rules.working_days import add_months
+from bot.rules.working_days import WorkingCalendar, add_months
 from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
@@ -42,7 +47,7 @@ from bot.summary import (
     summary_notification_text,
 )
 from bot.ui.common import context, section
-from bot.ui.labels import DECISION_WORDS
+from bot.ui.labels import DECISION_WORDS, meeting_words
 from storage.models import Area, Case, Meeting, Member
 
 log = logging.getLogger(__name__)
@@ -93,10 +98,12 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             meeting=conference.id,
         )
     messages = summary_blocks(summary, Audience.PROFESSIONAL)
+    heading = summary.review_heading  # "Review CPPM": in the sentence, "review CPPM"
+    review = heading[:1].lower() + heading[1:]
     intro: list[Block] = [
         section(
-            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s review "
-            f"conference on {format_day(summary.conference.day)}: the professional copy. The "
+            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s {review} "
+            f"on {format_day(summary.conference.day)}: the professional copy. The "
             "chair releases it to the core group; the family's copy leaves out what is marked "
             "for professionals only."
         ),
@@ -113,10 +120,16 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
     ]
     for reader in readers:
         assert reader.slack_user_id is not None
-        deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference), intro)
+        deps.gateway.post(
+            reader.slack_user_id,
+            summary_notification_text(summary.reference, summary.review_heading),
+            intro,
+        )
         for blocks in messages:
             deps.gateway.post(
-                reader.slack_user_id, summary_notification_text(summary.reference), blocks
+                reader.slack_user_id,
+                summary_notification_text(summary.reference, summary.review_heading),
+                blocks,
             )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
@@ -147,7 +160,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
-    text = summary_notification_text(summary.reference)
+    text = summary_notification_text(summary.reference, summary.review_heading)
     for blocks in summary_blocks(summary, Audience.FAMILY):
         deps.gateway.post(case.slack_channel_id, text, blocks)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
@@ -193,7 +206,7 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
             deps.gateway.update(
                 row.slack_channel or row.recipient,
                 row.slack_ts or "",
-                digest_notification_text(digest.reference),
+                digest_notification_text(digest.reference, digest.review_short),
                 blocks,
             )
         except SlackError as error:
@@ -266,12 +279,14 @@ def record_decision(
 
 
 def _next_review(session: Session, case: Case, conference: Meeting) -> str:
-    """The next review is due within 6 months of this one (its core groups before it)."""
+    """The next review is due within the nation's interval of this one, and the core groups
+    before it re-base on this review (`next_core_group_by`), as the case's timeline does."""
     area = session.get_one(Area, case.area_id)
     calendar = calendar_for(area, case)
+    rules = rules_for(area, case.nation)
     tz = ZoneInfo(case.timezone)
     held = meeting_day(conference, tz)
-    due = calendar.on_or_before(add_months(held, 6))
+    due = calendar.on_or_before(add_months(held, rules.later_rcpc_months))
     later = session.exec(
         select(Meeting)
         .where(
@@ -290,33 +305,49 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
         )
     if later.status == MeetingStatus.DUE:
         later.due_by = min(later.due_by, due) if later.id else due
-    session.add(later)
-    # Core groups keep their rhythm up to the next review.
-    last_core = session.exec(
-        select(func.max(Meeting.due_by)).where(
-            Meeting.case_id == case.id, Meeting.kind == MeetingKind.CORE_GROUP
+        later.reports_due = report_deadline(
+            later.due_by, calendar, area.report_deadline_working_days
         )
-    ).one()
-    sequence = (
-        session.exec(
-            select(func.max(Meeting.sequence)).where(
-                Meeting.case_id == case.id, Meeting.kind == MeetingKind.CORE_GROUP
-            )
-        ).one()
-        or 0
-    )
-    interval = timedelta(weeks=rules_for(area, case.nation).core_group_interval_weeks)
-    day = last_core or held
-    while day + interval <= later.due_by:
-        day = calendar.on_or_before(day + interval)
+    session.add(later)
+    _rebase_core_groups(session, case, calendar, rules, held, meeting_day(later, tz))
+    session.flush()
+    return format_day(later.due_by)
+
+
+def _rebase_core_groups(
+    session: Session,
+    case: Case,
+    calendar: WorkingCalendar,
+    rules: TimelineRules,
+    held: date,
+    next_review: date,
+) -> None:
+    """Core groups after a review run an interval from it: those not yet dated move, and more are
+    added up to the next review (a dated one keeps its date, and the cycle follows it)."""
+    core_groups = session.exec(
+        select(Meeting)
+        .where(Meeting.case_id == case.id, Meeting.kind == MeetingKind.CORE_GROUP)
+        .order_by(col(Meeting.sequence))
+    ).all()
+    tz = ZoneInfo(case.timezone)
+    sequence = max((m.sequence for m in core_groups), default=0)
+    reviews = [held, next_review]
+    previous = held
+    for meeting in core_groups:
+        if meeting.status == MeetingStatus.CANCELLED or meeting_day(meeting, tz) <= held:
+            continue
+        if meeting.status == MeetingStatus.DUE:
+            meeting.due_by = next_core_group_by(previous, reviews, calendar, rules)
+            session.add(meeting)
+        previous = meeting_day(meeting, tz)
+    while (day := next_core_group_by(previous, reviews, calendar, rules)) <= next_review:
         sequence += 1
         session.add(
             Meeting(
                 case_id=case.id or 0, kind=MeetingKind.CORE_GROUP, sequence=sequence, due_by=day
             )
         )
-    session.flush()
-    return format_day(later.due_by)
+        previous = day
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
@@ -326,15 +357,16 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
     what = DECISION_WORDS[recorded.decision]
-    text = f"The review conference's decision for {case.reference}"
+    review = meeting_words(MeetingKind.RCPC, case.nation)
+    text = f"The {review}'s decision for {case.reference}"
     if recorded.decision == Decision.CONTINUE:
         body = (
-            f"The review conference decided to {what}. The next review is due by "
+            f"The {review} decided to {what}. The next review is due by "
             f"{recorded.next_review}; core group meetings and updates carry on as before."
         )
     else:
         body = (
-            f"The review conference decided to {what}. Thank you, everyone, for the work you "
+            f"The {review} decided to {what}. Thank you, everyone, for the work you "
             "have done together with the family. I won't send any more reminders for this "
             "case. The social worker will explain what happens next."
         )

@@ -11,7 +11,14 @@ from sqlmodel import Session, col, select
 from bot.rules.naming import children_words, named
 from bot.rules.schedule import meeting_day
 from bot.rules.stand_ins import is_family_side
-from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, UpdateRequestStatus
+from bot.rules.vocabulary import (
+    Attendance,
+    MeetingKind,
+    MeetingStatus,
+    Nation,
+    Role,
+    UpdateRequestStatus,
+)
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
 from bot.summary import (
@@ -34,7 +41,7 @@ from bot.summary import (
     kept_from_family,
     rag_overview,
 )
-from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS
+from bot.ui.labels import AGENCY_NAMES, meeting_heading, review_short
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -90,8 +97,8 @@ def window(session: Session, case_id: int, conference_id: int) -> Window:
     return Window(case, area, conference, since, until, (*core_groups, conference))
 
 
-def _label(meeting: Meeting) -> str:
-    return f"{MEETING_LABELS[meeting.kind]} {meeting.sequence}"
+def _label(meeting: Meeting, nation: Nation) -> str:
+    return f"{meeting_heading(meeting.kind, nation)} {meeting.sequence}"
 
 
 def _member_label(member: Member) -> str:
@@ -110,7 +117,9 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
     plan = load_plan(session, case_id)
     outcomes = tuple(Outcome(o.id or 0, o.wording) for o in plan.outcomes)
     known_outcomes = {o.id for o in outcomes}
-    cycles = tuple(CoreGroup(m.id or 0, _label(m), meeting_day(m, tz)) for m in w.meetings)
+    cycles = tuple(
+        CoreGroup(m.id or 0, _label(m, w.case.nation), meeting_day(m, tz)) for m in w.meetings
+    )
     members = {m.id: m for m in session.exec(select(Member).where(Member.case_id == case_id))}
     meeting_ids = [m.id for m in w.meetings]
     requests = session.exec(
@@ -213,7 +222,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
     return SummaryInput(
         reference=w.case.reference,
         conference=Conference(
-            f"Review conference {conference.sequence}",
+            _label(conference, w.case.nation),
             w.until,
             local.time() if local else None,
             conference.place,
@@ -244,6 +253,8 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         children=children_words(
             pre_birth=w.case.pre_birth, birth_date=w.case.birth_date, on=w.until
         ),
+        review_heading=meeting_heading(MeetingKind.RCPC, w.case.nation),
+        review_short=review_short(w.case.nation),
     )
 
 
@@ -266,4 +277,5 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
         new_harm=harm_flags(summary),
         timezone=summary.timezone,
         kept=kept_from_family(summary),
+        review_short=summary.review_short,
     )

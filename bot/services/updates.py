@@ -24,7 +24,7 @@ from bot.services.access import check_give_update
 from bot.services.harm import alert_new_harm
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
-from bot.ui.labels import KIND_LABELS
+from bot.ui.labels import meeting_words
 from bot.ui.update_texts import (
     progress_blocks,
     progress_text,
@@ -64,9 +64,11 @@ class Receipt:
     send_now: tuple[str, ...] = ()
 
 
-def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
-    """e.g. 'core group meeting on Thu  3 Dec 2026'."""
-    return f"{KIND_LABELS[meeting.kind]} on {format_day(meeting_day(meeting, tz))}"
+def meeting_label(meeting: Meeting, case: Case) -> str:
+    """e.g. 'core group meeting on Thu  3 Dec 2026', 'review CPPM on ...' (the case's nation's
+    words)."""
+    day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
+    return f"{meeting_words(meeting.kind, case.nation)} on {day}"
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,7 @@ def save_update(
         return Receipt(
             context.case.reference,
             context.meeting.id,
-            meeting_label(context.meeting, tz),
+            meeting_label(context.meeting, context.case),
             format_day(request.due_at.astimezone(tz).date()),
             version,
             # Family-side words are invited, not owed: the trail keeps the time, but they are
@@ -297,7 +299,7 @@ def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block
     received = sum(status == UpdateRequestStatus.RECEIVED for status in statuses)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
     blocks = progress_blocks(
-        received, len(statuses), meeting_label(meeting, tz), format_day(deadline)
+        received, len(statuses), meeting_label(meeting, case), format_day(deadline)
     )
     return progress_text(case.reference), blocks
 

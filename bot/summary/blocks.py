@@ -38,7 +38,7 @@ MAX_MESSAGE_TEXT = 12_000
 def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
     """The summary as messages' blocks, in order; every word of it kept."""
     blocks: list[Block] = [
-        _header(f"Review conference summary: {doc.reference}"),
+        _header(f"{doc.review_heading} summary: {doc.reference}"),
         _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
         *_sections([f"_{e(doc.audience_note)}_"]),
     ]

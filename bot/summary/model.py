@@ -196,6 +196,10 @@ class SummaryInput:
     rag_key: RagKey = field(default_factory=RagKey)
     timezone: str = "Europe/London"
     children: str = "the children"  # or "the child", "the baby": how the texts name them
+    # The case's nation's words for the review ("Review CPPM"), and its short name in
+    # notifications ("RCPC" in England).
+    review_heading: str = "Review conference"
+    review_short: str = "RCPC"
 
     def __post_init__(self) -> None:
         # A rating or record pointing nowhere would drop out of the grid silently: refuse it here.
@@ -279,3 +283,4 @@ class DigestInput:
     category: Category | None = None  # the plan's current category, if it has one
     timezone: str = "Europe/London"
     kept: tuple[Kept, ...] = ()  # what was kept from the family's copy, by whom (never what)
+    review_short: str = "RCPC"  # the review's short name in the case's nation's words

@@ -34,9 +34,10 @@ def summary_blocks(summary: SummaryInput, audience: Audience) -> list[list[dict[
     return blocks.summary_messages(summary_view(summary, audience))
 
 
-def summary_notification_text(reference: str) -> str:
-    """A summary message's notification text: the case reference and nothing else."""
-    return f"Review conference summary for {escape_mrkdwn(reference)}"
+def summary_notification_text(reference: str, review: str = "Review conference") -> str:
+    """A summary message's notification text: the case reference and nothing else (`review`:
+    the review's name in the case's nation's words, never an acronym a family may not know)."""
+    return f"{review} summary for {escape_mrkdwn(reference)}"
 
 
 def digest_markdown(digest: DigestInput) -> str:
@@ -50,9 +51,10 @@ def digest_blocks(digest: DigestInput) -> list[dict[str, Any]]:
     return blocks.digest_message(digest_view(digest))
 
 
-def digest_notification_text(reference: str) -> str:
-    """The digest message's notification text: the case reference and nothing else."""
-    return f"RCPC chair's digest for {escape_mrkdwn(reference)}"
+def digest_notification_text(reference: str, review: str = "RCPC") -> str:
+    """The digest message's notification text: the case reference and nothing else (`review`:
+    the review's short name in the case's nation's words)."""
+    return f"{review} chair's digest for {escape_mrkdwn(reference)}"
 
 
 # --- Markdown escaping ---------------------------------------------------------------------------

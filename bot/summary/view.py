@@ -303,6 +303,7 @@ class SummaryView:
     reference: str
     audience: Audience
     audience_note: str
+    review_heading: str  # "Review conference", "Review CPPM"
     conference: str
     when: str
     place: str | None
@@ -339,6 +340,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         reference=shown.reference,
         audience=audience,
         audience_note=WORDS.family_copy if audience is Audience.FAMILY else WORDS.professional_copy,
+        review_heading=shown.review_heading,
         conference=shown.conference.label,
         when=when(shown.conference),
         place=shown.conference.place,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import (
     Agency,
     ApprovalKind,
@@ -68,7 +69,8 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.FAMILY_SUPPORTER: "Family supporter",
 }
 
-# A meeting as a heading or list label: "Core group 2".
+# A meeting as a heading or list label: "Core group 2". These are England's words; where the
+# case's nation is known, `meeting_heading` and `meeting_words` give that nation's.
 MEETING_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.ICPC: "Initial conference",
     MeetingKind.CORE_GROUP: "Core group",
@@ -80,6 +82,27 @@ KIND_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.CORE_GROUP: "core group meeting",
     MeetingKind.RCPC: "review conference",
 }
+
+
+def meeting_heading(kind: MeetingKind, nation: Nation) -> str:
+    """A meeting as a heading or list label, in its nation's words: "Review CPPM"."""
+    return nation_rules(nation).words.heading(kind)
+
+
+def meeting_words(kind: MeetingKind, nation: Nation, *, capital: bool = False) -> str:
+    """A meeting in the middle of a sentence, in its nation's words: "review CPPM" (or, with
+    `capital`, at its start: "Review CPPM", "Core group meeting")."""
+    words = nation_rules(nation).words.meeting(kind)
+    # Not str.capitalize(): it would lower "CPPM" and "Child Protection Planning Meeting".
+    return words[:1].upper() + words[1:] if capital else words
+
+
+def review_short(nation: Nation) -> str:
+    """The review's short name in a notification: "RCPC" in England, "Review CPPM" in
+    Scotland."""
+    words = nation_rules(nation).words
+    return words.review_abbreviation or words.review_heading
+
 
 # Who came, in plain words: the attendance form's choices and the case's history alike.
 # Sending apologies is not the same as not coming.

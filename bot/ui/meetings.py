@@ -28,9 +28,15 @@ from bot.rules.ids import ActionId, DecisionField, MeetingField, ViewId
 from bot.rules.naming import named
 from bot.rules.quorum import QuorumForecast
 from bot.rules.timeline import format_day
-from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp
+from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Nation, Rsvp
 from bot.ui.common import context, fit, header, section
-from bot.ui.labels import AGENCY_NAMES, ATTENDANCE_LABELS, KIND_LABELS, SUPPORTER_KIND_LABELS
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    ATTENDANCE_LABELS,
+    SUPPORTER_KIND_LABELS,
+    meeting_heading,
+    meeting_words,
+)
 from bot.ui.who_reads import who_reads
 
 
@@ -43,6 +49,13 @@ class MeetingCard:
     kind: MeetingKind
     starts_at_local: datetime
     place: str | None
+    # The case's nation: its meetings are named in its words ("review CPPM").
+    nation: Nation = Nation.ENG
+
+    @property
+    def title(self) -> str:
+        """The meeting at the start of a title, in the nation's words: "Review CPPM"."""
+        return meeting_words(self.kind, self.nation, capital=True)
 
     @property
     def when(self) -> str:
@@ -59,9 +72,9 @@ class Reply:
     representative: str | None = None
 
 
-def invitation_text(reference: str, kind: MeetingKind) -> str:
+def invitation_text(reference: str, kind: MeetingKind, nation: Nation = Nation.ENG) -> str:
     """Notification text of an invitation: the case reference and the kind of meeting only."""
-    return f"Invitation: {KIND_LABELS[kind]} for {reference}"
+    return f"Invitation: {meeting_words(kind, nation)} for {reference}"
 
 
 def _rsvp_buttons(meeting_id: int, *, family: bool = False) -> ActionsBlock:
@@ -146,7 +159,7 @@ def invitation_blocks(
     """The invitation: when and where, reply buttons, and (in the channel) who replied what.
     Quorum is the chair's and social worker's business: the family reads this channel."""
     blocks: list[Block] = [
-        header(f"{KIND_LABELS[card.kind].capitalize()}: {card.reference}"),
+        header(f"{card.title}: {card.reference}"),
         section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
     ]
     if not held:
@@ -183,20 +196,20 @@ def invitation_blocks(
     return blocks
 
 
-def quorum_warning_text(reference: str) -> str:
+def quorum_warning_text(reference: str, nation: Nation = Nation.ENG) -> str:
     """Notification text of a quorum warning."""
-    return f"Quorum check for {reference}'s review conference"
+    return f"Quorum check for {reference}'s {meeting_words(MeetingKind.RCPC, nation)}"
 
 
 def quorum_warning_blocks(card: MeetingCard, forecast: QuorumForecast) -> list[Block]:
     """For the chair and social worker: the conference may not be quorate, and who to ask."""
     if forecast.quorate:
         return [
-            header(f"Review conference: {card.reference}"),
+            header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
             section(f"Good news: the conference on {card.when} is now expected to be quorate."),
         ]
     return [
-        header(f"Review conference: {card.reference}"),
+        header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
         section(
             f"The conference on {card.when} may not be quorate. An inquorate conference should "
             "not normally go ahead."

@@ -113,6 +113,11 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"meeting": 7, "marks": {"1": "present", "2": "present", "3": "absent"}},
         "recorded who came to the core group meeting on Thu  3 Dec 2026: 2 came, 1 did not come",
     ),
+    AuditAction.MEETING_HELD_ANSWER: (
+        {"meeting": 7, "held": False, "reason": "Snow", "starts_at": "2026-12-03T10:00:00+00:00"},
+        "said whether the core group meeting on Thu  3 Dec 2026 was held: it was not, because "
+        "“Snow”",
+    ),
     AuditAction.UPDATE_SUBMITTED: (
         {"request": 40, "version": 2, "late": True, "on_behalf_of": 3},
         "sent an update for the core group meeting on Thu  3 Dec 2026 on behalf of Dan (dad), "

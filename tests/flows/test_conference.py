@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -259,3 +259,30 @@ def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(
     with Session(sandbox.engine) as session:
         assert session.exec(select(Case)).one().channel_archived
         assert session.exec(select(Meeting).where(col(Meeting.decision).is_not(None))).all() != []
+
+
+def test_after_a_review_the_core_groups_run_from_it_as_the_timeline_does(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, _ = conference_case(sandbox, people)
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.CONTINUE, **{DecisionField.CATEGORY.value: "neglect"})
+    with Session(sandbox.engine) as session:
+        meetings = session.exec(select(Meeting).order_by(col(Meeting.due_by))).all()
+    review = next(m.due_by for m in meetings if m.kind == MeetingKind.RCPC and m.sequence == 2)
+    core_groups = [
+        m.due_by
+        for m in meetings
+        if m.kind == MeetingKind.CORE_GROUP and m.due_by > date(2027, 2, 16)
+    ]
+    # Review Tue 16 Feb 2027, then every 6 weeks from it (Easter Monday 29 Mar is before the
+    # first), up to the next review by Mon 16 Aug; after it, 6 weeks from that review.
+    assert review == date(2027, 8, 16)
+    assert core_groups[:5] == [
+        date(2027, 3, 30),
+        date(2027, 5, 11),
+        date(2027, 6, 22),
+        date(2027, 8, 3),
+        date(2027, 9, 27),
+    ]
+    assert len(core_groups) == len(set(core_groups))

@@ -49,6 +49,7 @@ ADDED_SINCE = {
     "approval.decided",
     "case.exported",
     "case.purged",
+    "meeting.held_answer",
 }
 
 
