@@ -75,6 +75,16 @@ class Area(SQLModel, table=True):
     # ISO dates the area's offices are closed beyond the bank holidays.
     closure_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     retention_days: int = 730
+    # What families are told: who helps with travel, childcare, an interpreter or an advocate,
+    # the area's leaflet for parents, and how to disagree with a decision or complain. Empty
+    # means the area has not set it, and the words leave it out rather than invent one.
+    family_help_contact: str = Field(default="", max_length=500)
+    family_leaflet_url: str = Field(default="", max_length=500)
+    complaints_text: str = Field(default="", max_length=2000)
+    complaints_url: str = Field(default="", max_length=500)
+    # The family copy is released this many working days before a review conference, in time
+    # for the social worker's preparation visit (seed 001: at least three days before).
+    family_copy_lead_working_days: int = 3
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -191,6 +201,8 @@ class Meeting(SQLModel, table=True):
     decision: Decision | None = _enum(Decision, None, nullable=True)
     category: Category | None = _enum(Category, None, nullable=True)
     dissent: str | None = _text()
+    # What the conference changed in the plan, in the chair's words, for the decision notice.
+    plan_changes: str | None = _text()
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = _instant(default=None)
     # Raised on every move, so calendars update the entry they hold (iCalendar SEQUENCE).
