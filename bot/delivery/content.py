@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
@@ -26,6 +26,7 @@ from bot.rules.vocabulary import (
 )
 from bot.services.cases import calendar_for
 from bot.services.conference import DIGEST
+from bot.services.family import family_help
 from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import (
@@ -40,6 +41,7 @@ from bot.services.updates import (
 )
 from bot.summary import digest_blocks, digest_notification_text
 from bot.ui.common import AGENCY_NAMES
+from bot.ui.family import family_invitation_blocks
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
@@ -75,6 +77,15 @@ def _scheduled(session: Session, meeting_id: int) -> tuple[Meeting, Case] | None
     return meeting, session.get_one(Case, meeting.case_id)
 
 
+def _social_worker_name(session: Session, case: Case) -> str | None:
+    found = session.exec(
+        select(Member).where(
+            Member.case_id == case.id, Member.role == Role.SOCIAL_WORKER, col(Member.active)
+        )
+    ).first()
+    return found.display_name if found else None
+
+
 def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     found = _scheduled(session, int(args["meeting"]))
     if found is None:
@@ -85,6 +96,14 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     shown, _ = replies(session, meeting.id)
     conference = meeting.kind == MeetingKind.RCPC
     forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
+    if args.get("family"):
+        family = family_invitation_blocks(
+            card_for(case, meeting),
+            social_worker=_social_worker_name(session, case),
+            help=family_help(session.get_one(Area, case.area_id)),
+            pre_birth=case.pre_birth,
+        )
+        return _content(invitation_text(case.reference, meeting.kind), family)
     blocks = invitation_blocks(
         card_for(case, meeting), shown, forecast=forecast, in_channel=in_channel
     )

@@ -194,7 +194,11 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             meeting=meeting.id,
             in_channel=True,
         )
+        family = set(_people(state.members, Role.FAMILY))
         for person in _people(state.members):
+            # The family get their own invitation (what it is for, help on offer), not the
+            # professionals' one.
+            extra = {"family": True} if person in family else {}
             yield _message(
                 state,
                 f"invite:{tag}:{person}:{stamp}",
@@ -203,6 +207,7 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
                 invite_at,
                 meeting=meeting.id,
                 in_channel=False,
+                **extra,
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.

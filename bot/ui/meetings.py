@@ -126,8 +126,9 @@ def invitation_blocks(
         blocks.append(_rsvp_buttons(card.meeting_id))
         blocks.append(
             context(
-                "If you can't come, please send someone from your agency, and send your update "
-                "either way: it is part of the review."
+                "Professionals: if you can't come, please send someone from your agency, and "
+                "send your update either way: it is part of the review. Families: come if you "
+                "can; your social worker can help you take part."
             )
         )
     if in_channel:

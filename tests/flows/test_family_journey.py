@@ -1,0 +1,100 @@
+"""The family's journey through real modals and messages: their own invitation, with what
+they are entitled to (seed 001) and the conference's order (seed 003)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from bot.devtools.sandbox import Sandbox
+from bot.rules.ids import ActionId
+from bot.rules.vocabulary import MeetingKind
+from storage.models import Area
+
+from .conftest import People, open_case
+from .test_meetings import dm_invitation, meeting, scheduled_core_group, set_meeting
+
+
+def set_area_help(sandbox: Sandbox) -> None:
+    with Session(sandbox.engine) as session:
+        area = session.exec(select(Area)).one()
+        area.family_help_contact = "the Family Help Team on 01305 555 0100"
+        area.family_leaflet_url = "https://example.org/leaflet"
+        session.add(area)
+        session.commit()
+
+
+def test_the_family_get_their_own_conference_invitation_with_every_entitlement(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel = open_case(sandbox, people)
+    set_area_help(sandbox)
+    rcpc = meeting(sandbox, MeetingKind.RCPC)
+    assert rcpc.id is not None
+    answer = set_meeting(
+        sandbox, people.chair, channel, rcpc.id, "2027-02-16", "14:00", "Civic Centre, room 4"
+    )
+    assert answer["response_action"] == "update"
+    sandbox.clock.set(datetime(2027, 2, 3, 9, 30, tzinfo=UTC))
+    assert sandbox.sweep().dispatch.failed == 0
+
+    family = dm_invitation(sandbox, people.mum)
+    assert family.text == "Invitation: review conference for oak-family"  # the reference only
+    words = str(family.blocks)
+    for entitlement in (
+        "What the meeting is for",
+        "You start by telling everyone about your children",  # the agenda, family first
+        "You can bring a friend, a relative or someone else you trust",
+        "interpreter",
+        "advocate",
+        "travel or childcare",
+        "Please ask Priya Shah, or the Family Help Team on 01305 555 0100",
+        "The chair, who runs the meeting, will meet you first",
+        "If you can't come",
+        "go through the reports with you",
+        "https://example.org/leaflet",
+    ):
+        assert entitlement in words, entitlement
+    agenda = [
+        "telling everyone about your children",
+        "what your children think and feel",
+        "the harm that needs to stop",
+        "how this affects your children",
+        "You say how you feel",
+        "what help your family needs",
+    ]
+    positions = [words.index(step) for step in agenda]
+    assert positions == sorted(positions)  # the restorative order of seed 003
+    assert "from your agency" not in words
+    assert ActionId.RSVP_REPRESENTATIVE not in words  # a parent does not send a deputy
+    assert ActionId.RSVP_ATTENDING in words and ActionId.RSVP_APOLOGIES in words
+
+    professional = str(dm_invitation(sandbox, people.school).blocks)
+    assert "send someone from your agency" in professional
+    assert "You can bring a friend" not in professional
+
+    emu = sandbox.emulator
+    emu.click(people.mum, family.channel, family.ts, ActionId.RSVP_APOLOGIES)
+    sandbox.wait_for(lambda: "Apologies:* Sam" in str(_channel_invitation(sandbox, channel)))
+
+
+def test_without_area_settings_the_invitation_leaves_out_what_is_not_known(
+    sandbox: Sandbox, people: People
+) -> None:
+    scheduled_core_group(sandbox, people)
+    sandbox.sweep()
+    words = str(dm_invitation(sandbox, people.mum).blocks)
+    assert "Please ask Priya Shah." in words
+    assert "leaflet" not in words
+    assert "What happens, in this order" not in words  # a core group is not a conference
+    assert "The chair, who runs the meeting" not in words
+
+
+def _channel_invitation(sandbox: Sandbox, channel: str) -> object:
+    found = [
+        m.blocks
+        for m in sandbox.emulator.inspector.messages(channel)
+        if m.text.startswith("Invitation:")
+    ]
+    return found[-1] if found else None
