@@ -469,6 +469,7 @@ def handle_decision_submission(
             decision=decision,
             category=category,
             dissent=text_of(_state(view), DecisionField.DISSENT),
+            plan_changes=text_of(_state(view), DecisionField.PLAN_CHANGES),
         )
     except ConferenceError as error:
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
@@ -493,7 +494,13 @@ def after_decision_submission(
         return
     announce_decision(
         deps,
-        Recorded(case.id, case.reference, conference.decision, _next_review_text(deps, case.id)),
+        Recorded(
+            case.id,
+            case.reference,
+            conference.decision,
+            _next_review_text(deps, case.id),
+            conference.id,
+        ),
     )
 
 

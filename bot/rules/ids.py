@@ -53,6 +53,7 @@ class DecisionField(StrEnum):
     DECISION = "decision_what"
     CATEGORY = "decision_category"
     DISSENT = "decision_dissent"
+    PLAN_CHANGES = "decision_plan_changes"
 
 
 class MeetingField(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import calendar_for, rules_for
+from bot.services.family import family_help
 from bot.services.review import digest_input, summary_input
 from bot.services.updates import meeting_day
 from bot.slack.gateway import SlackError
@@ -39,7 +41,9 @@ from bot.summary import (
     summary_markdown,
     summary_notification_text,
 )
-from bot.ui.common import context, section
+from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
+from bot.summary.printable import pdf_from_html
+from bot.ui.common import section
 from storage.models import Area, Case, Meeting, Member, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -49,12 +53,6 @@ DECISION_WORDS = {
     Decision.CONTINUE: "continue the child protection plan",
     Decision.STEP_DOWN: "end the child protection plan and step down to a child in need plan",
     Decision.END: "end the child protection plan, with no further plan",
-}
-CATEGORY_WORDS = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
 }
 
 
@@ -222,6 +220,7 @@ class Recorded:
     reference: str
     decision: Decision
     next_review: str | None
+    conference_id: int | None = None
 
 
 def record_decision(
@@ -232,6 +231,7 @@ def record_decision(
     decision: Decision,
     category: Category | None,
     dissent: str | None,
+    plan_changes: str | None = None,
 ) -> Recorded:
     """The chair records the conference's decision; the schedule follows from it."""
     now = deps.clock.now()
@@ -251,6 +251,7 @@ def record_decision(
         assert case.id is not None
         conference.decision, conference.category = decision, category
         conference.dissent = (dissent or "").strip() or None
+        conference.plan_changes = (plan_changes or "").strip() or None
         conference.decided_by, conference.decided_at = actor, now
         conference.status = MeetingStatus.HELD
         conference.held_at = conference.held_at or conference.starts_at or now
@@ -275,7 +276,7 @@ def record_decision(
             category=category.value if category else None,
             dissent=bool(conference.dissent),
         )
-        recorded = Recorded(case.id, case.reference, decision, next_review)
+        recorded = Recorded(case.id, case.reference, decision, next_review, conference_id)
     return recorded
 
 
@@ -334,25 +335,16 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
-    """Tell everyone in writing; when the plan ends, offer to export and archive the channel."""
+    """Tell everyone in writing; the social worker also gets a printable notice for family
+    members not on Slack; when the plan ends, offer to export and archive the channel."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, recorded.case_id)
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
-    what = DECISION_WORDS[recorded.decision]
-    text = f"The review conference's decision for {case.reference}"
-    if recorded.decision == Decision.CONTINUE:
-        body = (
-            f"The review conference decided to {what}. The next review is due by "
-            f"{recorded.next_review}; core group meetings and updates carry on as before."
-        )
-    else:
-        body = (
-            f"The review conference decided to {what}. Thank you, everyone, for the work you "
-            "have done together with the family. I won't send any more reminders for this "
-            "case. The social worker will explain what happens next."
-        )
-    blocks = [section(body), context("This is the written notice of the decision.")]
+        notice = decision_notice(session, case, recorded)
+        offline_family = _offline_family(session, recorded.case_id)
+    text = notice_text(case.reference)
+    blocks = notice_blocks(notice)
     if case.slack_channel_id and not case.channel_archived:
         deps.gateway.post(case.slack_channel_id, text, blocks)
     for member in members:
@@ -361,6 +353,8 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
             deps.gateway.post(member.slack_user_id, text, blocks)
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
+    if offline_family:
+        _send_printable_notice(deps, case, notice, offline_family, holders)
     if recorded.decision == Decision.CONTINUE:
         return
     offer: list[Block] = [
@@ -384,6 +378,97 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     for holder in holders:
         assert holder.slack_user_id is not None
         deps.gateway.post(holder.slack_user_id, f"Closing {case.reference}", offer)
+
+
+def decision_notice(session: Session, case: Case, recorded: Recorded) -> DecisionNotice:
+    """What the written notice of a decision says, read from the conference and the schedule."""
+    conference = (
+        session.get(Meeting, recorded.conference_id) if recorded.conference_id is not None else None
+    )
+    area = session.get_one(Area, case.area_id)
+    return DecisionNotice(
+        reference=case.reference,
+        decision=recorded.decision,
+        category=conference.category if conference else None,
+        plan_changes=conference.plan_changes if conference else None,
+        next_core_group=_next_core_group(session, case, conference)
+        if recorded.decision == Decision.CONTINUE
+        else None,
+        next_review=recorded.next_review,
+        dissent=conference.dissent if conference else None,
+        help=family_help(area),
+        pre_birth=case.pre_birth,
+    )
+
+
+def _next_core_group(session: Session, case: Case, conference: Meeting | None) -> str | None:
+    tz = ZoneInfo(case.timezone)
+    after = meeting_day(conference, tz) if conference else None
+    candidates = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.case_id == case.id,
+            Meeting.kind == MeetingKind.CORE_GROUP,
+            col(Meeting.status).in_((MeetingStatus.DUE, MeetingStatus.SCHEDULED)),
+        )
+        .order_by(col(Meeting.due_by), col(Meeting.sequence))
+    ).all()
+    for meeting in candidates:
+        day = meeting_day(meeting, tz)
+        if after is not None and day < after:
+            continue
+        if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at is not None:
+            local = meeting.starts_at.astimezone(tz)
+            return f"{format_day(local.date())} at {local:%H:%M}"
+        return f"date to be set, due by {format_day(meeting.due_by)}"
+    return None
+
+
+def _offline_family(session: Session, case_id: int) -> list[Member]:
+    return list(
+        session.exec(
+            select(Member).where(
+                Member.case_id == case_id,
+                Member.role == Role.FAMILY,
+                col(Member.active),
+                col(Member.slack_user_id).is_(None),
+            )
+        )
+    )
+
+
+def _send_printable_notice(
+    deps: Dependencies,
+    case: Case,
+    notice: DecisionNotice,
+    offline_family: Sequence[Member],
+    holders: Sequence[Member],
+) -> None:
+    """The social worker gets the notice as a PDF to print for family members not on Slack."""
+    names = ", ".join(escape_mrkdwn(m.display_name) for m in offline_family)
+    pdf = pdf_from_html(notice_html(notice))
+    for holder in holders:
+        if holder.role != Role.SOCIAL_WORKER or holder.slack_user_id is None:
+            continue
+        try:
+            deps.gateway.post(
+                holder.slack_user_id,
+                f"Printable decision notice for {case.reference}",
+                [
+                    section(
+                        f"Here is the decision notice for *{escape_mrkdwn(case.reference)}* to "
+                        f"print and give to {names}, who are not on Slack."
+                    )
+                ],
+            )
+            deps.gateway.upload(
+                deps.gateway.open_dm(holder.slack_user_id),
+                f"{case.reference}-decision-notice.pdf",
+                pdf,
+                f"Decision notice: {case.reference}",
+            )
+        except SlackError as error:
+            log.warning("could not send the printable decision notice: %s", error.code)
 
 
 def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str:

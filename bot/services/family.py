@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ui.family import FamilyHelp
+from bot.rules.family import FamilyHelp
 from storage.models import Area
 
 

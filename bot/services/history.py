@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction, description, known_action
+from bot.rules.family import CATEGORY_WORDS
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Agency, Attendance, Category, Decision, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
-from bot.services.conference import CATEGORY_WORDS, DECISION_WORDS
+from bot.services.conference import DECISION_WORDS
 from bot.services.updates import meeting_label
 from bot.ui.common import AGENCY_NAMES, fit
 from bot.ui.meetings import ATTENDANCE_LABELS, KIND_LABELS

@@ -7,26 +7,15 @@ Pure functions of values: the delivery layer looks up the case, the area and the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.family import FamilyHelp, children_words
 from bot.rules.ids import ActionId
 from bot.rules.vocabulary import MeetingKind
 from bot.ui.common import context, header, section
 from bot.ui.meetings import KIND_LABELS, MeetingCard
-
-
-@dataclass(frozen=True)
-class FamilyHelp:
-    """What the area tells families: who to ask for help, its leaflet, its complaints route."""
-
-    help_contact: str = ""
-    leaflet_url: str = ""
-    complaints_text: str = ""
-    complaints_url: str = ""
-
 
 # The conference agenda in the restorative order of seed 003, said to the family.
 CONFERENCE_AGENDA: tuple[str, ...] = (
@@ -38,12 +27,6 @@ CONFERENCE_AGENDA: tuple[str, ...] = (
     "You say how you feel about what you heard, and what strengths you can build on.",
     "Together we agree what help your family needs and what each person will do.",
 )
-
-
-def children_words(pre_birth: bool) -> str:
-    """How the family's words name the children when no names are known: 'your baby' or
-    'your children'."""
-    return "your baby" if pre_birth else "your children"
 
 
 def _purpose(kind: MeetingKind, children: str) -> str:

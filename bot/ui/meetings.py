@@ -323,6 +323,15 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                 element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
             ),
             InputBlock(
+                block_id=DecisionField.PLAN_CHANGES,
+                label="What changed in the plan",
+                hint="In plain words, for the family's notice of the decision.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=DecisionField.PLAN_CHANGES, multiline=True, max_length=3000
+                ),
+            ),
+            InputBlock(
                 block_id=DecisionField.DISSENT,
                 label="Dissent",
                 hint="If anyone disagreed with the decision, record who and why, in their words.",

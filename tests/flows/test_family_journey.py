@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from bot.devtools.sandbox import Sandbox
-from bot.rules.ids import ActionId
-from bot.rules.vocabulary import MeetingKind
+from bot.rules.ids import ActionId, DecisionField
+from bot.rules.vocabulary import Decision, MeetingKind
 from storage.models import Area
 
 from .conftest import People, open_case
+from .test_conference import conference_case, decide
 from .test_meetings import dm_invitation, meeting, scheduled_core_group, set_meeting
 
 
@@ -98,3 +99,81 @@ def _channel_invitation(sandbox: Sandbox, channel: str) -> object:
         if m.text.startswith("Invitation:")
     ]
     return found[-1] if found else None
+
+
+def notices_seen_by(sandbox: Sandbox, person: str) -> list[str]:
+    return [
+        str(s.blocks)
+        for s in sandbox.emulator.inspector.seen_by(person)
+        if s.text == "The review conference's decision for oak-family"
+    ]
+
+
+def test_the_decision_notice_says_category_plan_changes_next_core_group_dissent_and_complaints(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, _ = conference_case(sandbox, people)
+    with Session(sandbox.engine) as session:
+        area = session.exec(select(Area)).one()
+        area.complaints_text = "Write to the Conference Service within 15 working days."
+        area.complaints_url = "https://example.org/complaints"
+        session.add(area)
+        session.commit()
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    dissent = "Dan said: I feel things are safe now & the plan should end."
+    decide(
+        sandbox,
+        people,
+        channel,
+        Decision.CONTINUE,
+        **{
+            DecisionField.CATEGORY.value: "neglect",
+            DecisionField.DISSENT.value: dissent,
+            DecisionField.PLAN_CHANGES.value: "A new action: Nana Rose does the school run.",
+        },
+    )
+    [notice] = sandbox.wait_for(lambda: notices_seen_by(sandbox, people.mum))
+    for said in (
+        "decided to continue the child protection plan",
+        "Its category is neglect",
+        "Nana Rose does the school run",
+        "The core group next meets: date to be set, due by",
+        "The next review conference is due by",
+        "Not everyone agreed",
+        "I feel things are safe now &amp; the plan should end",  # their words, escaped
+        "Write to the Conference Service within 15 working days.",
+        "https://example.org/complaints",
+    ):
+        assert said in notice, said
+    assert notice.index("What was decided") < notice.index("If you disagree")
+    # Dan is not on Slack: the social worker gets a printable copy for him.
+    pdf = sandbox.wait_for(
+        lambda: [
+            f
+            for f in sandbox.emulator.inspector.files_seen_by(people.social_worker)
+            if f.name == "oak-family-decision-notice.pdf"
+        ]
+    )
+    assert pdf[-1].data.startswith(b"%PDF-")
+    assert not [
+        f for f in sandbox.emulator.inspector.files_seen_by(people.mum) if f.name.endswith(".pdf")
+    ]
+
+
+def test_when_the_plan_ends_the_notice_thanks_the_family_first(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, _ = conference_case(sandbox, people)
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.END)
+    [notice] = sandbox.wait_for(lambda: notices_seen_by(sandbox, people.mum))
+    assert notice.index("Thank you to your family") < notice.index("What was decided")
+    assert "with no further plan" in notice
+    assert "Please tell your social worker or the chair" in notice  # no area text: a fallback
+    sandbox.wait_for(
+        lambda: [
+            f
+            for f in sandbox.emulator.inspector.files_seen_by(people.social_worker)
+            if f.name.endswith("decision-notice.pdf")
+        ]
+    )
