@@ -17,6 +17,7 @@ from bot.deps import Dependencies
 from bot.rules.ids import Command
 from bot.rules.vocabulary import Agency, Role
 from bot.services.access import OPENING_NEEDS_FULL_MEMBER
+from bot.services.agenda import read_agenda
 from bot.services.conference import ConferenceError, current_conference, draft_summary
 from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
@@ -24,6 +25,7 @@ from bot.services.plan import load_plan, set_family_may_edit
 from bot.services.planning import replan_case
 from bot.services.status import history_text, status_text
 from bot.services.updates import UpdateError, set_away
+from bot.ui.agenda import agenda_modal
 from bot.ui.common import message_modal, new_case_modal
 from bot.ui.meetings import decision_modal, schedule_modal
 from bot.ui.plan import outcome_modal, plan_text
@@ -293,6 +295,13 @@ def _open_decision_form(deps: Dependencies, case: Case, trigger_id: str, user_id
     deps.gateway.open_view(trigger_id, decision_modal(case.id, conference.id, label))
 
 
+def _open_agenda_form(deps: Dependencies, case: Case, trigger_id: str, user_id: str) -> None:
+    assert case.id is not None
+    with deps.unit_of_work() as session:
+        reference, agenda = read_agenda(session, case.id)
+    deps.gateway.open_view(trigger_id, agenda_modal(case.id, reference, agenda))
+
+
 # Read-only answers, read in the same unit of work as the access check.
 READ_ANSWERS: dict[str, Callable[[Session, Case], str]] = {
     "status": status_text,
@@ -311,6 +320,7 @@ MODAL_VERBS: dict[str, Callable[[Dependencies, Case, str, str], None]] = {
     "action": _open_action_form,
     "schedule": _open_schedule_form,
     "decision": _open_decision_form,
+    "agenda": _open_agenda_form,
 }
 SLOW_ANSWERS: dict[str, Answer] = {"add": _add, "remove": _remove, "summary": _summary}
 

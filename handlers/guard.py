@@ -31,6 +31,7 @@ COMMAND_RULES: dict[str, Permission | None] = {
     "back": Permission.SET_AWAY,
     "summary": Permission.PREPARE_SUMMARY,
     "decision": Permission.RECORD_DECISION,
+    "agenda": Permission.RECORD_AGENDA,
 }
 
 # Buttons and menus, by action id. Marking an action done is also open to its owner (see
@@ -59,6 +60,7 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.ATTENDANCE: Permission.RECORD_ATTENDANCE,
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,
+    ViewId.AGENDA: Permission.RECORD_AGENDA,
 }
 # Modals that touch no existing case (opening one; guests are turned away when it opens).
 CASELESS_VIEWS = frozenset({ViewId.NEW_CASE})

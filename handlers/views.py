@@ -14,14 +14,16 @@ from slack_sdk.models.views import View
 from sqlmodel import select
 
 from bot.deps import Dependencies
+from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
 from bot.rules.case_form import parse_new_case
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
 from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience, parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
 from bot.rules.vocabulary import Attendance, Category, Decision, Role, Rsvp
 from bot.services.access import NOT_A_MEMBER
+from bot.services.agenda import AgendaError, save_agenda
 from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
 from bot.services.conference import (
     ConferenceError,
@@ -443,6 +445,51 @@ def after_update_submission(body: dict[str, Any], view: dict[str, Any], deps: De
             refresh_digest(deps, context.case.id)
 
 
+def handle_agenda_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Save the agenda recorded with the family; mistakes are shown beside their field."""
+    f = AgendaField
+    sub = admitted_submission(body, view, deps, ViewId.AGENDA)
+    if isinstance(sub, str):
+        ack(response_action="errors", errors={f.FAMILY_WORDS: sub})
+        return
+    state = _state(view)
+    rows = [
+        (text_of(state, f.CHILD_NAME.numbered(n)), text_of(state, f.CHILD_AGE.numbered(n)))
+        for n in range(1, CHILD_ROWS + 1)
+    ]
+    children, problems = read_children(
+        rows, date_of(state, f.UNBORN_DUE), today=deps.clock.now().date()
+    )
+    if problems:
+        ack(
+            response_action="errors",
+            errors={
+                (f.UNBORN_DUE if n == 0 else f.CHILD_NAME.numbered(n)): words
+                for n, words in problems.items()
+            },
+        )
+        return
+    picked = value_of(state, f.CATEGORY)
+    agenda = Agenda(
+        children=children,
+        family_description=text_of(state, f.FAMILY_WORDS),
+        category=Category(picked) if picked in set(Category) else None,
+        harm=text_of(state, f.HARM),
+        impact=text_of(state, f.IMPACT),
+        advocate=text_of(state, f.ADVOCATE),
+        language=text_of(state, f.LANGUAGE),
+        interpreter_needed=bool(value_of(state, f.INTERPRETER)),
+    )
+    try:
+        save_agenda(deps, case_id=sub.case_id, actor=sub.user_id, agenda=agenda)
+    except AgendaError as error:
+        ack(response_action="errors", errors={f.FAMILY_WORDS: str(error)})
+        return
+    ack()
+
+
 def handle_decision_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
 ) -> None:
@@ -529,6 +576,7 @@ def register(app: App) -> None:
         ack=handle_attendance_submission, lazy=[after_attendance_submission]
     )
     app.view(ViewId.UPDATE.value)(ack=handle_update_submission, lazy=[after_update_submission])
+    app.view(ViewId.AGENDA.value)(handle_agenda_submission)
     app.view(ViewId.DECISION.value)(
         ack=handle_decision_submission, lazy=[after_decision_submission]
     )

@@ -124,6 +124,17 @@ class Case(SQLModel, table=True):
     # The family's own words for the children, and the harm the conference must address.
     family_description: str | None = _text()
     harm_to_address: str | None = _text()
+    # The rest of the conference agenda (seed 003), recorded by the social worker with the
+    # family: every save is kept whole in the audit trail. Children: first name or initials with
+    # an age, or an unborn baby with a due date ({"name", "age", "due"}).
+    children: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    category: Category | None = _enum(Category, None, nullable=True)
+    harm_impact: str | None = _text()
+    child_advocate: str | None = Field(default=None, max_length=300)
+    language: str | None = Field(default=None, max_length=200)
+    interpreter_needed: bool = False
     created_at: datetime = _instant(default_factory=utc_now)
     closed_at: datetime | None = _instant(default=None)
 

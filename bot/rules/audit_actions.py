@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     SUMMARY_DRAFTED = "summary.drafted"
     SUMMARY_RELEASED = "summary.released"
     CONFERENCE_DECISION = "conference.decision"
+    AGENDA_SAVED = "agenda.saved"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -66,6 +67,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.SUMMARY_DRAFTED: "drafted the summary of {meeting}",
         AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
         AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
+        AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
     }
 )
 

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     ARCHIVE_CASE = "archive_case"
     VIEW_PROFESSIONAL_ONLY = "view_professional_only"
     EXPORT_CASE = "export_case"
+    RECORD_AGENDA = "record_agenda"
 
 
 _EVERY_MEMBER = frozenset(Role)
@@ -67,6 +68,8 @@ CASE_RULES: dict[Permission, frozenset[Role]] = {
     Permission.ARCHIVE_CASE: _CASE_HOLDERS,
     Permission.VIEW_PROFESSIONAL_ONLY: _PROFESSIONALS,
     Permission.EXPORT_CASE: _CASE_HOLDERS,
+    # The social worker fills in the agenda with the family when preparing them (seed 001).
+    Permission.RECORD_AGENDA: frozenset({Role.SOCIAL_WORKER}),
 }
 
 # Managers see timeliness and attendance across an area, not case detail (DOMAIN.md, People).

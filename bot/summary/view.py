@@ -53,6 +53,21 @@ PART_TITLES = {
     Part.REPORTS: "Reports missing or late",
 }
 
+# The family's copy speaks to the family, in headings of its own.
+FAMILY_PART_TITLES = {
+    **PART_TITLES,
+    Part.FAMILY: "The children, in the family's own words",
+    Part.CHILD_VIEWS: "What the children say",
+    Part.HARM: "The harm we need to talk about",
+    Part.PROGRESS: "How things are going",
+    Part.GOING_WELL: "What is going well",
+    Part.WORRIES: "What people are worried about",
+    Part.UPDATES: "What each person said",
+    Part.ACTIONS: "Who is doing what",
+}
+# Attendance and reports are how professionals keep each other to account: professional copy only.
+PROFESSIONAL_PARTS = frozenset({Part.ATTENDANCE, Part.REPORTS})
+
 
 @dataclass(frozen=True)
 class Wording:
@@ -92,6 +107,13 @@ class Wording:
 WORDS = Wording()
 RAG_LETTERS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
 RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
+# The words the family choose from when they rate an outcome, and read in their copy.
+FAMILY_RAG_WORDS = {Rag.GREEN: "Going well", Rag.AMBER: "Some progress", Rag.RED: "Worried"}
+FAMILY_RAG_MEANINGS = {
+    Rag.GREEN: "things are on track",
+    Rag.AMBER: "some things are better, some not yet",
+    Rag.RED: "the person is worried about this",
+}
 TREND_WORDS = {
     Trend.IMPROVING: "↑ improving",
     Trend.WORSENING: "↓ worsening",
@@ -167,16 +189,23 @@ class Cell:
     """One rating in the grid; `rag` None is an empty cell."""
 
     rag: Rag | None
+    family: bool = False  # in the family's copy: their own words, never a letter code
 
     @property
     def letter(self) -> str:
-        """R, A, G, or a dash: the grid reads in black and white."""
-        return "–" if self.rag is None else RAG_LETTERS[self.rag]
+        """R, A, G (the family's words in their copy), or a dash: the grid reads in black and
+        white."""
+        if self.rag is None:
+            return "–"
+        return FAMILY_RAG_WORDS[self.rag] if self.family else RAG_LETTERS[self.rag]
 
     @property
     def word(self) -> str:
-        """Red, Amber, Green, or "Not rated"."""
-        return "Not rated" if self.rag is None else RAG_WORDS[self.rag]
+        """Red, Amber, Green (Going well, Some progress, Worried for the family), or "Not
+        rated"."""
+        if self.rag is None:
+            return "Not rated"
+        return FAMILY_RAG_WORDS[self.rag] if self.family else RAG_WORDS[self.rag]
 
 
 @dataclass(frozen=True)
@@ -326,6 +355,18 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     # The family speaks first (seed 003); otherwise the service's order stands.
     updates = sorted(shown.updates, key=lambda update: update.role is not Role.FAMILY)
     hidden = [update.professional_only_sections for update in updates]
+    family = audience is Audience.FAMILY
+    titles = FAMILY_PART_TITLES if family else PART_TITLES
+    parts = [part for part in Part if not (family and part in PROFESSIONAL_PARTS)]
+    if family:
+        rag_key = tuple((Cell(rag, family=True), FAMILY_RAG_MEANINGS[rag]) for rag in _KEY_ORDER)
+    else:
+        meanings = {
+            Rag.GREEN: shown.rag_key.green,
+            Rag.AMBER: shown.rag_key.amber,
+            Rag.RED: shown.rag_key.red,
+        }
+        rag_key = tuple((Cell(rag), meanings[rag]) for rag in _KEY_ORDER)
     return SummaryView(
         reference=shown.reference,
         audience=audience,
@@ -335,7 +376,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         place=shown.conference.place,
         period=f"{day(shown.period.since)} to {day(shown.period.until)}",
         headings=tuple(
-            Heading(part, number, PART_TITLES[part]) for number, part in enumerate(Part, start=1)
+            Heading(part, number, titles[part]) for number, part in enumerate(parts, start=1)
         ),
         family_description=shown.family_description,
         child_views=tuple(
@@ -343,13 +384,9 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
-        rag_key=(
-            (Cell(Rag.GREEN), shown.rag_key.green),
-            (Cell(Rag.AMBER), shown.rag_key.amber),
-            (Cell(Rag.RED), shown.rag_key.red),
-        ),
+        rag_key=rag_key,
         columns=tuple(Column(cycle.label, short_day(cycle.held_on)) for cycle in shown.cycles),
-        grids=_grids(shown),
+        grids=_grids(shown, family=family),
         going_well=tuple(
             Said(_who(u), u.going_well, professional_only=UpdateSection.GOING_WELL in h)
             for u, h in zip(updates, hidden, strict=True)
@@ -381,7 +418,10 @@ def _who(update: MemberUpdate) -> str:
     return f"{update.name} ({update.agency})"
 
 
-def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
+_KEY_ORDER = (Rag.GREEN, Rag.AMBER, Rag.RED)
+
+
+def _grids(summary: SummaryInput, *, family: bool) -> tuple[OutcomeGrid, ...]:
     column_of = {cycle.id: index for index, cycle in enumerate(summary.cycles)}
     # outcome -> row label (first-seen order) -> one rating per column
     table: dict[int, dict[str, list[Rag | None]]] = defaultdict(dict)
@@ -397,11 +437,11 @@ def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
             number=number,
             wording=outcome.wording,
             rows=tuple(
-                GridRow(who, tuple(Cell(rag) for rag in rags), row_trend(rags))
+                GridRow(who, tuple(Cell(rag, family) for rag in rags), row_trend(rags))
                 for who, rags in table[outcome.id].items()
             ),
             notes=tuple(
-                GridNote(who, summary.cycles[column].label, Cell(rag), text)
+                GridNote(who, summary.cycles[column].label, Cell(rag, family), text)
                 for column, who, rag, text in _by_column_then_row(
                     notes[outcome.id], rows=list(table[outcome.id])
                 )

@@ -27,6 +27,8 @@ HELP = """\
   you're away; your cover gets them instead
 • `/coregroup summary`: draft the review conference summary for the chair to release
   (social worker, chair)
+• `/coregroup agenda`: record the conference agenda with the family: the children, the harm and
+  its impact, the family's own words, the child's advocate, language (social worker)
 • `/coregroup decision`: record what the review conference decided (chair)
 • `/coregroup schedule`: set the date, time and place of a core group (social worker) or move a
   review conference (chair)

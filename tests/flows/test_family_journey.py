@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from bot.devtools.sandbox import Sandbox
-from bot.rules.ids import ActionId, DecisionField
+from bot.rules.audit_actions import AuditAction
+from bot.rules.ids import ActionId, AgendaField, DecisionField, ViewId
 from bot.rules.vocabulary import Decision, MeetingKind
-from storage.models import Area
+from storage.models import Area, AuditEvent, Case
 
 from .conftest import People, open_case
 from .test_conference import conference_case, decide
+from .test_core_group import say
 from .test_meetings import dm_invitation, meeting, scheduled_core_group, set_meeting
+from .test_plan import top_view
 
 
 def set_area_help(sandbox: Sandbox) -> None:
@@ -177,3 +180,76 @@ def test_when_the_plan_ends_the_notice_thanks_the_family_first(
             if f.name.endswith("decision-notice.pdf")
         ]
     )
+
+
+def agenda_values(**extra: object) -> dict[tuple[str, str], object]:
+    f = AgendaField
+    values: dict[tuple[str, str], object] = {
+        (f.CHILD_NAME.numbered(1), f.CHILD_NAME.numbered(1)): "Jo",
+        (f.CHILD_AGE.numbered(1), f.CHILD_AGE.numbered(1)): "6",
+        (f.CHILD_NAME.numbered(2), f.CHILD_NAME.numbered(2)): "K.M.",
+        (f.CHILD_AGE.numbered(2), f.CHILD_AGE.numbered(2)): "2",
+        (f.UNBORN_DUE, f.UNBORN_DUE): "2027-04-01",
+        (f.FAMILY_WORDS, f.FAMILY_WORDS): "Jo loves football; K is a happy, busy toddler.",
+        (f.CATEGORY, f.CATEGORY): "neglect",
+        (f.HARM, f.HARM): "Jo often misses school and meals.",
+        (f.IMPACT, f.IMPACT): "Jo is tired and behind with reading.",
+        (f.ADVOCATE, f.ADVOCATE): "Mia from the advocacy service",
+        (f.LANGUAGE, f.LANGUAGE): "Polish",
+        (f.INTERPRETER, f.INTERPRETER): ["yes"],
+    }
+    values.update({(k, k): v for k, v in extra.items()})
+    return values
+
+
+def fill_agenda(sandbox: Sandbox, user: str, channel: str, **extra: object) -> dict:  # type: ignore[type-arg]
+    sandbox.emulator.slash_command(user, channel, "/coregroup", "agenda")
+    view = top_view(sandbox, user)
+    assert view["callback_id"] == ViewId.AGENDA
+    return sandbox.emulator.submit_view(user, view["id"], agenda_values(**extra)).json()
+
+
+def test_the_social_worker_records_the_agenda_with_the_family_and_every_version_is_kept(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel = open_case(sandbox, people)
+    assert fill_agenda(sandbox, people.social_worker, channel) in ({}, None)
+    with Session(sandbox.engine) as session:
+        case = session.exec(select(Case)).one()
+        saved = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.AGENDA_SAVED)
+        ).all()
+    assert [c["name"] for c in case.children] == ["Jo", "K.M.", ""]
+    assert case.children[2]["due"] == "2027-04-01"
+    assert (case.category, case.language, case.interpreter_needed) == ("neglect", "Polish", True)
+    assert case.harm_impact == "Jo is tired and behind with reading."
+    assert case.child_advocate == "Mia from the advocacy service"
+    assert len(saved) == 1 and saved[0].detail["harm"] == "Jo often misses school and meals."
+
+    # Opened again, the form holds what was recorded; a second save is a second version.
+    sandbox.emulator.slash_command(people.social_worker, channel, "/coregroup", "agenda")
+    again = top_view(sandbox, people.social_worker)
+    assert "Jo loves football" in str(again["blocks"])
+    assert "2027-04-01" in str(again["blocks"])
+    fill_agenda(sandbox, people.social_worker, channel, **{AgendaField.LANGUAGE.value: "English"})
+    with Session(sandbox.engine) as session:
+        versions = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.AGENDA_SAVED)
+        ).all()
+    assert [v.detail["language"] for v in versions] == ["Polish", "English"]
+
+
+def test_the_agenda_form_asks_for_a_first_name_and_an_age_and_only_the_social_worker_fills_it(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel = open_case(sandbox, people)
+    f = AgendaField
+    answer = fill_agenda(
+        sandbox, people.social_worker, channel, **{f.CHILD_NAME.numbered(1): "Jo Anne Smith"}
+    )
+    assert answer["response_action"] == "errors"
+    assert "first name or initials" in answer["errors"][f.CHILD_NAME.numbered(1)]
+    answer = fill_agenda(sandbox, people.social_worker, channel, **{f.CHILD_AGE.numbered(1): "19"})
+    assert "age in years" in answer["errors"][f.CHILD_NAME.numbered(1)]
+    assert say(sandbox, people.mum, channel, "agenda").startswith("Sorry")
+    assert say(sandbox, people.school, channel, "agenda").startswith("Sorry")

@@ -1,4 +1,7 @@
-"""what families are told: the area's help contact, leaflet, complaints route, family copy lead
+"""what families are told, and the conference agenda filled with them
+
+The area's help contact, leaflet, complaints route and family copy lead; the case's children,
+category, impact of the harm, child's advocate, language and interpreter need.
 
 The family's own invitation names who helps with travel, childcare, an interpreter or an
 advocate; the decision notice says how to disagree or complain; the family copy is released in
@@ -43,9 +46,28 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("meetings") as batch:
         batch.add_column(sa.Column("plan_changes", sa.Text(), nullable=True))
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("children", sa.JSON(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("category", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("harm_impact", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("child_advocate", sa.String(length=300), nullable=True))
+        batch.add_column(sa.Column("language", sa.String(length=200), nullable=True))
+        batch.add_column(
+            sa.Column("interpreter_needed", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cases") as batch:
+        for name in (
+            "interpreter_needed",
+            "language",
+            "child_advocate",
+            "harm_impact",
+            "category",
+            "children",
+        ):
+            batch.drop_column(name)
     with op.batch_alter_table("meetings") as batch:
         batch.drop_column("plan_changes")
     with op.batch_alter_table("areas") as batch:
