@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.rules.agenda import Child
 from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
@@ -31,6 +32,7 @@ from bot.summary import (
     harm_flags,
     rag_overview,
 )
+from bot.summary.model import FamilyMeeting
 from bot.ui.common import AGENCY_NAMES
 from storage.models import (
     AgencyUpdate,
@@ -207,6 +209,14 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         family_description=w.case.family_description,
         child_views=tuple(views),
         harm_to_address=w.case.harm_to_address,
+        harm_impact=w.case.harm_impact,
+        family_meeting=FamilyMeeting(
+            children=tuple(Child.from_stored(c).describe() for c in w.case.children),
+            category=w.case.category,
+            advocate=w.case.child_advocate,
+            language=w.case.language,
+            interpreter_needed=w.case.interpreter_needed,
+        ),
         outcomes=outcomes,
         cycles=cycles,
         ratings=tuple(ratings),

@@ -172,6 +172,17 @@ class RagKey:
 
 
 @dataclass(frozen=True)
+class FamilyMeeting:
+    """What the social worker recorded with the family for the conference's first part."""
+
+    children: tuple[str, ...] = ()  # "Jo, 6", "Baby due Mon 1 Mar 2027"
+    category: Category | None = None
+    advocate: str | None = None
+    language: str | None = None
+    interpreter_needed: bool = False
+
+
+@dataclass(frozen=True)
 class SummaryInput:
     """Everything a review conference summary shows, in the order the service reads it."""
 
@@ -190,6 +201,8 @@ class SummaryInput:
     reports: tuple[Report, ...] = ()
     rag_key: RagKey = field(default_factory=RagKey)
     timezone: str = "Europe/London"
+    harm_impact: str | None = None
+    family_meeting: FamilyMeeting = field(default_factory=FamilyMeeting)
 
     def __post_init__(self) -> None:
         # A rating or record pointing nowhere would drop out of the grid silently: refuse it here.

@@ -26,21 +26,29 @@ from bot.summary.progress import row_trend
 
 
 class Part(StrEnum):
-    """The parts of a summary, in the order of a restorative review conference (seed 003)."""
+    """The parts of a summary, in the order of a restorative review conference (seed 003): the
+    family's meeting; the family describe the children; the child's views; the harm; its impact;
+    the family reflect; support and contributions. Then the professionals' accounting."""
 
+    MEETING = "meeting"
     FAMILY = "family"
     CHILD_VIEWS = "child_views"
     HARM = "harm"
-    PROGRESS = "progress"
+    IMPACT = "impact"
+    REFLECT = "reflect"
     GOING_WELL = "going_well"
     WORRIES = "worries"
     UPDATES = "updates"
     ACTIONS = "actions"
+    PROGRESS = "progress"
     ATTENDANCE = "attendance"
     REPORTS = "reports"
 
 
 PART_TITLES = {
+    Part.MEETING: "The family's meeting",
+    Part.IMPACT: "The impact on the children",
+    Part.REFLECT: "The family reflect",
     Part.FAMILY: "The children, as the family describe them",
     Part.CHILD_VIEWS: "The children's views",
     Part.HARM: "The harm this conference needs to address",
@@ -48,7 +56,7 @@ PART_TITLES = {
     Part.GOING_WELL: "What is going well",
     Part.WORRIES: "Worries and any new harm",
     Part.UPDATES: "Each person's update",
-    Part.ACTIONS: "Actions and where they are",
+    Part.ACTIONS: "Support and contributions: actions and where they are",
     Part.ATTENDANCE: "Attendance at core groups",
     Part.REPORTS: "Reports missing or late",
 }
@@ -56,6 +64,9 @@ PART_TITLES = {
 # The family's copy speaks to the family, in headings of its own.
 FAMILY_PART_TITLES = {
     **PART_TITLES,
+    Part.MEETING: "Your family's meeting",
+    Part.IMPACT: "How this affects the children",
+    Part.REFLECT: "What the family have said",
     Part.FAMILY: "The children, in the family's own words",
     Part.CHILD_VIEWS: "What the children say",
     Part.HARM: "The harm we need to talk about",
@@ -82,6 +93,17 @@ class Wording:
         "or through an advocate."
     )
     harm_missing: str = "Not yet recorded. The conference will name the harm it needs to address."
+    meeting_intro: str = (
+        "This is the family's meeting. It is about making things better for the children, and "
+        "everyone here shares that job."
+    )
+    impact_missing: str = (
+        "Not yet recorded. The conference will talk about how the harm affects the children."
+    )
+    reflect_waiting: str = (
+        "The family have not sent their own words yet. At the conference they will say how they "
+        "feel about what they heard, and what strengths they can build on."
+    )
     no_outcomes: str = "The plan has no outcomes recorded yet."
     no_ratings: str = "No ratings yet."
     nothing_going_well: str = "No one has written about what is going well yet."
@@ -198,6 +220,12 @@ class Cell:
         if self.rag is None:
             return "–"
         return FAMILY_RAG_WORDS[self.rag] if self.family else RAG_LETTERS[self.rag]
+
+    @property
+    def key_word(self) -> str:
+        """The word the key adds after the cell: the colour's name, or nothing in the family's
+        copy, whose cells already say their words."""
+        return "" if self.family else self.word
 
     @property
     def word(self) -> str:
@@ -336,6 +364,9 @@ class SummaryView:
     family_description: str | None
     child_views: tuple[Said, ...]
     harm: str | None
+    meeting_lines: tuple[str, ...]
+    impact: str | None
+    reflections: tuple[Said, ...]
     rag_key: tuple[tuple[Cell, str], ...]
     columns: tuple[Column, ...]
     grids: tuple[OutcomeGrid, ...]
@@ -384,13 +415,16 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
+        meeting_lines=_meeting_lines(shown),
+        impact=shown.harm_impact,
+        reflections=tuple(_reflections(updates, hidden)),
         rag_key=rag_key,
         columns=tuple(Column(cycle.label, short_day(cycle.held_on)) for cycle in shown.cycles),
         grids=_grids(shown, family=family),
         going_well=tuple(
             Said(_who(u), u.going_well, professional_only=UpdateSection.GOING_WELL in h)
             for u, h in zip(updates, hidden, strict=True)
-            if u.going_well
+            if u.going_well and u.role is not Role.FAMILY
         ),
         new_harm=tuple(
             HarmReport(
@@ -405,13 +439,50 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         worries=tuple(
             Said(_who(u), u.worries, professional_only=UpdateSection.WORRIES in h)
             for u, h in zip(updates, hidden, strict=True)
-            if u.worries
+            if u.worries and u.role is not Role.FAMILY
         ),
         updates=tuple(_update_view(update, zone) for update in updates),
         action_groups=_action_groups(shown),
         attendance=_attendance(shown),
         reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
     )
+
+
+def _meeting_lines(summary: SummaryInput) -> tuple[str, ...]:
+    meeting = summary.family_meeting
+    lines = [WORDS.meeting_intro]
+    if meeting.children:
+        lines.append(f"The children: {'; '.join(meeting.children)}.")
+    if meeting.category is not None:
+        lines.append(f"The plan's category: {CATEGORY_WORDS[meeting.category]}.")
+    if meeting.advocate:
+        lines.append(f"The children's advocate: {meeting.advocate}.")
+    if meeting.language:
+        needed = "; an interpreter will be there" if meeting.interpreter_needed else ""
+        lines.append(f"The family's language: {meeting.language}{needed}.")
+    elif meeting.interpreter_needed:
+        lines.append("An interpreter will be there.")
+    return tuple(lines)
+
+
+# The family's own words, in their form's labels.
+_REFLECTION_LABELS = (
+    ("going_well", UpdateSection.GOING_WELL, "What is going well"),
+    ("worries", UpdateSection.WORRIES, "What worries them"),
+    ("next_steps", UpdateSection.NEXT_STEPS, "What would make things better"),
+)
+
+
+def _reflections(updates: list[MemberUpdate], hidden: list[frozenset[UpdateSection]]) -> list[Said]:
+    found: list[Said] = []
+    for update, sections in zip(updates, hidden, strict=True):
+        if update.role is not Role.FAMILY:
+            continue
+        for name, section, label in _REFLECTION_LABELS:
+            text = getattr(update, name)
+            if text:
+                found.append(Said(_who(update), text, label, section in sections))
+    return found
 
 
 def _who(update: MemberUpdate) -> str:
@@ -474,7 +545,12 @@ def _update_view(update: MemberUpdate, zone: ZoneInfo) -> UpdateView:
     if update.next_steps:
         parts.append(
             UpdatePart(
-                "What they will do next", update.next_steps, UpdateSection.NEXT_STEPS in hidden
+                # The family's form asks what would make things better: keep their question.
+                "What would make things better"
+                if update.role is Role.FAMILY
+                else "What they will do next",
+                update.next_steps,
+                UpdateSection.NEXT_STEPS in hidden,
             )
         )
     if update.help_needed:

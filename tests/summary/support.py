@@ -25,6 +25,7 @@ from bot.summary import (
     harm_flags,
     rag_overview,
 )
+from bot.summary.model import FamilyMeeting
 from tests.html_dom import Element, parse_page  # noqa: F401 (re-exported for the tests)
 
 R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN
@@ -183,6 +184,16 @@ def oak_family(**changes: Any) -> SummaryInput:
         harm_to_address=(
             "The children saw and heard fights between the adults at home, and in October one "
             "became physical. Lily's health appointments were missed."
+        ),
+        harm_impact=(
+            "Jack is anxious at bedtime and listens out for shouting. Lily's speech is behind "
+            "where it should be."
+        ),
+        family_meeting=FamilyMeeting(
+            children=("Jack, 9", "Lily, 4"),
+            category=Category.EMOTIONAL,
+            advocate="Mo, from the advocacy service",
+            language="English",
         ),
         outcomes=(
             Outcome(SCHOOL_RUN, "Jack and Lily get to school and nursery every day, on time."),
