@@ -119,12 +119,23 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             ]
         ),
     ]
+    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY))
+    name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
     for reader in readers:
         assert reader.slack_user_id is not None
         deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference), intro)
         for blocks in messages:
             deps.gateway.post(
                 reader.slack_user_id, summary_notification_text(summary.reference), blocks
+            )
+        if reader.role == Role.SOCIAL_WORKER:
+            # For the preparation visit: the family's copy as it stands, to go through with them
+            # and to leave with family members who are not on Slack.
+            deps.gateway.upload(
+                deps.gateway.open_dm(reader.slack_user_id),
+                name,
+                family_pdf,
+                "Summary (family copy, to print for your visit)",
             )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
@@ -170,6 +181,13 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         f"{name}.md",
         summary_markdown(summary, Audience.FAMILY).encode(),
         "Summary (family copy, text)",
+    )
+    # Printed and handed to family members who are not on Slack.
+    deps.gateway.upload(
+        case.slack_channel_id,
+        f"{name}.pdf",
+        pdf_from_html(summary_html(summary, Audience.FAMILY)),
+        "Summary (family copy, to print)",
     )
     professional = summary_html(summary, Audience.PROFESSIONAL).encode()
     for member in professionals:

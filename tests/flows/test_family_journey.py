@@ -9,15 +9,17 @@ from sqlmodel import Session, select
 
 from bot.devtools.sandbox import Sandbox
 from bot.rules.audit_actions import AuditAction
-from bot.rules.ids import ActionId, AgendaField, DecisionField, ViewId
+from bot.rules.ids import ActionId, AgendaField, DecisionField, UpdateField, ViewId
 from bot.rules.vocabulary import Decision, MeetingKind
 from storage.models import Area, AuditEvent, Case
+from tests.summary.support import pdf_text
 
 from .conftest import People, open_case
-from .test_conference import conference_case, decide
+from .test_conference import conference_case, decide, give
 from .test_core_group import say
 from .test_meetings import dm_invitation, meeting, scheduled_core_group, set_meeting
 from .test_plan import top_view
+from .test_update_cycle import at
 
 
 def set_area_help(sandbox: Sandbox) -> None:
@@ -157,7 +159,8 @@ def test_the_decision_notice_says_category_plan_changes_next_core_group_dissent_
             if f.name == "oak-family-decision-notice.pdf"
         ]
     )
-    assert pdf[-1].data.startswith(b"%PDF-")
+    printed = pdf_text(pdf[-1].data)
+    assert "Its category is neglect" in printed and "Nana Rose does the school run" in printed
     assert not [
         f for f in sandbox.emulator.inspector.files_seen_by(people.mum) if f.name.endswith(".pdf")
     ]
@@ -253,3 +256,59 @@ def test_the_agenda_form_asks_for_a_first_name_and_an_age_and_only_the_social_wo
     assert "age in years" in answer["errors"][f.CHILD_NAME.numbered(1)]
     assert say(sandbox, people.mum, channel, "agenda").startswith("Sorry")
     assert say(sandbox, people.school, channel, "agenda").startswith("Sorry")
+
+
+def test_the_filled_agenda_reaches_the_summary_and_the_family_copy_prints_for_the_visit(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, _ = conference_case(sandbox, people)
+    fill_agenda(sandbox, people.social_worker, channel)
+    sandbox.clock.set(at("2027-02-05"))
+    sandbox.sweep()
+    give(sandbox, people.mum, {(UpdateField.GOING_WELL, UpdateField.GOING_WELL): "Calmer home"})
+    give(
+        sandbox,
+        people.school,
+        {(UpdateField.PROFESSIONAL_ONLY, UpdateField.PROFESSIONAL_ONLY): "Police intelligence"},
+    )
+
+    assert "ready to release" in say(sandbox, people.social_worker, channel, "summary")
+    visit = sandbox.wait_for(
+        lambda: [
+            f
+            for f in emu.inspector.files_seen_by(people.social_worker)
+            if f.name.endswith("-family-copy.pdf")
+        ]
+    )
+    printed = pdf_text(visit[-1].data)
+    for filled in (
+        "Your family's meeting",
+        "Jo, 6; K.M., 2; Baby due",
+        "neglect",
+        "Jo loves football",
+        "Jo often misses school and meals.",
+        "Jo is tired and behind with reading.",
+        "Mia from the advocacy service",
+        "Polish; an interpreter will be there",
+        "Calmer home",
+    ):
+        assert filled in printed, filled
+    assert "Not yet written" not in printed and "Police intelligence" not in printed
+    assert not [f for f in emu.inspector.files_seen_by(people.mum) if f.name.endswith(".pdf")]
+
+    drafts = [
+        s
+        for s in emu.inspector.seen_by(people.chair)
+        if s.text == "RCPC summary for oak-family" and ActionId.RELEASE_SUMMARY in str(s.blocks)
+    ]
+    emu.click(people.chair, drafts[-1].channel, drafts[-1].ts, ActionId.RELEASE_SUMMARY)
+    released = sandbox.wait_for(
+        lambda: [
+            f
+            for f in emu.inspector.files_seen_by(people.mum)
+            if f.name.endswith(".pdf") and f.channel == channel
+        ]
+    )
+    assert "Police intelligence" not in pdf_text(released[-1].data)
+    assert "Jo is tired and behind with reading." in pdf_text(released[-1].data)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
+
+from pypdf import PdfReader
 
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary import (
@@ -355,3 +358,9 @@ def block_texts(blocks: list[dict[str, Any]]) -> list[str]:
 def messages_text(messages: list[list[dict[str, Any]]]) -> str:
     """Every message's text joined in order, as a reader scrolling down would read it."""
     return "\n".join(text for blocks in messages for text in block_texts(blocks))
+
+
+def pdf_text(data: bytes) -> str:
+    """The words of a PDF file, read back the way a person would see them printed."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
