@@ -25,7 +25,7 @@ from bot.rules.vocabulary import (
     UpdateRequestStatus,
 )
 from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST
+from bot.services.conference import DIGEST, FAMILY_COPY
 from bot.services.family import family_help
 from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast_for, replies
 from bot.services.review import digest_input
@@ -41,7 +41,11 @@ from bot.services.updates import (
 )
 from bot.summary import digest_blocks, digest_notification_text
 from bot.ui.common import AGENCY_NAMES
-from bot.ui.family import family_invitation_blocks
+from bot.ui.family import (
+    family_copy_prompt_blocks,
+    family_copy_prompt_text,
+    family_invitation_blocks,
+)
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
@@ -214,6 +218,20 @@ def _notice_about(notice: Callable[[str, str, str, str, str], list[Block]]) -> W
     return write_notice
 
 
+def _family_copy(session: Session, args: Mapping[str, Any]) -> Content | None:
+    conference = session.get(Meeting, int(args["conference"]))
+    if conference is None or conference.decision is not None or conference.starts_at is None:
+        return None  # decided, or its date unset since: nothing to prepare for
+    if conference.status != MeetingStatus.SCHEDULED:
+        return None
+    case = session.get_one(Case, conference.case_id)
+    when = conference.starts_at.astimezone(ZoneInfo(case.timezone))
+    return _content(
+        family_copy_prompt_text(case.reference),
+        family_copy_prompt_blocks(case.reference, f"{format_day(when.date())} at {when:%H:%M}"),
+    )
+
+
 def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     conference = session.get(Meeting, int(args["conference"]))
     if conference is None or conference.id is None:
@@ -234,6 +252,7 @@ WRITERS: dict[str, Writer] = {
     OVERDUE_NOTICE: _notice_about(overdue_notice),
     ESCALATION: _notice_about(escalation_notice),
     DIGEST: _digest,
+    FAMILY_COPY: _family_copy,
 }
 
 

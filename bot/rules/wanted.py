@@ -24,7 +24,7 @@ from bot.rules.vocabulary import (
 )
 from bot.rules.working_days import WorkingCalendar
 from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST
+from bot.services.conference import DIGEST, FAMILY_COPY
 from bot.services.meetings import INVITATION, QUORUM_WARNING
 from bot.services.outbox import PlannedMessage, case_scope
 from bot.services.updates import (
@@ -158,6 +158,7 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
         *_action_reminders(state, now),
         *_update_messages(state, now),
         *_digests(state, now),
+        *_family_copy_prompts(state, now),
     ]
 
 
@@ -345,6 +346,28 @@ def _chase_target(
             return cover.slack_user_id, True
         return None, False  # away with nobody covering: not chased while away
     return member.slack_user_id, False
+
+
+def _family_copy_prompts(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """The family's copy, in the social worker's hands in time for the preparation visit (seed
+    001: at least three days before): a set number of working days before the conference."""
+    conference = state.conference_in_hand()
+    if conference is None or conference.id is None or conference.starts_at is None:
+        return
+    day = meeting_day(conference, state.tz)
+    if day < state.today(now):
+        return
+    lead = state.area.family_copy_lead_working_days
+    at = state.at(state.calendar.add_working_days(day, -lead))
+    for person in _people(state.members, Role.SOCIAL_WORKER):
+        yield _message(
+            state,
+            f"familycopy:m{conference.id}:{person}:{day:%Y%m%d}",
+            FAMILY_COPY,
+            person,
+            at,
+            conference=conference.id,
+        )
 
 
 def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:

@@ -49,6 +49,8 @@ from storage.models import Area, Case, Meeting, Member, OutboxMessage
 log = logging.getLogger(__name__)
 
 DIGEST = "digest"
+# The social worker's reminder to prepare the family with their copy of the summary.
+FAMILY_COPY = "family_copy"
 DECISION_WORDS = {
     Decision.CONTINUE: "continue the child protection plan",
     Decision.STEP_DOWN: "end the child protection plan and step down to a child in need plan",

@@ -118,3 +118,25 @@ def family_invitation_blocks(
             )
         )
     return blocks
+
+
+def family_copy_prompt_text(reference: str) -> str:
+    """Notification text of the preparation reminder: the case reference only."""
+    return f"Preparing the family for {reference}'s review conference"
+
+
+def family_copy_prompt_blocks(reference: str, when: str) -> list[Block]:
+    """The social worker's reminder to go through the family's copy with them before the
+    conference, and to print it for those not on Slack."""
+    return [
+        section(
+            f"*{escape_mrkdwn(reference)}*'s review conference is on {when}. Now is the time "
+            "for your preparation visit: go through the reports with the family, so nothing on "
+            "the day is a surprise, and agree how their views will be heard."
+        ),
+        context(
+            "`/coregroup summary` gives you the family's copy as it stands, with a PDF to print "
+            "for family members who are not on Slack. Updates still to come are added when the "
+            "chair releases the summary."
+        ),
+    ]

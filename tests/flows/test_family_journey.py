@@ -312,3 +312,33 @@ def test_the_filled_agenda_reaches_the_summary_and_the_family_copy_prints_for_th
     )
     assert "Police intelligence" not in pdf_text(released[-1].data)
     assert "Jo is tired and behind with reading." in pdf_text(released[-1].data)
+
+
+def test_the_social_worker_is_reminded_to_prepare_the_family_in_time_for_the_visit(
+    sandbox: Sandbox, people: People
+) -> None:
+    conference_case(sandbox, people)  # Tue 16 Feb 2027, 14:00
+
+    def reminders() -> list[str]:
+        return [
+            str(s.blocks)
+            for s in sandbox.emulator.inspector.seen_by(people.social_worker)
+            if s.text == "Preparing the family for oak-family's review conference"
+        ]
+
+    sandbox.clock.set(datetime(2027, 2, 10, 16, 0, tzinfo=UTC))
+    sandbox.sweep()
+    assert reminders() == []
+    # Three working days before (the area's default), at the area's time of day.
+    sandbox.clock.set(datetime(2027, 2, 11, 9, 31, tzinfo=UTC))
+    for minute in range(32, 36):  # other messages are due too: Slack's rate limits spread them
+        sandbox.sweep()
+        sandbox.clock.set(datetime(2027, 2, 11, 9, minute, tzinfo=UTC))
+    [reminder] = reminders()
+    assert "Tue 16 Feb 2027 at 14:00" in reminder
+    assert "/coregroup summary" in reminder
+    assert not [
+        s
+        for s in sandbox.emulator.inspector.seen_by(people.mum)
+        if s.text.startswith("Preparing the family")
+    ]
