@@ -143,6 +143,10 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         "recorded the decision of the review conference on Mon  1 Feb 2027: continue the child "
         "protection plan, under the category of neglect; someone's disagreement was recorded",
     ),
+    AuditAction.AGENDA_SAVED: (
+        {"harm": "Jo misses school", "children": [{"name": "Jo", "age": 6, "due": None}]},
+        "recorded the conference agenda with the family",
+    ),
 }
 
 
