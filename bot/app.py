@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.deps import Dependencies
+from bot.rules.commands import find
 
 log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a "
+    "minute; if it keeps happening, please tell your Slack administrator."
+)
 
 
 class ProvideDependencies(Middleware):
@@ -51,4 +58,51 @@ def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
 
     app.middleware(ProvideDependencies(deps))
     register_all(app)
+    app.error(tell_kindly_on_error)
     return app
+
+
+def request_context(body: dict[str, Any], context: BoltContext) -> str:
+    """Who asked what, where: ids only (never the body's text, a response URL or a token)."""
+    parts = {
+        "team": context.team_id,
+        "user": context.user_id,
+        "channel": context.channel_id,
+        "command": body.get("command"),
+    }
+    if isinstance(body.get("command"), str):
+        # Only a declared sub-command is named: anything else typed is the person's own text.
+        words = str(body.get("text") or "").split()
+        declared = find(words[0]) if words else None
+        parts["sub_command"] = declared.name if declared else None
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        parts["action"] = actions[0].get("action_id")
+    view = body.get("view")
+    if body.get("type") in ("view_submission", "view_closed") and isinstance(view, dict):
+        parts["callback"] = view.get("callback_id")
+    event = body.get("event")
+    if isinstance(event, dict):
+        parts["event"] = event.get("type")
+    return " ".join(f"{name}={value}" for name, value in parts.items() if isinstance(value, str))
+
+
+def tell_kindly_on_error(
+    error: Exception, body: dict[str, Any], context: BoltContext
+) -> BoltResponse | None:
+    """Bolt's one error handler: log the failure with its request's ids and its traceback, and
+    tell the person privately, where Slack gave a way to (a response URL)."""
+    log.error("a listener failed: %s", request_context(body, context), exc_info=error)
+    deps = context.get("deps")
+    url = body.get("response_url")
+    if not isinstance(deps, Dependencies) or not isinstance(url, str):
+        # A modal or an event: Slack shows its own "trouble connecting" for the 500, or retries.
+        return None
+    message = {
+        "text": SOMETHING_WENT_WRONG,
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
+    deps.after_answer.post(url, message)
+    # The person has our words: a plain 200 keeps Slack from adding its own error beside them.
+    return BoltResponse(status=200, body="")

@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.rules.timeline import TimelineRules, plan_timeline
+from bot.rules.timeline import plan_timeline, rules_for_nation
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
+from bot.ui.texts import timeline_text
 from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
 
 if TYPE_CHECKING:
@@ -40,16 +41,25 @@ def _parse_nation(value: str) -> Nation:
         raise UsageError(f"--nation must be one of {choices}, not {value!r}.") from None
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print the timeline a social worker would plan by, from an initial conference date."""
     icpc = _parse_date(args.icpc, "--icpc")
     nation = _parse_nation(args.nation)
     birth = _parse_date(args.birth, "--birth") if args.birth else None
-    timeline = plan_timeline(icpc, WorkingCalendar(nation), TimelineRules(), birth_date=birth)
+    calendar = WorkingCalendar(nation)
+    if not calendar.is_working_day(icpc):
+        # It happens (an urgent conference): accepted, and the timeline is computed as usual.
+        what = calendar.holiday_name(icpc) or _WEEKDAY_NAMES[icpc.weekday()]
+        print(f"coregroup: warning: --icpc {icpc} is not a working day ({what}).", file=sys.stderr)
+    rules = rules_for_nation(nation)
+    timeline = plan_timeline(icpc, calendar, rules, birth_date=birth)
     if args.format == "json":
         print(json.dumps(timeline.as_json(), indent=2))
     else:
-        print(timeline.as_text())
+        print(timeline_text(timeline))
     return 0
 
 

@@ -30,7 +30,3 @@ class Dependencies:
     def gateway(self) -> SlackGateway:
         """The typed door to Slack, shared so what it learns once (the bot's id) is kept."""
         return SlackGateway(self.client)
-
-    def __deepcopy__(self, memo: dict[int, object]) -> Dependencies:
-        # Bolt deep-copies the context for lazy listeners: share the engine and client instead.
-        return self

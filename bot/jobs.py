@@ -13,9 +13,10 @@ from sqlmodel import select
 from bot.delivery.content import write
 from bot.delivery.dispatcher import Dispatcher, DispatchReport, sleep_on
 from bot.deps import Dependencies
+from bot.rules.messages import MessageKind, PlannedMessage, outbox_key
 from bot.rules.vocabulary import CaseStatus, Role
 from bot.services.members import reconcile
-from bot.services.outbox import PlannedMessage, enqueue
+from bot.services.outbox import enqueue
 from bot.services.planning import PlanningReport, planning_pass
 from bot.ui.common import section
 from storage.db import exclusive, refresh_statistics
@@ -23,7 +24,6 @@ from storage.models import Case, JobRun, Member, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-UNDELIVERED = "undelivered"
 DAILY = "daily"  # the daily job's name in job_runs and its lock
 # A dispatch pass that waits out Slack's rate limits stops after this long; the scheduler's next
 # minute carries on. It is longer than the minute on purpose: the scheduler skips its ticks while
@@ -94,7 +94,7 @@ def dispatch_due(dispatcher: Dispatcher, *, budget: timedelta = PASS_BUDGET) -> 
 
 def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
     """Queue a note to the case's social workers that a message could not be delivered."""
-    if row.kind == UNDELIVERED or row.case_id is None:
+    if row.kind == MessageKind.UNDELIVERED or row.case_id is None:
         return  # never a note about a note
     code = (row.last_error or "").split(";")[0].strip()
     reason = UNDELIVERED_REASONS.get(code, f"Slack said {code or 'no'}")
@@ -122,8 +122,9 @@ def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
             enqueue(
                 session,
                 PlannedMessage(
-                    f"undelivered:{user}:{row.key}"[:255],  # outside any case's planning scope
-                    UNDELIVERED,
+                    # Outside any case's planning scope, so no planning pass cancels it.
+                    outbox_key(MessageKind.UNDELIVERED, user, row.key)[:255],
+                    MessageKind.UNDELIVERED,
                     user,
                     deps.clock.now(),
                     {

@@ -6,43 +6,37 @@ from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from sqlmodel import col, select
 
 from bot.deps import Dependencies
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience
 from bot.rules.vocabulary import Role, Rsvp
-from bot.services.access import NOT_A_MEMBER, check_complete_action
+from bot.services.access import NOT_A_MEMBER
+from bot.services.admission import (
+    Refused,
+    action_to_edit,
+    admit_to_meeting,
+    attendance_invitees,
+    may_complete_action,
+    meeting_id_of,
+    outcome_to_edit,
+    update_to_give,
+)
 from bot.services.conference import (
     ConferenceError,
     archive_case_channel,
     refresh_digest,
     release_summary,
 )
-from bot.services.meetings import (
-    NOT_INVITED,
-    MeetingError,
-    attendance_guess,
-    record_reply,
-    refresh_invitation,
-)
-from bot.services.members import active_members
-from bot.services.plan import (
-    PlanError,
-    action_owner,
-    complete_action,
-    load_plan,
-    outcome_case,
-    refresh_plan_message,
-)
+from bot.services.meetings import NOT_INVITED, MeetingError, refresh_invitation, reply
+from bot.services.plan import PlanError, complete_action, refresh_plan_message
 from bot.services.planning import replan_case
-from bot.services.updates import load_context, may_give, meeting_label
+from bot.services.updates import meeting_label
 from bot.ui.meetings import attendance_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
-from handlers.guard import ACTION_RULES, Admitted, Refused, admit_to_case
-from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
+from handlers.guard import ACTION_RULES
 
 
 def _record_id(body: dict[str, Any]) -> int | None:
@@ -70,22 +64,16 @@ def handle_edit_outcome_click(
 ) -> None:
     """Open the outcome, in the family's words, for editing."""
     ack()
-    outcome_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        case_id = outcome_case(session, outcome_id) if outcome_id is not None else None
-    admitted = admit_to_case(
+    admitted = outcome_to_edit(
         deps,
-        case_id=case_id,
+        outcome_id=_record_id(body),
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.EDIT_OUTCOME],
     )
-    if not isinstance(admitted, Admitted):
+    if isinstance(admitted, Refused):
         _tell(respond, admitted.message)
         return
-    with deps.unit_of_work() as session:
-        outcome = session.get_one(Outcome, outcome_id)
-    assert admitted.case.id is not None
-    deps.gateway.open_view(body["trigger_id"], outcome_modal(admitted.case.id, outcome))
+    deps.gateway.open_view(body["trigger_id"], outcome_modal(admitted.case_id, admitted.found))
 
 
 def handle_edit_action_click(
@@ -93,65 +81,42 @@ def handle_edit_action_click(
 ) -> None:
     """Open an action for editing."""
     ack()
-    action_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        action = session.get(PlanAction, action_id) if action_id is not None else None
-    admitted = admit_to_case(
+    admitted = action_to_edit(
         deps,
-        case_id=action.case_id if action else None,
+        action_id=_record_id(body),
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.EDIT_ACTION],
     )
-    if not isinstance(admitted, Admitted) or action is None:
-        _tell(respond, admitted.message if not isinstance(admitted, Admitted) else NOT_A_MEMBER)
+    if isinstance(admitted, Refused):
+        _tell(respond, admitted.message)
         return
-    open_action_modal(deps, body["trigger_id"], admitted.case, action)
-
-
-def open_action_modal(
-    deps: Dependencies, trigger_id: str, case: Case, action: PlanAction | None = None
-) -> None:
-    """The action form, with the case's people and outcomes to choose from."""
-    assert case.id is not None
-    with deps.unit_of_work() as session:
-        plan = load_plan(session, case.id)
-        members = active_members(session, case.id)
-    deps.gateway.open_view(trigger_id, action_modal(case.id, plan.outcomes, members, action))
+    choices = admitted.found
+    view = action_modal(admitted.case_id, choices.outcomes, choices.members, choices.action)
+    deps.gateway.open_view(body["trigger_id"], view)
 
 
 def handle_complete_action_click(
     ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
 ) -> None:
-    """Mark an action done: its owner, or the social worker."""
+    """Mark an action done: its owner, or the social worker; the pinned plan follows the ack."""
     ack()
     action_id = _record_id(body)
     user_id = body["user"]["id"]
-    with deps.unit_of_work() as session:
-        found = action_owner(session, action_id) if action_id is not None else None
-        case = session.get(Case, found[0]) if found else None
-        decision = (
-            check_complete_action(session, case=case, user_id=user_id, owner_user_id=found[1])
-            if case and found
-            else None
-        )
-    if decision is None or not decision.allowed or case is None or action_id is None:
-        _tell(respond, decision.reason if decision else NOT_A_MEMBER)
+    admitted = may_complete_action(deps, action_id=action_id, user_id=user_id)
+    if isinstance(admitted, Refused) or action_id is None:
+        _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
-    assert case.id is not None
     try:
-        complete_action(deps, case_id=case.id, actor=user_id, action_id=action_id)
+        complete_action(deps, case_id=admitted.case_id, actor=user_id, action_id=action_id)
     except PlanError as error:
         _tell(respond, str(error))
+    deps.after_answer.run(partial(show_plan, deps, admitted.case_id))
 
 
-def show_plan_after_click(body: dict[str, Any], deps: Dependencies) -> None:
-    """After the ack: bring the pinned plan up to date (a Slack call, so not in the request)."""
-    action_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        found = action_owner(session, action_id) if action_id is not None else None
-    if found is not None:
-        replan_case(deps, found[0])  # a done action's reminder is cancelled
-        refresh_plan_message(deps, found[0])
+def show_plan(deps: Dependencies, case_id: int) -> None:
+    """After the answer: bring the pinned plan up to date (a Slack call, so not in the request)."""
+    replan_case(deps, case_id)  # a done action's reminder is cancelled
+    refresh_plan_message(deps, case_id)
 
 
 RSVP_BY_ACTION = {
@@ -167,13 +132,6 @@ THANKS = {
 }
 
 
-def _meeting_case(deps: Dependencies, body: dict[str, Any]) -> tuple[int | None, int | None]:
-    meeting_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
-    return meeting_id, meeting.case_id if meeting else None
-
-
 def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> None:
     """Attending or apologies: recorded in the request; the thanks and the live list follow it."""
     ack()
@@ -182,14 +140,7 @@ def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> Non
     try:
         if meeting_id is None:
             raise MeetingError(NOT_INVITED)
-        with deps.unit_of_work() as session:
-            case_id = record_reply(
-                session,
-                meeting_id=meeting_id,
-                user_id=body["user"]["id"],
-                rsvp=rsvp,
-                at=deps.clock.now(),
-            )
+        case_id = reply(deps, meeting_id=meeting_id, user_id=body["user"]["id"], rsvp=rsvp)
     except MeetingError as error:
         _tell_soon(deps, body, str(error))
         return
@@ -212,17 +163,18 @@ def handle_representative_click(
 ) -> None:
     """Sending someone: ask who, in a modal."""
     ack()
-    meeting_id, case_id = _meeting_case(deps, body)
-    admitted = admit_to_case(
+    admitted = admit_to_meeting(
         deps,
-        case_id=case_id,
+        meeting_id=_record_id(body),
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.RSVP_REPRESENTATIVE],
+        read=meeting_id_of,
     )
-    if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
+    if isinstance(admitted, Refused):
         _tell(respond, NOT_INVITED)
         return
-    deps.gateway.open_view(body["trigger_id"], representative_modal(case_id, meeting_id))
+    view = representative_modal(admitted.case_id, admitted.found)
+    deps.gateway.open_view(body["trigger_id"], view)
 
 
 def handle_record_attendance_click(
@@ -230,25 +182,19 @@ def handle_record_attendance_click(
 ) -> None:
     """After the meeting: who came, pre-filled from the replies."""
     ack()
-    meeting_id, case_id = _meeting_case(deps, body)
-    admitted = admit_to_case(
+    meeting_id = _record_id(body)
+    admitted = admit_to_meeting(
         deps,
-        case_id=case_id,
+        meeting_id=meeting_id,
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.RECORD_ATTENDANCE],
+        read=attendance_invitees,
     )
-    if not isinstance(admitted, Admitted) or meeting_id is None or case_id is None:
+    if isinstance(admitted, Refused) or meeting_id is None:
         _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
-    with deps.unit_of_work() as session:
-        rows = session.exec(
-            select(Invitation, Member)
-            .join(Member, col(Member.id) == col(Invitation.member_id))
-            .where(Invitation.meeting_id == meeting_id)
-            .order_by(col(Member.id))
-        ).all()
-        invitees = [(inv.id or 0, m.display_name, attendance_guess(inv)) for inv, m in rows]
-    deps.gateway.open_view(body["trigger_id"], attendance_modal(case_id, meeting_id, invitees))
+    view = attendance_modal(admitted.case_id, meeting_id, admitted.found)
+    deps.gateway.open_view(body["trigger_id"], view)
 
 
 def handle_give_update_click(
@@ -256,14 +202,10 @@ def handle_give_update_click(
 ) -> None:
     """Open the update form for this request, pre-filled with the last version if there is one."""
     ack()
-    request_id = _record_id(body)
     user_id = body["user"]["id"]
-    today = deps.clock.now().date()
-    with deps.unit_of_work() as session:
-        context = load_context(session, request_id) if request_id is not None else None
-        problem = may_give(session, context, user_id, today) if context else NOT_A_MEMBER
-    if context is None or problem:
-        _tell(respond, problem or NOT_A_MEMBER)
+    context = update_to_give(deps, request_id=_record_id(body), user_id=user_id)
+    if isinstance(context, Refused):
+        _tell(respond, context.message)
         return
     audience: Audience = "family" if context.member.role == Role.FAMILY else "professional"
     area = context.area
@@ -293,25 +235,27 @@ def handle_release_click(
     """The chair releases the summary; the posting and uploads follow the ack."""
     ack()
     conference_id = _record_id(body)
-    with deps.unit_of_work() as session:
-        meeting = session.get(Meeting, conference_id) if conference_id is not None else None
-    admitted = admit_to_case(
+    admitted = admit_to_meeting(
         deps,
-        case_id=meeting.case_id if meeting else None,
+        meeting_id=conference_id,
         user_id=body["user"]["id"],
         permission=ACTION_RULES[ActionId.RELEASE_SUMMARY],
+        read=meeting_id_of,
     )
-    if not isinstance(admitted, Admitted):
+    if isinstance(admitted, Refused):
         _tell(respond, admitted.message)
-
-
-def release_after_click(body: dict[str, Any], respond: Respond, deps: Dependencies) -> None:
-    """Post the family's copy and the documents; the professionals get theirs privately."""
-    conference_id = _record_id(body)
-    if conference_id is None:
         return
+    deps.after_answer.run(
+        partial(release_after_click, deps, admitted.found, body["user"]["id"], respond)
+    )
+
+
+def release_after_click(
+    deps: Dependencies, conference_id: int, user_id: str, respond: Respond
+) -> None:
+    """Post the family's copy and the documents; the professionals get theirs privately."""
     try:
-        release_summary(deps, conference_id=conference_id, actor=body["user"]["id"])
+        release_summary(deps, conference_id=conference_id, actor=user_id)
     except ConferenceError:
         return  # the acknowledgement has already explained a refusal
     _tell(respond, "Released: the core group has the summary, and professionals their copy.")
@@ -322,16 +266,20 @@ def handle_archive_click(
 ) -> None:
     """Archive a closed case's channel (after the ack: it is a Slack call)."""
     ack()
+    deps.after_answer.run(
+        partial(archive_after_click, deps, _record_id(body), body["user"]["id"], respond)
+    )
 
 
-def archive_after_click(body: dict[str, Any], respond: Respond, deps: Dependencies) -> None:
+def archive_after_click(
+    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
+) -> None:
     """Archive, or say kindly why not."""
-    case_id = _record_id(body)
     if case_id is None:
         _tell(respond, NOT_A_MEMBER)
         return
     try:
-        _tell(respond, archive_case_channel(deps, case_id=case_id, actor=body["user"]["id"]))
+        _tell(respond, archive_case_channel(deps, case_id=case_id, actor=user_id))
     except ConferenceError as error:
         _tell(respond, str(error))
 
@@ -343,11 +291,9 @@ def register(app: App) -> None:
         app.action(rsvp_action.value)(handle_rsvp_click)
     app.action(ActionId.EDIT_OUTCOME.value)(handle_edit_outcome_click)
     app.action(ActionId.EDIT_ACTION.value)(handle_edit_action_click)
-    app.action(ActionId.COMPLETE_ACTION.value)(
-        ack=handle_complete_action_click, lazy=[show_plan_after_click]
-    )
+    app.action(ActionId.COMPLETE_ACTION.value)(handle_complete_action_click)
     app.action(ActionId.RSVP_REPRESENTATIVE.value)(handle_representative_click)
     app.action(ActionId.RECORD_ATTENDANCE.value)(handle_record_attendance_click)
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)
-    app.action(ActionId.RELEASE_SUMMARY.value)(ack=handle_release_click, lazy=[release_after_click])
-    app.action(ActionId.ARCHIVE_CHANNEL.value)(ack=handle_archive_click, lazy=[archive_after_click])
+    app.action(ActionId.RELEASE_SUMMARY.value)(handle_release_click)
+    app.action(ActionId.ARCHIVE_CHANNEL.value)(handle_archive_click)

@@ -8,16 +8,14 @@ from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
-from sqlalchemy.exc import IntegrityError
 
 from bot.deps import Dependencies
 from bot.rules.ids import Event
-from bot.rules.vocabulary import Role
-from bot.services.members import active_members, case_by_channel, record_joined, record_left
+from bot.services.inbox import first_delivery
+from bot.services.members import case_in_channel, record_joined, record_left, social_worker_ids
 from bot.services.status import home_view
 from bot.ui.common import section
 from bot.ui.texts import joined_text, left_text
-from storage.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +35,7 @@ class SkipRedeliveredEvents(Middleware):
         if body.get("type") != "event_callback" or not isinstance(event_id, str):
             return next()
         deps: Dependencies = req.context["deps"]
-        try:
-            with deps.unit_of_work() as session:
-                session.add(ProcessedEvent(event_id=event_id, received_at=deps.clock.now()))
-        except IntegrityError:
+        if not first_delivery(deps, event_id):
             log.info("event %s already handled; ignoring the redelivery", event_id)
             # A 200 with no listener run: Slack stops retrying and nothing happens twice.
             return BoltResponse(status=200, body="")
@@ -49,24 +44,22 @@ class SkipRedeliveredEvents(Middleware):
 
 def handle_member_joined(event: dict[str, Any], deps: Dependencies) -> None:
     """Someone was added to a case channel outside the bot: the register follows the channel."""
-    with deps.unit_of_work() as session:
-        case = case_by_channel(session, str(event.get("channel", "")))
+    case = case_in_channel(deps, str(event.get("channel", "")))
     user_id = str(event.get("user", ""))
-    if case is None or case.id is None or user_id == deps.gateway.bot_user_id():
+    if case is None or user_id == deps.gateway.bot_user_id():
         return
-    if record_joined(deps, case_id=case.id, user_id=user_id):
-        _tell_social_workers(deps, case.id, case.reference, joined_text(user_id))
+    if record_joined(deps, case_id=case.case_id, user_id=user_id):
+        _tell_social_workers(deps, case.case_id, case.reference, joined_text(user_id))
 
 
 def handle_member_left(event: dict[str, Any], deps: Dependencies) -> None:
     """Someone left a case channel: they leave the core group, and the social worker is told."""
-    with deps.unit_of_work() as session:
-        case = case_by_channel(session, str(event.get("channel", "")))
+    case = case_in_channel(deps, str(event.get("channel", "")))
     user_id = str(event.get("user", ""))
-    if case is None or case.id is None:
+    if case is None:
         return
-    if record_left(deps, case_id=case.id, user_id=user_id):
-        _tell_social_workers(deps, case.id, case.reference, left_text(user_id))
+    if record_left(deps, case_id=case.case_id, user_id=user_id):
+        _tell_social_workers(deps, case.case_id, case.reference, left_text(user_id))
 
 
 def handle_app_home_opened(event: dict[str, Any], deps: Dependencies) -> None:
@@ -78,13 +71,7 @@ def handle_app_home_opened(event: dict[str, Any], deps: Dependencies) -> None:
 
 
 def _tell_social_workers(deps: Dependencies, case_id: int, reference: str, text: str) -> None:
-    with deps.unit_of_work() as session:
-        social_workers = [
-            m.slack_user_id
-            for m in active_members(session, case_id)
-            if m.role == Role.SOCIAL_WORKER and m.slack_user_id
-        ]
-    for user_id in social_workers:
+    for user_id in social_worker_ids(deps, case_id):
         deps.gateway.post(user_id, f"Core group change in {reference}", [section(text)])
 
 

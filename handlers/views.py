@@ -6,50 +6,53 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk.models.views import View
-from sqlmodel import select
 
 from bot.deps import Dependencies
 from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
-from bot.rules.case_form import parse_new_case
+from bot.rules.case_form import NewCase, parse_new_case
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
-from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience, parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
-from bot.rules.vocabulary import Attendance, Category, Decision, Role, Rsvp
+from bot.rules.vocabulary import Attendance, Category, Decision, Role
 from bot.services.access import NOT_A_MEMBER
+from bot.services.admission import Refused, admit_to_case, nothing
 from bot.services.agenda import AgendaError, save_agenda
 from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
 from bot.services.conference import (
     ConferenceError,
-    Recorded,
     announce_decision,
-    current_conference,
+    decision_recorded_by,
     record_decision,
     refresh_digest,
 )
 from bot.services.meetings import (
     MeetingError,
     after_schedule,
+    meeting_in_case,
     record_attendance,
     refresh_invitation,
-    reply,
     schedule,
+    still_starts_at,
 )
-from bot.services.members import MemberError, add_member, find_member
+from bot.services.members import MemberError, send_representative
 from bot.services.plan import PlanError, refresh_plan_message, save_action, save_outcome
 from bot.services.planning import replan_case
-from bot.services.updates import UpdateError, load_context, refresh_progress, save_update
+from bot.services.updates import (
+    UpdateError,
+    context_of_request,
+    refresh_progress,
+    save_update,
+)
 from bot.slack.gateway import SlackError
 from bot.ui.common import message_modal, new_case_modal, opening_progress_modal, section
 from bot.ui.updates import update_receipt_blocks
-from handlers.guard import VIEW_RULES, Admitted, Refused, admit_to_case
-from storage.models import Case, Meeting, Member
+from handlers.guard import VIEW_RULES
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +68,17 @@ def handle_new_case_submission(
         ack(response_action="errors", errors=errors)
         return
     ack(response_action="update", view=opening_progress_modal(form.reference))
+    deps.after_answer.run(
+        partial(set_up_new_case, deps, form, view["id"], body["user"]["id"], body["team"]["id"])
+    )
 
 
 def set_up_new_case(
-    body: dict[str, Any], view: dict[str, Any], context: Any, deps: Dependencies
+    deps: Dependencies, form: NewCase, view_id: str, user_id: str, team_id: str
 ) -> None:
     """After the ack: create the channel and the case, then tell the social worker how it went."""
-    form, _ = parse_new_case(
-        view["state"]["values"], today=deps.clock.now().date(), bot_user_id=context.bot_user_id
-    )
-    if form is None:
-        return  # the acknowledgement already showed the mistakes in the form
-    view_id = view["id"]
-    user_id = body["user"]["id"]
     try:
-        opened = open_case(deps, form, team_id=body["team"]["id"], opened_by=user_id)
+        opened = open_case(deps, form, team_id=team_id, opened_by=user_id)
     except ChannelNameTakenError:
         deps.gateway.update_view(
             view_id,
@@ -155,10 +154,12 @@ def admitted_submission(
     it: the one check every case modal makes, before and after its acknowledgement."""
     case_id, meta = _case_in(view)
     user_id = str(body["user"]["id"])
-    admitted = admit_to_case(deps, case_id=case_id, user_id=user_id, permission=VIEW_RULES[view_id])
-    if not isinstance(admitted, Admitted) or case_id is None:
-        return _refusal(admitted)
-    return Submission(case_id, meta, user_id)
+    admitted = admit_to_case(
+        deps, case_id=case_id, user_id=user_id, permission=VIEW_RULES[view_id], read=nothing
+    )
+    if isinstance(admitted, Refused):
+        return admitted.message
+    return Submission(admitted.case_id, meta, user_id)
 
 
 def _state(view: dict[str, Any]) -> object:
@@ -196,6 +197,7 @@ def handle_outcome_submission(
         ack(response_action="errors", errors={PlanField.WORDING: str(error)})
         return
     ack()
+    deps.after_answer.run(partial(show_plan, deps, sub.case_id))
 
 
 def handle_action_submission(
@@ -225,16 +227,7 @@ def handle_action_submission(
         ack(response_action="errors", errors={PlanField.DESCRIPTION: str(error)})
         return
     ack()
-
-
-def show_plan_after_submission(
-    body: dict[str, Any], view: dict[str, Any], deps: Dependencies
-) -> None:
-    """After the ack: bring the pinned plan up to date, for those who may change it."""
-    sub = admitted_submission(body, view, deps, ViewId.OUTCOME)
-    if isinstance(sub, Submission):
-        replan_case(deps, sub.case_id)  # reminders follow the actions' owners and dates
-        refresh_plan_message(deps, sub.case_id)
+    deps.after_answer.run(partial(show_plan, deps, sub.case_id))
 
 
 def handle_schedule_submission(
@@ -268,29 +261,20 @@ def handle_schedule_submission(
         response_action="update",
         view=message_modal("Meeting set", f"Set for {scheduled.card.when}.{note}"),
     )
+    deps.after_answer.run(
+        partial(after_schedule_submission, deps, sub.case_id, meeting_id, datetime.combine(day, at))
+    )
 
 
 def after_schedule_submission(
-    body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+    deps: Dependencies, case_id: int, meeting_id: int, local_start: datetime
 ) -> None:
     """After the ack: card, topic, calendar file, and every message re-planned for the new time."""
-    case_id, _ = _case_in(view)
-    meeting_id = int_of(_state(view), MeetingField.MEETING)
-    day, at = (
-        date_of(_state(view), MeetingField.DATE),
-        time_of(_state(view), MeetingField.TIME),
-    )
-    with deps.unit_of_work() as session:
-        meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
-        case = session.get(Case, case_id) if case_id is not None else None
-    if meeting is None or case is None or meeting.starts_at is None or day is None or at is None:
-        return
     # Act only on the submission the acknowledgement accepted: the one now on the meeting.
-    local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
-    if (local.date(), local.time()) != (day, at) or case.id is None or meeting.id is None:
+    if not still_starts_at(deps, case_id=case_id, meeting_id=meeting_id, local_start=local_start):
         return
-    replan_case(deps, case.id)  # first: the outbox is the record of what will be sent
-    after_schedule(deps, case_id=case.id, meeting_id=meeting.id)
+    replan_case(deps, case_id)  # first: the outbox is the record of what will be sent
+    after_schedule(deps, case_id=case_id, meeting_id=meeting_id)
 
 
 def handle_representative_submission(
@@ -309,38 +293,19 @@ def handle_representative_submission(
         )
         return
     ack()
+    meeting_id = sub.meta.get("meeting")
+    if isinstance(meeting_id, int):
+        deps.after_answer.run(partial(send_representative_after, deps, sub, meeting_id, chosen))
 
 
-def send_representative(body: dict[str, Any], view: dict[str, Any], deps: Dependencies) -> None:
+def send_representative_after(
+    deps: Dependencies, sub: Submission, meeting_id: int, chosen: str
+) -> None:
     """Add the representative to the core group (and channel) and record the reply."""
-    sub = admitted_submission(body, view, deps, ViewId.REPRESENTATIVE)
-    chosen = user_of(_state(view), MeetingField.REPRESENTATIVE)
-    if isinstance(sub, str) or chosen is None or chosen == sub.user_id:
-        return  # the acknowledgement said why
-    case_id, user_id, meeting_id = sub.case_id, sub.user_id, sub.meta.get("meeting")
-    if not isinstance(meeting_id, int):
-        return
-    with deps.unit_of_work() as session:
-        sender = session.exec(
-            select(Member).where(Member.case_id == case_id, Member.slack_user_id == user_id)
-        ).one()
-        existing = find_member(session, case_id, chosen)
+    user_id = sub.user_id
     try:
-        if existing is None or not existing.active:
-            existing = add_member(
-                deps,
-                case_id=case_id,
-                actor=user_id,
-                user_id=chosen,
-                agency=sender.agency,
-                role=Role.PROFESSIONAL,
-            )
-        reply(
-            deps,
-            meeting_id=meeting_id,
-            user_id=user_id,
-            rsvp=Rsvp.REPRESENTATIVE,
-            representative_member_id=existing.id,
+        send_representative(
+            deps, case_id=sub.case_id, meeting_id=meeting_id, user_id=user_id, chosen=chosen
         )
     except (MemberError, MeetingError) as error:
         deps.gateway.post(user_id, "About your reply to an invitation", [section(str(error))])
@@ -351,7 +316,7 @@ def send_representative(body: dict[str, Any], view: dict[str, Any], deps: Depend
         [section(f"Thanks: <@{chosen}> will come for your agency, and is now in the channel.")],
     )
     refresh_invitation(deps, meeting_id)
-    replan_case(deps, case_id)
+    replan_case(deps, sub.case_id)
 
 
 def handle_attendance_submission(
@@ -372,24 +337,18 @@ def handle_attendance_submission(
             marks[int(block_id.removeprefix(prefix))] = Attendance(value_of(values, block_id))
         except (ValueError, TypeError):
             continue
-    with deps.unit_of_work() as session:
-        meeting = session.get(Meeting, meeting_id)
-        wrong_case = meeting is None or meeting.case_id != sub.case_id
-    if wrong_case:
+    if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
         ack(response_action="errors", errors={first: "That meeting isn't part of this case."})
         return
     record_attendance(deps, meeting_id=meeting_id, actor=sub.user_id, marks=marks)
     ack()
+    deps.after_answer.run(partial(after_attendance_submission, deps, sub.case_id, meeting_id))
 
 
-def after_attendance_submission(
-    body: dict[str, Any], view: dict[str, Any], deps: Dependencies
-) -> None:
+def after_attendance_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
     """After the ack: the invitation shows the meeting as held (no more reply buttons)."""
-    sub = admitted_submission(body, view, deps, ViewId.ATTENDANCE)
-    if isinstance(sub, Submission) and isinstance(meeting_id := sub.meta.get("meeting"), int):
-        refresh_invitation(deps, meeting_id)
-        replan_case(deps, sub.case_id)
+    refresh_invitation(deps, meeting_id)
+    replan_case(deps, case_id)
 
 
 def handle_update_submission(
@@ -399,8 +358,7 @@ def handle_update_submission(
     database only), then thank them in the form itself; mistakes are shown inline."""
     meta = parse_metadata(view.get("private_metadata"))
     user_id = body["user"]["id"]
-    with deps.unit_of_work() as session:
-        context = load_context(session, meta.request_id) if meta else None
+    context = context_of_request(deps, meta.request_id) if meta else None
     first_block = next(iter(view["state"]["values"]), UpdateField.GOING_WELL.value)
     if meta is None or context is None or context.case.id is None:
         ack(response_action="errors", errors={first_block: NOT_A_MEMBER})
@@ -432,17 +390,16 @@ def handle_update_submission(
         response_action="update",
         view=View(type="modal", title="Update received", close="Close", blocks=thanks),
     )
+    if context.meeting.id is not None:
+        deps.after_answer.run(
+            partial(after_update_submission, deps, context.case.id, context.meeting.id)
+        )
 
 
-def after_update_submission(body: dict[str, Any], view: dict[str, Any], deps: Dependencies) -> None:
+def after_update_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
     """After the ack: the channel's count of updates moves (never their content)."""
-    meta = parse_metadata(view.get("private_metadata"))
-    with deps.unit_of_work() as session:
-        context = load_context(session, meta.request_id) if meta else None
-    if context is not None and context.meeting.id is not None:
-        refresh_progress(deps, context.meeting.id)  # idempotent: a count from the database
-        if context.case.id is not None:
-            refresh_digest(deps, context.case.id)
+    refresh_progress(deps, meeting_id)  # idempotent: a count from the database
+    refresh_digest(deps, case_id)
 
 
 def handle_agenda_submission(
@@ -524,59 +481,35 @@ def handle_decision_submission(
         return
     replan_case(deps, case_id)  # continuing: the next cycle is planned; ending: nothing more
     ack()
+    user_id = body["user"]["id"]
+    deps.after_answer.run(partial(after_decision_submission, deps, conference_id, case_id, user_id))
 
 
 def after_decision_submission(
-    body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+    deps: Dependencies, conference_id: int, case_id: int, user_id: str
 ) -> None:
     """Tell everyone in writing (only if this submission's decision is the one recorded)."""
-    case_id, meta = _case_in(view)
-    conference_id = meta.get("meeting")
-    with deps.unit_of_work() as session:
-        conference = session.get(Meeting, conference_id) if isinstance(conference_id, int) else None
-        case = session.get(Case, case_id) if case_id is not None else None
-    if conference is None or case is None or conference.decision is None:
-        return
-    if conference.decided_by != body["user"]["id"] or case.id is None:
-        return
-    announce_decision(
-        deps,
-        Recorded(
-            case.id,
-            case.reference,
-            conference.decision,
-            _next_review_text(deps, case.id),
-            conference.id,
-        ),
+    recorded = decision_recorded_by(
+        deps, conference_id=conference_id, case_id=case_id, user_id=user_id
     )
+    if recorded is not None:
+        announce_decision(deps, recorded)
 
 
-def _next_review_text(deps: Dependencies, case_id: int) -> str | None:
-    with deps.unit_of_work() as session:
-        following = current_conference(session, case_id)
-    return format_day(following.due_by) if following else None
-
-
-def _refusal(admitted: Admitted | Refused) -> str:
-    return admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER
+def show_plan(deps: Dependencies, case_id: int) -> None:
+    """After the ack: bring the pinned plan up to date, for those who may change it."""
+    replan_case(deps, case_id)  # reminders follow the actions' owners and dates
+    refresh_plan_message(deps, case_id)
 
 
 def register(app: App) -> None:
-    """Attach the modal listeners."""
-    app.view(ViewId.NEW_CASE.value)(ack=handle_new_case_submission, lazy=[set_up_new_case])
-    app.view(ViewId.OUTCOME.value)(ack=handle_outcome_submission, lazy=[show_plan_after_submission])
-    app.view(ViewId.ACTION.value)(ack=handle_action_submission, lazy=[show_plan_after_submission])
-    app.view(ViewId.SCHEDULE.value)(
-        ack=handle_schedule_submission, lazy=[after_schedule_submission]
-    )
-    app.view(ViewId.REPRESENTATIVE.value)(
-        ack=handle_representative_submission, lazy=[send_representative]
-    )
-    app.view(ViewId.ATTENDANCE.value)(
-        ack=handle_attendance_submission, lazy=[after_attendance_submission]
-    )
-    app.view(ViewId.UPDATE.value)(ack=handle_update_submission, lazy=[after_update_submission])
+    """Attach the modal listeners (their slow work goes to `deps.after_answer`)."""
+    app.view(ViewId.NEW_CASE.value)(handle_new_case_submission)
+    app.view(ViewId.OUTCOME.value)(handle_outcome_submission)
+    app.view(ViewId.ACTION.value)(handle_action_submission)
+    app.view(ViewId.SCHEDULE.value)(handle_schedule_submission)
+    app.view(ViewId.REPRESENTATIVE.value)(handle_representative_submission)
+    app.view(ViewId.ATTENDANCE.value)(handle_attendance_submission)
+    app.view(ViewId.UPDATE.value)(handle_update_submission)
     app.view(ViewId.AGENDA.value)(handle_agenda_submission)
-    app.view(ViewId.DECISION.value)(
-        ack=handle_decision_submission, lazy=[after_decision_submission]
-    )
+    app.view(ViewId.DECISION.value)(handle_decision_submission)

@@ -27,6 +27,9 @@ class SchemaNotCurrentError(Exception):
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for a SQLite file or PostgreSQL, with the settings each needs."""
     parsed = make_url(url)
+    # A database error's message then carries no statement parameters: they are people's words,
+    # and such errors reach the logs with their tracebacks.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.rules.timeline import TimelineRules
 from bot.rules.vocabulary import (
     ActionStatus,
     Agency,
@@ -50,6 +51,9 @@ def _text(default: Any = None) -> Any:
     return Field(default=default, sa_column=Column(Text, nullable=default is not ...))
 
 
+_DEFAULTS = TimelineRules()
+
+
 # An area (a workspace, or a team within one) with its own settings for the rules in DOMAIN.md.
 class Area(SQLModel, table=True):
     __tablename__ = "areas"
@@ -58,15 +62,16 @@ class Area(SQLModel, table=True):
     name: str = Field(max_length=200)
     nation: Nation = _enum(Nation, Nation.ENG)
     timezone: str = Field(default="Europe/London", max_length=64)
-    local_time_of_day: time = Field(default=time(9, 30))
-    core_group_interval_weeks: int = 6
-    first_core_group_working_days: int = 10
-    report_deadline_working_days: int = 2
-    prompt_lead_working_days: int = 5
-    invitation_lead_working_days: int = 10
-    quorum_warning_working_days: int = 3
-    digest_lead_working_days: int = 3
-    pre_birth_rcpc_working_days: int = 10
+    # The timescales start from the rules' defaults, which are set nowhere else.
+    local_time_of_day: time = Field(default=_DEFAULTS.local_time)
+    core_group_interval_weeks: int = _DEFAULTS.core_group_interval_weeks
+    first_core_group_working_days: int = _DEFAULTS.first_core_group_working_days
+    report_deadline_working_days: int = _DEFAULTS.report_deadline_working_days
+    prompt_lead_working_days: int = _DEFAULTS.prompt_lead_working_days
+    invitation_lead_working_days: int = _DEFAULTS.invitation_lead_working_days
+    quorum_warning_working_days: int = _DEFAULTS.quorum_warning_working_days
+    digest_lead_working_days: int = _DEFAULTS.digest_lead_working_days
+    pre_birth_rcpc_working_days: int = _DEFAULTS.pre_birth_rcpc_working_days
     quorum_min_other_agencies: int = 2
     health_counts_as_one_agency: bool = True
     rag_green_meaning: str = Field(default="Achieved, or on track with evidence", max_length=500)

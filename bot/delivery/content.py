@@ -14,8 +14,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import calendar_for, deadline_day
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
@@ -24,35 +26,24 @@ from bot.rules.vocabulary import (
     Role,
     UpdateRequestStatus,
 )
-from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST, FAMILY_COPY
-from bot.services.family import family_help
-from bot.services.meetings import INVITATION, QUORUM_WARNING, card_for, forecast_for, replies
+from bot.services.family import family_help, social_worker_name
+from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
-from bot.services.updates import (
-    CHASE,
-    ESCALATION,
-    OVERDUE_NOTICE,
-    PROGRESS,
-    PROMPT,
-    deadline_day,
-    meeting_label,
-    progress_content,
-)
+from bot.services.updates import meeting_label, progress_content
 from bot.summary import digest_blocks, digest_notification_text
-from bot.ui.common import AGENCY_NAMES
 from bot.ui.family import (
     family_copy_prompt_blocks,
     family_copy_prompt_text,
     family_invitation_blocks,
 )
+from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.plan import ACTION_REMINDER, action_reminder_blocks, action_reminder_text
+from bot.ui.plan import action_reminder_blocks, action_reminder_text
 from bot.ui.update_texts import (
     chase_blocks,
     chase_text,
@@ -81,15 +72,6 @@ def _scheduled(session: Session, meeting_id: int) -> tuple[Meeting, Case] | None
     return meeting, session.get_one(Case, meeting.case_id)
 
 
-def _social_worker_name(session: Session, case: Case) -> str | None:
-    found = session.exec(
-        select(Member).where(
-            Member.case_id == case.id, Member.role == Role.SOCIAL_WORKER, col(Member.active)
-        )
-    ).first()
-    return found.display_name if found else None
-
-
 def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     found = _scheduled(session, int(args["meeting"]))
     if found is None:
@@ -100,16 +82,22 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     shown, _ = replies(session, meeting.id)
     conference = meeting.kind == MeetingKind.RCPC
     forecast = forecast_for(session, case, meeting.id) if conference and in_channel else None
-    if args.get("family"):
-        family = family_invitation_blocks(
-            card_for(case, meeting),
-            social_worker=_social_worker_name(session, case),
-            help=family_help(session.get_one(Area, case.area_id)),
-            pre_birth=case.pre_birth,
-        )
-        return _content(invitation_text(case.reference, meeting.kind), family)
     blocks = invitation_blocks(
         card_for(case, meeting), shown, forecast=forecast, in_channel=in_channel
+    )
+    return _content(invitation_text(case.reference, meeting.kind), blocks)
+
+
+def _family_invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _scheduled(session, int(args["meeting"]))
+    if found is None:
+        return None
+    meeting, case = found
+    blocks = family_invitation_blocks(
+        card_for(case, meeting),
+        social_worker=social_worker_name(session, case),
+        help=family_help(session.get_one(Area, case.area_id)),
+        pre_birth=case.pre_birth,
     )
     return _content(invitation_text(case.reference, meeting.kind), blocks)
 
@@ -242,17 +230,19 @@ def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(digest_notification_text(digest.reference), digest_blocks(digest))
 
 
+# Every kind planning plans has a writer; a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
-    INVITATION: _invitation,
-    QUORUM_WARNING: _quorum_warning,
-    ACTION_REMINDER: _action_reminder,
-    PROGRESS: _progress,
-    PROMPT: _prompt,
-    CHASE: _chase,
-    OVERDUE_NOTICE: _notice_about(overdue_notice),
-    ESCALATION: _notice_about(escalation_notice),
-    DIGEST: _digest,
-    FAMILY_COPY: _family_copy,
+    MessageKind.INVITATION: _invitation,
+    MessageKind.FAMILY_INVITATION: _family_invitation,
+    MessageKind.QUORUM_WARNING: _quorum_warning,
+    MessageKind.ACTION_REMINDER: _action_reminder,
+    MessageKind.PROGRESS: _progress,
+    MessageKind.PROMPT: _prompt,
+    MessageKind.CHASE: _chase,
+    MessageKind.OVERDUE_NOTICE: _notice_about(overdue_notice),
+    MessageKind.ESCALATION: _notice_about(escalation_notice),
+    MessageKind.DIGEST: _digest,
+    MessageKind.FAMILY_COPY: _family_copy,
 }
 
 

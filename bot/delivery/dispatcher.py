@@ -23,8 +23,8 @@ from sqlalchemy import and_, func, literal, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock, SystemClock
+from bot.rules.messages import RENDER, UPDATE_MESSAGE, is_user_id
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import RENDER, UPDATE_MESSAGE, is_user_id
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime
 

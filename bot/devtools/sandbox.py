@@ -94,7 +94,7 @@ class Sandbox:
 
     @staticmethod
     def wait_for(probe: Callable[[], T | None], *, timeout: float = 10.0) -> T:
-        """Wait (in real time) for work the bot does after acknowledging, e.g. a lazy listener."""
+        """Wait (in real time) for work the bot does after acknowledging (`deps.after_answer`)."""
         deadline = time.monotonic() + timeout
         while True:
             result = probe()

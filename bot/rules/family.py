@@ -1,11 +1,9 @@
 """What the family are told, as plain values: the area's help and complaints route, and the
-words for the children and the plan's category that a family member reads."""
+words for the children that a family member reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from bot.rules.vocabulary import Category
 
 
 @dataclass(frozen=True)
@@ -16,15 +14,6 @@ class FamilyHelp:
     leaflet_url: str = ""
     complaints_text: str = ""
     complaints_url: str = ""
-
-
-# The category a plan continues under, in words a family member reads (no codes).
-CATEGORY_WORDS: dict[Category, str] = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
-}
 
 
 def children_words(pre_birth: bool) -> str:

@@ -11,9 +11,35 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.rules.timeline import ChaseStep, chase_days, local_instant
+from bot.rules.messages import (
+    MessageKind,
+    PlannedMessage,
+    action_tag,
+    meeting_tag,
+    outbox_key,
+    request_tag,
+)
+from bot.rules.schedule import (
+    DEADLINE_TIME,
+    OPEN_MEETINGS,
+    OWES_UPDATE,
+    away_on,
+    calendar_for,
+    deadline_day,
+    meeting_day,
+    rules_for,
+)
+from bot.rules.timeline import (
+    ChaseStep,
+    TimelineRules,
+    chase_days,
+    local_instant,
+    prompt_day,
+    shares_review_round,
+)
 from bot.rules.vocabulary import (
     ActionStatus,
     CaseStatus,
@@ -23,25 +49,9 @@ from bot.rules.vocabulary import (
     UpdateRequestStatus,
 )
 from bot.rules.working_days import WorkingCalendar
-from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST, FAMILY_COPY
-from bot.services.meetings import INVITATION, QUORUM_WARNING
-from bot.services.outbox import PlannedMessage, case_scope
-from bot.services.updates import (
-    CHASE,
-    DEADLINE_TIME,
-    ESCALATION,
-    OVERDUE_NOTICE,
-    OWES_UPDATE,
-    PROGRESS,
-    PROMPT,
-    away_on,
-    deadline_day,
-    meeting_day,
-)
-from bot.ui.plan import ACTION_REMINDER
-from bot.ui.texts import OPEN_MEETINGS
-from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
+
+if TYPE_CHECKING:
+    from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
 
 # Open actions remind their owner this many working days before they are due.
 ACTION_REMINDER_WORKING_DAYS = 2
@@ -65,9 +75,9 @@ class CaseState:
         return self.case.id
 
     @cached_property
-    def scope(self) -> str:
-        """The key prefix of everything planned for this case."""
-        return case_scope(self.case_id)
+    def rules(self) -> TimelineRules:
+        """The area's timescales: how far ahead each message goes out."""
+        return rules_for(self.area, self.case.nation)
 
     @property
     def active(self) -> bool:
@@ -89,7 +99,7 @@ class CaseState:
 
     def at(self, day: date) -> datetime:
         """The area's sending time of day on `day`, as a UTC instant."""
-        return local_instant(day, self.area.local_time_of_day, self.tz)
+        return local_instant(day, self.rules.local_time, self.tz)
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
@@ -118,6 +128,16 @@ class CaseState:
             if upcoming:
                 found.append(min(upcoming, key=lambda m: (meeting_day(m, self.tz), m.sequence)))
         return found
+
+    def shared_round(self, meetings: Sequence[Meeting]) -> Meeting | None:
+        """The core group among `meetings` that shares the review conference's update round
+        (it falls within the rules' weeks before the review), or None."""
+        core = next((m for m in meetings if m.kind == MeetingKind.CORE_GROUP), None)
+        review = next((m for m in meetings if m.kind == MeetingKind.RCPC), None)
+        if core is None or review is None:
+            return None
+        core_day, review_day = meeting_day(core, self.tz), meeting_day(review, self.tz)
+        return core if shares_review_round(core_day, review_day, self.rules) else None
 
     def invited_to(self, now: datetime) -> list[Meeting]:
         """Meetings with a date ahead: everyone is invited to them."""
@@ -163,9 +183,15 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
 
 
 def _message(
-    state: CaseState, key: str, kind: str, to: str, at: datetime, **args: object
+    state: CaseState,
+    kind: MessageKind,
+    parts: tuple[object, ...],
+    to: str,
+    at: datetime,
+    **args: object,
 ) -> PlannedMessage:
-    return PlannedMessage.built_when_sent(state.scope + key, kind, to, at, state.case_id, **args)
+    key = outbox_key(kind, *parts, case_id=state.case_id)
+    return PlannedMessage.built_when_sent(key, kind, to, at, state.case_id, **args)
 
 
 def _stamp(instant: datetime) -> str:
@@ -183,13 +209,13 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
         assert meeting.starts_at is not None
         start_day = meeting.starts_at.astimezone(state.tz).date()
         stamp = _stamp(meeting.starts_at)
-        lead = state.area.invitation_lead_working_days
+        lead = state.rules.invitation_lead_working_days
         invite_at = state.at(state.calendar.add_working_days(start_day, -lead))
-        tag = f"m{meeting.id}"
+        tag = meeting_tag(meeting.id)
         yield _message(
             state,
-            f"invite:{tag}:{channel}:{stamp}",
-            INVITATION,
+            MessageKind.INVITATION,
+            (tag, channel, stamp),
             channel,
             invite_at,
             meeting=meeting.id,
@@ -199,26 +225,25 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
         for person in _people(state.members):
             # The family get their own invitation (what it is for, help on offer), not the
             # professionals' one.
-            extra = {"family": True} if person in family else {}
+            kind = MessageKind.FAMILY_INVITATION if person in family else MessageKind.INVITATION
             yield _message(
                 state,
-                f"invite:{tag}:{person}:{stamp}",
-                INVITATION,
+                kind,
+                (tag, person, stamp),
                 person,
                 invite_at,
                 meeting=meeting.id,
                 in_channel=False,
-                **extra,
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.
-            lead = state.area.quorum_warning_working_days
+            lead = state.rules.quorum_warning_working_days
             warn_at = state.at(state.calendar.add_working_days(start_day, -lead))
             for person in _people(state.members, Role.CHAIR, Role.SOCIAL_WORKER):
                 yield _message(
                     state,
-                    f"quorum:{tag}:{person}:{stamp}",
-                    QUORUM_WARNING,
+                    MessageKind.QUORUM_WARNING,
+                    (tag, person, stamp),
                     person,
                     warn_at,
                     meeting=meeting.id,
@@ -239,8 +264,8 @@ def _action_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessag
         )
         yield _message(
             state,
-            f"action:a{action.id}:{owner}:{action.due_date:%Y%m%d}",
-            ACTION_REMINDER,
+            MessageKind.ACTION_REMINDER,
+            (action_tag(action.id), owner, f"{action.due_date:%Y%m%d}"),
             owner,
             state.at(remind_on),
             action=action.id,
@@ -252,34 +277,43 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
     by_id = {m.id: m for m in state.members}
     social_workers = [m for m in state.members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
     chairs = _people(state.members, Role.CHAIR)
-    for meeting in state.next_meetings(now):
+    meetings = state.next_meetings(now)
+    sharing = state.shared_round(meetings)
+    for meeting in meetings:
+        if sharing is not None and meeting is sharing:
+            continue  # its updates come from the review conference's round
         requests = state.requests.get(meeting.id or 0, [])
         if not requests:
             continue
         deadline = state.deadline(meeting)
         prompt_at = state.at(
-            state.calendar.add_working_days(deadline, -state.area.prompt_lead_working_days)
+            prompt_day(deadline, state.calendar, state.rules.prompt_lead_working_days)
         )
-        tag = f"m{meeting.id}:{deadline:%Y%m%d}"
+        if sharing is not None and meeting.kind == MeetingKind.RCPC:
+            # One round feeds both: asked for in time for the core group, due for the review.
+            core_deadline = state.deadline(sharing)
+            lead = state.rules.prompt_lead_working_days
+            prompt_at = min(prompt_at, state.at(prompt_day(core_deadline, state.calendar, lead)))
+        tag = (meeting_tag(meeting.id), f"{deadline:%Y%m%d}")
         chases = [(step, day, state.at(day)) for step, day in chase_days(deadline, state.calendar)]
         yield _message(
             state,
-            f"progress:{tag}",
-            PROGRESS,
+            MessageKind.PROGRESS,
+            tag,
             state.case.slack_channel_id or "",
             prompt_at,
             meeting=meeting.id,
         )
         for request in requests:
             member = by_id[request.member_id]
-            r = f"r{request.id}"
+            r = request_tag(request.id)
             if member.slack_user_id is None:
                 # A family member not on Slack: their social worker fills it in with them.
                 for sw in social_workers:
                     yield _message(
                         state,
-                        f"prompt:{tag}:{r}:{sw.slack_user_id}",
-                        PROMPT,
+                        MessageKind.PROMPT,
+                        (*tag, r, sw.slack_user_id),
                         sw.slack_user_id or "",
                         prompt_at,
                         request=request.id,
@@ -288,8 +322,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
             else:
                 yield _message(
                     state,
-                    f"prompt:{tag}:{r}:{member.slack_user_id}",
-                    PROMPT,
+                    MessageKind.PROMPT,
+                    (*tag, r, member.slack_user_id),
                     member.slack_user_id,
                     prompt_at,
                     request=request.id,
@@ -301,8 +335,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                     for chair in chairs:
                         yield _message(
                             state,
-                            f"escalate:{tag}:{r}:{chair}",
-                            ESCALATION,
+                            MessageKind.ESCALATION,
+                            (*tag, r, chair),
                             chair,
                             at,
                             request=request.id,
@@ -312,8 +346,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                 if target is not None:
                     yield _message(
                         state,
-                        f"chase:{tag}:{r}:{step.value}:{target}",
-                        CHASE,
+                        MessageKind.CHASE,
+                        (*tag, r, step.value, target),
                         target,
                         at,
                         request=request.id,
@@ -325,8 +359,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                         if sw.id != member.id:
                             yield _message(
                                 state,
-                                f"overdue:{tag}:{r}:{sw.slack_user_id}",
-                                OVERDUE_NOTICE,
+                                MessageKind.OVERDUE_NOTICE,
+                                (*tag, r, sw.slack_user_id),
                                 sw.slack_user_id or "",
                                 at,
                                 request=request.id,
@@ -362,8 +396,8 @@ def _family_copy_prompts(state: CaseState, now: datetime) -> Iterator[PlannedMes
     for person in _people(state.members, Role.SOCIAL_WORKER):
         yield _message(
             state,
-            f"familycopy:m{conference.id}:{person}:{day:%Y%m%d}",
-            FAMILY_COPY,
+            MessageKind.FAMILY_COPY,
+            (meeting_tag(conference.id), person, f"{day:%Y%m%d}"),
             person,
             at,
             conference=conference.id,
@@ -378,12 +412,12 @@ def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
     day = meeting_day(conference, state.tz)
     if day < state.today(now):
         return
-    at = state.at(state.calendar.add_working_days(day, -state.area.digest_lead_working_days))
+    at = state.at(state.calendar.add_working_days(day, -state.rules.digest_lead_working_days))
     for chair in _people(state.members, Role.CHAIR):
         yield _message(
             state,
-            f"digest:m{conference.id}:{chair}:{day:%Y%m%d}",
-            DIGEST,
+            MessageKind.DIGEST,
+            (meeting_tag(conference.id), chair, f"{day:%Y%m%d}"),
             chair,
             at,
             conference=conference.id,

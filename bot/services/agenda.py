@@ -33,10 +33,9 @@ def load_agenda(case: Case) -> Agenda:
     )
 
 
-def read_agenda(session: Session, case_id: int) -> tuple[str, Agenda]:
-    """The case's reference and its agenda, for the form."""
-    case = session.get_one(Case, case_id)
-    return case.reference, load_agenda(case)
+def agenda_to_record(session: Session, case: Case, user_id: str) -> Agenda:
+    """The agenda the form opens with: as last recorded, read with the access check."""
+    return load_agenda(case)
 
 
 def save_agenda(deps: Dependencies, *, case_id: int, actor: str, agenda: Agenda) -> None:

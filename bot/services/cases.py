@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session, select
 
@@ -12,9 +11,9 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.timeline import TimelineRules, plan_timeline
+from bot.rules.schedule import calendar_for, rules_for
+from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
-from bot.rules.working_days import WorkingCalendar
 from bot.services import audit
 from bot.slack.gateway import SlackError, SlackGateway
 from bot.ui.texts import case_card, case_card_text, topic_for, welcome_blocks, welcome_text
@@ -80,23 +79,6 @@ def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
         session.add(area)
         session.flush()
     return area
-
-
-def rules_for(area: Area) -> TimelineRules:
-    """The area's settings as timeline rules."""
-    return TimelineRules(
-        core_group_interval_weeks=area.core_group_interval_weeks,
-        first_core_group_working_days=area.first_core_group_working_days,
-        report_deadline_working_days=area.report_deadline_working_days,
-        prompt_lead_working_days=area.prompt_lead_working_days,
-        pre_birth_rcpc_working_days=area.pre_birth_rcpc_working_days,
-        local_time=area.local_time_of_day,
-    )
-
-
-def calendar_for(area: Area, case: Case) -> WorkingCalendar:
-    """Working days for a case: its nation's bank holidays plus the area's closure days."""
-    return WorkingCalendar(case.nation, frozenset(date.fromisoformat(d) for d in area.closure_days))
 
 
 def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str) -> OpenedCase:
@@ -193,9 +175,8 @@ def _record_case(
     ]
     session.add_all(members)
 
-    timeline = plan_timeline(
-        form.icpc, calendar_for(area, case), rules_for(area), birth_date=form.birth_date
-    )
+    rules = rules_for(area, case.nation)
+    timeline = plan_timeline(form.icpc, calendar_for(area, case), rules, birth_date=form.birth_date)
     session.add(
         Meeting(
             case_id=case.id,

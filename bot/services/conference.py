@@ -15,6 +15,8 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import calendar_for, meeting_day, rules_for
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import (
     CaseStatus,
@@ -27,10 +29,9 @@ from bot.rules.vocabulary import (
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check
-from bot.services.cases import calendar_for, rules_for
 from bot.services.family import family_help
+from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
-from bot.services.updates import meeting_day
 from bot.slack.gateway import SlackError
 from bot.summary import (
     Audience,
@@ -44,18 +45,9 @@ from bot.summary import (
 from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
 from bot.summary.printable import pdf_from_html
 from bot.ui.common import section
-from storage.models import Area, Case, Meeting, Member, OutboxMessage
+from storage.models import Area, Case, Meeting, Member
 
 log = logging.getLogger(__name__)
-
-DIGEST = "digest"
-# The social worker's reminder to prepare the family with their copy of the summary.
-FAMILY_COPY = "family_copy"
-DECISION_WORDS = {
-    Decision.CONTINUE: "continue the child protection plan",
-    Decision.STEP_DOWN: "end the child protection plan and step down to a child in need plan",
-    Decision.END: "end the child protection plan, with no further plan",
-}
 
 
 class ConferenceError(Exception):
@@ -209,13 +201,9 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
         conference = current_conference(session, case_id)
         if conference is None or conference.id is None:
             return
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == DIGEST,
-                col(OutboxMessage.key).contains(f":digest:m{conference.id}:"),
-                col(OutboxMessage.slack_ts).is_not(None),
-            )
-        ).all()
+        rows = sent_about(
+            session, case_id=case_id, meeting_id=conference.id, kinds=[MessageKind.DIGEST]
+        )
         if not rows:
             return
         digest = digest_input(session, case_id, conference.id)
@@ -340,7 +328,7 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
         ).one()
         or 0
     )
-    interval = timedelta(weeks=rules_for(area).core_group_interval_weeks)
+    interval = timedelta(weeks=rules_for(area, case.nation).core_group_interval_weeks)
     day = last_core or held
     while day + interval <= later.due_by:
         day = calendar.on_or_before(day + interval)
@@ -516,3 +504,20 @@ def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str
             if error.code != "already_archived":
                 raise ConferenceError(f"Slack would not archive it ({error.code}).") from None
     return "The channel is archived. Its history stays available to its members."
+
+
+def decision_recorded_by(
+    deps: Dependencies, *, conference_id: int, case_id: int, user_id: str
+) -> Recorded | None:
+    """The conference's recorded decision, if this person recorded it (so the one submission
+    that was accepted, not an earlier or a refused one, announces it)."""
+    with deps.unit_of_work() as session:
+        conference = session.get(Meeting, conference_id)
+        case = session.get(Case, case_id)
+        if conference is None or case is None or case.id is None:
+            return None
+        if conference.decision is None or conference.decided_by != user_id:
+            return None
+        following = current_conference(session, case.id)
+        next_review = format_day(following.due_by) if following else None
+        return Recorded(case.id, case.reference, conference.decision, next_review, conference_id)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session, col, select
+
 from bot.rules.family import FamilyHelp
-from storage.models import Area
+from bot.rules.vocabulary import Role
+from storage.models import Area, Case, Member
 
 
 def family_help(area: Area) -> FamilyHelp:
@@ -14,3 +17,13 @@ def family_help(area: Area) -> FamilyHelp:
         complaints_text=area.complaints_text.strip(),
         complaints_url=area.complaints_url.strip(),
     )
+
+
+def social_worker_name(session: Session, case: Case) -> str | None:
+    """The name of the case's social worker, whom the family's invitation says to ask."""
+    found = session.exec(
+        select(Member).where(
+            Member.case_id == case.id, Member.role == Role.SOCIAL_WORKER, col(Member.active)
+        )
+    ).first()
+    return found.display_name if found else None

@@ -12,23 +12,22 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction, description, known_action
-from bot.rules.family import CATEGORY_WORDS
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Agency, Attendance, Category, Decision, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
-from bot.services.conference import DECISION_WORDS
 from bot.services.updates import meeting_label
-from bot.ui.common import AGENCY_NAMES, fit
-from bot.ui.meetings import ATTENDANCE_LABELS, KIND_LABELS
-from bot.ui.texts import ROLE_LABELS
+from bot.ui.common import fit
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    ATTENDANCE_LABELS,
+    CATEGORY_WORDS,
+    DECISION_WORDS,
+    KIND_LABELS,
+    ROLE_LABELS,
+    RSVP_WORDS,
+)
 from storage.models import AuditEvent, Meeting, Member, PlanAction, UpdateRequest
 
-_RSVP_WORDS = {
-    Rsvp.ATTENDING: "coming",
-    Rsvp.REPRESENTATIVE: "sending someone",
-    Rsvp.APOLOGIES: "apologies",
-    Rsvp.NONE: "no reply",
-}
 # People's own words (an outcome, an action) are quoted, cut short: the plan holds them whole.
 _QUOTED = 70
 
@@ -184,8 +183,8 @@ def _scheduled(detail: Mapping[str, Any], found: Lookups) -> str:
 
 def _reply(detail: Mapping[str, Any], found: Lookups) -> str:
     after, before = Rsvp(detail["after"]), Rsvp(detail.get("before") or Rsvp.NONE)
-    changed = f" (before: {_RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
-    return f": {_RSVP_WORDS[after]}{changed}"
+    changed = f" (before: {RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
+    return f": {RSVP_WORDS[after]}{changed}"
 
 
 def _attendance(detail: Mapping[str, Any], found: Lookups) -> str:

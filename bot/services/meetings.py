@@ -15,17 +15,20 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
-from bot.rules.timeline import report_deadline
+from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
+from bot.rules.timeline import next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check, schedule_permission
-from bot.services.cases import calendar_for, refresh_case_card, rules_for
+from bot.services.cases import refresh_case_card
+from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.calendar_file import meeting_ics
+from bot.ui.labels import KIND_LABELS
 from bot.ui.meetings import (
-    KIND_LABELS,
     MeetingCard,
     Reply,
     invitation_blocks,
@@ -33,15 +36,13 @@ from bot.ui.meetings import (
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.texts import OPEN_MEETINGS, topic_for
-from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
+from bot.ui.texts import topic_for
+from storage.models import Area, Case, Invitation, Meeting, Member
 from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
 log = logging.getLogger(__name__)
 
 MEETING_LENGTH = timedelta(hours=1, minutes=30)
-INVITATION = "invitation"
-QUORUM_WARNING = "quorum_warning"
 
 
 class MeetingError(Exception):
@@ -161,13 +162,21 @@ def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
         .where(Meeting.sequence > held.sequence, Meeting.status == MeetingStatus.DUE)
         .order_by(col(Meeting.sequence))
     ).all()
-    rules = rules_for(area)
+    rules = rules_for(area, case.nation)
+    tz = ZoneInfo(case.timezone)
+    reviews = [
+        meeting_day(m, tz)
+        for m in session.exec(
+            select(Meeting).where(Meeting.case_id == case.id, Meeting.kind == MeetingKind.RCPC)
+        ).all()
+        if m.status != MeetingStatus.CANCELLED
+    ]
     for meeting in later:
         if held.kind == MeetingKind.RCPC:
-            nominal = add_months(previous, 6)
+            meeting.due_by = calendar.on_or_before(add_months(previous, rules.later_rcpc_months))
         else:
-            nominal = previous + timedelta(weeks=rules.core_group_interval_weeks)
-        meeting.due_by = calendar.on_or_before(nominal)
+            # The cycle re-bases on a review conference between core groups.
+            meeting.due_by = next_core_group_by(previous, reviews, calendar, rules)
         if meeting.kind == MeetingKind.RCPC:
             meeting.reports_due = report_deadline(
                 meeting.due_by, calendar, area.report_deadline_working_days
@@ -398,13 +407,18 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
         shown, _ = replies(session, meeting_id)
         conference = meeting.kind == MeetingKind.RCPC
         forecast_now = forecast_for(session, case, meeting_id) if conference else None
-        sent = _sent_messages(session, meeting)
+        sent = sent_about(
+            session,
+            case_id=meeting.case_id,
+            meeting_id=meeting_id,
+            kinds=[MessageKind.INVITATION, MessageKind.QUORUM_WARNING],
+        )
     if meeting.starts_at is None:
         return
     card = card_for(case, meeting)
     for row in sent:
         try:
-            if row.kind == INVITATION and row.recipient == case.slack_channel_id:
+            if row.kind == MessageKind.INVITATION and row.recipient == case.slack_channel_id:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
@@ -416,7 +430,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                         held=meeting.status == MeetingStatus.HELD,
                     ),
                 )
-            elif row.kind == QUORUM_WARNING and forecast_now is not None:
+            elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
@@ -425,20 +439,6 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
                 )
         except SlackError as error:
             log.warning("could not update meeting %s message: %s", meeting_id, error.code)
-
-
-def _sent_messages(session: Session, meeting: Meeting) -> list[OutboxMessage]:
-    # Within the case's own rows (indexed), not a substring search of the whole outbox.
-    marker = f":m{meeting.id}:"
-    rows = session.exec(
-        select(OutboxMessage).where(
-            OutboxMessage.case_id == meeting.case_id,
-            col(OutboxMessage.kind).in_((INVITATION, QUORUM_WARNING)),
-            col(OutboxMessage.slack_ts).is_not(None),
-            col(OutboxMessage.key).contains(marker),
-        )
-    ).all()
-    return list(rows)
 
 
 def record_attendance(
@@ -513,3 +513,24 @@ def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None
         except SlackError as error:
             log.warning("could not set the topic of case %s: %s", case_id, error.code)
     share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)
+
+
+def meeting_in_case(deps: Dependencies, *, meeting_id: int, case_id: int) -> bool:
+    """Whether a meeting a form names belongs to the case the form is about."""
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+    return meeting is not None and meeting.case_id == case_id
+
+
+def still_starts_at(
+    deps: Dependencies, *, case_id: int, meeting_id: int, local_start: datetime
+) -> bool:
+    """Whether the meeting is set for this local start (in the case's time zone): a later
+    submission may have moved it again, and then only the later one's work is done."""
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+        case = session.get(Case, case_id)
+    if meeting is None or case is None or meeting.starts_at is None:
+        return False
+    local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
+    return local.replace(tzinfo=None) == local_start

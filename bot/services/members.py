@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
-from bot.rules.vocabulary import Agency, Role
+from bot.rules.vocabulary import Agency, Role, Rsvp
 from bot.services import audit
 from bot.services.cases import invite_failure_reason, refresh_case_card
+from bot.services.meetings import reply
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
 from storage.models import Case, Member
@@ -295,3 +296,58 @@ def mark_channel_archived(deps: Dependencies, *, case_id: int) -> None:
             case_id=case_id,
         )
     replan_case(deps, case_id)  # nothing more is posted into an archived channel
+
+
+@dataclass(frozen=True)
+class ChannelCase:
+    """The case a channel belongs to, as an event listener needs it."""
+
+    case_id: int
+    reference: str
+
+
+def case_in_channel(deps: Dependencies, channel_id: str) -> ChannelCase | None:
+    """The case whose core group lives in this channel, if any, in a unit of work of its own."""
+    with deps.unit_of_work() as session:
+        case = case_by_channel(session, channel_id)
+    if case is None or case.id is None:
+        return None
+    return ChannelCase(case.id, case.reference)
+
+
+def social_worker_ids(deps: Dependencies, case_id: int) -> list[str]:
+    """The Slack ids of the case's active social workers (who hear about register changes)."""
+    with deps.unit_of_work() as session:
+        return [
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.role == Role.SOCIAL_WORKER and m.slack_user_id
+        ]
+
+
+def send_representative(
+    deps: Dependencies, *, case_id: int, meeting_id: int, user_id: str, chosen: str
+) -> None:
+    """Someone sends a colleague in their place: the colleague joins the core group for the
+    sender's agency, and the reply names them (raises MemberError or MeetingError, kindly)."""
+    with deps.unit_of_work() as session:
+        sender = session.exec(
+            select(Member).where(Member.case_id == case_id, Member.slack_user_id == user_id)
+        ).one()
+        existing = find_member(session, case_id, chosen)
+    if existing is None or not existing.active:
+        existing = add_member(
+            deps,
+            case_id=case_id,
+            actor=user_id,
+            user_id=chosen,
+            agency=sender.agency,
+            role=Role.PROFESSIONAL,
+        )
+    reply(
+        deps,
+        meeting_id=meeting_id,
+        user_id=user_id,
+        rsvp=Rsvp.REPRESENTATIVE,
+        representative_member_id=existing.id,
+    )

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.agenda import Child
+from bot.rules.schedule import meeting_day
 from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
-from bot.services.updates import meeting_day
 from bot.summary import (
     AttendanceRecord,
     ChildView,
@@ -33,7 +33,7 @@ from bot.summary import (
     rag_overview,
 )
 from bot.summary.model import FamilyMeeting
-from bot.ui.common import AGENCY_NAMES
+from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -45,7 +45,6 @@ from storage.models import (
     UpdateRequest,
 )
 
-LABELS = {MeetingKind.CORE_GROUP: "Core group", MeetingKind.RCPC: "Review conference"}
 SECTIONS = {section.value: section for section in UpdateSection}
 
 
@@ -91,7 +90,7 @@ def window(session: Session, case_id: int, conference_id: int) -> Window:
 
 
 def _label(meeting: Meeting) -> str:
-    return f"{LABELS[meeting.kind]} {meeting.sequence}"
+    return f"{MEETING_LABELS[meeting.kind]} {meeting.sequence}"
 
 
 def _member_label(member: Member) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, datetime
 from typing import NamedTuple
@@ -17,13 +16,15 @@ from sqlmodel import Session, col, func, select
 from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
+from bot.rules.messages import MessageKind, OutboxKey
+from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
 from bot.services import audit, history
 from bot.services.meetings import replies
 from bot.services.updates import meeting_label
-from bot.ui.common import AGENCY_NAMES, divider, header, section
-from bot.ui.texts import MEETING_LABELS, OPEN_MEETINGS, ROLE_LABELS
+from bot.ui.common import divider, header, section
+from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS, ROLE_LABELS
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
 from storage.queries import plain
 
@@ -175,9 +176,6 @@ def home_view(deps: Dependencies, user_id: str) -> View:
     return View(type="home", blocks=blocks)
 
 
-_REQUEST_IN_KEY = re.compile(r":r(\d+):")
-
-
 def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
     """This person's open update requests whose prompt has gone out, soonest first."""
     with deps.unit_of_work() as session:
@@ -193,13 +191,13 @@ def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
         ).all()
         prompt_keys = session.exec(
             select(OutboxMessage.key).where(
-                OutboxMessage.kind == "prompt",
+                OutboxMessage.kind == MessageKind.PROMPT,
                 OutboxMessage.recipient == user_id,
                 OutboxMessage.state == OutboxState.SENT,
             )
         ).all()
-    # Prompt keys name their request (c12:prompt:m3:20261201:r45:U...): asked-for ones only.
-    prompted = {int(m.group(1)) for k in prompt_keys if (m := _REQUEST_IN_KEY.search(k))}
+    # A prompt's key names its request: only requests already asked for are listed.
+    prompted = {key.request_id for k in prompt_keys if (key := OutboxKey.parse(k)) is not None}
     owed = []
     for request, meeting, case in rows:
         if request.id not in prompted or request.id is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
@@ -12,15 +12,16 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
-from bot.rules.timeline import format_day, report_deadline
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import away_on, calendar_for, deadline_day, meeting_day
+from bot.rules.timeline import format_day
 from bot.rules.update_form import UpdateDraft
-from bot.rules.vocabulary import MeetingKind, Role, UpdateRequestStatus
-from bot.rules.working_days import WorkingCalendar
+from bot.rules.vocabulary import UpdateRequestStatus
 from bot.services import audit
 from bot.services.access import check_give_update
-from bot.services.cases import calendar_for
+from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
-from bot.ui.meetings import KIND_LABELS
+from bot.ui.labels import KIND_LABELS
 from bot.ui.update_texts import (
     progress_blocks,
     progress_text,
@@ -31,25 +32,11 @@ from storage.models import (
     Case,
     Meeting,
     Member,
-    OutboxMessage,
     OutcomeRating,
     UpdateRequest,
 )
 
 log = logging.getLogger(__name__)
-
-# A report is due by the end of its deadline day, in the case's time zone.
-DEADLINE_TIME = time(23, 59, 59)
-# People who owe an update before a meeting: everyone but the chair, who receives them.
-OWES_UPDATE = (Role.FAMILY, Role.PROFESSIONAL, Role.SOCIAL_WORKER, Role.ADVOCATE)
-
-PROMPT, CHASE, OVERDUE_NOTICE, ESCALATION, PROGRESS = (
-    "prompt",
-    "chase",
-    "overdue_notice",
-    "escalation",
-    "progress",
-)
 
 
 class UpdateError(Exception):
@@ -69,26 +56,9 @@ class Receipt:
     on_behalf_of: str | None
 
 
-def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:
-    """The day a meeting happens: its set date, or else its latest allowed date."""
-    return meeting.starts_at.astimezone(tz).date() if meeting.starts_at else meeting.due_by
-
-
 def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
     """e.g. 'core group meeting on Thu  3 Dec 2026'."""
     return f"{KIND_LABELS[meeting.kind]} on {format_day(meeting_day(meeting, tz))}"
-
-
-def deadline_day(meeting: Meeting, area: Area, calendar: WorkingCalendar, tz: ZoneInfo) -> date:
-    """Reports are due the area's number of working days before the meeting (default 2)."""
-    if meeting.kind == MeetingKind.RCPC and meeting.reports_due:
-        return meeting.reports_due
-    return report_deadline(meeting_day(meeting, tz), calendar, area.report_deadline_working_days)
-
-
-def away_on(member: Member, day: date) -> bool:
-    """Whether the member is on leave that day (`/coregroup away until DATE`)."""
-    return member.away_until is not None and day <= member.away_until
 
 
 @dataclass(frozen=True)
@@ -283,13 +253,10 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
     """Update the channel's "n of m updates in" line in place."""
     with deps.unit_of_work() as session:
         text, blocks = progress_content(session, meeting_id)
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == PROGRESS,
-                col(OutboxMessage.key).contains(f":progress:m{meeting_id}:"),
-                col(OutboxMessage.slack_ts).is_not(None),
-            )
-        ).all()
+        case_id = session.get_one(Meeting, meeting_id).case_id
+        rows = sent_about(
+            session, case_id=case_id, meeting_id=meeting_id, kinds=[MessageKind.PROGRESS]
+        )
     for row in rows:
         try:
             deps.gateway.update(
@@ -339,3 +306,9 @@ def set_away(
         return "Welcome back: I'll send you your reminders again."
     who = f" <@{cover_user}> will get them instead." if cover_user else ""
     return f"Got it: no reminders for you until {format_day(until)}.{who}"
+
+
+def context_of_request(deps: Dependencies, request_id: int) -> UpdateContext | None:
+    """`load_context` in a unit of work of its own."""
+    with deps.unit_of_work() as session:
+        return load_context(session, request_id)

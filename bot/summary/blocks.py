@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.rules.escape import escape_mrkdwn as e
+from bot.rules.vocabulary import Rag
 from bot.summary.view import (
     WORDS,
     Cell,
@@ -24,6 +25,7 @@ from bot.summary.view import (
     Said,
     SummaryView,
 )
+from bot.ui.labels import RAG_EMOJI as _EMOJI
 
 MAX_BLOCKS = 50  # per message (Slack)
 MAX_SECTION_TEXT = 3000  # per section block's text (Slack)
@@ -31,11 +33,6 @@ MAX_HEADER_TEXT = 150  # per header block (Slack)
 # Slack would take more, but a reader on a phone would not: a long summary becomes several
 # messages of a readable size rather than one that scrolls forever.
 MAX_MESSAGE_TEXT = 12_000
-RAG_EMOJI = {
-    "red": ":red_circle:",
-    "amber": ":large_orange_circle:",
-    "green": ":large_green_circle:",
-}
 
 
 def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
@@ -202,7 +199,7 @@ def _said(said: Said) -> str:
 
 
 def _rag(cell: Cell) -> str:
-    return cell.letter if cell.rag is None else f"{RAG_EMOJI[cell.rag]} {cell.letter}"
+    return cell.letter if cell.rag is None else f"{_EMOJI[cell.rag]} {cell.letter}"
 
 
 def _progress(doc: SummaryView) -> list[str]:
@@ -315,8 +312,8 @@ def _digest_parts(doc: DigestView) -> list[tuple[str, list[str]]]:
 
     progress = [
         f"{o.number}. {e(o.wording)}\n"
-        f"{RAG_EMOJI['green']} {o.green} Green · {RAG_EMOJI['amber']} {o.amber} Amber · "
-        f"{RAG_EMOJI['red']} {o.red} Red · _{o.direction}_"
+        f"{_EMOJI[Rag.GREEN]} {o.green} Green · {_EMOJI[Rag.AMBER]} {o.amber} Amber · "
+        f"{_EMOJI[Rag.RED]} {o.red} Red · _{o.direction}_"
         for o in doc.overview
     ] or [WORDS.no_outcomes]
 

@@ -14,8 +14,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.family import CATEGORY_WORDS, FamilyHelp, children_words
+from bot.rules.family import FamilyHelp, children_words
 from bot.rules.vocabulary import Category, Decision
+from bot.ui.labels import CATEGORY_WORDS
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from bot.rules.escape import escape_mrkdwn
 from bot.summary import blocks
 from bot.summary.model import Audience, DigestInput, SummaryInput
 from bot.summary.view import WORDS, Cell, digest_view, summary_view
+from bot.ui.labels import RAG_DOTS
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
-RAG_DOTS = {"red": "🔴", "amber": "🟠", "green": "🟢"}
 
 
 def summary_markdown(summary: SummaryInput, audience: Audience) -> str:

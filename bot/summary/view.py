@@ -23,6 +23,14 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
+from bot.ui.labels import (
+    CATEGORY_WORDS,
+    RAG_FAMILY_MEANINGS,
+    RAG_FAMILY_WORDS,
+    RAG_LETTERS,
+    RAG_NAMES,
+    ROLE_WORDS,
+)
 
 
 class Part(StrEnum):
@@ -127,33 +135,11 @@ class Wording:
 
 
 WORDS = Wording()
-RAG_LETTERS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
-RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
-# The words the family choose from when they rate an outcome, and read in their copy.
-FAMILY_RAG_WORDS = {Rag.GREEN: "Going well", Rag.AMBER: "Some progress", Rag.RED: "Worried"}
-FAMILY_RAG_MEANINGS = {
-    Rag.GREEN: "things are on track",
-    Rag.AMBER: "some things are better, some not yet",
-    Rag.RED: "the person is worried about this",
-}
 TREND_WORDS = {
     Trend.IMPROVING: "↑ improving",
     Trend.WORSENING: "↓ worsening",
     Trend.STEADY: "→ steady",
     Trend.NEW: "new",
-}
-ROLE_WORDS = {
-    Role.FAMILY: "Family",
-    Role.PROFESSIONAL: "Professional",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Chair",
-    Role.ADVOCATE: "Advocate",
-}
-CATEGORY_WORDS = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
 }
 
 
@@ -219,7 +205,7 @@ class Cell:
         white."""
         if self.rag is None:
             return "–"
-        return FAMILY_RAG_WORDS[self.rag] if self.family else RAG_LETTERS[self.rag]
+        return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_LETTERS[self.rag]
 
     @property
     def key_word(self) -> str:
@@ -233,7 +219,7 @@ class Cell:
         rated"."""
         if self.rag is None:
             return "Not rated"
-        return FAMILY_RAG_WORDS[self.rag] if self.family else RAG_WORDS[self.rag]
+        return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_NAMES[self.rag]
 
 
 @dataclass(frozen=True)
@@ -390,7 +376,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     titles = FAMILY_PART_TITLES if family else PART_TITLES
     parts = [part for part in Part if not (family and part in PROFESSIONAL_PARTS)]
     if family:
-        rag_key = tuple((Cell(rag, family=True), FAMILY_RAG_MEANINGS[rag]) for rag in _KEY_ORDER)
+        rag_key = tuple((Cell(rag, family=True), RAG_FAMILY_MEANINGS[rag]) for rag in _KEY_ORDER)
     else:
         meanings = {
             Rag.GREEN: shown.rag_key.green,

@@ -16,9 +16,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.agenda import CHILD_ROWS, MAX_NAME, Agenda
-from bot.rules.family import CATEGORY_WORDS
 from bot.rules.ids import AgendaField, ViewId
 from bot.ui.common import context, section
+from bot.ui.labels import CATEGORY_WORDS
 
 _INTERPRETER = Option(value="yes", label="An interpreter is needed")
 

@@ -15,7 +15,8 @@ from bot.rules.family import FamilyHelp, children_words
 from bot.rules.ids import ActionId
 from bot.rules.vocabulary import MeetingKind
 from bot.ui.common import context, header, section
-from bot.ui.meetings import KIND_LABELS, MeetingCard
+from bot.ui.labels import KIND_LABELS
+from bot.ui.meetings import MeetingCard
 
 # The conference agenda in the restorative order of seed 003, said to the family.
 CONFERENCE_AGENDA: tuple[str, ...] = (

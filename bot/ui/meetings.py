@@ -29,12 +29,7 @@ from bot.rules.quorum import QuorumForecast
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp
 from bot.ui.common import context, fit, header, section
-
-KIND_LABELS = {
-    MeetingKind.ICPC: "initial conference",
-    MeetingKind.CORE_GROUP: "core group meeting",
-    MeetingKind.RCPC: "review conference",
-}
+from bot.ui.labels import ATTENDANCE_LABELS, KIND_LABELS
 
 
 @dataclass(frozen=True)
@@ -247,14 +242,6 @@ def representative_modal(case_id: int, meeting_id: int) -> View:
             ),
         ],
     )
-
-
-ATTENDANCE_LABELS = {
-    Attendance.PRESENT: "Present",
-    Attendance.LATE: "Late",
-    Attendance.REPRESENTED: "Represented",
-    Attendance.ABSENT: "Absent",
-}
 
 
 def attendance_modal(

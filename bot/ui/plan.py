@@ -196,10 +196,6 @@ def action_modal(
     )
 
 
-# The outbox kind of a reminder to an action's owner.
-ACTION_REMINDER = "action_reminder"
-
-
 def action_reminder_text(reference: str) -> str:
     """Notification text of an action reminder: the case reference only."""
     return f"An action in {reference}'s plan is due soon"

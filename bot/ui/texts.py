@@ -3,41 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
+from bot.rules.commands import SUB_COMMANDS, usage
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.timeline import format_day
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role
-from bot.ui.common import AGENCY_NAMES, context, header, section
+from bot.rules.nations import nation_rules
+from bot.rules.schedule import OPEN_MEETINGS
+from bot.rules.timeline import Timeline, format_day
+from bot.rules.vocabulary import MeetingKind
+from bot.ui.common import context, header, section
+from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS, NATION_NAMES, ROLE_LABELS
 from storage.models import Case, Meeting, Member
 
-HELP = """\
-*Core Group bot*: I help a core group work the child protection plan together, with the family.
-• `/coregroup help`: this message
-• `/coregroup new`: open a case and its private core group channel (social workers)
-• `/coregroup status`: the next meeting, deadlines and who has replied
-• `/coregroup add @person agency` / `/coregroup remove @person`: manage the core group
-• `/coregroup history`: recent changes to the case (social worker and chair)
-• `/coregroup role @person role`: change someone's role (social workers)
-• `/coregroup plan`: the plan in full; `/coregroup outcome` and `/coregroup action` add to it
-• `/coregroup family-plan on|off`: let the family edit the plan with you (social workers)
-• `/coregroup away until YYYY-MM-DD @cover` / `/coregroup back`: pause your reminders while
-  you're away; your cover gets them instead
-• `/coregroup summary`: draft the review conference summary for the chair to release
-  (social worker, chair)
-• `/coregroup agenda`: record the conference agenda with the family: the children, the harm and
-  its impact, the family's own words, the child's advocate, language (social worker)
-• `/coregroup decision`: record what the review conference decided (chair)
-• `/coregroup schedule`: set the date, time and place of a core group (social worker) or move a
-  review conference (chair)
-Only the people in a case's core group can see or change it."""
+HELP_OPENING = (
+    "*Core Group bot*: I help a core group work the child protection plan together, with the "
+    "family."
+)
+HELP_CLOSING = "Only the people in a case's core group can see or change it."
 
 
 def help_text() -> str:
-    """What the bot can do, in plain words."""
-    return HELP
+    """What the bot can do, in plain words: one line per declared sub-command."""
+    lines = [f"• {usage(declared.name)}: {declared.help}" for declared in SUB_COMMANDS]
+    return "\n".join([HELP_OPENING, *lines, HELP_CLOSING])
 
 
 def unknown_command_text(verb: str) -> str:
@@ -108,20 +99,6 @@ def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]
     ]
 
 
-ROLE_LABELS = {
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Conference chair",
-    Role.FAMILY: "Family",
-    Role.ADVOCATE: "Advocate",
-}
-
-MEETING_LABELS = {
-    MeetingKind.ICPC: "Initial conference",
-    MeetingKind.CORE_GROUP: "Core group",
-    MeetingKind.RCPC: "Review conference",
-}
-
-
 def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str]]:
     """The next core group and review conference not yet held: (label, when in words)."""
     result: list[tuple[str, str]] = []
@@ -141,9 +118,6 @@ def when_text(meeting: Meeting, tz_name: str) -> str:
         return f"by {format_day(meeting.due_by)}"
     local = meeting.starts_at.astimezone(ZoneInfo(tz_name))
     return f"on {format_day(local.date())} at {local:%H:%M}"
-
-
-OPEN_MEETINGS = (MeetingStatus.DUE, MeetingStatus.SCHEDULED)
 
 
 def topic_for(case: Case, meetings: Sequence[Meeting]) -> str:
@@ -168,3 +142,22 @@ def left_text(user_id: str) -> str:
         f"<@{user_id}> left the case channel, so they are no longer in the core group and won't "
         "be asked for updates. Add them back with `/coregroup add` if that was a mistake."
     )
+
+
+def timeline_text(timeline: Timeline) -> str:
+    """The timeline as a social worker would plan by: one dated line each, in order."""
+    # Rank keeps same-day lines in a fixed order: reports before meetings.
+    # The nation's words: a Scottish plan speaks of CPPMs and review CPPMs.
+    words = nation_rules(timeline.nation).words
+    abbreviation = f" ({words.review_abbreviation})" if words.review_abbreviation else ""
+    lines: list[tuple[date, int, str]] = [(timeline.icpc, 0, words.initial_heading)]
+    for number, day in enumerate(timeline.core_groups, start=1):
+        label = "First core group by" if number == 1 else f"Core group {number} by"
+        lines.append((day, 2, label))
+    for number, rcpc in enumerate(timeline.rcpcs, start=1):
+        lines.append((rcpc.reports_due, 1, f"Reports due for {words.review} {number}"))
+        lines.append((rcpc.by, 3, f"{words.review_heading} {number}{abbreviation} by"))
+    nation = NATION_NAMES[timeline.nation]
+    heading = f"Latest dates for this plan, on working days in {nation}"
+    body = [f"{format_day(day)}  {label}" for day, _rank, label in sorted(lines)]
+    return "\n".join([heading, *body])

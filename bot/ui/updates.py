@@ -30,6 +30,7 @@ from bot.rules.update_form import (
 )
 from bot.rules.vocabulary import Rag
 from bot.ui.common import context, header, section
+from bot.ui.labels import RAG_EMOJI, RAG_FAMILY_WORDS, RAG_NAMES
 
 # Slack's limits on the parts of a view (docs: block kit reference).
 OPTION_TEXT_LIMIT = 75
@@ -38,14 +39,6 @@ LABEL_LIMIT = 2000
 MAX_REFRAMES_SHOWN = 2
 
 _RAG_ORDER = (Rag.GREEN, Rag.AMBER, Rag.RED)
-_RAG_DOTS = {
-    Rag.GREEN: ":large_green_circle:",
-    Rag.AMBER: ":large_yellow_circle:",
-    Rag.RED: ":red_circle:",
-}
-_RAG_NAMES = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red"}
-# The family rates in their own words; the colours underneath are the same.
-_RAG_FAMILY_WORDS = {Rag.GREEN: "Going well", Rag.AMBER: "Some progress", Rag.RED: "Worried"}
 
 
 def clip(text: str, limit: int) -> str:
@@ -73,13 +66,13 @@ def _rag_options(rag_meanings: tuple[str, str, str], audience: Audience) -> list
     meanings = dict(zip(_RAG_ORDER, rag_meanings, strict=True))
     if audience == "family":
         return [
-            Option(value=rag.value, label=f"{_RAG_DOTS[rag]} {_RAG_FAMILY_WORDS[rag]}")
+            Option(value=rag.value, label=f"{RAG_EMOJI[rag]} {RAG_FAMILY_WORDS[rag]}")
             for rag in _RAG_ORDER
         ]
     return [
         Option(
             value=rag.value,
-            label=f"{_RAG_DOTS[rag]} {_RAG_NAMES[rag]}",
+            label=f"{RAG_EMOJI[rag]} {RAG_NAMES[rag]}",
             description=clip(meanings[rag], OPTION_DESCRIPTION_LIMIT) or None,
         )
         for rag in _RAG_ORDER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -204,3 +205,16 @@ def test_naive_datetimes_are_refused_rather_than_guessed(engine: Engine) -> None
         session.add(
             OutboxMessage(key="n", kind="x", recipient="U", due_at=datetime(2026, 1, 1, 9, 0))
         )
+
+
+def test_a_database_error_names_no_parameters_so_peoples_words_stay_out_of_logs(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'words.sqlite3'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE note (body TEXT NOT NULL UNIQUE)"))
+        connection.execute(text("INSERT INTO note VALUES (:body)"), {"body": "Dad shouted at Amy"})
+    with pytest.raises(IntegrityError) as raised, engine.begin() as connection:
+        connection.execute(text("INSERT INTO note VALUES (:body)"), {"body": "Dad shouted at Amy"})
+    assert "Dad shouted" not in str(raised.value)
+    assert "hidden" in str(raised.value)

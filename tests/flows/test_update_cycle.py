@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
 from bot.rules.ids import ActionId, UpdateField, ViewId
+from bot.rules.messages import MessageKind, OutboxKey
 from bot.rules.vocabulary import MeetingKind, OutboxState, UpdateRequestStatus
 from storage.models import AgencyUpdate, AuditEvent, Meeting, OutboxMessage, Outcome, UpdateRequest
 
@@ -247,27 +248,33 @@ def test_a_deactivated_member_is_never_chased_and_the_social_worker_is_told(
     ] == []
 
 
+def pending_about(sandbox: Sandbox, meeting: Meeting) -> list[OutboxMessage]:
+    """The pending messages of the meeting's case that are about the meeting, by their key."""
+    with Session(sandbox.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.state == OutboxState.PENDING,
+                OutboxMessage.case_id == meeting.case_id,
+            )
+        ).all()
+    return [r for r in rows if (key := OutboxKey.parse(r.key)) and key.meeting_id == meeting.id]
+
+
 def test_scotland_over_christmas_and_new_year_chases_only_on_scottish_working_days(
     sandbox: Sandbox, people: People
 ) -> None:
     sandbox.clock.set(datetime(2026, 12, 14, 10, 0, tzinfo=UTC))
     _, first = case_with_core_group(sandbox, people, "2027-01-05", nation="SCT")
-    with Session(sandbox.engine) as session:
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.PENDING,
-                col(OutboxMessage.key).contains(f":m{first.id}:"),
-            )
-        ).all()
+    rows = pending_about(sandbox, first)
 
-    def days(prefix: str) -> set[date]:
-        return {r.due_at.date() for r in rows if r.key.split(":")[1] == prefix}
+    def days(kind: MessageKind) -> set[date]:
+        return {r.due_at.date() for r in rows if r.kind == kind}
 
     # Working days before Tue 5 Jan in Scotland: not 4 Jan (New Year holiday observed), 1 Jan,
     # 28 or 25 Dec. Reports are due Wed 30 Dec; prompts Mon 21 Dec.
-    assert days("prompt") == {date(2026, 12, 21)}
-    assert days("chase") == {date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)}
-    assert days("escalate") == {date(2027, 1, 5)}
+    assert days(MessageKind.PROMPT) == {date(2026, 12, 21)}
+    assert days(MessageKind.CHASE) == {date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)}
+    assert days(MessageKind.ESCALATION) == {date(2027, 1, 5)}
 
 
 def test_a_deadline_across_the_clock_change_keeps_local_times(
@@ -275,19 +282,14 @@ def test_a_deadline_across_the_clock_change_keeps_local_times(
 ) -> None:
     sandbox.clock.set(datetime(2027, 3, 1, 10, 0, tzinfo=UTC))
     _, first = case_with_core_group(sandbox, people, "2027-04-01")
+    rows = pending_about(sandbox, first)
     with Session(sandbox.engine) as session:
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.PENDING,
-                col(OutboxMessage.key).contains(f":m{first.id}:"),
-            )
-        ).all()
         request = session.exec(
             select(UpdateRequest).where(UpdateRequest.meeting_id == first.id)
         ).first()
-    instants = {r.key.split(":")[1]: set() for r in rows}  # type: ignore[var-annotated]
+    instants: dict[str, set[datetime]] = {r.kind: set() for r in rows}
     for r in rows:
-        instants[r.key.split(":")[1]].add(r.due_at)
+        instants[r.kind].add(r.due_at)
     # Easter 2027: Good Friday 26 Mar and Easter Monday 29 Mar; BST from Sun 28 Mar.
     # Reports due Tue 30 Mar (by 23:59:59 BST); prompts Fri 19 Mar at 09:30 GMT.
     assert instants["prompt"] == {datetime(2027, 3, 19, 9, 30, tzinfo=UTC)}

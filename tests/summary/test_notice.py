@@ -7,10 +7,11 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import weasyprint
 
-from bot.rules.family import CATEGORY_WORDS, FamilyHelp
+from bot.rules.family import FamilyHelp
 from bot.rules.vocabulary import Category, Decision
 from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_parts
 from bot.summary.printable import pdf_from_html
+from bot.ui.labels import CATEGORY_WORDS
 
 
 def notice(**changes: object) -> DecisionNotice:
