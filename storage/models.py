@@ -89,7 +89,7 @@ class Area(SQLModel, table=True):
     complaints_url: str = Field(default="", max_length=500)
     # The family copy is released this many working days before a review conference, in time
     # for the social worker's preparation visit (seed 001: at least three days before).
-    family_copy_lead_working_days: int = 3
+    family_copy_lead_working_days: int = _DEFAULTS.family_copy_lead_working_days
     created_at: datetime = _instant(default_factory=utc_now)
 
 

@@ -391,7 +391,7 @@ def _family_copy_prompts(state: CaseState, now: datetime) -> Iterator[PlannedMes
     day = meeting_day(conference, state.tz)
     if day < state.today(now):
         return
-    lead = state.area.family_copy_lead_working_days
+    lead = state.rules.family_copy_lead_working_days
     at = state.at(state.calendar.add_working_days(day, -lead))
     for person in _people(state.members, Role.SOCIAL_WORKER):
         yield _message(

@@ -19,6 +19,7 @@ from bot.rules.messages import (
     outbox_key,
     request_tag,
 )
+from bot.rules.schedule import rules_for
 from bot.rules.timeline import TimelineRules
 from storage.models import Area
 
@@ -125,9 +126,16 @@ def test_an_area_starts_from_the_timeline_rules_defaults() -> None:
         "invitation_lead_working_days",
         "quorum_warning_working_days",
         "digest_lead_working_days",
+        "family_copy_lead_working_days",
         "pre_birth_rcpc_working_days",
     ):
         assert getattr(area, name) == getattr(rules, name), name
+
+
+def test_an_area_s_own_lead_for_the_family_copy_is_the_rule_its_cases_follow() -> None:
+    area = Area(slack_team_id="T1", name="Oakshire", family_copy_lead_working_days=5)
+    assert rules_for(area).family_copy_lead_working_days == 5
+    assert rules_for(Area(slack_team_id="T1", name="Oakshire")).family_copy_lead_working_days == 3
 
 
 def _runtime_imports(path: Path) -> list[str]:
