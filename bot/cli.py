@@ -190,6 +190,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
     print(f"  the demo's database: {result.database.resolve()}")
+    for printable in result.printables:
+        print(f"  to print for the family: {printable.resolve()}")
     return 0
 
 

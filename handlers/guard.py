@@ -52,6 +52,7 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,
     ViewId.NOT_HELD: Permission.RECORD_ATTENDANCE,
+    ViewId.AGENDA: Permission.RECORD_AGENDA,
 }
 # Modals that touch no existing case (opening one; guests are turned away when it opens).
 CASELESS_VIEWS = frozenset({ViewId.NEW_CASE})

@@ -14,15 +14,17 @@ from slack_sdk.models.views import View
 
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
+from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
 from bot.rules.case_form import NewCase, parse_new_case
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
 from bot.rules.stand_ins import form_audience
 from bot.rules.update_form import parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
 from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import Refused, admit_to_case, nothing
+from bot.services.agenda import AgendaError, save_agenda
 from bot.services.cases import ChannelNameTakenError, describe_missing, open_case, refresh_case_card
 from bot.services.conference import (
     ConferenceError,
@@ -470,6 +472,51 @@ def after_update_submission(deps: Dependencies, case_id: int, meeting_id: int) -
     refresh_digest(deps, case_id)
 
 
+def handle_agenda_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Save the agenda recorded with the family; mistakes are shown beside their field."""
+    f = AgendaField
+    sub = admitted_submission(body, view, deps, ViewId.AGENDA)
+    if isinstance(sub, str):
+        ack(response_action="errors", errors={f.FAMILY_WORDS: sub})
+        return
+    state = _state(view)
+    rows = [
+        (text_of(state, f.CHILD_NAME.numbered(n)), text_of(state, f.CHILD_AGE.numbered(n)))
+        for n in range(1, CHILD_ROWS + 1)
+    ]
+    children, problems = read_children(
+        rows, date_of(state, f.UNBORN_DUE), today=deps.clock.now().date()
+    )
+    if problems:
+        ack(
+            response_action="errors",
+            errors={
+                (f.UNBORN_DUE if n == 0 else f.CHILD_NAME.numbered(n)): words
+                for n, words in problems.items()
+            },
+        )
+        return
+    picked = value_of(state, f.CATEGORY)
+    agenda = Agenda(
+        children=children,
+        family_description=text_of(state, f.FAMILY_WORDS),
+        category=Category(picked) if picked in set(Category) else None,
+        harm=text_of(state, f.HARM),
+        impact=text_of(state, f.IMPACT),
+        advocate=text_of(state, f.ADVOCATE),
+        language=text_of(state, f.LANGUAGE),
+        interpreter_needed=bool(value_of(state, f.INTERPRETER)),
+    )
+    try:
+        save_agenda(deps, case_id=sub.case_id, actor=sub.user_id, agenda=agenda)
+    except AgendaError as error:
+        ack(response_action="errors", errors={f.FAMILY_WORDS: str(error)})
+        return
+    ack()
+
+
 def handle_decision_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
 ) -> None:
@@ -496,6 +543,7 @@ def handle_decision_submission(
             decision=decision,
             category=category,
             dissent=text_of(_state(view), DecisionField.DISSENT),
+            plan_changes=text_of(_state(view), DecisionField.PLAN_CHANGES),
         )
     except ConferenceError as error:
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
@@ -534,5 +582,6 @@ def register(app: App) -> None:
     app.view(ViewId.BRING_SOMEONE.value)(handle_bring_someone_submission)
     app.view(ViewId.ATTENDANCE.value)(handle_attendance_submission)
     app.view(ViewId.UPDATE.value)(handle_update_submission)
+    app.view(ViewId.AGENDA.value)(handle_agenda_submission)
     app.view(ViewId.DECISION.value)(handle_decision_submission)
     app.view(ViewId.NOT_HELD.value)(handle_not_held_submission)

@@ -95,6 +95,16 @@ class Area(SQLModel, table=True):
     # export to the authority's record (written, its checksum recorded) before deleting anything.
     retention_days: int = DEFAULT_RETENTION_DAYS
     purge_needs_export: bool = True
+    # What families are told: who helps with travel, childcare, an interpreter or an advocate,
+    # the area's leaflet for parents, and how to disagree with a decision or complain. Empty
+    # means the area has not set it, and the words leave it out rather than invent one.
+    family_help_contact: str = Field(default="", max_length=500)
+    family_leaflet_url: str = Field(default="", max_length=500)
+    complaints_text: str = Field(default="", max_length=2000)
+    complaints_url: str = Field(default="", max_length=500)
+    # The family copy is released this many working days before a review conference, in time
+    # for the social worker's preparation visit (seed 001: at least three days before).
+    family_copy_lead_working_days: int = _DEFAULTS.family_copy_lead_working_days
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -134,6 +144,17 @@ class Case(SQLModel, table=True):
     # The family's own words for the children, and the harm the conference must address.
     family_description: str | None = _text()
     harm_to_address: str | None = _text()
+    # The rest of the conference agenda (seed 003), recorded by the social worker with the
+    # family: every save is kept whole in the audit trail. Children: first name or initials with
+    # an age, or an unborn baby with a due date ({"name", "age", "due"}).
+    children: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    category: Category | None = _enum(Category, None, nullable=True)
+    harm_impact: str | None = _text()
+    child_advocate: str | None = Field(default=None, max_length=300)
+    language: str | None = Field(default=None, max_length=200)
+    interpreter_needed: bool = False
     created_at: datetime = _instant(default_factory=utc_now)
     closed_at: datetime | None = _instant(default=None)
 
@@ -211,6 +232,8 @@ class Meeting(SQLModel, table=True):
     decision: Decision | None = _enum(Decision, None, nullable=True)
     category: Category | None = _enum(Category, None, nullable=True)
     dissent: str | None = _text()
+    # What the conference changed in the plan, in the chair's words, for the decision notice.
+    plan_changes: str | None = _text()
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = _instant(default=None)
     # Raised on every move, so calendars update the entry they hold (iCalendar SEQUENCE).

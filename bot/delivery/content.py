@@ -31,6 +31,7 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     UpdateRequestStatus,
 )
+from bot.services.family import family_help, social_worker_name
 from bot.services.harm import who_reported
 from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
@@ -43,6 +44,11 @@ from bot.ui.arranging import (
     held_check_text,
 )
 from bot.ui.common import section
+from bot.ui.family import (
+    family_copy_prompt_blocks,
+    family_copy_prompt_text,
+    family_invitation_blocks,
+)
 from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import (
@@ -103,6 +109,20 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
         card_for(case, meeting), shown, in_channel=in_channel, family=bool(args.get("family"))
     )
     return _content(invitation_text(case.reference, meeting.kind, case.nation), blocks)
+
+
+def _family_invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
+    found = _scheduled(session, int(args["meeting"]))
+    if found is None:
+        return None
+    meeting, case = found
+    blocks = family_invitation_blocks(
+        card_for(case, meeting),
+        social_worker=social_worker_name(session, case),
+        help=family_help(session.get_one(Area, case.area_id)),
+        pre_birth=case.pre_birth,
+    )
+    return _content(invitation_text(case.reference, meeting.kind), blocks)
 
 
 def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -256,6 +276,20 @@ def _escalation(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(overdue_notice_text(owed.reference), blocks)
 
 
+def _family_copy(session: Session, args: Mapping[str, Any]) -> Content | None:
+    conference = session.get(Meeting, int(args["conference"]))
+    if conference is None or conference.decision is not None or conference.starts_at is None:
+        return None  # decided, or its date unset since: nothing to prepare for
+    if conference.status != MeetingStatus.SCHEDULED:
+        return None
+    case = session.get_one(Case, conference.case_id)
+    when = conference.starts_at.astimezone(ZoneInfo(case.timezone))
+    return _content(
+        family_copy_prompt_text(case.reference),
+        family_copy_prompt_blocks(case.reference, f"{format_day(when.date())} at {when:%H:%M}"),
+    )
+
+
 def _digest(session: Session, args: Mapping[str, Any]) -> Content | None:
     conference = session.get(Meeting, int(args["conference"]))
     if conference is None or conference.id is None:
@@ -349,6 +383,7 @@ def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
 # update, not by planning); a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
     MessageKind.INVITATION: _invitation,
+    MessageKind.FAMILY_INVITATION: _family_invitation,
     MessageKind.QUORUM_WARNING: _quorum_warning,
     MessageKind.ACTION_REMINDER: _action_reminder,
     MessageKind.PROGRESS: _progress,
@@ -362,6 +397,7 @@ WRITERS: dict[str, Writer] = {
     MessageKind.HELD_CHECK: _held_check,
     MessageKind.NEW_HARM: _new_harm,
     MessageKind.PURGE_NOTICE: _purge_notice,
+    MessageKind.FAMILY_COPY: _family_copy,
 }
 
 

@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     CASE_EXPORTED = "case.exported"
     # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
     CASE_PURGED = "case.purged"
+    AGENDA_SAVED = "agenda.saved"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -79,6 +80,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
         AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
         AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
+        AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
     }
 )
 

@@ -32,6 +32,7 @@ class ViewId(StrEnum):
     UPDATE = "update_submit"
     DECISION = "conference_decision"
     NOT_HELD = "meeting_not_held"
+    AGENDA = "conference_agenda"
 
 
 class ActionId(StrEnum):
@@ -63,6 +64,26 @@ class DecisionField(StrEnum):
     DECISION = "decision_what"
     CATEGORY = "decision_category"
     DISSENT = "decision_dissent"
+    PLAN_CHANGES = "decision_plan_changes"
+
+
+class AgendaField(StrEnum):
+    """Block ids (and action ids) of the agenda modal the social worker fills in with the family."""
+
+    CHILD_NAME = "agenda_child_name"  # numbered: agenda_child_name_1 ...
+    CHILD_AGE = "agenda_child_age"  # numbered, paired with the name of the same number
+    UNBORN_DUE = "agenda_unborn_due"
+    FAMILY_WORDS = "agenda_family_words"
+    CATEGORY = "agenda_category"
+    HARM = "agenda_harm"
+    IMPACT = "agenda_impact"
+    ADVOCATE = "agenda_advocate"
+    LANGUAGE = "agenda_language"
+    INTERPRETER = "agenda_interpreter"
+
+    def numbered(self, number: int) -> str:
+        """The id of the n-th row of a repeated field."""
+        return f"{self.value}_{number}"
 
 
 class MeetingField(StrEnum):

@@ -15,6 +15,8 @@ class MessageKind(StrEnum):
     """What an outbox row is: the dispatcher writes it, and services find it, by this kind."""
 
     INVITATION = "invitation"
+    # The family's own invitation: what the conference is for and the help on offer to them.
+    FAMILY_INVITATION = "family_invitation"
     QUORUM_WARNING = "quorum_warning"
     ACTION_REMINDER = "action_reminder"
     PROGRESS = "progress"
@@ -30,6 +32,8 @@ class MessageKind(StrEnum):
     ARRANGE_REMINDER = "arrange_reminder"
     # To the social worker, once: a meeting's date passed with no attendance recorded.
     HELD_CHECK = "held_check"
+    # The social worker's reminder to prepare the family with their copy of the summary.
+    FAMILY_COPY = "family_copy"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
     # Sent at once after a person's action, never planned: outside every case's planning scope,
     # so no planning pass cancels them.
@@ -45,6 +49,7 @@ class MessageKind(StrEnum):
 # again under its new key.
 _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.INVITATION: "invite",
+    MessageKind.FAMILY_INVITATION: "familyinvite",
     MessageKind.QUORUM_WARNING: "quorum",
     MessageKind.ACTION_REMINDER: "action",
     MessageKind.PROGRESS: "progress",
@@ -56,6 +61,7 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.DIGEST: "digest",
     MessageKind.ARRANGE_REMINDER: "arrange",
     MessageKind.HELD_CHECK: "held",
+    MessageKind.FAMILY_COPY: "familycopy",
     MessageKind.UNDELIVERED: "undelivered",
     MessageKind.NEW_HARM: "harm",
     MessageKind.APPROVAL: "approval",
@@ -69,6 +75,7 @@ _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 _ABOUT_A_MEETING = frozenset(
     {
         MessageKind.INVITATION,
+        MessageKind.FAMILY_INVITATION,
         MessageKind.QUORUM_WARNING,
         MessageKind.PROGRESS,
         MessageKind.PROMPT,
@@ -79,6 +86,7 @@ _ABOUT_A_MEETING = frozenset(
         MessageKind.DIGEST,
         MessageKind.ARRANGE_REMINDER,
         MessageKind.HELD_CHECK,
+        MessageKind.FAMILY_COPY,
     }
 )
 _ABOUT_A_REQUEST = frozenset(

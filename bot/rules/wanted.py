@@ -186,6 +186,7 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
         *_digests(state, now),
         *_arrange_reminders(state, now),
         *_held_checks(state, now),
+        *_family_copy_prompts(state, now),
     ]
 
 
@@ -232,17 +233,18 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             person = member.slack_user_id
             if not person:
                 continue
-            # A family-side member's invitation offers to bring someone, not to send someone.
-            family: dict[str, object] = {"family": True} if is_family_side(member.role) else {}
+            # The family's side get their own invitation (what it is for, help on offer, and
+            # bringing someone rather than sending someone), not the professionals' one.
+            family = is_family_side(member.role)
+            kind = MessageKind.FAMILY_INVITATION if family else MessageKind.INVITATION
             yield _message(
                 state,
-                MessageKind.INVITATION,
+                kind,
                 (tag, person, stamp),
                 person,
                 invite_at,
                 meeting=meeting.id,
                 in_channel=False,
-                **family,
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.
@@ -436,6 +438,28 @@ def _chase_target(
             return cover.slack_user_id, True
         return None, False  # away with nobody covering: not chased while away
     return member.slack_user_id, False
+
+
+def _family_copy_prompts(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """The family's copy, in the social worker's hands in time for the preparation visit (seed
+    001: at least three days before): a set number of working days before the conference."""
+    conference = state.conference_in_hand()
+    if conference is None or conference.id is None or conference.starts_at is None:
+        return
+    day = meeting_day(conference, state.tz)
+    if day < state.today(now):
+        return
+    lead = state.rules.family_copy_lead_working_days
+    at = state.at(state.calendar.add_working_days(day, -lead))
+    for person in _people(state.members, Role.SOCIAL_WORKER):
+        yield _message(
+            state,
+            MessageKind.FAMILY_COPY,
+            (meeting_tag(conference.id), person, f"{day:%Y%m%d}"),
+            person,
+            at,
+            conference=conference.id,
+        )
 
 
 def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:

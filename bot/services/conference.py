@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ from bot.rules.working_days import WorkingCalendar, add_months
 from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
+from bot.services.family import family_help
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
 from bot.slack.gateway import SlackError
@@ -46,8 +48,9 @@ from bot.summary import (
     summary_markdown,
     summary_notification_text,
 )
-from bot.ui.common import context, section
-from bot.ui.labels import DECISION_WORDS, meeting_words
+from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
+from bot.summary.printable import pdf_from_html
+from bot.ui.common import section
 from storage.models import Area, Case, Meeting, Member
 
 log = logging.getLogger(__name__)
@@ -118,6 +121,8 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             ]
         ),
     ]
+    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY))
+    name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
     for reader in readers:
         assert reader.slack_user_id is not None
         deps.gateway.post(
@@ -130,6 +135,15 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
                 reader.slack_user_id,
                 summary_notification_text(summary.reference, summary.review_heading),
                 blocks,
+            )
+        if reader.role == Role.SOCIAL_WORKER:
+            # For the preparation visit: the family's copy as it stands, to go through with them
+            # and to leave with family members who are not on Slack.
+            deps.gateway.upload(
+                deps.gateway.open_dm(reader.slack_user_id),
+                name,
+                family_pdf,
+                "Summary (family copy, to print for your visit)",
             )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
@@ -176,6 +190,13 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         summary_markdown(summary, Audience.FAMILY).encode(),
         "Summary (family copy, text)",
     )
+    # Printed and handed to family members who are not on Slack.
+    deps.gateway.upload(
+        case.slack_channel_id,
+        f"{name}.pdf",
+        pdf_from_html(summary_html(summary, Audience.FAMILY)),
+        "Summary (family copy, to print)",
+    )
     professional = summary_html(summary, Audience.PROFESSIONAL).encode()
     for member in professionals:
         assert member.slack_user_id is not None
@@ -221,6 +242,7 @@ class Recorded:
     reference: str
     decision: Decision
     next_review: str | None
+    conference_id: int | None = None
 
 
 def record_decision(
@@ -231,6 +253,7 @@ def record_decision(
     decision: Decision,
     category: Category | None,
     dissent: str | None,
+    plan_changes: str | None = None,
 ) -> Recorded:
     """The chair records the conference's decision; the schedule follows from it."""
     now = deps.clock.now()
@@ -250,6 +273,7 @@ def record_decision(
         assert case.id is not None
         conference.decision, conference.category = decision, category
         conference.dissent = (dissent or "").strip() or None
+        conference.plan_changes = (plan_changes or "").strip() or None
         conference.decided_by, conference.decided_at = actor, now
         conference.status = MeetingStatus.HELD
         conference.held_at = conference.held_at or conference.starts_at or now
@@ -274,7 +298,7 @@ def record_decision(
             category=category.value if category else None,
             dissent=bool(conference.dissent),
         )
-        recorded = Recorded(case.id, case.reference, decision, next_review)
+        recorded = Recorded(case.id, case.reference, decision, next_review, conference_id)
     return recorded
 
 
@@ -351,26 +375,16 @@ def _rebase_core_groups(
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
-    """Tell everyone in writing; when the plan ends, offer to export and archive the channel."""
+    """Tell everyone in writing; the social worker also gets a printable notice for family
+    members not on Slack; when the plan ends, offer to export and archive the channel."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, recorded.case_id)
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
-    what = DECISION_WORDS[recorded.decision]
-    review = meeting_words(MeetingKind.RCPC, case.nation)
-    text = f"The {review}'s decision for {case.reference}"
-    if recorded.decision == Decision.CONTINUE:
-        body = (
-            f"The {review} decided to {what}. The next review is due by "
-            f"{recorded.next_review}; core group meetings and updates carry on as before."
-        )
-    else:
-        body = (
-            f"The {review} decided to {what}. Thank you, everyone, for the work you "
-            "have done together with the family. I won't send any more reminders for this "
-            "case. The social worker will explain what happens next."
-        )
-    blocks = [section(body), context("This is the written notice of the decision.")]
+        notice = decision_notice(session, case, recorded)
+        offline_family = _offline_family(session, recorded.case_id)
+    text = notice_text(case.reference)
+    blocks = notice_blocks(notice)
     if case.slack_channel_id and not case.channel_archived:
         deps.gateway.post(case.slack_channel_id, text, blocks)
     for member in members:
@@ -380,6 +394,8 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
     refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
+    if offline_family:
+        _send_printable_notice(deps, case, notice, offline_family, holders)
     if recorded.decision == Decision.CONTINUE:
         return
     offer: list[Block] = [
@@ -403,6 +419,97 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     for holder in holders:
         assert holder.slack_user_id is not None
         deps.gateway.post(holder.slack_user_id, f"Closing {case.reference}", offer)
+
+
+def decision_notice(session: Session, case: Case, recorded: Recorded) -> DecisionNotice:
+    """What the written notice of a decision says, read from the conference and the schedule."""
+    conference = (
+        session.get(Meeting, recorded.conference_id) if recorded.conference_id is not None else None
+    )
+    area = session.get_one(Area, case.area_id)
+    return DecisionNotice(
+        reference=case.reference,
+        decision=recorded.decision,
+        category=conference.category if conference else None,
+        plan_changes=conference.plan_changes if conference else None,
+        next_core_group=_next_core_group(session, case, conference)
+        if recorded.decision == Decision.CONTINUE
+        else None,
+        next_review=recorded.next_review,
+        dissent=conference.dissent if conference else None,
+        help=family_help(area),
+        pre_birth=case.pre_birth,
+    )
+
+
+def _next_core_group(session: Session, case: Case, conference: Meeting | None) -> str | None:
+    tz = ZoneInfo(case.timezone)
+    after = meeting_day(conference, tz) if conference else None
+    candidates = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.case_id == case.id,
+            Meeting.kind == MeetingKind.CORE_GROUP,
+            col(Meeting.status).in_((MeetingStatus.DUE, MeetingStatus.SCHEDULED)),
+        )
+        .order_by(col(Meeting.due_by), col(Meeting.sequence))
+    ).all()
+    for meeting in candidates:
+        day = meeting_day(meeting, tz)
+        if after is not None and day < after:
+            continue
+        if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at is not None:
+            local = meeting.starts_at.astimezone(tz)
+            return f"{format_day(local.date())} at {local:%H:%M}"
+        return f"date to be set, due by {format_day(meeting.due_by)}"
+    return None
+
+
+def _offline_family(session: Session, case_id: int) -> list[Member]:
+    return list(
+        session.exec(
+            select(Member).where(
+                Member.case_id == case_id,
+                Member.role == Role.FAMILY,
+                col(Member.active),
+                col(Member.slack_user_id).is_(None),
+            )
+        )
+    )
+
+
+def _send_printable_notice(
+    deps: Dependencies,
+    case: Case,
+    notice: DecisionNotice,
+    offline_family: Sequence[Member],
+    holders: Sequence[Member],
+) -> None:
+    """The social worker gets the notice as a PDF to print for family members not on Slack."""
+    names = ", ".join(escape_mrkdwn(m.display_name) for m in offline_family)
+    pdf = pdf_from_html(notice_html(notice))
+    for holder in holders:
+        if holder.role != Role.SOCIAL_WORKER or holder.slack_user_id is None:
+            continue
+        try:
+            deps.gateway.post(
+                holder.slack_user_id,
+                f"Printable decision notice for {case.reference}",
+                [
+                    section(
+                        f"Here is the decision notice for *{escape_mrkdwn(case.reference)}* to "
+                        f"print and give to {names}, who are not on Slack."
+                    )
+                ],
+            )
+            deps.gateway.upload(
+                deps.gateway.open_dm(holder.slack_user_id),
+                f"{case.reference}-decision-notice.pdf",
+                pdf,
+                f"Decision notice: {case.reference}",
+            )
+        except SlackError as error:
+            log.warning("could not send the printable decision notice: %s", error.code)
 
 
 def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str:
@@ -446,4 +553,4 @@ def decision_recorded_by(
             return None
         following = current_conference(session, case.id)
         next_review = format_day(following.due_by) if following else None
-        return Recorded(case.id, case.reference, conference.decision, next_review)
+        return Recorded(case.id, case.reference, conference.decision, next_review, conference_id)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.rules.agenda import Child
 from bot.rules.naming import children_words, named
 from bot.rules.schedule import meeting_day
 from bot.rules.stand_ins import is_family_side
@@ -41,6 +42,7 @@ from bot.summary import (
     kept_from_family,
     rag_overview,
 )
+from bot.summary.model import FamilyMeeting
 from bot.ui.labels import AGENCY_NAMES, meeting_heading, review_short
 from storage.models import (
     AgencyUpdate,
@@ -231,6 +233,14 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         family_description=w.case.family_description,
         child_views=tuple(views),
         harm_to_address=w.case.harm_to_address,
+        harm_impact=w.case.harm_impact,
+        family_meeting=FamilyMeeting(
+            children=tuple(Child.from_stored(c).describe() for c in w.case.children),
+            category=w.case.category,
+            advocate=w.case.child_advocate,
+            language=w.case.language,
+            interpreter_needed=w.case.interpreter_needed,
+        ),
         outcomes=outcomes,
         cycles=cycles,
         ratings=tuple(ratings),

@@ -161,6 +161,12 @@ def _meeting_line(conference: str, when: str, place: str | None) -> str:
 
 def _part_texts(doc: SummaryView, part: Part) -> list[str]:
     match part:
+        case Part.MEETING:
+            return ["\n".join(f"• {e(line)}" for line in doc.meeting_lines)]
+        case Part.IMPACT:
+            return [e(doc.impact) if doc.impact else f"*{WORDS.impact_missing}*"]
+        case Part.REFLECT:
+            return [_said(s) for s in doc.reflections] or [WORDS.reflect_waiting]
         case Part.FAMILY:
             return [e(doc.family_description) if doc.family_description else doc.family_missing]
         case Part.CHILD_VIEWS:
@@ -202,7 +208,10 @@ def _rag(cell: Cell) -> str:
 
 
 def _progress(doc: SummaryView) -> list[str]:
-    key = "; ".join(f"{_rag(cell)} {cell.word}: {e(meaning)}" for cell, meaning in doc.rag_key)
+    key = "; ".join(
+        f"{_rag(cell)}{' ' + cell.key_word if cell.key_word else ''}: {e(meaning)}"
+        for cell, meaning in doc.rag_key
+    )
     texts = [f"Key: {key}."]
     columns = " · ".join(f"{e(c.label)} ({c.day})" for c in doc.columns)
     for grid in doc.grids:

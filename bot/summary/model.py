@@ -177,6 +177,17 @@ class RagKey:
 
 
 @dataclass(frozen=True)
+class FamilyMeeting:
+    """What the social worker recorded with the family for the conference's first part."""
+
+    children: tuple[str, ...] = ()  # "Jo, 6", "Baby due Mon 1 Mar 2027"
+    category: Category | None = None
+    advocate: str | None = None
+    language: str | None = None
+    interpreter_needed: bool = False
+
+
+@dataclass(frozen=True)
 class SummaryInput:
     """Everything a review conference summary shows, in the order the service reads it."""
 
@@ -200,6 +211,8 @@ class SummaryInput:
     # notifications ("RCPC" in England).
     review_heading: str = "Review conference"
     review_short: str = "RCPC"
+    harm_impact: str | None = None
+    family_meeting: FamilyMeeting = field(default_factory=FamilyMeeting)
 
     def __post_init__(self) -> None:
         # A rating or record pointing nowhere would drop out of the grid silently: refuse it here.

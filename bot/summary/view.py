@@ -25,25 +25,41 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
-from bot.ui.labels import ATTENDANCE_LABELS, CATEGORY_WORDS, RAG_LETTERS, RAG_NAMES, ROLE_WORDS
+from bot.ui.labels import (
+    ATTENDANCE_LABELS,
+    CATEGORY_WORDS,
+    RAG_FAMILY_MEANINGS,
+    RAG_FAMILY_WORDS,
+    RAG_LETTERS,
+    RAG_NAMES,
+    ROLE_WORDS,
+)
 
 
 class Part(StrEnum):
-    """The parts of a summary, in the order of a restorative review conference (seed 003)."""
+    """The parts of a summary, in the order of a restorative review conference (seed 003): the
+    family's meeting; the family describe the children; the child's views; the harm; its impact;
+    the family reflect; support and contributions. Then the professionals' accounting."""
 
+    MEETING = "meeting"
     FAMILY = "family"
     CHILD_VIEWS = "child_views"
     HARM = "harm"
-    PROGRESS = "progress"
+    IMPACT = "impact"
+    REFLECT = "reflect"
     GOING_WELL = "going_well"
     WORRIES = "worries"
     UPDATES = "updates"
     ACTIONS = "actions"
+    PROGRESS = "progress"
     ATTENDANCE = "attendance"
     REPORTS = "reports"
 
 
 PART_TITLES = {
+    Part.MEETING: "The family's meeting",
+    Part.IMPACT: "The impact on the children",
+    Part.REFLECT: "The family reflect",
     Part.FAMILY: "The children, as the family describe them",
     Part.CHILD_VIEWS: "The children's views",
     Part.HARM: "The harm this conference needs to address",
@@ -51,10 +67,29 @@ PART_TITLES = {
     Part.GOING_WELL: "What is going well",
     Part.WORRIES: "Worries and any new harm",
     Part.UPDATES: "Each person's update",
-    Part.ACTIONS: "Actions and where they are",
+    Part.ACTIONS: "Support and contributions: actions and where they are",
     Part.ATTENDANCE: "Attendance at core groups",
     Part.REPORTS: "Reports missing or late",
 }
+
+# The family's copy speaks to the family, in headings of its own.
+FAMILY_PART_TITLES = {
+    **PART_TITLES,
+    Part.MEETING: "Your family's meeting",
+    Part.IMPACT: "How this affects the children",
+    Part.REFLECT: "What the family have said",
+    Part.FAMILY: "The children, in the family's own words",
+    # Possessive, so it reads right for one child, several or a baby: "The baby's own views".
+    Part.CHILD_VIEWS: "The children's own views",
+    Part.HARM: "The harm we need to talk about",
+    Part.PROGRESS: "How things are going",
+    Part.GOING_WELL: "What is going well",
+    Part.WORRIES: "What people are worried about",
+    Part.UPDATES: "What each person said",
+    Part.ACTIONS: "Who is doing what",
+}
+# Attendance and reports are how professionals keep each other to account: professional copy only.
+PROFESSIONAL_PARTS = frozenset({Part.ATTENDANCE, Part.REPORTS})
 
 
 @dataclass(frozen=True)
@@ -70,6 +105,17 @@ class Wording:
         "or through an advocate."
     )
     harm_missing: str = "Not yet recorded. The conference will name the harm it needs to address."
+    meeting_intro: str = (
+        "This is the family's meeting. It is about making things better for the children, and "
+        "everyone here shares that job."
+    )
+    impact_missing: str = (
+        "Not yet recorded. The conference will talk about how the harm affects the children."
+    )
+    reflect_waiting: str = (
+        "The family have not sent their own words yet. At the conference they will say how they "
+        "feel about what they heard, and what strengths they can build on."
+    )
     no_outcomes: str = "The plan has no outcomes recorded yet."
     no_ratings: str = "No ratings yet."
     nothing_going_well: str = "No one has written about what is going well yet."
@@ -158,16 +204,29 @@ class Cell:
     """One rating in the grid; `rag` None is an empty cell."""
 
     rag: Rag | None
+    family: bool = False  # in the family's copy: their own words, never a letter code
 
     @property
     def letter(self) -> str:
-        """R, A, G, or a dash: the grid reads in black and white."""
-        return "–" if self.rag is None else RAG_LETTERS[self.rag]
+        """R, A, G (the family's words in their copy), or a dash: the grid reads in black and
+        white."""
+        if self.rag is None:
+            return "–"
+        return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_LETTERS[self.rag]
+
+    @property
+    def key_word(self) -> str:
+        """The word the key adds after the cell: the colour's name, or nothing in the family's
+        copy, whose cells already say their words."""
+        return "" if self.family else self.word
 
     @property
     def word(self) -> str:
-        """Red, Amber, Green, or "Not rated"."""
-        return "Not rated" if self.rag is None else RAG_NAMES[self.rag]
+        """Red, Amber, Green (Going well, Some progress, Worried for the family), or "Not
+        rated"."""
+        if self.rag is None:
+            return "Not rated"
+        return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_NAMES[self.rag]
 
 
 @dataclass(frozen=True)
@@ -312,6 +371,9 @@ class SummaryView:
     family_description: str | None
     child_views: tuple[Said, ...]
     harm: str | None
+    meeting_lines: tuple[str, ...]
+    impact: str | None
+    reflections: tuple[Said, ...]
     rag_key: tuple[tuple[Cell, str], ...]
     columns: tuple[Column, ...]
     grids: tuple[OutcomeGrid, ...]
@@ -336,6 +398,18 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     # The family speaks first (seed 003); otherwise the service's order stands.
     updates = sorted(shown.updates, key=lambda update: update.role is not Role.FAMILY)
     hidden = [update.professional_only_sections for update in updates]
+    family = audience is Audience.FAMILY
+    titles = FAMILY_PART_TITLES if family else PART_TITLES
+    parts = [part for part in Part if not (family and part in PROFESSIONAL_PARTS)]
+    if family:
+        rag_key = tuple((Cell(rag, family=True), RAG_FAMILY_MEANINGS[rag]) for rag in _KEY_ORDER)
+    else:
+        meanings = {
+            Rag.GREEN: shown.rag_key.green,
+            Rag.AMBER: shown.rag_key.amber,
+            Rag.RED: shown.rag_key.red,
+        }
+        rag_key = tuple((Cell(rag), meanings[rag]) for rag in _KEY_ORDER)
     return SummaryView(
         reference=shown.reference,
         audience=audience,
@@ -346,8 +420,8 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         place=shown.conference.place,
         period=f"{day(shown.period.since)} to {day(shown.period.until)}",
         headings=tuple(
-            Heading(part, number, for_children(PART_TITLES[part], shown.children))
-            for number, part in enumerate(Part, start=1)
+            Heading(part, number, for_children(titles[part], shown.children))
+            for number, part in enumerate(parts, start=1)
         ),
         family_description=shown.family_description,
         child_views=tuple(
@@ -360,17 +434,16 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
-        rag_key=(
-            (Cell(Rag.GREEN), shown.rag_key.green),
-            (Cell(Rag.AMBER), shown.rag_key.amber),
-            (Cell(Rag.RED), shown.rag_key.red),
-        ),
+        meeting_lines=_meeting_lines(shown),
+        impact=shown.harm_impact,
+        reflections=tuple(_reflections(updates, hidden)),
+        rag_key=rag_key,
         columns=tuple(Column(cycle.label, short_day(cycle.held_on)) for cycle in shown.cycles),
-        grids=_grids(shown),
+        grids=_grids(shown, family=family),
         going_well=tuple(
             Said(_who(u), u.going_well, professional_only=UpdateSection.GOING_WELL in h)
             for u, h in zip(updates, hidden, strict=True)
-            if u.going_well
+            if u.going_well and u.role is not Role.FAMILY
         ),
         new_harm=tuple(
             HarmReport(
@@ -385,7 +458,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         worries=tuple(
             Said(_who(u), u.worries, professional_only=UpdateSection.WORRIES in h)
             for u, h in zip(updates, hidden, strict=True)
-            if u.worries
+            if u.worries and u.role is not Role.FAMILY
         ),
         updates=tuple(_update_view(update, zone) for update in updates),
         action_groups=_action_groups(shown),
@@ -413,11 +486,51 @@ def _named_sent(name: str, agency: str, sent_by: str | None) -> str:
     return named(name, agency)
 
 
+def _meeting_lines(summary: SummaryInput) -> tuple[str, ...]:
+    meeting = summary.family_meeting
+    lines = [WORDS.meeting_intro]
+    if meeting.children:
+        lines.append(f"The children: {'; '.join(meeting.children)}.")
+    if meeting.category is not None:
+        lines.append(f"The plan's category: {CATEGORY_WORDS[meeting.category]}.")
+    if meeting.advocate:
+        lines.append(f"The children's advocate: {meeting.advocate}.")
+    if meeting.language:
+        needed = "; an interpreter will be there" if meeting.interpreter_needed else ""
+        lines.append(f"The family's language: {meeting.language}{needed}.")
+    elif meeting.interpreter_needed:
+        lines.append("An interpreter will be there.")
+    return tuple(lines)
+
+
+# The family's own words, in their form's labels.
+_REFLECTION_LABELS = (
+    ("going_well", UpdateSection.GOING_WELL, "What is going well"),
+    ("worries", UpdateSection.WORRIES, "What worries them"),
+    ("next_steps", UpdateSection.NEXT_STEPS, "What would make things better"),
+)
+
+
+def _reflections(updates: list[MemberUpdate], hidden: list[frozenset[UpdateSection]]) -> list[Said]:
+    found: list[Said] = []
+    for update, sections in zip(updates, hidden, strict=True):
+        if update.role is not Role.FAMILY:
+            continue
+        for name, section, label in _REFLECTION_LABELS:
+            text = getattr(update, name)
+            if text:
+                found.append(Said(_who(update), text, label, section in sections))
+    return found
+
+
 def _who(update: MemberUpdate) -> str:
     return _named_sent(update.name, update.agency, update.sent_by)
 
 
-def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
+_KEY_ORDER = (Rag.GREEN, Rag.AMBER, Rag.RED)
+
+
+def _grids(summary: SummaryInput, *, family: bool) -> tuple[OutcomeGrid, ...]:
     column_of = {cycle.id: index for index, cycle in enumerate(summary.cycles)}
     # outcome -> row label (first-seen order) -> one rating per column
     table: dict[int, dict[str, list[Rag | None]]] = defaultdict(dict)
@@ -433,11 +546,11 @@ def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
             number=number,
             wording=outcome.wording,
             rows=tuple(
-                GridRow(who, tuple(Cell(rag) for rag in rags), row_trend(rags))
+                GridRow(who, tuple(Cell(rag, family) for rag in rags), row_trend(rags))
                 for who, rags in table[outcome.id].items()
             ),
             notes=tuple(
-                GridNote(who, summary.cycles[column].label, Cell(rag), text)
+                GridNote(who, summary.cycles[column].label, Cell(rag, family), text)
                 for column, who, rag, text in _by_column_then_row(
                     notes[outcome.id], rows=list(table[outcome.id])
                 )
@@ -470,7 +583,12 @@ def _update_view(update: MemberUpdate, zone: ZoneInfo) -> UpdateView:
     if update.next_steps:
         parts.append(
             UpdatePart(
-                "What they will do next", update.next_steps, UpdateSection.NEXT_STEPS in hidden
+                # The family's form asks what would make things better: keep their question.
+                "What would make things better"
+                if update.role is Role.FAMILY
+                else "What they will do next",
+                update.next_steps,
+                UpdateSection.NEXT_STEPS in hidden,
             )
         )
     if update.help_needed:

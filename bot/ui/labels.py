@@ -136,6 +136,12 @@ RAG_FAMILY_WORDS: Mapping[Rag, str] = {
     Rag.AMBER: "Some progress",
     Rag.RED: "Worried",
 }
+# What each of the family's words means, in the key of their copy's grid.
+RAG_FAMILY_MEANINGS: Mapping[Rag, str] = {
+    Rag.GREEN: "things are on track",
+    Rag.AMBER: "some things are better, some not yet",
+    Rag.RED: "the person is worried about this",
+}
 # Slack emoji beside a rating, in the update form, the summary and the digest alike.
 RAG_EMOJI: Mapping[Rag, str] = {
     Rag.RED: ":red_circle:",

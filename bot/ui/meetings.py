@@ -169,8 +169,9 @@ def invitation_blocks(
                 "You're welcome to bring a friend, relative, advocate or interpreter: the social "
                 "worker will add them once they've agreed."
                 if family
-                else "If you can't come, please send someone from your agency, and send your "
-                "update either way: it is part of the review."
+                else "Professionals: if you can't come, please send someone from your agency, and "
+                "send your update either way: it is part of the review. Families: come if you "
+                "can; your social worker can help you take part."
             )
         )
     if in_channel:
@@ -405,6 +406,15 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                 label="Category, if the plan continues",
                 optional=True,
                 element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
+            ),
+            InputBlock(
+                block_id=DecisionField.PLAN_CHANGES,
+                label="What changed in the plan",
+                hint="In plain words, for the family's notice of the decision.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=DecisionField.PLAN_CHANGES, multiline=True, max_length=3000
+                ),
             ),
             InputBlock(
                 block_id=DecisionField.DISSENT,

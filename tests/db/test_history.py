@@ -164,6 +164,10 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"approval": 4, "kind": "cover", "user": "U_HV", "approved": False},
         "answered the request about Jan Kowalski: did not agree",
     ),
+    AuditAction.AGENDA_SAVED: (
+        {"harm": "Jo misses school", "children": [{"name": "Jo", "age": 6, "due": None}]},
+        "recorded the conference agenda with the family",
+    ),
 }
 
 

@@ -157,8 +157,14 @@ def test_a_baby_is_the_baby_in_every_copy(
     summary = oak_family(
         children="the baby", family_description=None, child_views=(), harm_to_address="Harm"
     )
+    # Each copy has its own headings (the family's speak to the family); both name the baby.
+    headings = {
+        Audience.PROFESSIONAL: ("The baby, as the family describe them", "The baby's views"),
+        Audience.FAMILY: ("The baby, in the family's own words", "The baby's own views"),
+    }
     for audience in Audience:
         shown = render(summary, audience)
-        assert "The baby, as the family describe them" in shown
-        assert "The baby's views" in shown
+        for heading in headings[audience]:
+            assert heading in shown
         assert "The children, as" not in shown and "The children's views" not in shown
+        assert "The children, in" not in shown and "The children's own" not in shown
