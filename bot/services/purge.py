@@ -35,7 +35,7 @@ from bot.rules.messages import (
 )
 from bot.rules.permissions import Permission
 from bot.rules.retention import notice_due_at, past_retention, purge_due_at
-from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Role
+from bot.rules.vocabulary import CaseStatus, OutboxState, Role
 from bot.services import audit
 from bot.services.access import check
 from bot.services.export import export_case_record
@@ -245,8 +245,17 @@ def _slack_step(deps: Dependencies, case_id: int, report: PurgeReport) -> None:
                 )
             ).scalars()
         ]
+        # Other cases whose reference begins with this one's (`oak-family` beside `oak`): their
+        # files begin with this reference too, and must be left alone.
+        longer = list(
+            session.execute(
+                select(col(Case.reference)).where(
+                    col(Case.id) != case_id, col(Case.reference).startswith(f"{reference}-")
+                )
+            ).scalars()
+        )
     gateway = deps.gateway
-    about = _about_case(case_id, reference)
+    about = _about_case(case_id, reference, longer)
     if channel is not None:
         try:
             messages = gateway.bot_messages(channel)
@@ -281,20 +290,23 @@ def _slack_step(deps: Dependencies, case_id: int, report: PurgeReport) -> None:
         session.add(purge)
 
 
-def _about_case(case_id: int, reference: str) -> Any:
+def _about_case(case_id: int, reference: str, longer: list[str]) -> Any:
     """Whether one of the bot's DMs is about this case: its outbox key is in the case's scope, its
-    notification names the reference (every message's does), or a file it shares is named by it."""
+    notification names the reference (every message's does), or a file it shares is named by it:
+    every file the bot shares about a case is named `<reference>-...` (a summary, a printable
+    copy, a decision notice, a calendar entry), unless a longer reference claims it."""
     named = re.compile(rf"(?<![\w-]){re.escape(reference)}(?![\w-])")
-    # The files the bot names after a case: `oak-family-review-2027-02-16-professional.html`,
-    # `oak-family-rcpc.ics` (so a case `oak` never claims `oak-family`'s files).
-    kinds = "|".join(re.escape(kind.value) for kind in MeetingKind)
-    file_named = re.compile(rf"{re.escape(reference)}-(review-\d|(?:{kinds})\.)")
+
+    def file_named(name: str) -> bool:
+        return name.startswith(f"{reference}-") and not any(
+            name.startswith(f"{other}-") for other in longer
+        )
 
     def about(message: BotMessage) -> bool:
         return (
             key_case(message.metadata_key) == case_id
             or named.search(message.text) is not None
-            or any(file_named.match(name) for _, name in message.files)
+            or any(file_named(name) for _, name in message.files)
         )
 
     return about

@@ -31,30 +31,28 @@ _AREA_TEXTS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("areas") as batch:
-        for name, length in _AREA_TEXTS:
-            batch.add_column(
-                sa.Column(name, sa.String(length=length), nullable=False, server_default="")
-            )
-        batch.add_column(
-            sa.Column(
-                "family_copy_lead_working_days",
-                sa.Integer(),
-                nullable=False,
-                server_default="3",
-            )
+    # Plain ADD COLUMN rather than batch mode: on SQLite, batch mode would copy and rename the
+    # cases table, which the audit trail's triggers (0010) refer to, and SQLite refuses that.
+    for name, length in _AREA_TEXTS:
+        op.add_column(
+            "areas", sa.Column(name, sa.String(length=length), nullable=False, server_default="")
         )
-    with op.batch_alter_table("meetings") as batch:
-        batch.add_column(sa.Column("plan_changes", sa.Text(), nullable=True))
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("children", sa.JSON(), nullable=False, server_default="[]"))
-        batch.add_column(sa.Column("category", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("harm_impact", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("child_advocate", sa.String(length=300), nullable=True))
-        batch.add_column(sa.Column("language", sa.String(length=200), nullable=True))
-        batch.add_column(
-            sa.Column("interpreter_needed", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "areas",
+        sa.Column(
+            "family_copy_lead_working_days", sa.Integer(), nullable=False, server_default="3"
+        ),
+    )
+    op.add_column("meetings", sa.Column("plan_changes", sa.Text(), nullable=True))
+    op.add_column("cases", sa.Column("children", sa.JSON(), nullable=False, server_default="[]"))
+    op.add_column("cases", sa.Column("category", sa.String(length=32), nullable=True))
+    op.add_column("cases", sa.Column("harm_impact", sa.Text(), nullable=True))
+    op.add_column("cases", sa.Column("child_advocate", sa.String(length=300), nullable=True))
+    op.add_column("cases", sa.Column("language", sa.String(length=200), nullable=True))
+    op.add_column(
+        "cases",
+        sa.Column("interpreter_needed", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
