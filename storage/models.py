@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -37,6 +38,10 @@ URGENT_CONTACT = (
     "or 999 if a child is in immediate danger"
 )
 
+# Until an area sets its own: the address calendar files name as their organiser. The reserved
+# `.invalid` domain means a calendar that tries to reply to it reaches no one.
+CALENDAR_ORGANIZER = "coregroup-bot@coregroup.invalid"
+
 
 def utc_now() -> datetime:
     """Default for creation timestamps; services pass their clock's time where it matters."""
@@ -53,6 +58,11 @@ def _instant(default: Any = ..., **kwargs: Any) -> Any:
 
 def _json(**kwargs: Any) -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False), **kwargs)
+
+
+def new_calendar_uid() -> str:
+    """A meeting's calendar UID: random, so no two deployments or rebuilt databases share one."""
+    return str(uuid4())
 
 
 def _text(default: Any = None) -> Any:
@@ -91,6 +101,9 @@ class Area(SQLModel, table=True):
     # Who to contact when a child is at risk now: the update form says it is not a referral and
     # names this, above the question about new harm (DOMAIN.md, Stand-ins, supporters and safety).
     urgent_contact: str = Field(default=URGENT_CONTACT, max_length=300)
+    # The bot's address, the ORGANIZER of every calendar file (iTIP requires one to publish or
+    # cancel an event): a mailbox the area owns, or the `.invalid` default.
+    calendar_organizer: str = Field(default=CALENDAR_ORGANIZER, max_length=254)
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -211,6 +224,9 @@ class Meeting(SQLModel, table=True):
     decided_at: datetime | None = _instant(default=None)
     # Raised on every move, so calendars update the entry they hold (iCalendar SEQUENCE).
     calendar_sequence: int = 0
+    # The iCalendar UID, the same for the meeting's whole life and unique across every
+    # deployment: a random UUID, not the row id, which a second deployment repeats.
+    calendar_uid: str = Field(default_factory=new_calendar_uid, max_length=36, unique=True)
 
 
 # One member's invitation to one meeting: their reply, and afterwards their attendance.

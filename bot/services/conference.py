@@ -28,6 +28,7 @@ from bot.rules.vocabulary import (
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check
+from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
 from bot.slack.gateway import SlackError
@@ -249,6 +250,9 @@ def record_decision(
             )
             case.closed_at = now
             session.add(case)
+            # Meetings still set would stay in people's calendars: they are cancelled here and
+            # their cancelling calendar files follow the announcement.
+            cancel_coming_meetings(session, case, now)
         audit.record(
             session,
             actor=actor,
@@ -348,6 +352,17 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
             log.warning("could not send the decision to a member: %s", error.code)
     if recorded.decision == Decision.CONTINUE:
         return
+    with deps.unit_of_work() as session:
+        cancelled = session.exec(
+            select(Meeting.id).where(
+                Meeting.case_id == recorded.case_id,
+                Meeting.status == MeetingStatus.CANCELLED,
+                col(Meeting.starts_at) > deps.clock.now(),
+            )
+        ).all()
+    for meeting_id in cancelled:
+        assert meeting_id is not None
+        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id)
     offer: list[Block] = [
         section(
             f"The plan for *{escape_mrkdwn(case.reference)}* has ended. Slack is not the case "
