@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
@@ -34,9 +35,11 @@ from bot.services.review import digest_input, summary_input
 from bot.slack.gateway import SlackError
 from bot.summary import (
     Audience,
+    SummaryInput,
     digest_blocks,
     digest_notification_text,
     summary_blocks,
+    summary_headline_blocks,
     summary_html,
     summary_markdown,
     summary_notification_text,
@@ -92,8 +95,9 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             case_id=case_id,
             meeting=conference.id,
         )
-    messages = summary_blocks(summary, Audience.PROFESSIONAL)
-    intro: list[Block] = [
+    text = summary_notification_text(summary.reference)
+    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL)
+    intro: list[Block | dict[str, Any]] = [
         section(
             f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s review "
             f"conference on {format_day(summary.conference.day)}: the professional copy. The "
@@ -111,13 +115,13 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             ]
         ),
     ]
+    # One direct message to read and act on; the whole summary waits in its thread.
+    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL)]
     for reader in readers:
         assert reader.slack_user_id is not None
-        deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference), intro)
-        for blocks in messages:
-            deps.gateway.post(
-                reader.slack_user_id, summary_notification_text(summary.reference), blocks
-            )
+        _, ts = deps.gateway.post(reader.slack_user_id, text, [*intro, *head])
+        for blocks in details:
+            deps.gateway.post(reader.slack_user_id, text, blocks, thread_ts=ts)
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
 
@@ -148,31 +152,56 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
     text = summary_notification_text(summary.reference)
-    for blocks in summary_blocks(summary, Audience.FAMILY):
-        deps.gateway.post(case.slack_channel_id, text, blocks)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
-    deps.gateway.upload(
-        case.slack_channel_id,
-        f"{name}.html",
-        summary_html(summary, Audience.FAMILY).encode(),
-        "Summary (family copy)",
-    )
-    deps.gateway.upload(
-        case.slack_channel_id,
-        f"{name}.md",
-        summary_markdown(summary, Audience.FAMILY).encode(),
-        "Summary (family copy, text)",
-    )
-    professional = summary_html(summary, Audience.PROFESSIONAL).encode()
+    # The channel gets one message, the headline; the documents and the whole summary are
+    # replies in its thread, so a long summary never buries the channel.
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    channel, ts = deps.gateway.post(case.slack_channel_id, text, head)
+    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY)
+    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
+        deps.gateway.post(channel, text, blocks, thread_ts=ts)
+    # Each professional likewise: their copy's headline, its documents in the thread (the page
+    # holds every word, so their direct messages are not filled with the summary again).
+    professional_head = [
+        block
+        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL)
+        for block in message
+    ]
     for member in professionals:
         assert member.slack_user_id is not None
         try:
-            dm = deps.gateway.open_dm(member.slack_user_id)
-            deps.gateway.upload(
-                dm, f"{name}-professional.html", professional, "Summary (professional copy)"
-            )
+            dm, dm_ts = deps.gateway.post(member.slack_user_id, text, professional_head)
+            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL)
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
+
+
+_DOCUMENT_TITLES = {
+    Audience.FAMILY: ("Summary (family copy)", "Summary (family copy, text)"),
+    Audience.PROFESSIONAL: ("Summary (professional copy)", "Summary (professional copy, text)"),
+}
+
+
+def _share_documents(
+    deps: Dependencies, channel: str, ts: str, name: str, summary: SummaryInput, audience: Audience
+) -> None:
+    """The summary as a page to print and a Markdown file, in the thread of its headline."""
+    suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
+    page_title, text_title = _DOCUMENT_TITLES[audience]
+    deps.gateway.upload(
+        channel,
+        f"{name}{suffix}.html",
+        summary_html(summary, audience).encode(),
+        page_title,
+        thread_ts=ts,
+    )
+    deps.gateway.upload(
+        channel,
+        f"{name}{suffix}.md",
+        summary_markdown(summary, audience).encode(),
+        text_title,
+        thread_ts=ts,
+    )
 
 
 def refresh_digest(deps: Dependencies, case_id: int) -> None:

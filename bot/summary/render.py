@@ -10,8 +10,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
 from bot.summary import blocks
+from bot.summary.audience import for_audience
 from bot.summary.model import Audience, DigestInput, SummaryInput
-from bot.summary.view import WORDS, Cell, digest_view, summary_view
+from bot.summary.progress import rag_overview
+from bot.summary.view import WORDS, Cell, decision_choices, digest_view, summary_view
 from bot.ui.labels import RAG_DOTS
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -33,6 +35,18 @@ def summary_html(summary: SummaryInput, audience: Audience) -> str:
 def summary_blocks(summary: SummaryInput, audience: Audience) -> list[list[dict[str, Any]]]:
     """The summary as Slack messages' blocks, in order: each message at most 50 blocks."""
     return blocks.summary_messages(summary_view(summary, audience))
+
+
+def summary_headline_blocks(
+    summary: SummaryInput, audience: Audience
+) -> list[list[dict[str, Any]]]:
+    """The summary's headline as Slack messages' blocks (normally one message): the message the
+    channel or a direct message gets, with the documents and `summary_blocks` in its thread."""
+    return blocks.summary_headline(
+        summary_view(summary, audience),
+        rag_overview(for_audience(summary, audience)),
+        decision_choices(),
+    )
 
 
 def summary_notification_text(reference: str) -> str:
