@@ -79,9 +79,12 @@ def test_moving_and_ending_the_plan_give_one_evolving_event_per_meeting(
         (rcpc.id, "2027-02-16", "14:00", people.chair),
         (second.id, "2027-03-30", "10:00", sw),  # BST, after the review
     ):
+        shared = len(calendar_files(sandbox, people.school))
         answer = set_meeting(sandbox, who, channel, meeting_id, day, at)
         assert answer["response_action"] == "update", answer
-    sandbox.wait_for(lambda: len(calendar_files(sandbox, people.school)) == 4)
+        # Each file is written when it is shared: wait for it before the next change.
+        sandbox.wait_for(lambda n=shared: len(calendar_files(sandbox, people.school)) > n)
+    assert len(calendar_files(sandbox, people.school)) == 4
     sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
     decide(sandbox, people, channel, Decision.STEP_DOWN)
     sandbox.wait_for(lambda: len(calendar_files(sandbox, people.school)) == 5)
