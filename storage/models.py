@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -38,6 +39,10 @@ URGENT_CONTACT = (
     "or 999 if a child is in immediate danger"
 )
 
+# Until an area sets its own: the address calendar files name as their organiser. The reserved
+# `.invalid` domain means a calendar that tries to reply to it reaches no one.
+CALENDAR_ORGANIZER = "coregroup-bot@coregroup.invalid"
+
 
 def utc_now() -> datetime:
     """Default for creation timestamps; services pass their clock's time where it matters."""
@@ -54,6 +59,11 @@ def _instant(default: Any = ..., **kwargs: Any) -> Any:
 
 def _json(**kwargs: Any) -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False), **kwargs)
+
+
+def new_calendar_uid() -> str:
+    """A meeting's calendar UID: random, so no two deployments or rebuilt databases share one."""
+    return str(uuid4())
 
 
 def _text(default: Any = None) -> Any:
@@ -105,6 +115,9 @@ class Area(SQLModel, table=True):
     # The family copy is released this many working days before a review conference, in time
     # for the social worker's preparation visit (seed 001: at least three days before).
     family_copy_lead_working_days: int = _DEFAULTS.family_copy_lead_working_days
+    # The bot's address, the ORGANIZER of every calendar file (iTIP requires one to publish or
+    # cancel an event): a mailbox the area owns, or the `.invalid` default.
+    calendar_organizer: str = Field(default=CALENDAR_ORGANIZER, max_length=254)
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -241,6 +254,9 @@ class Meeting(SQLModel, table=True):
     # Why the meeting was not held on the date it had (the social worker's answer to "was it
     # held?"); the meeting then waits for a new date.
     not_held_reason: str | None = _text()
+    # The iCalendar UID, the same for the meeting's whole life and unique across every
+    # deployment: a random UUID, not the row id, which a second deployment repeats.
+    calendar_uid: str = Field(default_factory=new_calendar_uid, max_length=36, unique=True)
 
 
 # One member's invitation to one meeting: their reply, and afterwards their attendance.

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
@@ -36,14 +37,17 @@ from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
+from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
 from bot.slack.gateway import SlackError
 from bot.summary import (
     Audience,
+    SummaryInput,
     digest_blocks,
     digest_notification_text,
     summary_blocks,
+    summary_headline_blocks,
     summary_html,
     summary_markdown,
     summary_notification_text,
@@ -100,10 +104,11 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             case_id=case_id,
             meeting=conference.id,
         )
-    messages = summary_blocks(summary, Audience.PROFESSIONAL)
+    text = summary_notification_text(summary.reference, summary.review_heading)
+    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL)
     heading = summary.review_heading  # "Review CPPM": in the sentence, "review CPPM"
     review = heading[:1].lower() + heading[1:]
-    intro: list[Block] = [
+    intro: list[Block | dict[str, Any]] = [
         section(
             f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s {review} "
             f"on {format_day(summary.conference.day)}: the professional copy. The "
@@ -122,28 +127,19 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
         ),
     ]
     family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY))
-    name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
+    pdf_name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
+    # One direct message to read and act on; the whole summary waits in its thread.
+    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL)]
     for reader in readers:
         assert reader.slack_user_id is not None
-        deps.gateway.post(
-            reader.slack_user_id,
-            summary_notification_text(summary.reference, summary.review_heading),
-            intro,
-        )
-        for blocks in messages:
-            deps.gateway.post(
-                reader.slack_user_id,
-                summary_notification_text(summary.reference, summary.review_heading),
-                blocks,
-            )
+        dm, ts = deps.gateway.post(reader.slack_user_id, text, [*intro, *head])
+        for blocks in details:
+            deps.gateway.post(reader.slack_user_id, text, blocks, thread_ts=ts)
         if reader.role == Role.SOCIAL_WORKER:
             # For the preparation visit: the family's copy as it stands, to go through with them
             # and to leave with family members who are not on Slack.
             deps.gateway.upload(
-                deps.gateway.open_dm(reader.slack_user_id),
-                name,
-                family_pdf,
-                "Summary (family copy, to print for your visit)",
+                dm, pdf_name, family_pdf, "Summary (family copy, to print for your visit)"
             )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
@@ -175,38 +171,64 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
     text = summary_notification_text(summary.reference, summary.review_heading)
-    for blocks in summary_blocks(summary, Audience.FAMILY):
-        deps.gateway.post(case.slack_channel_id, text, blocks)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
-    deps.gateway.upload(
-        case.slack_channel_id,
-        f"{name}.html",
-        summary_html(summary, Audience.FAMILY).encode(),
-        "Summary (family copy)",
-    )
-    deps.gateway.upload(
-        case.slack_channel_id,
-        f"{name}.md",
-        summary_markdown(summary, Audience.FAMILY).encode(),
-        "Summary (family copy, text)",
-    )
+    # The channel gets one message, the headline; the documents and the whole summary are
+    # replies in its thread, so a long summary never buries the channel.
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    channel, ts = deps.gateway.post(case.slack_channel_id, text, head)
+    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY)
     # Printed and handed to family members who are not on Slack.
     deps.gateway.upload(
-        case.slack_channel_id,
+        channel,
         f"{name}.pdf",
         pdf_from_html(summary_html(summary, Audience.FAMILY)),
         "Summary (family copy, to print)",
+        thread_ts=ts,
     )
-    professional = summary_html(summary, Audience.PROFESSIONAL).encode()
+    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
+        deps.gateway.post(channel, text, blocks, thread_ts=ts)
+    # Each professional likewise: their copy's headline, its documents in the thread (the page
+    # holds every word, so their direct messages are not filled with the summary again).
+    professional_head = [
+        block
+        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL)
+        for block in message
+    ]
     for member in professionals:
         assert member.slack_user_id is not None
         try:
-            dm = deps.gateway.open_dm(member.slack_user_id)
-            deps.gateway.upload(
-                dm, f"{name}-professional.html", professional, "Summary (professional copy)"
-            )
+            dm, dm_ts = deps.gateway.post(member.slack_user_id, text, professional_head)
+            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL)
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
+
+
+_DOCUMENT_TITLES = {
+    Audience.FAMILY: ("Summary (family copy)", "Summary (family copy, text)"),
+    Audience.PROFESSIONAL: ("Summary (professional copy)", "Summary (professional copy, text)"),
+}
+
+
+def _share_documents(
+    deps: Dependencies, channel: str, ts: str, name: str, summary: SummaryInput, audience: Audience
+) -> None:
+    """The summary as a page to print and a Markdown file, in the thread of its headline."""
+    suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
+    page_title, text_title = _DOCUMENT_TITLES[audience]
+    deps.gateway.upload(
+        channel,
+        f"{name}{suffix}.html",
+        summary_html(summary, audience).encode(),
+        page_title,
+        thread_ts=ts,
+    )
+    deps.gateway.upload(
+        channel,
+        f"{name}{suffix}.md",
+        summary_markdown(summary, audience).encode(),
+        text_title,
+        thread_ts=ts,
+    )
 
 
 def refresh_digest(deps: Dependencies, case_id: int) -> None:
@@ -287,6 +309,9 @@ def record_decision(
             )
             case.closed_at = now
             session.add(case)
+            # Meetings still set would stay in people's calendars: they are cancelled here and
+            # their cancelling calendar files follow the announcement.
+            cancel_coming_meetings(session, case, now)
         audit.record(
             session,
             actor=actor,
@@ -398,6 +423,17 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         _send_printable_notice(deps, case, notice, offline_family, holders)
     if recorded.decision == Decision.CONTINUE:
         return
+    with deps.unit_of_work() as session:
+        cancelled = session.exec(
+            select(Meeting.id).where(
+                Meeting.case_id == recorded.case_id,
+                Meeting.status == MeetingStatus.CANCELLED,
+                col(Meeting.starts_at) > deps.clock.now(),
+            )
+        ).all()
+    for meeting_id in cancelled:
+        assert meeting_id is not None
+        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id)
     offer: list[Block] = [
         section(
             f"The plan for *{escape_mrkdwn(case.reference)}* has ended. Slack is not the case "

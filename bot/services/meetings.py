@@ -477,29 +477,52 @@ def attendance_guess(invitation: Invitation) -> Attendance | None:
 
 
 def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
-    """Upload the meeting's .ics to the case channel so people can add it to their calendars."""
+    """Upload the meeting's .ics to the case channel so people can add it to their calendars;
+    a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE)."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
         meeting = session.get_one(Meeting, meeting_id)
+        area = session.get_one(Area, case.area_id)
     if case.slack_channel_id is None or meeting.starts_at is None or case.channel_archived:
         return
+    cancelled = meeting.status == MeetingStatus.CANCELLED
     title = f"{case.reference} {meeting_words(meeting.kind, case.nation)}"
     ics = meeting_ics(
-        uid=f"meeting-{meeting_id}@coregroup",
+        uid=meeting.calendar_uid,
+        organizer=area.calendar_organizer,
         starts_at=meeting.starts_at,
         duration=MEETING_LENGTH,
         summary=title,
         location=meeting.place,
         tz=ZoneInfo(case.timezone),
         sequence=meeting.calendar_sequence,
+        cancelled=cancelled,
         stamp=deps.clock.now(),
     )
+    name = f"{case.reference}-{_file_word(meeting, case)}{'-cancelled' if cancelled else ''}.ics"
     try:
         deps.gateway.upload(
-            case.slack_channel_id, f"{case.reference}-{_file_word(meeting, case)}.ics", ics, title
+            case.slack_channel_id, name, ics, f"{title} (cancelled)" if cancelled else title
         )
     except SlackError as error:
         log.warning("could not share the calendar file of meeting %s: %s", meeting_id, error.code)
+
+
+def cancel_coming_meetings(session: Session, case: Case, now: datetime) -> None:
+    """When the plan ends, meetings set for later are cancelled, their SEQUENCE raised so the
+    calendar file that follows replaces the entry people hold. Meetings already past keep
+    their status (their attendance still counts), and a meeting never set is in no calendar."""
+    coming = session.exec(
+        select(Meeting).where(
+            Meeting.case_id == case.id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            col(Meeting.starts_at) > now,
+        )
+    ).all()
+    for meeting in coming:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.calendar_sequence += 1
+        session.add(meeting)
 
 
 def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:

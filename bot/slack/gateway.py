@@ -148,8 +148,10 @@ class SlackGateway:
         text: str,
         blocks: Sequence[Block | dict[str, Any]] | None = None,
         metadata: dict[str, Any] | None = None,
+        thread_ts: str | None = None,
     ) -> tuple[str, str]:
-        """Post a message and return (channel id, ts); a user id as channel posts to their DM."""
+        """Post a message and return (channel id, ts); a user id as channel posts to their DM,
+        and `thread_ts` makes it a reply in that message's thread."""
         result = _call(
             "chat.postMessage",
             self.client.chat_postMessage,
@@ -157,6 +159,7 @@ class SlackGateway:
             text=text,
             blocks=_blocks(blocks),
             metadata=metadata,
+            thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
         )
@@ -190,8 +193,16 @@ class SlackGateway:
         result = _call("conversations.open", self.client.conversations_open, users=user_id)
         return str(result["channel"]["id"])
 
-    def upload(self, channel: str, filename: str, content: bytes, title: str) -> None:
-        """Share a file into a channel (Slack's three-step upload, through slack_sdk)."""
+    def upload(
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        thread_ts: str | None = None,
+    ) -> None:
+        """Share a file into a channel, or into a message's thread there (Slack's three-step
+        upload, through slack_sdk)."""
         _call(
             "files.completeUploadExternal",
             self.client.files_upload_v2,
@@ -199,6 +210,7 @@ class SlackGateway:
             filename=filename,
             content=content,
             title=title,
+            thread_ts=thread_ts,
         )
 
     def bot_messages(self, channel: str) -> list[BotMessage]:

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot.rules.escape import escape_mrkdwn as e
 from bot.rules.vocabulary import Rag
+from bot.summary.model import OutcomeOverview
 from bot.summary.view import (
     WORDS,
     Cell,
@@ -24,6 +25,7 @@ from bot.summary.view import (
     ReportView,
     Said,
     SummaryView,
+    direction_words,
 )
 from bot.ui.labels import RAG_EMOJI as _EMOJI
 
@@ -50,6 +52,45 @@ def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
         for number, message in enumerate(messages, start=1):
             message.append(_context(f"Part {number} of {len(messages)}"))
     return [[block.to_dict() for block in message] for message in messages]
+
+
+def summary_headline(
+    doc: SummaryView, overview: Sequence[OutcomeOverview], decisions: Sequence[str]
+) -> list[list[dict[str, Any]]]:
+    """The one message a long summary starts with: who sent updates, how each outcome moved and
+    what the conference must decide; the documents and the whole summary follow in its thread.
+    Normally one message; should it ever need more, the rest are the thread's first replies."""
+    senders = [e(update.who) for update in doc.updates]
+    moved = [
+        f"• *Outcome {number}*: {e(outcome.wording)}\n"
+        f"      _{_counts(outcome)}; {direction_words(outcome.direction)}_"
+        for number, outcome in enumerate(overview, start=1)
+    ]
+    blocks: list[Block] = [
+        _header(f"Review conference summary: {doc.reference}"),
+        _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
+        *_sections(
+            [
+                f"*Updates from {len(senders)}:* {'; '.join(senders)}."
+                if senders
+                else f"*{WORDS.no_updates}*",
+                "*How each outcome moved*\n" + "\n".join(moved) if moved else WORDS.no_outcomes,
+                "*What the conference must decide*\n"
+                + "\n".join(f"• {e(choice)}" for choice in decisions),
+            ]
+        ),
+        _context(
+            f"_{e(doc.audience_note)}_ The documents (a page to print and a text file for the "
+            "case record) and the whole summary are in this message's thread."
+        ),
+    ]
+    return [[block.to_dict() for block in message] for message in _pack(blocks)]
+
+
+def _counts(outcome: OutcomeOverview) -> str:
+    counts = [(outcome.red, "red"), (outcome.amber, "amber"), (outcome.green, "green")]
+    given = [f"{count} {colour}" for count, colour in counts if count]
+    return ", ".join(given) if given else "not rated yet"
 
 
 def digest_message(doc: DigestView) -> list[dict[str, Any]]:

@@ -795,6 +795,16 @@ def _overview_view(number: int, overview: OutcomeOverview) -> OverviewView:
     )
 
 
+def decision_choices(category: Category | None = None) -> tuple[str, ...]:
+    """What the review conference must decide between, as the digest and headline word it."""
+    return _decisions(category)
+
+
+def direction_words(direction: Trend) -> str:
+    """Which way an outcome's ratings moved this period, in words."""
+    return _DIRECTION_WORDS[direction]
+
+
 def _decisions(category: Category | None) -> tuple[str, ...]:
     categories = ", ".join(CATEGORY_WORDS[c] for c in Category)
     current = f" (the plan is currently under {CATEGORY_WORDS[category]})" if category else ""

@@ -302,7 +302,8 @@ def test_the_filled_agenda_reaches_the_summary_and_the_family_copy_prints_for_th
     drafts = [
         s
         for s in emu.inspector.seen_by(people.chair)
-        if s.text == "Review conference summary for oak-family" and ActionId.RELEASE_SUMMARY in str(s.blocks)
+        if s.text == "Review conference summary for oak-family"
+        and ActionId.RELEASE_SUMMARY in str(s.blocks)
     ]
     emu.click(people.chair, drafts[-1].channel, drafts[-1].ts, ActionId.RELEASE_SUMMARY)
     released = sandbox.wait_for(

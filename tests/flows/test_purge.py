@@ -42,7 +42,8 @@ def ended_case(sandbox: Sandbox, people: People) -> str:
     release = next(
         s
         for s in emu.inspector.seen_by(people.chair)
-        if s.text == f"Review conference summary for {REFERENCE}" and ActionId.RELEASE_SUMMARY in str(s.blocks)
+        if s.text == f"Review conference summary for {REFERENCE}"
+        and ActionId.RELEASE_SUMMARY in str(s.blocks)
     )
     emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
     sandbox.wait_for(
