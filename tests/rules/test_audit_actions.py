@@ -50,9 +50,8 @@ ADDED_SINCE = {
     "case.exported",
     "case.purged",
     "meeting.held_answer",
+    "agenda.saved",
 }
-# Actions added since; their values are stored from now on and must not change either.
-ADDED_SINCE = {"agenda.saved"}
 
 
 @pytest.mark.parametrize("action", list(AuditAction))
