@@ -185,7 +185,12 @@ def _owed(session: Session, args: Mapping[str, Any]) -> _Owed:
         meeting_label(meeting, case),
         format_day(deadline),
         meeting.kind == MeetingKind.RCPC,
-        children_words(pre_birth=case.pre_birth, birth_date=case.birth_date, on=deadline),
+        children_words(
+            pre_birth=case.pre_birth,
+            birth_date=case.birth_date,
+            on=deadline,
+            count=len(case.children) or None,
+        ),
     )
 
 

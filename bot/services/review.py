@@ -259,9 +259,12 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         reports=tuple(reports),
         rag_key=RagKey(w.area.rag_green_meaning, w.area.rag_amber_meaning, w.area.rag_red_meaning),
         timezone=w.case.timezone,
-        # The number of children is not recorded yet, so only a baby before birth is told apart.
+        # "The child" when the agenda records one, "the baby" before a birth.
         children=children_words(
-            pre_birth=w.case.pre_birth, birth_date=w.case.birth_date, on=w.until
+            pre_birth=w.case.pre_birth,
+            birth_date=w.case.birth_date,
+            on=w.until,
+            count=len(w.case.children) or None,
         ),
         review_heading=meeting_heading(MeetingKind.RCPC, w.case.nation),
         review_short=review_short(w.case.nation),

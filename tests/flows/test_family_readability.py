@@ -7,12 +7,17 @@ dates and people's names (their own words, not the bot's) left out of the count.
 from __future__ import annotations
 
 import pytest
+import textstat
 
 from bot.devtools.sandbox import Sandbox
+from bot.rules.language import suggest_reframes
 from bot.rules.update_form import Audience
+from bot.summary import Audience as SummaryAudience
+from bot.summary import summary_markdown
 from bot.ui.update_texts import family_prompt, family_reminder_blocks
 from bot.ui.updates import update_modal, update_receipt_blocks
 from tests.readability import MAX_GRADE, block_texts, grade, plain
+from tests.summary.support import oak_family
 
 from .conftest import People
 from .test_family_partners import family_journey
@@ -103,3 +108,40 @@ def test_each_family_text_reads_at_grade_8_or_below(name: str) -> None:
     text = plain(FAMILY_TEXTS[name](), names=NAMES)
     assert text
     assert grade(text) <= MAX_GRADE, (grade(text), text)
+
+
+# The family copy's own narrative (headings, notes and the bot's sentences), with people's words
+# (quoted) and the names, dates and places left out of the count.
+MIN_READING_EASE = 60.0
+
+
+def test_the_family_copy_narrative_reads_easily() -> None:
+    copy = summary_markdown(oak_family(), SummaryAudience.FAMILY)
+    ours = [
+        line.lstrip("#").strip()
+        for line in copy.splitlines()
+        # People's words are quoted (`>`) or tabled (`|`): theirs, not ours to simplify.
+        if line.strip() and not line.lstrip().startswith((">", "|", "**"))
+    ]
+    text = plain(ours, names=(*NAMES, "Civic Offices, Room 4", "Review conference 1"))
+    ease = textstat.flesch_reading_ease(text)
+    assert ease >= MIN_READING_EASE, (ease, text[:500])
+
+
+def test_no_words_the_restorative_guidance_asks_us_to_reframe_in_what_a_parent_receives(
+    sandbox: Sandbox, people: People
+) -> None:
+    family_journey(sandbox, people)
+    ours = [
+        text
+        for seen in sandbox.emulator.inspector.seen_by(people.mum)
+        for text in (seen.text, *block_texts(seen.blocks))
+    ]
+    flagged = [(r.found, text[:80]) for text in ours for r in suggest_reframes(text)]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY_TEXTS))
+def test_no_words_to_reframe_in_each_family_text(name: str) -> None:
+    flagged = [r.found for text in FAMILY_TEXTS[name]() for r in suggest_reframes(text)]
+    assert flagged == []
