@@ -35,6 +35,8 @@ class AuditAction(StrEnum):
     CONFERENCE_DECISION = "conference.decision"
     APPROVAL_REQUESTED = "approval.requested"
     APPROVAL_DECIDED = "approval.decided"
+    FAMILY_SEPARATE = "case.family_separate"
+    WORDS_RELEASED = "case.words_released"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -72,6 +74,10 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
             "asked the social worker to agree to {person} standing in or coming"
         ),
         AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
+        AuditAction.FAMILY_SEPARATE: (
+            "changed whether family members are served separately, so none sees another's words"
+        ),
+        AuditAction.WORDS_RELEASED: "let {person} read another family member's words",
     }
 )
 

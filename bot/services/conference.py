@@ -16,6 +16,7 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import calendar_for, meeting_day, rules_for
+from bot.rules.stand_ins import FAMILY_SIDE
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import (
     CaseStatus,
@@ -30,9 +31,11 @@ from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
+from bot.services.separation import hidden_from
 from bot.slack.gateway import SlackError
 from bot.summary import (
     Audience,
+    SummaryInput,
     digest_blocks,
     digest_notification_text,
     summary_blocks,
@@ -133,6 +136,17 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
             raise ConferenceError("Sorry, only the conference chair can release the summary.")
         assert case.id is not None
         summary = summary_input(session, case.id, conference_id)
+        # Served separately, each family-side member gets a copy without the others' words.
+        own_copies = [
+            (
+                member.slack_user_id,
+                summary_input(
+                    session, case.id, conference_id, leave_out=hidden_from(session, case, member)
+                ),
+            )
+            for member in _holders(session, case.id, *FAMILY_SIDE)
+            if case.family_separate and member.slack_user_id
+        ]
         professionals = [
             m for m in _holders(session, case.id, Role.SOCIAL_WORKER, Role.CHAIR, Role.PROFESSIONAL)
         ]
@@ -162,6 +176,11 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         summary_markdown(summary, Audience.FAMILY).encode(),
         "Summary (family copy, text)",
     )
+    for reader, copy in own_copies:
+        try:
+            _send_family_copy(deps, reader, copy, name)
+        except SlackError as error:
+            log.warning("could not send a family member their copy: %s", error.code)
     professional = summary_html(summary, Audience.PROFESSIONAL).encode()
     for member in professionals:
         assert member.slack_user_id is not None
@@ -316,6 +335,23 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
         )
     session.flush()
     return format_day(later.due_by)
+
+
+def _send_family_copy(deps: Dependencies, user_id: str, summary: SummaryInput, name: str) -> None:
+    """One family member's own copy, in their direct messages, with its documents."""
+    text = summary_notification_text(summary.reference)
+    for blocks in summary_blocks(summary, Audience.FAMILY):
+        deps.gateway.post(user_id, text, blocks)
+    dm = deps.gateway.open_dm(user_id)
+    deps.gateway.upload(
+        dm, f"{name}.html", summary_html(summary, Audience.FAMILY).encode(), "Summary (your copy)"
+    )
+    deps.gateway.upload(
+        dm,
+        f"{name}.md",
+        summary_markdown(summary, Audience.FAMILY).encode(),
+        "Summary (your copy, text)",
+    )
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:

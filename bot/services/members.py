@@ -10,11 +10,15 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.separation import in_shared_channel
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
 from bot.services.cases import invite_failure_reason, refresh_case_card
+from bot.services.plan import refresh_family_plan_copies
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
+from bot.ui.common import section
+from bot.ui.separation import separate_notice_text, separated_notice
 from storage.models import Case, Member
 
 log = logging.getLogger(__name__)
@@ -78,9 +82,13 @@ def add_member(
         if member is not None and member.active:
             raise MemberError(f"{person.name} is already in the core group.")
         channel = case.slack_channel_id
+        # Under the safety setting a family-side member is served by direct message instead.
+        shared = in_shared_channel(role, family_separate=case.family_separate)
+        reference = case.reference
     assert channel is not None
     try:
-        deps.gateway.invite(channel, user_id)
+        if shared:
+            deps.gateway.invite(channel, user_id)
     except SlackError as error:
         if error.code != "already_in_channel":
             reason = invite_failure_reason(deps.gateway, user_id, error.code)
@@ -113,7 +121,20 @@ def add_member(
             after={"role": role.value, "agency": agency.value, "active": True},
         )
     _after_register_change(deps, case_id)
+    if not shared:
+        _welcome_separately(deps, user_id, reference)
+        refresh_family_plan_copies(deps, case_id)
     return member
+
+
+def _welcome_separately(deps: Dependencies, user_id: str, reference: str) -> None:
+    """Tell a family-side member, privately, why they are kept in touch by direct message."""
+    try:
+        deps.gateway.post(
+            user_id, separate_notice_text(reference), [section(separated_notice(reference))]
+        )
+    except SlackError as error:
+        log.warning("could not welcome a family member served separately: %s", error.code)
 
 
 def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str) -> Member:
@@ -257,7 +278,18 @@ def reconcile(deps: Dependencies, *, case_id: int) -> RegisterChange:
     """Compare the register with the channel's members and make the register true."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
-        registered = {m.slack_user_id for m in active_members(session, case_id) if m.slack_user_id}
+        # Family-side members served separately are not in the channel, and have not left.
+        registered = {
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.slack_user_id and in_shared_channel(m.role, family_separate=case.family_separate)
+        }
+        served_apart = {
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.slack_user_id
+            and not in_shared_channel(m.role, family_separate=case.family_separate)
+        }
         channel = case.slack_channel_id
     if channel is None or case.channel_archived:
         return RegisterChange()
@@ -270,6 +302,7 @@ def reconcile(deps: Dependencies, *, case_id: int) -> RegisterChange:
         log.warning("reconcile of case %s could not read its channel: %s", case_id, error.code)
         return RegisterChange()
     present.discard(deps.gateway.bot_user_id())
+    present -= served_apart
     joined = tuple(
         sorted(u for u in present - registered if record_joined(deps, case_id=case_id, user_id=u))
     )

@@ -151,6 +151,15 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"approval": 4, "kind": "cover", "user": "U_HV", "approved": False},
         "answered the request about Jan Kowalski: did not agree",
     ),
+    AuditAction.FAMILY_SEPARATE: (
+        {"before": False, "after": True},
+        "changed whether family members are served separately, so none sees another's words: "
+        "each is now kept in touch by direct message",
+    ),
+    AuditAction.WORDS_RELEASED: (
+        {"user": "U_HV", "author": "U_SCHOOL"},
+        "let Jan Kowalski read another family member's words",
+    ),
 }
 
 

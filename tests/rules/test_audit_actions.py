@@ -47,6 +47,8 @@ STORED_BEFORE_THE_ENUM = {
 ADDED_SINCE = {
     "approval.requested",
     "approval.decided",
+    "case.family_separate",
+    "case.words_released",
 }
 
 
