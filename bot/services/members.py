@@ -259,6 +259,9 @@ def record_left(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
         member = find_member(session, case_id, user_id)
         if member is None or not member.active:
             return False
+        case = session.get_one(Case, case_id)
+        if not in_shared_channel(member.role, family_separate=case.family_separate):
+            return False  # served by direct message: out of the channel is where they belong
         member.active = False
         member.removed_at = deps.clock.now()
         session.add(member)
