@@ -198,8 +198,30 @@ def change_role(
             before={"role": before.value},
             after={"role": role.value},
         )
+        case = session.get_one(Case, case_id)
+        was_shared = in_shared_channel(before, family_separate=case.family_separate)
+        shared = in_shared_channel(role, family_separate=case.family_separate)
+        channel, reference = case.slack_channel_id, case.reference
+    # Under the safety setting a new family-side role leaves the channel, and a professional
+    # one joins it: the channel holds what family members must not read of each other.
+    if channel is not None and was_shared != shared:
+        _move(deps, channel, user_id, join=shared)
+        if not shared:
+            _welcome_separately(deps, user_id, reference)
+            refresh_family_plan_copies(deps, case_id)
     _after_register_change(deps, case_id)
     return member
+
+
+def _move(deps: Dependencies, channel: str, user_id: str, *, join: bool) -> None:
+    try:
+        if join:
+            deps.gateway.invite(channel, user_id)
+        else:
+            deps.gateway.remove(channel, user_id)
+    except SlackError as error:
+        if error.code not in ("already_in_channel", "not_in_channel"):
+            log.warning("could not move a member for the safety setting: %s", error.code)
 
 
 def _after_register_change(deps: Dependencies, case_id: int) -> None:
