@@ -113,7 +113,7 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
     _introduce(deps, channel_id, case_id)
     for member in members:
         if member.slack_user_id and member not in shared:
-            _welcome_apart(deps, member.slack_user_id, form.reference)
+            welcome_served_apart(deps, member.slack_user_id, form.reference)
     return OpenedCase(case_id, channel_id, tuple(missing))
 
 
@@ -252,7 +252,7 @@ def _invite(
     return missing
 
 
-def _welcome_apart(deps: Dependencies, user_id: str, reference: str) -> None:
+def welcome_served_apart(deps: Dependencies, user_id: str, reference: str) -> None:
     """A family member served separately hears from the bot privately, and why."""
     try:
         deps.gateway.post(

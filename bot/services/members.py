@@ -13,12 +13,10 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.separation import in_shared_channel
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
-from bot.services.cases import invite_failure_reason, refresh_case_card
+from bot.services.cases import invite_failure_reason, refresh_case_card, welcome_served_apart
 from bot.services.plan import refresh_family_plan_copies
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
-from bot.ui.common import section
-from bot.ui.separation import separate_notice_text, separated_notice
 from storage.models import Case, Member
 
 log = logging.getLogger(__name__)
@@ -122,19 +120,9 @@ def add_member(
         )
     _after_register_change(deps, case_id)
     if not shared:
-        _welcome_separately(deps, user_id, reference)
+        welcome_served_apart(deps, user_id, reference)
         refresh_family_plan_copies(deps, case_id)
     return member
-
-
-def _welcome_separately(deps: Dependencies, user_id: str, reference: str) -> None:
-    """Tell a family-side member, privately, why they are kept in touch by direct message."""
-    try:
-        deps.gateway.post(
-            user_id, separate_notice_text(reference), [section(separated_notice(reference))]
-        )
-    except SlackError as error:
-        log.warning("could not welcome a family member served separately: %s", error.code)
 
 
 def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str) -> Member:
@@ -207,7 +195,7 @@ def change_role(
     if channel is not None and was_shared != shared:
         _move(deps, channel, user_id, join=shared)
         if not shared:
-            _welcome_separately(deps, user_id, reference)
+            welcome_served_apart(deps, user_id, reference)
             refresh_family_plan_copies(deps, case_id)
     _after_register_change(deps, case_id)
     return member
