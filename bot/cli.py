@@ -190,27 +190,93 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
     print(f"  the demo's database: {result.database.resolve()}")
+    for printable in result.printables:
+        print(f"  to print for the family: {printable.resolve()}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a case's record (JSON, and HTML summaries) for the authority's case record system."""
+    """Write a case's record (JSON, and HTML summaries) for the authority's case record system,
+    or with --person everything stored about one person (a subject access request)."""
     from pathlib import Path
 
     from sqlmodel import Session
 
-    from bot.services.export import ExportError, export_case
+    from bot.services.export import ExportError, export_case, export_person
     from storage.db import ensure_schema_current
 
+    if (args.case is None) == (args.person is None):
+        raise UsageError("export needs a case reference or --person, not both.")
     engine = make_engine(load_settings().resolved_database_url())
     ensure_schema_current(engine)
     with Session(engine) as session:
         try:
-            written = export_case(session, args.case, Path(args.out))
+            if args.person is not None:
+                written = export_person(session, args.person, Path(args.out))
+            else:
+                written = export_case(session, args.case, Path(args.out))
         except ExportError as error:
             raise UsageError(str(error)) from None
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """List the cases past retention (--dry-run), or purge one case early (--case, --reason)."""
+    import getpass
+
+    from bot.clock import ManualClock
+
+    clock: Clock = ManualClock(_parse_instant(args.at)) if args.at else _clock()
+    if args.dry_run:
+        return _purge_dry_run(clock)
+    if not (args.reason or "").strip():
+        raise UsageError('--case needs --reason "why the authority deletes it early".')
+    from bot.services.purge import PurgeError, find_case, purge_case
+    from bot.slack.gateway import SlackError
+
+    deps = _dependencies(clock)
+    try:
+        with deps.unit_of_work() as session:
+            case_id = find_case(session, args.case).id
+        assert case_id is not None
+        report = purge_case(
+            deps,
+            case_id=case_id,
+            requested_by=f"cli:{getpass.getuser()}"[:32],
+            reason=args.reason.strip(),
+            export_dir=deps.settings.export_dir,
+        )
+    except PurgeError as error:
+        raise UsageError(str(error)) from None
+    except SlackError as error:
+        raise UsageError(f"Slack refused {error.method} ({error.code}); run it again.") from None
+    rows = sum(report.rows.values())
+    print(
+        f"Purged {args.case}: {rows} row(s), {len(report.deleted)} Slack message(s) and "
+        f"{report.slack_files} file(s) deleted; export {report.export_checksum or 'not asked'}."
+    )
+    return 0
+
+
+def _purge_dry_run(clock: Clock) -> int:
+    from bot.services.purge import cases_past_retention
+    from storage.db import UnitOfWork, ensure_schema_current
+
+    engine = make_engine(load_settings().resolved_database_url())
+    ensure_schema_current(engine)
+    with UnitOfWork(engine)() as session:
+        due = cases_past_retention(session, clock.now())
+    if not due:
+        print(f"No case is past retention as of {clock.now().isoformat()}.")
+    for case in due:
+        export = "export first, then purge" if case.needs_export else "purge (no export asked)"
+        print(
+            f"{case.reference}: plan ended {case.plan_ended_at.date().isoformat()}, kept "
+            f"{case.retention_days} days, past retention since "
+            f"{case.purge_at.date().isoformat()}: {export}"
+        )
     return 0
 
 
@@ -254,9 +320,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export a case for the authority's case record")
-    export.add_argument("case", help="the case reference, e.g. oak-family")
+    export.add_argument("case", nargs="?", help="the case reference, e.g. oak-family")
+    export.add_argument(
+        "--person", help='everything stored about one person: @U123 or "their name"'
+    )
     export.add_argument("--out", required=True, help="folder to write the files into")
     export.set_defaults(handler=cmd_export)
+
+    purge = commands.add_parser("purge", help="cases past retention, or one case's early purge")
+    what = purge.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dry-run", action="store_true", help="list what would be purged and why")
+    what.add_argument("--case", help="purge this closed case now (the authority's decision)")
+    purge.add_argument("--reason", help="with --case: why, kept in the audit trail's tombstone")
+    purge.add_argument("--at", help="as of this instant (ISO 8601 with a zone)")
+    purge.set_defaults(handler=cmd_purge)
 
     emulator = commands.add_parser("emulator", help="serve the Slack emulator on its own")
     emulator.add_argument("--port", type=int, default=0, help="port (0: any free port)")

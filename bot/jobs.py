@@ -1,4 +1,5 @@
-"""The scheduled work, as plain functions of their dependencies: dispatch, plan, reconcile."""
+"""The scheduled work, as plain functions of their dependencies: dispatch, plan, reconcile,
+purge."""
 
 from __future__ import annotations
 
@@ -15,8 +16,18 @@ from bot.delivery.dispatcher import Dispatcher, DispatchReport, sleep_on
 from bot.delivery.undelivered import report_undelivered
 from bot.deps import Dependencies
 from bot.rules.vocabulary import CaseStatus
+from bot.services.audit import SYSTEM
 from bot.services.members import reconcile
 from bot.services.planning import PlanningReport, planning_pass
+from bot.services.purge import (
+    RETENTION_REASON,
+    PurgeError,
+    PurgeReport,
+    cases_past_retention,
+    notify_coming_purges,
+    purge_case,
+)
+from bot.slack.gateway import SlackError
 from storage.db import exclusive, refresh_statistics
 from storage.models import Case, JobRun
 
@@ -102,12 +113,38 @@ def daily(deps: Dependencies) -> PlanningReport:
             for case_id in registers_to_check(open_case_ids(deps), day):
                 reconcile(deps, case_id=case_id)
         report = planning_pass(deps)
+        purge_past_retention(deps)
         if not done:
             with deps.unit_of_work() as session:
                 session.add(
                     JobRun(job=DAILY, day=day, worker=worker_id(), finished_at=deps.clock.now())
                 )
     return report
+
+
+def purge_past_retention(deps: Dependencies) -> list[PurgeReport]:
+    """Warn of coming purges, then purge every closed case past its area's retention period.
+
+    Each purge is its own steps (bot/services/purge.py): one that fails is logged and resumed by
+    the next day's run, and the others go ahead."""
+    notify_coming_purges(deps)
+    with deps.unit_of_work() as session:
+        due = cases_past_retention(session, deps.clock.now())
+    reports = []
+    for case in due:
+        try:
+            reports.append(
+                purge_case(
+                    deps,
+                    case_id=case.case_id,
+                    requested_by=SYSTEM,
+                    reason=RETENTION_REASON,
+                    export_dir=deps.settings.export_dir,
+                )
+            )
+        except (PurgeError, SlackError, OSError) as error:  # OSError: the export, or the network
+            log.warning("purge of case %s waits: %s", case.case_id, error)
+    return reports
 
 
 def registers_to_check(case_ids: list[int], day: date) -> list[int]:

@@ -20,6 +20,7 @@ from bot.services.admission import (
     attendance_invitees,
     may_complete_action,
     meeting_id_of,
+    meeting_named,
     outcome_to_edit,
     sender_at_meeting,
     update_to_give,
@@ -32,10 +33,18 @@ from bot.services.conference import (
     refresh_digest,
     release_summary,
 )
-from bot.services.meetings import NOT_INVITED, MeetingError, refresh_invitation, reply
+from bot.services.meetings import (
+    NOT_INVITED,
+    MeetingError,
+    answer_held,
+    refresh_invitation,
+    reply,
+)
 from bot.services.plan import PlanError, complete_action, refresh_plan_message
 from bot.services.planning import replan_case
+from bot.services.purge import export_now
 from bot.services.updates import form_plan, meeting_label
+from bot.ui.arranging import held_answer_blocks, not_held_modal
 from bot.ui.harm import update_reading_modal
 from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import attendance_modal, bring_someone_modal, representative_modal
@@ -223,7 +232,7 @@ def handle_give_update_click(
     view = update_modal(
         request_id=context.request.id or 0,
         case_reference=context.case.reference,
-        meeting_label=meeting_label(context.meeting, tz),
+        meeting_label=meeting_label(context.meeting, context.case),
         deadline_text=deadline,
         outcomes=context.outcomes,
         rag_meanings=(area.rag_green_meaning, area.rag_amber_meaning, area.rag_red_meaning),
@@ -234,6 +243,7 @@ def handle_give_update_click(
         previous_sent=format_day(context.previous_sent.astimezone(tz).date())
         if context.previous_sent and form.previous
         else None,
+        past_deadline=deps.clock.now() > context.request.due_at,
     )
     deps.gateway.open_view(body["trigger_id"], view)
 
@@ -339,6 +349,72 @@ def answer_approval(
     send_now(deps, answered.send_now)
 
 
+def handle_export_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """Export a closed case's record before its purge (after the ack: it writes files)."""
+    ack()
+    deps.after_answer.run(
+        partial(export_after_click, deps, _record_id(body), body["user"]["id"], respond)
+    )
+
+
+def export_after_click(
+    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
+) -> None:
+    """Export, or say kindly why not."""
+    if case_id is None:
+        _tell(respond, NOT_A_MEMBER)
+        return
+    _tell(respond, export_now(deps, case_id=case_id, actor=user_id))
+
+
+def handle_was_held_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """The social worker answers "was it held?": yes is recorded after the ack; no opens a form
+    for the reason."""
+    ack()
+    meeting_id = _record_id(body)
+    user_id = body["user"]["id"]
+    action = ActionId(body["actions"][0]["action_id"])
+    admitted = admit_to_meeting(
+        deps,
+        meeting_id=meeting_id,
+        user_id=user_id,
+        permission=ACTION_RULES[action],
+        read=meeting_named,
+    )
+    url = body.get("response_url")
+    if isinstance(admitted, Refused) or meeting_id is None or not isinstance(url, str):
+        _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
+        return
+    if action == ActionId.MEETING_NOT_HELD:
+        modal = not_held_modal(admitted.case_id, meeting_id, admitted.found)
+        deps.gateway.open_view(body["trigger_id"], modal)
+        return
+    deps.after_answer.run(partial(record_held, deps, meeting_id, user_id, url))
+
+
+def record_held(deps: Dependencies, meeting_id: int, user_id: str, url: str) -> None:
+    """After the ack: the meeting is recorded as held, and the question shows the answer."""
+    try:
+        answered = answer_held(deps, meeting_id=meeting_id, actor=user_id, held=True)
+    except MeetingError as error:
+        deps.after_answer.post(
+            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
+        )
+        return
+    blocks = held_answer_blocks(answered.reference, answered.label, held=True)
+    message = {
+        "replace_original": True,
+        "text": "Answered",
+        "blocks": [b.to_dict() for b in blocks],
+    }
+    deps.after_answer.post(url, message)
+    replan_case(deps, answered.case_id)
+
+
 def register(app: App) -> None:
     """Attach the button listeners (replies first: Bolt tries listeners in order, and they are
     the clicks that come in bursts)."""
@@ -356,3 +432,6 @@ def register(app: App) -> None:
     app.action(ActionId.ARCHIVE_CHANNEL.value)(handle_archive_click)
     app.action(ActionId.APPROVE_REQUEST.value)(handle_approval_click)
     app.action(ActionId.DECLINE_REQUEST.value)(handle_approval_click)
+    app.action(ActionId.EXPORT_RECORD.value)(handle_export_click)
+    app.action(ActionId.MEETING_WAS_HELD.value)(handle_was_held_click)
+    app.action(ActionId.MEETING_NOT_HELD.value)(handle_was_held_click)

@@ -34,6 +34,11 @@ ACTION_RULES: dict[ActionId, Permission] = {
     # in bot.services.approvals.answer.
     ActionId.APPROVE_REQUEST: Permission.MANAGE_MEMBERS,
     ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
+    # Exporting before a purge is for the same two people as archiving: the case's holders.
+    ActionId.EXPORT_RECORD: Permission.ARCHIVE_CASE,
+    # "Was it held?": whoever may record who came may say whether it happened.
+    ActionId.MEETING_WAS_HELD: Permission.RECORD_ATTENDANCE,
+    ActionId.MEETING_NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 
 # Modal submissions about an existing case, by callback id.
@@ -46,6 +51,8 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.ATTENDANCE: Permission.RECORD_ATTENDANCE,
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,
+    ViewId.NOT_HELD: Permission.RECORD_ATTENDANCE,
+    ViewId.AGENDA: Permission.RECORD_AGENDA,
 }
 # Modals that touch no existing case (opening one; guests are turned away when it opens).
 CASELESS_VIEWS = frozenset({ViewId.NEW_CASE})

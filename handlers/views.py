@@ -14,16 +14,18 @@ from slack_sdk.models.views import View
 
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
+from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
 from bot.rules.case_form import NewCase, parse_new_case
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
 from bot.rules.stand_ins import form_audience
 from bot.rules.update_form import parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
 from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import Refused, admit_to_case, nothing
-from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
+from bot.services.agenda import AgendaError, save_agenda
+from bot.services.cases import ChannelNameTakenError, describe_missing, open_case, refresh_case_card
 from bot.services.conference import (
     ConferenceError,
     announce_decision,
@@ -34,6 +36,7 @@ from bot.services.conference import (
 from bot.services.meetings import (
     MeetingError,
     after_schedule,
+    answer_held,
     meeting_in_case,
     record_attendance,
     refresh_invitation,
@@ -378,9 +381,40 @@ def handle_attendance_submission(
 
 
 def after_attendance_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
-    """After the ack: the invitation shows the meeting as held (no more reply buttons)."""
+    """After the ack: the invitation shows the meeting as held (no more reply buttons), and the
+    case card and topic no longer name it as next."""
     refresh_invitation(deps, meeting_id)
+    refresh_case_card(deps, case_id)
     replan_case(deps, case_id)
+
+
+def handle_not_held_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Record that a meeting whose date passed was not held, and why."""
+    sub = admitted_submission(body, view, deps, ViewId.NOT_HELD)
+    field = MeetingField.NOT_HELD_REASON.value
+    meeting_id = sub.meta.get("meeting") if isinstance(sub, Submission) else None
+    if isinstance(sub, str) or not isinstance(meeting_id, int):
+        ack(response_action="errors", errors={field: sub if isinstance(sub, str) else NOT_A_MEMBER})
+        return
+    if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
+        ack(response_action="errors", errors={field: "That meeting isn't part of this case."})
+        return
+    reason = text_of(view["state"]["values"], field)
+    try:
+        answer_held(
+            deps,
+            meeting_id=meeting_id,
+            actor=sub.user_id,
+            held=False,
+            reason=reason,
+        )
+    except MeetingError as error:
+        ack(response_action="errors", errors={field: str(error)})
+        return
+    ack()
+    deps.after_answer.run(partial(replan_case, deps, sub.case_id))
 
 
 def handle_update_submission(
@@ -418,6 +452,8 @@ def handle_update_submission(
         deadline_text=receipt.deadline_text,
         on_behalf_of=receipt.on_behalf_of,
         version=receipt.version,
+        late=receipt.late,
+        past_deadline=receipt.past_deadline,
         as_cover=receipt.as_cover,
     )
     ack(
@@ -434,6 +470,51 @@ def after_update_submission(deps: Dependencies, case_id: int, meeting_id: int) -
     """After the ack: the channel's count of updates moves (never their content)."""
     refresh_progress(deps, meeting_id)  # idempotent: a count from the database
     refresh_digest(deps, case_id)
+
+
+def handle_agenda_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Save the agenda recorded with the family; mistakes are shown beside their field."""
+    f = AgendaField
+    sub = admitted_submission(body, view, deps, ViewId.AGENDA)
+    if isinstance(sub, str):
+        ack(response_action="errors", errors={f.FAMILY_WORDS: sub})
+        return
+    state = _state(view)
+    rows = [
+        (text_of(state, f.CHILD_NAME.numbered(n)), text_of(state, f.CHILD_AGE.numbered(n)))
+        for n in range(1, CHILD_ROWS + 1)
+    ]
+    children, problems = read_children(
+        rows, date_of(state, f.UNBORN_DUE), today=deps.clock.now().date()
+    )
+    if problems:
+        ack(
+            response_action="errors",
+            errors={
+                (f.UNBORN_DUE if n == 0 else f.CHILD_NAME.numbered(n)): words
+                for n, words in problems.items()
+            },
+        )
+        return
+    picked = value_of(state, f.CATEGORY)
+    agenda = Agenda(
+        children=children,
+        family_description=text_of(state, f.FAMILY_WORDS),
+        category=Category(picked) if picked in set(Category) else None,
+        harm=text_of(state, f.HARM),
+        impact=text_of(state, f.IMPACT),
+        advocate=text_of(state, f.ADVOCATE),
+        language=text_of(state, f.LANGUAGE),
+        interpreter_needed=bool(value_of(state, f.INTERPRETER)),
+    )
+    try:
+        save_agenda(deps, case_id=sub.case_id, actor=sub.user_id, agenda=agenda)
+    except AgendaError as error:
+        ack(response_action="errors", errors={f.FAMILY_WORDS: str(error)})
+        return
+    ack()
 
 
 def handle_decision_submission(
@@ -462,6 +543,7 @@ def handle_decision_submission(
             decision=decision,
             category=category,
             dissent=text_of(_state(view), DecisionField.DISSENT),
+            plan_changes=text_of(_state(view), DecisionField.PLAN_CHANGES),
         )
     except ConferenceError as error:
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
@@ -500,4 +582,6 @@ def register(app: App) -> None:
     app.view(ViewId.BRING_SOMEONE.value)(handle_bring_someone_submission)
     app.view(ViewId.ATTENDANCE.value)(handle_attendance_submission)
     app.view(ViewId.UPDATE.value)(handle_update_submission)
+    app.view(ViewId.AGENDA.value)(handle_agenda_submission)
     app.view(ViewId.DECISION.value)(handle_decision_submission)
+    app.view(ViewId.NOT_HELD.value)(handle_not_held_submission)

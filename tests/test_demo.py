@@ -71,7 +71,8 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
         in_channel = [
             e
             for e in entries
-            if "· #oak-family" in e.splitlines()[0] and "RCPC summary for oak-family" not in e
+            if "· #oak-family" in e.splitlines()[0]
+            and "Review conference summary for oak-family" not in e
         ]
         assert in_channel and not any("Jo was in school every day" in e for e in in_channel)
     assert "An update is overdue for oak-family" in social_worker
@@ -94,6 +95,28 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
     page = (tmp_path / "case-record" / "summary-review-1-professional.html").read_text()
     assert secret in page
     assert (tmp_path / "demo.sqlite3").exists()
+    # The family's journey: their own invitation, the agenda in the summary, the decision notice,
+    # and the printable copies for Dan and Nana Rose, who are not on Slack.
+    for said in (
+        "You can bring a friend, a relative or someone else you trust",
+        "interpreter",
+        "travel or childcare",
+        "The chair, who runs the meeting, will meet you first",
+        "go through the reports with you",
+        "Your family's meeting",
+        "The children: Jo, 7; Lily, 4.",
+        "Jo is behind with reading",
+        "Nana Rose now takes Jo and Lily to school",
+        "If you disagree",
+    ):
+        assert said in family, said
+    assert "Preparing the family for oak-family's review conference" in social_worker
+    printed = {path.name for path in tmp_path.glob("*.pdf")}
+    assert "oak-family-decision-notice.pdf" in printed
+    assert any(name.endswith("-family-copy.pdf") for name in printed)
+    assert str(tmp_path / "oak-family-decision-notice.pdf") in result.stdout
+    for name in printed:
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF-")
 
 
 def run_demo(out: Path, *extra: str) -> None:

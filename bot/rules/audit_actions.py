@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     MEETING_SCHEDULED = "meeting.scheduled"
     MEETING_REPLY = "meeting.reply"
     MEETING_ATTENDANCE = "meeting.attendance"
+    MEETING_HELD_ANSWER = "meeting.held_answer"
     UPDATE_SUBMITTED = "update.submitted"
     PLAN_OUTCOME_SAVED = "plan.outcome_saved"
     PLAN_ACTION_SAVED = "plan.action_saved"
@@ -35,6 +36,10 @@ class AuditAction(StrEnum):
     CONFERENCE_DECISION = "conference.decision"
     APPROVAL_REQUESTED = "approval.requested"
     APPROVAL_DECIDED = "approval.decided"
+    CASE_EXPORTED = "case.exported"
+    # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
+    CASE_PURGED = "case.purged"
+    AGENDA_SAVED = "agenda.saved"
     FAMILY_SEPARATE = "case.family_separate"
     WORDS_RELEASED = "case.words_released"
 
@@ -62,6 +67,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.MEETING_SCHEDULED: "set the date of {meeting}",
         AuditAction.MEETING_REPLY: "replied to the invitation to {meeting}",
         AuditAction.MEETING_ATTENDANCE: "recorded who came to {meeting}",
+        AuditAction.MEETING_HELD_ANSWER: "said whether {meeting} was held",
         AuditAction.UPDATE_SUBMITTED: "sent an update for {meeting}",
         AuditAction.PLAN_OUTCOME_SAVED: "saved an outcome in the plan",
         AuditAction.PLAN_ACTION_SAVED: "saved an action in the plan",
@@ -74,6 +80,9 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
             "asked the social worker to agree to {person} standing in or coming"
         ),
         AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
+        AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
+        AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
+        AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
         AuditAction.FAMILY_SEPARATE: (
             "changed whether family members are served separately, so none sees another's words"
         ),

@@ -31,6 +31,8 @@ class ViewId(StrEnum):
     ATTENDANCE = "meeting_attendance"
     UPDATE = "update_submit"
     DECISION = "conference_decision"
+    NOT_HELD = "meeting_not_held"
+    AGENDA = "conference_agenda"
 
 
 class ActionId(StrEnum):
@@ -50,6 +52,10 @@ class ActionId(StrEnum):
     ARCHIVE_CHANNEL = "case_archive_channel"
     APPROVE_REQUEST = "approval_approve"
     DECLINE_REQUEST = "approval_decline"
+    EXPORT_RECORD = "case_export_record"
+    # The answer to "was it held?" about a meeting whose date passed without attendance.
+    MEETING_WAS_HELD = "meeting_was_held"
+    MEETING_NOT_HELD = "meeting_not_held"
 
 
 class DecisionField(StrEnum):
@@ -58,6 +64,26 @@ class DecisionField(StrEnum):
     DECISION = "decision_what"
     CATEGORY = "decision_category"
     DISSENT = "decision_dissent"
+    PLAN_CHANGES = "decision_plan_changes"
+
+
+class AgendaField(StrEnum):
+    """Block ids (and action ids) of the agenda modal the social worker fills in with the family."""
+
+    CHILD_NAME = "agenda_child_name"  # numbered: agenda_child_name_1 ...
+    CHILD_AGE = "agenda_child_age"  # numbered, paired with the name of the same number
+    UNBORN_DUE = "agenda_unborn_due"
+    FAMILY_WORDS = "agenda_family_words"
+    CATEGORY = "agenda_category"
+    HARM = "agenda_harm"
+    IMPACT = "agenda_impact"
+    ADVOCATE = "agenda_advocate"
+    LANGUAGE = "agenda_language"
+    INTERPRETER = "agenda_interpreter"
+
+    def numbered(self, number: int) -> str:
+        """The id of the n-th row of a repeated field."""
+        return f"{self.value}_{number}"
 
 
 class MeetingField(StrEnum):
@@ -71,6 +97,7 @@ class MeetingField(StrEnum):
     SAME_AGENCY = "meeting_same_agency"
     SUPPORTER = "meeting_supporter"
     SUPPORTER_KIND = "meeting_supporter_kind"
+    NOT_HELD_REASON = "meeting_not_held_reason"
     ATTENDANCE = "meeting_attendance"  # numbered per invitation: meeting_attendance_12
 
     def numbered(self, number: int) -> str:

@@ -15,6 +15,8 @@ class MessageKind(StrEnum):
     """What an outbox row is: the dispatcher writes it, and services find it, by this kind."""
 
     INVITATION = "invitation"
+    # The family's own invitation: what the conference is for and the help on offer to them.
+    FAMILY_INVITATION = "family_invitation"
     QUORUM_WARNING = "quorum_warning"
     ACTION_REMINDER = "action_reminder"
     PROGRESS = "progress"
@@ -22,13 +24,24 @@ class MessageKind(StrEnum):
     CHASE = "chase"
     OVERDUE_NOTICE = "overdue_notice"
     ESCALATION = "escalation"
+    # The social worker's one note about a family-side member whose words have not come: an
+    # invitation, so never "overdue" and never to the chair.
+    CHECK_IN = "check_in"
     DIGEST = "digest"
+    # To the social worker: the first core group has no date yet (until it has one).
+    ARRANGE_REMINDER = "arrange_reminder"
+    # To the social worker, once: a meeting's date passed with no attendance recorded.
+    HELD_CHECK = "held_check"
+    # The social worker's reminder to prepare the family with their copy of the summary.
+    FAMILY_COPY = "family_copy"
     UNDELIVERED = "undelivered"  # a note to the social worker; planned by no rule
     # Sent at once after a person's action, never planned: outside every case's planning scope,
     # so no planning pass cancels them.
     NEW_HARM = "new_harm"  # new harm reported, to the social worker and chair
     APPROVAL = "approval"  # a question for the social worker: may this person stand in or come?
     APPROVAL_ANSWER = "approval_answer"  # their answer, to whoever asked
+    # To a closed case's social worker and chair, 14 days before its data is purged.
+    PURGE_NOTICE = "purge_notice"
 
 
 # The word each kind's keys carry after the case scope. Kept as they were first written: a row
@@ -36,6 +49,7 @@ class MessageKind(StrEnum):
 # again under its new key.
 _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.INVITATION: "invite",
+    MessageKind.FAMILY_INVITATION: "familyinvite",
     MessageKind.QUORUM_WARNING: "quorum",
     MessageKind.ACTION_REMINDER: "action",
     MessageKind.PROGRESS: "progress",
@@ -43,11 +57,16 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.CHASE: "chase",
     MessageKind.OVERDUE_NOTICE: "overdue",
     MessageKind.ESCALATION: "escalate",
+    MessageKind.CHECK_IN: "checkin",
     MessageKind.DIGEST: "digest",
+    MessageKind.ARRANGE_REMINDER: "arrange",
+    MessageKind.HELD_CHECK: "held",
+    MessageKind.FAMILY_COPY: "familycopy",
     MessageKind.UNDELIVERED: "undelivered",
     MessageKind.NEW_HARM: "harm",
     MessageKind.APPROVAL: "approval",
     MessageKind.APPROVAL_ANSWER: "approval_answer",
+    MessageKind.PURGE_NOTICE: "purge",
 }
 _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 
@@ -56,13 +75,18 @@ _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 _ABOUT_A_MEETING = frozenset(
     {
         MessageKind.INVITATION,
+        MessageKind.FAMILY_INVITATION,
         MessageKind.QUORUM_WARNING,
         MessageKind.PROGRESS,
         MessageKind.PROMPT,
         MessageKind.CHASE,
         MessageKind.OVERDUE_NOTICE,
         MessageKind.ESCALATION,
+        MessageKind.CHECK_IN,
         MessageKind.DIGEST,
+        MessageKind.ARRANGE_REMINDER,
+        MessageKind.HELD_CHECK,
+        MessageKind.FAMILY_COPY,
     }
 )
 _ABOUT_A_REQUEST = frozenset(
@@ -71,6 +95,7 @@ _ABOUT_A_REQUEST = frozenset(
         MessageKind.CHASE,
         MessageKind.OVERDUE_NOTICE,
         MessageKind.ESCALATION,
+        MessageKind.CHECK_IN,
     }
 )
 _MEETING_PART, _REQUEST_PART, _ACTION_PART = 0, 2, 0

@@ -29,3 +29,4 @@ class Permission(StrEnum):
     VIEW_PROFESSIONAL_ONLY = "view_professional_only"
     EXPORT_CASE = "export_case"
     READ_UPDATES = "read_updates"
+    RECORD_AGENDA = "record_agenda"

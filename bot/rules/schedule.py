@@ -46,6 +46,7 @@ _AREA_SETTINGS = (
     "invitation_lead_working_days",
     "quorum_warning_working_days",
     "digest_lead_working_days",
+    "family_copy_lead_working_days",
     "pre_birth_rcpc_working_days",
 )
 _SHIPPED = TimelineRules()

@@ -42,6 +42,9 @@ class TimelineRules:
     quorum_warning_working_days: int = 3
     # The chair's digest goes out this many working days before the conference in hand.
     digest_lead_working_days: int = 3
+    # The social worker gets the family's copy this many working days before the conference in
+    # hand, in time for the preparation visit (seed 001: at least three days before).
+    family_copy_lead_working_days: int = 3
     # A pre-birth plan's first review also comes within this many working days of the birth,
     # where the nation counts from the birth at all.
     pre_birth_rcpc_working_days: int = 10

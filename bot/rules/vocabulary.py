@@ -132,6 +132,7 @@ class Attendance(StrEnum):
     PRESENT = "present"
     LATE = "late"
     REPRESENTED = "represented"
+    APOLOGIES = "apologies"  # sent apologies: not the same as not coming
     ABSENT = "absent"
 
 

@@ -56,6 +56,11 @@ if TYPE_CHECKING:
 
 # Open actions remind their owner this many working days before they are due.
 ACTION_REMINDER_WORKING_DAYS = 2
+# The social worker is reminded to arrange the first core group every this many working days
+# from the day after the case opens until it has a date...
+ARRANGE_EVERY_WORKING_DAYS = 3
+# ...and, when its limit passes with no date, this many times more (a bound, so planning ends).
+ARRANGE_AFTER_LIMIT = 5
 
 
 @dataclass
@@ -179,6 +184,9 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
         *_action_reminders(state, now),
         *_update_messages(state, now),
         *_digests(state, now),
+        *_arrange_reminders(state, now),
+        *_held_checks(state, now),
+        *_family_copy_prompts(state, now),
     ]
 
 
@@ -225,17 +233,18 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             person = member.slack_user_id
             if not person:
                 continue
-            # A family-side member's invitation offers to bring someone, not to send someone.
-            family: dict[str, object] = {"family": True} if is_family_side(member.role) else {}
+            # The family's side get their own invitation (what it is for, help on offer, and
+            # bringing someone rather than sending someone), not the professionals' one.
+            family = is_family_side(member.role)
+            kind = MessageKind.FAMILY_INVITATION if family else MessageKind.INVITATION
             yield _message(
                 state,
-                MessageKind.INVITATION,
+                kind,
                 (tag, person, stamp),
                 person,
                 invite_at,
                 meeting=meeting.id,
                 in_channel=False,
-                **family,
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.
@@ -279,7 +288,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
     by_id = {m.id: m for m in state.members}
     social_workers = [m for m in state.members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
     chairs = _people(state.members, Role.CHAIR)
-    meetings = state.next_meetings(now)
+    # Nobody is asked for an update before a meeting nobody has arranged yet.
+    meetings = [m for m in state.next_meetings(now) if m.starts_at is not None]
     sharing = state.shared_round(meetings)
     for meeting in meetings:
         if sharing is not None and meeting is sharing:
@@ -332,6 +342,9 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                 )
             if request.status != UpdateRequestStatus.REQUESTED:
                 continue  # received (or waived): every chase for it is cancelled
+            if is_family_side(member.role):
+                yield from _family_invitation(state, member, request, tag, chases, social_workers)
+                continue
             for step, day, at in chases:
                 if step == ChaseStep.ESCALATED:
                     for chair in chairs:
@@ -366,7 +379,50 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                                 sw.slack_user_id or "",
                                 at,
                                 request=request.id,
+                                reminded=target is not None,
                             )
+
+
+def _family_invitation(
+    state: CaseState,
+    member: Member,
+    request: UpdateRequest,
+    tag: tuple[str, str],
+    chases: Sequence[tuple[ChaseStep, date, datetime]],
+    social_workers: Sequence[Member],
+) -> Iterator[PlannedMessage]:
+    """A family-side member's words are invited, not owed: one gentle reminder (to their social
+    worker when they are not on Slack), then one note asking the social worker to check in with
+    them. Never an overdue message, and never a word to the chair."""
+    r = request_tag(request.id)
+    for step, _, at in chases:
+        if step == ChaseStep.REMINDER:
+            targets = (
+                [member.slack_user_id]
+                if member.slack_user_id
+                else [s.slack_user_id for s in social_workers[:1] if s.slack_user_id]
+            )
+            for target in targets:
+                yield _message(
+                    state,
+                    MessageKind.CHASE,
+                    (*tag, r, step.value, target),
+                    target,
+                    at,
+                    request=request.id,
+                    step=step.value,
+                    covering=False,
+                )
+        elif step == ChaseStep.OVERDUE:
+            for sw in social_workers:
+                yield _message(
+                    state,
+                    MessageKind.CHECK_IN,
+                    (*tag, r, sw.slack_user_id),
+                    sw.slack_user_id or "",
+                    at,
+                    request=request.id,
+                )
 
 
 def _chase_target(
@@ -382,6 +438,28 @@ def _chase_target(
             return cover.slack_user_id, True
         return None, False  # away with nobody covering: not chased while away
     return member.slack_user_id, False
+
+
+def _family_copy_prompts(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """The family's copy, in the social worker's hands in time for the preparation visit (seed
+    001: at least three days before): a set number of working days before the conference."""
+    conference = state.conference_in_hand()
+    if conference is None or conference.id is None or conference.starts_at is None:
+        return
+    day = meeting_day(conference, state.tz)
+    if day < state.today(now):
+        return
+    lead = state.rules.family_copy_lead_working_days
+    at = state.at(state.calendar.add_working_days(day, -lead))
+    for person in _people(state.members, Role.SOCIAL_WORKER):
+        yield _message(
+            state,
+            MessageKind.FAMILY_COPY,
+            (meeting_tag(conference.id), person, f"{day:%Y%m%d}"),
+            person,
+            at,
+            conference=conference.id,
+        )
 
 
 def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
@@ -402,3 +480,51 @@ def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             at,
             conference=conference.id,
         )
+
+
+def _arrange_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """Until the first core group has a date, its social worker is reminded to set it."""
+    first = next(
+        (m for m in state.meetings if m.kind == MeetingKind.CORE_GROUP and m.sequence == 1), None
+    )
+    if first is None or first.id is None or first.status != MeetingStatus.DUE:
+        return
+    calendar, every = state.calendar, ARRANGE_EVERY_WORKING_DAYS
+    today = state.today(now)
+    last = calendar.add_working_days(
+        calendar.on_or_before(first.due_by), every * ARRANGE_AFTER_LIMIT
+    )
+    day = calendar.add_working_days(state.today(state.case.created_at), 1)
+    while day <= last:
+        if day >= today:
+            for sw in _people(state.members, Role.SOCIAL_WORKER):
+                yield _message(
+                    state,
+                    MessageKind.ARRANGE_REMINDER,
+                    (meeting_tag(first.id), sw, f"{day:%Y%m%d}"),
+                    sw,
+                    state.at(day),
+                    meeting=first.id,
+                )
+        day = calendar.add_working_days(day, every)
+
+
+def _held_checks(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """A meeting whose day passes with nobody recording it held: its social worker is asked
+    once, on the next working day, whether it was."""
+    for meeting in state.meetings:
+        if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at is None:
+            continue
+        if meeting.kind not in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
+            continue
+        day = meeting.starts_at.astimezone(state.tz).date()
+        ask_at = state.at(state.calendar.add_working_days(day, 1))
+        for sw in _people(state.members, Role.SOCIAL_WORKER):
+            yield _message(
+                state,
+                MessageKind.HELD_CHECK,
+                (meeting_tag(meeting.id), sw, _stamp(meeting.starts_at)),
+                sw,
+                ask_at,
+                meeting=meeting.id,
+            )

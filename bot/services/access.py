@@ -44,6 +44,8 @@ CASE_RULES: dict[Permission, frozenset[Role]] = {
     Permission.EXPORT_CASE: _CASE_HOLDERS,
     # Opening a whole update (from a new-harm alert): those who receive updates, not give them.
     Permission.READ_UPDATES: _CASE_HOLDERS,
+    # The social worker fills in the agenda with the family when preparing them (seed 001).
+    Permission.RECORD_AGENDA: frozenset({Role.SOCIAL_WORKER}),
 }
 
 # Managers see timeliness and attendance across an area, not case detail (DOMAIN.md, People).

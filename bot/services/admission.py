@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.stand_ins import is_family_side
-from bot.rules.vocabulary import Agency, Attendance
+from bot.rules.vocabulary import Agency, Attendance, MeetingKind, Role
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
@@ -25,8 +25,9 @@ from bot.services.meetings import attendance_guess
 from bot.services.members import active_members, case_by_channel, find_member
 from bot.services.plan import action_owner, load_plan
 from bot.services.status import history_text, status_text
-from bot.services.updates import UpdateContext, load_context, may_give
+from bot.services.updates import UpdateContext, load_context, may_give, meeting_label
 from bot.ui.harm import UpdateReading
+from bot.ui.labels import meeting_heading
 from bot.ui.plan import plan_text
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
 
@@ -133,6 +134,11 @@ def admit_to_meeting(
         )
 
 
+def meeting_named(session: Session, meeting: Meeting) -> str:
+    """The meeting in a sentence, in its case's nation's words, with its day."""
+    return meeting_label(meeting, session.get_one(Case, meeting.case_id))
+
+
 def meeting_id_of(session: Session, meeting: Meeting) -> int:
     """Read nothing more than the meeting's own id."""
     assert meeting.id is not None
@@ -215,7 +221,9 @@ def conference_to_decide(session: Session, case: Case, user_id: str) -> Conferen
     if conference is None or conference.id is None:
         return None
     return ConferenceToDecide(
-        conference.id, f"Review conference {conference.sequence} for {case.reference}"
+        conference.id,
+        f"{meeting_heading(MeetingKind.RCPC, case.nation)} {conference.sequence} "
+        f"for {case.reference}",
     )
 
 
@@ -279,15 +287,23 @@ def may_complete_action(
     return Admitted(case.id, case.reference, None) if decision.allowed else Refused(decision.reason)
 
 
-def attendance_invitees(session: Session, meeting: Meeting) -> list[tuple[int, str, Attendance]]:
-    """Everyone invited to a meeting, with what their reply suggests: (invitation, name, guess)."""
+def attendance_invitees(
+    session: Session, meeting: Meeting
+) -> list[tuple[int, str, Attendance | None]]:
+    """Whose attendance is recorded for a meeting, with what their reply suggests: (invitation,
+    name, guess). The chair runs a core group rather than being one of its members, so is left
+    out of a core group's."""
     rows = session.exec(
         select(Invitation, Member)
         .join(Member, col(Member.id) == col(Invitation.member_id))
         .where(Invitation.meeting_id == meeting.id)
         .order_by(col(Member.id))
     ).all()
-    return [(inv.id or 0, m.display_name, attendance_guess(inv)) for inv, m in rows]
+    return [
+        (inv.id or 0, member.display_name, attendance_guess(inv))
+        for inv, member in rows
+        if not (meeting.kind == MeetingKind.CORE_GROUP and member.role == Role.CHAIR)
+    ]
 
 
 def update_to_give(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -284,7 +285,9 @@ def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:
     """Topic, welcome and the pinned case card."""
     case, members, meetings = _card_inputs(deps, case_id)
     deps.gateway.set_topic(channel_id, topic_for(case, meetings))
-    deps.gateway.post(channel_id, welcome_text(case.reference), welcome_blocks(case.reference))
+    deps.gateway.post(
+        channel_id, welcome_text(case.reference), welcome_blocks(case.reference, case.nation)
+    )
     _, card_ts = deps.gateway.post(
         channel_id, case_card_text(case.reference), case_card(case, members, meetings)
     )
@@ -304,16 +307,24 @@ def _card_inputs(deps: Dependencies, case_id: int) -> tuple[Case, list[Member], 
 
 
 def refresh_case_card(deps: Dependencies, case_id: int) -> None:
-    """Update the pinned case card in place (never reposted) after the register or dates change."""
+    """Update the pinned case card in place (never reposted) and the channel topic, after the
+    register, a meeting, a decision or a date changes, so neither says a past date is next."""
     case, members, meetings = _card_inputs(deps, case_id)
-    if case.slack_channel_id is None or case.card_ts is None or case.channel_archived:
+    if case.slack_channel_id is None or case.channel_archived:
+        return
+    today = deps.clock.now().astimezone(ZoneInfo(case.timezone)).date()
+    try:
+        deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
+    except SlackError as error:
+        log.warning("could not set the topic of case %s: %s", case_id, error.code)
+    if case.card_ts is None:
         return
     try:
         deps.gateway.update(
             case.slack_channel_id,
             case.card_ts,
             case_card_text(case.reference),
-            case_card(case, members, meetings),
+            case_card(case, members, meetings, today),
         )
     except SlackError as error:
         # The change itself is saved; a stale card is put right by the next refresh.

@@ -9,7 +9,6 @@ agrees. Refusals are kind, private, name who can help, and change nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -81,7 +80,7 @@ def send_someone(
             agency = AGENCY_NAMES[existing.agency] if existing is not None else "another agency"
             name = existing.display_name if existing is not None else _name(deps, chosen)
             meeting = session.get_one(Meeting, meeting_id)
-            when = meeting_label(meeting, ZoneInfo(case.timezone))
+            when = meeting_label(meeting, case)
             question = (
                 f"{escape_mrkdwn(sender.display_name)} ({AGENCY_NAMES[sender.agency]}) can't come "
                 f"to the {escape_mrkdwn(when)} and would like {escape_mrkdwn(name)} "

@@ -8,8 +8,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.rules.agenda import Child
+from bot.rules.naming import children_words, named
 from bot.rules.schedule import meeting_day
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
+from bot.rules.stand_ins import is_family_side
+from bot.rules.vocabulary import (
+    Attendance,
+    MeetingKind,
+    MeetingStatus,
+    Nation,
+    Role,
+    UpdateRequestStatus,
+)
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
 from bot.summary import (
@@ -32,7 +42,8 @@ from bot.summary import (
     kept_from_family,
     rag_overview,
 )
-from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS
+from bot.summary.model import FamilyMeeting
+from bot.ui.labels import AGENCY_NAMES, meeting_heading, review_short
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -88,13 +99,13 @@ def window(session: Session, case_id: int, conference_id: int) -> Window:
     return Window(case, area, conference, since, until, (*core_groups, conference))
 
 
-def _label(meeting: Meeting) -> str:
-    return f"{MEETING_LABELS[meeting.kind]} {meeting.sequence}"
+def _label(meeting: Meeting, nation: Nation) -> str:
+    return f"{meeting_heading(meeting.kind, nation)} {meeting.sequence}"
 
 
 def _member_label(member: Member) -> str:
     agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-    return f"{member.display_name} ({agency})"
+    return named(member.display_name, agency)
 
 
 def _name(member: Member | None) -> str | None:
@@ -113,7 +124,9 @@ def summary_input(
     plan = load_plan(session, case_id)
     outcomes = tuple(Outcome(o.id or 0, o.wording) for o in plan.outcomes)
     known_outcomes = {o.id for o in outcomes}
-    cycles = tuple(CoreGroup(m.id or 0, _label(m), meeting_day(m, tz)) for m in w.meetings)
+    cycles = tuple(
+        CoreGroup(m.id or 0, _label(m, w.case.nation), meeting_day(m, tz)) for m in w.meetings
+    )
     members = {m.id: m for m in session.exec(select(Member).where(Member.case_id == case_id))}
     meeting_ids = [m.id for m in w.meetings]
     requests = session.exec(
@@ -129,7 +142,9 @@ def summary_input(
             .order_by(col(AgencyUpdate.version).desc())
         ).first()
         agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-        if request.meeting_id == conference_id and request.status != UpdateRequestStatus.WAIVED:
+        # Family-side words are invited, never owed: they are not listed as a report.
+        owed = not is_family_side(member.role) and request.status != UpdateRequestStatus.WAIVED
+        if request.meeting_id == conference_id and owed:
             reports.append(
                 Report(
                     member.display_name,
@@ -140,7 +155,8 @@ def summary_input(
             )
         if latest is None or member.id in leave_out:
             continue
-        late = latest.submitted_at > request.due_at
+        # Family-side words are invited, not owed, so they are never shown as late.
+        late = latest.submitted_at > request.due_at and not is_family_side(member.role)
         updates.append(
             MemberUpdate(
                 name=member.display_name,
@@ -195,6 +211,10 @@ def summary_input(
         member = members[invitation.member_id]
         rep = members.get(invitation.representative_member_id)
         assert invitation.attendance is not None
+        if member.role == Role.CHAIR:
+            continue  # the chair runs the core group; they are not one of its members
+        if is_family_side(member.role) and invitation.attendance == Attendance.ABSENT:
+            continue  # taking part is the family's choice: they are never listed as absent
         attendance.append(
             AttendanceRecord(
                 invitation.meeting_id,
@@ -209,7 +229,7 @@ def summary_input(
     return SummaryInput(
         reference=w.case.reference,
         conference=Conference(
-            f"Review conference {conference.sequence}",
+            _label(conference, w.case.nation),
             w.until,
             local.time() if local else None,
             conference.place,
@@ -218,6 +238,14 @@ def summary_input(
         family_description=w.case.family_description,
         child_views=tuple(views),
         harm_to_address=w.case.harm_to_address,
+        harm_impact=w.case.harm_impact,
+        family_meeting=FamilyMeeting(
+            children=tuple(Child.from_stored(c).describe() for c in w.case.children),
+            category=w.case.category,
+            advocate=w.case.child_advocate,
+            language=w.case.language,
+            interpreter_needed=w.case.interpreter_needed,
+        ),
         outcomes=outcomes,
         cycles=cycles,
         ratings=tuple(ratings),
@@ -236,6 +264,12 @@ def summary_input(
         reports=tuple(reports),
         rag_key=RagKey(w.area.rag_green_meaning, w.area.rag_amber_meaning, w.area.rag_red_meaning),
         timezone=w.case.timezone,
+        # The number of children is not recorded yet, so only a baby before birth is told apart.
+        children=children_words(
+            pre_birth=w.case.pre_birth, birth_date=w.case.birth_date, on=w.until
+        ),
+        review_heading=meeting_heading(MeetingKind.RCPC, w.case.nation),
+        review_short=review_short(w.case.nation),
     )
 
 
@@ -251,11 +285,12 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
             forecast.quorate,
             tuple(sorted(forecast.confirmed_agencies)),
             forecast.short_by,
-            tuple(f"{i.name} ({AGENCY_NAMES[i.agency]})" for i in forecast.not_replied),
+            tuple(named(i.name, AGENCY_NAMES[i.agency]) for i in forecast.not_replied),
         ),
         reports=summary.reports,
         overview=rag_overview(summary),
         new_harm=harm_flags(summary),
         timezone=summary.timezone,
         kept=kept_from_family(summary),
+        review_short=summary.review_short,
     )

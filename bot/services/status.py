@@ -24,7 +24,7 @@ from bot.services import audit, history
 from bot.services.meetings import replies
 from bot.services.updates import meeting_label
 from bot.ui.common import divider, header, section
-from bot.ui.labels import AGENCY_NAMES, MEETING_LABELS, ROLE_LABELS
+from bot.ui.labels import AGENCY_NAMES, ROLE_LABELS, meeting_heading, meeting_words
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
 from storage.queries import plain
 
@@ -89,7 +89,8 @@ def status_text(session: Session, case: Case) -> str:
         lines.append(f"• Next core group: {_when(core_group, tz)}")
     if rcpc:
         due = f"; reports due {format_day(rcpc.reports_due)}" if rcpc.reports_due else ""
-        lines.append(f"• Next review conference: {_when(rcpc, tz)}{due}")
+        review = meeting_words(MeetingKind.RCPC, case.nation)
+        lines.append(f"• Next {review}: {_when(rcpc, tz)}{due}")
     lines.append(f"• Core group: {people} people")
     nxt = next((m for m in meetings if m.starts_at is not None), None)
     if nxt is None:
@@ -97,8 +98,9 @@ def status_text(session: Session, case: Case) -> str:
         return "\n".join(lines)
     shown, _ = replies(session, nxt.id)
     counts = Counter(reply.rsvp for reply in shown)
+    heading = meeting_heading(nxt.kind, case.nation)
     lines.append(
-        f"• Replies for the {MEETING_LABELS[nxt.kind].lower()} on {_when(nxt, tz)}: "
+        f"• Replies for the {heading[:1].lower()}{heading[1:]} on {_when(nxt, tz)}: "
         f"{counts[Rsvp.ATTENDING]} coming, {counts[Rsvp.REPRESENTATIVE]} sending someone, "
         f"{counts[Rsvp.APOLOGIES]} apologies, {counts[Rsvp.NONE]} not replied yet"
     )
@@ -145,7 +147,7 @@ def home_view(deps: Dependencies, user_id: str) -> View:
         role = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
         tz = ZoneInfo(case.timezone)
         dates = [
-            f"{MEETING_LABELS[m.kind]}: {_when(m, tz)}"
+            f"{meeting_heading(m.kind, case.nation)}: {_when(m, tz)}"
             for m in (
                 _next_of(meetings, MeetingKind.CORE_GROUP),
                 _next_of(meetings, MeetingKind.RCPC),
@@ -204,6 +206,6 @@ def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
             continue
         tz = ZoneInfo(case.timezone)
         due = format_day(request.due_at.astimezone(tz).date())
-        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, tz)}, due by {due}"
+        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, case)}, due by {due}"
         owed.append((request.id, what))
     return owed

@@ -15,7 +15,7 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.harm import raises_new_harm
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import away_on, calendar_for, deadline_day, meeting_day
-from bot.rules.stand_ins import MAY_STAND_IN, form_audience, prefill
+from bot.rules.stand_ins import MAY_STAND_IN, form_audience, is_family_side, prefill
 from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience, UpdateDraft
 from bot.rules.vocabulary import UpdateRequestStatus
@@ -24,7 +24,7 @@ from bot.services.access import check_give_update
 from bot.services.harm import alert_new_harm
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
-from bot.ui.labels import KIND_LABELS
+from bot.ui.labels import meeting_words
 from bot.ui.update_texts import (
     progress_blocks,
     progress_text,
@@ -57,15 +57,18 @@ class Receipt:
     version: int
     late: bool
     on_behalf_of: str | None
+    past_deadline: bool = False  # no more changes: the receipt must not offer a date
     # Sent by the member's cover: shown as "sent by you for ..." rather than "filled in with".
     as_cover: bool = False
     # Outbox rows to send right after the answer (new harm to the social worker and chair).
     send_now: tuple[str, ...] = ()
 
 
-def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
-    """e.g. 'core group meeting on Thu  3 Dec 2026'."""
-    return f"{KIND_LABELS[meeting.kind]} on {format_day(meeting_day(meeting, tz))}"
+def meeting_label(meeting: Meeting, case: Case) -> str:
+    """e.g. 'core group meeting on Thu  3 Dec 2026', 'review CPPM on ...' (the case's nation's
+    words)."""
+    day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
+    return f"{meeting_words(meeting.kind, case.nation)} on {day}"
 
 
 @dataclass(frozen=True)
@@ -268,13 +271,16 @@ def save_update(
         return Receipt(
             context.case.reference,
             context.meeting.id,
-            meeting_label(context.meeting, tz),
+            meeting_label(context.meeting, context.case),
             format_day(request.due_at.astimezone(tz).date()),
             version,
-            late,
+            # Family-side words are invited, not owed: the trail keeps the time, but they are
+            # never told, or shown, that they were late.
+            late and not is_family_side(context.member.role),
             on_behalf,
-            covering,
-            tuple(alerts),
+            past_deadline=late,
+            as_cover=covering,
+            send_now=tuple(alerts),
         )
 
 
@@ -293,7 +299,7 @@ def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block
     received = sum(status == UpdateRequestStatus.RECEIVED for status in statuses)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
     blocks = progress_blocks(
-        received, len(statuses), meeting_label(meeting, tz), format_day(deadline)
+        received, len(statuses), meeting_label(meeting, case), format_day(deadline)
     )
     return progress_text(case.reference), blocks
 

@@ -177,6 +177,17 @@ class RagKey:
 
 
 @dataclass(frozen=True)
+class FamilyMeeting:
+    """What the social worker recorded with the family for the conference's first part."""
+
+    children: tuple[str, ...] = ()  # "Jo, 6", "Baby due Mon 1 Mar 2027"
+    category: Category | None = None
+    advocate: str | None = None
+    language: str | None = None
+    interpreter_needed: bool = False
+
+
+@dataclass(frozen=True)
 class SummaryInput:
     """Everything a review conference summary shows, in the order the service reads it."""
 
@@ -195,6 +206,13 @@ class SummaryInput:
     reports: tuple[Report, ...] = ()
     rag_key: RagKey = field(default_factory=RagKey)
     timezone: str = "Europe/London"
+    children: str = "the children"  # or "the child", "the baby": how the texts name them
+    # The case's nation's words for the review ("Review CPPM"), and its short name in
+    # notifications ("RCPC" in England).
+    review_heading: str = "Review conference"
+    review_short: str = "RCPC"
+    harm_impact: str | None = None
+    family_meeting: FamilyMeeting = field(default_factory=FamilyMeeting)
 
     def __post_init__(self) -> None:
         # A rating or record pointing nowhere would drop out of the grid silently: refuse it here.
@@ -278,3 +296,4 @@ class DigestInput:
     category: Category | None = None  # the plan's current category, if it has one
     timezone: str = "Europe/London"
     kept: tuple[Kept, ...] = ()  # what was kept from the family's copy, by whom (never what)
+    review_short: str = "RCPC"  # the review's short name in the case's nation's words

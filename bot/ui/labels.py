@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import (
     Agency,
     ApprovalKind,
@@ -38,7 +39,8 @@ AGENCY_NAMES: Mapping[Agency, str] = {
     Agency.SCHOOL_NURSE: "School nurse",
     Agency.GP: "GP",
     Agency.MIDWIFE: "Midwife",
-    Agency.CAMHS: "CAMHS",
+    # Spelt out: the family reads agency names on the case card and in the summary.
+    Agency.CAMHS: "Children's mental health service (CAMHS)",
     Agency.POLICE: "Police",
     Agency.PROBATION: "Probation",
     Agency.HOUSING: "Housing",
@@ -67,7 +69,8 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.FAMILY_SUPPORTER: "Family supporter",
 }
 
-# A meeting as a heading or list label: "Core group 2".
+# A meeting as a heading or list label: "Core group 2". These are England's words; where the
+# case's nation is known, `meeting_heading` and `meeting_words` give that nation's.
 MEETING_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.ICPC: "Initial conference",
     MeetingKind.CORE_GROUP: "Core group",
@@ -80,11 +83,35 @@ KIND_LABELS: Mapping[MeetingKind, str] = {
     MeetingKind.RCPC: "review conference",
 }
 
+
+def meeting_heading(kind: MeetingKind, nation: Nation) -> str:
+    """A meeting as a heading or list label, in its nation's words: "Review CPPM"."""
+    return nation_rules(nation).words.heading(kind)
+
+
+def meeting_words(kind: MeetingKind, nation: Nation, *, capital: bool = False) -> str:
+    """A meeting in the middle of a sentence, in its nation's words: "review CPPM" (or, with
+    `capital`, at its start: "Review CPPM", "Core group meeting")."""
+    words = nation_rules(nation).words.meeting(kind)
+    # Not str.capitalize(): it would lower "CPPM" and "Child Protection Planning Meeting".
+    return words[:1].upper() + words[1:] if capital else words
+
+
+def review_short(nation: Nation) -> str:
+    """The review's short name in a notification: "RCPC" in England, "Review CPPM" in
+    Scotland."""
+    words = nation_rules(nation).words
+    return words.review_abbreviation or words.review_heading
+
+
+# Who came, in plain words: the attendance form's choices and the case's history alike.
+# Sending apologies is not the same as not coming.
 ATTENDANCE_LABELS: Mapping[Attendance, str] = {
-    Attendance.PRESENT: "Present",
-    Attendance.LATE: "Late",
-    Attendance.REPRESENTED: "Represented",
-    Attendance.ABSENT: "Absent",
+    Attendance.PRESENT: "Came",
+    Attendance.LATE: "Came late",
+    Attendance.REPRESENTED: "Sent someone",
+    Attendance.APOLOGIES: "Sent apologies",
+    Attendance.ABSENT: "Did not come",
 }
 
 DECISION_WORDS: Mapping[Decision, str] = {
@@ -108,6 +135,12 @@ RAG_FAMILY_WORDS: Mapping[Rag, str] = {
     Rag.GREEN: "Going well",
     Rag.AMBER: "Some progress",
     Rag.RED: "Worried",
+}
+# What each of the family's words means, in the key of their copy's grid.
+RAG_FAMILY_MEANINGS: Mapping[Rag, str] = {
+    Rag.GREEN: "things are on track",
+    Rag.AMBER: "some things are better, some not yet",
+    Rag.RED: "the person is worried about this",
 }
 # Slack emoji beside a rating, in the update form, the summary and the digest alike.
 RAG_EMOJI: Mapping[Rag, str] = {

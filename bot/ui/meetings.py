@@ -25,11 +25,18 @@ from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId, DecisionField, MeetingField, ViewId
+from bot.rules.naming import named
 from bot.rules.quorum import QuorumForecast
 from bot.rules.timeline import format_day
-from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp
+from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Nation, Rsvp
 from bot.ui.common import context, fit, header, section
-from bot.ui.labels import ATTENDANCE_LABELS, KIND_LABELS, SUPPORTER_KIND_LABELS
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    ATTENDANCE_LABELS,
+    SUPPORTER_KIND_LABELS,
+    meeting_heading,
+    meeting_words,
+)
 from bot.ui.who_reads import who_reads
 
 
@@ -42,6 +49,13 @@ class MeetingCard:
     kind: MeetingKind
     starts_at_local: datetime
     place: str | None
+    # The case's nation: its meetings are named in its words ("review CPPM").
+    nation: Nation = Nation.ENG
+
+    @property
+    def title(self) -> str:
+        """The meeting at the start of a title, in the nation's words: "Review CPPM"."""
+        return meeting_words(self.kind, self.nation, capital=True)
 
     @property
     def when(self) -> str:
@@ -58,9 +72,9 @@ class Reply:
     representative: str | None = None
 
 
-def invitation_text(reference: str, kind: MeetingKind) -> str:
+def invitation_text(reference: str, kind: MeetingKind, nation: Nation = Nation.ENG) -> str:
     """Notification text of an invitation: the case reference and the kind of meeting only."""
-    return f"Invitation: {KIND_LABELS[kind]} for {reference}"
+    return f"Invitation: {meeting_words(kind, nation)} for {reference}"
 
 
 def _rsvp_buttons(meeting_id: int, *, family: bool = False) -> ActionsBlock:
@@ -101,30 +115,51 @@ def _names(replies: Sequence[Reply], rsvp: Rsvp) -> str:
     return ", ".join(parts) or "nobody yet"
 
 
+def _to_ask(forecast: QuorumForecast) -> list[str]:
+    """Whom to ask, each named with their agency and why."""
+    lines = [
+        f"• {escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))}: not replied yet"
+        for i in forecast.not_replied
+    ]
+    lines += [
+        f"• {escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))}: sent apologies; someone "
+        "else from their agency could come instead"
+        for i in forecast.sent_apologies
+    ]
+    return lines
+
+
 def quorum_line(forecast: QuorumForecast) -> str:
-    """One line on whether the conference is expected to be quorate."""
+    """For the chair and social worker only: whether the conference is expected to be quorate,
+    and whom to ask. Never posted where the family reads."""
     if forecast.quorate:
         return ":white_check_mark: Expected to be quorate from the replies so far."
-    waiting = ", ".join(escape_mrkdwn(i.name) for i in forecast.not_replied) or "nobody"
-    return (
-        f":warning: Not yet quorate: {forecast.short_by} more agency confirmation(s) needed "
-        f"(children's social care and {forecast.needed_other_agencies} other agencies with "
-        f"direct contact). Not replied yet: {waiting}."
+    more = "1 more agency" if forecast.short_by == 1 else f"{forecast.short_by} more agencies"
+    rule = (
+        f"It needs children's social care and {forecast.needed_other_agencies} other agencies "
+        f"who know the family; {more} would make it so."
     )
+    asks = _to_ask(forecast)
+    if not asks:
+        return (
+            f":warning: {rule} Everyone invited who could count has replied: you may want to "
+            "invite another agency who knows the family, or move the date."
+        )
+    return f":warning: {rule} You could ask:\n" + "\n".join(asks)
 
 
 def invitation_blocks(
     card: MeetingCard,
     replies: Sequence[Reply],
     *,
-    forecast: QuorumForecast | None = None,
     in_channel: bool = True,
     held: bool = False,
     family: bool = False,
 ) -> list[Block]:
-    """The invitation: when and where, reply buttons, and (in the channel) who replied what."""
+    """The invitation: when and where, reply buttons, and (in the channel) who replied what.
+    Quorum is the chair's and social worker's business: the family reads this channel."""
     blocks: list[Block] = [
-        header(f"{KIND_LABELS[card.kind].capitalize()}: {card.reference}"),
+        header(f"{card.title}: {card.reference}"),
         section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
     ]
     if not held:
@@ -134,8 +169,9 @@ def invitation_blocks(
                 "You're welcome to bring a friend, relative, advocate or interpreter: the social "
                 "worker will add them once they've agreed."
                 if family
-                else "If you can't come, please send someone from your agency, and send your "
-                "update either way: it is part of the review."
+                else "Professionals: if you can't come, please send someone from your agency, and "
+                "send your update either way: it is part of the review. Families: come if you "
+                "can; your social worker can help you take part."
             )
         )
     if in_channel:
@@ -146,8 +182,6 @@ def invitation_blocks(
             f"*Not replied yet:* {_names(replies, Rsvp.NONE)}",
         ]
         blocks.append(section("\n".join(lines)))
-        if forecast is not None:
-            blocks.append(context(quorum_line(forecast)))
         blocks.append(
             ActionsBlock(
                 block_id=f"attendance_{card.meeting_id}",
@@ -163,24 +197,23 @@ def invitation_blocks(
     return blocks
 
 
-def quorum_warning_text(reference: str) -> str:
+def quorum_warning_text(reference: str, nation: Nation = Nation.ENG) -> str:
     """Notification text of a quorum warning."""
-    return f"Quorum check for {reference}'s review conference"
+    return f"Quorum check for {reference}'s {meeting_words(MeetingKind.RCPC, nation)}"
 
 
 def quorum_warning_blocks(card: MeetingCard, forecast: QuorumForecast) -> list[Block]:
     """For the chair and social worker: the conference may not be quorate, and who to ask."""
     if forecast.quorate:
         return [
-            header(f"Review conference: {card.reference}"),
+            header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
             section(f"Good news: the conference on {card.when} is now expected to be quorate."),
         ]
     return [
-        header(f"Review conference: {card.reference}"),
+        header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
         section(
             f"The conference on {card.when} may not be quorate. An inquorate conference should "
-            "not normally go ahead, so you may want to ask these people to reply, or to send "
-            "someone from their agency."
+            "not normally go ahead."
         ),
         section(quorum_line(forecast)),
     ]
@@ -305,9 +338,10 @@ def representative_modal(case_id: int, meeting_id: int, agency: str = "your agen
 
 
 def attendance_modal(
-    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance]]
+    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance | None]]
 ) -> View:
-    """Record who came: one choice per invitee, pre-filled from their reply."""
+    """Record who came: one choice per invitee, pre-filled only from what they replied; anyone
+    left blank stays "not recorded"."""
     options = [Option(value=a.value, label=label) for a, label in ATTENDANCE_LABELS.items()]
     blocks: list[Block] = []
     for invitation_id, name, guess in invitees[:99]:
@@ -315,10 +349,13 @@ def attendance_modal(
             InputBlock(
                 block_id=MeetingField.ATTENDANCE.numbered(invitation_id),
                 label=fit(name, 2000),
+                optional=True,
                 element=RadioButtonsElement(
                     action_id=MeetingField.ATTENDANCE.numbered(invitation_id),
                     options=options,
-                    initial_option=next(o for o in options if o.value == guess.value),
+                    initial_option=next(
+                        (o for o in options if guess is not None and o.value == guess.value), None
+                    ),
                 ),
             )
         )
@@ -369,6 +406,15 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                 label="Category, if the plan continues",
                 optional=True,
                 element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
+            ),
+            InputBlock(
+                block_id=DecisionField.PLAN_CHANGES,
+                label="What changed in the plan",
+                hint="In plain words, for the family's notice of the decision.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=DecisionField.PLAN_CHANGES, multiline=True, max_length=3000
+                ),
             ),
             InputBlock(
                 block_id=DecisionField.DISSENT,

@@ -337,16 +337,30 @@ def update_modal(
     previous: UpdateDraft | None = None,
     previous_sent: str | None = None,
     children: Sequence[str] = (),
+    past_deadline: bool = False,
     urgent_contact: str = URGENT_CONTACT,
 ) -> View:
     """The update form for one meeting: RAG per outcome, then the rest, for `audience`."""
     family = audience == "family"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     deadline = escape_mrkdwn(deadline_text)
-    intro = (
-        f"Your update for *{reference}*'s {meeting}. "
-        f"Please send it by {deadline}; you can change it until then."
-    )
+    if family and past_deadline:
+        intro = f"Before the {meeting} for *{reference}*, you can still share how things are."
+    elif family:
+        intro = (
+            f"Before the {meeting} for *{reference}*, we'd like to hear from you, by {deadline} "
+            "if you can. You can change it until then."
+        )
+    elif past_deadline:
+        intro = (
+            f"Your update for *{reference}*'s {meeting}. The deadline was {deadline}, so it "
+            "will be shown as late; it is still welcome."
+        )
+    else:
+        intro = (
+            f"Your update for *{reference}*'s {meeting}. "
+            f"Please send it by {deadline}; you can change it until then."
+        )
     if family:
         intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
     blocks: list[Block] = [section(intro)]
@@ -405,9 +419,12 @@ def update_receipt_blocks(
     deadline_text: str,
     on_behalf_of: str | None = None,
     version: int = 1,
+    late: bool = False,
+    past_deadline: bool = False,
     as_cover: bool = False,
 ) -> list[Block]:
-    """The direct message confirming an update arrived, and until when it can be changed."""
+    """The direct message confirming an update arrived, and until when it can be changed; a
+    late one says plainly that it came after the deadline, never a date already past."""
     whose = "your update"
     if on_behalf_of and as_cover:
         whose = f"the update sent by you for {escape_mrkdwn(on_behalf_of)}"
@@ -417,7 +434,14 @@ def update_receipt_blocks(
     blocks: list[Block] = [
         section(
             f":white_check_mark: Thanks, {whose} for {reference}'s {meeting} is in. "
-            f"You can change it until {escape_mrkdwn(deadline_text)}."
+            + (
+                f"It arrived after the deadline of {escape_mrkdwn(deadline_text)}, so it will be "
+                "shown as late. It still reaches the chair and the core group."
+                if late
+                else "It goes to the chair with everyone's updates."
+                if past_deadline
+                else f"You can change it until {escape_mrkdwn(deadline_text)}."
+            )
         )
     ]
     if version > 1:

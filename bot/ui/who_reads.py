@@ -36,6 +36,10 @@ WHO_READS: dict[ViewId, str] = {
         "Everyone in the core group, the family included, will be told this decision in "
         "writing, with any dissent."
     ),
+    ViewId.NOT_HELD: (
+        "The social worker, the chair and managers will read this, in the case's history and "
+        "the timeliness measures."
+    ),
 }
 FAMILY_UPDATE = (
     "Your social worker, the chair and the core group will read this. The parts for the "

@@ -19,6 +19,7 @@ from bot.rules.messages import (
     outbox_key,
     request_tag,
 )
+from bot.rules.schedule import rules_for
 from bot.rules.timeline import TimelineRules
 from storage.models import Area
 
@@ -50,7 +51,14 @@ STAMP, DAY = "20270105T1000Z", "20270101"
             "c12:overdue:m3:20270101:r4:U2",
         ),
         (MessageKind.ESCALATION, ("m3", "20270101", "r4", "U3"), "c12:escalate:m3:20270101:r4:U3"),
+        (MessageKind.CHECK_IN, ("m3", "20270101", "r4", "U2"), "c12:checkin:m3:20270101:r4:U2"),
         (MessageKind.DIGEST, ("m3", "U3", "20270105"), "c12:digest:m3:U3:20270105"),
+        (
+            MessageKind.FAMILY_INVITATION,
+            ("m3", "U1", STAMP),
+            "c12:familyinvite:m3:U1:" + STAMP,
+        ),
+        (MessageKind.FAMILY_COPY, ("m3", "U2", "20270105"), "c12:familycopy:m3:U2:20270105"),
     ],
 )
 def test_each_kind_keeps_the_key_it_was_planned_under_and_reads_back(
@@ -136,9 +144,16 @@ def test_an_area_starts_from_the_timeline_rules_defaults() -> None:
         "invitation_lead_working_days",
         "quorum_warning_working_days",
         "digest_lead_working_days",
+        "family_copy_lead_working_days",
         "pre_birth_rcpc_working_days",
     ):
         assert getattr(area, name) == getattr(rules, name), name
+
+
+def test_an_area_s_own_lead_for_the_family_copy_is_the_rule_its_cases_follow() -> None:
+    area = Area(slack_team_id="T1", name="Oakshire", family_copy_lead_working_days=5)
+    assert rules_for(area).family_copy_lead_working_days == 5
+    assert rules_for(Area(slack_team_id="T1", name="Oakshire")).family_copy_lead_working_days == 3
 
 
 def _runtime_imports(path: Path) -> list[str]:
@@ -176,3 +191,9 @@ def test_the_rules_import_nothing_but_each_other_the_standard_library_and_holida
         or module.split(".")[0] in ("slack_sdk", "slack_bolt", "httpx", "requests")
     ]
     assert outside == []
+
+
+def test_a_check_in_names_the_meeting_and_the_family_members_request() -> None:
+    key = outbox_key(MessageKind.CHECK_IN, meeting_tag(3), "20270101", request_tag(4), "U2")
+    parsed = OutboxKey.parse(key)
+    assert parsed is not None and parsed.meeting_id == 3 and parsed.request_id == 4

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from bot.rules.messages import RENDER, MessageKind
-from bot.rules.vocabulary import Agency, MeetingKind, Nation, Role
+from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Nation, Role
 from bot.rules.wanted import CaseState, wanted
 from storage.models import Area, Case, Meeting, Member, UpdateRequest
 
@@ -30,8 +30,25 @@ def _state(core_group_day: date, review_day: date) -> CaseState:
         role=Role.PROFESSIONAL,
         agency=Agency.SCHOOL,
     )
-    core = Meeting(id=10, case_id=7, kind=MeetingKind.CORE_GROUP, sequence=3, due_by=core_group_day)
-    review = Meeting(id=20, case_id=7, kind=MeetingKind.RCPC, sequence=1, due_by=review_day)
+    # Both arranged for 10:00 on their latest days: nobody is asked about an unarranged meeting.
+    core = Meeting(
+        id=10,
+        case_id=7,
+        kind=MeetingKind.CORE_GROUP,
+        sequence=3,
+        due_by=core_group_day,
+        starts_at=datetime.combine(core_group_day, time(10, 0), UTC),
+        status=MeetingStatus.SCHEDULED,
+    )
+    review = Meeting(
+        id=20,
+        case_id=7,
+        kind=MeetingKind.RCPC,
+        sequence=1,
+        due_by=review_day,
+        starts_at=datetime.combine(review_day, time(10, 0), UTC),
+        status=MeetingStatus.SCHEDULED,
+    )
     requests = {
         10: [UpdateRequest(id=100, meeting_id=10, member_id=1, due_at=DUE_AT)],
         20: [UpdateRequest(id=200, meeting_id=20, member_id=1, due_at=DUE_AT)],

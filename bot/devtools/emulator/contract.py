@@ -440,6 +440,15 @@ METHODS: dict[str, MethodContract] = {
                 "invalid_channel",
             },
         ),
+        _m(
+            "files.delete",
+            "POST",
+            True,
+            ("file",),
+            ("files:write",),
+            "t3",
+            {"cant_delete_file", "file_deleted", "file_not_found"},
+        ),
         _m("users.info", "GET", False, ("user",), ("users:read",), "t4", {"user_not_found"}),
         _m(
             "users.lookupByEmail",

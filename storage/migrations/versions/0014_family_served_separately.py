@@ -5,8 +5,8 @@ social worker marks the case so: family-side members are served by direct messag
 own copy of the plan (remembered per member, so it is updated in place), and they read another
 family member's words only once the social worker releases them (word_releases).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-23
 """
 
@@ -15,20 +15,21 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("family_separate", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("plan_channel", sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column("plan_ts", sa.String(length=32), nullable=True))
+    # Plain ADD COLUMN rather than batch mode: on SQLite, batch mode would copy and rename the
+    # cases table, which the audit trail's triggers refer to, and SQLite refuses that.
+    op.add_column(
+        "cases",
+        sa.Column("family_separate", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("members", sa.Column("plan_channel", sa.String(length=32), nullable=True))
+    op.add_column("members", sa.Column("plan_ts", sa.String(length=32), nullable=True))
     op.create_table(
         "word_releases",
         sa.Column("id", sa.Integer(), nullable=False),
