@@ -50,7 +50,7 @@ from bot.ui.family import (
     family_invitation_blocks,
 )
 from bot.ui.harm import new_harm_blocks, new_harm_text
-from bot.ui.labels import AGENCY_NAMES
+from bot.ui.labels import AGENCY_NAMES, meeting_words
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
@@ -122,7 +122,7 @@ def _family_invitation(session: Session, args: Mapping[str, Any]) -> Content | N
         help=family_help(session.get_one(Area, case.area_id)),
         pre_birth=case.pre_birth,
     )
-    return _content(invitation_text(case.reference, meeting.kind), blocks)
+    return _content(invitation_text(case.reference, meeting.kind, case.nation), blocks)
 
 
 def _quorum_warning(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -285,8 +285,12 @@ def _family_copy(session: Session, args: Mapping[str, Any]) -> Content | None:
     case = session.get_one(Case, conference.case_id)
     when = conference.starts_at.astimezone(ZoneInfo(case.timezone))
     return _content(
-        family_copy_prompt_text(case.reference),
-        family_copy_prompt_blocks(case.reference, f"{format_day(when.date())} at {when:%H:%M}"),
+        family_copy_prompt_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation)),
+        family_copy_prompt_blocks(
+            case.reference,
+            f"{format_day(when.date())} at {when:%H:%M}",
+            meeting_words(MeetingKind.RCPC, case.nation),
+        ),
     )
 
 

@@ -57,6 +57,7 @@ from bot.summary import (
 from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
 from bot.summary.printable import pdf_from_html
 from bot.ui.common import section
+from bot.ui.labels import meeting_words
 from storage.models import Area, Case, Meeting, Member
 
 log = logging.getLogger(__name__)
@@ -438,7 +439,7 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
         notice = decision_notice(session, case, recorded)
         offline_family = _offline_family(session, recorded.case_id)
-    text = notice_text(case.reference)
+    text = notice_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation))
     blocks = notice_blocks(notice)
     if case.slack_channel_id and not case.channel_archived:
         deps.gateway.post(case.slack_channel_id, text, blocks)
@@ -495,6 +496,7 @@ def decision_notice(session: Session, case: Case, recorded: Recorded) -> Decisio
     area = session.get_one(Area, case.area_id)
     return DecisionNotice(
         reference=case.reference,
+        review=meeting_words(MeetingKind.RCPC, case.nation),
         decision=recorded.decision,
         category=conference.category if conference else None,
         plan_changes=conference.plan_changes if conference else None,

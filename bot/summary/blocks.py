@@ -67,7 +67,7 @@ def summary_headline(
         for number, outcome in enumerate(overview, start=1)
     ]
     blocks: list[Block] = [
-        _header(f"Review conference summary: {doc.reference}"),
+        _header(f"{doc.review_heading} summary: {doc.reference}"),
         _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
         *_sections(
             [

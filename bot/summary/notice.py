@@ -32,6 +32,8 @@ class DecisionNotice:
     dissent: str | None
     help: FamilyHelp
     pre_birth: bool = False
+    # The review in the case's nation's words, mid-sentence: "review conference", "review CPPM".
+    review: str = "review conference"
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,10 @@ class Part:
     link: tuple[str, str] | None = None  # (address, words)
 
 
-def notice_text(reference: str) -> str:
-    """The notice's notification text: the case reference and nothing else."""
-    return f"The review conference's decision for {reference}"
+def notice_text(reference: str, review: str = "review conference") -> str:
+    """The notice's notification text: the case reference and nothing else (`review`: the
+    review in the case's nation's words)."""
+    return f"The {review}'s decision for {reference}"
 
 
 def notice_parts(notice: DecisionNotice) -> list[Part]:
@@ -87,15 +90,15 @@ def _decided(notice: DecisionNotice) -> str:
     if notice.decision == Decision.CONTINUE:
         category = CATEGORY_WORDS[notice.category] if notice.category else "not recorded"
         return (
-            "The review conference decided to continue the child protection plan. "
+            f"The {notice.review} decided to continue the child protection plan. "
             f"Its category is {category}."
         )
     if notice.decision == Decision.STEP_DOWN:
         return (
-            "The review conference decided to end the child protection plan. Your family "
+            f"The {notice.review} decided to end the child protection plan. Your family "
             "carries on with a child in need plan, with help from the people who know you."
         )
-    return "The review conference decided to end the child protection plan, with no further plan."
+    return f"The {notice.review} decided to end the child protection plan, with no further plan."
 
 
 def _next(notice: DecisionNotice) -> tuple[str, ...]:
@@ -105,7 +108,7 @@ def _next(notice: DecisionNotice) -> tuple[str, ...]:
     if notice.next_core_group:
         lines.append(f"The core group next meets: {notice.next_core_group}.")
     if notice.next_review:
-        lines.append(f"The next review conference is due by {notice.next_review}.")
+        lines.append(f"The next {notice.review} is due by {notice.next_review}.")
     lines.append("Updates carry on as before.")
     return tuple(lines)
 

@@ -15,7 +15,7 @@ from bot.rules.family import FamilyHelp, children_words
 from bot.rules.ids import ActionId
 from bot.rules.vocabulary import MeetingKind
 from bot.ui.common import context, header, section
-from bot.ui.labels import KIND_LABELS
+from bot.ui.labels import meeting_words
 from bot.ui.meetings import MeetingCard
 
 # The conference agenda in the restorative order of seed 003, said to the family.
@@ -63,7 +63,7 @@ def family_invitation_blocks(
     worker = escape_mrkdwn(social_worker) if social_worker else "Your social worker"
     ask = _who_to_ask(social_worker, help)
     blocks: list[Block] = [
-        header(f"You are invited: {KIND_LABELS[card.kind]}, {card.reference}"),
+        header(f"You are invited: {meeting_words(card.kind, card.nation)}, {card.reference}"),
         section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
         section(f"*What the meeting is for*\n{_purpose(card.kind, children)}"),
     ]
@@ -127,17 +127,20 @@ def family_invitation_blocks(
     return blocks
 
 
-def family_copy_prompt_text(reference: str) -> str:
-    """Notification text of the preparation reminder: the case reference only."""
-    return f"Preparing the family for {reference}'s review conference"
+def family_copy_prompt_text(reference: str, review: str = "review conference") -> str:
+    """Notification text of the preparation reminder: the case reference only (`review`: the
+    review in the case's nation's words)."""
+    return f"Preparing the family for {reference}'s {review}"
 
 
-def family_copy_prompt_blocks(reference: str, when: str) -> list[Block]:
+def family_copy_prompt_blocks(
+    reference: str, when: str, review: str = "review conference"
+) -> list[Block]:
     """The social worker's reminder to go through the family's copy with them before the
     conference, and to print it for those not on Slack."""
     return [
         section(
-            f"*{escape_mrkdwn(reference)}*'s review conference is on {when}. Now is the time "
+            f"*{escape_mrkdwn(reference)}*'s {review} is on {when}. Now is the time "
             "for your preparation visit: go through the reports with the family, so nothing on "
             "the day is a surprise, and agree how their views will be heard."
         ),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
@@ -94,7 +96,7 @@ def test_a_scottish_case_speaks_of_cppms_everywhere_a_person_reads(
     texts = [s.text for s in seen] + [t for s in seen for t in _readable(s.blocks or [])]
     texts += [t for person in everyone for t in _readable(emu.inspector.home(person) or {})]
     files = [f for person in everyone for f in emu.inspector.files_seen_by(person)]
-    texts += [f.title for f in files] + [f.data.decode() for f in files]
+    texts += [f.title for f in files] + [_file_text(f.name, f.data) for f in files]
     texts.append(emu.inspector.channel(channel).topic)
     said = "\n".join(texts)
     assert "Invitation: review CPPM for oak-family" in said
@@ -139,3 +141,10 @@ def test_a_core_group_just_before_a_review_shares_its_round_so_nobody_is_asked_t
         # together, asked in time for the core group: its reports are due Fri 29 Jan (2 working
         # days before Tue 2 Feb), so asked 5 working days before that, Fri 22 Jan.
         assert asked == [date(2026, 11, 24), date(2027, 1, 22)], person
+
+
+def _file_text(name: str, data: bytes) -> str:
+    """What a person reads in a shared file: a PDF's text, or the file as text."""
+    if name.endswith(".pdf"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return data.decode()
