@@ -44,6 +44,7 @@ from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
 from bot.services.plan import set_family_may_edit
 from bot.services.planning import replan_case
+from bot.services.separation import SeparationError, release_words, set_family_separate
 from bot.services.stand_ins import set_away
 from bot.services.updates import UpdateError
 from bot.ui.agenda import agenda_modal
@@ -274,6 +275,34 @@ def _family_plan(deps: Dependencies, case: Admitted[None], request: Request) -> 
     return "Only the social worker can now edit the plan."
 
 
+def _separate(deps: Dependencies, case: Admitted[None], request: Request) -> str:
+    choice = request.args[0].lower() if request.args else ""
+    if choice not in ("on", "off"):
+        return (
+            f"Usage: {usage(SubCommand.SEPARATE)}: must family members not see each other's words?"
+        )
+    return set_family_separate(
+        deps, case_id=case.case_id, actor=request.user_id, separate=choice == "on"
+    )
+
+
+def _share(deps: Dependencies, case: Admitted[None], request: Request) -> str:
+    author = _mentioned(request.args[:1])
+    reader = _mentioned(request.args[1:2])
+    if author is None or reader is None:
+        return f"Usage: {usage(SubCommand.SHARE)}."
+    try:
+        return release_words(
+            deps,
+            case_id=case.case_id,
+            actor=request.user_id,
+            author_user=author,
+            reader_user=reader,
+        )
+    except SeparationError as error:
+        return str(error)
+
+
 def _open_outcome_form(deps: Dependencies, case: Admitted[None], trigger_id: str) -> None:
     deps.gateway.open_view(trigger_id, outcome_modal(case.case_id))
 
@@ -370,6 +399,8 @@ HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.REMOVE: Reply(_remove),
     SubCommand.ROLE: Reply(_role),
     SubCommand.FAMILY_PLAN: Reply(_family_plan),
+    SubCommand.SEPARATE: Reply(_separate),
+    SubCommand.SHARE: Reply(_share),
     SubCommand.AWAY: Reply(_away),
     SubCommand.BACK: Reply(_back),
     SubCommand.SUMMARY: Reply(_summary),

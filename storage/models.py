@@ -146,6 +146,9 @@ class Case(SQLModel, table=True):
     birth_date: date | None = None
     status: CaseStatus = _enum(CaseStatus, CaseStatus.OPEN)
     family_may_edit_plan: bool = False
+    # Family members must not see each other's words (domestic abuse, a protective order): each
+    # family-side member is served by direct message, never in the shared channel.
+    family_separate: bool = False
     channel_archived: bool = False
     # The pinned case card, updated in place whenever the core group or its dates change.
     card_ts: str | None = Field(default=None, max_length=32)
@@ -189,6 +192,10 @@ class Member(SQLModel, table=True):
     cover_member_id: int | None = Field(default=None, foreign_key="members.id")
     added_at: datetime = _instant(default_factory=utc_now)
     removed_at: datetime | None = _instant(default=None)
+    # Where this family member's own copy of the plan is, when the family is served separately:
+    # it is updated in place, like the pinned plan in the channel.
+    plan_channel: str | None = Field(default=None, max_length=32)
+    plan_ts: str | None = Field(default=None, max_length=32)
 
 
 # An outcome the family want, in their own words.
@@ -332,6 +339,19 @@ class ApprovalRequest(SQLModel, table=True):
     requested_at: datetime = _instant()
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = _instant(default=None)
+
+
+# With the family served separately: the social worker let one family-side member read what
+# another wrote. Nothing another family member wrote reaches them otherwise.
+class WordRelease(SQLModel, table=True):
+    __tablename__ = "word_releases"
+    __table_args__ = (UniqueConstraint("author_member_id", "reader_member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    author_member_id: int = Field(foreign_key="members.id")
+    reader_member_id: int = Field(foreign_key="members.id")
+    released_by: str = Field(max_length=32)
+    released_at: datetime = _instant()
 
 
 # A RAG rating of one outcome within one update version.

@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
     CASE_PURGED = "case.purged"
     AGENDA_SAVED = "agenda.saved"
+    FAMILY_SEPARATE = "case.family_separate"
+    WORDS_RELEASED = "case.words_released"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -81,6 +83,10 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
         AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
         AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
+        AuditAction.FAMILY_SEPARATE: (
+            "changed whether family members are served separately, so none sees another's words"
+        ),
+        AuditAction.WORDS_RELEASED: "let {person} read another family member's words",
     }
 )
 

@@ -31,6 +31,8 @@ class NewCase:
     family_offline: tuple[str, ...] = ()
     pre_birth: bool = False
     birth_date: date | None = None
+    # Family members must not see each other's words: each is served by direct message.
+    family_separate: bool = False
 
 
 def reference_problem(reference: str) -> str | None:
@@ -104,6 +106,7 @@ def parse_new_case(
     offline_text = value_of(values, f.FAMILY_OFFLINE) or ""
     family_offline = tuple(line.strip()[:200] for line in offline_text.splitlines() if line.strip())
     pre_birth = bool(value_of(values, f.PRE_BIRTH))
+    family_separate = bool(value_of(values, f.FAMILY_SEPARATE))
     birth_date = date_of(values, f.BIRTH)
     if birth_date and icpc and birth_date < icpc:
         errors[f.BIRTH] = "For a pre-birth case the birth is after the initial conference."
@@ -122,6 +125,7 @@ def parse_new_case(
             family_offline=family_offline,
             pre_birth=pre_birth,
             birth_date=birth_date if pre_birth else None,
+            family_separate=family_separate,
         ),
         {},
     )

@@ -27,6 +27,8 @@ class SubCommand(StrEnum):
     OUTCOME = "outcome"
     ACTION = "action"
     FAMILY_PLAN = "family-plan"
+    SEPARATE = "separate"
+    SHARE = "share"
     AWAY = "away"
     BACK = "back"
     SUMMARY = "summary"
@@ -114,6 +116,22 @@ SUB_COMMANDS: tuple[Declared, ...] = (
         False,
         "family-plan on|off",
         "let the family edit the plan with you (social workers)",
+    ),
+    Declared(
+        SubCommand.SEPARATE,
+        Permission.MANAGE_MEMBERS,
+        True,
+        "separate on|off",
+        "family members must not see each other's words: each is kept in touch by direct "
+        "message, not in the channel (social workers)",
+    ),
+    Declared(
+        SubCommand.SHARE,
+        Permission.MANAGE_MEMBERS,
+        True,
+        "share @author @reader",
+        "with the family served separately, let one family member read what another writes "
+        "(social workers)",
     ),
     Declared(
         SubCommand.AWAY,

@@ -128,6 +128,7 @@ class NewCaseField(StrEnum):
     AGENCY = "case_agency"  # numbered, paired with the professional of the same number
     FAMILY_ON_SLACK = "case_family_slack"
     FAMILY_OFFLINE = "case_family_offline"
+    FAMILY_SEPARATE = "case_family_separate"
     PRE_BIRTH = "case_pre_birth"
     BIRTH = "case_birth"
 

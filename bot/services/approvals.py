@@ -213,6 +213,7 @@ def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) 
     """Add the person a family member brings, on the family's side of the core group."""
     with deps.unit_of_work() as session:
         family_member = session.get_one(Member, approval.member_id)
+        separate = session.get_one(Case, approval.case_id).family_separate
     if not family_member.active:
         raise ApprovalError("They have left the core group since, so nothing has been changed.")
     try:
@@ -226,6 +227,12 @@ def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) 
         )
     except MemberError as error:
         raise ApprovalError(str(error)) from None
+    if separate:
+        # Served separately, a supporter is too: what you write reaches them once shared.
+        return (
+            f"The social worker agreed: <@{approval.subject_user}> is now in the core group with "
+            "you, and hears from me by direct message, as you do."
+        )
     return (
         f"The social worker agreed: <@{approval.subject_user}> is now in the core group channel "
         "with you, and sees what you see."

@@ -13,10 +13,13 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.schedule import calendar_for, rules_for
+from bot.rules.separation import in_shared_channel
 from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
 from bot.services import audit
 from bot.slack.gateway import SlackError, SlackGateway
+from bot.ui.common import section
+from bot.ui.separation import separate_notice_text, separated_notice
 from bot.ui.texts import case_card, case_card_text, topic_for, welcome_blocks, welcome_text
 from storage.models import Area, Case, Meeting, Member
 
@@ -106,8 +109,12 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
         deps.gateway.archive(channel_id)
         raise
 
-    missing = _invite(deps, channel_id, case_id, members, opened_by)
+    shared = [m for m in members if in_shared_channel(m.role, family_separate=form.family_separate)]
+    missing = _invite(deps, channel_id, case_id, shared, opened_by)
     _introduce(deps, channel_id, case_id)
+    for member in members:
+        if member.slack_user_id and member not in shared:
+            welcome_served_apart(deps, member.slack_user_id, form.reference)
     return OpenedCase(case_id, channel_id, tuple(missing))
 
 
@@ -145,6 +152,7 @@ def _record_case(
         icpc_date=form.icpc,
         pre_birth=form.pre_birth,
         birth_date=form.birth_date,
+        family_separate=form.family_separate,
         created_at=now,
     )
     session.add(case)
@@ -213,6 +221,7 @@ def _record_case(
         reference=form.reference,
         channel=channel_id,
         icpc=form.icpc.isoformat(),
+        family_separate=form.family_separate,
         members=[
             {"user": m.slack_user_id, "role": m.role.value, "agency": m.agency.value}
             for m in members
@@ -242,6 +251,16 @@ def _invite(
             missing.append(Missing(member.display_name, reason))
             _mark_not_joined(deps, case_id, member.slack_user_id, error.code, opened_by)
     return missing
+
+
+def welcome_served_apart(deps: Dependencies, user_id: str, reference: str) -> None:
+    """A family member served separately hears from the bot privately, and why."""
+    try:
+        deps.gateway.post(
+            user_id, separate_notice_text(reference), [section(separated_notice(reference))]
+        )
+    except SlackError as error:
+        log.warning("could not welcome a family member served separately: %s", error.code)
 
 
 def _mark_not_joined(deps: Dependencies, case_id: int, user_id: str, code: str, actor: str) -> None:

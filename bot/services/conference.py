@@ -18,6 +18,7 @@ from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import calendar_for, meeting_day, rules_for
+from bot.rules.stand_ins import FAMILY_SIDE
 from bot.rules.timeline import (
     TimelineRules,
     format_day,
@@ -40,6 +41,7 @@ from bot.services.family import family_help
 from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
+from bot.services.separation import hidden_from
 from bot.slack.gateway import SlackError
 from bot.summary import (
     Audience,
@@ -158,6 +160,17 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
             raise ConferenceError("Sorry, only the conference chair can release the summary.")
         assert case.id is not None
         summary = summary_input(session, case.id, conference_id)
+        # Served separately, each family-side member gets a copy without the others' words.
+        own_copies = [
+            (
+                member.slack_user_id,
+                summary_input(
+                    session, case.id, conference_id, leave_out=hidden_from(session, case, member)
+                ),
+            )
+            for member in _holders(session, case.id, *FAMILY_SIDE)
+            if case.family_separate and member.slack_user_id
+        ]
         professionals = [
             m for m in _holders(session, case.id, Role.SOCIAL_WORKER, Role.CHAIR, Role.PROFESSIONAL)
         ]
@@ -188,6 +201,11 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     )
     for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
         deps.gateway.post(channel, text, blocks, thread_ts=ts)
+    for reader, copy in own_copies:
+        try:
+            _send_family_copy(deps, reader, copy, name, text)
+        except SlackError as error:
+            log.warning("could not send a family member their copy: %s", error.code)
     # Each professional likewise: their copy's headline, its documents in the thread (the page
     # holds every word, so their direct messages are not filled with the summary again).
     professional_head = [
@@ -398,6 +416,18 @@ def _rebase_core_groups(
             )
         )
         previous = day
+
+
+def _send_family_copy(
+    deps: Dependencies, user_id: str, summary: SummaryInput, name: str, text: str
+) -> None:
+    """One family member's own copy in their direct messages, laid out as the channel's is: the
+    headline, with the documents and the whole summary in its thread."""
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    dm, ts = deps.gateway.post(user_id, text, head)
+    _share_documents(deps, dm, ts, name, summary, Audience.FAMILY)
+    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
+        deps.gateway.post(dm, text, blocks, thread_ts=ts)
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:

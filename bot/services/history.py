@@ -241,6 +241,12 @@ def _family_may_edit(detail: Mapping[str, Any], found: Lookups) -> str:
     return ": the family may no longer edit it"
 
 
+def _family_separate(detail: Mapping[str, Any], found: Lookups) -> str:
+    if detail["after"]:
+        return ": each is now kept in touch by direct message"
+    return ": they share the core group channel again"
+
+
 def _decision(detail: Mapping[str, Any], found: Lookups) -> str:
     words = f": {DECISION_WORDS[Decision(detail['decision'])]}"
     if detail.get("category"):
@@ -278,6 +284,7 @@ _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.PLAN_ACTION_SAVED: _action_saved,
     AuditAction.PLAN_ACTION_DONE: _action_done,
     AuditAction.PLAN_FAMILY_MAY_EDIT: _family_may_edit,
+    AuditAction.FAMILY_SEPARATE: _family_separate,
     AuditAction.CONFERENCE_DECISION: _decision,
     AuditAction.APPROVAL_DECIDED: _approval_decided,
     AuditAction.MEETING_HELD_ANSWER: _held_answer,

@@ -10,9 +10,11 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.separation import in_shared_channel
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
-from bot.services.cases import invite_failure_reason, refresh_case_card
+from bot.services.cases import invite_failure_reason, refresh_case_card, welcome_served_apart
+from bot.services.plan import refresh_family_plan_copies
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
 from storage.models import Case, Member
@@ -78,9 +80,13 @@ def add_member(
         if member is not None and member.active:
             raise MemberError(f"{person.name} is already in the core group.")
         channel = case.slack_channel_id
+        # Under the safety setting a family-side member is served by direct message instead.
+        shared = in_shared_channel(role, family_separate=case.family_separate)
+        reference = case.reference
     assert channel is not None
     try:
-        deps.gateway.invite(channel, user_id)
+        if shared:
+            deps.gateway.invite(channel, user_id)
     except SlackError as error:
         if error.code != "already_in_channel":
             reason = invite_failure_reason(deps.gateway, user_id, error.code)
@@ -113,6 +119,9 @@ def add_member(
             after={"role": role.value, "agency": agency.value, "active": True},
         )
     _after_register_change(deps, case_id)
+    if not shared:
+        welcome_served_apart(deps, user_id, reference)
+        refresh_family_plan_copies(deps, case_id)
     return member
 
 
@@ -177,8 +186,30 @@ def change_role(
             before={"role": before.value},
             after={"role": role.value},
         )
+        case = session.get_one(Case, case_id)
+        was_shared = in_shared_channel(before, family_separate=case.family_separate)
+        shared = in_shared_channel(role, family_separate=case.family_separate)
+        channel, reference = case.slack_channel_id, case.reference
+    # Under the safety setting a new family-side role leaves the channel, and a professional
+    # one joins it: the channel holds what family members must not read of each other.
+    if channel is not None and was_shared != shared:
+        _move(deps, channel, user_id, join=shared)
+        if not shared:
+            welcome_served_apart(deps, user_id, reference)
+            refresh_family_plan_copies(deps, case_id)
     _after_register_change(deps, case_id)
     return member
+
+
+def _move(deps: Dependencies, channel: str, user_id: str, *, join: bool) -> None:
+    try:
+        if join:
+            deps.gateway.invite(channel, user_id)
+        else:
+            deps.gateway.remove(channel, user_id)
+    except SlackError as error:
+        if error.code not in ("already_in_channel", "not_in_channel"):
+            log.warning("could not move a member for the safety setting: %s", error.code)
 
 
 def _after_register_change(deps: Dependencies, case_id: int) -> None:
@@ -238,6 +269,9 @@ def record_left(deps: Dependencies, *, case_id: int, user_id: str) -> bool:
         member = find_member(session, case_id, user_id)
         if member is None or not member.active:
             return False
+        case = session.get_one(Case, case_id)
+        if not in_shared_channel(member.role, family_separate=case.family_separate):
+            return False  # served by direct message: out of the channel is where they belong
         member.active = False
         member.removed_at = deps.clock.now()
         session.add(member)
@@ -257,7 +291,18 @@ def reconcile(deps: Dependencies, *, case_id: int) -> RegisterChange:
     """Compare the register with the channel's members and make the register true."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
-        registered = {m.slack_user_id for m in active_members(session, case_id) if m.slack_user_id}
+        # Family-side members served separately are not in the channel, and have not left.
+        registered = {
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.slack_user_id and in_shared_channel(m.role, family_separate=case.family_separate)
+        }
+        served_apart = {
+            m.slack_user_id
+            for m in active_members(session, case_id)
+            if m.slack_user_id
+            and not in_shared_channel(m.role, family_separate=case.family_separate)
+        }
         channel = case.slack_channel_id
     if channel is None or case.channel_archived:
         return RegisterChange()
@@ -270,6 +315,7 @@ def reconcile(deps: Dependencies, *, case_id: int) -> RegisterChange:
         log.warning("reconcile of case %s could not read its channel: %s", case_id, error.code)
         return RegisterChange()
     present.discard(deps.gateway.bot_user_id())
+    present -= served_apart
     joined = tuple(
         sorted(u for u in present - registered if record_joined(deps, case_id=case_id, user_id=u))
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.stand_ins import is_family_side
 from bot.rules.vocabulary import ActionStatus
 from bot.services import audit
 from bot.slack.gateway import SlackError
@@ -238,6 +239,7 @@ def refresh_plan_message(deps: Dependencies, case_id: int) -> None:
     if case.slack_channel_id is None or case.channel_archived:
         return
     text, blocks = plan_message_text(case.reference), plan_message(plan)
+    refresh_family_plan_copies(deps, case_id)
     try:
         if case.plan_ts:
             deps.gateway.update(case.slack_channel_id, case.plan_ts, text, blocks)
@@ -251,6 +253,38 @@ def refresh_plan_message(deps: Dependencies, case_id: int) -> None:
         stored = session.get_one(Case, case_id)
         stored.plan_ts = ts
         session.add(stored)
+
+
+def refresh_family_plan_copies(deps: Dependencies, case_id: int) -> None:
+    """With the family served separately, each family-side member has the plan in a direct
+    message of their own: posted the first time, then updated in place."""
+    with deps.unit_of_work() as session:
+        plan = load_plan(session, case_id)
+        case = plan.case
+        if not case.family_separate or case.channel_archived:
+            return
+        readers = [
+            (m.id, m.slack_user_id, m.plan_channel, m.plan_ts)
+            for m in session.exec(
+                select(Member).where(Member.case_id == case_id, col(Member.active))
+            )
+            if m.slack_user_id and is_family_side(m.role)
+        ]
+    text, blocks = plan_message_text(case.reference), plan_message(plan)
+    for member_id, user_id, channel, ts in readers:
+        assert user_id is not None
+        try:
+            if channel and ts:
+                deps.gateway.update(channel, ts, text, blocks)
+                continue
+            channel, ts = deps.gateway.post(user_id, text, blocks)
+        except SlackError as error:
+            log.warning("could not send a family member their plan: %s", error.code)
+            continue
+        with deps.unit_of_work() as session:
+            reader = session.get_one(Member, member_id)
+            reader.plan_channel, reader.plan_ts = channel, ts
+            session.add(reader)
 
 
 def _outcome_in_case(session: Session, case_id: int, outcome_id: int) -> Outcome:

@@ -112,8 +112,13 @@ def _name(member: Member | None) -> str | None:
     return member.display_name if member is not None else None
 
 
-def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
-    """The RCPC summary's values: every update, rating, action and attendance in the period."""
+def summary_input(
+    session: Session, case_id: int, conference_id: int, *, leave_out: frozenset[int] = frozenset()
+) -> SummaryInput:
+    """The RCPC summary's values: every update, rating, action and attendance in the period.
+
+    `leave_out` names members whose words (updates, ratings, the child's words they brought) are
+    left out: another family member's, for a family member served separately."""
     w = window(session, case_id, conference_id)
     tz = ZoneInfo(w.case.timezone)
     plan = load_plan(session, case_id)
@@ -148,7 +153,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                     request.received_at.astimezone(tz).date() if request.received_at else None,
                 )
             )
-        if latest is None:
+        if latest is None or member.id in leave_out:
             continue
         # Family-side words are invited, not owed, so they are never shown as late.
         late = latest.submitted_at > request.due_at and not is_family_side(member.role)

@@ -123,6 +123,24 @@ def new_case_modal(
             element=PlainTextInputElement(action_id=f.FAMILY_OFFLINE, multiline=True),
         ),
         InputBlock(
+            block_id=f.FAMILY_SEPARATE,
+            label="Safety",
+            hint=(
+                "For example domestic abuse, or a protective order: each family member is then "
+                "kept in touch by direct message, not in the shared channel."
+            ),
+            optional=True,
+            element=CheckboxesElement(
+                action_id=f.FAMILY_SEPARATE,
+                options=[
+                    Option(
+                        value="family_separate",
+                        label="Family members must not see each other's words",
+                    )
+                ],
+            ),
+        ),
+        InputBlock(
             block_id=f.PRE_BIRTH,
             label="Pre-birth",
             optional=True,

@@ -168,6 +168,15 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"harm": "Jo misses school", "children": [{"name": "Jo", "age": 6, "due": None}]},
         "recorded the conference agenda with the family",
     ),
+    AuditAction.FAMILY_SEPARATE: (
+        {"before": False, "after": True},
+        "changed whether family members are served separately, so none sees another's words: "
+        "each is now kept in touch by direct message",
+    ),
+    AuditAction.WORDS_RELEASED: (
+        {"user": "U_HV", "author": "U_SCHOOL"},
+        "let Jan Kowalski read another family member's words",
+    ),
 }
 
 

@@ -51,6 +51,8 @@ ADDED_SINCE = {
     "case.purged",
     "meeting.held_answer",
     "agenda.saved",
+    "case.family_separate",
+    "case.words_released",
 }
 
 
