@@ -17,7 +17,7 @@ from .test_core_group import say
 from .test_plan import add_outcome, top_view
 from .test_update_cycle import at, outcome_ids
 
-SUMMARY = "RCPC summary for oak-family"
+SUMMARY = "Review conference summary for oak-family"
 
 
 def words_up_to(limit: int, who: str, field: str) -> str:
@@ -112,7 +112,8 @@ def test_a_summary_at_the_forms_limits_is_one_channel_message_and_a_thread(
         for f in emu.inspector.files_seen_by(people.mum)
         if f.channel == channel and not f.name.endswith(".ics")
     ]
-    assert sorted(f.name.rsplit(".", 1)[1] for f in shared) == ["html", "md"]
+    # The page, the text, and the copy to print for family members who are not on Slack.
+    assert sorted(f.name.rsplit(".", 1)[1] for f in shared) == ["html", "md", "pdf"]
     assert all(f.ts in {m.ts for m in thread} for f in shared)
     # Split, never cut: every update's every field reaches the thread, whole.
     thread_text = str([m.blocks for m in thread])
