@@ -92,6 +92,13 @@ class Sandbox:
             self._dispatcher = make_dispatcher(self.deps, worker="sandbox")
         return sweep(self.deps, self._dispatcher)
 
+    def settle(self, *, timeout: float = 30.0) -> None:
+        """Wait (in real time) until the bot has finished everything it started after its
+        answers, so whatever a step caused is there before the clock moves on."""
+        assert self.deps is not None
+        after_answer = self.deps.after_answer
+        self.wait_for(after_answer.idle, timeout=timeout)
+
     @staticmethod
     def wait_for(probe: Callable[[], T | None], *, timeout: float = 10.0) -> T:
         """Wait (in real time) for work the bot does after acknowledging (`deps.after_answer`)."""

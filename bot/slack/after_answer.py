@@ -50,10 +50,19 @@ class AfterAnswer:
         self._wake = threading.Condition()
         self._timer: threading.Thread | None = None
         self._closing = False
+        self._in_flight = 0  # jobs handed to the pool and not yet finished
 
     def run(self, job: Callable[[], object]) -> None:
         """Run `job` soon, once."""
-        self._pool.submit(self._run, job)
+        with self._wake:
+            self._in_flight += 1
+        self._pool.submit(self._run_counted, job)
+
+    def idle(self) -> bool:
+        """Whether nothing is waiting, running or being posted (a demo's steps wait for this,
+        so that what each step caused is seen at that step's moment)."""
+        with self._wake:
+            return not self._due and self._in_flight == 0 and not self.response_urls.pending
 
     def post(self, url: str, payload: dict[str, Any]) -> None:
         """Post a message to a Slack response URL soon.
@@ -105,6 +114,7 @@ class AfterAnswer:
                 if not self._due:
                     return  # closing, and nothing is left
                 _, _, key, job = heapq.heappop(self._due)
+                self._in_flight += 1
             try:
                 self._pool.submit(self._start_refresh, key, job)
             except RuntimeError:  # the interpreter is shutting down: nobody is left to see it
@@ -113,7 +123,14 @@ class AfterAnswer:
     def _start_refresh(self, key: Hashable, job: Callable[[], object]) -> None:
         with self._wake:
             self._waiting.discard(key)
-        self._run(job)
+        self._run_counted(job)
+
+    def _run_counted(self, job: Callable[[], object]) -> None:
+        try:
+            self._run(job)
+        finally:
+            with self._wake:
+                self._in_flight -= 1
 
     @staticmethod
     def _run(job: Callable[[], object]) -> None:

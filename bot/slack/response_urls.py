@@ -27,6 +27,11 @@ class ResponseUrls:
         self._clients: dict[asyncio.AbstractEventLoop, httpx.AsyncClient] = {}
         self._tasks: set[asyncio.Task[int | None]] = set()  # the loop keeps only weak references
 
+    @property
+    def pending(self) -> int:
+        """Posts started and not yet finished."""
+        return len(self._tasks)
+
     def post_soon(self, loop: asyncio.AbstractEventLoop, url: str, payload: dict[str, Any]) -> None:
         """Post `payload` to `url` as soon as the loop is free (call it from the loop's thread)."""
         task = loop.create_task(self.post(url, payload))
