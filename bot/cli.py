@@ -404,7 +404,57 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Slack emulator on its own, for a local `coregroup serve` to talk to."""
     from bot.devtools.emulator import run_standalone, scopes_from_manifest
 
-    run_standalone(args.port, args.bot_token, scopes_from_manifest())
+    try:
+        run_standalone(
+            args.port,
+            args.bot_token,
+            scopes_from_manifest(),
+            signing_secret=args.signing_secret,
+            app_url=args.app_url,
+        )
+    except OSError as error:
+        raise UnreachableError(f"Cannot listen on port {args.port}: {error.strerror}.") from None
+    return 0
+
+
+def cmd_emulator_say(args: argparse.Namespace) -> int:
+    """Type a slash command as a person in the running emulator, which signs it and sends it
+    to the bot as Slack would; print what the person then sees."""
+    import urllib.error
+    import urllib.request
+
+    from bot.devtools.emulator.server import SAY_PATH
+
+    api_url = args.emulator or load_settings().slack_api_url
+    if not api_url:
+        raise ConfigError(
+            "SLACK_API_URL is not set: export the line `coregroup emulator` printed, "
+            "or pass --emulator."
+        )
+    base = api_url.rstrip("/").removesuffix("/api")
+    body = json.dumps({"user": args.user, "text": args.text, "channel": args.channel}).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is the local emulator's
+        f"{base}{SAY_PATH}", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            said = json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        try:
+            reason = json.loads(error.read()).get("error", error.reason)
+        except ValueError:
+            reason = error.reason
+        raise UsageError(f"The emulator refused: {reason}.") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise UnreachableError(
+            f"Cannot reach the emulator at {base}: {reason} (is `coregroup emulator` running?)."
+        ) from None
+    if said["status"] != 200:
+        print(f"The bot answered HTTP {said['status']}.", file=sys.stderr)
+        return 1
+    for text in said["seen"] or ["(the bot answered, and showed nothing)"]:
+        print(text)
     return 0
 
 
@@ -466,7 +516,26 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--bot-token", default="xoxb-emulator-bot-token", help="the bot token it accepts"
     )
+    emulator.add_argument(
+        "--signing-secret",
+        default="emulator-signing-secret",
+        help="the secret it signs requests to the bot with",
+    )
+    emulator.add_argument(
+        "--app-url",
+        default="http://127.0.0.1:3000/slack/events",
+        help="where it sends slash commands, clicks and events (the bot's /slack/events)",
+    )
     emulator.set_defaults(handler=cmd_emulator)
+    emulator_commands = emulator.add_subparsers(dest="emulator_command", metavar="say")
+    say = emulator_commands.add_parser(
+        "say", help="type a slash command as a person, in the running emulator"
+    )
+    say.add_argument("--as", dest="user", required=True, help="the person's user id, U...")
+    say.add_argument("text", help='what they type, e.g. "/coregroup help"')
+    say.add_argument("--channel", help="where they type it (default: their first channel)")
+    say.add_argument("--emulator", help="the emulator's SLACK_API_URL (default: $SLACK_API_URL)")
+    say.set_defaults(handler=cmd_emulator_say)
 
     init = commands.add_parser("init", help="create the database (and its folder) and migrate it")
     init.set_defaults(handler=cmd_init)
