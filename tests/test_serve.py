@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -97,13 +98,12 @@ def test_serve_checks_first_names_who_it_is_stays_quiet_and_healthz_checks_the_d
         assert not any("apscheduler" in line or "will be unused" in line for line in lines), lines
         assert len(lines) <= 4, lines  # database, Slack, listening, and a planning pass at most
 
-        # The database breaks: /healthz says so.
-        (tmp_path / "db.sqlite3").write_bytes(b"this is not a database" * 1000)
-        for wal in tmp_path.glob("db.sqlite3-*"):
-            wal.unlink()
+        # The database loses its revision table (as if replaced by an empty one): /healthz says so.
+        with sqlite3.connect(tmp_path / "db.sqlite3") as broken:
+            broken.execute("DROP TABLE alembic_version")
         status, words = health(port)
         assert status == 503
-        assert words.startswith("database: ")
+        assert words == "database: no such table: alembic_version"
     finally:
         server.terminate()
         server.wait(timeout=10)
