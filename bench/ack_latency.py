@@ -11,6 +11,12 @@ tuning (process_before_response=True); and that bare app in Bolt's default mode.
 under 20 ms at 10 concurrent, at most 1.2x the tuned bare app, at least 5x faster than the
 default-mode bare app.
 
+Beside them, the same bot over Socket Mode (`coregroup serve` with SLACK_APP_TOKEN, its own
+process, one WebSocket to the emulator): the same two requests as envelopes, timed from sending
+the envelope to receiving its ack. Those envelopes are sent by the emulator's Socket Mode hub in
+this coordinating process (from `concurrent` threads), since that is the end of the link Slack
+holds; its CPU therefore counts in the emulator's figure.
+
 Nothing measured shares a process (or a GIL) with anything else: the load generator is a
 process of its own (asyncio, a new connection per request); the Slack emulator, which the bot's
 after-answer work calls, lives in this coordinating process; and the response URL the clicks
@@ -33,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -49,11 +56,13 @@ from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from bench.world import free_port
+from bot.devtools.emulator.socket_mode import SocketModeHub
 from bot.devtools.sandbox import BOT_TOKEN, SIGNING_SECRET, Sandbox
 from bot.slack.client import make_web_client
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT, TUNED, DEFAULT = "Core Group bot", "tuned bare Bolt", "default-mode bare Bolt"
+SOCKET = "Core Group bot over Socket Mode"
 
 
 def bare_app(api_url: str, *, tuned: bool) -> App:
@@ -193,6 +202,59 @@ def bot_server(api_url: str, database_url: str) -> Any:
         "DATABASE_URL": database_url,
     }
     return server_process(BOT, command, port, env=env)
+
+
+@contextmanager
+def socket_bot_server(box: Sandbox, database_url: str) -> Iterator[Server]:
+    """The bot as deployed in Socket Mode: `coregroup serve` with an app-level token."""
+    command = [sys.executable, "-m", "bot.cli", "serve", "--log-level", "WARNING"]
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": box.emulator.add_app_token(),
+        "SLACK_API_URL": box.emulator.api_url,
+        "DATABASE_URL": database_url,
+    }
+    environment = {k: v for k, v in os.environ.items() if k != "SLACK_SIGNING_SECRET"}
+    process = subprocess.Popen(command, env=environment | env, cwd=ROOT)
+    try:
+        box.emulator.socket_mode.wait_connected(1, timeout=60)
+        yield Server(SOCKET, process, "socket-mode")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def socket_load(hub: SocketModeHub, body: bytes, concurrency: int, requests: int) -> list[float]:
+    """Send `requests` envelopes over the hub from `concurrency` threads; ms to each ack."""
+    form = urllib.parse.parse_qs(body.decode())
+    if "payload" in form:
+        kind, payload = "interactive", json.loads(form["payload"][0])
+    else:
+        kind, payload = "slash_commands", {k: v[-1] for k, v in form.items()}
+    times: list[float] = []
+    left = iter(range(requests))
+    lock = threading.Lock()
+
+    def client() -> None:
+        while True:
+            with lock:
+                if next(left, None) is None:
+                    return
+            start = time.perf_counter()
+            ack = hub.deliver(kind, payload, accepts_response_payload=kind == "slash_commands")
+            if not ack.acked:
+                raise RuntimeError("an envelope was not acknowledged")
+            times.append((time.perf_counter() - start) * 1000)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times
 
 
 def bare_server(name: str, mode: str, api_url: str) -> Any:
@@ -337,6 +399,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--database", help="an empty database to use instead of a SQLite file")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--no-socket-mode", action="store_true", help="leave out the bot over Socket Mode"
+    )
     parser.add_argument("--serve-bare", choices=("tuned", "default"), help=argparse.SUPPRESS)
     parser.add_argument("--serve-sink", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -362,13 +427,23 @@ def main() -> None:
         servers = [
             stack.enter_context(bare_server(DEFAULT, "default", api)),
             stack.enter_context(bare_server(TUNED, "tuned", api)),
-            stack.enter_context(bot_server(api, database_url)),
         ]
+        if not args.no_socket_mode:
+            servers.append(stack.enter_context(socket_bot_server(box, database_url)))
+        servers.append(stack.enter_context(bot_server(api, database_url)))
         # Slack now talks to the bot's own process; the sandbox's in-process copy stays idle.
         box.emulator.connect_app(servers[-1].url, SIGNING_SECRET)
         generator = stack.enter_context(load_generator())
         pids = [server.process.pid for server in servers] + [os.getpid()]
-        results = measure(servers, bodies, generator, pids, args.concurrency, args.requests)
+        results = measure(
+            servers,
+            bodies,
+            generator,
+            pids,
+            args.concurrency,
+            args.requests,
+            box.emulator.socket_mode,
+        )
     report(results, args.requests, "PostgreSQL" if args.database else "SQLite")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
@@ -384,20 +459,26 @@ def measure(
     pids: list[int],
     levels: list[int],
     requests: int,
+    hub: SocketModeHub,
 ) -> Results:
+    def load(server: Server, body: bytes, concurrency: int, count: int) -> list[float]:
+        if server.name == SOCKET:
+            return socket_load(hub, body, concurrency, count)
+        generator.send((server.url, body, concurrency, count))
+        times: list[float] = generator.recv()
+        return times
+
     results: Results = {}
     for what, body in bodies.items():
         for server in servers:  # warm up: imports, caches, pooled connections
             settle(pids)
-            generator.send((server.url, body, 10, 50))
-            generator.recv()
+            load(server, body, 10, 50)
         for concurrency in levels:
             row: dict[str, Any] = {}
             for server in servers:
                 settle(pids)
                 before = cpu_of(pids)
-                generator.send((server.url, body, concurrency, requests))
-                times: list[float] = generator.recv()
+                times = load(server, body, concurrency, requests)
                 drained = settle(pids)
                 spent = [b - a for a, b in zip(before, cpu_of(pids), strict=True)]
                 row[server.name] = {
@@ -424,6 +505,13 @@ def report(results: Results, requests: int, database: str) -> None:
                 f"p99 bot/tuned {bot['p99'] / tuned['p99']:4.2f}x   "
                 f"default/bot {default['p99'] / bot['p99']:4.1f}x"
             )
+            if SOCKET in row:
+                sock = row[SOCKET]
+                print(
+                    f"      over Socket Mode: bot {sock['p50']:6.1f} / {sock['p99']:6.1f}   "
+                    f"CPU per request {sock['cpu_ms']:.2f} ms (emulator and sender "
+                    f"{sock['emulator_cpu_ms']:.2f})"
+                )
             print(
                 f"      server CPU per request: bot {bot['cpu_ms']:.2f} ms (emulator "
                 f"{bot['emulator_cpu_ms']:.2f}), tuned bare {tuned['cpu_ms']:.2f}, "

@@ -42,9 +42,10 @@ from bot.delivery.dispatcher import DispatchReport
 from bot.deps import Dependencies
 from bot.devtools.emulator import WORKSPACE_POST_LIMIT, PostLimit
 from bot.jobs import dispatch_due, make_dispatcher
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import OWES_UPDATE
 from bot.rules.vocabulary import OutboxState
 from bot.services.planning import planning_pass
-from bot.services.updates import OWES_UPDATE, PROMPT
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from storage.db import UnitOfWork
@@ -63,11 +64,11 @@ def prepare(engine: Engine, prompts: int, api_url: str) -> list[str]:
     planning_pass(Dependencies(Settings(), UnitOfWork(engine), ManualClock(PLANNED_AT), client))
     with Session(engine) as session:
         first = session.exec(
-            select(func.min(OutboxMessage.due_at)).where(OutboxMessage.kind == PROMPT)
+            select(func.min(OutboxMessage.due_at)).where(OutboxMessage.kind == MessageKind.PROMPT)
         ).one()
         chosen = session.exec(
             select(OutboxMessage.id, OutboxMessage.key)
-            .where(OutboxMessage.kind == PROMPT, OutboxMessage.due_at == first)
+            .where(OutboxMessage.kind == MessageKind.PROMPT, OutboxMessage.due_at == first)
             .order_by(col(OutboxMessage.id))
             .limit(prompts)
         ).all()

@@ -24,10 +24,10 @@ from sqlmodel import SQLModel
 
 from bot.delivery.dispatcher import EVENT_TYPE
 from bot.devtools.emulator import WORKSPACE_POST_LIMIT, PostLimit, SlackEmulator
+from bot.rules.schedule import rules_for
 from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, CaseStatus, MeetingKind, MeetingStatus, Nation, Role
 from bot.rules.working_days import WorkingCalendar
-from bot.services.cases import rules_for
 from storage.db import make_engine, upgrade
 from storage.models import Area, Case, Meeting, Member
 

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, NoReturn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from bot.rules.timeline import TimelineRules, plan_timeline
+from bot.rules.timeline import plan_timeline, rules_for_nation
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
+from bot.ui.texts import timeline_text
 from storage.db import (
     SchemaNotCurrentError,
     current_revision,
@@ -127,19 +128,27 @@ def _parse_nation(value: str) -> Nation:
         raise UsageError(f"--nation must be one of {choices}, not {value!r}.") from None
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print the timeline a social worker would plan by, from an initial conference date."""
     icpc = _parse_date(args.icpc, "--icpc")
     nation = _parse_nation(args.nation)
     birth = _parse_date(args.birth, "--birth") if args.birth else None
+    calendar = WorkingCalendar(nation)
+    if not calendar.is_working_day(icpc):
+        # It happens (an urgent conference): accepted, and the timeline is computed as usual.
+        what = calendar.holiday_name(icpc) or _WEEKDAY_NAMES[icpc.weekday()]
+        print(f"coregroup: warning: --icpc {icpc} is not a working day ({what}).", file=sys.stderr)
     try:
-        timeline = plan_timeline(icpc, WorkingCalendar(nation), TimelineRules(), birth_date=birth)
+        timeline = plan_timeline(icpc, calendar, rules_for_nation(nation), birth_date=birth)
     except ValueError as error:
         raise UsageError(f"{_first_line(error)}.") from None
     if args.format == "json":
         print(json.dumps(timeline.as_json(), indent=2))
     else:
-        print(timeline.as_text())
+        print(timeline_text(timeline))
     return 0
 
 
@@ -344,10 +353,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     scheduler.start()
     if socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import SocketModeServer
 
         log.info("listening through Socket Mode")
-        SocketModeHandler(app, settings.require("slack_app_token")).start()  # type: ignore[no-untyped-call]
+        # The bot's client opens the links, so SLACK_API_URL (the emulator, say) applies too.
+        token = settings.require("slack_app_token")
+        SocketModeServer(app, token, web_client=deps.client).serve_forever()
         return 0
     from bot.web import serve_http
 
@@ -371,32 +382,98 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, and {out} is a file.")
-    result = run_demo(out)
+    result = run_demo(out, socket_mode=args.socket_mode)
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
     print(f"  the demo's database: {result.database.resolve()}")
+    for printable in result.printables:
+        print(f"  to print for the family: {printable.resolve()}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a case's record (JSON, and HTML summaries) for the authority's case record system."""
+    """Write a case's record (JSON, and HTML summaries) for the authority's case record system,
+    or with --person everything stored about one person (a subject access request)."""
     from sqlmodel import Session
 
-    from bot.services.export import ExportError, export_case
+    from bot.services.export import ExportError, export_case, export_person
     from storage.db import ensure_schema_current
 
+    if (args.case is None) == (args.person is None):
+        raise UsageError("export needs a case reference or --person, not both.")
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise UsageError(f"--out must be a folder, and {args.out} is a file.")
     engine = _existing_engine(_database_url())
     ensure_schema_current(engine)
     with Session(engine) as session:
         try:
-            written = export_case(session, args.case, Path(args.out))
+            if args.person is not None:
+                written = export_person(session, args.person, Path(args.out))
+            else:
+                written = export_case(session, args.case, Path(args.out))
         except ExportError as error:
             raise UsageError(str(error)) from None
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """List the cases past retention (--dry-run), or purge one case early (--case, --reason)."""
+    import getpass
+
+    from bot.clock import ManualClock
+
+    clock: Clock = ManualClock(_parse_instant(args.at)) if args.at else _clock()
+    if args.dry_run:
+        return _purge_dry_run(clock)
+    if not (args.reason or "").strip():
+        raise UsageError('--case needs --reason "why the authority deletes it early".')
+    from bot.services.purge import PurgeError, find_case, purge_case
+    from bot.slack.gateway import SlackError
+
+    deps = _dependencies(clock)
+    try:
+        with deps.unit_of_work() as session:
+            case_id = find_case(session, args.case).id
+        assert case_id is not None
+        report = purge_case(
+            deps,
+            case_id=case_id,
+            requested_by=f"cli:{getpass.getuser()}"[:32],
+            reason=args.reason.strip(),
+            export_dir=deps.settings.export_dir,
+        )
+    except PurgeError as error:
+        raise UsageError(str(error)) from None
+    except SlackError as error:
+        raise UsageError(f"Slack refused {error.method} ({error.code}); run it again.") from None
+    rows = sum(report.rows.values())
+    print(
+        f"Purged {args.case}: {rows} row(s), {len(report.deleted)} Slack message(s) and "
+        f"{report.slack_files} file(s) deleted; export {report.export_checksum or 'not asked'}."
+    )
+    return 0
+
+
+def _purge_dry_run(clock: Clock) -> int:
+    from bot.services.purge import cases_past_retention
+    from storage.db import UnitOfWork, ensure_schema_current
+
+    engine = _existing_engine(_database_url())
+    ensure_schema_current(engine)
+    with UnitOfWork(engine)() as session:
+        due = cases_past_retention(session, clock.now())
+    if not due:
+        print(f"No case is past retention as of {clock.now().isoformat()}.")
+    for case in due:
+        export = "export first, then purge" if case.needs_export else "purge (no export asked)"
+        print(
+            f"{case.reference}: plan ended {case.plan_ended_at.date().isoformat()}, kept "
+            f"{case.retention_days} days, past retention since "
+            f"{case.purge_at.date().isoformat()}: {export}"
+        )
     return 0
 
 
@@ -504,12 +581,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
     demo.add_argument("--out", default="demo-out", help="folder for the transcripts")
+    demo.add_argument(
+        "--socket-mode", action="store_true", help="reach the bot over Socket Mode, not HTTP"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     export = commands.add_parser("export", help="export a case for the authority's case record")
-    export.add_argument("case", help="the case reference, e.g. oak-family")
+    export.add_argument("case", nargs="?", help="the case reference, e.g. oak-family")
+    export.add_argument(
+        "--person", help='everything stored about one person: @U123 or "their name"'
+    )
     export.add_argument("--out", required=True, help="folder to write the files into")
     export.set_defaults(handler=cmd_export)
+
+    purge = commands.add_parser("purge", help="cases past retention, or one case's early purge")
+    what = purge.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dry-run", action="store_true", help="list what would be purged and why")
+    what.add_argument("--case", help="purge this closed case now (the authority's decision)")
+    purge.add_argument("--reason", help="with --case: why, kept in the audit trail's tombstone")
+    purge.add_argument("--at", help="as of this instant (ISO 8601 with a zone)")
+    purge.set_defaults(handler=cmd_purge)
 
     emulator = commands.add_parser("emulator", help="serve the Slack emulator on its own")
     emulator.add_argument("--port", type=_port, default=0, help="port (0: any free port)")

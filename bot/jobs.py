@@ -1,4 +1,5 @@
-"""The scheduled work, as plain functions of their dependencies: dispatch, plan, reconcile."""
+"""The scheduled work, as plain functions of their dependencies: dispatch, plan, reconcile,
+purge."""
 
 from __future__ import annotations
 
@@ -12,18 +13,26 @@ from sqlmodel import select
 
 from bot.delivery.content import write
 from bot.delivery.dispatcher import Dispatcher, DispatchReport, sleep_on
+from bot.delivery.undelivered import report_undelivered
 from bot.deps import Dependencies
-from bot.rules.vocabulary import CaseStatus, Role
+from bot.rules.vocabulary import CaseStatus
+from bot.services.audit import SYSTEM
 from bot.services.members import reconcile
-from bot.services.outbox import PlannedMessage, enqueue
 from bot.services.planning import PlanningReport, planning_pass
-from bot.ui.common import section
+from bot.services.purge import (
+    RETENTION_REASON,
+    PurgeError,
+    PurgeReport,
+    cases_past_retention,
+    notify_coming_purges,
+    purge_case,
+)
+from bot.slack.gateway import SlackError
 from storage.db import exclusive, refresh_statistics
-from storage.models import Case, JobRun, Member, OutboxMessage
+from storage.models import Case, JobRun
 
 log = logging.getLogger(__name__)
 
-UNDELIVERED = "undelivered"
 DAILY = "daily"  # the daily job's name in job_runs and its lock
 # A dispatch pass that waits out Slack's rate limits stops after this long; the scheduler's next
 # minute carries on. It is longer than the minute on purpose: the scheduler skips its ticks while
@@ -32,16 +41,6 @@ DAILY = "daily"  # the daily job's name in job_runs and its lock
 PASS_BUDGET = timedelta(minutes=10)
 # And after this many batches, whatever the clock says (a clock that moves only when told).
 MAX_BATCHES = 200
-
-# Why a message could not be delivered, as the social worker would want to hear it.
-UNDELIVERED_REASONS = {
-    "user_disabled": "their Slack account has been deactivated",
-    "account_inactive": "their Slack account has been deactivated",
-    "user_not_found": "their Slack account could not be found",
-    "channel_not_found": "the conversation could not be found (the account may be deactivated)",
-    "is_archived": "the case channel has been archived",
-    "not_in_channel": "the bot is no longer in the case channel",
-}
 
 
 @dataclass(frozen=True)
@@ -92,50 +91,6 @@ def dispatch_due(dispatcher: Dispatcher, *, budget: timedelta = PASS_BUDGET) -> 
     return total
 
 
-def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
-    """Queue a note to the case's social workers that a message could not be delivered."""
-    if row.kind == UNDELIVERED or row.case_id is None:
-        return  # never a note about a note
-    code = (row.last_error or "").split(";")[0].strip()
-    reason = UNDELIVERED_REASONS.get(code, f"Slack said {code or 'no'}")
-    with deps.unit_of_work() as session:
-        case = session.get(Case, row.case_id)
-        if case is None:
-            return
-        names = {
-            m.slack_user_id: m.display_name
-            for m in session.exec(select(Member).where(Member.case_id == case.id))
-        }
-        who = names.get(row.recipient, "the case channel")
-        social_workers = [
-            m.slack_user_id
-            for m in session.exec(select(Member).where(Member.case_id == case.id))
-            if m.active and m.role == Role.SOCIAL_WORKER and m.slack_user_id
-        ]
-        text = (
-            f"I couldn't deliver a {row.kind.replace('_', ' ')} to {who} for {case.reference}: "
-            f"{reason}. They may need to hear about it another way."
-        )
-        for user in social_workers:
-            if user == row.recipient:
-                continue
-            enqueue(
-                session,
-                PlannedMessage(
-                    f"undelivered:{user}:{row.key}"[:255],  # outside any case's planning scope
-                    UNDELIVERED,
-                    user,
-                    deps.clock.now(),
-                    {
-                        "text": f"A message could not be delivered in {case.reference}",
-                        "blocks": [section(text).to_dict()],
-                    },
-                    case.id,
-                ),
-                now=deps.clock.now(),
-            )
-
-
 def sweep(deps: Dependencies, dispatcher: Dispatcher) -> SweepReport:
     """One planning pass and one dispatch pass, as of the clock's now (`coregroup sweep`)."""
     planning = planning_pass(deps)
@@ -158,12 +113,38 @@ def daily(deps: Dependencies) -> PlanningReport:
             for case_id in registers_to_check(open_case_ids(deps), day):
                 reconcile(deps, case_id=case_id)
         report = planning_pass(deps)
+        purge_past_retention(deps)
         if not done:
             with deps.unit_of_work() as session:
                 session.add(
                     JobRun(job=DAILY, day=day, worker=worker_id(), finished_at=deps.clock.now())
                 )
     return report
+
+
+def purge_past_retention(deps: Dependencies) -> list[PurgeReport]:
+    """Warn of coming purges, then purge every closed case past its area's retention period.
+
+    Each purge is its own steps (bot/services/purge.py): one that fails is logged and resumed by
+    the next day's run, and the others go ahead."""
+    notify_coming_purges(deps)
+    with deps.unit_of_work() as session:
+        due = cases_past_retention(session, deps.clock.now())
+    reports = []
+    for case in due:
+        try:
+            reports.append(
+                purge_case(
+                    deps,
+                    case_id=case.case_id,
+                    requested_by=SYSTEM,
+                    reason=RETENTION_REASON,
+                    export_dir=deps.settings.export_dir,
+                )
+            )
+        except (PurgeError, SlackError, OSError) as error:  # OSError: the export, or the network
+            log.warning("purge of case %s waits: %s", case.case_id, error)
+    return reports
 
 
 def registers_to_check(case_ids: list[int], day: date) -> list[int]:

@@ -52,3 +52,7 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("coregroup.bolt").addFilter(TokenGivenTwice())
     # APScheduler says at INFO that each tick ran: the jobs say instead when they did something.
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # WeasyPrint narrates each step of a PDF at INFO, even importing it parses three style sheets.
+    logging.getLogger("weasyprint.progress").setLevel(
+        max(logging.WARNING, logging.getLogger().level)
+    )

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/London"
     # How often, in seconds, the scheduler sends what is due and checks whether to plan.
     dispatch_every_seconds: float = Field(default=60.0, gt=0)
+    # Where a purge writes the case's export when its area asks for one (the folder the
+    # authority's record system collects from); a purge that needs it waits until it is set.
+    export_dir: Path | None = None
     # Rehearsals and tests only: a file holding the simulated instant all replicas share.
     clock_file: Path | None = None
 

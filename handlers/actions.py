@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
-from bot.rules.update_form import Audience
-from bot.rules.vocabulary import Role, Rsvp
+from bot.rules.vocabulary import Rsvp
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import (
     Refused,
@@ -20,20 +20,34 @@ from bot.services.admission import (
     attendance_invitees,
     may_complete_action,
     meeting_id_of,
+    meeting_named,
     outcome_to_edit,
+    sender_at_meeting,
     update_to_give,
+    update_to_read,
 )
+from bot.services.approvals import ApprovalError, answer
 from bot.services.conference import (
     ConferenceError,
     archive_case_channel,
     refresh_digest,
     release_summary,
 )
-from bot.services.meetings import NOT_INVITED, MeetingError, refresh_invitation, reply
+from bot.services.meetings import (
+    NOT_INVITED,
+    MeetingError,
+    answer_held,
+    refresh_invitation,
+    reply,
+)
 from bot.services.plan import PlanError, complete_action, refresh_plan_message
 from bot.services.planning import replan_case
-from bot.services.updates import meeting_label
-from bot.ui.meetings import attendance_modal, representative_modal
+from bot.services.purge import export_now
+from bot.services.updates import form_plan, meeting_label
+from bot.ui.arranging import held_answer_blocks, not_held_modal
+from bot.ui.harm import update_reading_modal
+from bot.ui.labels import AGENCY_NAMES
+from bot.ui.meetings import attendance_modal, bring_someone_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
 from handlers.guard import ACTION_RULES
@@ -161,20 +175,24 @@ def show_replies(deps: Dependencies, meeting_id: int, case_id: int) -> None:
 def handle_representative_click(
     ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
 ) -> None:
-    """Sending someone: ask who, in a modal."""
+    """Sending someone (a professional), or bringing someone (a family member): ask who."""
     ack()
-    admitted = admit_to_meeting(
+    admitted = sender_at_meeting(
         deps,
         meeting_id=_record_id(body),
         user_id=body["user"]["id"],
-        permission=ACTION_RULES[ActionId.RSVP_REPRESENTATIVE],
-        read=meeting_id_of,
+        permission=ACTION_RULES[ActionId(body["actions"][0]["action_id"])],
     )
     if isinstance(admitted, Refused):
         _tell(respond, NOT_INVITED)
         return
-    view = representative_modal(admitted.case_id, admitted.found)
-    deps.gateway.open_view(body["trigger_id"], view)
+    sender, case_id = admitted.found, admitted.case_id
+    if sender.agency is None:
+        # A family member brings someone with them rather than sending someone in their place.
+        modal = bring_someone_modal(case_id, sender.meeting_id)
+    else:
+        modal = representative_modal(case_id, sender.meeting_id, AGENCY_NAMES[sender.agency])
+    deps.gateway.open_view(body["trigger_id"], modal)
 
 
 def handle_record_attendance_click(
@@ -207,26 +225,39 @@ def handle_give_update_click(
     if isinstance(context, Refused):
         _tell(respond, context.message)
         return
-    audience: Audience = "family" if context.member.role == Role.FAMILY else "professional"
+    form = form_plan(context, user_id)
     area = context.area
     tz = context.tz
     deadline = format_day(context.request.due_at.astimezone(tz).date())
-    on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
     view = update_modal(
         request_id=context.request.id or 0,
         case_reference=context.case.reference,
-        meeting_label=meeting_label(context.meeting, tz),
+        meeting_label=meeting_label(context.meeting, context.case),
         deadline_text=deadline,
         outcomes=context.outcomes,
         rag_meanings=(area.rag_green_meaning, area.rag_amber_meaning, area.rag_red_meaning),
-        audience=audience,
-        on_behalf_of=on_behalf,
-        previous=context.previous,
+        audience=form.audience,
+        on_behalf_of=form.on_behalf_of,
+        previous=form.previous,
+        urgent_contact=area.urgent_contact,
         previous_sent=format_day(context.previous_sent.astimezone(tz).date())
-        if context.previous_sent
+        if context.previous_sent and form.previous
         else None,
+        past_deadline=deps.clock.now() > context.request.due_at,
     )
     deps.gateway.open_view(body["trigger_id"], view)
+
+
+def handle_open_update_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """From a new-harm alert: the whole update, for the social worker or chair."""
+    ack()
+    reading = update_to_read(deps, update_id=_record_id(body), user_id=body["user"]["id"])
+    if isinstance(reading, Refused):
+        _tell(respond, reading.message)
+        return
+    deps.gateway.open_view(body["trigger_id"], update_reading_modal(reading))
 
 
 def handle_release_click(
@@ -284,6 +315,106 @@ def archive_after_click(
         _tell(respond, str(error))
 
 
+def handle_approval_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """A social worker agrees, or not, to a stand-in or supporter: carried out after the ack."""
+    ack()
+    approval_id = _record_id(body)
+    url = body.get("response_url")
+    if approval_id is None or not isinstance(url, str):
+        _tell(respond, NOT_A_MEMBER)
+        return
+    approve = body["actions"][0]["action_id"] == ActionId.APPROVE_REQUEST
+    deps.after_answer.run(
+        partial(answer_approval, deps, approval_id, body["user"]["id"], approve, url)
+    )
+
+
+def answer_approval(
+    deps: Dependencies, approval_id: int, user_id: str, approve: bool, url: str
+) -> None:
+    """After the ack: take the answer, show it in the message, and tell whoever asked at once."""
+    try:
+        answered = answer(deps, approval_id=approval_id, actor=user_id, approve=approve)
+    except ApprovalError as error:
+        deps.after_answer.post(
+            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
+        )
+        return
+    blocks = [b.to_dict() for b in answered.blocks]
+    deps.after_answer.post(url, {"replace_original": True, "text": "Answered", "blocks": blocks})
+    if approve:
+        replan_case(deps, answered.case_id)  # a cover now gets the reminders
+    send_now(deps, answered.send_now)
+
+
+def handle_export_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """Export a closed case's record before its purge (after the ack: it writes files)."""
+    ack()
+    deps.after_answer.run(
+        partial(export_after_click, deps, _record_id(body), body["user"]["id"], respond)
+    )
+
+
+def export_after_click(
+    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
+) -> None:
+    """Export, or say kindly why not."""
+    if case_id is None:
+        _tell(respond, NOT_A_MEMBER)
+        return
+    _tell(respond, export_now(deps, case_id=case_id, actor=user_id))
+
+
+def handle_was_held_click(
+    ack: Ack, body: dict[str, Any], respond: Respond, deps: Dependencies
+) -> None:
+    """The social worker answers "was it held?": yes is recorded after the ack; no opens a form
+    for the reason."""
+    ack()
+    meeting_id = _record_id(body)
+    user_id = body["user"]["id"]
+    action = ActionId(body["actions"][0]["action_id"])
+    admitted = admit_to_meeting(
+        deps,
+        meeting_id=meeting_id,
+        user_id=user_id,
+        permission=ACTION_RULES[action],
+        read=meeting_named,
+    )
+    url = body.get("response_url")
+    if isinstance(admitted, Refused) or meeting_id is None or not isinstance(url, str):
+        _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
+        return
+    if action == ActionId.MEETING_NOT_HELD:
+        modal = not_held_modal(admitted.case_id, meeting_id, admitted.found)
+        deps.gateway.open_view(body["trigger_id"], modal)
+        return
+    deps.after_answer.run(partial(record_held, deps, meeting_id, user_id, url))
+
+
+def record_held(deps: Dependencies, meeting_id: int, user_id: str, url: str) -> None:
+    """After the ack: the meeting is recorded as held, and the question shows the answer."""
+    try:
+        answered = answer_held(deps, meeting_id=meeting_id, actor=user_id, held=True)
+    except MeetingError as error:
+        deps.after_answer.post(
+            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
+        )
+        return
+    blocks = held_answer_blocks(answered.reference, answered.label, held=True)
+    message = {
+        "replace_original": True,
+        "text": "Answered",
+        "blocks": [b.to_dict() for b in blocks],
+    }
+    deps.after_answer.post(url, message)
+    replan_case(deps, answered.case_id)
+
+
 def register(app: App) -> None:
     """Attach the button listeners (replies first: Bolt tries listeners in order, and they are
     the clicks that come in bursts)."""
@@ -293,7 +424,14 @@ def register(app: App) -> None:
     app.action(ActionId.EDIT_ACTION.value)(handle_edit_action_click)
     app.action(ActionId.COMPLETE_ACTION.value)(handle_complete_action_click)
     app.action(ActionId.RSVP_REPRESENTATIVE.value)(handle_representative_click)
+    app.action(ActionId.BRING_SOMEONE.value)(handle_representative_click)
     app.action(ActionId.RECORD_ATTENDANCE.value)(handle_record_attendance_click)
     app.action(ActionId.GIVE_UPDATE.value)(handle_give_update_click)
+    app.action(ActionId.OPEN_UPDATE.value)(handle_open_update_click)
     app.action(ActionId.RELEASE_SUMMARY.value)(handle_release_click)
     app.action(ActionId.ARCHIVE_CHANNEL.value)(handle_archive_click)
+    app.action(ActionId.APPROVE_REQUEST.value)(handle_approval_click)
+    app.action(ActionId.DECLINE_REQUEST.value)(handle_approval_click)
+    app.action(ActionId.EXPORT_RECORD.value)(handle_export_click)
+    app.action(ActionId.MEETING_WAS_HELD.value)(handle_was_held_click)
+    app.action(ActionId.MEETING_NOT_HELD.value)(handle_was_held_click)

@@ -17,7 +17,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
+from bot.rules.agenda import Agenda
 from bot.rules.commands import DECLARED, SubCommand, find, usage
 from bot.rules.ids import Command
 from bot.rules.vocabulary import Agency, Role
@@ -36,12 +38,15 @@ from bot.services.admission import (
     plan_answer,
     status_answer,
 )
+from bot.services.agenda import agenda_to_record
 from bot.services.conference import ConferenceError, draft_summary
 from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
 from bot.services.plan import set_family_may_edit
 from bot.services.planning import replan_case
-from bot.services.updates import UpdateError, set_away
+from bot.services.stand_ins import set_away
+from bot.services.updates import UpdateError
+from bot.ui.agenda import agenda_modal
 from bot.ui.common import message_modal, new_case_modal
 from bot.ui.meetings import decision_modal, schedule_modal
 from bot.ui.plan import action_modal, outcome_modal
@@ -325,7 +330,8 @@ def _record_away(
     except UpdateError as error:
         return str(error)
     replan_case(deps, case.case_id)  # reminders now go to the cover (or to them again)
-    return answer
+    deps.after_answer.run(partial(send_now, deps, answer.send_now))  # the social worker is asked
+    return answer.text
 
 
 def _summary(deps: Dependencies, case: Admitted[None], request: Request) -> str:
@@ -349,6 +355,10 @@ def _open_decision_form(
     deps.gateway.open_view(trigger_id, view)
 
 
+def _open_agenda_form(deps: Dependencies, case: Admitted[Agenda], trigger_id: str) -> None:
+    deps.gateway.open_view(trigger_id, agenda_modal(case.case_id, case.reference, case.found))
+
+
 # Every declared sub-command's handler (tests/test_commands.py checks the two match).
 HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.HELP: Anywhere(_help),
@@ -367,6 +377,7 @@ HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.ACTION: Form(action_choices, _open_action_form),
     SubCommand.SCHEDULE: Form(schedulable, _open_schedule_form),
     SubCommand.DECISION: Form(conference_to_decide, _open_decision_form),
+    SubCommand.AGENDA: Form(agenda_to_record, _open_agenda_form),
 }
 
 # The dispatch tables, derived from the declarations and the handlers.

@@ -22,12 +22,23 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.RSVP_ATTENDING: Permission.REPLY_TO_INVITATION,
     ActionId.RSVP_REPRESENTATIVE: Permission.REPLY_TO_INVITATION,
     ActionId.RSVP_APOLOGIES: Permission.REPLY_TO_INVITATION,
+    ActionId.BRING_SOMEONE: Permission.REPLY_TO_INVITATION,
     ActionId.RECORD_ATTENDANCE: Permission.RECORD_ATTENDANCE,
     # Giving an update is also checked against the update itself (its member, their cover, or
     # the social worker with a family member): see bot.services.access.check_give_update.
     ActionId.GIVE_UPDATE: Permission.GIVE_UPDATE,
     ActionId.RELEASE_SUMMARY: Permission.RELEASE_SUMMARY,
+    ActionId.OPEN_UPDATE: Permission.READ_UPDATES,
     ActionId.ARCHIVE_CHANNEL: Permission.ARCHIVE_CASE,
+    # Agreeing to a stand-in or supporter: the social worker, checked against the request itself
+    # in bot.services.approvals.answer.
+    ActionId.APPROVE_REQUEST: Permission.MANAGE_MEMBERS,
+    ActionId.DECLINE_REQUEST: Permission.MANAGE_MEMBERS,
+    # Exporting before a purge is for the same two people as archiving: the case's holders.
+    ActionId.EXPORT_RECORD: Permission.ARCHIVE_CASE,
+    # "Was it held?": whoever may record who came may say whether it happened.
+    ActionId.MEETING_WAS_HELD: Permission.RECORD_ATTENDANCE,
+    ActionId.MEETING_NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 
 # Modal submissions about an existing case, by callback id.
@@ -36,9 +47,12 @@ VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.ACTION: Permission.EDIT_PLAN,
     ViewId.SCHEDULE: Permission.SCHEDULE_MEETINGS,
     ViewId.REPRESENTATIVE: Permission.REPLY_TO_INVITATION,
+    ViewId.BRING_SOMEONE: Permission.REPLY_TO_INVITATION,
     ViewId.ATTENDANCE: Permission.RECORD_ATTENDANCE,
     ViewId.UPDATE: Permission.GIVE_UPDATE,
     ViewId.DECISION: Permission.RECORD_DECISION,
+    ViewId.NOT_HELD: Permission.RECORD_ATTENDANCE,
+    ViewId.AGENDA: Permission.RECORD_AGENDA,
 }
 # Modals that touch no existing case (opening one; guests are turned away when it opens).
 CASELESS_VIEWS = frozenset({ViewId.NEW_CASE})

@@ -12,16 +12,20 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.models.views import View
 
+from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
+from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
 from bot.rules.case_form import NewCase, parse_new_case
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.ids import DecisionField, MeetingField, PlanField, UpdateField, ViewId
-from bot.rules.update_form import Audience, parse_metadata, parse_update
+from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.stand_ins import form_audience
+from bot.rules.update_form import parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
-from bot.rules.vocabulary import Attendance, Category, Decision, Role
+from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import Refused, admit_to_case, nothing
-from bot.services.cases import ChannelNameTakenError, describe_missing, open_case
+from bot.services.agenda import AgendaError, save_agenda
+from bot.services.cases import ChannelNameTakenError, describe_missing, open_case, refresh_case_card
 from bot.services.conference import (
     ConferenceError,
     announce_decision,
@@ -32,15 +36,16 @@ from bot.services.conference import (
 from bot.services.meetings import (
     MeetingError,
     after_schedule,
+    answer_held,
     meeting_in_case,
     record_attendance,
     refresh_invitation,
     schedule,
     still_starts_at,
 )
-from bot.services.members import MemberError, send_representative
 from bot.services.plan import PlanError, refresh_plan_message, save_action, save_outcome
 from bot.services.planning import replan_case
+from bot.services.representatives import bring_someone, send_someone
 from bot.services.updates import (
     UpdateError,
     context_of_request,
@@ -49,6 +54,7 @@ from bot.services.updates import (
 )
 from bot.slack.gateway import SlackError
 from bot.ui.common import message_modal, new_case_modal, opening_progress_modal, section
+from bot.ui.meetings import SAME_AGENCY_NO
 from bot.ui.updates import update_receipt_blocks
 from handlers.guard import VIEW_RULES
 
@@ -292,29 +298,60 @@ def handle_representative_submission(
         return
     ack()
     meeting_id = sub.meta.get("meeting")
+    same_agency = value_of(_state(view), MeetingField.SAME_AGENCY) != SAME_AGENCY_NO
     if isinstance(meeting_id, int):
-        deps.after_answer.run(partial(send_representative_after, deps, sub, meeting_id, chosen))
+        deps.after_answer.run(
+            partial(send_representative_after, deps, sub, meeting_id, chosen, same_agency)
+        )
 
 
 def send_representative_after(
-    deps: Dependencies, sub: Submission, meeting_id: int, chosen: str
+    deps: Dependencies, sub: Submission, meeting_id: int, chosen: str, same_agency: bool
 ) -> None:
-    """Add the representative to the core group (and channel) and record the reply."""
-    user_id = sub.user_id
-    try:
-        send_representative(
-            deps, case_id=sub.case_id, meeting_id=meeting_id, user_id=user_id, chosen=chosen
-        )
-    except (MemberError, MeetingError) as error:
-        deps.gateway.post(user_id, "About your reply to an invitation", [section(str(error))])
-        return
-    deps.gateway.post(
-        user_id,
-        "Your representative has been invited",
-        [section(f"Thanks: <@{chosen}> will come for your agency, and is now in the channel.")],
+    """After the ack: a colleague of the sender's agency is added and the reply recorded; anyone
+    else waits for the social worker's agreement (asked at once)."""
+    answer = send_someone(
+        deps,
+        case_id=sub.case_id,
+        meeting_id=meeting_id,
+        user_id=sub.user_id,
+        chosen=chosen,
+        same_agency=same_agency,
     )
-    refresh_invitation(deps, meeting_id)
-    replan_case(deps, sub.case_id)
+    deps.gateway.post(sub.user_id, "About your reply to an invitation", [section(answer.text)])
+    send_now(deps, answer.send_now)
+
+
+def handle_bring_someone_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Check the family member's choice; the social worker is asked after the ack."""
+    sub = admitted_submission(body, view, deps, ViewId.BRING_SOMEONE)
+    if isinstance(sub, str):
+        ack(response_action="errors", errors={MeetingField.SUPPORTER: sub})
+        return
+    chosen = user_of(_state(view), MeetingField.SUPPORTER)
+    if chosen is None or chosen == sub.user_id:
+        ack(
+            response_action="errors",
+            errors={MeetingField.SUPPORTER: "Please choose the person you'd like to bring."},
+        )
+        return
+    kind = value_of(_state(view), MeetingField.SUPPORTER_KIND)
+    if kind not in set(SupporterKind):
+        ack(response_action="errors", errors={MeetingField.SUPPORTER_KIND: "Please choose one."})
+        return
+    ack()
+    deps.after_answer.run(partial(ask_to_bring_someone, deps, sub, chosen, SupporterKind(kind)))
+
+
+def ask_to_bring_someone(
+    deps: Dependencies, sub: Submission, chosen: str, kind: SupporterKind
+) -> None:
+    """After the ack: ask the social worker, and tell the family member what happens next."""
+    answer = bring_someone(deps, case_id=sub.case_id, user_id=sub.user_id, chosen=chosen, kind=kind)
+    deps.gateway.post(sub.user_id, "About bringing someone", [section(answer.text)])
+    send_now(deps, answer.send_now)
 
 
 def handle_attendance_submission(
@@ -344,9 +381,40 @@ def handle_attendance_submission(
 
 
 def after_attendance_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
-    """After the ack: the invitation shows the meeting as held (no more reply buttons)."""
+    """After the ack: the invitation shows the meeting as held (no more reply buttons), and the
+    case card and topic no longer name it as next."""
     refresh_invitation(deps, meeting_id)
+    refresh_case_card(deps, case_id)
     replan_case(deps, case_id)
+
+
+def handle_not_held_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Record that a meeting whose date passed was not held, and why."""
+    sub = admitted_submission(body, view, deps, ViewId.NOT_HELD)
+    field = MeetingField.NOT_HELD_REASON.value
+    meeting_id = sub.meta.get("meeting") if isinstance(sub, Submission) else None
+    if isinstance(sub, str) or not isinstance(meeting_id, int):
+        ack(response_action="errors", errors={field: sub if isinstance(sub, str) else NOT_A_MEMBER})
+        return
+    if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
+        ack(response_action="errors", errors={field: "That meeting isn't part of this case."})
+        return
+    reason = text_of(view["state"]["values"], field)
+    try:
+        answer_held(
+            deps,
+            meeting_id=meeting_id,
+            actor=sub.user_id,
+            held=False,
+            reason=reason,
+        )
+    except MeetingError as error:
+        ack(response_action="errors", errors={field: str(error)})
+        return
+    ack()
+    deps.after_answer.run(partial(replan_case, deps, sub.case_id))
 
 
 def handle_update_submission(
@@ -361,7 +429,7 @@ def handle_update_submission(
     if meta is None or context is None or context.case.id is None:
         ack(response_action="errors", errors={first_block: NOT_A_MEMBER})
         return
-    audience: Audience = "family" if context.member.role == Role.FAMILY else "professional"
+    audience = form_audience(context.member.role)
     draft, errors = parse_update(
         view["state"]["values"],
         outcome_ids=[oid for oid, _ in context.outcomes],
@@ -377,12 +445,16 @@ def handle_update_submission(
         ack(response_action="errors", errors={first_block: str(error)})
         return
     replan_case(deps, context.case.id)  # its chases stop now
+    deps.after_answer.run(partial(send_now, deps, receipt.send_now))  # new harm: at once
     thanks = update_receipt_blocks(
         case_reference=receipt.case_reference,
         meeting_label=receipt.meeting_label,
         deadline_text=receipt.deadline_text,
         on_behalf_of=receipt.on_behalf_of,
         version=receipt.version,
+        late=receipt.late,
+        past_deadline=receipt.past_deadline,
+        as_cover=receipt.as_cover,
     )
     ack(
         response_action="update",
@@ -398,6 +470,51 @@ def after_update_submission(deps: Dependencies, case_id: int, meeting_id: int) -
     """After the ack: the channel's count of updates moves (never their content)."""
     refresh_progress(deps, meeting_id)  # idempotent: a count from the database
     refresh_digest(deps, case_id)
+
+
+def handle_agenda_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
+) -> None:
+    """Save the agenda recorded with the family; mistakes are shown beside their field."""
+    f = AgendaField
+    sub = admitted_submission(body, view, deps, ViewId.AGENDA)
+    if isinstance(sub, str):
+        ack(response_action="errors", errors={f.FAMILY_WORDS: sub})
+        return
+    state = _state(view)
+    rows = [
+        (text_of(state, f.CHILD_NAME.numbered(n)), text_of(state, f.CHILD_AGE.numbered(n)))
+        for n in range(1, CHILD_ROWS + 1)
+    ]
+    children, problems = read_children(
+        rows, date_of(state, f.UNBORN_DUE), today=deps.clock.now().date()
+    )
+    if problems:
+        ack(
+            response_action="errors",
+            errors={
+                (f.UNBORN_DUE if n == 0 else f.CHILD_NAME.numbered(n)): words
+                for n, words in problems.items()
+            },
+        )
+        return
+    picked = value_of(state, f.CATEGORY)
+    agenda = Agenda(
+        children=children,
+        family_description=text_of(state, f.FAMILY_WORDS),
+        category=Category(picked) if picked in set(Category) else None,
+        harm=text_of(state, f.HARM),
+        impact=text_of(state, f.IMPACT),
+        advocate=text_of(state, f.ADVOCATE),
+        language=text_of(state, f.LANGUAGE),
+        interpreter_needed=bool(value_of(state, f.INTERPRETER)),
+    )
+    try:
+        save_agenda(deps, case_id=sub.case_id, actor=sub.user_id, agenda=agenda)
+    except AgendaError as error:
+        ack(response_action="errors", errors={f.FAMILY_WORDS: str(error)})
+        return
+    ack()
 
 
 def handle_decision_submission(
@@ -426,6 +543,7 @@ def handle_decision_submission(
             decision=decision,
             category=category,
             dissent=text_of(_state(view), DecisionField.DISSENT),
+            plan_changes=text_of(_state(view), DecisionField.PLAN_CHANGES),
         )
     except ConferenceError as error:
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
@@ -461,6 +579,9 @@ def register(app: App) -> None:
     app.view(ViewId.ACTION.value)(handle_action_submission)
     app.view(ViewId.SCHEDULE.value)(handle_schedule_submission)
     app.view(ViewId.REPRESENTATIVE.value)(handle_representative_submission)
+    app.view(ViewId.BRING_SOMEONE.value)(handle_bring_someone_submission)
     app.view(ViewId.ATTENDANCE.value)(handle_attendance_submission)
     app.view(ViewId.UPDATE.value)(handle_update_submission)
+    app.view(ViewId.AGENDA.value)(handle_agenda_submission)
     app.view(ViewId.DECISION.value)(handle_decision_submission)
+    app.view(ViewId.NOT_HELD.value)(handle_not_held_submission)

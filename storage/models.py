@@ -5,13 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.rules.retention import DEFAULT_RETENTION_DAYS
+from bot.rules.timeline import TimelineRules
 from bot.rules.vocabulary import (
     ActionStatus,
     Agency,
+    ApprovalKind,
+    ApprovalState,
     AreaRole,
     Attendance,
     CaseStatus,
@@ -27,6 +32,16 @@ from bot.rules.vocabulary import (
     UpdateRequestStatus,
 )
 from storage.types import EnumText, UTCDateTime
+
+# Until an area sets its own: the out-of-hours team's number belongs here.
+URGENT_CONTACT = (
+    "your children's services front door (out of hours: the emergency duty team), "
+    "or 999 if a child is in immediate danger"
+)
+
+# Until an area sets its own: the address calendar files name as their organiser. The reserved
+# `.invalid` domain means a calendar that tries to reply to it reaches no one.
+CALENDAR_ORGANIZER = "coregroup-bot@coregroup.invalid"
 
 
 def utc_now() -> datetime:
@@ -46,8 +61,16 @@ def _json(**kwargs: Any) -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False), **kwargs)
 
 
+def new_calendar_uid() -> str:
+    """A meeting's calendar UID: random, so no two deployments or rebuilt databases share one."""
+    return str(uuid4())
+
+
 def _text(default: Any = None) -> Any:
     return Field(default=default, sa_column=Column(Text, nullable=default is not ...))
+
+
+_DEFAULTS = TimelineRules()
 
 
 # An area (a workspace, or a team within one) with its own settings for the rules in DOMAIN.md.
@@ -58,15 +81,16 @@ class Area(SQLModel, table=True):
     name: str = Field(max_length=200)
     nation: Nation = _enum(Nation, Nation.ENG)
     timezone: str = Field(default="Europe/London", max_length=64)
-    local_time_of_day: time = Field(default=time(9, 30))
-    core_group_interval_weeks: int = 6
-    first_core_group_working_days: int = 10
-    report_deadline_working_days: int = 2
-    prompt_lead_working_days: int = 5
-    invitation_lead_working_days: int = 10
-    quorum_warning_working_days: int = 3
-    digest_lead_working_days: int = 3
-    pre_birth_rcpc_working_days: int = 10
+    # The timescales start from the rules' defaults, which are set nowhere else.
+    local_time_of_day: time = Field(default=_DEFAULTS.local_time)
+    core_group_interval_weeks: int = _DEFAULTS.core_group_interval_weeks
+    first_core_group_working_days: int = _DEFAULTS.first_core_group_working_days
+    report_deadline_working_days: int = _DEFAULTS.report_deadline_working_days
+    prompt_lead_working_days: int = _DEFAULTS.prompt_lead_working_days
+    invitation_lead_working_days: int = _DEFAULTS.invitation_lead_working_days
+    quorum_warning_working_days: int = _DEFAULTS.quorum_warning_working_days
+    digest_lead_working_days: int = _DEFAULTS.digest_lead_working_days
+    pre_birth_rcpc_working_days: int = _DEFAULTS.pre_birth_rcpc_working_days
     quorum_min_other_agencies: int = 2
     health_counts_as_one_agency: bool = True
     rag_green_meaning: str = Field(default="Achieved, or on track with evidence", max_length=500)
@@ -74,7 +98,26 @@ class Area(SQLModel, table=True):
     rag_red_meaning: str = Field(default="No progress, worse, or overdue", max_length=500)
     # ISO dates the area's offices are closed beyond the bank holidays.
     closure_days: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    retention_days: int = 730
+    # Who to contact when a child is at risk now: the update form says it is not a referral and
+    # names this, above the question about new harm (DOMAIN.md, Stand-ins, supporters and safety).
+    urgent_contact: str = Field(default=URGENT_CONTACT, max_length=300)
+    # How long a case's data stays after its plan ends, and whether the purge waits for an
+    # export to the authority's record (written, its checksum recorded) before deleting anything.
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    purge_needs_export: bool = True
+    # What families are told: who helps with travel, childcare, an interpreter or an advocate,
+    # the area's leaflet for parents, and how to disagree with a decision or complain. Empty
+    # means the area has not set it, and the words leave it out rather than invent one.
+    family_help_contact: str = Field(default="", max_length=500)
+    family_leaflet_url: str = Field(default="", max_length=500)
+    complaints_text: str = Field(default="", max_length=2000)
+    complaints_url: str = Field(default="", max_length=500)
+    # The family copy is released this many working days before a review conference, in time
+    # for the social worker's preparation visit (seed 001: at least three days before).
+    family_copy_lead_working_days: int = _DEFAULTS.family_copy_lead_working_days
+    # The bot's address, the ORGANIZER of every calendar file (iTIP requires one to publish or
+    # cancel an event): a mailbox the area owns, or the `.invalid` default.
+    calendar_organizer: str = Field(default=CALENDAR_ORGANIZER, max_length=254)
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -114,6 +157,17 @@ class Case(SQLModel, table=True):
     # The family's own words for the children, and the harm the conference must address.
     family_description: str | None = _text()
     harm_to_address: str | None = _text()
+    # The rest of the conference agenda (seed 003), recorded by the social worker with the
+    # family: every save is kept whole in the audit trail. Children: first name or initials with
+    # an age, or an unborn baby with a due date ({"name", "age", "due"}).
+    children: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    category: Category | None = _enum(Category, None, nullable=True)
+    harm_impact: str | None = _text()
+    child_advocate: str | None = Field(default=None, max_length=300)
+    language: str | None = Field(default=None, max_length=200)
+    interpreter_needed: bool = False
     created_at: datetime = _instant(default_factory=utc_now)
     closed_at: datetime | None = _instant(default=None)
 
@@ -191,10 +245,18 @@ class Meeting(SQLModel, table=True):
     decision: Decision | None = _enum(Decision, None, nullable=True)
     category: Category | None = _enum(Category, None, nullable=True)
     dissent: str | None = _text()
+    # What the conference changed in the plan, in the chair's words, for the decision notice.
+    plan_changes: str | None = _text()
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = _instant(default=None)
     # Raised on every move, so calendars update the entry they hold (iCalendar SEQUENCE).
     calendar_sequence: int = 0
+    # Why the meeting was not held on the date it had (the social worker's answer to "was it
+    # held?"); the meeting then waits for a new date.
+    not_held_reason: str | None = _text()
+    # The iCalendar UID, the same for the meeting's whole life and unique across every
+    # deployment: a random UUID, not the row id, which a second deployment repeats.
+    calendar_uid: str = Field(default_factory=new_calendar_uid, max_length=36, unique=True)
 
 
 # One member's invitation to one meeting: their reply, and afterwards their attendance.
@@ -246,6 +308,30 @@ class AgencyUpdate(SQLModel, table=True):
     professional_only_sections: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # The cover who sent this version for the member (shown as "sent by X for Y"); None when
+    # the member sent it, or the social worker filled it in with a family member.
+    cover_member_id: int | None = Field(default=None, foreign_key="members.id")
+
+
+# Something only the case's social worker may agree to (a stand-in from another agency, a family
+# supporter): nothing it asks for happens until they approve it by the button they were sent.
+class ApprovalRequest(SQLModel, table=True):
+    __tablename__ = "approval_requests"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: ApprovalKind = _enum(ApprovalKind)
+    state: ApprovalState = _enum(ApprovalState, ApprovalState.PENDING)
+    requested_by: str = Field(max_length=32)
+    # The member asking (the away professional, the one sending someone, the family member).
+    member_id: int = Field(foreign_key="members.id")
+    # The Slack user who would stand in or come along.
+    subject_user: str = Field(max_length=32)
+    # What else the request needs to be carried out: the return date, the meeting, the kind of
+    # supporter, the subject's name as Slack gave it.
+    detail: dict[str, Any] = _json()
+    requested_at: datetime = _instant()
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = _instant(default=None)
 
 
 # A RAG rating of one outcome within one update version.
@@ -299,6 +385,21 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64)
     at: datetime = _instant()
     detail: dict[str, Any] = _json()
+
+
+# A purge under way: created before anything is deleted and removed with the case's rows, so a
+# purge interrupted at any step resumes where it stopped. The audit trail's triggers allow the
+# deletion of a case's events only while its case has one of these and is no longer open.
+class CasePurge(SQLModel, table=True):
+    __tablename__ = "case_purges"
+    case_id: int = Field(primary_key=True, foreign_key="cases.id")
+    started_at: datetime = _instant()
+    # Who or what asked: a Slack user id, or "system" for the daily job's retention purge.
+    requested_by: str = Field(max_length=64)
+    reason: str = _text(...)
+    export_checksum: str | None = Field(default=None, max_length=80)
+    # When the bot's messages and files in Slack were deleted and the channel archived.
+    slack_done_at: datetime | None = _instant(default=None)
 
 
 # Slack event ids already handled, so a redelivered event is processed once.

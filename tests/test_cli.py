@@ -45,8 +45,46 @@ def test_timeline_text_names_the_nation_and_weekdays() -> None:
     result = run("timeline", "--icpc", "2026-11-23", "--nation", "sct")
     assert result.returncode == 0, result.stderr
     assert "Scotland" in result.stdout
-    # St Andrew's Day (Mon 30 Nov 2026) is a Scottish bank holiday, so the 10th working day moves.
-    assert "Tue  8 Dec 2026  First core group by" in result.stdout
+    # Scotland's first core group: 15 working days after the CPPM. St Andrew's Day (Mon 30 Nov
+    # 2026) is a Scottish bank holiday: 24-27 Nov, 1-4 Dec, 7-11 Dec, 14 and 15 Dec.
+    assert "Tue 15 Dec 2026  First core group by" in result.stdout
+    assert "Mon 23 Nov 2026  Child Protection Planning Meeting (CPPM)" in result.stdout
+    assert "Review CPPM 1 by" in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("icpc", "nation", "what"),
+    [("2026-12-25", "ENG", "Christmas Day"), ("2026-11-28", "SCT", "Saturday")],
+)
+def test_an_icpc_on_a_weekend_or_bank_holiday_is_accepted_with_a_one_line_warning(
+    icpc: str, nation: str, what: str
+) -> None:
+    result = run("timeline", "--icpc", icpc, "--nation", nation, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["icpc"] == icpc
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"coregroup: warning: --icpc {icpc} is not a working day")
+    assert what in result.stderr
+
+
+def test_the_timeline_follows_the_nations_review_interval() -> None:
+    # Scotland: the first review CPPM within 6 months; 3 months for a pre-birth CPPM.
+    result = run("timeline", "--icpc", "2026-09-25", "--nation", "SCT", "--format", "json")
+    assert json.loads(result.stdout)["rcpcs"][0]["by"] == "2027-03-25"
+    result = run(
+        "timeline",
+        "--icpc",
+        "2026-09-25",
+        "--nation",
+        "SCT",
+        "--birth",
+        "2026-10-01",
+        "--format",
+        "json",
+    )
+    # 25 Dec 2026 is Christmas Day: Thu 24 Dec.
+    assert json.loads(result.stdout)["rcpcs"][0]["by"] == "2026-12-24"
 
 
 @pytest.mark.parametrize(

@@ -26,9 +26,9 @@ class TextOf(HTMLParser):
         self.parts.append(data)
 
 
-def run_demo(out: Path) -> subprocess.CompletedProcess[str]:
+def run_demo(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo", "--out", str(out)],
+        [sys.executable, "-m", "bot.cli", "demo", "--out", str(out), *extra],
         capture_output=True,
         text=True,
         timeout=120,
@@ -44,13 +44,23 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_demo(out)
     assert result.returncode == 0, result.stderr
     assert str(out / "transcript.html") in result.stdout
+    assert str(out / "oak-family-decision-notice.pdf") in result.stdout
     return out
 
 
+# A meeting's calendar UID is random on purpose (no two deployments or rebuilt databases may
+# share one), so the case record is compared with each UID in its place but not its value.
+CALENDAR_UID = re.compile(
+    rb'"calendar_uid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"'
+)
+
+
 def written(out: Path) -> dict[str, bytes]:
-    """Every file the demo wrote but its database, by path."""
+    """Every file the demo wrote but its database, by path (calendar UIDs blanked)."""
     return {
-        str(path.relative_to(out)): path.read_bytes()
+        str(path.relative_to(out)): CALENDAR_UID.sub(
+            b'"calendar_uid": "(random)"', path.read_bytes()
+        )
         for path in sorted(out.rglob("*"))
         if path.is_file() and not path.name.startswith("demo.sqlite3")
     }
@@ -62,6 +72,7 @@ def test_the_demo_gives_byte_identical_files_on_every_run(demo_out: Path, tmp_pa
     first, second = written(demo_out), written(tmp_path)
     assert sorted(first) == sorted(second)
     assert "case-record/case.json" in first
+    assert b'"calendar_uid": "(random)"' in first["case-record/case.json"]
     assert [name for name in first if first[name] != second[name]] == []
 
 
@@ -119,7 +130,8 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
         in_channel = [
             e
             for e in entries
-            if "· #oak-family" in e.splitlines()[0] and "RCPC summary for oak-family" not in e
+            if "· #oak-family" in e.splitlines()[0]
+            and "Review conference summary for oak-family" not in e
         ]
         assert in_channel and not any("Jo was in school every day" in e for e in in_channel)
     assert "An update is overdue for oak-family" in social_worker
@@ -142,3 +154,36 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
     page = (demo_out / "case-record" / "summary-review-1-professional.html").read_text()
     assert secret in page
     assert (demo_out / "demo.sqlite3").exists()
+    # The family's journey: their own invitation, the agenda in the summary, the decision notice,
+    # and the printable copies for Dan and Nana Rose, who are not on Slack.
+    for said in (
+        "You can bring a friend, a relative or someone else you trust",
+        "interpreter",
+        "travel or childcare",
+        "The chair, who runs the meeting, will meet you first",
+        "go through the reports with you",
+        "Your family's meeting",
+        "The children: Jo, 7; Lily, 4.",
+        "Jo is behind with reading",
+        "Nana Rose now takes Jo and Lily to school",
+        "If you disagree",
+    ):
+        assert said in family, said
+    assert "Preparing the family for oak-family's review conference" in social_worker
+    printed = {path.name for path in demo_out.glob("*.pdf")}
+    assert "oak-family-decision-notice.pdf" in printed
+    assert any(name.endswith("-family-copy.pdf") for name in printed)
+    for name in printed:
+        assert (demo_out / name).read_bytes().startswith(b"%PDF-")
+
+
+def test_the_demo_over_socket_mode_shows_everyone_exactly_what_it_shows_over_http(
+    demo_out: Path, tmp_path: Path
+) -> None:
+    # The shared run is over HTTP; every run of it writes the same bytes, so one more run will do.
+    socket = run_demo(tmp_path, "--socket-mode")
+    assert socket.returncode == 0, socket.stderr
+    shown = sorted(p.name for p in demo_out.iterdir() if p.suffix in (".txt", ".html"))
+    assert "transcript.html" in shown
+    for name in shown:
+        assert (tmp_path / name).read_text() == (demo_out / name).read_text()

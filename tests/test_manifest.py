@@ -15,6 +15,8 @@ from bot.rules.ids import Command, Event
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "slack-reference"
 MANIFEST = yaml.safe_load((ROOT / "app_manifest.yml").read_text())
+# The same app for Socket Mode: an outbound WebSocket, so no request URLs.
+SOCKET_MANIFEST = yaml.safe_load((ROOT / "app_manifest.socket.yml").read_text())
 SCOPES = set(MANIFEST["oauth_config"]["scopes"]["bot"])
 
 # slack_sdk's helper that wraps Slack's three-step upload.
@@ -41,11 +43,41 @@ def methods_the_code_calls() -> set[str]:
     return {m for m in found if (REFERENCE / "methods" / f"{m}.json").exists()}
 
 
-def test_the_manifest_is_valid_against_slacks_schema() -> None:
+@pytest.mark.parametrize("manifest", [MANIFEST, SOCKET_MANIFEST], ids=["http", "socket_mode"])
+def test_the_manifest_is_valid_against_slacks_schema(manifest: dict) -> None:  # type: ignore[type-arg]
     if not REFERENCE.exists():
         pytest.skip("Slack's reference data is not beside the project")
     schema = json.loads((REFERENCE / "manifest-schema" / "manifest.schema.1.0.0.json").read_text())
-    jsonschema.validate(MANIFEST, schema)
+    jsonschema.validate(manifest, schema)
+
+
+def _request_urls(value: object) -> list[str]:
+    if isinstance(value, dict):
+        found = [str(v) for k, v in value.items() if k in ("url", "request_url")]
+        return found + [u for v in value.values() for u in _request_urls(v)]
+    if isinstance(value, list):
+        return [u for v in value for u in _request_urls(v)]
+    return []
+
+
+def test_the_socket_mode_manifest_is_the_same_app_with_socket_mode_on_and_no_request_urls() -> None:
+    assert SOCKET_MANIFEST["settings"]["socket_mode_enabled"] is True
+    assert MANIFEST["settings"]["socket_mode_enabled"] is False
+    assert _request_urls(SOCKET_MANIFEST) == []
+    assert _request_urls(MANIFEST)  # the HTTP app needs them
+
+    def without_transport(value: object) -> object:
+        if isinstance(value, dict):
+            return {
+                k: without_transport(v)
+                for k, v in value.items()
+                if k not in ("url", "request_url", "socket_mode_enabled")
+            }
+        if isinstance(value, list):
+            return [without_transport(v) for v in value]
+        return value
+
+    assert without_transport(SOCKET_MANIFEST) == without_transport(MANIFEST)
 
 
 def test_the_code_calls_slack_and_the_scan_sees_it() -> None:

@@ -6,7 +6,7 @@ import copy
 import heapq
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -23,8 +23,8 @@ from sqlalchemy import and_, func, literal, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock, SystemClock
+from bot.rules.messages import RENDER, UPDATE_MESSAGE, is_user_id
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import RENDER, UPDATE_MESSAGE, is_user_id
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime
 
@@ -272,11 +272,14 @@ class Dispatcher:
         self._paused: dict[str, datetime] = {}
         self._last_posted: dict[str, datetime] = {}  # channel -> this dispatcher's latest post
 
-    def run_once(self, *, stop_by: datetime | None = None) -> DispatchReport:
+    def run_once(
+        self, *, stop_by: datetime | None = None, keys: Sequence[str] | None = None
+    ) -> DispatchReport:
         """Claim one batch of due rows, deliver each, and record every result; waiting out short
-        rate limits (given a `wait`) ends by `stop_by`."""
+        rate limits (given a `wait`) ends by `stop_by`. Given `keys`, only those rows are taken
+        (a message a person's action asked to go at once)."""
         report = DispatchReport()
-        claims = self._claim(self.clock.now())
+        claims = self._claim(self.clock.now(), keys)
         report.claimed = len(claims)
         superseded = _superseded_updates(claims)
         self._forget_the_past(self.clock.now())
@@ -366,12 +369,14 @@ class Dispatcher:
 
     # --- claiming ---------------------------------------------------------------------------------
 
-    def _claim(self, now: datetime) -> list[_Claim]:
+    def _claim(self, now: datetime, keys: Sequence[str] | None = None) -> list[_Claim]:
         lease_until = now + self.stale_claim_after
         due = and_(
             col(OutboxMessage.state).in_([OutboxState.PENDING, OutboxState.CLAIMED]),
             col(OutboxMessage.due_at) <= now,
         )
+        if keys is not None:
+            due = and_(due, col(OutboxMessage.key).in_(list(keys)))
         with self.unit_of_work() as session:
             query = (
                 select(OutboxMessage)

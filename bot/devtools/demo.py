@@ -18,6 +18,7 @@ from bot.devtools.sandbox import Sandbox
 from bot.devtools.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
 from bot.rules.ids import (
     ActionId,
+    AgendaField,
     DecisionField,
     MeetingField,
     NewCaseField,
@@ -63,9 +64,10 @@ class Recorder:
         return names
 
     def capture(self) -> None:
-        """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab,
-        once the bot has finished what the last step set off (so an edit is stamped with the
-        simulated moment of the step that caused it, and every run sees the same)."""
+        """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab."""
+        # What the bot does after answering lands at its own pace: wait for it, so the same
+        # script always shows the same thing (over HTTP and Socket Mode alike), and an edit is
+        # stamped with the simulated moment of the step that caused it.
         self.sandbox.settle()
         inspector = self.sandbox.emulator.inspector
         names = self.names()
@@ -155,20 +157,25 @@ class DemoResult:
     html: Path
     texts: tuple[Path, ...]
     database: Path
+    # The printable family copy and decision notice the social worker hands to family members
+    # who are not on Slack.
+    printables: tuple[Path, ...] = ()
 
 
-def run_demo(out_dir: Path) -> DemoResult:
-    """Run the scripted case and write what everyone saw into `out_dir`."""
+def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
+    """Run the scripted case and write what everyone saw into `out_dir` (over Socket Mode
+    instead of HTTP with `socket_mode`: the transcript is the same either way)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
         stale.unlink()
     # Monday 23 November 2026, 09:30 in London (GMT).
     start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-    with Sandbox(f"sqlite:///{database}") as sandbox:
+    with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
         sandbox.clock.set(start)
         recorder = Recorder(sandbox)
         transcript = _script(sandbox, recorder)
+        printables = _write_printables(sandbox, recorder, out_dir)
         # What would go to the authority's case record system at the end.
         with Session(sandbox.engine) as session:
             export_case(session, "oak-family", out_dir / "case-record")
@@ -179,7 +186,19 @@ def run_demo(out_dir: Path) -> DemoResult:
         path = out_dir / f"{person.name.lower().replace(' ', '-')}.txt"
         path.write_text(render_text(person, transcript.user_names), encoding="utf-8")
         texts.append(path)
-    return DemoResult(html, tuple(texts), database)
+    return DemoResult(html, tuple(texts), database, printables)
+
+
+def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tuple[Path, ...]:
+    """The PDFs people were given (the family copy, the decision notice), as they would print."""
+    written: dict[str, Path] = {}
+    for person in recorder.people:
+        for shared in sandbox.emulator.inspector.files_seen_by(person.user_id):
+            if shared.name.endswith(".pdf") and shared.name not in written:
+                path = out_dir / shared.name
+                path.write_bytes(shared.data)
+                written[shared.name] = path
+    return tuple(sorted(written.values()))
 
 
 def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
@@ -242,6 +261,36 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     sandbox.wait_for(lambda: _last_ephemeral(sandbox, social_worker).startswith("Added"))
     emu.deliver_pending_events()
     step(10)
+
+    # The social worker fills in the conference agenda with the family (seed 003's order).
+    emu.slash_command(social_worker, channel, "/coregroup", "agenda")
+    a = AgendaField
+    submit(
+        social_worker,
+        {
+            **field(a.CHILD_NAME.numbered(1), "Jo"),
+            **field(a.CHILD_AGE.numbered(1), "7"),
+            **field(a.CHILD_NAME.numbered(2), "Lily"),
+            **field(a.CHILD_AGE.numbered(2), "4"),
+            **field(
+                a.FAMILY_WORDS,
+                "Jo is kind and loves building things. Lily sings all day and loves the swings.",
+            ),
+            **field(a.CATEGORY, "neglect"),
+            **field(
+                a.HARM,
+                "Jo and Lily often missed school, and there was not always food in the house.",
+            ),
+            **field(
+                a.IMPACT,
+                "Jo is behind with reading and worries about his mum. Lily is often tired.",
+            ),
+            **field(a.ADVOCATE, "Mo, from the children's advocacy service"),
+            **field(a.LANGUAGE, "English"),
+        },
+    )
+    sandbox.wait_for(lambda: not emu.inspector.modal_stack(social_worker))
+    step(5)
 
     # The plan, in the family's own words.
     for wording in (
@@ -318,8 +367,20 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     step()
 
     # The update cycle for the core group on Thu 3 Dec (reports due Tue 1 Dec). PC Lewis is on
-    # leave until Fri 4 Dec and Ms Reed covers; Kim's account is closed when she leaves her job.
+    # leave until Fri 4 Dec and Ms Reed covers: she is of another agency, so the social worker
+    # agrees first, by the button she is sent. Kim's account is closed when she leaves her job.
     emu.slash_command(police, channel, "/coregroup", f"away until 2026-12-04 <@{school}>")
+    asked = sandbox.wait_for(
+        lambda: [
+            s
+            for s in emu.inspector.seen_by(social_worker)
+            if ActionId.APPROVE_REQUEST in str(s.blocks)
+        ]
+    )
+    emu.click(social_worker, asked[-1].channel, asked[-1].ts, ActionId.APPROVE_REQUEST)
+    sandbox.wait_for(
+        lambda: [s for s in emu.inspector.seen_by(police) if "social worker agreed" in str(s)]
+    )
     step()
     travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # prompts: 5 working days before
     emu.deactivate_user(deputy)
@@ -388,6 +449,9 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         _reply(sandbox, person, ActionId.RSVP_ATTENDING, conference=True)
     sandbox.wait_for(lambda: "now expected to be quorate" in str(_warnings(sandbox, chair)))
     step()
+    # The same morning the social worker is reminded to prepare the family with their copy.
+    travel(datetime(2027, 2, 11, 9, 45, tzinfo=UTC))
+    travel(datetime(2027, 2, 11, 10, 0, tzinfo=UTC))
 
     # The summary: drafted for the social worker and chair, released by the chair.
     sandbox.clock.set(datetime(2027, 2, 15, 10, 0, tzinfo=UTC))
@@ -410,12 +474,23 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             **field(DecisionField.DECISION, "continue"),
             **field(DecisionField.CATEGORY, "neglect"),
             **field(DecisionField.DISSENT, "Dan disagreed: he feels the children are safe now."),
+            **field(
+                DecisionField.PLAN_CHANGES,
+                "Nana Rose now takes Jo and Lily to school on Mondays and Tuesdays.",
+            ),
         },
     )
     sandbox.wait_for(
         lambda: any(
             s.text.startswith("The review conference's decision")
             for s in emu.inspector.seen_by(school)
+        )
+    )
+    # Dan and Nana Rose are not on Slack: the social worker gets the notice to print.
+    sandbox.wait_for(
+        lambda: any(
+            f.name.endswith("decision-notice.pdf")
+            for f in emu.inspector.files_seen_by(social_worker)
         )
     )
     step()

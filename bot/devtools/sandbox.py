@@ -1,4 +1,5 @@
-"""A whole world on one machine: the Slack emulator, the real bot over HTTP, and a real database.
+"""A whole world on one machine: the Slack emulator, the real bot (over HTTP or Socket Mode), and
+a real database.
 
 Used by the flow tests, `coregroup demo` and the benchmarks, so all three run the same wiring.
 """
@@ -20,19 +21,29 @@ from bot.devtools.emulator import SlackEmulator
 from bot.jobs import SweepReport
 from bot.settings import Settings
 from bot.slack.client import make_web_client
+from bot.socket_mode import SocketModeServer
 from bot.web import BackgroundServer
 from storage.db import UnitOfWork, make_engine, upgrade
 
 SIGNING_SECRET = "sandbox-signing-secret"  # noqa: S105 (a local emulator, not a real secret)
 BOT_TOKEN = "xoxb-sandbox-bot-token"  # noqa: S105
+# Pings this often notice a link cut under the client within a second or two, not a minute.
+SOCKET_PING_SECONDS = 0.5
 
 T = TypeVar("T")
 
 
 class Sandbox:
-    """Start the emulator, migrate the database, serve the bot, and connect them."""
+    """Start the emulator, migrate the database, serve the bot, and connect them.
 
-    def __init__(self, database_url: str, *, clock: ManualClock | None = None) -> None:
+    With `socket_mode`, the bot opens Socket Mode links to the emulator (an app-level token, no
+    HTTP endpoint) and the emulator sends everything as envelopes over them.
+    """
+
+    def __init__(
+        self, database_url: str, *, clock: ManualClock | None = None, socket_mode: bool = False
+    ) -> None:
+        self.socket_mode = socket_mode
         self.clock = clock or ManualClock()
         self.emulator = SlackEmulator(clock=self.clock, bot_token=BOT_TOKEN)
         self.engine = make_engine(database_url)
@@ -44,6 +55,7 @@ class Sandbox:
         self.deps: Dependencies | None = None
         self.app: App | None = None
         self._server: BackgroundServer | None = None
+        self._sockets: list[SocketModeServer] = []
         self._dispatcher: Dispatcher | None = None
 
     def start(self) -> Sandbox:
@@ -52,15 +64,37 @@ class Sandbox:
         self.emulator.start()
         client = make_web_client(BOT_TOKEN, self.emulator.api_url)
         self.deps = Dependencies(self.settings, UnitOfWork(self.engine), self.clock, client)
+        if self.socket_mode:
+            self.app = create_app(self.deps, request_verification=False)
+            self.emulator.use_socket_mode()
+            self.add_socket_replica()
+            return self
         self.app = create_app(self.deps)
         self._server = BackgroundServer(self.app, SIGNING_SECRET)
         self.emulator.connect_app(self._server.start(), SIGNING_SECRET)
         return self
 
+    def add_socket_replica(self) -> SocketModeServer:
+        """Open one more Socket Mode connection for the bot, as another replica would."""
+        assert self.app is not None
+        api = make_web_client(BOT_TOKEN, self.emulator.api_url)
+        server = SocketModeServer(
+            self.app,
+            self.emulator.add_app_token(),
+            web_client=api,
+            ping_interval=SOCKET_PING_SECONDS,
+        )
+        server.connect()
+        self._sockets.append(server)
+        self.emulator.socket_mode.wait_connected(len(self._sockets))
+        return server
+
     def stop(self) -> None:
         """Tear everything down."""
         if self._server:
             self._server.stop()
+        for server in self._sockets:
+            server.close()
         if self.deps:
             self.deps.after_answer.close()  # its last refreshes still reach the emulator
         self.emulator.stop()
@@ -79,7 +113,7 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        """Where the bot listens for Slack's requests."""
+        """Where the bot listens for Slack's requests (HTTP only)."""
         assert self._server is not None
         return self._server.url
 
@@ -93,11 +127,11 @@ class Sandbox:
         return sweep(self.deps, self._dispatcher)
 
     def settle(self, *, timeout: float = 30.0) -> None:
-        """Wait (in real time) until the bot has finished everything it started after its
-        answers, so whatever a step caused is there before the clock moves on."""
+        """Wait (in real time) until the bot has finished everything it does after answering,
+        so whatever a step caused is there before the clock moves on."""
         assert self.deps is not None
-        after_answer = self.deps.after_answer
-        self.wait_for(after_answer.idle, timeout=timeout)
+        if not self.deps.after_answer.wait_idle(timeout):
+            raise TimeoutError("the bot's work after answering did not finish in time")
 
     @staticmethod
     def wait_for(probe: Callable[[], T | None], *, timeout: float = 10.0) -> T:

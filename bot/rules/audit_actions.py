@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     MEETING_SCHEDULED = "meeting.scheduled"
     MEETING_REPLY = "meeting.reply"
     MEETING_ATTENDANCE = "meeting.attendance"
+    MEETING_HELD_ANSWER = "meeting.held_answer"
     UPDATE_SUBMITTED = "update.submitted"
     PLAN_OUTCOME_SAVED = "plan.outcome_saved"
     PLAN_ACTION_SAVED = "plan.action_saved"
@@ -33,6 +34,12 @@ class AuditAction(StrEnum):
     SUMMARY_DRAFTED = "summary.drafted"
     SUMMARY_RELEASED = "summary.released"
     CONFERENCE_DECISION = "conference.decision"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_DECIDED = "approval.decided"
+    CASE_EXPORTED = "case.exported"
+    # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
+    CASE_PURGED = "case.purged"
+    AGENDA_SAVED = "agenda.saved"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -58,6 +65,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.MEETING_SCHEDULED: "set the date of {meeting}",
         AuditAction.MEETING_REPLY: "replied to the invitation to {meeting}",
         AuditAction.MEETING_ATTENDANCE: "recorded who came to {meeting}",
+        AuditAction.MEETING_HELD_ANSWER: "said whether {meeting} was held",
         AuditAction.UPDATE_SUBMITTED: "sent an update for {meeting}",
         AuditAction.PLAN_OUTCOME_SAVED: "saved an outcome in the plan",
         AuditAction.PLAN_ACTION_SAVED: "saved an action in the plan",
@@ -66,6 +74,13 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.SUMMARY_DRAFTED: "drafted the summary of {meeting}",
         AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
         AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
+        AuditAction.APPROVAL_REQUESTED: (
+            "asked the social worker to agree to {person} standing in or coming"
+        ),
+        AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
+        AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
+        AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
+        AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
     }
 )
 

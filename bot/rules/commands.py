@@ -30,6 +30,7 @@ class SubCommand(StrEnum):
     AWAY = "away"
     BACK = "back"
     SUMMARY = "summary"
+    AGENDA = "agenda"
     DECISION = "decision"
     SCHEDULE = "schedule"
 
@@ -134,6 +135,14 @@ SUB_COMMANDS: tuple[Declared, ...] = (
         True,
         "summary",
         "draft the review conference summary for the chair to release (social worker, chair)",
+    ),
+    Declared(
+        SubCommand.AGENDA,
+        Permission.RECORD_AGENDA,
+        False,
+        "agenda",
+        "record the conference agenda with the family: the children, the harm and its impact, "
+        "the family's own words, the child's advocate, language (social worker)",
     ),
     Declared(
         SubCommand.DECISION,

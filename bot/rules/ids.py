@@ -27,9 +27,12 @@ class ViewId(StrEnum):
     ACTION = "plan_action"
     SCHEDULE = "meeting_schedule"
     REPRESENTATIVE = "meeting_representative"
+    BRING_SOMEONE = "meeting_bring_someone"
     ATTENDANCE = "meeting_attendance"
     UPDATE = "update_submit"
     DECISION = "conference_decision"
+    NOT_HELD = "meeting_not_held"
+    AGENDA = "conference_agenda"
 
 
 class ActionId(StrEnum):
@@ -41,10 +44,18 @@ class ActionId(StrEnum):
     RSVP_ATTENDING = "rsvp_attending"
     RSVP_REPRESENTATIVE = "rsvp_representative"
     RSVP_APOLOGIES = "rsvp_apologies"
+    BRING_SOMEONE = "rsvp_bring_someone"
     RECORD_ATTENDANCE = "meeting_record_attendance"
     GIVE_UPDATE = "update_give"
     RELEASE_SUMMARY = "summary_release"
+    OPEN_UPDATE = "update_open"
     ARCHIVE_CHANNEL = "case_archive_channel"
+    APPROVE_REQUEST = "approval_approve"
+    DECLINE_REQUEST = "approval_decline"
+    EXPORT_RECORD = "case_export_record"
+    # The answer to "was it held?" about a meeting whose date passed without attendance.
+    MEETING_WAS_HELD = "meeting_was_held"
+    MEETING_NOT_HELD = "meeting_not_held"
 
 
 class DecisionField(StrEnum):
@@ -53,6 +64,26 @@ class DecisionField(StrEnum):
     DECISION = "decision_what"
     CATEGORY = "decision_category"
     DISSENT = "decision_dissent"
+    PLAN_CHANGES = "decision_plan_changes"
+
+
+class AgendaField(StrEnum):
+    """Block ids (and action ids) of the agenda modal the social worker fills in with the family."""
+
+    CHILD_NAME = "agenda_child_name"  # numbered: agenda_child_name_1 ...
+    CHILD_AGE = "agenda_child_age"  # numbered, paired with the name of the same number
+    UNBORN_DUE = "agenda_unborn_due"
+    FAMILY_WORDS = "agenda_family_words"
+    CATEGORY = "agenda_category"
+    HARM = "agenda_harm"
+    IMPACT = "agenda_impact"
+    ADVOCATE = "agenda_advocate"
+    LANGUAGE = "agenda_language"
+    INTERPRETER = "agenda_interpreter"
+
+    def numbered(self, number: int) -> str:
+        """The id of the n-th row of a repeated field."""
+        return f"{self.value}_{number}"
 
 
 class MeetingField(StrEnum):
@@ -63,6 +94,10 @@ class MeetingField(StrEnum):
     TIME = "meeting_time"
     PLACE = "meeting_place"
     REPRESENTATIVE = "meeting_representative"
+    SAME_AGENCY = "meeting_same_agency"
+    SUPPORTER = "meeting_supporter"
+    SUPPORTER_KIND = "meeting_supporter_kind"
+    NOT_HELD_REASON = "meeting_not_held_reason"
     ATTENDANCE = "meeting_attendance"  # numbered per invitation: meeting_attendance_12
 
     def numbered(self, number: int) -> str:
@@ -124,6 +159,7 @@ class UpdateField(StrEnum):
     HELP_NEEDED = "update_help_needed"
     PROFESSIONAL_ONLY = "update_professional_only"
     PROFESSIONAL_ONLY_SECTIONS = "update_professional_only_sections"
+    WORRY_ABOUT_SAFETY = "update_worry_about_safety"  # the family's form: a worry about safety
 
     def numbered(self, number: int) -> str:
         """The id of this field for one outcome (by the outcome's id)."""

@@ -28,3 +28,5 @@ class Permission(StrEnum):
     ARCHIVE_CASE = "archive_case"
     VIEW_PROFESSIONAL_ONLY = "view_professional_only"
     EXPORT_CASE = "export_case"
+    READ_UPDATES = "read_updates"
+    RECORD_AGENDA = "record_agenda"

@@ -55,6 +55,14 @@ class QuorumForecast:
     could_still_be_quorate: bool
     not_replied: tuple[Invitee, ...]
     social_care_confirmed: bool
+    # Whose agency could still count if they sent someone in their place.
+    sent_apologies: tuple[Invitee, ...] = ()
+
+    @property
+    def to_ask(self) -> tuple[Invitee, ...]:
+        """Whom the chair could ask: those who have not replied, then those who sent apologies
+        and could send someone from their agency instead."""
+        return (*self.not_replied, *self.sent_apologies)
 
 
 def agency_group(agency: Agency, *, health_as_one: bool = True) -> str:
@@ -98,6 +106,7 @@ def forecast(
         could_still_be_quorate=best_case_short_by == 0,
         not_replied=not_replied,
         social_care_confirmed=social_care_confirmed,
+        sent_apologies=tuple(i for i in could_count if i.rsvp is Rsvp.APOLOGIES),
     )
 
 

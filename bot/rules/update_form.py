@@ -14,13 +14,14 @@ from bot.rules.vocabulary import Rag
 Audience = Literal["professional", "family"]
 AUDIENCES: tuple[Audience, ...] = ("professional", "family")
 
-# The modal holds 3 blocks per outcome and at most 19 others, so 25 outcomes always fit in Slack's
+# The modal holds 3 blocks per outcome and at most 21 others, so 25 outcomes always fit in Slack's
 # 100 blocks. The modal and the parser both take the first 25, so a hidden outcome is never
 # demanded. Plans rarely have more than 8.
 MAX_OUTCOMES = 25
 
 YES = "yes"
 NO = "no"
+SAFETY = "safety"  # the value of the family's "this worry is about someone's safety" box
 
 
 # The most each text field may hold: the modal sets these as max_length, and the parser checks them
@@ -45,6 +46,7 @@ MARKABLE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("worries", "What worries you"),
     ("new_harm", "New harm"),
     ("child_seen", "When the child was last seen"),
+    ("child_views", "What the child has told us"),
     ("next_steps", "What you will do next"),
 )
 
@@ -211,8 +213,10 @@ def parse_update(
     )
     if family:
         # The family's version has no professional-only part: whatever a crafted payload puts
-        # there is never read, so it can never be stored.
-        draft = replace(draft, help_needed=read.text(f.HELP_NEEDED))
+        # there is never read, so it can never be stored. A worry marked as about safety is
+        # their way of flagging new harm, and is raised at once like a professional's.
+        safety = SAFETY in read.ticked(f.WORRY_ABOUT_SAFETY)
+        draft = replace(draft, help_needed=read.text(f.HELP_NEEDED), new_harm=safety)
     else:
         draft = _professional_parts(read, draft, today)
 

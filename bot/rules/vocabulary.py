@@ -22,6 +22,8 @@ class Role(StrEnum):
     SOCIAL_WORKER = "social_worker"
     CHAIR = "chair"
     ADVOCATE = "advocate"
+    # Someone a family member brings (a friend, relative, advocate or interpreter): family-side.
+    FAMILY_SUPPORTER = "family_supporter"
 
 
 class AreaRole(StrEnum):
@@ -130,6 +132,7 @@ class Attendance(StrEnum):
     PRESENT = "present"
     LATE = "late"
     REPRESENTED = "represented"
+    APOLOGIES = "apologies"  # sent apologies: not the same as not coming
     ABSENT = "absent"
 
 
@@ -157,3 +160,28 @@ class OutboxState(StrEnum):
     SENT = "sent"
     CANCELLED = "cancelled"
     FAILED = "failed"  # gave up after the attempt limit; shown to operators, never silently dropped
+
+
+class SupporterKind(StrEnum):
+    """Who a family member may bring (DOMAIN.md, Stand-ins, supporters and safety)."""
+
+    FRIEND = "friend"
+    RELATIVE = "relative"
+    ADVOCATE = "advocate"
+    INTERPRETER = "interpreter"
+
+
+class ApprovalKind(StrEnum):
+    """What a social worker is asked to agree to before it happens."""
+
+    COVER = "cover"  # a professional of another agency covers an away professional
+    REPRESENTATIVE = "representative"  # someone not of the sender's agency comes in their place
+    SUPPORTER = "supporter"  # a family member brings someone
+
+
+class ApprovalState(StrEnum):
+    """Where a request for the social worker's approval stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"

@@ -11,9 +11,36 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.rules.timeline import ChaseStep, chase_days, local_instant
+from bot.rules.messages import (
+    MessageKind,
+    PlannedMessage,
+    action_tag,
+    meeting_tag,
+    outbox_key,
+    request_tag,
+)
+from bot.rules.schedule import (
+    DEADLINE_TIME,
+    OPEN_MEETINGS,
+    OWES_UPDATE,
+    away_on,
+    calendar_for,
+    deadline_day,
+    meeting_day,
+    rules_for,
+)
+from bot.rules.stand_ins import is_family_side
+from bot.rules.timeline import (
+    ChaseStep,
+    TimelineRules,
+    chase_days,
+    local_instant,
+    prompt_day,
+    shares_review_round,
+)
 from bot.rules.vocabulary import (
     ActionStatus,
     CaseStatus,
@@ -23,28 +50,17 @@ from bot.rules.vocabulary import (
     UpdateRequestStatus,
 )
 from bot.rules.working_days import WorkingCalendar
-from bot.services.cases import calendar_for
-from bot.services.conference import DIGEST
-from bot.services.meetings import INVITATION, QUORUM_WARNING
-from bot.services.outbox import PlannedMessage, case_scope
-from bot.services.updates import (
-    CHASE,
-    DEADLINE_TIME,
-    ESCALATION,
-    OVERDUE_NOTICE,
-    OWES_UPDATE,
-    PROGRESS,
-    PROMPT,
-    away_on,
-    deadline_day,
-    meeting_day,
-)
-from bot.ui.plan import ACTION_REMINDER
-from bot.ui.texts import OPEN_MEETINGS
-from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
+
+if TYPE_CHECKING:
+    from storage.models import Area, Case, Meeting, Member, PlanAction, UpdateRequest
 
 # Open actions remind their owner this many working days before they are due.
 ACTION_REMINDER_WORKING_DAYS = 2
+# The social worker is reminded to arrange the first core group every this many working days
+# from the day after the case opens until it has a date...
+ARRANGE_EVERY_WORKING_DAYS = 3
+# ...and, when its limit passes with no date, this many times more (a bound, so planning ends).
+ARRANGE_AFTER_LIMIT = 5
 
 
 @dataclass
@@ -65,9 +81,9 @@ class CaseState:
         return self.case.id
 
     @cached_property
-    def scope(self) -> str:
-        """The key prefix of everything planned for this case."""
-        return case_scope(self.case_id)
+    def rules(self) -> TimelineRules:
+        """The area's timescales: how far ahead each message goes out."""
+        return rules_for(self.area, self.case.nation)
 
     @property
     def active(self) -> bool:
@@ -89,7 +105,7 @@ class CaseState:
 
     def at(self, day: date) -> datetime:
         """The area's sending time of day on `day`, as a UTC instant."""
-        return local_instant(day, self.area.local_time_of_day, self.tz)
+        return local_instant(day, self.rules.local_time, self.tz)
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
@@ -118,6 +134,16 @@ class CaseState:
             if upcoming:
                 found.append(min(upcoming, key=lambda m: (meeting_day(m, self.tz), m.sequence)))
         return found
+
+    def shared_round(self, meetings: Sequence[Meeting]) -> Meeting | None:
+        """The core group among `meetings` that shares the review conference's update round
+        (it falls within the rules' weeks before the review), or None."""
+        core = next((m for m in meetings if m.kind == MeetingKind.CORE_GROUP), None)
+        review = next((m for m in meetings if m.kind == MeetingKind.RCPC), None)
+        if core is None or review is None:
+            return None
+        core_day, review_day = meeting_day(core, self.tz), meeting_day(review, self.tz)
+        return core if shares_review_round(core_day, review_day, self.rules) else None
 
     def invited_to(self, now: datetime) -> list[Meeting]:
         """Meetings with a date ahead: everyone is invited to them."""
@@ -158,13 +184,22 @@ def wanted(state: CaseState, now: datetime) -> list[PlannedMessage]:
         *_action_reminders(state, now),
         *_update_messages(state, now),
         *_digests(state, now),
+        *_arrange_reminders(state, now),
+        *_held_checks(state, now),
+        *_family_copy_prompts(state, now),
     ]
 
 
 def _message(
-    state: CaseState, key: str, kind: str, to: str, at: datetime, **args: object
+    state: CaseState,
+    kind: MessageKind,
+    parts: tuple[object, ...],
+    to: str,
+    at: datetime,
+    **args: object,
 ) -> PlannedMessage:
-    return PlannedMessage.built_when_sent(state.scope + key, kind, to, at, state.case_id, **args)
+    key = outbox_key(kind, *parts, case_id=state.case_id)
+    return PlannedMessage.built_when_sent(key, kind, to, at, state.case_id, **args)
 
 
 def _stamp(instant: datetime) -> str:
@@ -182,23 +217,30 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
         assert meeting.starts_at is not None
         start_day = meeting.starts_at.astimezone(state.tz).date()
         stamp = _stamp(meeting.starts_at)
-        lead = state.area.invitation_lead_working_days
+        lead = state.rules.invitation_lead_working_days
         invite_at = state.at(state.calendar.add_working_days(start_day, -lead))
-        tag = f"m{meeting.id}"
+        tag = meeting_tag(meeting.id)
         yield _message(
             state,
-            f"invite:{tag}:{channel}:{stamp}",
-            INVITATION,
+            MessageKind.INVITATION,
+            (tag, channel, stamp),
             channel,
             invite_at,
             meeting=meeting.id,
             in_channel=True,
         )
-        for person in _people(state.members):
+        for member in state.members:
+            person = member.slack_user_id
+            if not person:
+                continue
+            # The family's side get their own invitation (what it is for, help on offer, and
+            # bringing someone rather than sending someone), not the professionals' one.
+            family = is_family_side(member.role)
+            kind = MessageKind.FAMILY_INVITATION if family else MessageKind.INVITATION
             yield _message(
                 state,
-                f"invite:{tag}:{person}:{stamp}",
-                INVITATION,
+                kind,
+                (tag, person, stamp),
                 person,
                 invite_at,
                 meeting=meeting.id,
@@ -206,13 +248,13 @@ def _invitations(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
             )
         if meeting.kind == MeetingKind.RCPC:
             # Sent only if, when the day comes, the replies forecast no quorum.
-            lead = state.area.quorum_warning_working_days
+            lead = state.rules.quorum_warning_working_days
             warn_at = state.at(state.calendar.add_working_days(start_day, -lead))
             for person in _people(state.members, Role.CHAIR, Role.SOCIAL_WORKER):
                 yield _message(
                     state,
-                    f"quorum:{tag}:{person}:{stamp}",
-                    QUORUM_WARNING,
+                    MessageKind.QUORUM_WARNING,
+                    (tag, person, stamp),
                     person,
                     warn_at,
                     meeting=meeting.id,
@@ -233,8 +275,8 @@ def _action_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessag
         )
         yield _message(
             state,
-            f"action:a{action.id}:{owner}:{action.due_date:%Y%m%d}",
-            ACTION_REMINDER,
+            MessageKind.ACTION_REMINDER,
+            (action_tag(action.id), owner, f"{action.due_date:%Y%m%d}"),
             owner,
             state.at(remind_on),
             action=action.id,
@@ -246,34 +288,44 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
     by_id = {m.id: m for m in state.members}
     social_workers = [m for m in state.members if m.role == Role.SOCIAL_WORKER and m.slack_user_id]
     chairs = _people(state.members, Role.CHAIR)
-    for meeting in state.next_meetings(now):
+    # Nobody is asked for an update before a meeting nobody has arranged yet.
+    meetings = [m for m in state.next_meetings(now) if m.starts_at is not None]
+    sharing = state.shared_round(meetings)
+    for meeting in meetings:
+        if sharing is not None and meeting is sharing:
+            continue  # its updates come from the review conference's round
         requests = state.requests.get(meeting.id or 0, [])
         if not requests:
             continue
         deadline = state.deadline(meeting)
         prompt_at = state.at(
-            state.calendar.add_working_days(deadline, -state.area.prompt_lead_working_days)
+            prompt_day(deadline, state.calendar, state.rules.prompt_lead_working_days)
         )
-        tag = f"m{meeting.id}:{deadline:%Y%m%d}"
+        if sharing is not None and meeting.kind == MeetingKind.RCPC:
+            # One round feeds both: asked for in time for the core group, due for the review.
+            core_deadline = state.deadline(sharing)
+            lead = state.rules.prompt_lead_working_days
+            prompt_at = min(prompt_at, state.at(prompt_day(core_deadline, state.calendar, lead)))
+        tag = (meeting_tag(meeting.id), f"{deadline:%Y%m%d}")
         chases = [(step, day, state.at(day)) for step, day in chase_days(deadline, state.calendar)]
         yield _message(
             state,
-            f"progress:{tag}",
-            PROGRESS,
+            MessageKind.PROGRESS,
+            tag,
             state.case.slack_channel_id or "",
             prompt_at,
             meeting=meeting.id,
         )
         for request in requests:
             member = by_id[request.member_id]
-            r = f"r{request.id}"
+            r = request_tag(request.id)
             if member.slack_user_id is None:
                 # A family member not on Slack: their social worker fills it in with them.
                 for sw in social_workers:
                     yield _message(
                         state,
-                        f"prompt:{tag}:{r}:{sw.slack_user_id}",
-                        PROMPT,
+                        MessageKind.PROMPT,
+                        (*tag, r, sw.slack_user_id),
                         sw.slack_user_id or "",
                         prompt_at,
                         request=request.id,
@@ -282,21 +334,24 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
             else:
                 yield _message(
                     state,
-                    f"prompt:{tag}:{r}:{member.slack_user_id}",
-                    PROMPT,
+                    MessageKind.PROMPT,
+                    (*tag, r, member.slack_user_id),
                     member.slack_user_id,
                     prompt_at,
                     request=request.id,
                 )
             if request.status != UpdateRequestStatus.REQUESTED:
                 continue  # received (or waived): every chase for it is cancelled
+            if is_family_side(member.role):
+                yield from _family_invitation(state, member, request, tag, chases, social_workers)
+                continue
             for step, day, at in chases:
                 if step == ChaseStep.ESCALATED:
                     for chair in chairs:
                         yield _message(
                             state,
-                            f"escalate:{tag}:{r}:{chair}",
-                            ESCALATION,
+                            MessageKind.ESCALATION,
+                            (*tag, r, chair),
                             chair,
                             at,
                             request=request.id,
@@ -306,8 +361,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                 if target is not None:
                     yield _message(
                         state,
-                        f"chase:{tag}:{r}:{step.value}:{target}",
-                        CHASE,
+                        MessageKind.CHASE,
+                        (*tag, r, step.value, target),
                         target,
                         at,
                         request=request.id,
@@ -319,12 +374,55 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                         if sw.id != member.id:
                             yield _message(
                                 state,
-                                f"overdue:{tag}:{r}:{sw.slack_user_id}",
-                                OVERDUE_NOTICE,
+                                MessageKind.OVERDUE_NOTICE,
+                                (*tag, r, sw.slack_user_id),
                                 sw.slack_user_id or "",
                                 at,
                                 request=request.id,
+                                reminded=target is not None,
                             )
+
+
+def _family_invitation(
+    state: CaseState,
+    member: Member,
+    request: UpdateRequest,
+    tag: tuple[str, str],
+    chases: Sequence[tuple[ChaseStep, date, datetime]],
+    social_workers: Sequence[Member],
+) -> Iterator[PlannedMessage]:
+    """A family-side member's words are invited, not owed: one gentle reminder (to their social
+    worker when they are not on Slack), then one note asking the social worker to check in with
+    them. Never an overdue message, and never a word to the chair."""
+    r = request_tag(request.id)
+    for step, _, at in chases:
+        if step == ChaseStep.REMINDER:
+            targets = (
+                [member.slack_user_id]
+                if member.slack_user_id
+                else [s.slack_user_id for s in social_workers[:1] if s.slack_user_id]
+            )
+            for target in targets:
+                yield _message(
+                    state,
+                    MessageKind.CHASE,
+                    (*tag, r, step.value, target),
+                    target,
+                    at,
+                    request=request.id,
+                    step=step.value,
+                    covering=False,
+                )
+        elif step == ChaseStep.OVERDUE:
+            for sw in social_workers:
+                yield _message(
+                    state,
+                    MessageKind.CHECK_IN,
+                    (*tag, r, sw.slack_user_id),
+                    sw.slack_user_id or "",
+                    at,
+                    request=request.id,
+                )
 
 
 def _chase_target(
@@ -342,6 +440,28 @@ def _chase_target(
     return member.slack_user_id, False
 
 
+def _family_copy_prompts(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """The family's copy, in the social worker's hands in time for the preparation visit (seed
+    001: at least three days before): a set number of working days before the conference."""
+    conference = state.conference_in_hand()
+    if conference is None or conference.id is None or conference.starts_at is None:
+        return
+    day = meeting_day(conference, state.tz)
+    if day < state.today(now):
+        return
+    lead = state.rules.family_copy_lead_working_days
+    at = state.at(state.calendar.add_working_days(day, -lead))
+    for person in _people(state.members, Role.SOCIAL_WORKER):
+        yield _message(
+            state,
+            MessageKind.FAMILY_COPY,
+            (meeting_tag(conference.id), person, f"{day:%Y%m%d}"),
+            person,
+            at,
+            conference=conference.id,
+        )
+
+
 def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
     """The chair's digest, a set number of working days before the conference in hand."""
     conference = state.conference_in_hand()
@@ -350,13 +470,61 @@ def _digests(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
     day = meeting_day(conference, state.tz)
     if day < state.today(now):
         return
-    at = state.at(state.calendar.add_working_days(day, -state.area.digest_lead_working_days))
+    at = state.at(state.calendar.add_working_days(day, -state.rules.digest_lead_working_days))
     for chair in _people(state.members, Role.CHAIR):
         yield _message(
             state,
-            f"digest:m{conference.id}:{chair}:{day:%Y%m%d}",
-            DIGEST,
+            MessageKind.DIGEST,
+            (meeting_tag(conference.id), chair, f"{day:%Y%m%d}"),
             chair,
             at,
             conference=conference.id,
         )
+
+
+def _arrange_reminders(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """Until the first core group has a date, its social worker is reminded to set it."""
+    first = next(
+        (m for m in state.meetings if m.kind == MeetingKind.CORE_GROUP and m.sequence == 1), None
+    )
+    if first is None or first.id is None or first.status != MeetingStatus.DUE:
+        return
+    calendar, every = state.calendar, ARRANGE_EVERY_WORKING_DAYS
+    today = state.today(now)
+    last = calendar.add_working_days(
+        calendar.on_or_before(first.due_by), every * ARRANGE_AFTER_LIMIT
+    )
+    day = calendar.add_working_days(state.today(state.case.created_at), 1)
+    while day <= last:
+        if day >= today:
+            for sw in _people(state.members, Role.SOCIAL_WORKER):
+                yield _message(
+                    state,
+                    MessageKind.ARRANGE_REMINDER,
+                    (meeting_tag(first.id), sw, f"{day:%Y%m%d}"),
+                    sw,
+                    state.at(day),
+                    meeting=first.id,
+                )
+        day = calendar.add_working_days(day, every)
+
+
+def _held_checks(state: CaseState, now: datetime) -> Iterator[PlannedMessage]:
+    """A meeting whose day passes with nobody recording it held: its social worker is asked
+    once, on the next working day, whether it was."""
+    for meeting in state.meetings:
+        if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at is None:
+            continue
+        if meeting.kind not in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
+            continue
+        day = meeting.starts_at.astimezone(state.tz).date()
+        ask_at = state.at(state.calendar.add_working_days(day, 1))
+        for sw in _people(state.members, Role.SOCIAL_WORKER):
+            yield _message(
+                state,
+                MessageKind.HELD_CHECK,
+                (meeting_tag(meeting.id), sw, _stamp(meeting.starts_at)),
+                sw,
+                ask_at,
+                meeting=meeting.id,
+            )

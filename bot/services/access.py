@@ -42,6 +42,10 @@ CASE_RULES: dict[Permission, frozenset[Role]] = {
     Permission.ARCHIVE_CASE: _CASE_HOLDERS,
     Permission.VIEW_PROFESSIONAL_ONLY: _PROFESSIONALS,
     Permission.EXPORT_CASE: _CASE_HOLDERS,
+    # Opening a whole update (from a new-harm alert): those who receive updates, not give them.
+    Permission.READ_UPDATES: _CASE_HOLDERS,
+    # The social worker fills in the agenda with the family when preparing them (seed 001).
+    Permission.RECORD_AGENDA: frozenset({Role.SOCIAL_WORKER}),
 }
 
 # Managers see timeliness and attendance across an area, not case detail (DOMAIN.md, People).
@@ -85,6 +89,7 @@ _WHO: dict[Permission, str] = {
     Permission.VIEW_HISTORY: "the social worker and the chair",
     Permission.RECORD_ATTENDANCE: "the social worker and the chair",
     Permission.EXPORT_CASE: "the social worker and the chair",
+    Permission.READ_UPDATES: "the social worker and the chair",
     Permission.PREPARE_SUMMARY: "the social worker and the chair",
     Permission.ARCHIVE_CASE: "the social worker and the chair",
     Permission.MOVE_CONFERENCE: "the conference chair",

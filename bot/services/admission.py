@@ -10,7 +10,8 @@ from typing import Generic, TypeVar
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
-from bot.rules.vocabulary import Attendance
+from bot.rules.stand_ins import is_family_side
+from bot.rules.vocabulary import Agency, Attendance, MeetingKind, Role
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
@@ -19,11 +20,14 @@ from bot.services.access import (
     check_complete_action,
 )
 from bot.services.conference import current_conference
+from bot.services.harm import reading_for
 from bot.services.meetings import attendance_guess
-from bot.services.members import active_members, case_by_channel
+from bot.services.members import active_members, case_by_channel, find_member
 from bot.services.plan import action_owner, load_plan
 from bot.services.status import history_text, status_text
-from bot.services.updates import UpdateContext, load_context, may_give
+from bot.services.updates import UpdateContext, load_context, may_give, meeting_label
+from bot.ui.harm import UpdateReading
+from bot.ui.labels import meeting_heading
 from bot.ui.plan import plan_text
 from storage.models import Case, Invitation, Meeting, Member, Outcome, PlanAction
 
@@ -130,10 +134,42 @@ def admit_to_meeting(
         )
 
 
+def meeting_named(session: Session, meeting: Meeting) -> str:
+    """The meeting in a sentence, in its case's nation's words, with its day."""
+    return meeting_label(meeting, session.get_one(Case, meeting.case_id))
+
+
 def meeting_id_of(session: Session, meeting: Meeting) -> int:
     """Read nothing more than the meeting's own id."""
     assert meeting.id is not None
     return meeting.id
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who asks to send (or bring) someone to a meeting: the form they get follows from it."""
+
+    meeting_id: int
+    # A professional's agency; None for a family-side member, who brings someone rather than
+    # sending someone in their place.
+    agency: Agency | None
+
+
+def sender_at_meeting(
+    deps: Dependencies, *, meeting_id: int | None, user_id: str, permission: Permission
+) -> Admitted[Sender] | Refused:
+    """The meeting a button names and who is asking, if they may reply to its invitation."""
+
+    def read(session: Session, meeting: Meeting) -> Sender:
+        assert meeting.id is not None
+        member = find_member(session, meeting.case_id, user_id)
+        if member is None or is_family_side(member.role):
+            return Sender(meeting.id, None)
+        return Sender(meeting.id, member.agency)
+
+    return admit_to_meeting(
+        deps, meeting_id=meeting_id, user_id=user_id, permission=permission, read=read
+    )
 
 
 # --- What the sub-commands read with their access check -----------------------------------------
@@ -185,7 +221,9 @@ def conference_to_decide(session: Session, case: Case, user_id: str) -> Conferen
     if conference is None or conference.id is None:
         return None
     return ConferenceToDecide(
-        conference.id, f"Review conference {conference.sequence} for {case.reference}"
+        conference.id,
+        f"{meeting_heading(MeetingKind.RCPC, case.nation)} {conference.sequence} "
+        f"for {case.reference}",
     )
 
 
@@ -249,15 +287,23 @@ def may_complete_action(
     return Admitted(case.id, case.reference, None) if decision.allowed else Refused(decision.reason)
 
 
-def attendance_invitees(session: Session, meeting: Meeting) -> list[tuple[int, str, Attendance]]:
-    """Everyone invited to a meeting, with what their reply suggests: (invitation, name, guess)."""
+def attendance_invitees(
+    session: Session, meeting: Meeting
+) -> list[tuple[int, str, Attendance | None]]:
+    """Whose attendance is recorded for a meeting, with what their reply suggests: (invitation,
+    name, guess). The chair runs a core group rather than being one of its members, so is left
+    out of a core group's."""
     rows = session.exec(
         select(Invitation, Member)
         .join(Member, col(Member.id) == col(Invitation.member_id))
         .where(Invitation.meeting_id == meeting.id)
         .order_by(col(Member.id))
     ).all()
-    return [(inv.id or 0, m.display_name, attendance_guess(inv)) for inv, m in rows]
+    return [
+        (inv.id or 0, member.display_name, attendance_guess(inv))
+        for inv, member in rows
+        if not (meeting.kind == MeetingKind.CORE_GROUP and member.role == Role.CHAIR)
+    ]
 
 
 def update_to_give(
@@ -271,3 +317,16 @@ def update_to_give(
     if context is None or problem:
         return Refused(problem or NOT_A_MEMBER)
     return context
+
+
+def update_to_read(
+    deps: Dependencies, *, update_id: int | None, user_id: str
+) -> UpdateReading | Refused:
+    """The whole update a new-harm alert names, for the social worker or chair of its case."""
+    with deps.unit_of_work() as session:
+        reading = (
+            reading_for(session, update_id=update_id, user_id=user_id)
+            if update_id is not None
+            else NOT_A_MEMBER
+        )
+    return Refused(reading) if isinstance(reading, str) else reading

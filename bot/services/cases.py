@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -12,9 +12,9 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.timeline import TimelineRules, plan_timeline
+from bot.rules.schedule import calendar_for, rules_for
+from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
-from bot.rules.working_days import WorkingCalendar
 from bot.services import audit
 from bot.slack.gateway import SlackError, SlackGateway
 from bot.ui.texts import case_card, case_card_text, topic_for, welcome_blocks, welcome_text
@@ -80,23 +80,6 @@ def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
         session.add(area)
         session.flush()
     return area
-
-
-def rules_for(area: Area) -> TimelineRules:
-    """The area's settings as timeline rules."""
-    return TimelineRules(
-        core_group_interval_weeks=area.core_group_interval_weeks,
-        first_core_group_working_days=area.first_core_group_working_days,
-        report_deadline_working_days=area.report_deadline_working_days,
-        prompt_lead_working_days=area.prompt_lead_working_days,
-        pre_birth_rcpc_working_days=area.pre_birth_rcpc_working_days,
-        local_time=area.local_time_of_day,
-    )
-
-
-def calendar_for(area: Area, case: Case) -> WorkingCalendar:
-    """Working days for a case: its nation's bank holidays plus the area's closure days."""
-    return WorkingCalendar(case.nation, frozenset(date.fromisoformat(d) for d in area.closure_days))
 
 
 def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str) -> OpenedCase:
@@ -193,9 +176,8 @@ def _record_case(
     ]
     session.add_all(members)
 
-    timeline = plan_timeline(
-        form.icpc, calendar_for(area, case), rules_for(area), birth_date=form.birth_date
-    )
+    rules = rules_for(area, case.nation)
+    timeline = plan_timeline(form.icpc, calendar_for(area, case), rules, birth_date=form.birth_date)
     session.add(
         Meeting(
             case_id=case.id,
@@ -284,7 +266,9 @@ def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:
     """Topic, welcome and the pinned case card."""
     case, members, meetings = _card_inputs(deps, case_id)
     deps.gateway.set_topic(channel_id, topic_for(case, meetings))
-    deps.gateway.post(channel_id, welcome_text(case.reference), welcome_blocks(case.reference))
+    deps.gateway.post(
+        channel_id, welcome_text(case.reference), welcome_blocks(case.reference, case.nation)
+    )
     _, card_ts = deps.gateway.post(
         channel_id, case_card_text(case.reference), case_card(case, members, meetings)
     )
@@ -304,16 +288,24 @@ def _card_inputs(deps: Dependencies, case_id: int) -> tuple[Case, list[Member], 
 
 
 def refresh_case_card(deps: Dependencies, case_id: int) -> None:
-    """Update the pinned case card in place (never reposted) after the register or dates change."""
+    """Update the pinned case card in place (never reposted) and the channel topic, after the
+    register, a meeting, a decision or a date changes, so neither says a past date is next."""
     case, members, meetings = _card_inputs(deps, case_id)
-    if case.slack_channel_id is None or case.card_ts is None or case.channel_archived:
+    if case.slack_channel_id is None or case.channel_archived:
+        return
+    today = deps.clock.now().astimezone(ZoneInfo(case.timezone)).date()
+    try:
+        deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
+    except SlackError as error:
+        log.warning("could not set the topic of case %s: %s", case_id, error.code)
+    if case.card_ts is None:
         return
     try:
         deps.gateway.update(
             case.slack_channel_id,
             case.card_ts,
             case_card_text(case.reference),
-            case_card(case, members, meetings),
+            case_card(case, members, meetings, today),
         )
     except SlackError as error:
         # The change itself is saved; a stale card is put right by the next refresh.

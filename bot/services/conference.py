@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
-from bot.rules.timeline import format_day
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import calendar_for, meeting_day, rules_for
+from bot.rules.timeline import (
+    TimelineRules,
+    format_day,
+    next_core_group_by,
+    report_deadline,
+)
 from bot.rules.vocabulary import (
     CaseStatus,
     Category,
@@ -23,39 +32,33 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     Role,
 )
-from bot.rules.working_days import add_months
+from bot.rules.working_days import WorkingCalendar, add_months
 from bot.services import audit
 from bot.services.access import Permission, check
-from bot.services.cases import calendar_for, rules_for
+from bot.services.cases import refresh_case_card
+from bot.services.family import family_help
+from bot.services.meetings import cancel_coming_meetings, share_calendar_file
+from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
-from bot.services.updates import meeting_day
 from bot.slack.gateway import SlackError
 from bot.summary import (
     Audience,
+    SummaryInput,
     digest_blocks,
     digest_notification_text,
     summary_blocks,
+    summary_headline_blocks,
     summary_html,
     summary_markdown,
     summary_notification_text,
 )
-from bot.ui.common import context, section
-from storage.models import Area, Case, Meeting, Member, OutboxMessage
+from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
+from bot.summary.printable import pdf_from_html
+from bot.ui.common import section
+from bot.ui.labels import meeting_words
+from storage.models import Area, Case, Meeting, Member
 
 log = logging.getLogger(__name__)
-
-DIGEST = "digest"
-DECISION_WORDS = {
-    Decision.CONTINUE: "continue the child protection plan",
-    Decision.STEP_DOWN: "end the child protection plan and step down to a child in need plan",
-    Decision.END: "end the child protection plan, with no further plan",
-}
-CATEGORY_WORDS = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
-}
 
 
 class ConferenceError(Exception):
@@ -102,11 +105,14 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             case_id=case_id,
             meeting=conference.id,
         )
-    messages = summary_blocks(summary, Audience.PROFESSIONAL)
-    intro: list[Block] = [
+    text = summary_notification_text(summary.reference, summary.review_heading)
+    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL)
+    heading = summary.review_heading  # "Review CPPM": in the sentence, "review CPPM"
+    review = heading[:1].lower() + heading[1:]
+    intro: list[Block | dict[str, Any]] = [
         section(
-            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s review "
-            f"conference on {format_day(summary.conference.day)}: the professional copy. The "
+            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s {review} "
+            f"on {format_day(summary.conference.day)}: the professional copy. The "
             "chair releases it to the core group; the family's copy leaves out what is marked "
             "for professionals only."
         ),
@@ -121,12 +127,20 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             ]
         ),
     ]
+    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY))
+    pdf_name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
+    # One direct message to read and act on; the whole summary waits in its thread.
+    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL)]
     for reader in readers:
         assert reader.slack_user_id is not None
-        deps.gateway.post(reader.slack_user_id, summary_notification_text(summary.reference), intro)
-        for blocks in messages:
-            deps.gateway.post(
-                reader.slack_user_id, summary_notification_text(summary.reference), blocks
+        dm, ts = deps.gateway.post(reader.slack_user_id, text, [*intro, *head])
+        for blocks in details:
+            deps.gateway.post(reader.slack_user_id, text, blocks, thread_ts=ts)
+        if reader.role == Role.SOCIAL_WORKER:
+            # For the preparation visit: the family's copy as it stands, to go through with them
+            # and to leave with family members who are not on Slack.
+            deps.gateway.upload(
+                dm, pdf_name, family_pdf, "Summary (family copy, to print for your visit)"
             )
     return "The draft summary is in your direct messages (and the chair's), ready to release."
 
@@ -157,32 +171,65 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
-    text = summary_notification_text(summary.reference)
-    for blocks in summary_blocks(summary, Audience.FAMILY):
-        deps.gateway.post(case.slack_channel_id, text, blocks)
+    text = summary_notification_text(summary.reference, summary.review_heading)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
+    # The channel gets one message, the headline; the documents and the whole summary are
+    # replies in its thread, so a long summary never buries the channel.
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    channel, ts = deps.gateway.post(case.slack_channel_id, text, head)
+    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY)
+    # Printed and handed to family members who are not on Slack.
     deps.gateway.upload(
-        case.slack_channel_id,
-        f"{name}.html",
-        summary_html(summary, Audience.FAMILY).encode(),
-        "Summary (family copy)",
+        channel,
+        f"{name}.pdf",
+        pdf_from_html(summary_html(summary, Audience.FAMILY)),
+        "Summary (family copy, to print)",
+        thread_ts=ts,
     )
-    deps.gateway.upload(
-        case.slack_channel_id,
-        f"{name}.md",
-        summary_markdown(summary, Audience.FAMILY).encode(),
-        "Summary (family copy, text)",
-    )
-    professional = summary_html(summary, Audience.PROFESSIONAL).encode()
+    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
+        deps.gateway.post(channel, text, blocks, thread_ts=ts)
+    # Each professional likewise: their copy's headline, its documents in the thread (the page
+    # holds every word, so their direct messages are not filled with the summary again).
+    professional_head = [
+        block
+        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL)
+        for block in message
+    ]
     for member in professionals:
         assert member.slack_user_id is not None
         try:
-            dm = deps.gateway.open_dm(member.slack_user_id)
-            deps.gateway.upload(
-                dm, f"{name}-professional.html", professional, "Summary (professional copy)"
-            )
+            dm, dm_ts = deps.gateway.post(member.slack_user_id, text, professional_head)
+            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL)
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
+
+
+_DOCUMENT_TITLES = {
+    Audience.FAMILY: ("Summary (family copy)", "Summary (family copy, text)"),
+    Audience.PROFESSIONAL: ("Summary (professional copy)", "Summary (professional copy, text)"),
+}
+
+
+def _share_documents(
+    deps: Dependencies, channel: str, ts: str, name: str, summary: SummaryInput, audience: Audience
+) -> None:
+    """The summary as a page to print and a Markdown file, in the thread of its headline."""
+    suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
+    page_title, text_title = _DOCUMENT_TITLES[audience]
+    deps.gateway.upload(
+        channel,
+        f"{name}{suffix}.html",
+        summary_html(summary, audience).encode(),
+        page_title,
+        thread_ts=ts,
+    )
+    deps.gateway.upload(
+        channel,
+        f"{name}{suffix}.md",
+        summary_markdown(summary, audience).encode(),
+        text_title,
+        thread_ts=ts,
+    )
 
 
 def refresh_digest(deps: Dependencies, case_id: int) -> None:
@@ -191,13 +238,9 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
         conference = current_conference(session, case_id)
         if conference is None or conference.id is None:
             return
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == DIGEST,
-                col(OutboxMessage.key).contains(f":digest:m{conference.id}:"),
-                col(OutboxMessage.slack_ts).is_not(None),
-            )
-        ).all()
+        rows = sent_about(
+            session, case_id=case_id, meeting_id=conference.id, kinds=[MessageKind.DIGEST]
+        )
         if not rows:
             return
         digest = digest_input(session, case_id, conference.id)
@@ -207,7 +250,7 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
             deps.gateway.update(
                 row.slack_channel or row.recipient,
                 row.slack_ts or "",
-                digest_notification_text(digest.reference),
+                digest_notification_text(digest.reference, digest.review_short),
                 blocks,
             )
         except SlackError as error:
@@ -222,6 +265,7 @@ class Recorded:
     reference: str
     decision: Decision
     next_review: str | None
+    conference_id: int | None = None
 
 
 def record_decision(
@@ -232,6 +276,7 @@ def record_decision(
     decision: Decision,
     category: Category | None,
     dissent: str | None,
+    plan_changes: str | None = None,
 ) -> Recorded:
     """The chair records the conference's decision; the schedule follows from it."""
     now = deps.clock.now()
@@ -251,6 +296,7 @@ def record_decision(
         assert case.id is not None
         conference.decision, conference.category = decision, category
         conference.dissent = (dissent or "").strip() or None
+        conference.plan_changes = (plan_changes or "").strip() or None
         conference.decided_by, conference.decided_at = actor, now
         conference.status = MeetingStatus.HELD
         conference.held_at = conference.held_at or conference.starts_at or now
@@ -264,6 +310,9 @@ def record_decision(
             )
             case.closed_at = now
             session.add(case)
+            # Meetings still set would stay in people's calendars: they are cancelled here and
+            # their cancelling calendar files follow the announcement.
+            cancel_coming_meetings(session, case, now)
         audit.record(
             session,
             actor=actor,
@@ -275,17 +324,19 @@ def record_decision(
             category=category.value if category else None,
             dissent=bool(conference.dissent),
         )
-        recorded = Recorded(case.id, case.reference, decision, next_review)
+        recorded = Recorded(case.id, case.reference, decision, next_review, conference_id)
     return recorded
 
 
 def _next_review(session: Session, case: Case, conference: Meeting) -> str:
-    """The next review is due within 6 months of this one (its core groups before it)."""
+    """The next review is due within the nation's interval of this one, and the core groups
+    before it re-base on this review (`next_core_group_by`), as the case's timeline does."""
     area = session.get_one(Area, case.area_id)
     calendar = calendar_for(area, case)
+    rules = rules_for(area, case.nation)
     tz = ZoneInfo(case.timezone)
     held = meeting_day(conference, tz)
-    due = calendar.on_or_before(add_months(held, 6))
+    due = calendar.on_or_before(add_months(held, rules.later_rcpc_months))
     later = session.exec(
         select(Meeting)
         .where(
@@ -304,55 +355,62 @@ def _next_review(session: Session, case: Case, conference: Meeting) -> str:
         )
     if later.status == MeetingStatus.DUE:
         later.due_by = min(later.due_by, due) if later.id else due
-    session.add(later)
-    # Core groups keep their rhythm up to the next review.
-    last_core = session.exec(
-        select(func.max(Meeting.due_by)).where(
-            Meeting.case_id == case.id, Meeting.kind == MeetingKind.CORE_GROUP
+        later.reports_due = report_deadline(
+            later.due_by, calendar, area.report_deadline_working_days
         )
-    ).one()
-    sequence = (
-        session.exec(
-            select(func.max(Meeting.sequence)).where(
-                Meeting.case_id == case.id, Meeting.kind == MeetingKind.CORE_GROUP
-            )
-        ).one()
-        or 0
-    )
-    interval = timedelta(weeks=rules_for(area).core_group_interval_weeks)
-    day = last_core or held
-    while day + interval <= later.due_by:
-        day = calendar.on_or_before(day + interval)
+    session.add(later)
+    _rebase_core_groups(session, case, calendar, rules, held, meeting_day(later, tz))
+    session.flush()
+    return format_day(later.due_by)
+
+
+def _rebase_core_groups(
+    session: Session,
+    case: Case,
+    calendar: WorkingCalendar,
+    rules: TimelineRules,
+    held: date,
+    next_review: date,
+) -> None:
+    """Core groups after a review run an interval from it: those not yet dated move, and more are
+    added up to the next review (a dated one keeps its date, and the cycle follows it)."""
+    core_groups = session.exec(
+        select(Meeting)
+        .where(Meeting.case_id == case.id, Meeting.kind == MeetingKind.CORE_GROUP)
+        .order_by(col(Meeting.sequence))
+    ).all()
+    tz = ZoneInfo(case.timezone)
+    sequence = max((m.sequence for m in core_groups), default=0)
+    reviews = [held, next_review]
+    previous = held
+    for meeting in core_groups:
+        if meeting.status == MeetingStatus.CANCELLED or meeting_day(meeting, tz) <= held:
+            continue
+        if meeting.status == MeetingStatus.DUE:
+            meeting.due_by = next_core_group_by(previous, reviews, calendar, rules)
+            session.add(meeting)
+        previous = meeting_day(meeting, tz)
+    while (day := next_core_group_by(previous, reviews, calendar, rules)) <= next_review:
         sequence += 1
         session.add(
             Meeting(
                 case_id=case.id or 0, kind=MeetingKind.CORE_GROUP, sequence=sequence, due_by=day
             )
         )
-    session.flush()
-    return format_day(later.due_by)
+        previous = day
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
-    """Tell everyone in writing; when the plan ends, offer to export and archive the channel."""
+    """Tell everyone in writing; the social worker also gets a printable notice for family
+    members not on Slack; when the plan ends, offer to export and archive the channel."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, recorded.case_id)
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
-    what = DECISION_WORDS[recorded.decision]
-    text = f"The review conference's decision for {case.reference}"
-    if recorded.decision == Decision.CONTINUE:
-        body = (
-            f"The review conference decided to {what}. The next review is due by "
-            f"{recorded.next_review}; core group meetings and updates carry on as before."
-        )
-    else:
-        body = (
-            f"The review conference decided to {what}. Thank you, everyone, for the work you "
-            "have done together with the family. I won't send any more reminders for this "
-            "case. The social worker will explain what happens next."
-        )
-    blocks = [section(body), context("This is the written notice of the decision.")]
+        notice = decision_notice(session, case, recorded)
+        offline_family = _offline_family(session, recorded.case_id)
+    text = notice_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation))
+    blocks = notice_blocks(notice)
     if case.slack_channel_id and not case.channel_archived:
         deps.gateway.post(case.slack_channel_id, text, blocks)
     for member in members:
@@ -361,8 +419,22 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
             deps.gateway.post(member.slack_user_id, text, blocks)
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
+    refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
+    if offline_family:
+        _send_printable_notice(deps, case, notice, offline_family, holders)
     if recorded.decision == Decision.CONTINUE:
         return
+    with deps.unit_of_work() as session:
+        cancelled = session.exec(
+            select(Meeting.id).where(
+                Meeting.case_id == recorded.case_id,
+                Meeting.status == MeetingStatus.CANCELLED,
+                col(Meeting.starts_at) > deps.clock.now(),
+            )
+        ).all()
+    for meeting_id in cancelled:
+        assert meeting_id is not None
+        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id)
     offer: list[Block] = [
         section(
             f"The plan for *{escape_mrkdwn(case.reference)}* has ended. Slack is not the case "
@@ -384,6 +456,98 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     for holder in holders:
         assert holder.slack_user_id is not None
         deps.gateway.post(holder.slack_user_id, f"Closing {case.reference}", offer)
+
+
+def decision_notice(session: Session, case: Case, recorded: Recorded) -> DecisionNotice:
+    """What the written notice of a decision says, read from the conference and the schedule."""
+    conference = (
+        session.get(Meeting, recorded.conference_id) if recorded.conference_id is not None else None
+    )
+    area = session.get_one(Area, case.area_id)
+    return DecisionNotice(
+        reference=case.reference,
+        review=meeting_words(MeetingKind.RCPC, case.nation),
+        decision=recorded.decision,
+        category=conference.category if conference else None,
+        plan_changes=conference.plan_changes if conference else None,
+        next_core_group=_next_core_group(session, case, conference)
+        if recorded.decision == Decision.CONTINUE
+        else None,
+        next_review=recorded.next_review,
+        dissent=conference.dissent if conference else None,
+        help=family_help(area),
+        pre_birth=case.pre_birth,
+    )
+
+
+def _next_core_group(session: Session, case: Case, conference: Meeting | None) -> str | None:
+    tz = ZoneInfo(case.timezone)
+    after = meeting_day(conference, tz) if conference else None
+    candidates = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.case_id == case.id,
+            Meeting.kind == MeetingKind.CORE_GROUP,
+            col(Meeting.status).in_((MeetingStatus.DUE, MeetingStatus.SCHEDULED)),
+        )
+        .order_by(col(Meeting.due_by), col(Meeting.sequence))
+    ).all()
+    for meeting in candidates:
+        day = meeting_day(meeting, tz)
+        if after is not None and day < after:
+            continue
+        if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at is not None:
+            local = meeting.starts_at.astimezone(tz)
+            return f"{format_day(local.date())} at {local:%H:%M}"
+        return f"date to be set, due by {format_day(meeting.due_by)}"
+    return None
+
+
+def _offline_family(session: Session, case_id: int) -> list[Member]:
+    return list(
+        session.exec(
+            select(Member).where(
+                Member.case_id == case_id,
+                Member.role == Role.FAMILY,
+                col(Member.active),
+                col(Member.slack_user_id).is_(None),
+            )
+        )
+    )
+
+
+def _send_printable_notice(
+    deps: Dependencies,
+    case: Case,
+    notice: DecisionNotice,
+    offline_family: Sequence[Member],
+    holders: Sequence[Member],
+) -> None:
+    """The social worker gets the notice as a PDF to print for family members not on Slack."""
+    names = ", ".join(escape_mrkdwn(m.display_name) for m in offline_family)
+    pdf = pdf_from_html(notice_html(notice))
+    for holder in holders:
+        if holder.role != Role.SOCIAL_WORKER or holder.slack_user_id is None:
+            continue
+        try:
+            deps.gateway.post(
+                holder.slack_user_id,
+                f"Printable decision notice for {case.reference}",
+                [
+                    section(
+                        f"Here is the decision notice for *{escape_mrkdwn(case.reference)}* to "
+                        f"print and give to {names}, who are not on Slack."
+                    )
+                ],
+            )
+            deps.gateway.upload(
+                deps.gateway.open_dm(holder.slack_user_id),
+                f"{case.reference}-decision-notice.pdf",
+                pdf,
+                f"Decision notice: {case.reference}",
+            )
+        except SlackError as error:
+            log.warning("could not send the printable decision notice: %s", error.code)
 
 
 def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str:
@@ -427,4 +591,4 @@ def decision_recorded_by(
             return None
         following = current_conference(session, case.id)
         next_review = format_day(following.due_by) if following else None
-        return Recorded(case.id, case.reference, conference.decision, next_review)
+        return Recorded(case.id, case.reference, conference.decision, next_review, conference_id)

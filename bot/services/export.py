@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.rules.vocabulary import MeetingKind
@@ -61,7 +62,88 @@ def export_case(session: Session, reference: str, out_dir: Path) -> list[Path]:
         raise ExportError(f"No case has the reference {reference!r}.")
     if len(cases) > 1:
         raise ExportError(f"{len(cases)} areas have a case {reference!r}; ask an administrator.")
-    case = cases[0]
+    return export_case_record(session, cases[0], out_dir)
+
+
+def export_person(session: Session, who: str, out_dir: Path) -> list[Path]:
+    """Write `person.json`: everything stored about one person (a subject access request), found
+    by Slack user id (`@U123` or `U123`) or by the name the core group knows them by."""
+    wanted = who.strip().removeprefix("<").removesuffix(">").removeprefix("@")
+    by_id = wanted[:1] in ("U", "W") and wanted[1:].isalnum() and wanted.upper() == wanted
+    if by_id:
+        members = _all(session, Member, Member.slack_user_id == wanted)
+    else:
+        members = [
+            m
+            for m in session.exec(select(Member))
+            if m.display_name.casefold() == wanted.casefold()
+        ]
+    if not members:
+        raise ExportError(f"Nothing is stored about {who!r}: no core group has them.")
+    user_ids = {m.slack_user_id for m in members if m.slack_user_id}
+    if len({m.display_name.casefold() for m in members}) > 1 and not by_id:
+        raise ExportError(f"More than one person is called {who!r}; give their Slack id instead.")
+    member_ids = [m.id for m in members]
+    cases = {
+        c.id: c.reference
+        for c in _all(session, Case, col(Case.id).in_([m.case_id for m in members]))
+    }
+    requests = _all(session, UpdateRequest, col(UpdateRequest.member_id).in_(member_ids))
+    updates = _all(
+        session,
+        AgencyUpdate,
+        or_(
+            col(AgencyUpdate.request_id).in_([r.id for r in requests]),
+            col(AgencyUpdate.submitted_by).in_(user_ids),
+        ),
+    )
+    names = {m.display_name for m in members}
+
+    def about_them(event: AuditEvent) -> bool:
+        words = json.dumps(event.detail, ensure_ascii=False)
+        return event.actor in user_ids or any(t in words for t in user_ids | names)
+
+    record = {
+        "exported_from": "Core Group bot",
+        "subject_access_request_for": who,
+        "slack_user_ids": sorted(user_ids),
+        "core_group_memberships": [
+            {**row, "case_reference": cases.get(row["case_id"])} for row in _rows(members)
+        ],
+        "invitations_replies_and_attendance": _rows(
+            _all(
+                session,
+                Invitation,
+                or_(
+                    col(Invitation.member_id).in_(member_ids),
+                    col(Invitation.representative_member_id).in_(member_ids),
+                ),
+            )
+        ),
+        "actions_they_own": _rows(
+            _all(session, PlanAction, col(PlanAction.owner_member_id).in_(member_ids))
+        ),
+        "update_requests": _rows(requests),
+        "updates_every_version": _rows(updates),
+        "ratings": _rows(
+            _all(session, OutcomeRating, col(OutcomeRating.update_id).in_([u.id for u in updates]))
+        ),
+        "audit_events_by_or_about_them": _rows(
+            [
+                e
+                for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))
+                if about_them(e)
+            ]
+        ),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "person.json"
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    return [path]
+
+
+def export_case_record(session: Session, case: Case, out_dir: Path) -> list[Path]:
+    """Write one case's `case.json` and review summaries into `out_dir`; return the files."""
     assert case.id is not None
     meetings = _all(session, Meeting, Meeting.case_id == case.id)
     meeting_ids = [m.id for m in meetings]

@@ -13,21 +13,21 @@ from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction, description, known_action
 from bot.rules.timeline import format_day
-from bot.rules.vocabulary import Agency, Attendance, Category, Decision, Role, Rsvp
+from bot.rules.vocabulary import Agency, Attendance, Category, Decision, MeetingKind, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
-from bot.services.conference import CATEGORY_WORDS, DECISION_WORDS
 from bot.services.updates import meeting_label
-from bot.ui.common import AGENCY_NAMES, fit
-from bot.ui.meetings import ATTENDANCE_LABELS, KIND_LABELS
-from bot.ui.texts import ROLE_LABELS
-from storage.models import AuditEvent, Meeting, Member, PlanAction, UpdateRequest
+from bot.ui.common import fit
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    ATTENDANCE_LABELS,
+    CATEGORY_WORDS,
+    DECISION_WORDS,
+    ROLE_LABELS,
+    RSVP_WORDS,
+    meeting_words,
+)
+from storage.models import AuditEvent, Case, Meeting, Member, PlanAction, UpdateRequest
 
-_RSVP_WORDS = {
-    Rsvp.ATTENDING: "coming",
-    Rsvp.REPRESENTATIVE: "sending someone",
-    Rsvp.APOLOGIES: "apologies",
-    Rsvp.NONE: "no reply",
-}
 # People's own words (an outcome, an action) are quoted, cut short: the plan holds them whole.
 _QUOTED = 70
 
@@ -43,12 +43,14 @@ class Lookups:
     meeting_kinds: Mapping[int, str]  # meeting id -> "the core group meeting"
     requests: Mapping[int, int]  # update request id -> its meeting id
     actions: Mapping[int, str]  # plan action id -> its description
+    initial: str = "initial conference"  # in the case's nation's words
 
 
 def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[AuditEvent]) -> Lookups:
     """Read the names, meetings, update requests and plan actions the events refer to."""
     members = session.exec(select(Member).where(Member.case_id == case_id)).all()
     meetings = session.exec(select(Meeting).where(Meeting.case_id == case_id)).all()
+    case = session.get_one(Case, case_id)
     request_ids = {_int(e.detail.get("request")) for e in events} - {None}
     action_ids = {_int(e.detail.get("action_id")) for e in events} - {None}
     requests: dict[int, int] = {}
@@ -71,10 +73,13 @@ def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[Audit
         tz=tz,
         people={m.slack_user_id: m.display_name for m in members if m.slack_user_id},
         members={m.id: m.display_name for m in members if m.id is not None},
-        meetings={m.id: f"the {meeting_label(m, tz)}" for m in meetings if m.id is not None},
-        meeting_kinds={m.id: f"the {KIND_LABELS[m.kind]}" for m in meetings if m.id is not None},
+        meetings={m.id: f"the {meeting_label(m, case)}" for m in meetings if m.id is not None},
+        meeting_kinds={
+            m.id: f"the {meeting_words(m.kind, case.nation)}" for m in meetings if m.id is not None
+        },
         requests=requests,
         actions=actions,
+        initial=meeting_words(MeetingKind.ICPC, case.nation),
     )
 
 
@@ -141,7 +146,7 @@ def _case_opened(detail: Mapping[str, Any], found: Lookups) -> str:
     if isinstance(detail.get("members"), list):
         parts.append(f"with {len(detail['members'])} people in the core group")
     if detail.get("icpc"):
-        parts.append(f"after the initial conference on {_day(detail['icpc'])}")
+        parts.append(f"after the {found.initial} on {_day(detail['icpc'])}")
     return ", " + ", ".join(parts) if parts else ""
 
 
@@ -183,8 +188,8 @@ def _scheduled(detail: Mapping[str, Any], found: Lookups) -> str:
 
 def _reply(detail: Mapping[str, Any], found: Lookups) -> str:
     after, before = Rsvp(detail["after"]), Rsvp(detail.get("before") or Rsvp.NONE)
-    changed = f" (before: {_RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
-    return f": {_RSVP_WORDS[after]}{changed}"
+    changed = f" (before: {RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
+    return f": {RSVP_WORDS[after]}{changed}"
 
 
 def _attendance(detail: Mapping[str, Any], found: Lookups) -> str:
@@ -245,6 +250,19 @@ def _decision(detail: Mapping[str, Any], found: Lookups) -> str:
     return words
 
 
+def _approval_decided(detail: Mapping[str, Any], found: Lookups) -> str:
+    return ": agreed" if detail["approved"] is True else ": did not agree"
+
+
+def _held_answer(detail: Mapping[str, Any], found: Lookups) -> str:
+    if detail.get("held") is True:
+        return ": it was"
+    if detail.get("held") is False:
+        reason = detail.get("reason")
+        return f": it was not, because {_quoted(reason)}" if isinstance(reason, str) else ": no"
+    return ""
+
+
 # Each action's detail in words, after its description; an action without detail has none here.
 _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.CASE_OPENED: _case_opened,
@@ -261,4 +279,6 @@ _DETAIL: Mapping[AuditAction, Callable[[Mapping[str, Any], Lookups], str]] = {
     AuditAction.PLAN_ACTION_DONE: _action_done,
     AuditAction.PLAN_FAMILY_MAY_EDIT: _family_may_edit,
     AuditAction.CONFERENCE_DECISION: _decision,
+    AuditAction.APPROVAL_DECIDED: _approval_decided,
+    AuditAction.MEETING_HELD_ANSWER: _held_answer,
 }

@@ -15,17 +15,20 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
-from bot.rules.timeline import report_deadline
+from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
+from bot.rules.timeline import format_day, next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check, schedule_permission
-from bot.services.cases import calendar_for, refresh_case_card, rules_for
+from bot.services.cases import refresh_case_card
+from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
 from bot.ui.calendar_file import meeting_ics
+from bot.ui.labels import meeting_words
 from bot.ui.meetings import (
-    KIND_LABELS,
     MeetingCard,
     Reply,
     invitation_blocks,
@@ -33,15 +36,12 @@ from bot.ui.meetings import (
     quorum_warning_blocks,
     quorum_warning_text,
 )
-from bot.ui.texts import OPEN_MEETINGS, topic_for
-from storage.models import Area, Case, Invitation, Meeting, Member, OutboxMessage
+from storage.models import Area, Case, Invitation, Meeting, Member
 from storage.queries import dialect, insert_missing, insert_missing_selected, plain
 
 log = logging.getLogger(__name__)
 
 MEETING_LENGTH = timedelta(hours=1, minutes=30)
-INVITATION = "invitation"
-QUORUM_WARNING = "quorum_warning"
 
 
 class MeetingError(Exception):
@@ -60,7 +60,7 @@ def card_for(case: Case, meeting: Meeting) -> MeetingCard:
     """The invitation's view of a scheduled meeting, in the case's local time."""
     assert meeting.id is not None and meeting.starts_at is not None
     local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
-    return MeetingCard(meeting.id, case.reference, meeting.kind, local, meeting.place)
+    return MeetingCard(meeting.id, case.reference, meeting.kind, local, meeting.place, case.nation)
 
 
 def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, str]]:
@@ -77,7 +77,7 @@ def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, s
         if not check(session, case=case, user_id=user_id, permission=permission).allowed:
             continue
         assert meeting.id is not None
-        label = f"{KIND_LABELS[meeting.kind].capitalize()} {meeting.sequence}"
+        label = f"{meeting_words(meeting.kind, case.nation, capital=True)} {meeting.sequence}"
         label += f" (by {meeting.due_by:%a %-d %b %Y})"
         choices.append((meeting.id, label))
     return choices[:6]
@@ -161,19 +161,32 @@ def _rechain(session: Session, case: Case, area: Area, held: Meeting) -> None:
         .where(Meeting.sequence > held.sequence, Meeting.status == MeetingStatus.DUE)
         .order_by(col(Meeting.sequence))
     ).all()
-    rules = rules_for(area)
+    rules = rules_for(area, case.nation)
+    tz = ZoneInfo(case.timezone)
+    reviews = [
+        meeting_day(m, tz)
+        for m in session.exec(
+            select(Meeting).where(Meeting.case_id == case.id, Meeting.kind == MeetingKind.RCPC)
+        ).all()
+        if m.status != MeetingStatus.CANCELLED
+    ]
     for meeting in later:
         if held.kind == MeetingKind.RCPC:
-            nominal = add_months(previous, 6)
+            meeting.due_by = calendar.on_or_before(add_months(previous, rules.later_rcpc_months))
         else:
-            nominal = previous + timedelta(weeks=rules.core_group_interval_weeks)
-        meeting.due_by = calendar.on_or_before(nominal)
+            # The cycle re-bases on a review conference between core groups.
+            meeting.due_by = next_core_group_by(previous, reviews, calendar, rules)
         if meeting.kind == MeetingKind.RCPC:
             meeting.reports_due = report_deadline(
                 meeting.due_by, calendar, area.report_deadline_working_days
             )
         session.add(meeting)
         previous = meeting.due_by
+
+
+def _file_word(meeting: Meeting, case: Case) -> str:
+    """The meeting in a calendar file's name, in the nation's words: "review-cppm"."""
+    return meeting_words(meeting.kind, case.nation).lower().replace(" ", "-")
 
 
 def ensure_invitations(session: Session, meeting: Meeting) -> None:
@@ -398,47 +411,33 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
         shown, _ = replies(session, meeting_id)
         conference = meeting.kind == MeetingKind.RCPC
         forecast_now = forecast_for(session, case, meeting_id) if conference else None
-        sent = _sent_messages(session, meeting)
+        sent = sent_about(
+            session,
+            case_id=meeting.case_id,
+            meeting_id=meeting_id,
+            kinds=[MessageKind.INVITATION, MessageKind.QUORUM_WARNING],
+        )
     if meeting.starts_at is None:
         return
     card = card_for(case, meeting)
     for row in sent:
         try:
-            if row.kind == INVITATION and row.recipient == case.slack_channel_id:
+            if row.kind == MessageKind.INVITATION and row.recipient == case.slack_channel_id:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
-                    invitation_text(case.reference, meeting.kind),
-                    invitation_blocks(
-                        card,
-                        shown,
-                        forecast=forecast_now,
-                        held=meeting.status == MeetingStatus.HELD,
-                    ),
+                    invitation_text(case.reference, meeting.kind, case.nation),
+                    invitation_blocks(card, shown, held=meeting.status == MeetingStatus.HELD),
                 )
-            elif row.kind == QUORUM_WARNING and forecast_now is not None:
+            elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
                 deps.gateway.update(
                     row.slack_channel or row.recipient,
                     row.slack_ts or "",
-                    quorum_warning_text(case.reference),
+                    quorum_warning_text(case.reference, case.nation),
                     quorum_warning_blocks(card, forecast_now),
                 )
         except SlackError as error:
             log.warning("could not update meeting %s message: %s", meeting_id, error.code)
-
-
-def _sent_messages(session: Session, meeting: Meeting) -> list[OutboxMessage]:
-    # Within the case's own rows (indexed), not a substring search of the whole outbox.
-    marker = f":m{meeting.id}:"
-    rows = session.exec(
-        select(OutboxMessage).where(
-            OutboxMessage.case_id == meeting.case_id,
-            col(OutboxMessage.kind).in_((INVITATION, QUORUM_WARNING)),
-            col(OutboxMessage.slack_ts).is_not(None),
-            col(OutboxMessage.key).contains(marker),
-        )
-    ).all()
-    return list(rows)
 
 
 def record_attendance(
@@ -467,51 +466,68 @@ def record_attendance(
         )
 
 
-def attendance_guess(invitation: Invitation) -> Attendance:
-    """What the reply suggests happened, as the starting point for the record."""
+def attendance_guess(invitation: Invitation) -> Attendance | None:
+    """What the person's own reply says, as the starting point for the record; None (not
+    recorded) when they did not reply: nobody is marked as not coming until someone records it."""
     return {
         Rsvp.ATTENDING: Attendance.PRESENT,
         Rsvp.REPRESENTATIVE: Attendance.REPRESENTED,
-    }.get(invitation.rsvp, Attendance.ABSENT)
+        Rsvp.APOLOGIES: Attendance.APOLOGIES,
+    }.get(invitation.rsvp)
 
 
 def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
-    """Upload the meeting's .ics to the case channel so people can add it to their calendars."""
+    """Upload the meeting's .ics to the case channel so people can add it to their calendars;
+    a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE)."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
         meeting = session.get_one(Meeting, meeting_id)
+        area = session.get_one(Area, case.area_id)
     if case.slack_channel_id is None or meeting.starts_at is None or case.channel_archived:
         return
-    title = f"{case.reference} {KIND_LABELS[meeting.kind]}"
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    title = f"{case.reference} {meeting_words(meeting.kind, case.nation)}"
     ics = meeting_ics(
-        uid=f"meeting-{meeting_id}@coregroup",
+        uid=meeting.calendar_uid,
+        organizer=area.calendar_organizer,
         starts_at=meeting.starts_at,
         duration=MEETING_LENGTH,
         summary=title,
         location=meeting.place,
         tz=ZoneInfo(case.timezone),
         sequence=meeting.calendar_sequence,
+        cancelled=cancelled,
         stamp=deps.clock.now(),
     )
+    name = f"{case.reference}-{_file_word(meeting, case)}{'-cancelled' if cancelled else ''}.ics"
     try:
         deps.gateway.upload(
-            case.slack_channel_id, f"{case.reference}-{meeting.kind.value}.ics", ics, title
+            case.slack_channel_id, name, ics, f"{title} (cancelled)" if cancelled else title
         )
     except SlackError as error:
         log.warning("could not share the calendar file of meeting %s: %s", meeting_id, error.code)
 
 
+def cancel_coming_meetings(session: Session, case: Case, now: datetime) -> None:
+    """When the plan ends, meetings set for later are cancelled, their SEQUENCE raised so the
+    calendar file that follows replaces the entry people hold. Meetings already past keep
+    their status (their attendance still counts), and a meeting never set is in no calendar."""
+    coming = session.exec(
+        select(Meeting).where(
+            Meeting.case_id == case.id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            col(Meeting.starts_at) > now,
+        )
+    ).all()
+    for meeting in coming:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.calendar_sequence += 1
+        session.add(meeting)
+
+
 def after_schedule(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
     """The Slack side of a schedule change: card, topic and calendar file."""
     refresh_case_card(deps, case_id)
-    with deps.unit_of_work() as session:
-        case = session.get_one(Case, case_id)
-        meetings = list(session.exec(select(Meeting).where(Meeting.case_id == case_id)))
-    if case.slack_channel_id and not case.channel_archived:
-        try:
-            deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings))
-        except SlackError as error:
-            log.warning("could not set the topic of case %s: %s", case_id, error.code)
     share_calendar_file(deps, case_id=case_id, meeting_id=meeting_id)
 
 
@@ -534,3 +550,56 @@ def still_starts_at(
         return False
     local = meeting.starts_at.astimezone(ZoneInfo(case.timezone))
     return local.replace(tzinfo=None) == local_start
+
+
+@dataclass(frozen=True)
+class HeldAnswer:
+    """What the social worker said about a meeting whose date passed, for the reply."""
+
+    case_id: int
+    reference: str
+    label: str
+    held: bool
+
+
+def answer_held(
+    deps: Dependencies, *, meeting_id: int, actor: str, held: bool, reason: str | None = None
+) -> HeldAnswer:
+    """Record whether a meeting whose date passed was held: held, or not held with a reason (it
+    then waits for a new date, and the social worker is reminded to set it as before)."""
+    reason = (reason or "").strip() or None
+    if not held and reason is None:
+        raise MeetingError("Please say why the meeting was not held.")
+    with deps.unit_of_work() as session:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is None:
+            raise MeetingError("That meeting no longer exists.")
+        case = session.get_one(Case, meeting.case_id)
+        decision = check(session, case=case, user_id=actor, permission=Permission.RECORD_ATTENDANCE)
+        if not decision.allowed:
+            raise MeetingError(decision.reason)
+        if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at is None:
+            raise MeetingError("This meeting's outcome is already recorded.")
+        day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
+        label = f"{meeting_words(meeting.kind, case.nation)} on {day}"
+        before = meeting.starts_at.isoformat()
+        if held:
+            meeting.status, meeting.held_at = MeetingStatus.HELD, meeting.starts_at
+        else:
+            # Not held: the meeting still has to happen, so it goes back to "date not set".
+            meeting.status, meeting.starts_at = MeetingStatus.DUE, None
+            meeting.not_held_reason = reason
+        session.add(meeting)
+        audit.record(
+            session,
+            actor=actor,
+            action=AuditAction.MEETING_HELD_ANSWER,
+            at=deps.clock.now(),
+            case_id=meeting.case_id,
+            meeting=meeting_id,
+            held=held,
+            reason=reason,
+            starts_at=before,
+        )
+        assert case.id is not None
+        return HeldAnswer(case.id, case.reference, label, held)

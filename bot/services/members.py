@@ -10,10 +10,9 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
-from bot.rules.vocabulary import Agency, Role, Rsvp
+from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
 from bot.services.cases import invite_failure_reason, refresh_case_card
-from bot.services.meetings import reply
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
 from storage.models import Case, Member
@@ -323,31 +322,3 @@ def social_worker_ids(deps: Dependencies, case_id: int) -> list[str]:
             for m in active_members(session, case_id)
             if m.role == Role.SOCIAL_WORKER and m.slack_user_id
         ]
-
-
-def send_representative(
-    deps: Dependencies, *, case_id: int, meeting_id: int, user_id: str, chosen: str
-) -> None:
-    """Someone sends a colleague in their place: the colleague joins the core group for the
-    sender's agency, and the reply names them (raises MemberError or MeetingError, kindly)."""
-    with deps.unit_of_work() as session:
-        sender = session.exec(
-            select(Member).where(Member.case_id == case_id, Member.slack_user_id == user_id)
-        ).one()
-        existing = find_member(session, case_id, chosen)
-    if existing is None or not existing.active:
-        existing = add_member(
-            deps,
-            case_id=case_id,
-            actor=user_id,
-            user_id=chosen,
-            agency=sender.agency,
-            role=Role.PROFESSIONAL,
-        )
-    reply(
-        deps,
-        meeting_id=meeting_id,
-        user_id=user_id,
-        rsvp=Rsvp.REPRESENTATIVE,
-        representative_member_id=existing.id,
-    )

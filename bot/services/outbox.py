@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,75 +11,10 @@ from sqlalchemy import ColumnElement, Update, and_, update
 from sqlmodel import Session, col, select
 
 from bot.clock import as_utc
+from bot.rules.messages import MessageKind, OutboxKey, PlannedMessage, case_scope, key_case
 from bot.rules.vocabulary import OutboxState
 from storage.models import OutboxMessage
 from storage.queries import chunks, dialect, insert_missing
-
-# A payload {"render": {...}} is built when it is sent, from the state of the case then.
-RENDER = "render"
-# What the dispatcher calls when a payload names no method.
-POST_MESSAGE = "chat.postMessage"
-UPDATE_MESSAGE = "chat.update"
-
-
-def is_user_id(recipient: str) -> bool:
-    """Whether a recipient is a person (sent as a direct message) rather than a channel."""
-    return recipient.startswith(("U", "W"))
-
-
-@dataclass(frozen=True)
-class PlannedMessage:
-    """One message the domain wants sent: unique by key, due at an instant, to a person or channel.
-
-    `key` says what, for whom and which step, plus the due date when a move should replace it
-    (e.g. `c12:chase:r34:overdue:2027-01-12`). `payload` is `{"text": ..., "blocks": [...]}` for
-    chat.postMessage, `{"method": "chat.update", "channel": ..., "ts": ..., "text": ...}`, or
-    `{"render": {...}}`: what the message says is built when it is sent (see `built_when_sent`).
-    """
-
-    key: str
-    kind: str
-    recipient: str
-    due_at: datetime
-    payload: Mapping[str, Any] = field(default_factory=dict)
-    case_id: int | None = None
-
-    def __post_init__(self) -> None:
-        if not self.key or len(self.key) > 255:
-            raise ValueError("an outbox key must have 1 to 255 characters")
-        if not self.recipient or len(self.recipient) > 32:
-            raise ValueError(f"{self.key}: a recipient is a Slack user or channel id")
-        if self.due_at.tzinfo is None:
-            raise ValueError(f"{self.key}: due_at must be timezone-aware")
-        method = self.payload.get("method", POST_MESSAGE)
-        if method == UPDATE_MESSAGE:
-            if not self.payload.get("channel") or not self.payload.get("ts"):
-                raise ValueError(f"{self.key}: chat.update needs the message's channel and ts")
-        elif method != POST_MESSAGE:
-            raise ValueError(f"{self.key}: unsupported method {method!r}")
-
-    @classmethod
-    def built_when_sent(
-        cls, key: str, kind: str, recipient: str, due_at: datetime, case_id: int, **args: Any
-    ) -> PlannedMessage:
-        """A message whose words are written at sending time from the case as it is then, so
-        what goes out is never stale, and planning (which runs for every case) renders nothing.
-        `args` (JSON values) say which meeting, request or step the message is about."""
-        return cls(key, kind, recipient, due_at, {RENDER: args}, case_id)
-
-    def row(self, now: datetime) -> dict[str, Any]:
-        """The column values of a new pending row for this message."""
-        return {
-            "key": self.key,
-            "case_id": self.case_id,
-            "kind": self.kind,
-            "recipient": self.recipient,
-            "due_at": as_utc(self.due_at),
-            "state": OutboxState.PENDING,
-            "attempts": 0,
-            "payload": dict(self.payload),
-            "created_at": now,
-        }
 
 
 @dataclass(frozen=True)
@@ -90,11 +25,6 @@ class SyncReport:
     cancelled: int = 0
     revived: int = 0
     unchanged: int = 0
-
-
-def case_scope(case_id: int) -> str:
-    """The outbox key prefix of everything planned for one case."""
-    return f"c{case_id}:"
 
 
 def sync_planned(
@@ -130,7 +60,7 @@ def sync_cases(
         ).all()
         # A case's rows outside its planning scope (a notice about an undelivered message, say)
         # are not the planner's to touch.
-        existing += [_Existing(*row) for row in rows if row.key.startswith(case_scope(row.case_id))]
+        existing += [_Existing(*row) for row in rows if key_case(row.key) == row.case_id]
     return _apply(session, existing, by_key, now)
 
 
@@ -233,6 +163,26 @@ def enqueue(session: Session, message: PlannedMessage, *, now: datetime) -> bool
     return _insert_missing(session, [message], now) == 1
 
 
+def sent_about(
+    session: Session, *, case_id: int, meeting_id: int, kinds: Collection[MessageKind]
+) -> list[OutboxMessage]:
+    """A case's messages of these kinds about one meeting that reached Slack (so they can be
+    edited in place): found by their kind, then by the meeting their key names."""
+    rows = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.case_id == case_id,
+            col(OutboxMessage.kind).in_(list(kinds)),
+            col(OutboxMessage.slack_ts).is_not(None),
+        )
+    ).all()
+    return [row for row in rows if _meeting_of(row.key) == meeting_id]
+
+
+def _meeting_of(key: str) -> int | None:
+    parsed = OutboxKey.parse(key)
+    return None if parsed is None else parsed.meeting_id
+
+
 def _in_scope(session: Session, scope: str) -> ColumnElement[bool]:
     key = col(OutboxMessage.key)
     if _dialect(session) == "sqlite":
@@ -291,7 +241,22 @@ def _revive(
 
 def _insert_missing(session: Session, missing: Sequence[PlannedMessage], now: datetime) -> int:
     # A concurrent planner may insert the same key first: that is success, not an error.
-    return insert_missing(session, OutboxMessage, [m.row(now) for m in missing], ["key"])
+    return insert_missing(session, OutboxMessage, [_row(m, now) for m in missing], ["key"])
+
+
+def _row(message: PlannedMessage, now: datetime) -> dict[str, Any]:
+    """The column values of a new pending row for a planned message."""
+    return {
+        "key": message.key,
+        "case_id": message.case_id,
+        "kind": message.kind,
+        "recipient": message.recipient,
+        "due_at": as_utc(message.due_at),
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "payload": dict(message.payload),
+        "created_at": now,
+    }
 
 
 def _dialect(session: Session) -> str:

@@ -8,10 +8,20 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role, UpdateRequestStatus
+from bot.rules.agenda import Child
+from bot.rules.naming import children_words, named
+from bot.rules.schedule import meeting_day
+from bot.rules.stand_ins import is_family_side
+from bot.rules.vocabulary import (
+    Attendance,
+    MeetingKind,
+    MeetingStatus,
+    Nation,
+    Role,
+    UpdateRequestStatus,
+)
 from bot.services.meetings import forecast_for
 from bot.services.plan import load_plan
-from bot.services.updates import meeting_day
 from bot.summary import (
     AttendanceRecord,
     ChildView,
@@ -29,9 +39,11 @@ from bot.summary import (
     SummaryInput,
     UpdateSection,
     harm_flags,
+    kept_from_family,
     rag_overview,
 )
-from bot.ui.common import AGENCY_NAMES
+from bot.summary.model import FamilyMeeting
+from bot.ui.labels import AGENCY_NAMES, meeting_heading, review_short
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -43,7 +55,6 @@ from storage.models import (
     UpdateRequest,
 )
 
-LABELS = {MeetingKind.CORE_GROUP: "Core group", MeetingKind.RCPC: "Review conference"}
 SECTIONS = {section.value: section for section in UpdateSection}
 
 
@@ -88,13 +99,17 @@ def window(session: Session, case_id: int, conference_id: int) -> Window:
     return Window(case, area, conference, since, until, (*core_groups, conference))
 
 
-def _label(meeting: Meeting) -> str:
-    return f"{LABELS[meeting.kind]} {meeting.sequence}"
+def _label(meeting: Meeting, nation: Nation) -> str:
+    return f"{meeting_heading(meeting.kind, nation)} {meeting.sequence}"
 
 
 def _member_label(member: Member) -> str:
     agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-    return f"{member.display_name} ({agency})"
+    return named(member.display_name, agency)
+
+
+def _name(member: Member | None) -> str | None:
+    return member.display_name if member is not None else None
 
 
 def summary_input(session: Session, case_id: int, conference_id: int) -> SummaryInput:
@@ -104,7 +119,9 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
     plan = load_plan(session, case_id)
     outcomes = tuple(Outcome(o.id or 0, o.wording) for o in plan.outcomes)
     known_outcomes = {o.id for o in outcomes}
-    cycles = tuple(CoreGroup(m.id or 0, _label(m), meeting_day(m, tz)) for m in w.meetings)
+    cycles = tuple(
+        CoreGroup(m.id or 0, _label(m, w.case.nation), meeting_day(m, tz)) for m in w.meetings
+    )
     members = {m.id: m for m in session.exec(select(Member).where(Member.case_id == case_id))}
     meeting_ids = [m.id for m in w.meetings]
     requests = session.exec(
@@ -120,7 +137,9 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             .order_by(col(AgencyUpdate.version).desc())
         ).first()
         agency = "Family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
-        if request.meeting_id == conference_id and request.status != UpdateRequestStatus.WAIVED:
+        # Family-side words are invited, never owed: they are not listed as a report.
+        owed = not is_family_side(member.role) and request.status != UpdateRequestStatus.WAIVED
+        if request.meeting_id == conference_id and owed:
             reports.append(
                 Report(
                     member.display_name,
@@ -131,7 +150,8 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
             )
         if latest is None:
             continue
-        late = latest.submitted_at > request.due_at
+        # Family-side words are invited, not owed, so they are never shown as late.
+        late = latest.submitted_at > request.due_at and not is_family_side(member.role)
         updates.append(
             MemberUpdate(
                 name=member.display_name,
@@ -151,6 +171,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                 professional_only_sections=frozenset(
                     SECTIONS[s] for s in latest.professional_only_sections if s in SECTIONS
                 ),
+                sent_by=_name(members.get(latest.cover_member_id)),
             )
         )
         if latest.child_views:
@@ -159,6 +180,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
                     member.display_name,
                     latest.child_views,
                     latest.submitted_at.astimezone(tz).date(),
+                    professional_only="child_views" in latest.professional_only_sections,
                 )
             )
         for rating in session.exec(
@@ -184,6 +206,10 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         member = members[invitation.member_id]
         rep = members.get(invitation.representative_member_id)
         assert invitation.attendance is not None
+        if member.role == Role.CHAIR:
+            continue  # the chair runs the core group; they are not one of its members
+        if is_family_side(member.role) and invitation.attendance == Attendance.ABSENT:
+            continue  # taking part is the family's choice: they are never listed as absent
         attendance.append(
             AttendanceRecord(
                 invitation.meeting_id,
@@ -198,7 +224,7 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
     return SummaryInput(
         reference=w.case.reference,
         conference=Conference(
-            f"Review conference {conference.sequence}",
+            _label(conference, w.case.nation),
             w.until,
             local.time() if local else None,
             conference.place,
@@ -207,6 +233,14 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         family_description=w.case.family_description,
         child_views=tuple(views),
         harm_to_address=w.case.harm_to_address,
+        harm_impact=w.case.harm_impact,
+        family_meeting=FamilyMeeting(
+            children=tuple(Child.from_stored(c).describe() for c in w.case.children),
+            category=w.case.category,
+            advocate=w.case.child_advocate,
+            language=w.case.language,
+            interpreter_needed=w.case.interpreter_needed,
+        ),
         outcomes=outcomes,
         cycles=cycles,
         ratings=tuple(ratings),
@@ -225,6 +259,12 @@ def summary_input(session: Session, case_id: int, conference_id: int) -> Summary
         reports=tuple(reports),
         rag_key=RagKey(w.area.rag_green_meaning, w.area.rag_amber_meaning, w.area.rag_red_meaning),
         timezone=w.case.timezone,
+        # The number of children is not recorded yet, so only a baby before birth is told apart.
+        children=children_words(
+            pre_birth=w.case.pre_birth, birth_date=w.case.birth_date, on=w.until
+        ),
+        review_heading=meeting_heading(MeetingKind.RCPC, w.case.nation),
+        review_short=review_short(w.case.nation),
     )
 
 
@@ -240,10 +280,12 @@ def digest_input(session: Session, case_id: int, conference_id: int) -> DigestIn
             forecast.quorate,
             tuple(sorted(forecast.confirmed_agencies)),
             forecast.short_by,
-            tuple(f"{i.name} ({AGENCY_NAMES[i.agency]})" for i in forecast.not_replied),
+            tuple(named(i.name, AGENCY_NAMES[i.agency]) for i in forecast.not_replied),
         ),
         reports=summary.reports,
         overview=rag_overview(summary),
         new_harm=harm_flags(summary),
         timezone=summary.timezone,
+        kept=kept_from_family(summary),
+        review_short=summary.review_short,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, datetime
 from typing import NamedTuple
@@ -17,13 +16,15 @@ from sqlmodel import Session, col, func, select
 from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
+from bot.rules.messages import MessageKind, OutboxKey
+from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
 from bot.services import audit, history
 from bot.services.meetings import replies
 from bot.services.updates import meeting_label
-from bot.ui.common import AGENCY_NAMES, divider, header, section
-from bot.ui.texts import MEETING_LABELS, OPEN_MEETINGS, ROLE_LABELS
+from bot.ui.common import divider, header, section
+from bot.ui.labels import AGENCY_NAMES, ROLE_LABELS, meeting_heading, meeting_words
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
 from storage.queries import plain
 
@@ -88,7 +89,8 @@ def status_text(session: Session, case: Case) -> str:
         lines.append(f"• Next core group: {_when(core_group, tz)}")
     if rcpc:
         due = f"; reports due {format_day(rcpc.reports_due)}" if rcpc.reports_due else ""
-        lines.append(f"• Next review conference: {_when(rcpc, tz)}{due}")
+        review = meeting_words(MeetingKind.RCPC, case.nation)
+        lines.append(f"• Next {review}: {_when(rcpc, tz)}{due}")
     lines.append(f"• Core group: {people} people")
     nxt = next((m for m in meetings if m.starts_at is not None), None)
     if nxt is None:
@@ -96,8 +98,9 @@ def status_text(session: Session, case: Case) -> str:
         return "\n".join(lines)
     shown, _ = replies(session, nxt.id)
     counts = Counter(reply.rsvp for reply in shown)
+    heading = meeting_heading(nxt.kind, case.nation)
     lines.append(
-        f"• Replies for the {MEETING_LABELS[nxt.kind].lower()} on {_when(nxt, tz)}: "
+        f"• Replies for the {heading[:1].lower()}{heading[1:]} on {_when(nxt, tz)}: "
         f"{counts[Rsvp.ATTENDING]} coming, {counts[Rsvp.REPRESENTATIVE]} sending someone, "
         f"{counts[Rsvp.APOLOGIES]} apologies, {counts[Rsvp.NONE]} not replied yet"
     )
@@ -144,7 +147,7 @@ def home_view(deps: Dependencies, user_id: str) -> View:
         role = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
         tz = ZoneInfo(case.timezone)
         dates = [
-            f"{MEETING_LABELS[m.kind]}: {_when(m, tz)}"
+            f"{meeting_heading(m.kind, case.nation)}: {_when(m, tz)}"
             for m in (
                 _next_of(meetings, MeetingKind.CORE_GROUP),
                 _next_of(meetings, MeetingKind.RCPC),
@@ -175,9 +178,6 @@ def home_view(deps: Dependencies, user_id: str) -> View:
     return View(type="home", blocks=blocks)
 
 
-_REQUEST_IN_KEY = re.compile(r":r(\d+):")
-
-
 def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
     """This person's open update requests whose prompt has gone out, soonest first."""
     with deps.unit_of_work() as session:
@@ -193,19 +193,19 @@ def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
         ).all()
         prompt_keys = session.exec(
             select(OutboxMessage.key).where(
-                OutboxMessage.kind == "prompt",
+                OutboxMessage.kind == MessageKind.PROMPT,
                 OutboxMessage.recipient == user_id,
                 OutboxMessage.state == OutboxState.SENT,
             )
         ).all()
-    # Prompt keys name their request (c12:prompt:m3:20261201:r45:U...): asked-for ones only.
-    prompted = {int(m.group(1)) for k in prompt_keys if (m := _REQUEST_IN_KEY.search(k))}
+    # A prompt's key names its request: only requests already asked for are listed.
+    prompted = {key.request_id for k in prompt_keys if (key := OutboxKey.parse(k)) is not None}
     owed = []
     for request, meeting, case in rows:
         if request.id not in prompted or request.id is None:
             continue
         tz = ZoneInfo(case.timezone)
         due = format_day(request.due_at.astimezone(tz).date())
-        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, tz)}, due by {due}"
+        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, case)}, due by {due}"
         owed.append((request.id, what))
     return owed

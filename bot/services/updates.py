@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
@@ -12,15 +12,19 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
-from bot.rules.timeline import format_day, report_deadline
-from bot.rules.update_form import UpdateDraft
-from bot.rules.vocabulary import MeetingKind, Role, UpdateRequestStatus
-from bot.rules.working_days import WorkingCalendar
+from bot.rules.harm import raises_new_harm
+from bot.rules.messages import MessageKind
+from bot.rules.schedule import away_on, calendar_for, deadline_day, meeting_day
+from bot.rules.stand_ins import MAY_STAND_IN, form_audience, is_family_side, prefill
+from bot.rules.timeline import format_day
+from bot.rules.update_form import Audience, UpdateDraft
+from bot.rules.vocabulary import UpdateRequestStatus
 from bot.services import audit
 from bot.services.access import check_give_update
-from bot.services.cases import calendar_for
+from bot.services.harm import alert_new_harm
+from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
-from bot.ui.meetings import KIND_LABELS
+from bot.ui.labels import meeting_words
 from bot.ui.update_texts import (
     progress_blocks,
     progress_text,
@@ -31,25 +35,11 @@ from storage.models import (
     Case,
     Meeting,
     Member,
-    OutboxMessage,
     OutcomeRating,
     UpdateRequest,
 )
 
 log = logging.getLogger(__name__)
-
-# A report is due by the end of its deadline day, in the case's time zone.
-DEADLINE_TIME = time(23, 59, 59)
-# People who owe an update before a meeting: everyone but the chair, who receives them.
-OWES_UPDATE = (Role.FAMILY, Role.PROFESSIONAL, Role.SOCIAL_WORKER, Role.ADVOCATE)
-
-PROMPT, CHASE, OVERDUE_NOTICE, ESCALATION, PROGRESS = (
-    "prompt",
-    "chase",
-    "overdue_notice",
-    "escalation",
-    "progress",
-)
 
 
 class UpdateError(Exception):
@@ -67,28 +57,18 @@ class Receipt:
     version: int
     late: bool
     on_behalf_of: str | None
+    past_deadline: bool = False  # no more changes: the receipt must not offer a date
+    # Sent by the member's cover: shown as "sent by you for ..." rather than "filled in with".
+    as_cover: bool = False
+    # Outbox rows to send right after the answer (new harm to the social worker and chair).
+    send_now: tuple[str, ...] = ()
 
 
-def meeting_day(meeting: Meeting, tz: ZoneInfo) -> date:
-    """The day a meeting happens: its set date, or else its latest allowed date."""
-    return meeting.starts_at.astimezone(tz).date() if meeting.starts_at else meeting.due_by
-
-
-def meeting_label(meeting: Meeting, tz: ZoneInfo) -> str:
-    """e.g. 'core group meeting on Thu  3 Dec 2026'."""
-    return f"{KIND_LABELS[meeting.kind]} on {format_day(meeting_day(meeting, tz))}"
-
-
-def deadline_day(meeting: Meeting, area: Area, calendar: WorkingCalendar, tz: ZoneInfo) -> date:
-    """Reports are due the area's number of working days before the meeting (default 2)."""
-    if meeting.kind == MeetingKind.RCPC and meeting.reports_due:
-        return meeting.reports_due
-    return report_deadline(meeting_day(meeting, tz), calendar, area.report_deadline_working_days)
-
-
-def away_on(member: Member, day: date) -> bool:
-    """Whether the member is on leave that day (`/coregroup away until DATE`)."""
-    return member.away_until is not None and day <= member.away_until
+def meeting_label(meeting: Meeting, case: Case) -> str:
+    """e.g. 'core group meeting on Thu  3 Dec 2026', 'review CPPM on ...' (the case's nation's
+    words)."""
+    day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
+    return f"{meeting_words(meeting.kind, case.nation)} on {day}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +83,8 @@ class UpdateContext:
     outcomes: tuple[tuple[int, str], ...]
     previous: UpdateDraft | None
     previous_sent: datetime | None
+    # Who sent the latest version (a Slack id): only they see its professional parts again.
+    previous_by: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -157,22 +139,46 @@ def load_context(session: Session, request_id: int) -> UpdateContext | None:
         outcomes,
         previous,
         latest.submitted_at if latest else None,
+        latest.submitted_by if latest else None,
     )
+
+
+def is_covering(session: Session, context: UpdateContext, user_id: str, today: date) -> bool:
+    """Whether `user_id` is the away member's cover today, and still a professional of the case."""
+    if context.member.cover_member_id is None or not away_on(context.member, today):
+        return False
+    cover = session.get(Member, context.member.cover_member_id)
+    return bool(
+        cover is not None
+        and cover.active
+        and cover.slack_user_id == user_id
+        and cover.role in MAY_STAND_IN
+    )
+
+
+@dataclass(frozen=True)
+class FormPlan:
+    """How the update form opens for one person: which form, pre-filled with what, for whom."""
+
+    audience: Audience
+    previous: UpdateDraft | None
+    on_behalf_of: str | None
+
+
+def form_plan(context: UpdateContext, user_id: str) -> FormPlan:
+    """The form for `user_id`: a family-side member's plain form, or the professional one; the
+    latest version pre-filled only where `prefill` allows (never a professional's to a cover)."""
+    audience = form_audience(context.member.role)
+    previous = prefill(
+        context.previous, author=context.previous_by, reader=user_id, audience=audience
+    )
+    on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
+    return FormPlan(audience, previous, on_behalf)
 
 
 def may_give(session: Session, context: UpdateContext, user_id: str, today: date) -> str | None:
     """Why this person may not give this update, or None if they may."""
-    cover = (
-        session.get(Member, context.member.cover_member_id)
-        if context.member.cover_member_id
-        else None
-    )
-    away_cover = bool(
-        cover is not None
-        and cover.active
-        and cover.slack_user_id == user_id
-        and away_on(context.member, today)
-    )
+    away_cover = is_covering(session, context, user_id, today)
     decision = check_give_update(
         session, case=context.case, user_id=user_id, member=context.member, away_cover=away_cover
     )
@@ -191,9 +197,13 @@ def save_update(
         context = load_context(session, request_id)
         if context is None:
             raise UpdateError("That update request no longer exists.")
-        problem = may_give(session, context, user_id, now.astimezone(context.tz).date())
+        today = now.astimezone(context.tz).date()
+        problem = may_give(session, context, user_id, today)
         if problem:
             raise UpdateError(problem)
+        covering = context.member.slack_user_id != user_id and is_covering(
+            session, context, user_id, today
+        )
         request = context.request
         late = now > request.due_at
         if late and request.status == UpdateRequestStatus.RECEIVED:
@@ -222,6 +232,7 @@ def save_update(
             help_needed=draft.help_needed,
             professional_only=draft.professional_only,
             professional_only_sections=list(draft.professional_only_sections),
+            cover_member_id=context.member.cover_member_id if covering else None,
         )
         session.add(update)
         session.flush()
@@ -234,6 +245,14 @@ def save_update(
         if request.status != UpdateRequestStatus.RECEIVED:
             request.status, request.received_at = UpdateRequestStatus.RECEIVED, now
             session.add(request)
+        # New harm goes to the social worker and chair now, in this same transaction.
+        alerts = (
+            alert_new_harm(
+                session, case_id=context.case.id or 0, update_id=update.id, sender=user_id, now=now
+            )
+            if raises_new_harm(context.previous, draft)
+            else []
+        )
         on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
         audit.record(
             session,
@@ -245,17 +264,23 @@ def save_update(
             version=version,
             late=late,
             on_behalf_of=context.member.id if on_behalf else None,
+            cover=context.member.cover_member_id if covering else None,
         )
         assert context.meeting.id is not None
         tz = context.tz
         return Receipt(
             context.case.reference,
             context.meeting.id,
-            meeting_label(context.meeting, tz),
+            meeting_label(context.meeting, context.case),
             format_day(request.due_at.astimezone(tz).date()),
             version,
-            late,
+            # Family-side words are invited, not owed: the trail keeps the time, but they are
+            # never told, or shown, that they were late.
+            late and not is_family_side(context.member.role),
             on_behalf,
+            past_deadline=late,
+            as_cover=covering,
+            send_now=tuple(alerts),
         )
 
 
@@ -274,7 +299,7 @@ def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block
     received = sum(status == UpdateRequestStatus.RECEIVED for status in statuses)
     deadline = deadline_day(meeting, area, calendar_for(area, case), tz)
     blocks = progress_blocks(
-        received, len(statuses), meeting_label(meeting, tz), format_day(deadline)
+        received, len(statuses), meeting_label(meeting, case), format_day(deadline)
     )
     return progress_text(case.reference), blocks
 
@@ -283,13 +308,10 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
     """Update the channel's "n of m updates in" line in place."""
     with deps.unit_of_work() as session:
         text, blocks = progress_content(session, meeting_id)
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.kind == PROGRESS,
-                col(OutboxMessage.key).contains(f":progress:m{meeting_id}:"),
-                col(OutboxMessage.slack_ts).is_not(None),
-            )
-        ).all()
+        case_id = session.get_one(Meeting, meeting_id).case_id
+        rows = sent_about(
+            session, case_id=case_id, meeting_id=meeting_id, kinds=[MessageKind.PROGRESS]
+        )
     for row in rows:
         try:
             deps.gateway.update(
@@ -297,48 +319,6 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
             )
         except SlackError as error:
             log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
-
-
-def set_away(
-    deps: Dependencies, *, case_id: int, actor: str, until: date | None, cover_user: str | None
-) -> str:
-    """Record leave (and who covers), or the return; the cover is chased instead while away."""
-    with deps.unit_of_work() as session:
-        member = session.exec(
-            select(Member).where(
-                Member.case_id == case_id, Member.slack_user_id == actor, col(Member.active)
-            )
-        ).one()
-        cover = None
-        if cover_user is not None:
-            cover = session.exec(
-                select(Member).where(
-                    Member.case_id == case_id,
-                    Member.slack_user_id == cover_user,
-                    col(Member.active),
-                )
-            ).first()
-            if cover is None or cover.id == member.id:
-                raise UpdateError(
-                    "Your cover needs to be someone else in this core group: ask the social "
-                    "worker to add them first."
-                )
-        before = {"away_until": member.away_until.isoformat() if member.away_until else None}
-        member.away_until, member.cover_member_id = until, cover.id if cover else None
-        session.add(member)
-        audit.record(
-            session,
-            actor=actor,
-            action=AuditAction.MEMBER_AWAY,
-            at=deps.clock.now(),
-            case_id=case_id,
-            before=before,
-            after={"away_until": until.isoformat() if until else None, "cover": cover_user},
-        )
-    if until is None:
-        return "Welcome back: I'll send you your reminders again."
-    who = f" <@{cover_user}> will get them instead." if cover_user else ""
-    return f"Got it: no reminders for you until {format_day(until)}.{who}"
 
 
 def context_of_request(deps: Dependencies, request_id: int) -> UpdateContext | None:

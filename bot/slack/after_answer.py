@@ -50,19 +50,34 @@ class AfterAnswer:
         self._wake = threading.Condition()
         self._timer: threading.Thread | None = None
         self._closing = False
-        self._in_flight = 0  # jobs handed to the pool and not yet finished
+        self._unfinished = 0  # jobs queued, gathering or running
 
     def run(self, job: Callable[[], object]) -> None:
         """Run `job` soon, once."""
         with self._wake:
-            self._in_flight += 1
+            self._unfinished += 1
         self._pool.submit(self._run_counted, job)
 
-    def idle(self) -> bool:
-        """Whether nothing is waiting, running or being posted (a demo's steps wait for this,
-        so that what each step caused is seen at that step's moment)."""
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no job is queued, gathering or running and no response URL post is in
+        flight (a demo's snapshot of what people see); False if that did not happen in time."""
+        deadline = time.monotonic() + timeout
         with self._wake:
-            return not self._due and self._in_flight == 0 and not self.response_urls.pending
+            while self._unfinished or self.response_urls.pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                # Response URL posts finish on the server's loop, which does not notify here.
+                self._wake.wait(min(left, 0.01))
+        return True
+
+    def _run_counted(self, job: Callable[[], object]) -> None:
+        try:
+            self._run(job)
+        finally:
+            with self._wake:
+                self._unfinished -= 1
+                self._wake.notify_all()
 
     def post(self, url: str, payload: dict[str, Any]) -> None:
         """Post a message to a Slack response URL soon.
@@ -87,6 +102,7 @@ class AfterAnswer:
             if key in self._waiting:
                 return
             self._waiting.add(key)
+            self._unfinished += 1
             heapq.heappush(
                 self._due, (time.monotonic() + self._gather, next(self._order), key, job)
             )
@@ -114,7 +130,6 @@ class AfterAnswer:
                 if not self._due:
                     return  # closing, and nothing is left
                 _, _, key, job = heapq.heappop(self._due)
-                self._in_flight += 1
             try:
                 self._pool.submit(self._start_refresh, key, job)
             except RuntimeError:  # the interpreter is shutting down: nobody is left to see it
@@ -124,13 +139,6 @@ class AfterAnswer:
         with self._wake:
             self._waiting.discard(key)
         self._run_counted(job)
-
-    def _run_counted(self, job: Callable[[], object]) -> None:
-        try:
-            self._run(job)
-        finally:
-            with self._wake:
-                self._in_flight -= 1
 
     @staticmethod
     def _run(job: Callable[[], object]) -> None:

@@ -11,6 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+# The subtypes of messages an app posts itself (none, or a file share); others are channel events.
+_POSTED = (None, "bot_message", "file_share")
+
 
 class SlackError(Exception):
     """Slack refused a call; `code` is Slack's error string (e.g. `name_taken`)."""
@@ -44,6 +47,16 @@ def _blocks(blocks: Sequence[Block | dict[str, Any]] | None) -> list[dict[str, A
     if blocks is None:
         return None
     return [b.to_dict() if isinstance(b, Block) else b for b in blocks]
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One of the bot's messages as history shows it: enough to tell which case it was about."""
+
+    ts: str
+    text: str
+    metadata_key: str
+    files: tuple[tuple[str, str], ...]  # (file id, file name)
 
 
 class SlackGateway:
@@ -135,8 +148,10 @@ class SlackGateway:
         text: str,
         blocks: Sequence[Block | dict[str, Any]] | None = None,
         metadata: dict[str, Any] | None = None,
+        thread_ts: str | None = None,
     ) -> tuple[str, str]:
-        """Post a message and return (channel id, ts); a user id as channel posts to their DM."""
+        """Post a message and return (channel id, ts); a user id as channel posts to their DM,
+        and `thread_ts` makes it a reply in that message's thread."""
         result = _call(
             "chat.postMessage",
             self.client.chat_postMessage,
@@ -144,6 +159,7 @@ class SlackGateway:
             text=text,
             blocks=_blocks(blocks),
             metadata=metadata,
+            thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
         )
@@ -177,8 +193,16 @@ class SlackGateway:
         result = _call("conversations.open", self.client.conversations_open, users=user_id)
         return str(result["channel"]["id"])
 
-    def upload(self, channel: str, filename: str, content: bytes, title: str) -> None:
-        """Share a file into a channel (Slack's three-step upload, through slack_sdk)."""
+    def upload(
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        title: str,
+        thread_ts: str | None = None,
+    ) -> None:
+        """Share a file into a channel, or into a message's thread there (Slack's three-step
+        upload, through slack_sdk)."""
         _call(
             "files.completeUploadExternal",
             self.client.files_upload_v2,
@@ -186,7 +210,66 @@ class SlackGateway:
             filename=filename,
             content=content,
             title=title,
+            thread_ts=thread_ts,
         )
+
+    def bot_messages(self, channel: str) -> list[BotMessage]:
+        """The bot's own messages in a conversation, newest first (follows pagination), each
+        thread's replies before the message they answer, so deleting in order empties a thread
+        before its head."""
+        bot = self.bot_user_id()
+        found: list[BotMessage] = []
+        for message in self._pages(
+            "conversations.history", self.client.conversations_history, channel=channel
+        ):
+            if message.get("reply_count"):
+                replies = self._pages(
+                    "conversations.replies",
+                    self.client.conversations_replies,
+                    channel=channel,
+                    ts=str(message["ts"]),
+                )
+                found.extend(
+                    reversed(
+                        [
+                            mine
+                            for reply in replies
+                            if reply.get("ts") != message.get("ts")
+                            and (mine := _bot_message(reply, bot)) is not None
+                        ]
+                    )
+                )
+            mine = _bot_message(message, bot)
+            if mine is not None:
+                found.append(mine)
+        return found
+
+    def _pages(self, method: str, call: Any, **args: Any) -> list[dict[str, Any]]:
+        """Every message a paginated history call returns."""
+        messages: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            page = _call(method, call, limit=200, cursor=cursor, include_all_metadata=True, **args)
+            messages.extend(page.get("messages") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return messages
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Delete one of the bot's own messages; one already gone counts as deleted."""
+        try:
+            _call("chat.delete", self.client.chat_delete, channel=channel, ts=ts)
+        except SlackError as error:
+            if error.code != "message_not_found":
+                raise
+
+    def delete_file(self, file_id: str) -> None:
+        """Delete a file the bot shared; one already gone counts as deleted."""
+        try:
+            _call("files.delete", self.client.files_delete, file=file_id)
+        except SlackError as error:
+            if error.code not in ("file_not_found", "file_deleted"):
+                raise
 
     def pin(self, channel: str, ts: str) -> None:
         """Pin a message."""
@@ -204,3 +287,19 @@ class SlackGateway:
     def publish_home(self, user_id: str, view: View) -> None:
         """Publish a person's Home tab."""
         _call("views.publish", self.client.views_publish, user_id=user_id, view=view)
+
+
+def _bot_message(message: dict[str, Any], bot: str) -> BotMessage | None:
+    """One of the bot's own posts or file shares; never a channel event that names it (a join,
+    the archiving), which is Slack's record and not a message anyone can delete."""
+    if message.get("user") != bot or message.get("subtype") not in _POSTED:
+        return None
+    metadata = message.get("metadata") or {}
+    return BotMessage(
+        ts=str(message["ts"]),
+        text=str(message.get("text") or ""),
+        metadata_key=str((metadata.get("event_payload") or {}).get("key") or ""),
+        files=tuple(
+            (str(f.get("id")), str(f.get("name") or "")) for f in message.get("files") or []
+        ),
+    )

@@ -29,7 +29,7 @@ class ResponseUrls:
 
     @property
     def pending(self) -> int:
-        """Posts started and not yet finished."""
+        """How many posts are queued or under way."""
         return len(self._tasks)
 
     def post_soon(self, loop: asyncio.AbstractEventLoop, url: str, payload: dict[str, Any]) -> None:

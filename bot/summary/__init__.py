@@ -9,6 +9,7 @@ from bot.summary.model import (
     CoreGroup,
     DigestInput,
     HarmFlag,
+    Kept,
     MemberUpdate,
     Outcome,
     OutcomeOverview,
@@ -22,12 +23,13 @@ from bot.summary.model import (
     Trend,
     UpdateSection,
 )
-from bot.summary.progress import harm_flags, rag_overview, row_trend
+from bot.summary.progress import harm_flags, kept_from_family, rag_overview, row_trend
 from bot.summary.render import (
     digest_blocks,
     digest_markdown,
     digest_notification_text,
     summary_blocks,
+    summary_headline_blocks,
     summary_html,
     summary_markdown,
     summary_notification_text,
@@ -41,6 +43,7 @@ __all__ = [
     "CoreGroup",
     "DigestInput",
     "HarmFlag",
+    "Kept",
     "MemberUpdate",
     "Outcome",
     "OutcomeOverview",
@@ -58,9 +61,11 @@ __all__ = [
     "digest_notification_text",
     "for_audience",
     "harm_flags",
+    "kept_from_family",
     "rag_overview",
     "row_trend",
     "summary_blocks",
+    "summary_headline_blocks",
     "summary_html",
     "summary_markdown",
     "summary_notification_text",

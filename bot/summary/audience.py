@@ -13,6 +13,8 @@ _SECTION_FIELDS: dict[UpdateSection, dict[str, object]] = {
     UpdateSection.WORRIES: {"worries": None},
     UpdateSection.NEW_HARM: {"new_harm": False, "new_harm_detail": None},
     UpdateSection.CHILD_SEEN: {"child_last_seen": None, "child_seen_alone": None},
+    # The child's words are not part of a MemberUpdate: the summary's child views drop them.
+    UpdateSection.CHILD_VIEWS: {},
     UpdateSection.NEXT_STEPS: {"next_steps": None},
     UpdateSection.HELP_NEEDED: {"help_needed": None},
 }
@@ -25,7 +27,11 @@ def for_audience(summary: SummaryInput, audience: Audience) -> SummaryInput:
     """Return the summary as `audience` may read it (Sussex 7.12.5); every renderer calls this."""
     if audience is Audience.PROFESSIONAL:
         return summary
-    return replace(summary, updates=tuple(_family_copy(update) for update in summary.updates))
+    return replace(
+        summary,
+        updates=tuple(_family_copy(update) for update in summary.updates),
+        child_views=tuple(view for view in summary.child_views if not view.professional_only),
+    )
 
 
 def _family_copy(update: MemberUpdate) -> MemberUpdate:

@@ -15,6 +15,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.rules.escape import escape_mrkdwn as e
+from bot.rules.vocabulary import Rag
+from bot.summary.model import OutcomeOverview
 from bot.summary.view import (
     WORDS,
     Cell,
@@ -23,7 +25,9 @@ from bot.summary.view import (
     ReportView,
     Said,
     SummaryView,
+    direction_words,
 )
+from bot.ui.labels import RAG_EMOJI as _EMOJI
 
 MAX_BLOCKS = 50  # per message (Slack)
 MAX_SECTION_TEXT = 3000  # per section block's text (Slack)
@@ -31,17 +35,12 @@ MAX_HEADER_TEXT = 150  # per header block (Slack)
 # Slack would take more, but a reader on a phone would not: a long summary becomes several
 # messages of a readable size rather than one that scrolls forever.
 MAX_MESSAGE_TEXT = 12_000
-RAG_EMOJI = {
-    "red": ":red_circle:",
-    "amber": ":large_orange_circle:",
-    "green": ":large_green_circle:",
-}
 
 
 def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
     """The summary as messages' blocks, in order; every word of it kept."""
     blocks: list[Block] = [
-        _header(f"Review conference summary: {doc.reference}"),
+        _header(f"{doc.review_heading} summary: {doc.reference}"),
         _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
         *_sections([f"_{e(doc.audience_note)}_"]),
     ]
@@ -53,6 +52,45 @@ def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
         for number, message in enumerate(messages, start=1):
             message.append(_context(f"Part {number} of {len(messages)}"))
     return [[block.to_dict() for block in message] for message in messages]
+
+
+def summary_headline(
+    doc: SummaryView, overview: Sequence[OutcomeOverview], decisions: Sequence[str]
+) -> list[list[dict[str, Any]]]:
+    """The one message a long summary starts with: who sent updates, how each outcome moved and
+    what the conference must decide; the documents and the whole summary follow in its thread.
+    Normally one message; should it ever need more, the rest are the thread's first replies."""
+    senders = [e(update.who) for update in doc.updates]
+    moved = [
+        f"• *Outcome {number}*: {e(outcome.wording)}\n"
+        f"      _{_counts(outcome)}; {direction_words(outcome.direction)}_"
+        for number, outcome in enumerate(overview, start=1)
+    ]
+    blocks: list[Block] = [
+        _header(f"{doc.review_heading} summary: {doc.reference}"),
+        _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
+        *_sections(
+            [
+                f"*Updates from {len(senders)}:* {'; '.join(senders)}."
+                if senders
+                else f"*{WORDS.no_updates}*",
+                "*How each outcome moved*\n" + "\n".join(moved) if moved else WORDS.no_outcomes,
+                "*What the conference must decide*\n"
+                + "\n".join(f"• {e(choice)}" for choice in decisions),
+            ]
+        ),
+        _context(
+            f"_{e(doc.audience_note)}_ The documents (a page to print and a text file for the "
+            "case record) and the whole summary are in this message's thread."
+        ),
+    ]
+    return [[block.to_dict() for block in message] for message in _pack(blocks)]
+
+
+def _counts(outcome: OutcomeOverview) -> str:
+    counts = [(outcome.red, "red"), (outcome.amber, "amber"), (outcome.green, "green")]
+    given = [f"{count} {colour}" for count, colour in counts if count]
+    return ", ".join(given) if given else "not rated yet"
 
 
 def digest_message(doc: DigestView) -> list[dict[str, Any]]:
@@ -164,10 +202,16 @@ def _meeting_line(conference: str, when: str, place: str | None) -> str:
 
 def _part_texts(doc: SummaryView, part: Part) -> list[str]:
     match part:
+        case Part.MEETING:
+            return ["\n".join(f"• {e(line)}" for line in doc.meeting_lines)]
+        case Part.IMPACT:
+            return [e(doc.impact) if doc.impact else f"*{WORDS.impact_missing}*"]
+        case Part.REFLECT:
+            return [_said(s) for s in doc.reflections] or [WORDS.reflect_waiting]
         case Part.FAMILY:
-            return [e(doc.family_description) if doc.family_description else WORDS.family_missing]
+            return [e(doc.family_description) if doc.family_description else doc.family_missing]
         case Part.CHILD_VIEWS:
-            return [_said(s) for s in doc.child_views] or [f"*{WORDS.child_views_missing}*"]
+            return [_said(s) for s in doc.child_views] or [f"*{doc.child_views_missing}*"]
         case Part.HARM:
             return [e(doc.harm) if doc.harm else f"*{WORDS.harm_missing}*"]
         case Part.PROGRESS:
@@ -190,17 +234,25 @@ def _professional_mark(professional_only: bool) -> str:
     return f" · _{WORDS.professional_only}_" if professional_only else ""
 
 
+KEPT_INTRO = (
+    "Parts of these updates are kept from the family's copy. What they say is in the summary."
+)
+
+
 def _said(said: Said) -> str:
     note = f" · {e(said.note)}" if said.note else ""
     return f"*{e(said.who)}*{note}{_professional_mark(said.professional_only)}\n{e(said.text)}"
 
 
 def _rag(cell: Cell) -> str:
-    return cell.letter if cell.rag is None else f"{RAG_EMOJI[cell.rag]} {cell.letter}"
+    return cell.letter if cell.rag is None else f"{_EMOJI[cell.rag]} {cell.letter}"
 
 
 def _progress(doc: SummaryView) -> list[str]:
-    key = "; ".join(f"{_rag(cell)} {cell.word}: {e(meaning)}" for cell, meaning in doc.rag_key)
+    key = "; ".join(
+        f"{_rag(cell)}{' ' + cell.key_word if cell.key_word else ''}: {e(meaning)}"
+        for cell, meaning in doc.rag_key
+    )
     texts = [f"Key: {key}."]
     columns = " · ".join(f"{e(c.label)} ({c.day})" for c in doc.columns)
     for grid in doc.grids:
@@ -232,7 +284,7 @@ def _worries(doc: SummaryView) -> list[str]:
     if not doc.new_harm:
         texts.append(WORDS.no_new_harm)
     texts.append("*Worries*")
-    texts += [_said(s) for s in doc.worries] or [WORDS.no_worries]
+    texts += [_said(s) for s in doc.worries] or [doc.no_worries]
     return texts
 
 
@@ -265,13 +317,7 @@ def _attendance(doc: SummaryView) -> list[str]:
     texts = []
     for meeting in doc.attendance:
         lines = [f"*{e(meeting.label)}, {meeting.day}*"]
-        kinds = (
-            ("Present", meeting.present),
-            ("Late", meeting.late),
-            ("Represented", meeting.represented),
-            ("Absent", meeting.absent),
-        )
-        lines += [f"{label}: {e('; '.join(people))}" for label, people in kinds if people]
+        lines += [f"{label}: {e('; '.join(people))}" for label, people in meeting.groups]
         if len(lines) == 1:
             lines.append(WORDS.no_attendance)
         texts.append("\n".join(lines))
@@ -306,8 +352,8 @@ def _digest_parts(doc: DigestView) -> list[tuple[str, list[str]]]:
 
     progress = [
         f"{o.number}. {e(o.wording)}\n"
-        f"{RAG_EMOJI['green']} {o.green} Green · {RAG_EMOJI['amber']} {o.amber} Amber · "
-        f"{RAG_EMOJI['red']} {o.red} Red · _{o.direction}_"
+        f"{_EMOJI[Rag.GREEN]} {o.green} Green · {_EMOJI[Rag.AMBER]} {o.amber} Amber · "
+        f"{_EMOJI[Rag.RED]} {o.red} Red · _{o.direction}_"
         for o in doc.overview
     ] or [WORDS.no_outcomes]
 
@@ -317,10 +363,14 @@ def _digest_parts(doc: DigestView) -> list[tuple[str, list[str]]]:
     ] or [WORDS.no_new_harm]
 
     decisions = ["\n".join(f"• {decision}" for decision in doc.decisions)]
+    kept = [
+        f"{KEPT_INTRO}\n" + "\n".join(f"• {e(line)}" for line in doc.kept),
+    ]
     return [
         ("Quorum", ["\n".join(quorum)]),
         ("Reports", reports),
         ("Progress on each outcome", progress),
         ("New harm", harm),
+        *([("Kept from family members", kept)] if doc.kept else []),
         ("What the conference may decide", decisions),
     ]

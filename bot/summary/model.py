@@ -32,6 +32,7 @@ class UpdateSection(StrEnum):
     WORRIES = "worries"
     NEW_HARM = "new_harm"  # the flag and its detail travel together
     CHILD_SEEN = "child_seen"
+    CHILD_VIEWS = "child_views"  # the child's words travel as the summary's ChildView
     NEXT_STEPS = "next_steps"
     HELP_NEEDED = "help_needed"
 
@@ -65,6 +66,8 @@ class ChildView:
     by: str
     text: str
     captured_on: date
+    # Kept from family members by the professional who brought them (like an update's sections).
+    professional_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class MemberUpdate:
     help_needed: str | None = None
     professional_only: str | None = None  # third-party information, police intelligence
     professional_only_sections: frozenset[UpdateSection] = frozenset()
+    # The cover who sent it for this member while they were away, shown "sent by X for Y".
+    sent_by: str | None = None
 
     def __post_init__(self) -> None:
         if self.submitted_at.tzinfo is None:
@@ -172,6 +177,17 @@ class RagKey:
 
 
 @dataclass(frozen=True)
+class FamilyMeeting:
+    """What the social worker recorded with the family for the conference's first part."""
+
+    children: tuple[str, ...] = ()  # "Jo, 6", "Baby due Mon 1 Mar 2027"
+    category: Category | None = None
+    advocate: str | None = None
+    language: str | None = None
+    interpreter_needed: bool = False
+
+
+@dataclass(frozen=True)
 class SummaryInput:
     """Everything a review conference summary shows, in the order the service reads it."""
 
@@ -190,6 +206,13 @@ class SummaryInput:
     reports: tuple[Report, ...] = ()
     rag_key: RagKey = field(default_factory=RagKey)
     timezone: str = "Europe/London"
+    children: str = "the children"  # or "the child", "the baby": how the texts name them
+    # The case's nation's words for the review ("Review CPPM"), and its short name in
+    # notifications ("RCPC" in England).
+    review_heading: str = "Review conference"
+    review_short: str = "RCPC"
+    harm_impact: str | None = None
+    family_meeting: FamilyMeeting = field(default_factory=FamilyMeeting)
 
     def __post_init__(self) -> None:
         # A rating or record pointing nowhere would drop out of the grid silently: refuse it here.
@@ -247,6 +270,17 @@ class HarmFlag:
     by: str
     agency: str
     flagged_at: datetime  # aware
+    sent_by: str | None = None  # a cover who sent the update for them
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Someone kept parts of their update from family members: which parts, never their words."""
+
+    by: str
+    agency: str
+    sections: tuple[UpdateSection, ...]
+    further_information: bool = False  # the professionals-only box was filled in
 
 
 @dataclass(frozen=True)
@@ -261,3 +295,5 @@ class DigestInput:
     new_harm: tuple[HarmFlag, ...] = ()
     category: Category | None = None  # the plan's current category, if it has one
     timezone: str = "Europe/London"
+    kept: tuple[Kept, ...] = ()  # what was kept from the family's copy, by whom (never what)
+    review_short: str = "RCPC"  # the review's short name in the case's nation's words

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from bot.rules.vocabulary import Rag
-from bot.summary.model import HarmFlag, OutcomeOverview, SummaryInput, Trend
+from bot.summary.model import (
+    HarmFlag,
+    Kept,
+    OutcomeOverview,
+    SummaryInput,
+    Trend,
+    UpdateSection,
+)
 
 RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
@@ -56,10 +63,29 @@ def rag_overview(summary: SummaryInput) -> tuple[OutcomeOverview, ...]:
     return tuple(overviews)
 
 
+def kept_from_family(summary: SummaryInput) -> tuple[Kept, ...]:
+    """Who kept which parts of their update from family members (for the chair: never what)."""
+    kept_views = {view.by for view in summary.child_views if view.professional_only}
+    kept = []
+    for update in summary.updates:
+        sections = set(update.professional_only_sections)
+        if update.name in kept_views:
+            sections.add(UpdateSection.CHILD_VIEWS)
+        if sections or update.professional_only:
+            ordered = tuple(s for s in UpdateSection if s in sections)
+            kept.append(Kept(update.name, update.agency, ordered, bool(update.professional_only)))
+    return tuple(kept)
+
+
 def harm_flags(summary: SummaryInput) -> tuple[HarmFlag, ...]:
     """Who reported new harm in their update, and when, in the order they reported it."""
     flags = [
-        HarmFlag(by=update.name, agency=update.agency, flagged_at=update.submitted_at)
+        HarmFlag(
+            by=update.name,
+            agency=update.agency,
+            flagged_at=update.submitted_at,
+            sent_by=update.sent_by,
+        )
         for update in summary.updates
         if update.new_harm
     ]

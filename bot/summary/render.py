@@ -10,11 +10,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
 from bot.summary import blocks
+from bot.summary.audience import for_audience
 from bot.summary.model import Audience, DigestInput, SummaryInput
-from bot.summary.view import WORDS, Cell, digest_view, summary_view
+from bot.summary.progress import rag_overview
+from bot.summary.view import WORDS, Cell, decision_choices, digest_view, summary_view
+from bot.ui.labels import RAG_DOTS
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
-RAG_DOTS = {"red": "🔴", "amber": "🟠", "green": "🟢"}
+_ONE_LINE = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 
 
 def summary_markdown(summary: SummaryInput, audience: Audience) -> str:
@@ -34,9 +37,22 @@ def summary_blocks(summary: SummaryInput, audience: Audience) -> list[list[dict[
     return blocks.summary_messages(summary_view(summary, audience))
 
 
-def summary_notification_text(reference: str) -> str:
-    """A summary message's notification text: the case reference and nothing else."""
-    return f"RCPC summary for {escape_mrkdwn(reference)}"
+def summary_headline_blocks(
+    summary: SummaryInput, audience: Audience
+) -> list[list[dict[str, Any]]]:
+    """The summary's headline as Slack messages' blocks (normally one message): the message the
+    channel or a direct message gets, with the documents and `summary_blocks` in its thread."""
+    return blocks.summary_headline(
+        summary_view(summary, audience),
+        rag_overview(for_audience(summary, audience)),
+        decision_choices(),
+    )
+
+
+def summary_notification_text(reference: str, review: str = "Review conference") -> str:
+    """A summary message's notification text: the case reference and nothing else (`review`:
+    the review's name in the case's nation's words, never an acronym a family may not know)."""
+    return f"{review} summary for {escape_mrkdwn(reference)}"
 
 
 def digest_markdown(digest: DigestInput) -> str:
@@ -50,9 +66,10 @@ def digest_blocks(digest: DigestInput) -> list[dict[str, Any]]:
     return blocks.digest_message(digest_view(digest))
 
 
-def digest_notification_text(reference: str) -> str:
-    """The digest message's notification text: the case reference and nothing else."""
-    return f"RCPC chair's digest for {escape_mrkdwn(reference)}"
+def digest_notification_text(reference: str, review: str = "RCPC") -> str:
+    """The digest message's notification text: the case reference and nothing else (`review`:
+    the review's short name in the case's nation's words)."""
+    return f"{review} chair's digest for {escape_mrkdwn(reference)}"
 
 
 # --- Markdown escaping ---------------------------------------------------------------------------
@@ -64,24 +81,52 @@ class _Escaped(str):
     __slots__ = ()
 
 
+# Characters that make structure wherever they stand: emphasis, code, links, raw HTML and
+# autolinks, table cells, strikethrough, and the backslash itself.
+_ANYWHERE = re.compile(r"([\\`*_\[\]<>|~])")
+# What makes structure only at the start of a line: headings, list items, setext underlines.
+_LINE_START = re.compile(r"^(\d{1,9}(?=[.)])|[#=+\-])", re.MULTILINE)
+# `&name;` and `&#1;` are character references; a bare `&` is just text.
+_REFERENCE = re.compile(r"&(?=#?\w+;)")
+# What link detection (GFM autolinks, linkify) reads as a web or email address.
+_ADDRESS = re.compile(r"(?<=\w)[.@](?=\w)|:(?=//)|(?<=/)/")
+
+
 def escape_markdown(text: str) -> str:
-    """Escape people's text for Markdown and Slack mrkdwn: no raw HTML, no autolinks, no links."""
-    # `&<>` as Slack asks (no `<!everyone>`, no `<url|label>`); square brackets so `[x](url)`
-    # cannot become a link whose label hides where it goes.
-    return escape_mrkdwn(text).replace("[", "\\[").replace("]", "\\]")
+    """Escape people's text so that, read by any CommonMark or GFM parser, it is only text:
+    no heading, list, table, fence, quote, HTML, link, autolink or emphasis. Backslash escapes
+    only, so the file still reads as plain text (no `&amp;`)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > 1:
+        # A line's leading spaces would make an indented code block and its trailing ones a hard
+        # line break; the value's outer edges belong to the template around it.
+        lines = [lines[0].rstrip(), *(line.strip() for line in lines[1:-1]), lines[-1].lstrip()]
+    text = "\n".join(lines)
+    text = _ANYWHERE.sub(r"\\\1", text)
+    text = _REFERENCE.sub(r"\\&", text)
+    text = _ADDRESS.sub(lambda found: "\\" + found.group(0), text)
+    # Digits before `.` or `)` start an ordered list: the escape goes on the punctuation.
+    return _LINE_START.sub(
+        lambda found: (
+            found.group(1) + "\\" if found.group(1)[0].isdigit() else "\\" + found.group(1)
+        ),
+        text,
+    )
 
 
 def _finalize(value: object) -> str:
     # Escape by default, as HTML autoescape does: a value reaches the page escaped unless a filter
-    # below has already escaped it.
+    # below has already escaped it. Such a value sits inside a line of the template, so a line
+    # break in it would end that line: it becomes a space. Its outer spaces go too, as they would
+    # keep the template's `**` around it from closing (the template's own spaces are outside).
     if isinstance(value, _Escaped):
         return value
-    return escape_markdown(str(value))
+    return escape_markdown(_ONE_LINE.sub(" ", str(value)).strip())
 
 
 def _quote(text: str) -> _Escaped:
     """People's words as a block quote, every line of it, their line breaks kept."""
-    lines = [f"> {line}".rstrip() for line in escape_markdown(text).strip("\n").split("\n")]
+    lines = [f"> {line}".rstrip() for line in escape_markdown(text.strip()).split("\n")]
     # Two trailing spaces make a hard line break, so a list typed line by line stays one.
     return _Escaped(
         "\n".join(_hard_break(a, b) for a, b in zip(lines, [*lines[1:], ">"], strict=True))
@@ -93,8 +138,8 @@ def _hard_break(line: str, following: str) -> str:
 
 
 def _cell(text: str) -> _Escaped:
-    """People's words inside a table cell: one line, with `|` escaped."""
-    return _Escaped(" ".join(escape_markdown(text).split()).replace("|", "\\|"))
+    """People's words inside a table cell: one line (`|` is escaped with the rest)."""
+    return _Escaped(escape_markdown(" ".join(text.split())))
 
 
 def _item(text: str) -> _Escaped:

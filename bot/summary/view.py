@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.naming import for_children, named
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary.audience import for_audience
@@ -15,6 +16,7 @@ from bot.summary.model import (
     Audience,
     Conference,
     DigestInput,
+    Kept,
     MemberUpdate,
     OutcomeOverview,
     Report,
@@ -23,24 +25,41 @@ from bot.summary.model import (
     UpdateSection,
 )
 from bot.summary.progress import row_trend
+from bot.ui.labels import (
+    ATTENDANCE_LABELS,
+    CATEGORY_WORDS,
+    RAG_FAMILY_MEANINGS,
+    RAG_FAMILY_WORDS,
+    RAG_LETTERS,
+    RAG_NAMES,
+    ROLE_WORDS,
+)
 
 
 class Part(StrEnum):
-    """The parts of a summary, in the order of a restorative review conference (seed 003)."""
+    """The parts of a summary, in the order of a restorative review conference (seed 003): the
+    family's meeting; the family describe the children; the child's views; the harm; its impact;
+    the family reflect; support and contributions. Then the professionals' accounting."""
 
+    MEETING = "meeting"
     FAMILY = "family"
     CHILD_VIEWS = "child_views"
     HARM = "harm"
-    PROGRESS = "progress"
+    IMPACT = "impact"
+    REFLECT = "reflect"
     GOING_WELL = "going_well"
     WORRIES = "worries"
     UPDATES = "updates"
     ACTIONS = "actions"
+    PROGRESS = "progress"
     ATTENDANCE = "attendance"
     REPORTS = "reports"
 
 
 PART_TITLES = {
+    Part.MEETING: "The family's meeting",
+    Part.IMPACT: "The impact on the children",
+    Part.REFLECT: "The family reflect",
     Part.FAMILY: "The children, as the family describe them",
     Part.CHILD_VIEWS: "The children's views",
     Part.HARM: "The harm this conference needs to address",
@@ -48,10 +67,29 @@ PART_TITLES = {
     Part.GOING_WELL: "What is going well",
     Part.WORRIES: "Worries and any new harm",
     Part.UPDATES: "Each person's update",
-    Part.ACTIONS: "Actions and where they are",
+    Part.ACTIONS: "Support and contributions: actions and where they are",
     Part.ATTENDANCE: "Attendance at core groups",
     Part.REPORTS: "Reports missing or late",
 }
+
+# The family's copy speaks to the family, in headings of its own.
+FAMILY_PART_TITLES = {
+    **PART_TITLES,
+    Part.MEETING: "Your family's meeting",
+    Part.IMPACT: "How this affects the children",
+    Part.REFLECT: "What the family have said",
+    Part.FAMILY: "The children, in the family's own words",
+    # Possessive, so it reads right for one child, several or a baby: "The baby's own views".
+    Part.CHILD_VIEWS: "The children's own views",
+    Part.HARM: "The harm we need to talk about",
+    Part.PROGRESS: "How things are going",
+    Part.GOING_WELL: "What is going well",
+    Part.WORRIES: "What people are worried about",
+    Part.UPDATES: "What each person said",
+    Part.ACTIONS: "Who is doing what",
+}
+# Attendance and reports are how professionals keep each other to account: professional copy only.
+PROFESSIONAL_PARTS = frozenset({Part.ATTENDANCE, Part.REPORTS})
 
 
 @dataclass(frozen=True)
@@ -67,11 +105,25 @@ class Wording:
         "or through an advocate."
     )
     harm_missing: str = "Not yet recorded. The conference will name the harm it needs to address."
+    meeting_intro: str = (
+        "This is the family's meeting. It is about making things better for the children, and "
+        "everyone here shares that job."
+    )
+    impact_missing: str = (
+        "Not yet recorded. The conference will talk about how the harm affects the children."
+    )
+    reflect_waiting: str = (
+        "The family have not sent their own words yet. At the conference they will say how they "
+        "feel about what they heard, and what strengths they can build on."
+    )
     no_outcomes: str = "The plan has no outcomes recorded yet."
     no_ratings: str = "No ratings yet."
     nothing_going_well: str = "No one has written about what is going well yet."
     no_new_harm: str = "No one reported new harm in their update."
     no_worries: str = "No worries were written down."
+    worries_kept: str = (
+        "Worries were written down for professionals only, so they are kept from the family's copy."
+    )
     no_updates: str = "No updates have been received."
     nothing_more: str = "Nothing further to add to what is above."
     no_actions: str = "The plan has no actions recorded yet."
@@ -90,26 +142,11 @@ class Wording:
 
 
 WORDS = Wording()
-RAG_LETTERS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
-RAG_WORDS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 TREND_WORDS = {
     Trend.IMPROVING: "↑ improving",
     Trend.WORSENING: "↓ worsening",
     Trend.STEADY: "→ steady",
     Trend.NEW: "new",
-}
-ROLE_WORDS = {
-    Role.FAMILY: "Family",
-    Role.PROFESSIONAL: "Professional",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Chair",
-    Role.ADVOCATE: "Advocate",
-}
-CATEGORY_WORDS = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
 }
 
 
@@ -167,16 +204,29 @@ class Cell:
     """One rating in the grid; `rag` None is an empty cell."""
 
     rag: Rag | None
+    family: bool = False  # in the family's copy: their own words, never a letter code
 
     @property
     def letter(self) -> str:
-        """R, A, G, or a dash: the grid reads in black and white."""
-        return "–" if self.rag is None else RAG_LETTERS[self.rag]
+        """R, A, G (the family's words in their copy), or a dash: the grid reads in black and
+        white."""
+        if self.rag is None:
+            return "–"
+        return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_LETTERS[self.rag]
+
+    @property
+    def key_word(self) -> str:
+        """The word the key adds after the cell: the colour's name, or nothing in the family's
+        copy, whose cells already say their words."""
+        return "" if self.family else self.word
 
     @property
     def word(self) -> str:
-        """Red, Amber, Green, or "Not rated"."""
-        return "Not rated" if self.rag is None else RAG_WORDS[self.rag]
+        """Red, Amber, Green (Going well, Some progress, Worried for the family), or "Not
+        rated"."""
+        if self.rag is None:
+            return "Not rated"
+        return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_NAMES[self.rag]
 
 
 @dataclass(frozen=True)
@@ -280,6 +330,19 @@ class AttendanceView:
     late: tuple[str, ...]
     represented: tuple[str, ...]
     absent: tuple[str, ...]
+    apologies: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(label, people) for each outcome someone had, in the order the form offers them."""
+        people = {
+            Attendance.PRESENT: self.present,
+            Attendance.LATE: self.late,
+            Attendance.REPRESENTED: self.represented,
+            Attendance.APOLOGIES: self.apologies,
+            Attendance.ABSENT: self.absent,
+        }
+        return tuple((label, people[a]) for a, label in ATTENDANCE_LABELS.items() if people[a])
 
 
 @dataclass(frozen=True)
@@ -299,6 +362,7 @@ class SummaryView:
     reference: str
     audience: Audience
     audience_note: str
+    review_heading: str  # "Review conference", "Review CPPM"
     conference: str
     when: str
     place: str | None
@@ -307,6 +371,9 @@ class SummaryView:
     family_description: str | None
     child_views: tuple[Said, ...]
     harm: str | None
+    meeting_lines: tuple[str, ...]
+    impact: str | None
+    reflections: tuple[Said, ...]
     rag_key: tuple[tuple[Cell, str], ...]
     columns: tuple[Column, ...]
     grids: tuple[OutcomeGrid, ...]
@@ -317,6 +384,11 @@ class SummaryView:
     action_groups: tuple[ActionGroup, ...]
     attendance: tuple[AttendanceView, ...]
     reports: tuple[ReportView, ...]
+    family_missing: str = WORDS.family_missing
+    child_views_missing: str = WORDS.child_views_missing
+    # What the worries part says when it shows none: in the family's copy, that some were kept
+    # from them, never that none were written.
+    no_worries: str = WORDS.no_worries
 
 
 def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
@@ -326,34 +398,52 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     # The family speaks first (seed 003); otherwise the service's order stands.
     updates = sorted(shown.updates, key=lambda update: update.role is not Role.FAMILY)
     hidden = [update.professional_only_sections for update in updates]
+    family = audience is Audience.FAMILY
+    titles = FAMILY_PART_TITLES if family else PART_TITLES
+    parts = [part for part in Part if not (family and part in PROFESSIONAL_PARTS)]
+    if family:
+        rag_key = tuple((Cell(rag, family=True), RAG_FAMILY_MEANINGS[rag]) for rag in _KEY_ORDER)
+    else:
+        meanings = {
+            Rag.GREEN: shown.rag_key.green,
+            Rag.AMBER: shown.rag_key.amber,
+            Rag.RED: shown.rag_key.red,
+        }
+        rag_key = tuple((Cell(rag), meanings[rag]) for rag in _KEY_ORDER)
     return SummaryView(
         reference=shown.reference,
         audience=audience,
         audience_note=WORDS.family_copy if audience is Audience.FAMILY else WORDS.professional_copy,
+        review_heading=shown.review_heading,
         conference=shown.conference.label,
         when=when(shown.conference),
         place=shown.conference.place,
         period=f"{day(shown.period.since)} to {day(shown.period.until)}",
         headings=tuple(
-            Heading(part, number, PART_TITLES[part]) for number, part in enumerate(Part, start=1)
+            Heading(part, number, for_children(titles[part], shown.children))
+            for number, part in enumerate(parts, start=1)
         ),
         family_description=shown.family_description,
         child_views=tuple(
-            Said(who=view.by, text=view.text, note=f"Shared {day(view.captured_on)}")
+            Said(
+                who=view.by,
+                text=view.text,
+                note=f"Shared {day(view.captured_on)}",
+                professional_only=view.professional_only,
+            )
             for view in shown.child_views
         ),
         harm=shown.harm_to_address,
-        rag_key=(
-            (Cell(Rag.GREEN), shown.rag_key.green),
-            (Cell(Rag.AMBER), shown.rag_key.amber),
-            (Cell(Rag.RED), shown.rag_key.red),
-        ),
+        meeting_lines=_meeting_lines(shown),
+        impact=shown.harm_impact,
+        reflections=tuple(_reflections(updates, hidden)),
+        rag_key=rag_key,
         columns=tuple(Column(cycle.label, short_day(cycle.held_on)) for cycle in shown.cycles),
-        grids=_grids(shown),
+        grids=_grids(shown, family=family),
         going_well=tuple(
             Said(_who(u), u.going_well, professional_only=UpdateSection.GOING_WELL in h)
             for u, h in zip(updates, hidden, strict=True)
-            if u.going_well
+            if u.going_well and u.role is not Role.FAMILY
         ),
         new_harm=tuple(
             HarmReport(
@@ -368,20 +458,79 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         worries=tuple(
             Said(_who(u), u.worries, professional_only=UpdateSection.WORRIES in h)
             for u, h in zip(updates, hidden, strict=True)
-            if u.worries
+            if u.worries and u.role is not Role.FAMILY
         ),
         updates=tuple(_update_view(update, zone) for update in updates),
         action_groups=_action_groups(shown),
         attendance=_attendance(shown),
         reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
+        family_missing=for_children(WORDS.family_missing, shown.children),
+        child_views_missing=for_children(WORDS.child_views_missing, shown.children),
+        no_worries=(
+            WORDS.worries_kept
+            if any(u.worries for u in summary.updates) and not any(u.worries for u in updates)
+            else WORDS.no_worries
+        ),
     )
 
 
+def sent_for(sent_by: str | None, name: str) -> str:
+    """ ", sent by X for Y" when a cover sent someone's update, else nothing."""
+    return f"; sent by {sent_by} for {name}" if sent_by else ""
+
+
+def _named_sent(name: str, agency: str, sent_by: str | None) -> str:
+    # A cover's note always goes in the brackets, even beside a name carrying its own.
+    if sent_by:
+        return f"{name} ({agency}{sent_for(sent_by, name)})"
+    return named(name, agency)
+
+
+def _meeting_lines(summary: SummaryInput) -> tuple[str, ...]:
+    meeting = summary.family_meeting
+    lines = [WORDS.meeting_intro]
+    if meeting.children:
+        lines.append(f"The children: {'; '.join(meeting.children)}.")
+    if meeting.category is not None:
+        lines.append(f"The plan's category: {CATEGORY_WORDS[meeting.category]}.")
+    if meeting.advocate:
+        lines.append(f"The children's advocate: {meeting.advocate}.")
+    if meeting.language:
+        needed = "; an interpreter will be there" if meeting.interpreter_needed else ""
+        lines.append(f"The family's language: {meeting.language}{needed}.")
+    elif meeting.interpreter_needed:
+        lines.append("An interpreter will be there.")
+    return tuple(lines)
+
+
+# The family's own words, in their form's labels.
+_REFLECTION_LABELS = (
+    ("going_well", UpdateSection.GOING_WELL, "What is going well"),
+    ("worries", UpdateSection.WORRIES, "What worries them"),
+    ("next_steps", UpdateSection.NEXT_STEPS, "What would make things better"),
+)
+
+
+def _reflections(updates: list[MemberUpdate], hidden: list[frozenset[UpdateSection]]) -> list[Said]:
+    found: list[Said] = []
+    for update, sections in zip(updates, hidden, strict=True):
+        if update.role is not Role.FAMILY:
+            continue
+        for name, section, label in _REFLECTION_LABELS:
+            text = getattr(update, name)
+            if text:
+                found.append(Said(_who(update), text, label, section in sections))
+    return found
+
+
 def _who(update: MemberUpdate) -> str:
-    return f"{update.name} ({update.agency})"
+    return _named_sent(update.name, update.agency, update.sent_by)
 
 
-def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
+_KEY_ORDER = (Rag.GREEN, Rag.AMBER, Rag.RED)
+
+
+def _grids(summary: SummaryInput, *, family: bool) -> tuple[OutcomeGrid, ...]:
     column_of = {cycle.id: index for index, cycle in enumerate(summary.cycles)}
     # outcome -> row label (first-seen order) -> one rating per column
     table: dict[int, dict[str, list[Rag | None]]] = defaultdict(dict)
@@ -397,11 +546,11 @@ def _grids(summary: SummaryInput) -> tuple[OutcomeGrid, ...]:
             number=number,
             wording=outcome.wording,
             rows=tuple(
-                GridRow(who, tuple(Cell(rag) for rag in rags), row_trend(rags))
+                GridRow(who, tuple(Cell(rag, family) for rag in rags), row_trend(rags))
                 for who, rags in table[outcome.id].items()
             ),
             notes=tuple(
-                GridNote(who, summary.cycles[column].label, Cell(rag), text)
+                GridNote(who, summary.cycles[column].label, Cell(rag, family), text)
                 for column, who, rag, text in _by_column_then_row(
                     notes[outcome.id], rows=list(table[outcome.id])
                 )
@@ -434,7 +583,12 @@ def _update_view(update: MemberUpdate, zone: ZoneInfo) -> UpdateView:
     if update.next_steps:
         parts.append(
             UpdatePart(
-                "What they will do next", update.next_steps, UpdateSection.NEXT_STEPS in hidden
+                # The family's form asks what would make things better: keep their question.
+                "What would make things better"
+                if update.role is Role.FAMILY
+                else "What they will do next",
+                update.next_steps,
+                UpdateSection.NEXT_STEPS in hidden,
             )
         )
     if update.help_needed:
@@ -503,7 +657,7 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
         records = [r for r in summary.attendance if r.core_group_id == cycle.id]
         by_kind: dict[Attendance, list[str]] = defaultdict(list)
         for record in records:
-            who = f"{record.name} ({record.agency})"
+            who = named(record.name, record.agency)
             if record.attendance is Attendance.REPRESENTED and record.represented_by:
                 who = f"{who}, represented by {record.represented_by}"
             by_kind[record.attendance].append(who)
@@ -515,6 +669,7 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
                 late=tuple(by_kind[Attendance.LATE]),
                 represented=tuple(by_kind[Attendance.REPRESENTED]),
                 absent=tuple(by_kind[Attendance.ABSENT]),
+                apologies=tuple(by_kind[Attendance.APOLOGIES]),
             )
         )
     return tuple(views)
@@ -526,7 +681,7 @@ def report_owed(report: Report) -> bool:
 
 
 def _report_view(report: Report) -> ReportView:
-    who = f"{report.name} ({report.agency})"
+    who = named(report.name, report.agency)
     if report.received_on is None:
         return ReportView(who, day(report.due), "missing", "Not received yet")
     received = f"Received {day(report.received_on)}"
@@ -567,6 +722,8 @@ class DigestView:
     overview: tuple[OverviewView, ...]
     new_harm: tuple[str, ...]
     decisions: tuple[str, ...]
+    # Whose updates have parts kept from family members, and which parts: never their words.
+    kept: tuple[str, ...] = ()
 
 
 _DIRECTION_WORDS = {
@@ -575,6 +732,24 @@ _DIRECTION_WORDS = {
     Trend.STEADY: "steady since the last conference",
     Trend.NEW: "first ratings this period",
 }
+
+
+SECTION_WORDS = {
+    UpdateSection.GOING_WELL: "what is going well",
+    UpdateSection.WORRIES: "their worries",
+    UpdateSection.NEW_HARM: "new harm",
+    UpdateSection.CHILD_SEEN: "when the child was seen",
+    UpdateSection.CHILD_VIEWS: "the child's words",
+    UpdateSection.NEXT_STEPS: "their next steps",
+    UpdateSection.HELP_NEEDED: "help needed",
+}
+
+
+def _kept_words(kept: Kept) -> str:
+    parts = [SECTION_WORDS[section] for section in kept.sections]
+    if kept.further_information:
+        parts.append("further information for professionals")
+    return f"{kept.by} ({kept.agency}): {', '.join(parts)}"
 
 
 def digest_view(digest: DigestInput) -> DigestView:
@@ -600,10 +775,12 @@ def digest_view(digest: DigestInput) -> DigestView:
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{flag.by} ({flag.agency}) in their update of {instant(flag.flagged_at, zone)}"
+            f"{_named_sent(flag.by, flag.agency, flag.sent_by)} in their update of "
+            f"{instant(flag.flagged_at, zone)}"
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),
+        kept=tuple(_kept_words(kept) for kept in digest.kept),
     )
 
 
@@ -616,6 +793,16 @@ def _overview_view(number: int, overview: OutcomeOverview) -> OverviewView:
         green=overview.green,
         direction=_DIRECTION_WORDS[overview.direction],
     )
+
+
+def decision_choices(category: Category | None = None) -> tuple[str, ...]:
+    """What the review conference must decide between, as the digest and headline word it."""
+    return _decisions(category)
+
+
+def direction_words(direction: Trend) -> str:
+    """Which way an outcome's ratings moved this period, in words."""
+    return _DIRECTION_WORDS[direction]
 
 
 def _decisions(category: Category | None) -> tuple[str, ...]:

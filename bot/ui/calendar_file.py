@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 PRODID = "-//coregroup-bot//meeting//EN"
 
@@ -13,6 +13,7 @@ PRODID = "-//coregroup-bot//meeting//EN"
 def meeting_ics(
     *,
     uid: str,
+    organizer: str,
     starts_at: datetime,
     duration: timedelta,
     summary: str,
@@ -29,8 +30,10 @@ def meeting_ics(
     (and `location`, `description`) must carry only the case reference and the meeting kind,
     e.g. "CP-0421 core group": never a child's name, an address or anything about the harm.
 
-    Keep `uid` the same for the life of the meeting and raise `sequence` every time it moves or
-    is cancelled: calendars then update the entry they hold instead of adding a second one.
+    Keep `uid` the same for the life of the meeting (and unique across every deployment) and
+    raise `sequence` every time it moves or is cancelled: calendars then update the entry they
+    hold instead of adding a second one. `organizer` is the bot's address (iTIP requires an
+    ORGANIZER to publish or cancel an event).
     `stamp` is when the file was made (DTSTAMP): the service clock's now, so bytes repeat.
     """
     if starts_at.tzinfo is None or starts_at.utcoffset() is None:
@@ -41,6 +44,8 @@ def meeting_ics(
         raise ValueError(f"sequence must not be negative, not {sequence}")
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
+    if "@" not in organizer:
+        raise ValueError(f"organizer must be an email address, not {organizer!r}")
 
     # Wall times in the case's zone (with TZID) show the meeting at 10:00 in BST and GMT alike.
     # The end is worked out in UTC: adding to a zoned datetime adds wall time across a clock change.
@@ -57,6 +62,7 @@ def meeting_ics(
         sequence=sequence,
         stamp=stamp.astimezone(UTC),
     )
+    event.add("organizer", vCalAddress(f"mailto:{organizer}"))
     if cancelled:
         event.add("status", "CANCELLED")
 

@@ -28,33 +28,8 @@ from bot.rules.case_form import PROFESSIONAL_ROWS
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import NewCaseField, ViewId
 from bot.rules.vocabulary import Agency, Nation
-
-NATION_NAMES = {
-    Nation.ENG: "England",
-    Nation.WLS: "Wales",
-    Nation.SCT: "Scotland",
-    Nation.NIR: "Northern Ireland",
-}
-
-AGENCY_NAMES: dict[Agency, str] = {
-    Agency.CHILDRENS_SOCIAL_CARE: "Children's social care",
-    Agency.FAMILY: "Family",
-    Agency.SCHOOL: "School",
-    Agency.EARLY_YEARS: "Early years",
-    Agency.HEALTH_VISITOR: "Health visitor",
-    Agency.SCHOOL_NURSE: "School nurse",
-    Agency.GP: "GP",
-    Agency.MIDWIFE: "Midwife",
-    Agency.CAMHS: "CAMHS",
-    Agency.POLICE: "Police",
-    Agency.PROBATION: "Probation",
-    Agency.HOUSING: "Housing",
-    Agency.DOMESTIC_ABUSE: "Domestic abuse service",
-    Agency.ADULT_MENTAL_HEALTH: "Adult mental health",
-    Agency.SUBSTANCE_MISUSE: "Substance misuse service",
-    Agency.ADVOCACY: "Advocacy",
-    Agency.OTHER: "Other",
-}
+from bot.ui.labels import AGENCY_NAMES, NATION_NAMES
+from bot.ui.who_reads import who_reads
 
 PROFESSIONAL_AGENCIES = [
     a for a in Agency if a not in (Agency.FAMILY, Agency.CHILDRENS_SOCIAL_CARE)
@@ -162,6 +137,7 @@ def new_case_modal(
             optional=True,
             element=DatePickerElement(action_id=f.BIRTH),
         ),
+        who_reads(ViewId.NEW_CASE),
     ]
     return View(
         type="modal",

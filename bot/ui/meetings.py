@@ -25,16 +25,19 @@ from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId, DecisionField, MeetingField, ViewId
+from bot.rules.naming import named
 from bot.rules.quorum import QuorumForecast
 from bot.rules.timeline import format_day
-from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Rsvp
+from bot.rules.vocabulary import Attendance, Category, Decision, MeetingKind, Nation, Rsvp
 from bot.ui.common import context, fit, header, section
-
-KIND_LABELS = {
-    MeetingKind.ICPC: "initial conference",
-    MeetingKind.CORE_GROUP: "core group meeting",
-    MeetingKind.RCPC: "review conference",
-}
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    ATTENDANCE_LABELS,
+    SUPPORTER_KIND_LABELS,
+    meeting_heading,
+    meeting_words,
+)
+from bot.ui.who_reads import who_reads
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,13 @@ class MeetingCard:
     kind: MeetingKind
     starts_at_local: datetime
     place: str | None
+    # The case's nation: its meetings are named in its words ("review CPPM").
+    nation: Nation = Nation.ENG
+
+    @property
+    def title(self) -> str:
+        """The meeting at the start of a title, in the nation's words: "Review CPPM"."""
+        return meeting_words(self.kind, self.nation, capital=True)
 
     @property
     def when(self) -> str:
@@ -62,13 +72,23 @@ class Reply:
     representative: str | None = None
 
 
-def invitation_text(reference: str, kind: MeetingKind) -> str:
+def invitation_text(reference: str, kind: MeetingKind, nation: Nation = Nation.ENG) -> str:
     """Notification text of an invitation: the case reference and the kind of meeting only."""
-    return f"Invitation: {KIND_LABELS[kind]} for {reference}"
+    return f"Invitation: {meeting_words(kind, nation)} for {reference}"
 
 
-def _rsvp_buttons(meeting_id: int) -> ActionsBlock:
+def _rsvp_buttons(meeting_id: int, *, family: bool = False) -> ActionsBlock:
     value = str(meeting_id)
+    # A family member does not send someone in their place: they may bring someone with them.
+    someone = (
+        ButtonElement(
+            text="I'd like to bring someone", action_id=ActionId.BRING_SOMEONE, value=value
+        )
+        if family
+        else ButtonElement(
+            text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE, value=value
+        )
+    )
     return ActionsBlock(
         block_id=f"rsvp_{meeting_id}",
         elements=[
@@ -78,9 +98,7 @@ def _rsvp_buttons(meeting_id: int) -> ActionsBlock:
                 value=value,
                 style="primary",
             ),
-            ButtonElement(
-                text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE, value=value
-            ),
+            someone,
             ButtonElement(text="Apologies", action_id=ActionId.RSVP_APOLOGIES, value=value),
         ],
     )
@@ -97,37 +115,63 @@ def _names(replies: Sequence[Reply], rsvp: Rsvp) -> str:
     return ", ".join(parts) or "nobody yet"
 
 
+def _to_ask(forecast: QuorumForecast) -> list[str]:
+    """Whom to ask, each named with their agency and why."""
+    lines = [
+        f"• {escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))}: not replied yet"
+        for i in forecast.not_replied
+    ]
+    lines += [
+        f"• {escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))}: sent apologies; someone "
+        "else from their agency could come instead"
+        for i in forecast.sent_apologies
+    ]
+    return lines
+
+
 def quorum_line(forecast: QuorumForecast) -> str:
-    """One line on whether the conference is expected to be quorate."""
+    """For the chair and social worker only: whether the conference is expected to be quorate,
+    and whom to ask. Never posted where the family reads."""
     if forecast.quorate:
         return ":white_check_mark: Expected to be quorate from the replies so far."
-    waiting = ", ".join(escape_mrkdwn(i.name) for i in forecast.not_replied) or "nobody"
-    return (
-        f":warning: Not yet quorate: {forecast.short_by} more agency confirmation(s) needed "
-        f"(children's social care and {forecast.needed_other_agencies} other agencies with "
-        f"direct contact). Not replied yet: {waiting}."
+    more = "1 more agency" if forecast.short_by == 1 else f"{forecast.short_by} more agencies"
+    rule = (
+        f"It needs children's social care and {forecast.needed_other_agencies} other agencies "
+        f"who know the family; {more} would make it so."
     )
+    asks = _to_ask(forecast)
+    if not asks:
+        return (
+            f":warning: {rule} Everyone invited who could count has replied: you may want to "
+            "invite another agency who knows the family, or move the date."
+        )
+    return f":warning: {rule} You could ask:\n" + "\n".join(asks)
 
 
 def invitation_blocks(
     card: MeetingCard,
     replies: Sequence[Reply],
     *,
-    forecast: QuorumForecast | None = None,
     in_channel: bool = True,
     held: bool = False,
+    family: bool = False,
 ) -> list[Block]:
-    """The invitation: when and where, reply buttons, and (in the channel) who replied what."""
+    """The invitation: when and where, reply buttons, and (in the channel) who replied what.
+    Quorum is the chair's and social worker's business: the family reads this channel."""
     blocks: list[Block] = [
-        header(f"{KIND_LABELS[card.kind].capitalize()}: {card.reference}"),
+        header(f"{card.title}: {card.reference}"),
         section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
     ]
     if not held:
-        blocks.append(_rsvp_buttons(card.meeting_id))
+        blocks.append(_rsvp_buttons(card.meeting_id, family=family))
         blocks.append(
             context(
-                "If you can't come, please send someone from your agency, and send your update "
-                "either way: it is part of the review."
+                "You're welcome to bring a friend, relative, advocate or interpreter: the social "
+                "worker will add them once they've agreed."
+                if family
+                else "Professionals: if you can't come, please send someone from your agency, and "
+                "send your update either way: it is part of the review. Families: come if you "
+                "can; your social worker can help you take part."
             )
         )
     if in_channel:
@@ -138,8 +182,6 @@ def invitation_blocks(
             f"*Not replied yet:* {_names(replies, Rsvp.NONE)}",
         ]
         blocks.append(section("\n".join(lines)))
-        if forecast is not None:
-            blocks.append(context(quorum_line(forecast)))
         blocks.append(
             ActionsBlock(
                 block_id=f"attendance_{card.meeting_id}",
@@ -155,24 +197,23 @@ def invitation_blocks(
     return blocks
 
 
-def quorum_warning_text(reference: str) -> str:
+def quorum_warning_text(reference: str, nation: Nation = Nation.ENG) -> str:
     """Notification text of a quorum warning."""
-    return f"Quorum check for {reference}'s review conference"
+    return f"Quorum check for {reference}'s {meeting_words(MeetingKind.RCPC, nation)}"
 
 
 def quorum_warning_blocks(card: MeetingCard, forecast: QuorumForecast) -> list[Block]:
     """For the chair and social worker: the conference may not be quorate, and who to ask."""
     if forecast.quorate:
         return [
-            header(f"Review conference: {card.reference}"),
+            header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
             section(f"Good news: the conference on {card.when} is now expected to be quorate."),
         ]
     return [
-        header(f"Review conference: {card.reference}"),
+        header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
         section(
             f"The conference on {card.when} may not be quorate. An inquorate conference should "
-            "not normally go ahead, so you may want to ask these people to reply, or to send "
-            "someone from their agency."
+            "not normally go ahead."
         ),
         section(quorum_line(forecast)),
     ]
@@ -221,12 +262,51 @@ def schedule_modal(
                 hint="Where the family feels comfortable, or a video link. Not a home address.",
                 element=PlainTextInputElement(action_id=MeetingField.PLACE, max_length=300),
             ),
+            who_reads(ViewId.SCHEDULE),
         ],
     )
 
 
-def representative_modal(case_id: int, meeting_id: int) -> View:
-    """Choose who will come in your place."""
+def bring_someone_modal(case_id: int, meeting_id: int) -> View:
+    """A family member asks to bring someone with them (agreed by the social worker first)."""
+    kinds = [Option(value=k.value, label=label) for k, label in SUPPORTER_KIND_LABELS.items()]
+    return View(
+        type="modal",
+        callback_id=ViewId.BRING_SOMEONE,
+        private_metadata=_meta(case=case_id, meeting=meeting_id),
+        title="Bringing someone",
+        submit="Ask",
+        close="Cancel",
+        blocks=[
+            section(
+                "Who would you like to bring? I'll ask your social worker, and once they agree "
+                "I'll add them to the core group channel. They'll see what you see."
+            ),
+            InputBlock(
+                block_id=MeetingField.SUPPORTER,
+                label="The person you'd like to bring",
+                element=UserSelectElement(action_id=MeetingField.SUPPORTER),
+            ),
+            InputBlock(
+                block_id=MeetingField.SUPPORTER_KIND,
+                label="They are",
+                element=RadioButtonsElement(action_id=MeetingField.SUPPORTER_KIND, options=kinds),
+            ),
+            who_reads(ViewId.BRING_SOMEONE),
+        ],
+    )
+
+
+SAME_AGENCY_YES = "yes"
+SAME_AGENCY_NO = "no"
+
+
+def representative_modal(case_id: int, meeting_id: int, agency: str = "your agency") -> View:
+    """Choose who will come in your place: a colleague of your agency, or ask the social worker."""
+    where = [
+        Option(value=SAME_AGENCY_YES, label=fit(f"Yes, they work for {agency}", 75)),
+        Option(value=SAME_AGENCY_NO, label="No: please ask the social worker first"),
+    ]
     return View(
         type="modal",
         callback_id=ViewId.REPRESENTATIVE,
@@ -236,30 +316,32 @@ def representative_modal(case_id: int, meeting_id: int) -> View:
         close="Cancel",
         blocks=[
             section(
-                "Who will come for your agency? I'll add them to the core group channel so they "
-                "see the invitation and the plan."
+                f"Who will come for {escape_mrkdwn(agency)}? A representative is a colleague "
+                "from your own agency; I'll add them to the core group channel so they see the "
+                "invitation and the plan. Anyone else needs the social worker's agreement first."
             ),
             InputBlock(
                 block_id=MeetingField.REPRESENTATIVE,
-                label="Your representative",
+                label=fit(f"A colleague from {agency}", 75),
                 element=UserSelectElement(action_id=MeetingField.REPRESENTATIVE),
             ),
+            InputBlock(
+                block_id=MeetingField.SAME_AGENCY,
+                label=fit(f"Do they work for {agency}?", 75),
+                element=RadioButtonsElement(
+                    action_id=MeetingField.SAME_AGENCY, options=where, initial_option=where[0]
+                ),
+            ),
+            who_reads(ViewId.REPRESENTATIVE),
         ],
     )
 
 
-ATTENDANCE_LABELS = {
-    Attendance.PRESENT: "Present",
-    Attendance.LATE: "Late",
-    Attendance.REPRESENTED: "Represented",
-    Attendance.ABSENT: "Absent",
-}
-
-
 def attendance_modal(
-    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance]]
+    case_id: int, meeting_id: int, invitees: Sequence[tuple[int, str, Attendance | None]]
 ) -> View:
-    """Record who came: one choice per invitee, pre-filled from their reply."""
+    """Record who came: one choice per invitee, pre-filled only from what they replied; anyone
+    left blank stays "not recorded"."""
     options = [Option(value=a.value, label=label) for a, label in ATTENDANCE_LABELS.items()]
     blocks: list[Block] = []
     for invitation_id, name, guess in invitees[:99]:
@@ -267,13 +349,17 @@ def attendance_modal(
             InputBlock(
                 block_id=MeetingField.ATTENDANCE.numbered(invitation_id),
                 label=fit(name, 2000),
+                optional=True,
                 element=RadioButtonsElement(
                     action_id=MeetingField.ATTENDANCE.numbered(invitation_id),
                     options=options,
-                    initial_option=next(o for o in options if o.value == guess.value),
+                    initial_option=next(
+                        (o for o in options if guess is not None and o.value == guess.value), None
+                    ),
                 ),
             )
         )
+    blocks.append(who_reads(ViewId.ATTENDANCE))
     return View(
         type="modal",
         callback_id=ViewId.ATTENDANCE,
@@ -322,6 +408,15 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                 element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
             ),
             InputBlock(
+                block_id=DecisionField.PLAN_CHANGES,
+                label="What changed in the plan",
+                hint="In plain words, for the family's notice of the decision.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=DecisionField.PLAN_CHANGES, multiline=True, max_length=3000
+                ),
+            ),
+            InputBlock(
                 block_id=DecisionField.DISSENT,
                 label="Dissent",
                 hint="If anyone disagreed with the decision, record who and why, in their words.",
@@ -330,5 +425,6 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
                     action_id=DecisionField.DISSENT, multiline=True, max_length=3000
                 ),
             ),
+            who_reads(ViewId.DECISION),
         ],
     )

@@ -23,6 +23,7 @@ from bot.rules.ids import ActionId, PlanField, ViewId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus
 from bot.ui.common import context, fit, header
+from bot.ui.who_reads import who_reads
 
 if TYPE_CHECKING:
     from bot.services.plan import Plan
@@ -130,7 +131,8 @@ def outcome_modal(case_id: int, outcome: Outcome | None = None) -> View:
                     max_length=500,
                     initial_value=outcome.wording if outcome else None,
                 ),
-            )
+            ),
+            who_reads(ViewId.OUTCOME),
         ],
     )
 
@@ -185,6 +187,7 @@ def action_modal(
                 ),
             )
         )
+    blocks.append(who_reads(ViewId.ACTION))
     return View(
         type="modal",
         callback_id=ViewId.ACTION,
@@ -194,10 +197,6 @@ def action_modal(
         close="Cancel",
         blocks=blocks,
     )
-
-
-# The outbox kind of a reminder to an action's owner.
-ACTION_REMINDER = "action_reminder"
 
 
 def action_reminder_text(reference: str) -> str:

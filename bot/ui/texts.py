@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 
 from bot.rules.commands import SUB_COMMANDS, usage
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.timeline import format_day
-from bot.rules.vocabulary import MeetingKind, MeetingStatus, Role
-from bot.ui.common import AGENCY_NAMES, context, header, section
+from bot.rules.nations import nation_rules
+from bot.rules.schedule import OPEN_MEETINGS
+from bot.rules.timeline import Timeline, format_day
+from bot.rules.vocabulary import MeetingKind, Nation
+from bot.ui.common import context, header, section
+from bot.ui.labels import (
+    AGENCY_NAMES,
+    NATION_NAMES,
+    ROLE_LABELS,
+    meeting_heading,
+    meeting_words,
+)
 from storage.models import Case, Meeting, Member
 
 HELP_OPENING = (
@@ -40,9 +50,10 @@ def welcome_text(reference: str) -> str:
     return f"Welcome to the core group for {reference}"
 
 
-def welcome_blocks(reference: str) -> list[Block]:
+def welcome_blocks(reference: str, nation: Nation = Nation.ENG) -> list[Block]:
     """What the bot will do, in plain words, and the restorative questions."""
     ref = escape_mrkdwn(reference)
+    review = meeting_words(MeetingKind.RCPC, nation)
     return [
         header(f"Welcome to the core group for {reference}"),
         section(
@@ -52,13 +63,13 @@ def welcome_blocks(reference: str) -> list[Block]:
         ),
         section(
             "*What I'll do*\n"
-            "• invite everyone to core group meetings and review conferences, and keep track of "
+            f"• invite everyone to core group meetings and {review}s, and keep track of "
             "who can come\n"
             "• ask each of you for a short update before each meeting: how each part of the plan "
             "is going (Green, Amber or Red), what is going well, what worries you, and what you "
             "will do next\n"
             "• send friendly reminders on working days when an update is due\n"
-            "• put everyone's updates together for the review conference, so nobody needs "
+            f"• put everyone's updates together for the {review}, so nobody needs "
             "reading time"
         ),
         section(
@@ -77,7 +88,12 @@ def case_card_text(reference: str) -> str:
     return f"Case card for {reference}"
 
 
-def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]) -> list[Block]:
+def case_card(
+    case: Case,
+    members: Sequence[Member],
+    meetings: Sequence[Meeting],
+    today: date | None = None,
+) -> list[Block]:
     """The pinned summary: who is in the core group, by agency, and the next dates."""
     by_agency: dict[str, list[str]] = {}
     for member in members:
@@ -85,41 +101,49 @@ def case_card(case: Case, members: Sequence[Member], meetings: Sequence[Meeting]
             label = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
             by_agency.setdefault(label, []).append(escape_mrkdwn(member.display_name))
     people = "\n".join(f"• *{agency}*: {', '.join(names)}" for agency, names in by_agency.items())
-    upcoming = next_dates(meetings, case.timezone)
+    upcoming = next_dates(meetings, case.timezone, case.nation, today)
     dates = "\n".join(f"• {label} {when}" for label, when in upcoming) or "• none"
     return [
         header(f"Case {case.reference}"),
         section(f"*Core group*\n{people or '• nobody yet'}"),
         section(f"*Next dates*\n{dates}"),
-        context(f"Initial conference {format_day(case.icpc_date)}. Slack is not the case record."),
+        context(
+            f"{meeting_words(MeetingKind.ICPC, case.nation, capital=True)} "
+            f"{format_day(case.icpc_date)}. Slack is not the case record."
+        ),
     ]
 
 
-ROLE_LABELS = {
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Conference chair",
-    Role.FAMILY: "Family",
-    Role.ADVOCATE: "Advocate",
-}
-
-MEETING_LABELS = {
-    MeetingKind.ICPC: "Initial conference",
-    MeetingKind.CORE_GROUP: "Core group",
-    MeetingKind.RCPC: "Review conference",
-}
-
-
-def next_dates(meetings: Sequence[Meeting], tz_name: str) -> list[tuple[str, str]]:
-    """The next core group and review conference not yet held: (label, when in words)."""
+def next_dates(
+    meetings: Sequence[Meeting],
+    tz_name: str,
+    nation: Nation = Nation.ENG,
+    today: date | None = None,
+) -> list[tuple[str, str]]:
+    """The next core group and review conference not yet held: (label in the nation's words,
+    when in words). A meeting whose set day is before `today` is not "next", whether or not
+    anyone recorded it."""
     result: list[tuple[str, str]] = []
     for kind in (MeetingKind.CORE_GROUP, MeetingKind.RCPC):
         pending = sorted(
-            (m for m in meetings if m.kind == kind and m.status in OPEN_MEETINGS),
+            (
+                m
+                for m in meetings
+                if m.kind == kind and m.status in OPEN_MEETINGS and not _gone_by(m, tz_name, today)
+            ),
             key=lambda m: m.due_by,
         )
         if pending:
-            result.append((MEETING_LABELS[kind], when_text(pending[0], tz_name)))
+            result.append((meeting_heading(kind, nation), when_text(pending[0], tz_name)))
     return result
+
+
+def _gone_by(meeting: Meeting, tz_name: str, today: date | None) -> bool:
+    if today is None:
+        return False
+    if meeting.starts_at is None:
+        return meeting.due_by < today  # its latest date has passed: it is not "next" by then
+    return meeting.starts_at.astimezone(ZoneInfo(tz_name)).date() < today
 
 
 def when_text(meeting: Meeting, tz_name: str) -> str:
@@ -130,12 +154,9 @@ def when_text(meeting: Meeting, tz_name: str) -> str:
     return f"on {format_day(local.date())} at {local:%H:%M}"
 
 
-OPEN_MEETINGS = (MeetingStatus.DUE, MeetingStatus.SCHEDULED)
-
-
-def topic_for(case: Case, meetings: Sequence[Meeting]) -> str:
+def topic_for(case: Case, meetings: Sequence[Meeting], today: date | None = None) -> str:
     """The channel topic: the case reference and the next meeting (members only see it)."""
-    upcoming = next_dates(meetings, case.timezone)
+    upcoming = next_dates(meetings, case.timezone, case.nation, today)
     nxt = f" · next: {upcoming[0][0].lower()} {upcoming[0][1]}" if upcoming else ""
     return f"Core group for {case.reference}{nxt}"[:250]
 
@@ -155,3 +176,22 @@ def left_text(user_id: str) -> str:
         f"<@{user_id}> left the case channel, so they are no longer in the core group and won't "
         "be asked for updates. Add them back with `/coregroup add` if that was a mistake."
     )
+
+
+def timeline_text(timeline: Timeline) -> str:
+    """The timeline as a social worker would plan by: one dated line each, in order."""
+    # Rank keeps same-day lines in a fixed order: reports before meetings.
+    # The nation's words: a Scottish plan speaks of CPPMs and review CPPMs.
+    words = nation_rules(timeline.nation).words
+    abbreviation = f" ({words.review_abbreviation})" if words.review_abbreviation else ""
+    lines: list[tuple[date, int, str]] = [(timeline.icpc, 0, words.initial_heading)]
+    for number, day in enumerate(timeline.core_groups, start=1):
+        label = "First core group by" if number == 1 else f"Core group {number} by"
+        lines.append((day, 2, label))
+    for number, rcpc in enumerate(timeline.rcpcs, start=1):
+        lines.append((rcpc.reports_due, 1, f"Reports due for {words.review} {number}"))
+        lines.append((rcpc.by, 3, f"{words.review_heading} {number}{abbreviation} by"))
+    nation = NATION_NAMES[timeline.nation]
+    heading = f"Latest dates for this plan, on working days in {nation}"
+    body = [f"{format_day(day)}  {label}" for day, _rank, label in sorted(lines)]
+    return "\n".join([heading, *body])

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.ids import ActionId
+from bot.rules.naming import named
 from bot.rules.timeline import ChaseStep
 from bot.ui.common import context, fit, section
 
@@ -30,15 +31,17 @@ def prompt_text(reference: str) -> str:
 
 
 def professional_prompt(
-    reference: str, meeting: str, deadline: str, request_id: int
+    reference: str, meeting: str, deadline: str, request_id: int, children: str = "the children"
 ) -> list[Block]:
-    """The professional's prompt: what is asked, by when, and the button."""
+    """The professional's prompt: what is asked, by when, and the button; `children` names them
+    as the case has them ("the child", "the children" or "the baby")."""
+    seen = "the family" if children == "the baby" else children
     return [
         section(
             f"Please send your update for *{escape_mrkdwn(reference)}*'s {meeting} "
             f"by *{deadline}*: "
             "how each part of the plan is going (Green, Amber or Red), what is going well, what "
-            "worries you, any new harm, when you last saw the child, and what you'll do next."
+            f"worries you, any new harm, when you last saw {seen}, and what you'll do next."
         ),
         _give_update_button(request_id),
         context(
@@ -120,33 +123,84 @@ def chase_blocks(
     return [section(text), _give_update_button(request_id, label)]
 
 
+FAMILY_REMINDER = (
+    "If you'd like to share how things are before the {meeting} for *{ref}*, there's still "
+    "time, until the end of *{deadline}*. It's up to you, and your social worker can help."
+)
+WITH_FAMILY_REMINDER = (
+    "If {name} would like to share how things are before the {meeting} for *{ref}*, you can "
+    "fill it in with them until the end of *{deadline}*."
+)
+
+
+def family_reminder_blocks(
+    reference: str, meeting: str, deadline: str, request_id: int, *, with_family: str | None
+) -> list[Block]:
+    """The one gentle reminder about a family member's words: an invitation, never a demand."""
+    values = {"ref": escape_mrkdwn(reference), "meeting": meeting, "deadline": deadline}
+    if with_family:
+        text = WITH_FAMILY_REMINDER.format(name=escape_mrkdwn(with_family), **values)
+        label = fit(f"Fill in with {with_family}", 75)
+    else:
+        text, label = FAMILY_REMINDER.format(**values), "Share how things are"
+    return [section(text), _give_update_button(request_id, label)]
+
+
+def check_in_text(reference: str) -> str:
+    """Notification text of the note to the social worker about a family member's words."""
+    return f"Before the meeting for {reference}"
+
+
+def check_in_notice(reference: str, name: str, meeting: str) -> list[Block]:
+    """For the social worker: a family member has not shared their words. Taking part is their
+    choice, so this is a suggestion to check in, never a report of something missing."""
+    return [
+        section(
+            f"You may want to check in with {escape_mrkdwn(name)} before the {meeting} for "
+            f"*{escape_mrkdwn(reference)}*. They haven't shared how things are yet, and they are "
+            "welcome to, or to say it at the meeting."
+        )
+    ]
+
+
 def overdue_notice_text(reference: str) -> str:
     """Notification text for the social worker or chair about overdue updates."""
     return f"An update is overdue for {reference}"
 
 
 def overdue_notice(
-    reference: str, name: str, agency: str, meeting: str, deadline: str
+    reference: str, name: str, agency: str, meeting: str, deadline: str, *, reminded: bool = True
 ) -> list[Block]:
-    """For the social worker: whose update is overdue (never what it says)."""
+    """For the social worker: whose update is overdue (never what it says). "I've reminded
+    them" only when a reminder was sent (not to someone away with nobody covering)."""
+    who = escape_mrkdwn(named(name, agency))
+    said = (
+        "I've reminded them; a word from you may help."
+        if reminded
+        else (
+            "I haven't reminded them, as they're away with nobody covering; a word from you "
+            "may help."
+        )
+    )
     return [
         section(
-            f"{escape_mrkdwn(name)} ({escape_mrkdwn(agency)}) hasn't sent their update for "
-            f"*{escape_mrkdwn(reference)}*'s {meeting}, due {deadline}. I've reminded them; a "
-            "word from you may help."
+            f"{who} hasn't sent their update for *{escape_mrkdwn(reference)}*'s {meeting}, due "
+            f"{deadline}. {said}"
         )
     ]
 
 
 def escalation_notice(
-    reference: str, name: str, agency: str, meeting: str, deadline: str
+    reference: str, name: str, agency: str, meeting: str, deadline: str, *, in_digest: bool
 ) -> list[Block]:
-    """For the chair: an update still missing a working day after it was overdue."""
+    """For the chair: an update still missing a working day after it was overdue. Only a review
+    conference has a digest, so only then does it promise to show there."""
+    digest = " It will show as missing in your digest unless it arrives." if in_digest else ""
     return [
         section(
-            f"For your information as chair: {escape_mrkdwn(name)} ({escape_mrkdwn(agency)}) "
-            f"still hasn't sent their update for *{escape_mrkdwn(reference)}*'s {meeting}, due "
-            f"{deadline}. It will show as missing in your digest unless it arrives."
+            f"For your information as chair: {escape_mrkdwn(named(name, agency))} still hasn't "
+            f"sent their update for *{escape_mrkdwn(reference)}*'s {meeting}, due {deadline}."
+            f"{digest}"
         )
     ]
 

@@ -22,6 +22,7 @@ from bot.rules.update_form import (
     MARKABLE_SECTIONS,
     MAX_OUTCOMES,
     NO,
+    SAFETY,
     TEXT_LIMITS,
     YES,
     Audience,
@@ -30,6 +31,9 @@ from bot.rules.update_form import (
 )
 from bot.rules.vocabulary import Rag
 from bot.ui.common import context, header, section
+from bot.ui.labels import RAG_EMOJI, RAG_FAMILY_WORDS, RAG_NAMES
+from bot.ui.who_reads import who_reads
+from storage.models import URGENT_CONTACT
 
 # Slack's limits on the parts of a view (docs: block kit reference).
 OPTION_TEXT_LIMIT = 75
@@ -38,14 +42,6 @@ LABEL_LIMIT = 2000
 MAX_REFRAMES_SHOWN = 2
 
 _RAG_ORDER = (Rag.GREEN, Rag.AMBER, Rag.RED)
-_RAG_DOTS = {
-    Rag.GREEN: ":large_green_circle:",
-    Rag.AMBER: ":large_yellow_circle:",
-    Rag.RED: ":red_circle:",
-}
-_RAG_NAMES = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red"}
-# The family rates in their own words; the colours underneath are the same.
-_RAG_FAMILY_WORDS = {Rag.GREEN: "Going well", Rag.AMBER: "Some progress", Rag.RED: "Worried"}
 
 
 def clip(text: str, limit: int) -> str:
@@ -73,13 +69,13 @@ def _rag_options(rag_meanings: tuple[str, str, str], audience: Audience) -> list
     meanings = dict(zip(_RAG_ORDER, rag_meanings, strict=True))
     if audience == "family":
         return [
-            Option(value=rag.value, label=f"{_RAG_DOTS[rag]} {_RAG_FAMILY_WORDS[rag]}")
+            Option(value=rag.value, label=f"{RAG_EMOJI[rag]} {RAG_FAMILY_WORDS[rag]}")
             for rag in _RAG_ORDER
         ]
     return [
         Option(
             value=rag.value,
-            label=f"{_RAG_DOTS[rag]} {_RAG_NAMES[rag]}",
+            label=f"{RAG_EMOJI[rag]} {RAG_NAMES[rag]}",
             description=clip(meanings[rag], OPTION_DESCRIPTION_LIMIT) or None,
         )
         for rag in _RAG_ORDER
@@ -201,7 +197,17 @@ def _outcome_blocks(
     return blocks
 
 
-def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) -> list[Block]:
+def not_a_referral(urgent_contact: str) -> str:
+    """Said above the question about harm: the form is read later, so it is never a referral."""
+    return (
+        ":rotating_light: This form is not a referral, and nobody reads it straight away as one. "
+        f"If a child is at risk now, contact {escape_mrkdwn(urgent_contact)} straight away."
+    )
+
+
+def _professional_blocks(
+    previous: UpdateDraft | None, children: Sequence[str], urgent_contact: str
+) -> list[Block]:
     f = UpdateField
     p = previous or UpdateDraft()
     who, one = _children(children)
@@ -220,6 +226,7 @@ def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) 
             p.worries,
             hint="What you have seen or been told, and how you know.",
         ),
+        context(not_a_referral(urgent_contact)),
         _yes_no(
             f.NEW_HARM,
             "Has there been any new incident of harm since the last meeting?",
@@ -280,14 +287,32 @@ def _professional_blocks(previous: UpdateDraft | None, children: Sequence[str]) 
     ]
 
 
-def _family_blocks(previous: UpdateDraft | None, children: Sequence[str]) -> list[Block]:
+def _family_blocks(
+    previous: UpdateDraft | None, children: Sequence[str], urgent_contact: str
+) -> list[Block]:
     f = UpdateField
     p = previous or UpdateDraft()
     who, one = _children(children)
+    safety = Option(
+        value=SAFETY,
+        label="This worry is about someone's safety",
+        description="Your social worker and the chair are told straight away.",
+    )
     return [
         header("In your own words"),
         _text_input(f.GOING_WELL, "What is going well", p.going_well),
         _text_input(f.WORRIES, "What worries you", p.worries),
+        InputBlock(
+            block_id=f.WORRY_ABOUT_SAFETY,
+            label="About this worry",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=f.WORRY_ABOUT_SAFETY,
+                options=[safety],
+                initial_options=[safety] if previous is not None and p.new_harm else None,
+            ),
+        ),
+        context(not_a_referral(urgent_contact)),
         _text_input(f.NEXT_STEPS, "What would make things better", p.next_steps),
         _text_input(f.HELP_NEEDED, "What help you need", p.help_needed),
         _text_input(
@@ -312,21 +337,45 @@ def update_modal(
     previous: UpdateDraft | None = None,
     previous_sent: str | None = None,
     children: Sequence[str] = (),
+    past_deadline: bool = False,
+    urgent_contact: str = URGENT_CONTACT,
 ) -> View:
     """The update form for one meeting: RAG per outcome, then the rest, for `audience`."""
     family = audience == "family"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     deadline = escape_mrkdwn(deadline_text)
-    intro = (
-        f"Your update for *{reference}*'s {meeting}. "
-        f"Please send it by {deadline}; you can change it until then."
-    )
+    if family and past_deadline:
+        intro = f"Before the {meeting} for *{reference}*, you can still share how things are."
+    elif family:
+        intro = (
+            f"Before the {meeting} for *{reference}*, we'd like to hear from you, by {deadline} "
+            "if you can. You can change it until then."
+        )
+    elif past_deadline:
+        intro = (
+            f"Your update for *{reference}*'s {meeting}. The deadline was {deadline}, so it "
+            "will be shown as late; it is still welcome."
+        )
+    else:
+        intro = (
+            f"Your update for *{reference}*'s {meeting}. "
+            f"Please send it by {deadline}; you can change it until then."
+        )
     if family:
         intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
     blocks: list[Block] = [section(intro)]
-    if on_behalf_of:
+    if on_behalf_of and family:
         blocks.append(
             context(f":busts_in_silhouette: Filling this in with {escape_mrkdwn(on_behalf_of)}")
+        )
+    elif on_behalf_of:
+        # Only a cover sends a professional's update for them, and never sees theirs.
+        name = escape_mrkdwn(on_behalf_of)
+        blocks.append(
+            context(
+                f":busts_in_silhouette: Covering for {name}: you start from an empty form, and "
+                f"your update will show as sent by you for {name}."
+            )
         )
     if previous is not None:
         sent = (
@@ -343,7 +392,10 @@ def update_modal(
         if hint:
             blocks.append(hint)
     blocks += _outcome_blocks(outcomes, _rag_options(rag_meanings, audience), previous, audience)
-    blocks += (_family_blocks if family else _professional_blocks)(previous, children)
+    blocks += (_family_blocks if family else _professional_blocks)(
+        previous, children, urgent_contact
+    )
+    blocks.append(who_reads(ViewId.UPDATE, family=family))
     return View(
         type="modal",
         callback_id=ViewId.UPDATE,
@@ -367,18 +419,29 @@ def update_receipt_blocks(
     deadline_text: str,
     on_behalf_of: str | None = None,
     version: int = 1,
+    late: bool = False,
+    past_deadline: bool = False,
+    as_cover: bool = False,
 ) -> list[Block]:
-    """The direct message confirming an update arrived, and until when it can be changed."""
-    whose = (
-        f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
-        if on_behalf_of
-        else "your update"
-    )
+    """The direct message confirming an update arrived, and until when it can be changed; a
+    late one says plainly that it came after the deadline, never a date already past."""
+    whose = "your update"
+    if on_behalf_of and as_cover:
+        whose = f"the update sent by you for {escape_mrkdwn(on_behalf_of)}"
+    elif on_behalf_of:
+        whose = f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     blocks: list[Block] = [
         section(
             f":white_check_mark: Thanks, {whose} for {reference}'s {meeting} is in. "
-            f"You can change it until {escape_mrkdwn(deadline_text)}."
+            + (
+                f"It arrived after the deadline of {escape_mrkdwn(deadline_text)}, so it will be "
+                "shown as late. It still reaches the chair and the core group."
+                if late
+                else "It goes to the chair with everyone's updates."
+                if past_deadline
+                else f"You can change it until {escape_mrkdwn(deadline_text)}."
+            )
         )
     ]
     if version > 1:

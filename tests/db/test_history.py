@@ -50,6 +50,14 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         "Fri 20 Nov 2026",
     ),
     AuditAction.CASE_ARCHIVED: ({}, "archived the case channel"),
+    AuditAction.CASE_EXPORTED: (
+        {"files": 2, "checksum": "sha256:ab"},
+        "exported the case's record for the authority's system",
+    ),
+    AuditAction.CASE_PURGED: (
+        {"reference": "oak-family", "deleted": {"cases": 1}, "reason": "retention period over"},
+        "purged the case's data, keeping only this note",
+    ),
     AuditAction.CASE_CHANNEL_ARCHIVED: (
         {},
         "found that the case channel had been archived in Slack",
@@ -103,7 +111,12 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
     ),
     AuditAction.MEETING_ATTENDANCE: (
         {"meeting": 7, "marks": {"1": "present", "2": "present", "3": "absent"}},
-        "recorded who came to the core group meeting on Thu  3 Dec 2026: 2 present, 1 absent",
+        "recorded who came to the core group meeting on Thu  3 Dec 2026: 2 came, 1 did not come",
+    ),
+    AuditAction.MEETING_HELD_ANSWER: (
+        {"meeting": 7, "held": False, "reason": "Snow", "starts_at": "2026-12-03T10:00:00+00:00"},
+        "said whether the core group meeting on Thu  3 Dec 2026 was held: it was not, because "
+        "“Snow”",
     ),
     AuditAction.UPDATE_SUBMITTED: (
         {"request": 40, "version": 2, "late": True, "on_behalf_of": 3},
@@ -142,6 +155,18 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"meeting": 9, "decision": "continue", "category": "neglect", "dissent": True},
         "recorded the decision of the review conference on Mon  1 Feb 2027: continue the child "
         "protection plan, under the category of neglect; someone's disagreement was recorded",
+    ),
+    AuditAction.APPROVAL_REQUESTED: (
+        {"approval": 4, "kind": "cover", "user": "U_HV"},
+        "asked the social worker to agree to Jan Kowalski standing in or coming",
+    ),
+    AuditAction.APPROVAL_DECIDED: (
+        {"approval": 4, "kind": "cover", "user": "U_HV", "approved": False},
+        "answered the request about Jan Kowalski: did not agree",
+    ),
+    AuditAction.AGENDA_SAVED: (
+        {"harm": "Jo misses school", "children": [{"name": "Jo", "age": 6, "due": None}]},
+        "recorded the conference agenda with the family",
     ),
 }
 

@@ -181,6 +181,24 @@ def test_complete_upload_of_a_file_never_uploaded_is_file_not_found(
     assert body["error"] == "file_not_found"
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_deleting_a_file_takes_it_out_of_every_share_and_a_second_delete_is_file_not_found(
+    emu: SlackEmulator, client: WebClient, uploader: WebClient, private_case: str
+) -> None:
+    amy = emu.add_user("amy")
+    client.conversations_invite(channel=private_case, users=amy)
+    done = uploader.files_upload_v2(
+        channel=private_case, content=b"RCPC summary", filename="oak-review.html"
+    )
+    file_id = done["file"]["id"]
+    [shared] = client.conversations_history(channel=private_case)["messages"][:1]
+    assert shared["files"] == [{"id": file_id, "name": "oak-review.html"}]
+    uploader.files_delete(file=file_id)
+    assert emu.inspector.files_seen_by(amy) == []
+    assert [m.files for m in emu.inspector.messages(private_case) if m.ts == shared["ts"]] == [()]
+    assert error_of(uploader.files_delete, file=file_id)["error"] == "file_not_found"
+
+
 def test_public_channel_creation_needs_a_scope_the_manifest_does_not_grant(
     client: WebClient,
 ) -> None:

@@ -1,4 +1,5 @@
-"""Flow-test fixtures: the real bot over signed HTTP, the Slack emulator, a real database."""
+"""Flow-test fixtures: the real bot over signed HTTP (or Socket Mode), the Slack emulator, a real
+database."""
 
 from __future__ import annotations
 
@@ -28,11 +29,25 @@ class People:
     lobby: str
 
 
+# The whole-case flows run both ways Slack can reach the bot: `@BOTH_TRANSPORTS` on a test.
+BOTH_TRANSPORTS = pytest.mark.parametrize("transport", ["http", "socket_mode"])
+
+
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+def transport() -> str:
+    """How Slack reaches the bot: signed HTTP unless a test is parametrised over both."""
+    return "http"
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, transport: str) -> Iterator[Sandbox]:
     """A started sandbox on a SQLite file, with the clock on Mon 23 Nov 2026, 10:00 UTC."""
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
-    with Sandbox(f"sqlite:///{tmp_path / 'flows.sqlite3'}", clock=clock) as world:
+    with Sandbox(
+        f"sqlite:///{tmp_path / 'flows.sqlite3'}",
+        clock=clock,
+        socket_mode=transport == "socket_mode",
+    ) as world:
         yield world
 
 

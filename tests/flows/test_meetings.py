@@ -14,7 +14,7 @@ from bot.rules.ids import ActionId, MeetingField, ViewId
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, OutboxState, Rsvp
 from storage.models import AuditEvent, Invitation, Meeting, Member, OutboxMessage
 
-from .conftest import People, open_case
+from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
 from .test_plan import top_view
 
@@ -104,6 +104,7 @@ def test_setting_a_core_group_shares_a_calendar_file_and_invites_everyone(
     assert sandbox.sweep().dispatch.sent == 0  # nothing twice
 
 
+@BOTH_TRANSPORTS
 def test_replies_show_live_in_the_channel_invitation_updated_in_place(
     sandbox: Sandbox, people: People
 ) -> None:
@@ -277,7 +278,7 @@ def test_moving_a_meeting_across_a_bank_holiday_replans_without_sending_anything
     assert second.due_by.isoformat() == "2027-02-09"
     [_, ics_moved] = sandbox.emulator.inspector.files_seen_by(people.school)
     event = icalendar.Calendar.from_ical(ics_moved.data).walk("VEVENT")[0]
-    assert int(event["SEQUENCE"]) == 1 and str(event["UID"]) == f"meeting-{first.id}@coregroup"
+    assert int(event["SEQUENCE"]) == 1 and str(event["UID"]) == first.calendar_uid
 
 
 def test_attendance_is_recorded_after_the_meeting_and_the_invitation_closes(
@@ -306,7 +307,18 @@ def test_attendance_is_recorded_after_the_meeting_and_the_invitation_closes(
                 select(Invitation, Member).join(Member, col(Member.id) == col(Invitation.member_id))
             )
         }
-    late = MeetingField.ATTENDANCE.numbered(rows[people.chair] or 0)
+    # The chair runs the core group: they are not one of its members to record.
+    shown = {b["block_id"] for b in view["blocks"]}
+    assert MeetingField.ATTENDANCE.numbered(rows[people.chair] or 0) not in shown
+    # Four outcomes, in words; nobody is pre-marked as not coming.
+    labels = [o["text"]["text"] for o in view["blocks"][0]["element"]["options"]]
+    assert labels == ["Came", "Came late", "Sent someone", "Sent apologies", "Did not come"]
+    mum = MeetingField.ATTENDANCE.numbered(rows[people.mum] or 0)
+    assert (
+        next(b for b in view["blocks"] if b["block_id"] == mum)["element"].get("initial_option")
+        is None
+    )
+    late = MeetingField.ATTENDANCE.numbered(rows[people.health_visitor] or 0)
     emu.submit_view(people.social_worker, view["id"], {(late, late): Attendance.LATE.value})
     sandbox.wait_for(
         lambda: ActionId.RSVP_ATTENDING not in str(invitation_in(sandbox, channel).blocks)
@@ -320,8 +332,9 @@ def test_attendance_is_recorded_after_the_meeting_and_the_invitation_closes(
         }
         held = session.get_one(Meeting, first.id)
     assert marks[people.school] == Attendance.PRESENT
-    assert marks[people.chair] == Attendance.LATE
-    assert marks[people.mum] == Attendance.ABSENT
+    assert marks[people.health_visitor] == Attendance.LATE
+    assert marks[people.chair] is None
+    assert marks[people.mum] is None  # not recorded: nobody is absent by default
     assert held.status == MeetingStatus.HELD
 
 

@@ -9,9 +9,17 @@ from bot.rules.ids import NewCaseField
 from bot.rules.vocabulary import Agency, MeetingKind, Role
 from storage.models import AuditEvent, Case, Meeting, Member
 
-from .conftest import People, modal_title, new_case_values, open_case, open_new_case_modal
+from .conftest import (
+    BOTH_TRANSPORTS,
+    People,
+    modal_title,
+    new_case_values,
+    open_case,
+    open_new_case_modal,
+)
 
 
+@BOTH_TRANSPORTS
 def test_opening_a_case_creates_a_private_channel_with_the_core_group(
     sandbox: Sandbox, people: People
 ) -> None:

@@ -9,10 +9,11 @@ from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
 from bot.rules.ids import ActionId, UpdateField, ViewId
+from bot.rules.messages import MessageKind, OutboxKey
 from bot.rules.vocabulary import MeetingKind, OutboxState, UpdateRequestStatus
 from storage.models import AgencyUpdate, AuditEvent, Meeting, OutboxMessage, Outcome, UpdateRequest
 
-from .conftest import People, open_case
+from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
 from .test_meetings import set_meeting
 from .test_plan import add_outcome, top_view
@@ -176,6 +177,7 @@ def test_an_update_one_second_before_the_deadline_can_be_changed_until_it_and_no
     assert [requests[u.request_id].due_at < u.submitted_at for u in updates] == [False, True]
 
 
+@BOTH_TRANSPORTS
 def test_editing_keeps_every_version(sandbox: Sandbox, people: People) -> None:
     case_with_core_group(sandbox, people, "2026-12-03")
     sandbox.clock.set(at("2026-11-24"))
@@ -202,7 +204,15 @@ def test_a_member_on_leave_is_not_chased_and_their_cover_is(
     answer = say(
         sandbox, people.school, channel, f"away until 2026-12-04 <@{people.health_visitor}>"
     )
-    assert "no reminders for you until Fri  4 Dec 2026" in answer
+    # The health visitor is of another agency: the social worker agrees first (issue 13).
+    assert "asked the social worker" in answer
+    approval = "Your approval is needed in oak-family"
+    asked = sandbox.wait_for(lambda: received(sandbox, people.social_worker, approval))[-1]
+    sandbox.emulator.click(people.social_worker, asked.channel, asked.ts, ActionId.APPROVE_REQUEST)
+    told = sandbox.wait_for(
+        lambda: received(sandbox, people.school, "An answer about your request in oak-family")
+    )
+    assert "until Fri  4 Dec 2026" in str(told[-1].blocks)
     sandbox.clock.set(at("2026-11-24"))
     sandbox.sweep()
     sandbox.clock.set(at("2026-11-30"))
@@ -247,27 +257,33 @@ def test_a_deactivated_member_is_never_chased_and_the_social_worker_is_told(
     ] == []
 
 
+def pending_about(sandbox: Sandbox, meeting: Meeting) -> list[OutboxMessage]:
+    """The pending messages of the meeting's case that are about the meeting, by their key."""
+    with Session(sandbox.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.state == OutboxState.PENDING,
+                OutboxMessage.case_id == meeting.case_id,
+            )
+        ).all()
+    return [r for r in rows if (key := OutboxKey.parse(r.key)) and key.meeting_id == meeting.id]
+
+
 def test_scotland_over_christmas_and_new_year_chases_only_on_scottish_working_days(
     sandbox: Sandbox, people: People
 ) -> None:
     sandbox.clock.set(datetime(2026, 12, 14, 10, 0, tzinfo=UTC))
     _, first = case_with_core_group(sandbox, people, "2027-01-05", nation="SCT")
-    with Session(sandbox.engine) as session:
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.PENDING,
-                col(OutboxMessage.key).contains(f":m{first.id}:"),
-            )
-        ).all()
+    rows = pending_about(sandbox, first)
 
-    def days(prefix: str) -> set[date]:
-        return {r.due_at.date() for r in rows if r.key.split(":")[1] == prefix}
+    def days(kind: MessageKind) -> set[date]:
+        return {r.due_at.date() for r in rows if r.kind == kind}
 
     # Working days before Tue 5 Jan in Scotland: not 4 Jan (New Year holiday observed), 1 Jan,
     # 28 or 25 Dec. Reports are due Wed 30 Dec; prompts Mon 21 Dec.
-    assert days("prompt") == {date(2026, 12, 21)}
-    assert days("chase") == {date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)}
-    assert days("escalate") == {date(2027, 1, 5)}
+    assert days(MessageKind.PROMPT) == {date(2026, 12, 21)}
+    assert days(MessageKind.CHASE) == {date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)}
+    assert days(MessageKind.ESCALATION) == {date(2027, 1, 5)}
 
 
 def test_a_deadline_across_the_clock_change_keeps_local_times(
@@ -275,19 +291,14 @@ def test_a_deadline_across_the_clock_change_keeps_local_times(
 ) -> None:
     sandbox.clock.set(datetime(2027, 3, 1, 10, 0, tzinfo=UTC))
     _, first = case_with_core_group(sandbox, people, "2027-04-01")
+    rows = pending_about(sandbox, first)
     with Session(sandbox.engine) as session:
-        rows = session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.PENDING,
-                col(OutboxMessage.key).contains(f":m{first.id}:"),
-            )
-        ).all()
         request = session.exec(
             select(UpdateRequest).where(UpdateRequest.meeting_id == first.id)
         ).first()
-    instants = {r.key.split(":")[1]: set() for r in rows}  # type: ignore[var-annotated]
+    instants: dict[str, set[datetime]] = {r.kind: set() for r in rows}
     for r in rows:
-        instants[r.key.split(":")[1]].add(r.due_at)
+        instants[r.kind].add(r.due_at)
     # Easter 2027: Good Friday 26 Mar and Easter Monday 29 Mar; BST from Sun 28 Mar.
     # Reports due Tue 30 Mar (by 23:59:59 BST); prompts Fri 19 Mar at 09:30 GMT.
     assert instants["prompt"] == {datetime(2027, 3, 19, 9, 30, tzinfo=UTC)}

@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, retry_delay
 from bot.devtools.emulator import Fault, SlackEmulator
+from bot.rules.messages import RENDER, PlannedMessage
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import RENDER, PlannedMessage, enqueue
+from bot.services.outbox import enqueue
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 from tests.outbox.conftest import START

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.rules.messages import PlannedMessage
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import PlannedMessage, SyncReport, enqueue, sync_planned
+from bot.services.outbox import SyncReport, enqueue, sync_planned
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 

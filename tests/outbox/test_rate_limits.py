@@ -14,8 +14,9 @@ from bot.clock import ManualClock, SystemClock
 from bot.delivery.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, Wait, sleep_on
 from bot.devtools.emulator import Fault, PostLimit, SlackEmulator
 from bot.jobs import dispatch_due
+from bot.rules.messages import PlannedMessage
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import PlannedMessage, enqueue
+from bot.services.outbox import enqueue
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 from tests.outbox.conftest import START

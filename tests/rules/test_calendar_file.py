@@ -1,4 +1,5 @@
-"""Meeting .ics files read back with `icalendar`: one instant in BST and GMT, moves, cancels."""
+"""Meeting .ics files read back with `icalendar` and two independent parsers (`ics`, `vobject`):
+one instant in BST and GMT, an organiser, and moves and cancels as one evolving event."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import ics as ics_parser
 import pytest
+import vobject
 from icalendar import Calendar, Event
 
 from bot.ui.calendar_file import PRODID, meeting_ics
@@ -19,6 +22,7 @@ HOUR = timedelta(hours=1)
 def ics(starts_at: datetime, **overrides: Any) -> bytes:
     arguments: dict[str, Any] = {
         "uid": "meeting-42@coregroup",
+        "organizer": "coregroup-bot@portsmouth.example",
         "starts_at": starts_at,
         "duration": HOUR,
         "summary": "CP-0421 core group",
@@ -73,6 +77,7 @@ def test_a_published_meeting_has_its_identity_stamp_and_method() -> None:
     assert event["LOCATION"] == "Family Centre, room 2"
     assert "STATUS" not in event
     assert "DESCRIPTION" not in event
+    assert str(event["ORGANIZER"]) == "mailto:coregroup-bot@portsmouth.example"
 
 
 def test_a_moved_meeting_keeps_its_uid_and_bumps_its_sequence() -> None:
@@ -124,6 +129,7 @@ def test_start_given_in_another_zone_is_written_in_the_case_zone() -> None:
         pytest.param({"starts_at": datetime(2026, 10, 20, 10, 0)}, "aware", id="naive-start"),
         pytest.param({"duration": timedelta(0)}, "positive", id="no-duration"),
         pytest.param({"sequence": -1}, "negative", id="negative-sequence"),
+        pytest.param({"organizer": "the bot"}, "email address", id="organizer-not-an-address"),
     ],
 )
 def test_meeting_ics_refuses_what_calendars_would_misread(
@@ -132,3 +138,76 @@ def test_meeting_ics_refuses_what_calendars_would_misread(
     starts_at = overrides.pop("starts_at", datetime(2026, 10, 20, 9, 0, tzinfo=UTC))
     with pytest.raises(ValueError, match=message):
         ics(starts_at, **overrides)
+
+
+def read_with_ics(data: bytes) -> tuple[str | None, Any]:
+    """The `ics` package's reading: the calendar's METHOD and its one event."""
+    calendar = ics_parser.Calendar(data.decode())
+    (event,) = calendar.events
+    return calendar.method, event
+
+
+def read_with_vobject(data: bytes) -> tuple[str, Any]:
+    """The `vobject` package's reading: the calendar's METHOD and its one event."""
+    calendar = vobject.readOne(data.decode())
+    return calendar.method.value, calendar.vevent
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "offset_hours"),
+    [
+        pytest.param(datetime(2026, 10, 20, 9, 0, tzinfo=UTC), 1, id="bst"),
+        pytest.param(datetime(2026, 11, 3, 10, 0, tzinfo=UTC), 0, id="gmt"),
+        # The hour after the clocks go back, when 10:00 London is the first 10:00 of GMT.
+        pytest.param(datetime(2026, 10, 26, 10, 0, tzinfo=UTC), 0, id="day-after-gmt-starts"),
+        pytest.param(datetime(2027, 3, 29, 9, 0, tzinfo=UTC), 1, id="day-after-bst-starts"),
+    ],
+)
+def test_independent_parsers_agree_on_the_local_time_in_gmt_and_bst(
+    starts_at: datetime, offset_hours: int
+) -> None:
+    data = ics(starts_at)
+    _method, by_ics = read_with_ics(data)
+    _method, by_vobject = read_with_vobject(data)
+    _calendar, by_icalendar = read(data)
+    starts = [by_ics.begin.datetime, by_vobject.dtstart.value, by_icalendar.start]
+    ends = [by_ics.end.datetime, by_vobject.dtend.value, by_icalendar.end]
+    assert all(start == starts_at for start in starts), starts
+    assert all(end == starts_at + HOUR for end in ends), ends
+    for start in starts:
+        assert (start.hour, start.minute) == (10, 0)
+        assert start.utcoffset() == timedelta(hours=offset_hours)
+
+
+def test_independent_parsers_read_the_uid_organizer_and_method() -> None:
+    data = ics(datetime(2026, 10, 20, 9, 0, tzinfo=UTC), sequence=3, cancelled=True)
+    method, by_ics = read_with_ics(data)
+    assert method == "CANCEL"
+    assert by_ics.uid == "meeting-42@coregroup"
+    assert by_ics.status == "CANCELLED"
+    assert by_ics.organizer.email == "coregroup-bot@portsmouth.example"
+    method, by_vobject = read_with_vobject(data)
+    assert method == "CANCEL"
+    assert by_vobject.uid.value == "meeting-42@coregroup"
+    assert by_vobject.status.value == "CANCELLED"
+    assert by_vobject.sequence.value == "3"
+    assert by_vobject.organizer.value == "mailto:coregroup-bot@portsmouth.example"
+
+
+def test_moving_then_cancelling_reads_as_one_evolving_event_to_every_parser() -> None:
+    published = ics(datetime(2026, 10, 20, 9, 0, tzinfo=UTC))
+    moved = ics(datetime(2026, 11, 3, 10, 0, tzinfo=UTC), sequence=1)
+    cancelled = ics(datetime(2026, 11, 3, 10, 0, tzinfo=UTC), sequence=2, cancelled=True)
+    files = [published, moved, cancelled]
+    by_vobject = [read_with_vobject(data) for data in files]
+    by_ics = [read_with_ics(data) for data in files]
+    assert {event.uid.value for _, event in by_vobject} == {"meeting-42@coregroup"}
+    assert {event.uid for _, event in by_ics} == {"meeting-42@coregroup"}
+    assert [int(event.sequence.value) for _, event in by_vobject] == [0, 1, 2]
+    assert [method for method, _ in by_vobject] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    assert [method for method, _ in by_ics] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    assert [event.begin.datetime for _, event in by_ics] == [
+        datetime(2026, 10, 20, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
+        datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
+    ]

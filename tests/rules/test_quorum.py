@@ -247,3 +247,12 @@ def test_forecast_is_consistent_with_itself(invitees: list[Invitee], health_as_o
     if result.quorate:
         assert result.could_still_be_quorate
     assert all(member.rsvp is Rsvp.NONE for member in result.not_replied)
+
+
+def test_whom_to_ask_is_those_not_replied_then_those_who_sent_apologies() -> None:
+    quiet = invitee(A.POLICE, NONE)
+    sorry = invitee(A.SCHOOL, APOLOGIES)
+    family = invitee(A.FAMILY, APOLOGIES)
+    result = forecast([SOCIAL_WORKER, sorry, quiet, family])
+    assert result.to_ask == (quiet, sorry)  # the family is never an agency to chase
+    assert forecast([SOCIAL_WORKER, invitee(A.SCHOOL)]).to_ask == ()

@@ -18,12 +18,14 @@ from bot.rules.timeline import (
     chase_days,
     format_day,
     local_instant,
+    next_core_group_by,
     plan_timeline,
     prompt_day,
     report_deadline,
 )
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar, add_months
+from bot.ui.texts import timeline_text
 
 ENG, WLS, SCT, NIR = Nation.ENG, Nation.WLS, Nation.SCT, Nation.NIR
 ALL_NATIONS = (ENG, WLS, SCT, NIR)
@@ -44,18 +46,18 @@ TIMELINES = [
             "icpc": "2027-02-01",
             "nation": "ENG",
             "first_core_group_by": "2027-02-15",
-            # 15 Feb + 6 weeks is Easter Monday 29 Mar; Good Friday too, so Thu 25 Mar,
-            # and every later core group is chained from that Thursday.
+            # 15 Feb + 6 weeks is Easter Monday 29 Mar; Good Friday too, so Thu 25 Mar. The
+            # review, Fri 30 Apr, re-bases the cycle: Fri 11 Jun, then every 6 weeks to Fri
+            # 15 Oct; the review of Fri 29 Oct re-bases it again: Fri 10 Dec.
             "core_groups": [
                 "2027-02-15",
                 "2027-03-25",
-                "2027-05-06",
-                "2027-06-17",
-                "2027-07-29",
-                "2027-09-09",
-                "2027-10-21",
-                "2027-12-02",
-                "2028-01-13",
+                "2027-06-11",
+                "2027-07-23",
+                "2027-09-03",
+                "2027-10-15",
+                "2027-12-10",
+                "2028-01-21",
             ],
             # ICPC + 3 months is Sat 1 May; + 6 months from Fri 30 Apr is Sat 30 Oct.
             "rcpcs": [
@@ -72,18 +74,17 @@ TIMELINES = [
             "icpc": "2027-02-01",
             "nation": "SCT",
             "first_core_group_by": "2027-02-15",
-            # Easter Monday is a working day in Scotland; the Summer Bank Holiday, Mon 2 Aug,
-            # is not, so that core group comes forward to Fri 30 Jul.
+            # Easter Monday is a working day in Scotland: Mon 29 Mar. The reviews re-base the
+            # cycle as in England (Fri 11 Jun, Fri 10 Dec).
             "core_groups": [
                 "2027-02-15",
                 "2027-03-29",
-                "2027-05-10",
-                "2027-06-21",
-                "2027-07-30",
-                "2027-09-10",
-                "2027-10-22",
-                "2027-12-03",
-                "2028-01-14",
+                "2027-06-11",
+                "2027-07-23",
+                "2027-09-03",
+                "2027-10-15",
+                "2027-12-10",
+                "2028-01-21",
             ],
             "rcpcs": [
                 {"by": "2027-04-30", "reports_due": "2027-04-28"},
@@ -101,17 +102,17 @@ TIMELINES = [
             # Spring Bank Holiday, Mon 25 May, is skipped.
             "first_core_group_by": "2026-06-01",
             # 1 Jun + 6 weeks is Mon 13 Jul, the Battle of the Boyne (observed): Fri 10 Jul.
-            # 13 Nov + 6 weeks is Christmas Day: Thu 24 Dec.
+            # The review of Fri 14 Aug re-bases the cycle: Fri 25 Sep; so does Fri 12 Feb:
+            # 26 Mar + ... Thu 25 Mar (Good Friday 26 Mar 2027).
             "core_groups": [
                 "2026-06-01",
                 "2026-07-10",
-                "2026-08-21",
-                "2026-10-02",
-                "2026-11-13",
-                "2026-12-24",
-                "2027-02-04",
-                "2027-03-18",
-                "2027-04-29",
+                "2026-09-25",
+                "2026-11-06",
+                "2026-12-18",
+                "2027-01-29",
+                "2027-03-25",
+                "2027-05-06",
             ],
             "rcpcs": [
                 {"by": "2026-08-14", "reports_due": "2026-08-12"},
@@ -127,18 +128,17 @@ TIMELINES = [
             "icpc": "2026-05-15",
             "nation": "ENG",
             "first_core_group_by": "2026-06-01",
-            # Mon 13 Jul is an ordinary day in England. 16 Nov + 6 weeks is Mon 28 Dec,
-            # Boxing Day (observed), so Thu 24 Dec.
+            # Mon 13 Jul is an ordinary day in England. The review of Fri 14 Aug re-bases the
+            # cycle: Fri 25 Sep; Fri 12 Feb + 6 weeks is Good Friday 26 Mar: Thu 25 Mar.
             "core_groups": [
                 "2026-06-01",
                 "2026-07-13",
-                "2026-08-24",
-                "2026-10-05",
-                "2026-11-16",
-                "2026-12-24",
-                "2027-02-04",
-                "2027-03-18",
-                "2027-04-29",
+                "2026-09-25",
+                "2026-11-06",
+                "2026-12-18",
+                "2027-01-29",
+                "2027-03-25",
+                "2027-05-06",
             ],
             "rcpcs": [
                 {"by": "2026-08-14", "reports_due": "2026-08-12"},
@@ -158,13 +158,12 @@ TIMELINES = [
             "core_groups": [
                 "2027-01-05",
                 "2027-02-16",
-                "2027-03-30",
-                "2027-05-11",
-                "2027-06-22",
-                "2027-08-03",
-                "2027-09-14",
-                "2027-10-26",
-                "2027-12-07",
+                "2027-04-27",
+                "2027-06-08",
+                "2027-07-20",
+                "2027-08-31",
+                "2027-10-28",
+                "2027-12-09",
             ],
             # ICPC + 3 months is St Patrick's Day, Wed 17 Mar: Tue 16 Mar, reports due Fri 12 Mar.
             # The next is 6 months from Tue 16 Mar, not from the 17th.
@@ -186,13 +185,12 @@ TIMELINES = [
             "core_groups": [
                 "2027-01-06",
                 "2027-02-17",
-                "2027-03-31",
-                "2027-05-12",
-                "2027-06-23",
-                "2027-08-04",
-                "2027-09-15",
-                "2027-10-27",
-                "2027-12-08",
+                "2027-04-28",
+                "2027-06-09",
+                "2027-07-21",
+                "2027-09-01",
+                "2027-10-29",
+                "2027-12-10",
             ],
             "rcpcs": [
                 {"by": "2027-03-17", "reports_due": "2027-03-15"},
@@ -208,17 +206,17 @@ TIMELINES = [
             "icpc": "2027-09-28",
             "nation": "WLS",
             "first_core_group_by": "2027-10-12",
-            # 23 Nov + 6 weeks is Tue 4 Jan 2028, a working day in Wales (3 Jan is off).
+            # 23 Nov + 6 weeks is Tue 4 Jan 2028, after the review of Fri 24 Dec 2027, which
+            # re-bases the cycle: Fri 4 Feb 2028.
             "core_groups": [
                 "2027-10-12",
                 "2027-11-23",
-                "2028-01-04",
-                "2028-02-15",
-                "2028-03-28",
-                "2028-05-09",
-                "2028-06-20",
-                "2028-08-01",
-                "2028-09-12",
+                "2028-02-04",
+                "2028-03-17",
+                "2028-04-28",
+                "2028-06-09",
+                "2028-08-04",
+                "2028-09-15",
             ],
             # ICPC + 3 months is Tue 28 Dec 2027 (Boxing Day observed; Mon 27 too): Fri 24 Dec,
             # reports due Wed 22 Dec.
@@ -236,17 +234,17 @@ TIMELINES = [
             "icpc": "2027-09-28",
             "nation": "SCT",
             "first_core_group_by": "2027-10-12",
-            # In Scotland Mon 3 and Tue 4 Jan 2028 are both off: Fri 31 Dec 2027.
+            # The review of Fri 24 Dec 2027 re-bases the cycle: Fri 4 Feb 2028 (in Scotland Mon 3
+            # and Tue 4 Jan are both off, but no core group falls there any more).
             "core_groups": [
                 "2027-10-12",
                 "2027-11-23",
-                "2027-12-31",
-                "2028-02-11",
-                "2028-03-24",
-                "2028-05-05",
-                "2028-06-16",
-                "2028-07-28",
-                "2028-09-08",
+                "2028-02-04",
+                "2028-03-17",
+                "2028-04-28",
+                "2028-06-09",
+                "2028-08-04",
+                "2028-09-15",
             ],
             "rcpcs": [
                 {"by": "2027-12-24", "reports_due": "2027-12-22"},
@@ -307,10 +305,10 @@ def test_closure_days_delay_the_first_core_group() -> None:
 
 
 def test_a_core_group_due_on_a_closure_day_comes_forward_and_the_cycle_follows() -> None:
-    calendar = WorkingCalendar(ENG, frozenset({d("2026-12-24")}))
+    calendar = WorkingCalendar(ENG, frozenset({d("2026-11-06")}))
     timeline = plan_timeline(d("2026-05-15"), calendar)
-    # Due Mon 28 Dec (Boxing Day observed); 25 Dec is Christmas and 24 Dec is closed: Wed 23 Dec.
-    assert timeline.core_groups[4:7] == (d("2026-11-16"), d("2026-12-23"), d("2027-02-03"))
+    # Due Fri 6 Nov (25 Sep + 6 weeks), a closure day: Thu 5 Nov, and the next is chained from it.
+    assert timeline.core_groups[2:5] == (d("2026-09-25"), d("2026-11-05"), d("2026-12-17"))
 
 
 @pytest.mark.parametrize(
@@ -363,12 +361,17 @@ def test_a_negative_month_count_is_refused() -> None:
 def test_a_four_weekly_core_group_cycle_is_a_setting() -> None:
     rules = TimelineRules(core_group_interval_weeks=4)
     timeline = plan_timeline(d("2027-02-01"), WorkingCalendar(ENG), rules)
-    # Mon 30 Aug is the Late Summer Bank Holiday in England: Fri 27 Aug, then chained from it.
-    assert timeline.core_groups[5:9] == (
-        d("2027-07-05"),
-        d("2027-08-02"),
-        d("2027-08-27"),
-        d("2027-09-24"),
+    # Every 4 weeks from Mon 15 Feb to Mon 12 Apr; the review of Fri 30 Apr re-bases the cycle:
+    # Fri 28 May, then every 4 weeks.
+    assert timeline.core_groups[:8] == (
+        d("2027-02-15"),
+        d("2027-03-15"),
+        d("2027-04-12"),
+        d("2027-05-28"),
+        d("2027-06-25"),
+        d("2027-07-23"),
+        d("2027-08-20"),
+        d("2027-09-17"),
     )
 
 
@@ -395,7 +398,7 @@ def test_as_json_has_exactly_the_documented_shape_and_survives_json() -> None:
 
 def test_as_text_lists_every_date_in_order_with_its_weekday_and_aligned() -> None:
     timeline = plan_timeline(d("2027-02-01"), WorkingCalendar(ENG), months=3)
-    assert timeline.as_text() == (
+    assert timeline_text(timeline) == (
         "Latest dates for this plan, on working days in England\n"
         "Mon  1 Feb 2027  Initial conference (ICPC)\n"
         "Mon 15 Feb 2027  First core group by\n"
@@ -407,11 +410,12 @@ def test_as_text_lists_every_date_in_order_with_its_weekday_and_aligned() -> Non
 
 def test_as_text_has_one_line_per_date_on_a_full_timeline() -> None:
     timeline = plan_timeline(d("2026-12-17"), WorkingCalendar(SCT))
-    lines = timeline.as_text().splitlines()
+    lines = timeline_text(timeline).splitlines()
     assert lines[0] == "Latest dates for this plan, on working days in Scotland"
     assert len(lines) == 1 + 1 + len(timeline.core_groups) + 2 * len(timeline.rcpcs)
     assert "Wed  6 Jan 2027  First core group by" in lines
-    assert "Wed 17 Mar 2027  Review conference 1 (RCPC) by" in lines
+    # A Scottish plan speaks of review CPPMs.
+    assert "Wed 17 Mar 2027  Review CPPM 1 by" in lines
     # Every date is 15 characters wide, so every label starts in the same column.
     assert all(line[15:17] == "  " and line[17] != " " for line in lines[1:])
 
@@ -537,6 +541,7 @@ rules_strategy = st.builds(
     core_group_interval_weeks=st.integers(1, 8),
     first_core_group_working_days=st.integers(1, 15),
     first_rcpc_months=st.integers(1, 6),
+    pre_birth_first_rcpc_months=st.integers(1, 6),
     later_rcpc_months=st.integers(1, 6),
     report_deadline_working_days=st.integers(1, 5),
     pre_birth_rcpc_working_days=st.integers(1, 15),
@@ -582,15 +587,19 @@ def test_every_due_by_date_is_a_working_day_within_its_statutory_limit(
     assert calendar.working_days_between(icpc, first) < rules.first_core_group_working_days
     assert timeline.core_groups[0] == first
     interval = timedelta(weeks=rules.core_group_interval_weeks)
+    reviews = [rcpc.by for rcpc in timeline.rcpcs]
     for previous, core_group in pairwise(timeline.core_groups):
         assert previous < core_group <= horizon
-        assert _limit_met_or_impossible(calendar, core_group, previous, previous + interval)
+        # The cycle re-bases on a review conference between two core groups.
+        base = max([r for r in reviews if previous < r < core_group], default=previous)
+        assert _limit_met_or_impossible(calendar, core_group, base, base + interval)
     for core_group in timeline.core_groups:
         assert calendar.is_working_day(core_group)
     last = timeline.core_groups[-1]
-    assert _next_due_by(calendar, last, last + interval) > horizon  # none left out
+    assert next_core_group_by(last, reviews, calendar, rules) > horizon  # none left out
 
-    rcpc_limit = add_months(icpc, rules.first_rcpc_months)
+    first_months = rules.first_rcpc_months if birth is None else rules.pre_birth_first_rcpc_months
+    rcpc_limit = add_months(icpc, first_months)
     if birth is not None:
         after_birth = calendar.add_working_days(birth, rules.pre_birth_rcpc_working_days)
         rcpc_limit = min(rcpc_limit, after_birth)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
+
+from pypdf import PdfReader
 
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 from bot.summary import (
@@ -25,6 +28,7 @@ from bot.summary import (
     harm_flags,
     rag_overview,
 )
+from bot.summary.model import FamilyMeeting
 from tests.html_dom import Element, parse_page  # noqa: F401 (re-exported for the tests)
 
 R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN
@@ -183,6 +187,16 @@ def oak_family(**changes: Any) -> SummaryInput:
         harm_to_address=(
             "The children saw and heard fights between the adults at home, and in October one "
             "became physical. Lily's health appointments were missed."
+        ),
+        harm_impact=(
+            "Jack is anxious at bedtime and listens out for shouting. Lily's speech is behind "
+            "where it should be."
+        ),
+        family_meeting=FamilyMeeting(
+            children=("Jack, 9", "Lily, 4"),
+            category=Category.EMOTIONAL,
+            advocate="Mo, from the advocacy service",
+            language="English",
         ),
         outcomes=(
             Outcome(SCHOOL_RUN, "Jack and Lily get to school and nursery every day, on time."),
@@ -344,3 +358,9 @@ def block_texts(blocks: list[dict[str, Any]]) -> list[str]:
 def messages_text(messages: list[list[dict[str, Any]]]) -> str:
     """Every message's text joined in order, as a reader scrolling down would read it."""
     return "\n".join(text for blocks in messages for text in block_texts(blocks))
+
+
+def pdf_text(data: bytes) -> str:
+    """The words of a PDF file, read back the way a person would see them printed."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)

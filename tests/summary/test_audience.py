@@ -132,3 +132,39 @@ def test_the_blocks_carry_no_professional_only_words_anywhere_in_their_json() ->
 
     for words in PROFESSIONAL_ONLY_WORDS:
         assert words not in dumped
+
+
+@pytest.mark.parametrize("render", [as_markdown, as_html_text, as_blocks_text])
+def test_worries_kept_from_the_family_are_said_to_be_kept_never_that_there_were_none(
+    render: Callable[[SummaryInput, Audience], str],
+) -> None:
+    kept = update(
+        worries="Mornings are hard",
+        professional_only_sections=frozenset({UpdateSection.WORRIES}),
+    )
+    summary = oak_family(updates=(kept,))
+    family = render(summary, Audience.FAMILY)
+    assert "kept from the family's copy" in family
+    assert "No worries were written down" not in family
+    assert "Mornings are hard" in render(summary, Audience.PROFESSIONAL)
+    assert "No worries were written down" in render(oak_family(updates=()), Audience.FAMILY)
+
+
+@pytest.mark.parametrize("render", [as_markdown, as_html_text, as_blocks_text])
+def test_a_baby_is_the_baby_in_every_copy(
+    render: Callable[[SummaryInput, Audience], str],
+) -> None:
+    summary = oak_family(
+        children="the baby", family_description=None, child_views=(), harm_to_address="Harm"
+    )
+    # Each copy has its own headings (the family's speak to the family); both name the baby.
+    headings = {
+        Audience.PROFESSIONAL: ("The baby, as the family describe them", "The baby's views"),
+        Audience.FAMILY: ("The baby, in the family's own words", "The baby's own views"),
+    }
+    for audience in Audience:
+        shown = render(summary, audience)
+        for heading in headings[audience]:
+            assert heading in shown
+        assert "The children, as" not in shown and "The children's views" not in shown
+        assert "The children, in" not in shown and "The children's own" not in shown

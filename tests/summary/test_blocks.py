@@ -22,18 +22,37 @@ from tests.summary.support import (
     update,
 )
 
+# The order of a restorative conference (seed 003), then the professionals' accounting.
 PART_TITLES = [
-    "1. The children, as the family describe them",
-    "2. The children's views",
-    "3. The harm this conference needs to address",
-    "4. Progress on each outcome",
-    "5. What is going well",
-    "6. Worries and any new harm",
-    "7. Each person's update",
-    "8. Actions and where they are",
-    "9. Attendance at core groups",
-    "10. Reports missing or late",
+    "1. The family's meeting",
+    "2. The children, as the family describe them",
+    "3. The children's views",
+    "4. The harm this conference needs to address",
+    "5. The impact on the children",
+    "6. The family reflect",
+    "7. What is going well",
+    "8. Worries and any new harm",
+    "9. Each person's update",
+    "10. Support and contributions: actions and where they are",
+    "11. Progress on each outcome",
+    "12. Attendance at core groups",
+    "13. Reports missing or late",
 ]
+# The family's copy: their own headings, and no attendance or reports.
+FAMILY_PART_TITLES = [
+    "1. Your family's meeting",
+    "2. The children, in the family's own words",
+    "3. The children's own views",
+    "4. The harm we need to talk about",
+    "5. How this affects the children",
+    "6. What the family have said",
+    "7. What is going well",
+    "8. What people are worried about",
+    "9. What each person said",
+    "10. Who is doing what",
+    "11. How things are going",
+]
+TITLES = {Audience.PROFESSIONAL: PART_TITLES, Audience.FAMILY: FAMILY_PART_TITLES}
 
 
 def assert_valid_messages(messages: list[list[dict[str, Any]]]) -> None:
@@ -63,11 +82,11 @@ def test_the_oak_family_summary_is_one_valid_message_with_every_part_in_order(
 
     assert len(messages) == 1
     assert_valid_messages(messages)
-    assert headers(messages) == ["Review conference summary: oak-family", *PART_TITLES]
+    assert headers(messages) == ["Review conference summary: oak-family", *TITLES[audience]]
 
 
 def test_the_grid_reads_at_a_glance_with_a_letter_beside_each_colour() -> None:
-    text = messages_text(summary_blocks(oak_family(), Audience.FAMILY))
+    text = messages_text(summary_blocks(oak_family(), Audience.PROFESSIONAL))
 
     assert "*Outcome 2: Home is calm: no fighting in front of the children.*" in text
     assert "_Core group 1 (21 Jan) · Core group 2 (4 Mar) · trend_" in text
@@ -120,7 +139,7 @@ def test_an_update_longer_than_a_section_is_split_across_consecutive_sections() 
     ]
     start = next(i for i, t in enumerate(texts) if t.startswith("*Ms Hughes (School)*"))
     pieces = [texts[start]]
-    while not texts[len(pieces) + start].startswith("8. "):
+    while not texts[len(pieces) + start].startswith("10. "):
         pieces.append(texts[start + len(pieces)])
     assert len(pieces) >= 3
     assert words(" ".join(pieces)).endswith(words(escape_mrkdwn(long_words)))
@@ -156,3 +175,13 @@ def test_blocks_are_plain_json() -> None:
     messages = summary_blocks(oak_family(), Audience.PROFESSIONAL)
 
     assert json.loads(json.dumps(messages)) == messages
+
+
+def test_the_family_copy_rates_in_the_family_s_own_words_never_letters() -> None:
+    text = messages_text(summary_blocks(oak_family(), Audience.FAMILY))
+
+    assert "Police: :large_orange_circle: Some progress · :red_circle: Worried · _↓ worsening_" in (
+        text
+    )
+    assert ":large_green_circle: Going well: things are on track" in text
+    assert "No progress, worse, or overdue" not in text  # the professionals' key stays theirs

@@ -30,7 +30,7 @@ def test_the_oak_family_digest_matches_the_golden_file() -> None:
 
 
 def test_notification_texts_name_only_the_case_reference() -> None:
-    assert summary_notification_text("oak-family") == "RCPC summary for oak-family"
+    assert summary_notification_text("oak-family") == "Review conference summary for oak-family"
     assert digest_notification_text("oak-family") == "RCPC chair's digest for oak-family"
     assert digest_notification_text("<!channel>") == "RCPC chair's digest for &lt;!channel&gt;"
 

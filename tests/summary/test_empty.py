@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.summary import Audience, SummaryInput, summary_blocks, summary_html, summary_markdown
+from bot.summary.model import FamilyMeeting
 from tests.summary.support import messages_text, oak_family, parse_page
 
 
@@ -41,6 +42,8 @@ def test_a_case_with_nothing_recorded_names_every_gap(
         family_description=None,
         child_views=(),
         harm_to_address=None,
+        harm_impact=None,
+        family_meeting=FamilyMeeting(),
         outcomes=(),
         cycles=(),
         ratings=(),
@@ -62,7 +65,25 @@ def test_a_case_with_nothing_recorded_names_every_gap(
         "No worries were written down.",
         "No updates have been received.",
         "The plan has no actions recorded yet.",
-        "No core group met in this period.",
-        "Every report arrived on time.",
+        "Not yet recorded. The conference will talk about how the harm affects the children.",
+        "The family have not sent their own words yet.",
     ):
         assert gap in text
+    # Attendance and reports are in the professionals' copy only; there they name their gaps.
+    professional = " ".join(summary_markdown(bare, Audience.PROFESSIONAL).split())
+    for gap in ("No core group met in this period.", "Every report arrived on time."):
+        assert gap not in text
+        assert gap in professional
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_nothing_reads_not_yet_when_the_agenda_is_filled(
+    output: Callable[[SummaryInput], str],
+) -> None:
+    text = " ".join(output(oak_family()).split())
+
+    for gap in ("Not yet written", "Not yet recorded", "Not yet captured", "have not sent"):
+        assert gap not in text
+    for filled in ("Jack, 9; Lily, 4", "emotional abuse", "Mo, from the advocacy service"):
+        assert filled in text
+    assert "Jack is anxious at bedtime" in text

@@ -13,16 +13,19 @@ from tests.summary.support import Element, oak_family, parse_page
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = "COREGROUP_UPDATE_GOLDEN"
 PARTS = [
-    ("family", "1. The children, as the family describe them"),
-    ("child_views", "2. The children's views"),
-    ("harm", "3. The harm this conference needs to address"),
-    ("progress", "4. Progress on each outcome"),
-    ("going_well", "5. What is going well"),
-    ("worries", "6. Worries and any new harm"),
-    ("updates", "7. Each person's update"),
-    ("actions", "8. Actions and where they are"),
-    ("attendance", "9. Attendance at core groups"),
-    ("reports", "10. Reports missing or late"),
+    ("meeting", "1. The family's meeting"),
+    ("family", "2. The children, as the family describe them"),
+    ("child_views", "3. The children's views"),
+    ("harm", "4. The harm this conference needs to address"),
+    ("impact", "5. The impact on the children"),
+    ("reflect", "6. The family reflect"),
+    ("going_well", "7. What is going well"),
+    ("worries", "8. Worries and any new harm"),
+    ("updates", "9. Each person's update"),
+    ("actions", "10. Support and contributions: actions and where they are"),
+    ("progress", "11. Progress on each outcome"),
+    ("attendance", "12. Attendance at core groups"),
+    ("reports", "13. Reports missing or late"),
 ]
 
 
@@ -136,13 +139,13 @@ def test_attendance_and_reports_name_people_plainly() -> None:
     root = page()
     attendance = root.find("section", "part--attendance").find("dl")
     assert [e.text for e in attendance.find_all()] == [
-        "Present",
+        "Came",
         "Kerry (Family); Sam Patel (Children's social care); Ms Hughes (School)",
-        "Late",
+        "Came late",
         "Priya Shah (Health visitor)",
-        "Represented",
+        "Sent someone",
         "PC Lewis (Police), represented by PC Grant",
-        "Absent",
+        "Did not come",
         "Tom Reid (Housing)",
     ]
     reports = root.find("section", "part--reports").find_all("li")
@@ -156,10 +159,12 @@ def test_attendance_and_reports_name_people_plainly() -> None:
     ]
 
 
-def test_the_family_speaks_first_in_what_is_going_well() -> None:
+def test_the_family_s_own_words_are_their_reflection_before_the_others_speak() -> None:
+    reflect = page().find("section", "part--reflect").find_all("span", "who")
     going_well = page().find("section", "part--going_well").find_all("span", "who")
 
-    assert going_well[0].text == "Kerry (Family)"
+    assert reflect and {who.text for who in reflect} == {"Kerry (Family)"}
+    assert "Kerry (Family)" not in [who.text for who in going_well]
 
 
 def test_a_late_update_says_so_without_blame() -> None:

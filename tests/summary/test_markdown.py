@@ -30,21 +30,22 @@ def test_parts_come_in_the_order_of_a_restorative_conference() -> None:
     headings = re.findall(r"^## (.+)$", summary_markdown(oak_family(), Audience.FAMILY), re.M)
 
     assert headings == [
-        "1. The children, as the family describe them",
-        "2. The children's views",
-        "3. The harm this conference needs to address",
-        "4. Progress on each outcome",
-        "5. What is going well",
-        "6. Worries and any new harm",
-        "7. Each person's update",
-        "8. Actions and where they are",
-        "9. Attendance at core groups",
-        "10. Reports missing or late",
+        "1. Your family's meeting",
+        "2. The children, in the family's own words",
+        "3. The children's own views",
+        "4. The harm we need to talk about",
+        "5. How this affects the children",
+        "6. What the family have said",
+        "7. What is going well",
+        "8. What people are worried about",
+        "9. What each person said",
+        "10. Who is doing what",
+        "11. How things are going",
     ]
 
 
 def test_each_outcome_grid_is_a_table_with_a_letter_in_every_rated_cell() -> None:
-    text = summary_markdown(oak_family(), Audience.FAMILY)
+    text = summary_markdown(oak_family(), Audience.PROFESSIONAL)
 
     assert "| Who | Core group 1 (21 Jan) | Core group 2 (4 Mar) | Trend |" in text
     assert "| School | 🔴 R | 🟠 A | ↑ improving |" in text

@@ -100,7 +100,7 @@ def test_header_section_divider_and_context_are_the_right_elements() -> None:
         )
     )
     blocks = root.find("div", "blocks")
-    assert blocks.find("h3", "sk-header").text == "Core group meeting"
+    assert blocks.find("h4", "sk-header").text == "Core group meeting"
     assert blocks.find("div", "sk-section").find("b").text == "there"
     assert blocks.find_all("hr", "sk-divider")
     context = blocks.find("div", "sk-context")
@@ -234,7 +234,7 @@ def test_a_modal_is_a_dialog_card_with_title_inputs_and_its_buttons() -> None:
     root = page_of(modal)
     dialog = root.find("div", "modal")
     assert dialog.attrs["role"] == "dialog"
-    assert dialog.find("h3", "modal-title").text == "Give your update"
+    assert dialog.find("h4", "modal-title").text == "Give your update"
     blocks = dialog.find_all("div", "sk-input")
     assert [b.find("div", "sk-label").text for b in blocks] == [
         "What has gone well",
@@ -284,7 +284,7 @@ def test_ephemeral_home_file_and_phone_notification_each_look_like_themselves() 
     assert ephemeral.find("div", "only-you").text == "👁 Only visible to you"
     home = root.find("div", "home")
     assert home.find("span", "tab--on").text == "Home"
-    assert home.find("h3", "sk-header").text == "Your cases"
+    assert home.find("h4", "sk-header").text == "Your cases"
     assert root.find("article", "msg--file").find("span", "file-name").text == "summary.pdf"
     phone = root.find("div", "phone")
     assert phone.find("div", "phone-text").text == "Case OAK-1"
@@ -344,7 +344,7 @@ def test_typed_markup_templates_and_mentions_come_out_as_literal_text() -> None:
     link = section_text.find("a")
     assert (link.text, link.attrs["href"]) == ("click", "https://evil.example")
     assert [m.text for m in section_text.find_all("span", "sk-mention")] == ["@Jo Oak"]
-    assert root.find("h3", "sk-header").text == "{{ 7*7 }} <b>"
+    assert root.find("h4", "sk-header").text == "{{ 7*7 }} <b>"
     assert root.find("div", "sk-label").text == "<i>"
     assert root.find("title").text == "<b>{{ 7*7 }}</b>"
     assert root.find("section", "person").find("h2").text == "<script>alert(1)</script>"

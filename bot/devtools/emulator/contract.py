@@ -80,6 +80,22 @@ METHODS: dict[str, MethodContract] = {
     m.name: m
     for m in (
         _m("auth.test", "POST", True, (), (), "t5", set()),
+        # Takes an app-level token, not the bot's: served by the Socket Mode hub.
+        _m(
+            "apps.connections.open",
+            "POST",
+            True,
+            (),
+            (),
+            "t3",
+            {
+                "invalid_auth",
+                "missing_args",
+                "forbidden_team",
+                "insecure_request",
+                "internal_error",
+            },
+        ),
         _m(
             "conversations.create",
             "POST",
@@ -423,6 +439,15 @@ METHODS: dict[str, MethodContract] = {
                 "posting_to_channel_denied",
                 "invalid_channel",
             },
+        ),
+        _m(
+            "files.delete",
+            "POST",
+            True,
+            ("file",),
+            ("files:write",),
+            "t3",
+            {"cant_delete_file", "file_deleted", "file_not_found"},
         ),
         _m("users.info", "GET", False, ("user",), ("users:read",), "t4", {"user_not_found"}),
         _m(

@@ -21,6 +21,7 @@ from .interactions import AppResponse, Interactions
 from .methods import archive
 from .ratelimit import WORKSPACE_POST_LIMIT, PostLimit, RateLimiter
 from .server import ApiService, CallRecord, EmulatorHTTPServer
+from .socket_mode import SocketModeHub
 from .state import TEAM_ID, Conversation, User, Workspace
 
 DEFAULT_MANIFEST = Path(__file__).resolve().parents[3] / "app_manifest.yml"
@@ -74,6 +75,8 @@ class SlackEmulator:
         self.interactions = Interactions(self.workspace, self._server.base_url)
         self._service.response_url_handler = self.interactions.apply_response
         self.inspector = Inspector(self.workspace)
+        self.socket_mode = SocketModeHub()
+        self._service.socket_mode = self.socket_mode
         self._running = False
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -92,12 +95,14 @@ class SlackEmulator:
         """Start serving on a background thread."""
         if not self._running:
             self._server.start()
+            self.socket_mode.start()
             self._running = True
         return self
 
     def stop(self) -> None:
         """Stop serving."""
         if self._running:
+            self.socket_mode.stop()
             self._server.stop()
             self._running = False
 
@@ -272,6 +277,14 @@ class SlackEmulator:
         """Where Slack sends the app's commands, interactions and events, and the secret it signs with."""  # noqa: E501
         self.interactions.request_url = request_url
         self.interactions.signing_secret = signing_secret
+
+    def add_app_token(self) -> str:
+        """An app-level token (`xapp-...`, connections:write) for opening Socket Mode links."""
+        return self.socket_mode.add_app_token()
+
+    def use_socket_mode(self, enabled: bool = True) -> None:
+        """Send the app's commands, interactions and events over Socket Mode instead of HTTP."""
+        self.interactions.socket_mode = self.socket_mode if enabled else None
 
     def sign(self, body: bytes, timestamp: int) -> dict[str, str]:
         """Slack's signature headers for `body` at `timestamp`, to craft requests by hand."""

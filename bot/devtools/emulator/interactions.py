@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from . import blockkit
 from .errors import ApiError, EmulatorUsageError
 from .methods import message_json
+from .socket_mode import SocketModeHub
 from .state import (
     APP_ID,
     MAX_MODAL_STACK,
@@ -69,6 +70,8 @@ class Interactions:
         self.http_base = http_base
         self.request_url: str | None = None
         self.signing_secret: str | None = None
+        # Set when the app is connected over Socket Mode: traffic goes as envelopes, not HTTP.
+        self.socket_mode: SocketModeHub | None = None
 
     # --- transport ------------------------------------------------------------------------------
 
@@ -114,10 +117,25 @@ class Interactions:
             raise
 
     def _send_form(self, fields: dict[str, str]) -> AppResponse:
+        if self.socket_mode is not None:
+            return self._over_socket("slash_commands", dict(fields), accepts=True)
         return self.send(urlencode(fields).encode(), "application/x-www-form-urlencoded")
 
     def _send_payload(self, payload: dict[str, Any]) -> AppResponse:
+        if self.socket_mode is not None:
+            # Only a slash command or a view submission's answer can carry content back.
+            accepts = payload.get("type") == "view_submission"
+            return self._over_socket("interactive", payload, accepts=accepts)
         return self._send_form({"payload": json.dumps(payload)})
+
+    def _over_socket(self, kind: str, payload: dict[str, Any], *, accepts: bool) -> AppResponse:
+        """Deliver as a Socket Mode envelope; the ack's payload reads as an HTTP answer's body."""
+        assert self.socket_mode is not None
+        ack = self.socket_mode.deliver(kind, payload, accepts_response_payload=accepts)
+        if not ack.acked:
+            return AppResponse(0, "", timed_out=True)
+        body = json.dumps(ack.payload) if ack.payload else ""
+        return AppResponse(200, body, {"Content-Type": "application/json"} if body else {})
 
     # --- people and response_urls ---------------------------------------------------------------
 
@@ -604,6 +622,12 @@ class Interactions:
                 "is_ext_shared_channel": False,
                 "event_context": f"4-{event_id}",
             }
+        if self.socket_mode is not None:
+            # Over Socket Mode the hub redelivers an unacknowledged event itself.
+            response = self._over_socket("events_api", envelope, accepts=False)
+            return AppResponse(
+                response.status, response.body, response.headers, response.timed_out, event_id
+            )
         extra = {}
         if retry_num is not None:
             extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
@@ -619,7 +643,8 @@ class Interactions:
         responses = []
         for event in pending:
             response = self.deliver_event(event)
-            retries = 0
+            # Over Socket Mode the hub has already redelivered it with retry_attempt.
+            retries = MAX_EVENT_RETRIES if self.socket_mode is not None else 0
             while response.status != 200 and retries < MAX_EVENT_RETRIES:
                 retries += 1
                 reason = "http_timeout" if response.timed_out else "http_error"

@@ -111,7 +111,11 @@ def _writable(ws: Workspace, call: Call, channel_id: str) -> Conversation:
 
 
 def message_json(
-    message: Message, *, with_metadata: bool, replies: list[Message] | None = None
+    message: Message,
+    *,
+    with_metadata: bool,
+    replies: list[Message] | None = None,
+    files: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A message as conversations.history / replies and interaction payloads show it."""
     body: dict[str, Any] = {
@@ -139,7 +143,11 @@ def message_json(
             }
         )
     if message.files:
-        body["files"] = [{"id": f} for f in message.files]
+        # History shows each file's object; its name is what tells an app which file it shared.
+        known = files or {}
+        body["files"] = [
+            {"id": f, "name": known[f].name} if f in known else {"id": f} for f in message.files
+        ]
         body["upload"] = True
     if message.edited:
         body["edited"] = message.edited
@@ -232,6 +240,12 @@ def _in_window(ts: str, call: Call) -> bool:
 
 
 # --- auth and users ----------------------------------------------------------------------------
+
+
+@_method("apps.connections.open")
+def apps_connections_open(ws: Workspace, call: Call) -> dict[str, Any]:
+    """Reached only with a bot token (app-level tokens are served by the Socket Mode hub)."""
+    raise ApiError("invalid_auth")
 
 
 @_method("auth.test")
@@ -461,7 +475,9 @@ def conversations_history(ws: Workspace, call: Call) -> dict[str, Any]:
     ]
     page, next_cursor = _page(top, call, 100)
     messages = [
-        message_json(m, with_metadata=with_metadata, replies=_replies(conversation, m.ts))
+        message_json(
+            m, with_metadata=with_metadata, replies=_replies(conversation, m.ts), files=ws.files
+        )
         for m in page
     ]
     return {
@@ -488,7 +504,12 @@ def conversations_replies(ws: Workspace, call: Call) -> dict[str, Any]:
     page, next_cursor = _page(chosen, call, 1000)
     with_metadata = call.flag("include_all_metadata")
     messages = [
-        message_json(m, with_metadata=with_metadata, replies=replies if m is root else None)
+        message_json(
+            m,
+            with_metadata=with_metadata,
+            replies=replies if m is root else None,
+            files=ws.files,
+        )
         for m in page
     ]
     return {
@@ -846,6 +867,24 @@ def files_get_upload_url(ws: Workspace, call: Call) -> dict[str, Any]:
     ws.files[file.id] = file
     upload_url = call.base_url.removesuffix("/api/") + f"/upload/{file.id}"
     return {"upload_url": upload_url, "file_id": file.id}
+
+
+@_method("files.delete")
+def files_delete(ws: Workspace, call: Call) -> dict[str, Any]:
+    """Delete a file the bot uploaded: it leaves the workspace and every message that shared it."""
+    call.require_scope("files:write")
+    file = ws.files.get(call.text("file") or "")
+    if file is None:
+        raise ApiError("file_not_found")
+    if file.user != ws.bot_user_id:
+        raise ApiError("cant_delete_file")
+    del ws.files[file.id]
+    for channel, ts in file.shares:
+        conversation = ws.conversations.get(channel)
+        message = conversation.find(ts) if conversation is not None else None
+        if message is not None and file.id in message.files:
+            message.files.remove(file.id)
+    return {}
 
 
 @_method("files.completeUploadExternal")

@@ -17,6 +17,7 @@ from .errors import ApiError
 from .faults import Fault, FaultInjector
 from .methods import HANDLERS, Call
 from .ratelimit import RateLimiter
+from .socket_mode import SocketModeHub
 from .state import Workspace
 
 # Arguments never written to the call log: secrets and file bytes.
@@ -72,6 +73,7 @@ class ApiService:
         self.base_url = ""
         self.response_url_handler: ResponseUrlHandler | None = None
         self.say_handler: SayHandler | None = None
+        self.socket_mode: SocketModeHub | None = None
         self._log_lock = threading.Lock()
 
     # --- Web API ---------------------------------------------------------------------------------
@@ -144,6 +146,8 @@ class ApiService:
         elif fault is not None and not fault.after_apply:
             return self._fault_answer(fault), fault
 
+        if method == "apps.connections.open" and self.socket_mode is not None:
+            return self._open_connection(headers), fault
         if not token:
             return Answer(200, {"ok": False, "error": "not_authed"}), fault
         scopes = self.tokens.get(token)
@@ -192,6 +196,17 @@ class ApiService:
         if fault is not None and fault.after_apply:
             return self._fault_answer(fault), fault
         return Answer(200, body), fault
+
+    def _open_connection(self, headers: dict[str, str]) -> Answer:
+        assert self.socket_mode is not None
+        auth = headers.get("authorization", "")
+        # Slack reads the app-level token from the Authorization header only.
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        try:
+            body: dict[str, Any] = {"ok": True, **self.socket_mode.open_connection(token)}
+        except ApiError as exc:
+            body = {"ok": False, "error": exc.code, **exc.extra}
+        return Answer(200, body)
 
     @staticmethod
     def _fault_answer(fault: Fault) -> Answer:

@@ -6,6 +6,7 @@ import textwrap
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from itertools import groupby, zip_longest
 from zoneinfo import ZoneInfo
@@ -202,6 +203,7 @@ def _modal_buttons(seen: Seen, blocks: Sequence[Block]) -> tuple[str | None, str
 @dataclass(frozen=True)
 class _ItemView:
     kind: str
+    day: str
     when: str
     iso: str
     where: str
@@ -220,6 +222,10 @@ class _ItemView:
 
 @dataclass(frozen=True)
 class _GroupView:
+    # A run of items on one day in one place; `new_day` when it is the first run of its day,
+    # which then gets a heading of its own (one per person and day, for moving by heading).
+    day: str
+    new_day: bool
     where: str
     items: tuple[_ItemView, ...]
 
@@ -247,8 +253,13 @@ def _person_view(
     index: int, person: PersonTranscript, user_names: Mapping[str, str], zone: ZoneInfo
 ) -> _PersonView:
     items = [_item_view(seen, user_names, zone) for seen in person.seen]
+    runs = [
+        (day, where, tuple(run))
+        for (day, where), run in groupby(items, key=lambda i: (i.day, i.where))
+    ]
     groups = tuple(
-        _GroupView(where, tuple(run)) for where, run in groupby(items, key=lambda i: i.where)
+        _GroupView(day, index == 0 or runs[index - 1][0] != day, where, run)
+        for index, (day, where, run) in enumerate(runs)
     )
     return _PersonView(
         f"person-{index}",
@@ -269,6 +280,7 @@ def _item_view(seen: Seen, user_names: Mapping[str, str], zone: ZoneInfo) -> _It
     shows_notification = seen.kind in _NOTIFYING or seen.kind == "notification"
     return _ItemView(
         kind=seen.kind,
+        day=_long_day(seen.at.astimezone(zone).date()),
         when=format_instant(seen.at, zone),
         iso=seen.at.isoformat(),
         where=seen.where,
@@ -284,6 +296,11 @@ def _item_view(seen: Seen, user_names: Mapping[str, str], zone: ZoneInfo) -> _It
         submit=submit,
         close=close,
     )
+
+
+def _long_day(day: date) -> str:
+    """A day as a heading reads it aloud: "Monday 23 November 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _initials(name: str) -> str:
