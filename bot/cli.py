@@ -8,22 +8,109 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from bot.rules.timeline import plan_timeline, rules_for_nation
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
 from bot.ui.texts import timeline_text
-from storage.db import SchemaNotCurrentError, current_revision, head_revision, make_engine, upgrade
+from storage.db import (
+    SchemaNotCurrentError,
+    current_revision,
+    head_revision,
+    make_engine,
+    sqlite_file,
+    upgrade,
+)
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from bot.clock import Clock
     from bot.deps import Dependencies
+
+log = logging.getLogger("coregroup")
 
 
 class UsageError(Exception):
     """Bad input on the command line: printed as one line, exit status 2."""
+
+
+class UnreachableError(Exception):
+    """Something the command needs cannot be reached (a database, Slack, a port): one line,
+    exit status 1."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr (and exit status 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        """Say what was wrong and where to look, in one line."""
+        print(f"coregroup: {message} (see `{self.prog} --help`).", file=sys.stderr)
+        sys.exit(2)
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's own words, first line only, without a trailing full stop."""
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__).rstrip(".")
+
+
+def _database_url() -> str:
+    """DATABASE_URL (or the default SQLite file), checked to be a URL the bot can use."""
+    url = load_settings().resolved_database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL: use sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST/NAME."
+        ) from None
+    try:
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise NoSuchModuleError(parsed.drivername)
+        parsed.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise ConfigError(
+            f"DATABASE_URL names a database the bot cannot use ({parsed.drivername}): use "
+            "sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
+        ) from None
+    return url
+
+
+def _where(url: str) -> str:
+    """Where a database is, for messages: its file, or its URL without the password."""
+    path = sqlite_file(url)
+    return str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
+
+
+def _engine(url: str) -> Engine:
+    """An engine that has connected once, so an unreachable database is one line, not a
+    traceback halfway through a command."""
+    connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+    engine = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        engine.dispose()
+        reason = _first_line(error.orig) if error.orig is not None else _first_line(error)
+        raise UnreachableError(f"Cannot reach the database at {_where(url)}: {reason}.") from None
+    return engine
+
+
+def _existing_engine(url: str) -> Engine:
+    """The engine of a database that already exists: commands other than `init` and
+    `db upgrade` never create one (SQLite would make an empty file just by connecting)."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise UnreachableError(f"No database at {path}: `coregroup init` creates it.")
+    return _engine(url)
 
 
 def _parse_date(value: str, flag: str) -> date:
@@ -54,8 +141,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         # It happens (an urgent conference): accepted, and the timeline is computed as usual.
         what = calendar.holiday_name(icpc) or _WEEKDAY_NAMES[icpc.weekday()]
         print(f"coregroup: warning: --icpc {icpc} is not a working day ({what}).", file=sys.stderr)
-    rules = rules_for_nation(nation)
-    timeline = plan_timeline(icpc, calendar, rules, birth_date=birth)
+    try:
+        timeline = plan_timeline(icpc, calendar, rules_for_nation(nation), birth_date=birth)
+    except ValueError as error:
+        raise UsageError(f"{_first_line(error)}.") from None
     if args.format == "json":
         print(json.dumps(timeline.as_json(), indent=2))
     else:
@@ -63,20 +152,36 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    """Apply the database migrations."""
-    engine = make_engine(load_settings().resolved_database_url())
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create the database (and its folder) if it is missing, and bring it to the newest
+    migration; say where it is (`init` and `db upgrade` are the same command)."""
+    url = _database_url()
+    path = sqlite_file(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UnreachableError(f"Cannot create {path.parent}: {error.strerror}.") from None
+    engine = _engine(url)
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
-    print(f"Database at revision {after}" + ("" if before == after else f" (was {before})."))
+    engine.dispose()
+    where = _where(url)
+    if before is None:
+        print(f"Created the database at {where} (revision {after}).")
+    elif before == after:
+        print(f"The database at {where} is at revision {after}, the newest: nothing to do.")
+    else:
+        print(f"Upgraded the database at {where} from revision {before} to {after}.")
     return 0
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
     """Say which migration the database is at, and whether it is the newest."""
-    engine = make_engine(load_settings().resolved_database_url())
+    engine = _existing_engine(_database_url())
     current, head = current_revision(engine), head_revision()
+    engine.dispose()
     print(f"Database at revision {current}; the code needs {head}.")
     return 0 if current == head else 1
 
@@ -89,7 +194,7 @@ def _dependencies(clock: Clock) -> Dependencies:
 
     settings = load_settings()
     client = make_web_client(settings.require("slack_bot_token"), settings.slack_api_url)
-    engine = make_engine(settings.resolved_database_url())
+    engine = _existing_engine(_database_url())
     ensure_schema_current(engine)
     return Dependencies(settings, UnitOfWork(engine), clock, client)
 
@@ -141,8 +246,82 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _authenticate(deps: Dependencies) -> str:
+    """Ask Slack who the bot token belongs to (`auth.test`): who and where, or UnreachableError."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        identity = deps.client.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error", "an error")
+        raise UnreachableError(f"Slack refused SLACK_BOT_TOKEN (auth.test: {code}).") from None
+    except OSError as error:
+        raise UnreachableError(
+            f"Cannot reach Slack at {deps.client.base_url}: {_first_line(error)}."
+        ) from None
+    return (
+        f"@{identity.get('user')} ({identity.get('user_id')}) in the workspace "
+        f"{identity.get('team')} ({identity.get('team_id')})"
+    )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before anything starts if the HTTP port cannot be listened on."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise UnreachableError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+
+
+def _say_dispatched(report: object) -> None:
+    """One log line for a dispatch pass that did something; nothing for an idle one."""
+    from bot.delivery.dispatcher import DispatchReport
+
+    if isinstance(report, DispatchReport) and report.claimed:
+        log.info(
+            "sent %d message(s), confirmed %d from history, retrying %d, failed %d",
+            report.sent,
+            report.confirmed_from_history,
+            report.retried + report.deferred + report.rate_limited,
+            report.failed,
+        )
+
+
+def _say_planned(report: object) -> None:
+    """One log line for a planning pass that changed the outbox."""
+    from bot.services.planning import PlanningReport
+
+    if isinstance(report, PlanningReport) and (report.inserted or report.cancelled):
+        log.info(
+            "planned %d open case(s): %d message(s) added, %d cancelled",
+            report.cases,
+            report.inserted,
+            report.cancelled,
+        )
+
+
+def _database_problem(deps: Dependencies) -> str | None:
+    """What is wrong with the database, for /healthz: None when a query answers."""
+    from sqlalchemy import text
+
+    try:
+        with deps.unit_of_work.engine.connect() as connection:
+            # A table, not a bare SELECT 1: SQLite answers that without reading its file.
+            connection.execute(text("SELECT version_num FROM alembic_version"))
+    except Exception as error:  # any failure is the health check's answer, not a crash
+        orig = getattr(error, "orig", None)
+        return f"database: {_first_line(orig if orig is not None else error)}"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on --port."""
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on --port.
+
+    Everything is checked before anything starts: the settings, the database and its
+    revision, the bot token (auth.test) and the port; the scheduler starts last."""
     from datetime import timedelta
 
     from bot.app import create_app
@@ -151,41 +330,59 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.scheduler import create_scheduler
 
     configure_logging(args.log_level)
+    settings = load_settings()
+    settings.require("slack_bot_token")
+    socket_mode = settings.slack_app_token is not None
+    if not socket_mode:
+        settings.require("slack_signing_secret")
     clock = _clock()
     deps = _dependencies(clock)
-    settings = deps.settings
+    log.info("database %s at the newest revision", _where(_database_url()))
+    log.info("Slack: authenticated as %s", _authenticate(deps))
+    if not socket_mode:
+        _check_port_free(args.host, args.port)
+    app = create_app(deps, request_verification=not socket_mode)
     dispatcher = make_dispatcher(deps)
     # Planning runs at the first tick (a restart after the day's hour must not skip a day),
     # then each day at 05:00 UTC by the clock.
     scheduler = create_scheduler(
         clock=clock,
-        dispatch=lambda: dispatch_due(dispatcher),
-        plan=lambda: daily(deps),
+        dispatch=lambda: _say_dispatched(dispatch_due(dispatcher)),
+        plan=lambda: _say_planned(daily(deps)),
         dispatch_every=timedelta(seconds=settings.dispatch_every_seconds),
     )
     scheduler.start()
-    if settings.slack_app_token is not None:
+    if socket_mode:
         from bot.socket_mode import SocketModeServer
 
-        app = create_app(deps, request_verification=False)  # Socket Mode has no HTTP signatures
+        log.info("listening through Socket Mode")
         # The bot's client opens the links, so SLACK_API_URL (the emulator, say) applies too.
         token = settings.require("slack_app_token")
         SocketModeServer(app, token, web_client=deps.client).serve_forever()
         return 0
     from bot.web import serve_http
 
-    secret = settings.require("slack_signing_secret")
-    serve_http(create_app(deps), secret, host=args.host, port=args.port, log_level=args.log_level)
+    log.info("listening on http://%s:%d/slack/events", args.host, args.port)
+    serve_http(
+        app,
+        settings.require("slack_signing_secret"),
+        host=args.host,
+        port=args.port,
+        # Uvicorn's four start-up lines say less than the one above; its warnings still show.
+        log_level="DEBUG" if args.log_level == "DEBUG" else "WARNING",
+        health=lambda: _database_problem(deps),
+    )
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted case against the emulator and write what each person saw."""
-    from pathlib import Path
-
     from bot.devtools.demo import run_demo
 
-    result = run_demo(Path(args.out), socket_mode=args.socket_mode)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out must be a folder, and {out} is a file.")
+    result = run_demo(out, socket_mode=args.socket_mode)
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
@@ -198,8 +395,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a case's record (JSON, and HTML summaries) for the authority's case record system,
     or with --person everything stored about one person (a subject access request)."""
-    from pathlib import Path
-
     from sqlmodel import Session
 
     from bot.services.export import ExportError, export_case, export_person
@@ -207,7 +402,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if (args.case is None) == (args.person is None):
         raise UsageError("export needs a case reference or --person, not both.")
-    engine = make_engine(load_settings().resolved_database_url())
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out must be a folder, and {args.out} is a file.")
+    engine = _existing_engine(_database_url())
     ensure_schema_current(engine)
     with Session(engine) as session:
         try:
@@ -264,7 +461,7 @@ def _purge_dry_run(clock: Clock) -> int:
     from bot.services.purge import cases_past_retention
     from storage.db import UnitOfWork, ensure_schema_current
 
-    engine = make_engine(load_settings().resolved_database_url())
+    engine = _existing_engine(_database_url())
     ensure_schema_current(engine)
     with UnitOfWork(engine)() as session:
         due = cases_past_retention(session, clock.now())
@@ -284,13 +481,77 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Slack emulator on its own, for a local `coregroup serve` to talk to."""
     from bot.devtools.emulator import run_standalone, scopes_from_manifest
 
-    run_standalone(args.port, args.bot_token, scopes_from_manifest())
+    try:
+        run_standalone(
+            args.port,
+            args.bot_token,
+            scopes_from_manifest(),
+            signing_secret=args.signing_secret,
+            app_url=args.app_url,
+        )
+    except OSError as error:
+        raise UnreachableError(f"Cannot listen on port {args.port}: {error.strerror}.") from None
     return 0
+
+
+def cmd_emulator_say(args: argparse.Namespace) -> int:
+    """Type a slash command as a person in the running emulator, which signs it and sends it
+    to the bot as Slack would; print what the person then sees."""
+    import urllib.error
+    import urllib.request
+
+    from bot.devtools.emulator.server import SAY_PATH
+
+    api_url = args.emulator or load_settings().slack_api_url
+    if not api_url:
+        raise ConfigError(
+            "SLACK_API_URL is not set: export the line `coregroup emulator` printed, "
+            "or pass --emulator."
+        )
+    base = api_url.rstrip("/").removesuffix("/api")
+    body = json.dumps({"user": args.user, "text": args.text, "channel": args.channel}).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is the local emulator's
+        f"{base}{SAY_PATH}", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            said = json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        try:
+            reason = json.loads(error.read()).get("error", error.reason)
+        except ValueError:
+            reason = error.reason
+        raise UsageError(f"The emulator refused: {reason}.") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise UnreachableError(
+            f"Cannot reach the emulator at {base}: {reason} (is `coregroup emulator` running?)."
+        ) from None
+    if said["status"] != 200:
+        print(f"The bot answered HTTP {said['status']}.", file=sys.stderr)
+        return 1
+    for text in said["seen"] or ["(the bot answered, and showed nothing)"]:
+        print(text)
+    return 0
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _port(value: str) -> int:
+    """A TCP port number, for argparse."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a port is a number, not {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 and 65535, not {port}")
+    return port
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line, one sub-command per job."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="coregroup", description="The Core Group bot for child protection core groups."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -307,9 +568,15 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.set_defaults(handler=cmd_sweep)
 
     serve = commands.add_parser("serve", help="run the bot (Socket Mode or HTTP)")
-    serve.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")  # noqa: S104
-    serve.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on")
-    serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="HTTP mode: address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)",
+    )
+    serve.add_argument("--port", type=_port, default=3000, help="HTTP mode: port to listen on")
+    serve.add_argument(
+        "--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO", metavar="LEVEL"
+    )
     serve.set_defaults(handler=cmd_serve)
 
     demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
@@ -336,17 +603,39 @@ def build_parser() -> argparse.ArgumentParser:
     purge.set_defaults(handler=cmd_purge)
 
     emulator = commands.add_parser("emulator", help="serve the Slack emulator on its own")
-    emulator.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    emulator.add_argument("--port", type=_port, default=0, help="port (0: any free port)")
     emulator.add_argument(
         "--bot-token", default="xoxb-emulator-bot-token", help="the bot token it accepts"
     )
+    emulator.add_argument(
+        "--signing-secret",
+        default="emulator-signing-secret",
+        help="the secret it signs requests to the bot with",
+    )
+    emulator.add_argument(
+        "--app-url",
+        default="http://127.0.0.1:3000/slack/events",
+        help="where it sends slash commands, clicks and events (the bot's /slack/events)",
+    )
     emulator.set_defaults(handler=cmd_emulator)
+    emulator_commands = emulator.add_subparsers(dest="emulator_command", metavar="say")
+    say = emulator_commands.add_parser(
+        "say", help="type a slash command as a person, in the running emulator"
+    )
+    say.add_argument("--as", dest="user", required=True, help="the person's user id, U...")
+    say.add_argument("text", help='what they type, e.g. "/coregroup help"')
+    say.add_argument("--channel", help="where they type it (default: their first channel)")
+    say.add_argument("--emulator", help="the emulator's SLACK_API_URL (default: $SLACK_API_URL)")
+    say.set_defaults(handler=cmd_emulator_say)
+
+    init = commands.add_parser("init", help="create the database (and its folder) and migrate it")
+    init.set_defaults(handler=cmd_init)
 
     database = commands.add_parser("db", help="database migrations")
     database_commands = database.add_subparsers(dest="db_command", required=True)
-    database_commands.add_parser("upgrade", help="apply migrations").set_defaults(
-        handler=cmd_db_upgrade
-    )
+    database_commands.add_parser(
+        "upgrade", help="apply migrations (creating the database if missing)"
+    ).set_defaults(handler=cmd_init)
     database_commands.add_parser("current", help="show the schema revision").set_defaults(
         handler=cmd_db_current
     )
@@ -365,6 +654,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaNotCurrentError as error:
         print(f"coregroup: {error}", file=sys.stderr)
         return 3
+    except UnreachableError as error:
+        print(f"coregroup: {error}", file=sys.stderr)
+        return 1
+    except DBAPIError as error:
+        # The database went away mid-command: its own words, never the statement.
+        reason = _first_line(error.orig) if error.orig is not None else _first_line(error)
+        print(f"coregroup: the database failed: {reason}.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -31,6 +31,14 @@ class StillRunning(logging.Filter):
         return "maximum number of running instances reached" not in record.getMessage()
 
 
+class TokenGivenTwice(logging.Filter):
+    """Drop Bolt's start-up warning that SLACK_BOT_TOKEN is unused: the app is given the client
+    built from that very token, and Bolt reads the variable again on its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Configure the root logger once, for the CLI's long-running commands."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -41,3 +49,10 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.scheduler").addFilter(StillRunning())
+    logging.getLogger("coregroup.bolt").addFilter(TokenGivenTwice())
+    # APScheduler says at INFO that each tick ran: the jobs say instead when they did something.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    # WeasyPrint narrates each step of a PDF at INFO, even importing it parses three style sheets.
+    logging.getLogger("weasyprint.progress").setLevel(
+        max(logging.WARNING, logging.getLogger().level)
+    )

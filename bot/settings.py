@@ -36,6 +36,27 @@ class Settings(BaseSettings):
     # Rehearsals and tests only: a file holding the simulated instant all replicas share.
     clock_file: Path | None = None
 
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError(
+                "a bot token starts with xoxb- (OAuth & Permissions in the app's page)"
+            )
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty value means "not set": HTTP mode.
+        if value is not None and value.get_secret_value() == "":
+            return None
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError(
+                "an app-level token starts with xapp- (Basic Information, App-Level Tokens)"
+            )
+        return value
+
     @field_validator("default_timezone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:
@@ -46,11 +67,11 @@ class Settings(BaseSettings):
         return value
 
     def resolved_database_url(self) -> str:
-        """The database to use: DATABASE_URL, or a SQLite file in the user's data directory."""
+        """The database to use: DATABASE_URL, or a SQLite file in the user's data directory
+        (named only: `coregroup init` is what creates it)."""
         if self.database_url:
             return self.database_url
         data_dir = Path(platformdirs.user_data_dir("coregroup", appauthor=False))
-        data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{data_dir / 'coregroup.sqlite3'}"
 
     def require(self, name: str) -> str:
@@ -72,4 +93,5 @@ def load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"{variable} is not valid: {first['msg']}.") from None
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{variable} is not valid: {reason}.") from None

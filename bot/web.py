@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import uvicorn
@@ -12,6 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.starlette import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -60,8 +62,14 @@ def _interactive_shape(payload: object) -> bool:
     return True
 
 
-def create_asgi_app(app: App, signing_secret: str | None) -> Starlette:
-    """The ASGI application Slack talks to (events, commands and interactivity share one URL)."""
+HealthCheck = Callable[[], str | None]  # what is wrong (e.g. "database: ..."), or None
+
+
+def create_asgi_app(
+    app: App, signing_secret: str | None, *, health: HealthCheck | None = None
+) -> Starlette:
+    """The ASGI application Slack talks to (events, commands and interactivity share one URL),
+    and /healthz, which answers 503 saying what failed when `health` finds a problem."""
     handler = SlackRequestHandler(app)
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
@@ -74,13 +82,17 @@ def create_asgi_app(app: App, signing_secret: str | None) -> Starlette:
             return PlainTextResponse("malformed payload", status_code=400)
         return await handler.handle(request)
 
-    async def health(_request: Request) -> Response:
+    async def healthz(_request: Request) -> Response:
+        # Off the event loop: the check waits on the database.
+        problem = await run_in_threadpool(health) if health is not None else None
+        if problem is not None:
+            return PlainTextResponse(problem, status_code=503)
         return PlainTextResponse("ok")
 
     return Starlette(
         routes=[
             Route(EVENTS_PATH, slack_events, methods=["POST"]),
-            Route("/healthz", health, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
         ]
     )
 
@@ -105,10 +117,16 @@ def server_config(
 
 
 def serve_http(
-    app: App, signing_secret: str, *, host: str, port: int, log_level: str = "info"
+    app: App,
+    signing_secret: str,
+    *,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    health: HealthCheck | None = None,
 ) -> None:
     """Serve until interrupted (what `coregroup serve` runs without SLACK_APP_TOKEN)."""
-    asgi_app = create_asgi_app(app, signing_secret)
+    asgi_app = create_asgi_app(app, signing_secret, health=health)
     uvicorn.Server(server_config(asgi_app, host=host, port=port, log_level=log_level)).run()
 
 

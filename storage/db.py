@@ -31,8 +31,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # and such errors reach the logs with their tracebacks.
     kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
@@ -40,6 +38,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # pre_ping: after a PostgreSQL restart, stale pooled connections are replaced, not used.
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, or None (another database, or one in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,35 @@ from storage.db import make_engine, upgrade
 POSTGRES_URL = os.environ.get(
     "COREGROUP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+PORTS_PER_WORKER = 2000
+FIRST_PORT = 20000  # below Linux's ephemeral range (32768 up), so no client socket takes them
+
+
+def worker_number() -> int:
+    """Which pytest-xdist worker this is (gw0 is 0), or 0 when the suite runs in one process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw") or 0)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, from this worker's own block: a port handed to a
+    process that is killed and restarted on it cannot be taken meanwhile by another worker."""
+    first = FIRST_PORT + (worker_number() % 6) * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = first + _next_port[0] % PORTS_PER_WORKER
+        _next_port[0] += 1
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise OSError(f"no free port in {first}..{first + PORTS_PER_WORKER - 1}")
+
+
+_next_port = [0]  # the next offset in this worker's block: each port is handed out once
 
 
 def _postgres_unreachable_reason() -> str | None:
@@ -51,7 +81,8 @@ def postgres_database() -> Iterator[str]:
         if os.environ.get("COREGROUP_REQUIRE_POSTGRES"):
             pytest.fail(reason)
         pytest.skip(reason)
-    name = f"coregroup_test_{uuid.uuid4().hex[:12]}"
+    # One database per session, so per pytest-xdist worker: workers never share rows.
+    name = f"coregroup_test_{worker_number()}_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -6,9 +6,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -107,6 +110,7 @@ def test_timeline_bad_input_is_one_clear_line_and_exit_2(
 
 def test_db_upgrade_then_current_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    (tmp_path / "fresh.sqlite3").touch()  # an empty database: no revision yet
     behind = run("db", "current", env=env)
     assert behind.returncode == 1
     assert "revision None" in behind.stdout
@@ -126,6 +130,7 @@ def test_serve_without_a_bot_token_names_the_variable(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_an_unmigrated_database_and_says_what_to_run(tmp_path: Path) -> None:
+    (tmp_path / "empty.sqlite3").touch()
     env = {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
         "SLACK_BOT_TOKEN": "xoxb-test",
@@ -151,3 +156,178 @@ def test_export_of_an_unknown_case_is_one_clear_line(tmp_path: Path) -> None:
     result = run("export", "no-such-case", "--out", str(tmp_path / "out"), env=env)
     assert result.returncode == 2
     assert result.stderr.strip() == "coregroup: No case has the reference 'no-such-case'."
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line a failing command printed on stderr."""
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("coregroup: ")
+    return lines[0]
+
+
+def test_a_pre_birth_icpc_before_the_birth_is_one_line_and_exit_2() -> None:
+    result = run("timeline", "--icpc", "2026-12-21", "--nation", "ENG", "--birth", "2026-12-01")
+    assert result.returncode == 2
+    assert "comes before the birth" in one_line(result)
+
+
+def test_argument_mistakes_are_one_line_and_exit_2() -> None:
+    for args in (("timeline",), ("no-such-command",), ("serve", "--port", "http"), ()):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "--help" in one_line(result)
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("nonsense", 2, "DATABASE_URL is not a database URL"),
+        ("mysql://someone@localhost/coregroup", 2, "a database the bot cannot use (mysql)"),
+        ("postgresql+psycopg://nobody@127.0.0.1:9/x", 1, "Cannot reach the database at"),
+        ("sqlite:////proc/no-such-folder/db.sqlite3", 1, "No database at"),
+    ],
+)
+@pytest.mark.parametrize("command", [("db", "current"), ("export", "oak-family")])
+def test_a_bad_or_unreachable_database_is_one_line(
+    tmp_path: Path, url: str, status: int, words: str, command: tuple[str, ...]
+) -> None:
+    result = run(
+        *command,
+        *(["--out", str(tmp_path)] if "export" in command else []),
+        env={"DATABASE_URL": url},
+    )
+    assert result.returncode == status
+    assert words in one_line(result)
+
+
+def test_db_upgrade_where_no_folder_can_be_made_is_one_line_and_exit_1() -> None:
+    result = run("db", "upgrade", env={"DATABASE_URL": "sqlite:////proc/no-such/db.sqlite3"})
+    assert result.returncode == 1
+    assert "Cannot create /proc/no-such" in one_line(result)
+
+
+def test_a_malformed_app_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "SLACK_APP_TOKEN": "xoxb-1"}
+    result = run("serve", env=env)
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN is not valid: an app-level token starts with xapp-" in one_line(result)
+
+
+def test_demo_out_pointing_at_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("mine")
+    result = run("demo", "--out", str(tmp_path / "a-file"))
+    assert result.returncode == 2
+    assert "--out must be a folder" in one_line(result)
+    assert (tmp_path / "a-file").read_text() == "mine"
+
+
+def home(tmp_path: Path) -> dict[str, str]:
+    """An environment whose default data directory is under tmp_path."""
+    return {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+
+
+def test_read_only_commands_create_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "not" / "here" / "db.sqlite3"
+    for env in (home(tmp_path), {**home(tmp_path), "DATABASE_URL": f"sqlite:///{missing}"}):
+        for args in (("db", "current"), ("export", "oak-family", "--out", str(tmp_path / "o"))):
+            result = run(*args, env=env)
+            assert result.returncode == 1
+            assert "`coregroup init` creates it" in one_line(result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_init_creates_the_default_database_and_its_folder_and_says_where(tmp_path: Path) -> None:
+    created = run("init", env=home(tmp_path))
+    assert created.returncode == 0, created.stderr
+    database = tmp_path / "data" / "coregroup" / "coregroup.sqlite3"
+    assert database.is_file()
+    assert created.stdout.startswith(f"Created the database at {database} (revision ")
+    again = run("init", env=home(tmp_path))
+    assert "the newest: nothing to do" in again.stdout
+    assert run("db", "current", env=home(tmp_path)).returncode == 0
+
+
+BAD_VALUES = ["", "x", "-1", "99999", "2026-02-30", "ENG", "--help-me", "é", "sqlite:", "0"]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    command=st.sampled_from(
+        [
+            ("timeline",),
+            ("db", "current"),
+            ("db", "upgrade"),
+            ("init",),
+            ("export",),
+            ("sweep",),
+            ("serve",),
+            ("demo",),
+        ]
+    ),
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "--icpc",
+                    "--nation",
+                    "--birth",
+                    "--format",
+                    "--at",
+                    "--out",
+                    "--port",
+                    "--host",
+                    "--log-level",
+                    "oak-family",
+                ]
+            ),
+            st.sampled_from(BAD_VALUES),
+        ),
+        max_size=6,
+    ),
+    environment=st.dictionaries(
+        st.sampled_from(
+            [
+                "DATABASE_URL",
+                "SLACK_BOT_TOKEN",
+                "SLACK_APP_TOKEN",
+                "SLACK_SIGNING_SECRET",
+                "DEFAULT_NATION",
+                "DEFAULT_TIMEZONE",
+                "CLOCK_FILE",
+                "DISPATCH_EVERY_SECONDS",
+                "SLACK_API_URL",
+            ]
+        ),
+        st.sampled_from(
+            [
+                *BAD_VALUES,
+                "postgresql+psycopg://x@127.0.0.1:9/x",
+                "xoxb-1",
+                "xapp-1",
+                "http://127.0.0.1:9/api/",
+                "/proc/nope",
+            ]
+        ),
+        max_size=4,
+    ),
+)
+def test_any_bad_arguments_or_environment_give_one_line_never_a_traceback(
+    tmp_path: Path,
+    command: tuple[str, ...],
+    words: list[str],
+    environment: dict[str, str],
+) -> None:
+    with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+        args = list(command) + words
+        if command == ("demo",) and "--out" not in words:
+            args += ["--out", str(Path(scratch) / "file")]
+            (Path(scratch) / "file").write_text("not a folder")
+        result = run(*args, env={**home(Path(scratch)), **environment})
+    assert "Traceback" not in result.stderr, (args, environment, result.stderr)
+    if result.returncode != 0:
+        assert result.returncode in (1, 2, 3), (args, environment, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, (args, environment, result.stderr)

@@ -6,8 +6,11 @@ import json
 import re
 import subprocess
 import sys
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 
 class TextOf(HTMLParser):
@@ -23,20 +26,76 @@ class TextOf(HTMLParser):
         self.parts.append(data)
 
 
-def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo", "--out", str(tmp_path)],
+def run_demo(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--out", str(out), *extra],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
     )
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One run of the demo, shared by the tests that read what it wrote."""
+    out = tmp_path_factory.mktemp("demo")
+    result = run_demo(out)
     assert result.returncode == 0, result.stderr
-    assert str(tmp_path / "transcript.html") in result.stdout
+    assert str(out / "transcript.html") in result.stdout
+    assert str(out / "oak-family-decision-notice.pdf") in result.stdout
+    return out
+
+
+# A meeting's calendar UID is random on purpose (no two deployments or rebuilt databases may
+# share one), so the case record is compared with each UID in its place but not its value.
+CALENDAR_UID = re.compile(
+    rb'"calendar_uid": "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"'
+)
+
+
+def written(out: Path) -> dict[str, bytes]:
+    """Every file the demo wrote but its database, by path (calendar UIDs blanked)."""
+    return {
+        str(path.relative_to(out)): CALENDAR_UID.sub(
+            b'"calendar_uid": "(random)"', path.read_bytes()
+        )
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not path.name.startswith("demo.sqlite3")
+    }
+
+
+def test_the_demo_gives_byte_identical_files_on_every_run(demo_out: Path, tmp_path: Path) -> None:
+    again = run_demo(tmp_path)
+    assert again.returncode == 0, again.stderr
+    first, second = written(demo_out), written(tmp_path)
+    assert sorted(first) == sorted(second)
+    assert "case-record/case.json" in first
+    assert b'"calendar_uid": "(random)"' in first["case-record/case.json"]
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+STAMP = re.compile(r"^(\w{3} +\d+ \w{3} \d{4}, \d\d:\d\d) · ", re.MULTILINE)
+
+
+def test_each_person_sees_things_in_the_order_they_happened_edits_included(
+    demo_out: Path,
+) -> None:
+    # An edit is stamped at the simulated moment the bot made it, so it never lands after
+    # something that happened later.
+    for path in sorted(demo_out.glob("*.txt")):
+        stamps = [
+            datetime.strptime(s, "%a %d %b %Y, %H:%M") for s in STAMP.findall(path.read_text())
+        ]
+        assert stamps, path.name
+        assert stamps == sorted(stamps), path.name
+
+
+def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -> None:
 
     page = TextOf()
-    page.feed((tmp_path / "transcript.html").read_text())
+    page.feed((demo_out / "transcript.html").read_text())
     text = " ".join(page.parts)
     assert page.scripts == 0
     for name in ("Priya Shah", "Tom Okafor", "Ms Reed", "Sam", "PC Lewis"):
@@ -44,22 +103,22 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
     assert "Open a case" in text
     assert "Welcome to the core group for oak-family" in text
 
-    social_worker = (tmp_path / "priya-shah.txt").read_text()
+    social_worker = (demo_out / "priya-shah.txt").read_text()
     assert "Case opened" in social_worker
     assert "Added @PC Lewis to the core group (police)." in social_worker
-    family = (tmp_path / "sam.txt").read_text()
+    family = (demo_out / "sam.txt").read_text()
     assert "Sorry, only the social worker and the chair can do that" in family
-    school = (tmp_path / "ms-reed.txt").read_text()
+    school = (demo_out / "ms-reed.txt").read_text()
     assert "Next core group: Thu  3 Dec 2026 at 10:00" in school
     assert "1 coming, 1 sending someone, 1 apologies" in school
     assert "you are: School" in school
-    chair = (tmp_path / "tom-okafor.txt").read_text()
+    chair = (demo_out / "tom-okafor.txt").read_text()
     assert "may not be quorate" in chair
     assert "is now expected to be quorate" in chair
     assert "Kim Adeyemi for Jan Kowalski" in chair
     assert "Apologies: Sam" in chair
     assert "Meet Jo and Lily at the school gate each morning" in chair
-    deputy = (tmp_path / "kim-adeyemi.txt").read_text()
+    deputy = (demo_out / "kim-adeyemi.txt").read_text()
     assert "Invitation: core group meeting for oak-family" in deputy
     # The update cycle: prompts, a cover chased while PC Lewis is away, counts in the channel.
     assert "Time for your update for oak-family" in school
@@ -84,7 +143,7 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
     secret = "A neighbour told the school about shouting late at night."
     assert secret in chair  # the professional copy of the draft
     assert secret not in family
-    record = json.loads((tmp_path / "case-record" / "case.json").read_text())
+    record = json.loads((demo_out / "case-record" / "case.json").read_text())
     assert record["case"]["reference"] == "oak-family"
     assert {e["action"] for e in record["audit_trail"]} >= {
         "case.opened",
@@ -92,9 +151,9 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
         "conference.decision",
     }
     assert len(record["updates_every_version"]) >= 9
-    page = (tmp_path / "case-record" / "summary-review-1-professional.html").read_text()
+    page = (demo_out / "case-record" / "summary-review-1-professional.html").read_text()
     assert secret in page
-    assert (tmp_path / "demo.sqlite3").exists()
+    assert (demo_out / "demo.sqlite3").exists()
     # The family's journey: their own invitation, the agenda in the summary, the decision notice,
     # and the printable copies for Dan and Nana Rose, who are not on Slack.
     for said in (
@@ -111,32 +170,20 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(tmp_path: Path) -
     ):
         assert said in family, said
     assert "Preparing the family for oak-family's review conference" in social_worker
-    printed = {path.name for path in tmp_path.glob("*.pdf")}
+    printed = {path.name for path in demo_out.glob("*.pdf")}
     assert "oak-family-decision-notice.pdf" in printed
     assert any(name.endswith("-family-copy.pdf") for name in printed)
-    assert str(tmp_path / "oak-family-decision-notice.pdf") in result.stdout
     for name in printed:
-        assert (tmp_path / name).read_bytes().startswith(b"%PDF-")
-
-
-def run_demo(out: Path, *extra: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo", "--out", str(out), *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
-    )
-    assert result.returncode == 0, result.stderr
+        assert (demo_out / name).read_bytes().startswith(b"%PDF-")
 
 
 def test_the_demo_over_socket_mode_shows_everyone_exactly_what_it_shows_over_http(
-    tmp_path: Path,
+    demo_out: Path, tmp_path: Path
 ) -> None:
-    run_demo(tmp_path / "http")
-    run_demo(tmp_path / "socket", "--socket-mode")
-    written = sorted(p.name for p in (tmp_path / "http").iterdir() if p.suffix in (".txt", ".html"))
-    assert "transcript.html" in written
-    for name in written:
-        assert (tmp_path / "socket" / name).read_text() == (tmp_path / "http" / name).read_text()
+    # The shared run is over HTTP; every run of it writes the same bytes, so one more run will do.
+    socket = run_demo(tmp_path, "--socket-mode")
+    assert socket.returncode == 0, socket.stderr
+    shown = sorted(p.name for p in demo_out.iterdir() if p.suffix in (".txt", ".html"))
+    assert "transcript.html" in shown
+    for name in shown:
+        assert (tmp_path / name).read_text() == (demo_out / name).read_text()

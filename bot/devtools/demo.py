@@ -66,7 +66,8 @@ class Recorder:
     def capture(self) -> None:
         """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab."""
         # What the bot does after answering lands at its own pace: wait for it, so the same
-        # script always shows the same thing (and over HTTP and Socket Mode alike).
+        # script always shows the same thing (over HTTP and Socket Mode alike), and an edit is
+        # stamped with the simulated moment of the step that caused it.
         self.sandbox.settle()
         inspector = self.sandbox.emulator.inspector
         names = self.names()
@@ -79,8 +80,10 @@ class Recorder:
                 edited = item.ts in person.known
                 person.known[item.ts] = content
                 seen = self._message(item, names)
-                # An update in place shows again, marked edited, when the person would notice it.
-                person.seen.append(replace(seen, at=now, edited=True) if edited else seen)
+                # An update in place shows again, marked edited, at the moment it was edited.
+                if edited:
+                    seen = replace(seen, at=self._edited_at(item) or now, edited=True)
+                person.seen.append(seen)
             stack = inspector.modal_stack(person.user_id)
             top = stack[-1] if stack else None
             key = f"{top['id']}:{top.get('hash')}" if top else None
@@ -92,6 +95,18 @@ class Recorder:
             if home and home_key != person.last_home:
                 person.seen.append(_view_seen(home, "home", "Home tab", now))
             person.last_home = home_key
+
+    def _edited_at(self, item: EmulatorSeen) -> datetime | None:
+        """When the message was last edited, by the emulator's (simulated) clock."""
+        workspace = self.sandbox.emulator.workspace
+        with workspace.lock:
+            conversation = workspace.conversations.get(item.channel)
+            message = conversation.find(item.ts) if conversation else None
+            edited = message.edited if message else None
+        if not edited:
+            return None
+        # A ts is the clock's instant plus a microsecond per message sent while it stood still.
+        return datetime.fromtimestamp(int(float(edited["ts"])), UTC)
 
     def _message(self, item: EmulatorSeen, names: dict[str, str]) -> Seen:
         if item.channel.startswith("D"):

@@ -126,10 +126,11 @@ class Sandbox:
             self._dispatcher = make_dispatcher(self.deps, worker="sandbox")
         return sweep(self.deps, self._dispatcher)
 
-    def settle(self) -> None:
-        """Wait (in real time) until the bot has finished everything it does after answering."""
+    def settle(self, *, timeout: float = 30.0) -> None:
+        """Wait (in real time) until the bot has finished everything it does after answering,
+        so whatever a step caused is there before the clock moves on."""
         assert self.deps is not None
-        if not self.deps.after_answer.wait_idle():
+        if not self.deps.after_answer.wait_idle(timeout):
             raise TimeoutError("the bot's work after answering did not finish in time")
 
     @staticmethod

@@ -42,7 +42,13 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(rows: list[Any]) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in row.model_dump().items()} for row in rows]
+    # Columns in the table's declared order: a dump follows the order attributes happened to
+    # load in, which differs between runs, and the same record must give the same file.
+    dumped = [row.model_dump() for row in rows]
+    return [
+        {name: _plain(values[name]) for name in type(row).model_fields if name in values}
+        for row, values in zip(rows, dumped, strict=True)
+    ]
 
 
 def _all(session: Session, model: type[SQLModel], *where: Any) -> list[Any]:

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
-from bench.world import build_cases, free_port, fresh_engine, seed_workspace
+from bench.world import build_cases, fresh_engine, seed_workspace
 from bot.clock import FileClock
 from bot.delivery.dispatcher import EVENT_TYPE
 from bot.devtools.emulator import SlackEmulator
@@ -35,6 +35,7 @@ from bot.rules.ids import ActionId, UpdateField, ViewId
 from bot.rules.vocabulary import CaseStatus, OutboxState
 from storage.db import make_engine
 from storage.models import Case, JobRun, OutboxMessage
+from tests.conftest import free_port
 
 BOT_TOKEN = "xoxb-replica-test"
 SIGNING_SECRET = "replica-test-secret"

@@ -1,8 +1,10 @@
 """Several replicas on one PostgreSQL database, in simulated time: every message exactly once.
 
 These start real `coregroup serve` processes (see conftest.py), so they are the slowest tests
-in the suite: each runs weeks of simulated time (a six-week cycle, or each case's whole update
-cycle), and the clock moves only as fast as the replicas finish what each moment makes due.
+in the suite: the clock moves only as fast as the replicas finish what each moment makes due.
+Each runs twice: a short run by default (fewer cases and days, the same kinds of fault) and its
+full length (weeks of simulated time, a six-week cycle) under the `full_length` marker, which
+`.ci/run` runs as a second pytest call.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -29,8 +33,39 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(900)]
 # Mid-March 2027: the cycle crosses Good Friday and Easter Monday (no chases on either) and the
 # clocks going forward on 28 March (messages still go at 09:00 London time).
 START = datetime(2027, 3, 15, 6, 0, tzinfo=UTC)
-CYCLE_DAYS = 49  # the six-weekly core group and its run-up, for cases opened over two weeks
 LEASE = timedelta(minutes=6)  # longer than a dispatcher's claim lasts (five minutes)
+
+
+@dataclass(frozen=True)
+class Length:
+    """How much simulated work one run does."""
+
+    cases: int
+    days: int
+    icpc_spread: int  # the initial conferences fell over this many days before the start
+    events: int = 0  # kills or restarts at random moments, where the test has them
+    # Kill only while the day's messages go (12:00), so that with few messages some kill still
+    # lands between a send and its record.
+    while_sending: bool = False
+
+
+def lengths(short: Length, full: Length) -> Any:
+    """The short run (by default) and the full-length one (`-m full_length`)."""
+    return pytest.mark.parametrize(
+        "length",
+        [
+            pytest.param(short, id="short"),
+            pytest.param(full, id="full", marks=pytest.mark.full_length),
+        ],
+    )
+
+
+# Initial conferences over the four days before the start: 18 days hold each case's whole update
+# cycle up to its first core group (prompt, reminder, due, overdue, escalation), Easter and the
+# clock change included.
+UPDATE_CYCLE = 18
+# The six-weekly core group and its run-up, for cases opened over two weeks.
+SIX_WEEKS = Length(cases=200, days=49, icpc_spread=14)
 
 
 def assert_sent_exactly_once(world: World, *, cases: int, full_cycle: bool = True) -> Counter[str]:
@@ -59,38 +94,49 @@ def assert_sent_exactly_once(world: World, *, cases: int, full_cycle: bool = Tru
     return kinds
 
 
-def run_cycle(world: World, on_each_step: Callable[[datetime], None] | None = None) -> None:
-    for moment in world.days(START.date(), CYCLE_DAYS):
+def run_cycle(
+    world: World, days: int, on_each_step: Callable[[datetime], None] | None = None
+) -> None:
+    for moment in world.days(START.date(), days):
         world.clock.set(moment)
         if on_each_step is not None:
             on_each_step(moment)
         world.wait_until_quiet()
 
 
-def test_two_replicas_send_a_whole_cycle_for_200_cases_exactly_once(
-    world_factory: WorldFactory,
+@lengths(Length(cases=30, days=UPDATE_CYCLE, icpc_spread=4), SIX_WEEKS)
+def test_two_replicas_send_a_whole_cycle_exactly_once(
+    world_factory: WorldFactory, length: Length
 ) -> None:
-    world = world_factory(200, START)
+    world = world_factory(length.cases, START, icpc_spread=length.icpc_spread)
     world.add_replica()
     world.add_replica()
 
-    run_cycle(world)
+    run_cycle(world, length.days)
 
-    kinds = assert_sent_exactly_once(world, cases=200)
+    kinds = assert_sent_exactly_once(world, cases=length.cases)
     claimed_by = {r.claimed_by for r in world.outbox() if r.state == OutboxState.SENT}
     assert len(claimed_by) == 2, claimed_by  # both replicas sent their share
-    assert sum(kinds.values()) > 4000
+    assert sum(kinds.values()) > 10 * length.cases
 
 
+@lengths(
+    Length(cases=30, days=UPDATE_CYCLE, icpc_spread=4, events=6, while_sending=True),
+    Length(cases=60, days=49, icpc_spread=14, events=10),
+)
 def test_replicas_killed_at_random_moments_lose_nothing_and_repeat_nothing(
-    world_factory: WorldFactory,
+    world_factory: WorldFactory, length: Length
 ) -> None:
-    world = world_factory(60, START)
+    world = world_factory(length.cases, START, icpc_spread=length.icpc_spread)
     first, second = world.add_replica(), world.add_replica()
     chance = random.Random(8)
-    # Ten moments on working days, when there is planning or sending to interrupt.
-    busy = [m for m in world.days(START.date(), CYCLE_DAYS) if m.weekday() < 5]
-    kill_at = set(chance.sample(busy, 10))
+    # Moments on working days, when there is planning or sending to interrupt.
+    busy = [
+        m
+        for m in world.days(START.date(), length.days)
+        if m.weekday() < 5 and (m.hour == 12 or not length.while_sending)
+    ]
+    kill_at = set(chance.sample(busy, length.events))
 
     def maybe_kill(moment: datetime) -> None:
         if moment in kill_at:
@@ -100,10 +146,10 @@ def test_replicas_killed_at_random_moments_lose_nothing_and_repeat_nothing(
             # Real minutes pass before anyone notices: the dead replica's claims lapse.
             world.clock.set(moment + LEASE)
 
-    run_cycle(world, on_each_step=maybe_kill)
+    run_cycle(world, length.days, on_each_step=maybe_kill)
 
-    assert first.starts + second.starts == 12  # two starts and ten restarts
-    assert_sent_exactly_once(world, cases=60)
+    assert first.starts + second.starts == 2 + length.events  # one restart for each kill
+    assert_sent_exactly_once(world, cases=length.cases)
     # Some kills came between a send and its record: those claims lapsed, and the replica
     # that took them over looked in the conversation's history before sending again.
     assert world.emulator.calls_to("conversations.history")
@@ -125,6 +171,9 @@ def restart_postgresql() -> None:
     raise AssertionError("PostgreSQL did not come back")
 
 
+# Full length only: a restart cuts every connection to the server, so it must not run beside
+# the parallel workers of the default run (`.ci/run` runs the full-length tests one at a time).
+@pytest.mark.full_length
 @pytest.mark.skipif(
     shutil.which("pg_ctlcluster") is None
     or os.geteuid() != 0
@@ -156,17 +205,20 @@ def test_replicas_carry_on_when_postgresql_restarts_mid_run(world_factory: World
 FAULTS = ["http_429", "http_500", "http_503", "slow", "drop", "drop_after", "http_500_after"]
 
 
+@lengths(
+    Length(cases=16, days=9, icpc_spread=4),
+    Length(cases=100, days=UPDATE_CYCLE, icpc_spread=4),
+)
 def test_a_whole_cycle_through_slack_failing_one_call_in_five_loses_and_repeats_nothing(
-    world_factory: WorldFactory,
+    world_factory: WorldFactory, length: Length
 ) -> None:
-    # Initial conferences in the days before the start, so 18 days hold each case's whole
-    # update cycle up to its first core group: prompt, reminder, due, overdue, escalation.
-    world = world_factory(100, START, icpc_spread=4)
+    # Every kind of fault in both runs; the short one holds fewer cases and days.
+    world = world_factory(length.cases, START, icpc_spread=length.icpc_spread)
     replicas = [world.add_replica(), world.add_replica()]
     world.emulator.faults.configure(rate=0.2, kinds=FAULTS, seed=20, slow_ms=150)
     chance = random.Random(20)  # who answers, and through which replica: the same every run
     given: list[str] = []
-    for moment in world.days(START.date(), 18):
+    for moment in world.days(START.date(), length.days):
         world.clock.set(moment)
         world.settle()
         if moment.hour != 12 or moment.weekday() >= 5:
@@ -182,8 +234,9 @@ def test_a_whole_cycle_through_slack_failing_one_call_in_five_loses_and_repeats_
     world.emulator.faults.off()
 
     assert any(call.fault for call in world.emulator.calls)  # the faults did happen
-    assert_sent_exactly_once(world, cases=100, full_cycle=False)
-    assert len(given) > 50
+    assert {call.fault for call in world.emulator.calls if call.fault} == set(FAULTS)
+    assert_sent_exactly_once(world, cases=length.cases, full_cycle=False)
+    assert len(given) > length.cases / 2
     with Session(world.engine) as session:
         stored = session.exec(select(AgencyUpdate)).all()
     assert sorted(u.going_well or "" for u in stored) == sorted(f"Update from {u}" for u in given)

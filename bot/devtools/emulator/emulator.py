@@ -375,9 +375,58 @@ class SlackEmulator:
         return self.interactions.deliver_pending_events()
 
 
-def run_standalone(port: int, bot_token: str, scopes: list[str]) -> None:
-    """Serve the emulator on 127.0.0.1:`port` on the real clock until SIGINT or SIGTERM."""
+DEFAULT_APP_URL = "http://127.0.0.1:3000/slack/events"  # where `coregroup serve` listens
+DEFAULT_SIGNING_SECRET = "emulator-signing-secret"  # noqa: S105 - a local rehearsal's, not Slack's
+SAY_WAIT_SECONDS = 3.0  # how long `say` waits for what the bot shows after its answer
+
+
+def _say(emulator: SlackEmulator, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A person types `text` ("/coregroup help") in a channel they are in; what they then see."""
+    import time
+
+    user, text = payload.get("user"), str(payload.get("text") or "").strip()
+    if not isinstance(user, str) or user not in emulator.workspace.users:
+        return 400, {"ok": False, "error": f"no person {user} in the emulated workspace"}
+    if not text.startswith("/"):
+        return 400, {"ok": False, "error": "say a slash command, e.g. /coregroup help"}
+    command, _, words = text.partition(" ")
+    channel = payload.get("channel") or next(
+        (
+            c.id
+            for c in emulator.workspace.conversations.values()
+            if not c.is_im and user in c.members
+        ),
+        None,
+    )
+    if not isinstance(channel, str) or channel not in emulator.workspace.conversations:
+        return 400, {"ok": False, "error": f"{user} is in no channel to type in"}
+    before = {s.ts for s in emulator.inspector.seen_by(user)}
+    answer = emulator.slash_command(user, channel, command, words.strip())
+    seen: list[str] = []
+    deadline = time.monotonic() + SAY_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        seen = [s.text for s in emulator.inspector.seen_by(user) if s.ts not in before]
+        if seen:
+            break
+        time.sleep(0.05)
+    return 200, {"ok": True, "status": answer.status, "seen": seen}
+
+
+def run_standalone(
+    port: int,
+    bot_token: str,
+    scopes: list[str],
+    *,
+    signing_secret: str = DEFAULT_SIGNING_SECRET,
+    app_url: str = DEFAULT_APP_URL,
+) -> None:
+    """Serve the emulator on 127.0.0.1:`port` on the real clock until SIGINT or SIGTERM, sending
+    what people do to `app_url`; print what to paste into the shell that runs the bot."""
     emulator = SlackEmulator(clock=SystemClock(), bot_token=bot_token, scopes=scopes, port=port)
+    emulator.connect_app(app_url, signing_secret)
+    person = emulator.add_user("alex", real_name="Alex Example")
+    general = emulator.create_channel_as_user(person, "general")
+    emulator._service.say_handler = lambda payload: _say(emulator, payload)
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -386,6 +435,16 @@ def run_standalone(port: int, bot_token: str, scopes: list[str]) -> None:
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     emulator.start()
     print(f"Slack emulator ready: SLACK_API_URL={emulator.api_url}", flush=True)
+    print(
+        "Paste these into the shell that runs `coregroup serve`:\n"
+        f"  export SLACK_API_URL={emulator.api_url}\n"
+        f"  export SLACK_BOT_TOKEN={bot_token}\n"
+        f"  export SLACK_SIGNING_SECRET={signing_secret}\n"
+        f"What people do is sent, signed, to {app_url}.\n"
+        f"Alex Example is {person}, in #general ({general}). Try:\n"
+        f'  coregroup emulator say --as {person} "/coregroup help"',
+        flush=True,
+    )
     try:
         stopping.wait()
     finally:

@@ -49,6 +49,9 @@ class Answer:
 
 
 ResponseUrlHandler = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]]]
+# The standalone emulator's own endpoint: a person types something (`coregroup emulator say`).
+SayHandler = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
+SAY_PATH = "/_emulator/say"
 
 
 class ApiService:
@@ -69,6 +72,7 @@ class ApiService:
         self.contract_violations: list[str] = []
         self.base_url = ""
         self.response_url_handler: ResponseUrlHandler | None = None
+        self.say_handler: SayHandler | None = None
         self.socket_mode: SocketModeHub | None = None
         self._log_lock = threading.Lock()
 
@@ -225,6 +229,17 @@ class ApiService:
             file.data = raw
         return Answer(200, f"OK - {len(raw)}")
 
+    def say(self, raw: bytes) -> Answer:
+        """A person types a slash command (the standalone emulator's `say` endpoint)."""
+        try:
+            payload = json.loads(raw or b"{}")
+        except ValueError:
+            return Answer(400, {"ok": False, "error": "invalid_json"})
+        if self.say_handler is None or not isinstance(payload, dict):
+            return Answer(404, {"ok": False, "error": "not_standalone"})
+        status, body = self.say_handler(payload)
+        return Answer(status, body)
+
     def response_url(self, token: str, raw: bytes) -> Answer:
         """Receive a post to a response_url and let the interactions module apply it."""
         try:
@@ -261,6 +276,8 @@ def _handler_class(service: ApiService) -> type[BaseHTTPRequestHandler]:
                 answer = service.upload(path[8:], raw)
             elif path.startswith("/response/") and self.command == "POST":
                 answer = service.response_url(path[10:], raw)
+            elif path == SAY_PATH and self.command == "POST":
+                answer = service.say(raw)
             else:
                 answer = Answer(404, "Not Found")
             self._send(answer)
