@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from multiprocessing.connection import Connection
 from types import TracebackType
+from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, text
 from sqlmodel import SQLModel
@@ -30,6 +33,8 @@ from bot.rules.vocabulary import Agency, CaseStatus, MeetingKind, MeetingStatus,
 from bot.rules.working_days import WorkingCalendar
 from storage.db import make_engine, upgrade
 from storage.models import Area, Case, Meeting, Member
+
+LONDON = ZoneInfo("Europe/London")
 
 MEMBERS = (
     (Role.SOCIAL_WORKER, Agency.CHILDRENS_SOCIAL_CARE),
@@ -290,12 +295,17 @@ def build_cases(
 
 
 def _meeting(case: int, kind: MeetingKind, sequence: int, due: date, reports: date | None) -> dict:  # type: ignore[type-arg]
+    # Arranged for 10:00 on the day it is due: nobody is asked for an update for a meeting
+    # with no date, so a world of arranged meetings is what prompts and chases are measured on.
+    starts_at = datetime.combine(due, clock_time(10, 0), tzinfo=LONDON).astimezone(UTC)
     return {
         "case_id": case,
         "kind": kind.value,
         "sequence": sequence,
         "due_by": due,
-        "status": MeetingStatus.DUE.value,
+        "starts_at": starts_at,
+        "status": MeetingStatus.SCHEDULED.value,
+        "calendar_uid": str(uuid4()),
         "reports_due": reports,
         "calendar_sequence": 0,
     }
