@@ -40,6 +40,12 @@ class AuditAction(StrEnum):
     # A purge's tombstone: the case's reference, dates and counts, and who or what purged it.
     CASE_PURGED = "case.purged"
     AGENDA_SAVED = "agenda.saved"
+    # The social worker or chair opened a whole update from its new-harm alert (the measure of
+    # time from new harm to the social worker reading it starts from these).
+    UPDATE_OPENED = "update.opened"
+    # An area admin granted or took away the manager role (measures, never case content).
+    MANAGER_GRANTED = "area.manager_granted"
+    MANAGER_REMOVED = "area.manager_removed"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -81,6 +87,9 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
         AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
         AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
+        AuditAction.UPDATE_OPENED: "opened an update that reported new harm",
+        AuditAction.MANAGER_GRANTED: "made {person} a manager of the area",
+        AuditAction.MANAGER_REMOVED: "took the manager role from {person}",
     }
 )
 

@@ -52,7 +52,13 @@ ADDED_SINCE = {
     "meeting.held_answer",
 }
 # Actions added since; their values are stored from now on and must not change either.
-ADDED_SINCE = {"agenda.saved"}
+ADDED_SINCE = ADDED_SINCE | {
+    "agenda.saved",
+    # The managers' measures (issue 17).
+    "update.opened",
+    "area.manager_granted",
+    "area.manager_removed",
+}
 
 
 @pytest.mark.parametrize("action", list(AuditAction))
