@@ -323,6 +323,7 @@ def cmd_managers(args: argparse.Namespace) -> int:
 
     from sqlmodel import Session
 
+    from bot.rules.vocabulary import AreaRole
     from bot.services.managers import ManagerError, grant, list_managers, remove
     from storage.db import ensure_schema_current
 
@@ -335,10 +336,20 @@ def cmd_managers(args: argparse.Namespace) -> int:
                 for user in list_managers(session, team=args.team):
                     print(user)
                 return 0
-            change = grant if args.managers_command == "add" else remove
-            said = change(
-                session, team=args.team, user_id=args.user, actor=actor, now=_clock().now()
-            )
+            if args.managers_command == "add":
+                role = AreaRole.ADMIN if args.admin else AreaRole.MANAGER
+                said = grant(
+                    session,
+                    team=args.team,
+                    user_id=args.user,
+                    actor=actor,
+                    now=_clock().now(),
+                    role=role,
+                )
+            else:
+                said = remove(
+                    session, team=args.team, user_id=args.user, actor=actor, now=_clock().now()
+                )
         except ManagerError as error:
             raise UsageError(str(error)) from None
         session.commit()
@@ -413,7 +424,11 @@ def build_parser() -> argparse.ArgumentParser:
         change = managers_commands.add_parser(name, help=said)
         change.add_argument("user", help="their Slack user id, e.g. U123")
         change.add_argument("--team", required=True, help="the workspace id or the area's name")
-        change.set_defaults(handler=cmd_managers)
+        change.set_defaults(handler=cmd_managers, admin=False)
+        if name == "add":
+            change.add_argument(
+                "--admin", action="store_true", help="an area admin: may grant the manager role"
+            )
     listing = managers_commands.add_parser("list", help="list the managers")
     listing.add_argument("--team", required=True, help="the workspace id or the area's name")
     listing.set_defaults(handler=cmd_managers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.rules.vocabulary import Agency
@@ -174,3 +175,32 @@ def combine(team: str, parts: list[TeamMeasures]) -> TeamMeasures:
         attendance=tuple(sorted(attendance.values(), key=lambda a: a.agency.value)),
         harm=sum((p.harm for p in parts), HarmOpening()),
     )
+
+
+def quarter_of(today: date) -> tuple[date, date]:
+    """The calendar quarter a day falls in, first and last day."""
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = date(today.year, first_month, 1)
+    end_month = first_month + 3
+    end = date(today.year + 1, 1, 1) if end_month > 12 else date(today.year, end_month, 1)
+    return start, end - timedelta(days=1)
+
+
+def parse_period(words: tuple[str, ...], today: date) -> tuple[date, date] | None:
+    """The period `/coregroup measures` was given: nothing or `quarter` (this quarter so far),
+    `month`, `year` (the last twelve months), or two days `YYYY-MM-DD YYYY-MM-DD`; None if the
+    words are none of these."""
+    word = words[0].lower() if len(words) == 1 else ""
+    if not words or word == "quarter":
+        return quarter_of(today)[0], today
+    if word == "month":
+        return today.replace(day=1), today
+    if word == "year":
+        return today - timedelta(days=365), today
+    if len(words) == 2:
+        try:
+            start, end = date.fromisoformat(words[0]), date.fromisoformat(words[1])
+        except ValueError:
+            return None
+        return (start, end) if start <= end else None
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, Float, and_, case, cast, distinct, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -51,7 +51,16 @@ from storage.models import (
 )
 from storage.queries import dialect
 
+if TYPE_CHECKING:
+    from bot.deps import Dependencies
+
 ALL_TEAMS = "All teams"
+# Social workers do not see the measures: they are management information across a caseload,
+# and a social worker's own cases already show them what is due and late (status, reminders).
+ONLY_MANAGERS = (
+    "Sorry, the measures are for the area's managers. Your area admin can add you with "
+    "`/coregroup managers add @you`; your own cases' dates are in `/coregroup status`."
+)
 _CONFERENCES = (MeetingKind.ICPC.value, MeetingKind.RCPC.value)
 _ATTENDED = (Attendance.PRESENT.value, Attendance.LATE.value, Attendance.REPRESENTED.value)
 
@@ -355,3 +364,18 @@ def _harm(session: Session, sql: _Sql, period: Period) -> dict[int, HarmOpening]
         area_id: HarmOpening(int(flagged), int(opened), int(within), float(total))
         for area_id, flagged, opened, within, total in session.execute(query)
     }
+
+
+def for_manager(
+    deps: Dependencies, *, team_id: str, user_id: str, period: Period
+) -> list[TeamMeasures] | str:
+    """The area's measures for one of its managers; a kind refusal for anyone else."""
+    from bot.services.access import is_manager
+
+    with deps.unit_of_work() as session:
+        area_id = session.execute(
+            select(col(Area.id)).where(col(Area.slack_team_id) == team_id)
+        ).scalar()
+        if area_id is None or not is_manager(session, area_id=area_id, user_id=user_id):
+            return ONLY_MANAGERS
+        return measure(session, period=period, now=deps.clock.now(), team=team_id)

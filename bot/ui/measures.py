@@ -161,3 +161,28 @@ def as_html(teams: list[TeamMeasures], period: str) -> str:
         parts.append("</table></section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def measures_blocks(teams: list[TeamMeasures], period: str) -> list[dict[str, Any]]:
+    """The Slack message: each team's ratios, the chart and CSV following in its thread."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Measures for {period}"}}
+    ]
+    for team in teams:
+        lines = [f"*{escape(team.team, quote=False)}*"]
+        for m in Measure:
+            r = team.ratio(m)
+            lines.append(f"• {TITLES[m]}: *{r.numerator} of {r.denominator}* ({_percent(r)})")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "The chart and every figure by agency (CSV) are in the thread.",
+                }
+            ],
+        }
+    )
+    return blocks
