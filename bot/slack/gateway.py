@@ -214,39 +214,46 @@ class SlackGateway:
         )
 
     def bot_messages(self, channel: str) -> list[BotMessage]:
-        """The bot's own top-level messages in a conversation, newest first (follows pagination)."""
+        """The bot's own messages in a conversation, newest first (follows pagination), each
+        thread's replies before the message they answer, so deleting in order empties a thread
+        before its head."""
         bot = self.bot_user_id()
         found: list[BotMessage] = []
-        cursor: str | None = None
-        while True:
-            page = _call(
-                "conversations.history",
-                self.client.conversations_history,
-                channel=channel,
-                limit=200,
-                cursor=cursor,
-                include_all_metadata=True,
-            )
-            for message in page.get("messages") or []:
-                # Its own posts and file shares; never a channel event that names it (a join, the
-                # archiving), which is Slack's record and not a message anyone can delete.
-                if message.get("user") != bot or message.get("subtype") not in _POSTED:
-                    continue
-                metadata = message.get("metadata") or {}
-                found.append(
-                    BotMessage(
-                        ts=str(message["ts"]),
-                        text=str(message.get("text") or ""),
-                        metadata_key=str((metadata.get("event_payload") or {}).get("key") or ""),
-                        files=tuple(
-                            (str(f.get("id")), str(f.get("name") or ""))
-                            for f in message.get("files") or []
-                        ),
+        for message in self._pages(
+            "conversations.history", self.client.conversations_history, channel=channel
+        ):
+            if message.get("reply_count"):
+                replies = self._pages(
+                    "conversations.replies",
+                    self.client.conversations_replies,
+                    channel=channel,
+                    ts=str(message["ts"]),
+                )
+                found.extend(
+                    reversed(
+                        [
+                            mine
+                            for reply in replies
+                            if reply.get("ts") != message.get("ts")
+                            and (mine := _bot_message(reply, bot)) is not None
+                        ]
                     )
                 )
+            mine = _bot_message(message, bot)
+            if mine is not None:
+                found.append(mine)
+        return found
+
+    def _pages(self, method: str, call: Any, **args: Any) -> list[dict[str, Any]]:
+        """Every message a paginated history call returns."""
+        messages: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            page = _call(method, call, limit=200, cursor=cursor, include_all_metadata=True, **args)
+            messages.extend(page.get("messages") or [])
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
-                return found
+                return messages
 
     def delete_message(self, channel: str, ts: str) -> None:
         """Delete one of the bot's own messages; one already gone counts as deleted."""
@@ -280,3 +287,19 @@ class SlackGateway:
     def publish_home(self, user_id: str, view: View) -> None:
         """Publish a person's Home tab."""
         _call("views.publish", self.client.views_publish, user_id=user_id, view=view)
+
+
+def _bot_message(message: dict[str, Any], bot: str) -> BotMessage | None:
+    """One of the bot's own posts or file shares; never a channel event that names it (a join,
+    the archiving), which is Slack's record and not a message anyone can delete."""
+    if message.get("user") != bot or message.get("subtype") not in _POSTED:
+        return None
+    metadata = message.get("metadata") or {}
+    return BotMessage(
+        ts=str(message["ts"]),
+        text=str(message.get("text") or ""),
+        metadata_key=str((metadata.get("event_payload") or {}).get("key") or ""),
+        files=tuple(
+            (str(f.get("id")), str(f.get("name") or "")) for f in message.get("files") or []
+        ),
+    )

@@ -19,6 +19,7 @@ from bot.rules.agenda import CHILD_ROWS, MAX_NAME, Agenda
 from bot.rules.ids import AgendaField, ViewId
 from bot.ui.common import context, section
 from bot.ui.labels import CATEGORY_WORDS
+from bot.ui.who_reads import who_reads
 
 _INTERPRETER = Option(value="yes", label="An interpreter is needed")
 
@@ -133,6 +134,7 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
             ),
         )
     )
+    blocks.append(who_reads(ViewId.AGENDA))
     return View(
         type="modal",
         callback_id=ViewId.AGENDA,

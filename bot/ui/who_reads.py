@@ -36,6 +36,10 @@ WHO_READS: dict[ViewId, str] = {
         "Everyone in the core group, the family included, will be told this decision in "
         "writing, with any dissent."
     ),
+    ViewId.AGENDA: (
+        "The chair and the core group will read this in the summary; the family's copy shows "
+        "it too, so write it with the family, in their words."
+    ),
     ViewId.NOT_HELD: (
         "The social worker, the chair and managers will read this, in the case's history and "
         "the timeliness measures."

@@ -50,9 +50,6 @@ ADDED_SINCE = {
     "case.exported",
     "case.purged",
     "meeting.held_answer",
-}
-# Actions added since; their values are stored from now on and must not change either.
-ADDED_SINCE = ADDED_SINCE | {
     "agenda.saved",
     # The managers' measures (issue 17).
     "update.opened",

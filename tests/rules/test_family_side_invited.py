@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.rules.messages import MessageKind
-from bot.rules.vocabulary import Agency, MeetingKind, Nation, Role
+from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Nation, Role
 from bot.rules.wanted import CaseState, wanted
 from storage.models import Area, Case, Meeting, Member, UpdateRequest
 
@@ -45,8 +45,15 @@ def _state(role: Role, agency: Agency) -> CaseState:
             agency=Agency.CHILDRENS_SOCIAL_CARE,
         ),
     ]
+    # A core group with its date set (a meeting with no date asks nobody for an update).
     core = Meeting(
-        id=10, case_id=7, kind=MeetingKind.CORE_GROUP, sequence=1, due_by=date(2027, 3, 19)
+        id=10,
+        case_id=7,
+        kind=MeetingKind.CORE_GROUP,
+        sequence=1,
+        due_by=date(2027, 3, 19),
+        starts_at=datetime(2027, 3, 19, 10, 0, tzinfo=UTC),
+        status=MeetingStatus.SCHEDULED,
     )
     requests = {10: [UpdateRequest(id=100, meeting_id=10, member_id=1, due_at=DUE_AT)]}
     return CaseState(case, area, people, [core], [], requests)

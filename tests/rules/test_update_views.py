@@ -226,7 +226,7 @@ def test_the_child_is_named_in_the_labels_about_them() -> None:
     assert one[F.CHILD_SEEN_ALONE]["label"]["text"] == "Was Jo seen alone?"
     two = inputs(modal(children=["Jo", "Sam"]))
     assert two[F.CHILD_VIEWS]["label"]["text"] == "What Jo and Sam have told us, in their own words"
-    assert inputs(modal("family"))[F.CHILD_VIEWS]["label"]["text"] == "The children's own views"
+    assert inputs(modal("family"))[F.CHILD_VIEWS]["label"]["text"] == "What the children say"
 
 
 FULL = UpdateDraft(

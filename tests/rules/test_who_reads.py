@@ -10,8 +10,10 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot.devtools.emulator.blockkit import check_view
+from bot.rules.agenda import Agenda
 from bot.rules.ids import ViewId
 from bot.rules.vocabulary import Attendance, Nation, Role
+from bot.ui.agenda import agenda_modal
 from bot.ui.arranging import not_held_modal
 from bot.ui.common import new_case_modal
 from bot.ui.meetings import (
@@ -51,6 +53,7 @@ FORMS: dict[str, View] = {
     "family update": update_modal(**UPDATE, audience="family"),  # type: ignore[arg-type]
     "decision": decision_modal(1, 2, "Review conference 1"),
     "not held": not_held_modal(1, 2, "core group meeting on Tue 12 Jan"),
+    "agenda": agenda_modal(1, "oak-family", Agenda()),
 }
 
 

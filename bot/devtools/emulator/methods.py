@@ -504,7 +504,12 @@ def conversations_replies(ws: Workspace, call: Call) -> dict[str, Any]:
     page, next_cursor = _page(chosen, call, 1000)
     with_metadata = call.flag("include_all_metadata")
     messages = [
-        message_json(m, with_metadata=with_metadata, replies=replies if m is root else None)
+        message_json(
+            m,
+            with_metadata=with_metadata,
+            replies=replies if m is root else None,
+            files=ws.files,
+        )
         for m in page
     ]
     return {
