@@ -165,7 +165,8 @@ SUB_COMMANDS: tuple[Declared, ...] = (
     Declared(
         SubCommand.MEASURES,
         None,
-        True,
+        # It sends its figures after the answer itself (an area-level command, not a case's).
+        False,
         "measures [quarter|month|year|YYYY-MM-DD YYYY-MM-DD]",
         "timeliness, quorum and attendance across the area, sent to you privately (managers)",
     ),
