@@ -379,3 +379,21 @@ def for_manager(
         if area_id is None or not is_manager(session, area_id=area_id, user_id=user_id):
             return ONLY_MANAGERS
         return measure(session, period=period, now=deps.clock.now(), team=team_id)
+
+
+def managed_quarter(session: Session, *, user_id: str, today: date) -> list[TeamMeasures]:
+    """This quarter so far, for each area the person manages (nothing for anyone else)."""
+    from bot.rules.measures import quarter_of
+    from bot.rules.vocabulary import AreaRole
+    from storage.models import AreaStaff
+
+    teams = session.execute(
+        select(col(Area.slack_team_id))
+        .join(AreaStaff, col(AreaStaff.area_id) == col(Area.id))
+        .where(col(AreaStaff.slack_user_id) == user_id, col(AreaStaff.role) == AreaRole.MANAGER)
+    ).scalars()
+    period = Period(quarter_of(today)[0], today)
+    now = datetime.combine(today, time(), tzinfo=UTC)
+    return [
+        found for team in teams for found in measure(session, period=period, now=now, team=team)
+    ]

@@ -186,3 +186,30 @@ def measures_blocks(teams: list[TeamMeasures], period: str) -> list[dict[str, An
         }
     )
     return blocks
+
+
+def home_blocks(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
+    """A manager's Home tab section: each managed team's headline figures this quarter."""
+    blocks: list[dict[str, Any]] = []
+    for team in teams:
+        lines = [f"*{escape(team.team, quote=False)}*: this quarter so far"]
+        for m in (Measure.FIRST_CORE_GROUP, Measure.REVIEW_IN_TIME, Measure.QUORATE):
+            r = team.ratio(m)
+            lines.append(f"• {TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
+    if blocks:
+        blocks.insert(
+            0, {"type": "header", "text": {"type": "plain_text", "text": "Your area's measures"}}
+        )
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Every figure, a chart and a CSV: `/coregroup measures`.",
+                    }
+                ],
+            }
+        )
+    return blocks

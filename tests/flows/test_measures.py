@@ -76,6 +76,15 @@ def test_an_admin_makes_a_manager_who_sees_figures_and_no_case(
     # Nothing went to the channel the command was typed in.
     assert not [m for m in emu.inspector.messages(lobby) if "Measures" in m.text]
 
+    # The Home tab: the manager's area this quarter (nothing of it held yet), no one else's.
+    emu.open_home(people.chair)
+    emu.open_home(people.social_worker)
+    emu.deliver_pending_events()
+    shown = str(emu.inspector.home(people.chair))
+    assert "Your area's measures" in shown and "North*: this quarter so far" in shown
+    assert "Conferences quorate: 0 of 0" in shown
+    assert "Your area's measures" not in str(emu.inspector.home(people.social_worker))
+
     with Session(sandbox.engine) as session:
         for case in session.exec(select(Case)).all():
             for permission in Permission:
