@@ -204,3 +204,9 @@ def parse_period(words: tuple[str, ...], today: date) -> tuple[date, date] | Non
             return None
         return (start, end) if start <= end else None
     return None
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The calendar month before the one a day falls in, first and last day."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end

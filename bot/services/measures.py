@@ -457,3 +457,55 @@ def managed_quarter(session: Session, *, user_id: str, today: date) -> list[Team
     return [
         found for team in teams for found in measure(session, period=period, now=now, team=team)
     ]
+
+
+def plan_monthly_digests(deps: Dependencies) -> int:
+    """On an area's first working day of the month, queue last month's measures to each of its
+    managers (keyed by area, month and person: once each, however often the job runs); how many
+    were queued. The figures are counted when the message is sent."""
+    from zoneinfo import ZoneInfo
+
+    from bot.rules.measures import last_month
+    from bot.rules.messages import RENDER, MessageKind, PlannedMessage, outbox_key
+    from bot.rules.schedule import working_calendar
+    from bot.rules.vocabulary import AreaRole
+    from bot.services.outbox import enqueue
+    from storage.models import AreaStaff
+
+    now = deps.clock.now()
+    planned = 0
+    with deps.unit_of_work() as session:
+        rows = session.execute(
+            select(Area, col(AreaStaff.slack_user_id))
+            .join(AreaStaff, col(AreaStaff.area_id) == col(Area.id))
+            .where(col(AreaStaff.role) == AreaRole.MANAGER)
+            .order_by(col(Area.id), col(AreaStaff.slack_user_id))
+        ).all()
+        for area, user in rows:
+            today = now.astimezone(ZoneInfo(area.timezone)).date()
+            calendar = working_calendar(area.nation, area.closure_days)
+            if today != calendar.on_or_after(today.replace(day=1)):
+                continue
+            start, end = last_month(today)
+            message = PlannedMessage(
+                outbox_key(MessageKind.MEASURES_DIGEST, area.id, f"{start:%Y%m}", user),
+                MessageKind.MEASURES_DIGEST,
+                user,
+                now,
+                {RENDER: {"area": area.id, "from": start.isoformat(), "to": end.isoformat()}},
+            )
+            planned += int(enqueue(session, message, now=now))
+    return planned
+
+
+def digest_figures(session: Session, args: dict[str, Any]) -> tuple[str, list[TeamMeasures]]:
+    """What a monthly digest row stands for: the period's words and its team's figures (missing
+    updates as of the period's end, so the message says the same whenever it is sent)."""
+    period = Period(date.fromisoformat(args["from"]), date.fromisoformat(args["to"]))
+    team = session.execute(
+        select(col(Area.slack_team_id)).where(col(Area.id) == int(args["area"]))
+    ).scalar()
+    if team is None:
+        return "", []
+    said = f"{period.start:%B %Y}"
+    return said, measure(session, period=period, now=period.until, team=team)

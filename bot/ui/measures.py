@@ -163,8 +163,11 @@ def as_html(teams: list[TeamMeasures], period: str) -> str:
     return "\n".join(parts)
 
 
-def measures_blocks(teams: list[TeamMeasures], period: str) -> list[dict[str, Any]]:
-    """The Slack message: each team's ratios, the chart and CSV following in its thread."""
+def measures_blocks(
+    teams: list[TeamMeasures], period: str, *, in_thread: bool = True
+) -> list[dict[str, Any]]:
+    """The Slack message: each team's ratios (the chart and CSV follow in its thread, or for a
+    digest, `/coregroup measures` gives them)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"Measures for {period}"}}
     ]
@@ -180,7 +183,11 @@ def measures_blocks(teams: list[TeamMeasures], period: str) -> list[dict[str, An
             "elements": [
                 {
                     "type": "mrkdwn",
-                    "text": "The chart and every figure by agency (CSV) are in the thread.",
+                    "text": (
+                        "The chart and every figure by agency (CSV) are in the thread."
+                        if in_thread
+                        else "For the chart and every figure by agency: `/coregroup measures`."
+                    ),
                 }
             ],
         }

@@ -3,9 +3,12 @@ chart and a CSV in a direct message, and nothing of any case; others are refused
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlmodel import Session, select
 
 from bot.devtools.sandbox import Sandbox
+from bot.jobs import daily
 from bot.rules.audit_actions import AuditAction
 from bot.rules.permissions import Permission
 from bot.rules.vocabulary import AreaRole
@@ -96,3 +99,35 @@ def test_an_admin_makes_a_manager_who_sees_figures_and_no_case(
     assert [event.actor for event in granted] == ["cli:admin", people.social_worker]
     for text in (figures, *(f.decode(errors="ignore") for f in files.values())):
         assert "CP-1" not in text and "She likes her nursery" not in text
+
+
+def test_managers_get_last_months_measures_on_the_first_working_day(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu, deps = sandbox.emulator, sandbox.deps
+    assert deps is not None
+    with deps.unit_of_work() as session:
+        area = Area(slack_team_id=emu.team_id, name="East")
+        session.add(area)
+        session.flush()
+        grant(
+            session, team=emu.team_id, user_id=people.chair, actor="cli:admin", now=deps.clock.now()
+        )
+
+    def digests() -> list[str]:
+        dm = emu.inspector.dm_channel(people.chair)
+        return [s.text for s in emu.inspector.seen_by(people.chair) if s.channel == dm]
+
+    daily(deps)  # Monday 23 November: not the first working day of a month
+    sandbox.sweep()
+    assert digests() == []
+    sandbox.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))  # Tuesday 1 December
+    daily(deps)
+    daily(deps)  # a second replica, or a rerun: still one message
+    sandbox.sweep()
+    assert digests() == ["Measures for November 2026"]
+    seen = [
+        s for s in emu.inspector.seen_by(people.chair) if s.text == "Measures for November 2026"
+    ]
+    assert "Conferences quorate: *0 of 0*" in str(seen[0].blocks)
+    assert "social worker" not in digests()[0]
