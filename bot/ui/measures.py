@@ -102,13 +102,19 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     measures = list(Measure)
     width = 0.8 / max(len(teams), 1)
     for index, team in enumerate(teams):
-        values = [team.ratio(m).percent or 0.0 for m in measures]
+        ratios = [team.ratio(m) for m in measures]
+        values = [r.percent or 0.0 for r in ratios]
         positions = [m + index * width for m in range(len(measures))]
         axes.barh(positions, values, height=width, label=team.team)
+        # Each bar says what it counts: a percentage of nothing is not a failure.
+        for position, value, r in zip(positions, values, ratios, strict=True):
+            said = f"{r.numerator}/{r.denominator}" if r.denominator else "none"
+            axes.text(value + 1, position, said, va="center", fontsize=7)
     axes.set_yticks([m + 0.4 - width / 2 for m in range(len(measures))])
     axes.set_yticklabels([TITLES[m].split(" (")[0] for m in measures], fontsize=8)
     axes.invert_yaxis()
-    axes.set_xlim(0, 100)
+    axes.set_xlim(0, 112)
+    axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("percent")
     axes.legend(fontsize=8, loc="lower right")
     figure.tight_layout()
