@@ -88,7 +88,9 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
         AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
         AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
         AuditAction.UPDATE_OPENED: "opened an update that reported new harm",
-        AuditAction.MANAGER_GRANTED: "gave {person} a role across the area (its figures, never a case)",
+        AuditAction.MANAGER_GRANTED: (
+            "gave {person} a role across the area (its figures, never a case)"
+        ),
         AuditAction.MANAGER_REMOVED: "took away the role {person} had across the area",
     }
 )
