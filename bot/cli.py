@@ -535,6 +535,75 @@ def cmd_emulator_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_measures(args: argparse.Namespace) -> int:
+    """Print the managers' measures for a period: text, JSON, CSV or a printable HTML report."""
+    from sqlmodel import Session
+
+    from bot.services.measures import Period, measure
+    from bot.ui import measures as shown
+    from storage.db import ensure_schema_current
+
+    period = Period(_parse_date(args.start, "--from"), _parse_date(args.end, "--to"))
+    if period.end < period.start:
+        raise UsageError("--to must not be before --from.")
+    engine = _existing_engine(_database_url())
+    ensure_schema_current(engine)
+    with Session(engine) as session:
+        teams = measure(session, period=period, now=_clock().now(), team=args.team)
+    if not teams:
+        raise UsageError(f"no team {args.team!r}: give its workspace id or its name.")
+    said = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
+    if args.format == "json":
+        print(json.dumps({"from": args.start, "to": args.end, "figures": shown.as_rows(teams)}))
+    elif args.format == "csv":
+        sys.stdout.write(shown.as_csv(teams))
+    elif args.format == "html":
+        print(shown.as_html(teams, said))
+    else:
+        sys.stdout.write(shown.as_text(teams, said))
+    return 0
+
+
+def cmd_managers(args: argparse.Namespace) -> int:
+    """Grant, take away or list the area's managers (they see measures, never case content)."""
+    import getpass
+
+    from sqlmodel import Session
+
+    from bot.rules.vocabulary import AreaRole
+    from bot.services.managers import ManagerError, grant, list_managers, remove
+    from storage.db import ensure_schema_current
+
+    engine = _existing_engine(_database_url())
+    ensure_schema_current(engine)
+    actor = f"cli:{getpass.getuser()}"[:32]
+    with Session(engine) as session:
+        try:
+            if args.managers_command == "list":
+                for user in list_managers(session, team=args.team):
+                    print(user)
+                return 0
+            if args.managers_command == "add":
+                role = AreaRole.ADMIN if args.admin else AreaRole.MANAGER
+                said = grant(
+                    session,
+                    team=args.team,
+                    user_id=args.user,
+                    actor=actor,
+                    now=_clock().now(),
+                    role=role,
+                )
+            else:
+                said = remove(
+                    session, team=args.team, user_id=args.user, actor=actor, now=_clock().now()
+                )
+        except ManagerError as error:
+            raise UsageError(str(error)) from None
+        session.commit()
+    print(said)
+    return 0
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -630,6 +699,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="create the database (and its folder) and migrate it")
     init.set_defaults(handler=cmd_init)
+
+    measures = commands.add_parser("measures", help="the managers' measures for a period")
+    measures.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    measures.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    measures.add_argument("--team", help="one team: its workspace id or its name")
+    measures.add_argument("--format", choices=("text", "json", "csv", "html"), default="text")
+    measures.set_defaults(handler=cmd_measures)
+
+    managers = commands.add_parser("managers", help="the area's managers (measures only)")
+    managers_commands = managers.add_subparsers(dest="managers_command", required=True)
+    for name, said in (("add", "make someone a manager"), ("remove", "take the role away")):
+        change = managers_commands.add_parser(name, help=said)
+        change.add_argument("user", help="their Slack user id, e.g. U123")
+        change.add_argument("--team", required=True, help="the workspace id or the area's name")
+        change.set_defaults(handler=cmd_managers, admin=False)
+        if name == "add":
+            change.add_argument(
+                "--admin", action="store_true", help="an area admin: may grant the manager role"
+            )
+    listing = managers_commands.add_parser("list", help="list the managers")
+    listing.add_argument("--team", required=True, help="the workspace id or the area's name")
+    listing.set_defaults(handler=cmd_managers)
 
     database = commands.add_parser("db", help="database migrations")
     database_commands = database.add_subparsers(dest="db_command", required=True)

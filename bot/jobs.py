@@ -17,6 +17,7 @@ from bot.delivery.undelivered import report_undelivered
 from bot.deps import Dependencies
 from bot.rules.vocabulary import CaseStatus
 from bot.services.audit import SYSTEM
+from bot.services.measures import plan_monthly_digests
 from bot.services.members import reconcile
 from bot.services.planning import PlanningReport, planning_pass
 from bot.services.purge import (
@@ -113,6 +114,7 @@ def daily(deps: Dependencies) -> PlanningReport:
             for case_id in registers_to_check(open_case_ids(deps), day):
                 reconcile(deps, case_id=case_id)
         report = planning_pass(deps)
+        plan_monthly_digests(deps)
         purge_past_retention(deps)
         if not done:
             with deps.unit_of_work() as session:

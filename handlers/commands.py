@@ -22,6 +22,7 @@ from bot.deps import Dependencies
 from bot.rules.agenda import Agenda
 from bot.rules.commands import DECLARED, SubCommand, find, usage
 from bot.rules.ids import Command
+from bot.rules.measures import TeamMeasures, parse_period
 from bot.rules.vocabulary import Agency, Role
 from bot.services.access import OPENING_NEEDS_FULL_MEMBER
 from bot.services.admission import (
@@ -40,6 +41,8 @@ from bot.services.admission import (
 )
 from bot.services.agenda import agenda_to_record
 from bot.services.conference import ConferenceError, draft_summary
+from bot.services.managers import change_in_slack
+from bot.services.measures import Period, for_manager
 from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
 from bot.services.plan import set_family_may_edit
@@ -49,6 +52,7 @@ from bot.services.stand_ins import set_away
 from bot.services.updates import UpdateError
 from bot.ui.agenda import agenda_modal
 from bot.ui.common import message_modal, new_case_modal
+from bot.ui.measures import as_csv, chart, measures_blocks
 from bot.ui.meetings import decision_modal, schedule_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.texts import help_text, unknown_command_text
@@ -388,6 +392,55 @@ def _open_agenda_form(deps: Dependencies, case: Admitted[Agenda], trigger_id: st
     deps.gateway.open_view(trigger_id, agenda_modal(case.case_id, case.reference, case.found))
 
 
+def _measures(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
+    """For managers: the figures, a chart and a CSV, in their own direct message (never in the
+    channel they typed in, which may be a case's)."""
+    request = parse(command)
+    today = deps.clock.now().date()
+    chosen = parse_period(request.args, today)
+    if chosen is None:
+        ack(text=f"Usage: {usage(SubCommand.MEASURES)}.")
+        return
+    period = Period(*chosen)
+    team_id = str(command.get("team_id", ""))
+    teams = for_manager(deps, team_id=team_id, user_id=request.user_id, period=period)
+    if isinstance(teams, str):
+        ack(text=teams)
+        return
+    ack(text="On it… the measures will arrive in your direct messages with me.")
+    deps.after_answer.run(partial(_send_measures, deps, request.user_id, teams, period))
+
+
+def _send_measures(
+    deps: Dependencies, user_id: str, teams: list[TeamMeasures], period: Period
+) -> None:
+    said = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
+    dm = deps.gateway.open_dm(user_id)
+    channel, ts = deps.gateway.post(dm, f"Measures for {said}", measures_blocks(teams, said))
+    stem = f"measures-{period.start}-{period.end}"
+    deps.gateway.upload(channel, f"{stem}.png", chart(teams, "png"), f"Chart: {said}", ts)
+    deps.gateway.upload(channel, f"{stem}.csv", as_csv(teams).encode(), f"Figures: {said}", ts)
+
+
+def _managers(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
+    """An area admin gives or takes away the manager role."""
+    request = parse(command)
+    verb = request.args[0].lower() if request.args else ""
+    user_id = _mentioned(request.args[1:])
+    if verb not in ("add", "remove") or user_id is None:
+        ack(text=f"Usage: {usage(SubCommand.MANAGERS)}.")
+        return
+    ack(
+        text=change_in_slack(
+            deps,
+            team_id=str(command.get("team_id", "")),
+            actor=request.user_id,
+            user_id=user_id,
+            add=verb == "add",
+        )
+    )
+
+
 # Every declared sub-command's handler (tests/test_commands.py checks the two match).
 HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.HELP: Anywhere(_help),
@@ -409,6 +462,8 @@ HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.SCHEDULE: Form(schedulable, _open_schedule_form),
     SubCommand.DECISION: Form(conference_to_decide, _open_decision_form),
     SubCommand.AGENDA: Form(agenda_to_record, _open_agenda_form),
+    SubCommand.MEASURES: Anywhere(_measures),
+    SubCommand.MANAGERS: Anywhere(_managers),
 }
 
 # The dispatch tables, derived from the declarations and the handlers.

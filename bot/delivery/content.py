@@ -33,6 +33,7 @@ from bot.rules.vocabulary import (
 )
 from bot.services.family import family_help, social_worker_name
 from bot.services.harm import who_reported
+from bot.services.measures import digest_figures
 from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
 from bot.services.updates import meeting_label, progress_content
@@ -51,6 +52,7 @@ from bot.ui.family import (
 )
 from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES, meeting_words
+from bot.ui.measures import measures_blocks
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
@@ -388,6 +390,13 @@ def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(purge_notice_text(case.reference), [section(words), button])
 
 
+def _measures_digest(session: Session, args: Mapping[str, Any]) -> Content | None:
+    said, teams = digest_figures(session, dict(args))
+    if not teams:
+        return None  # the area has gone: nothing to report
+    return _content(f"Measures for {said}", measures_blocks(teams, said, in_thread=False))
+
+
 # Every kind planning plans has a writer, and so does the alert of new harm (queued by a person's
 # update, not by planning); a note about an undelivered message carries its words.
 WRITERS: dict[str, Writer] = {
@@ -407,6 +416,7 @@ WRITERS: dict[str, Writer] = {
     MessageKind.NEW_HARM: _new_harm,
     MessageKind.PURGE_NOTICE: _purge_notice,
     MessageKind.FAMILY_COPY: _family_copy,
+    MessageKind.MEASURES_DIGEST: _measures_digest,
 }
 
 

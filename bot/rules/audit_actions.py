@@ -42,6 +42,12 @@ class AuditAction(StrEnum):
     AGENDA_SAVED = "agenda.saved"
     FAMILY_SEPARATE = "case.family_separate"
     WORDS_RELEASED = "case.words_released"
+    # The social worker or chair opened a whole update from its new-harm alert (the measure of
+    # time from new harm to the social worker reading it starts from these).
+    UPDATE_OPENED = "update.opened"
+    # An area admin granted or took away the manager role (measures, never case content).
+    MANAGER_GRANTED = "area.manager_granted"
+    MANAGER_REMOVED = "area.manager_removed"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -87,6 +93,11 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
             "changed whether family members are served separately, so none sees another's words"
         ),
         AuditAction.WORDS_RELEASED: "let {person} read another family member's words",
+        AuditAction.UPDATE_OPENED: "opened an update that reported new harm",
+        AuditAction.MANAGER_GRANTED: (
+            "gave {person} a role across the area (its figures, never a case)"
+        ),
+        AuditAction.MANAGER_REMOVED: "took away the role {person} had across the area",
     }
 )
 

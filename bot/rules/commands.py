@@ -35,6 +35,8 @@ class SubCommand(StrEnum):
     AGENDA = "agenda"
     DECISION = "decision"
     SCHEDULE = "schedule"
+    MEASURES = "measures"
+    MANAGERS = "managers"
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,22 @@ SUB_COMMANDS: tuple[Declared, ...] = (
         "schedule",
         "set the date, time and place of a core group (social worker) or move a review "
         "conference (chair)",
+    ),
+    # Area-level: they touch no case, and check the area's roles themselves.
+    Declared(
+        SubCommand.MEASURES,
+        None,
+        # It sends its figures after the answer itself (an area-level command, not a case's).
+        False,
+        "measures [quarter|month|year|YYYY-MM-DD YYYY-MM-DD]",
+        "timeliness, quorum and attendance across the area, sent to you privately (managers)",
+    ),
+    Declared(
+        SubCommand.MANAGERS,
+        None,
+        False,
+        "managers add|remove @person",
+        "give or take away the manager role: measures, never case content (area admins)",
     ),
 )
 

@@ -42,6 +42,8 @@ class MessageKind(StrEnum):
     APPROVAL_ANSWER = "approval_answer"  # their answer, to whoever asked
     # To a closed case's social worker and chair, 14 days before its data is purged.
     PURGE_NOTICE = "purge_notice"
+    # To each manager of an area, on its first working day of the month: last month's measures.
+    MEASURES_DIGEST = "measures_digest"
 
 
 # The word each kind's keys carry after the case scope. Kept as they were first written: a row
@@ -67,6 +69,7 @@ _KEY_WORDS: Mapping[MessageKind, str] = {
     MessageKind.APPROVAL: "approval",
     MessageKind.APPROVAL_ANSWER: "approval_answer",
     MessageKind.PURGE_NOTICE: "purge",
+    MessageKind.MEASURES_DIGEST: "measures",
 }
 _KINDS_BY_WORD = {word: kind for kind, word in _KEY_WORDS.items()}
 

@@ -29,7 +29,8 @@ class Role(StrEnum):
 class AreaRole(StrEnum):
     """Roles held across an area rather than within one case."""
 
-    MANAGER = "manager"
+    MANAGER = "manager"  # sees the area's measures, never a case's content
+    ADMIN = "admin"  # grants and takes away the manager role (given with the command line)
 
 
 class Agency(StrEnum):

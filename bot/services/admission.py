@@ -323,9 +323,10 @@ def update_to_read(
     deps: Dependencies, *, update_id: int | None, user_id: str
 ) -> UpdateReading | Refused:
     """The whole update a new-harm alert names, for the social worker or chair of its case."""
+    now = deps.clock.now()
     with deps.unit_of_work() as session:
         reading = (
-            reading_for(session, update_id=update_id, user_id=user_id)
+            reading_for(session, update_id=update_id, user_id=user_id, now=now)
             if update_id is not None
             else NOT_A_MEMBER
         )

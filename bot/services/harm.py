@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.rules.audit_actions import AuditAction
 from bot.rules.messages import MessageKind, PlannedMessage, outbox_key
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Role
+from bot.services import audit
 from bot.services.access import NOT_A_MEMBER, Permission, check
 from bot.services.outbox import enqueue
 from bot.ui.harm import UpdateReading
@@ -68,8 +70,11 @@ def who_reported(session: Session, update: AgencyUpdate, member: Member) -> str:
 ONLY_CASE_HOLDERS = "Sorry, only the case's social worker and chair can open an update from here."
 
 
-def reading_for(session: Session, *, update_id: int, user_id: str) -> UpdateReading | str:
-    """The whole update for the social worker or chair of its case; a kind refusal otherwise."""
+def reading_for(
+    session: Session, *, update_id: int, user_id: str, now: datetime | None = None
+) -> UpdateReading | str:
+    """The whole update for the social worker or chair of its case; a kind refusal otherwise.
+    Given `now`, the opening is recorded (the managers' measure of time to open new harm)."""
     update = session.get(AgencyUpdate, update_id)
     if update is None:
         return NOT_A_MEMBER
@@ -80,6 +85,16 @@ def reading_for(session: Session, *, update_id: int, user_id: str) -> UpdateRead
     decision = check(session, case=case, user_id=user_id, permission=Permission.READ_UPDATES)
     if not decision.allowed:
         return decision.reason if decision.reason else ONLY_CASE_HOLDERS
+    if now is not None and update.new_harm:
+        audit.record(
+            session,
+            actor=user_id,
+            action=AuditAction.UPDATE_OPENED,
+            at=now,
+            case_id=case.id,
+            area_id=case.area_id,
+            update_id=update_id,
+        )
     tz = ZoneInfo(case.timezone)
     sent = update.submitted_at.astimezone(tz)
     parts = [

@@ -21,10 +21,12 @@ from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
 from bot.services import audit, history
+from bot.services.measures import managed_quarter
 from bot.services.meetings import replies
 from bot.services.updates import meeting_label
 from bot.ui.common import divider, header, section
 from bot.ui.labels import AGENCY_NAMES, ROLE_LABELS, meeting_heading, meeting_words
+from bot.ui.measures import home_blocks
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
 from storage.queries import plain
 
@@ -175,7 +177,10 @@ def home_view(deps: Dependencies, user_id: str) -> View:
                 ),
             )
         )
-    return View(type="home", blocks=blocks)
+    with deps.unit_of_work() as session:
+        managed = managed_quarter(session, user_id=user_id, today=deps.clock.now().date())
+    # Managers see their area's figures, never case content (issue 17); others see nothing here.
+    return View(type="home", blocks=[*blocks, *home_blocks(managed)])
 
 
 def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:

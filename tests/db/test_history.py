@@ -177,6 +177,15 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"user": "U_HV", "author": "U_SCHOOL"},
         "let Jan Kowalski read another family member's words",
     ),
+    AuditAction.UPDATE_OPENED: ({"update_id": 3}, "opened an update that reported new harm"),
+    AuditAction.MANAGER_GRANTED: (
+        {"user": "U_HV", "role": "manager"},
+        "gave Jan Kowalski a role across the area (its figures, never a case)",
+    ),
+    AuditAction.MANAGER_REMOVED: (
+        {"user": "U_HV"},
+        "took away the role Jan Kowalski had across the area",
+    ),
 }
 
 

@@ -53,6 +53,10 @@ ADDED_SINCE = {
     "agenda.saved",
     "case.family_separate",
     "case.words_released",
+    # The managers' measures (issue 17).
+    "update.opened",
+    "area.manager_granted",
+    "area.manager_removed",
 }
 
 

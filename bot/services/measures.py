@@ -1,0 +1,511 @@
+"""The managers' measures, counted by aggregate SQL where the data is (the same on SQLite and
+PostgreSQL): no case is loaded into Python, only one row of counts per team and group.
+
+A period runs from its first day to its last, inclusive, in UTC days. "Held within the limit"
+compares the day a meeting was held with its `due_by`, the latest day the nation's timescale
+(and the area's settings) allowed when the timeline was planned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Date,
+    Float,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from bot.rules.audit_actions import AuditAction
+from bot.rules.measures import (
+    CORE_GROUP_TOLERANCE_DAYS,
+    HARM_OPEN_TARGET_HOURS,
+    AgencyAttendance,
+    AgencyUpdates,
+    HarmOpening,
+    Measure,
+    Ratio,
+    TeamMeasures,
+    combine,
+)
+from bot.rules.quorum import NOT_AGENCIES
+from bot.rules.vocabulary import (
+    HEALTH_AGENCIES,
+    Agency,
+    Attendance,
+    MeetingKind,
+    MeetingStatus,
+    Role,
+    UpdateRequestStatus,
+)
+from storage.models import (
+    AgencyUpdate,
+    Area,
+    AuditEvent,
+    Case,
+    Invitation,
+    Meeting,
+    Member,
+    UpdateRequest,
+)
+from storage.queries import dialect
+
+if TYPE_CHECKING:
+    from bot.deps import Dependencies
+
+ALL_TEAMS = "All teams"
+# Social workers do not see the measures: they are management information across a caseload,
+# and a social worker's own cases already show them what is due and late (status, reminders).
+ONLY_MANAGERS = (
+    "Sorry, the measures are for the area's managers. Your area admin can add you with "
+    "`/coregroup managers add @you`; your own cases' dates are in `/coregroup status`."
+)
+_CONFERENCES = (MeetingKind.ICPC.value, MeetingKind.RCPC.value)
+_SOCIAL_CARE = "social_care"
+_ATTENDED = (Attendance.PRESENT.value, Attendance.LATE.value, Attendance.REPRESENTED.value)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days measured, first and last included."""
+
+    start: date
+    end: date
+
+    @property
+    def since(self) -> datetime:
+        """The first instant of the period (UTC)."""
+        return datetime.combine(self.start, time(), tzinfo=UTC)
+
+    @property
+    def until(self) -> datetime:
+        """The first instant after the period (UTC)."""
+        return datetime.combine(self.end + timedelta(days=1), time(), tzinfo=UTC)
+
+
+class _Sql:
+    """The few expressions the two databases spell differently, giving the same numbers."""
+
+    def __init__(self, session: Session) -> None:
+        self.postgres = dialect(session) == "postgresql"
+
+    def day_of_instant(self, instant: Any) -> ColumnElement[Any]:
+        """A day number (comparable with `day_of_date`) for the UTC day of an instant."""
+        if self.postgres:
+            return cast(func.timezone("UTC", instant), Date) - literal(date(1970, 1, 1))
+        return func.julianday(func.date(instant))
+
+    def day_of_date(self, day: Any) -> ColumnElement[Any]:
+        """A day number for a date column."""
+        if self.postgres:
+            return day - literal(date(1970, 1, 1))  # type: ignore[no-any-return]
+        return func.julianday(day)
+
+    def seconds_between(self, earlier: Any, later: Any) -> ColumnElement[Any]:
+        """The seconds from one instant to another."""
+        if self.postgres:
+            return func.extract("epoch", later - earlier)
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def _n(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """Count the rows where a condition holds."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def measure(
+    session: Session, *, period: Period, now: datetime, team: str | None = None
+) -> list[TeamMeasures]:
+    """Every measure for each team (area), then all of them together; `team` (a workspace id or
+    an area's name) keeps that team alone. `now` decides which updates are missing."""
+    sql = _Sql(session)
+    if sql.postgres:
+        # These statements are short: compiling them (PostgreSQL's JIT, which their estimated
+        # cost over a year of cases triggers) takes longer than running them.
+        session.execute(text("SET LOCAL jit = off"))
+        # A year's counting by member sorts a few megabytes: in memory, not spilled to disk.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    areas = select(col(Area.id), col(Area.name))
+    if team is not None:
+        areas = areas.where(or_(col(Area.slack_team_id) == team, col(Area.name) == team))
+    names = {row[0]: row[1] for row in session.execute(areas)}
+    if not names:
+        return []
+    ratios: dict[int, dict[Measure, Ratio]] = defaultdict(dict)
+    for measure_, rows in (
+        (Measure.FIRST_CORE_GROUP, _first_core_group(session, sql, period)),
+        (Measure.CORE_GROUP_CYCLE, _core_group_cycle(session, sql, period)),
+        (Measure.REVIEW_IN_TIME, _reviews(session, sql, period)),
+        (Measure.QUORATE, _quorate(session, period)),
+        (Measure.CHILD_VIEWS, _child_views(session, period)),
+    ):
+        for area_id, numerator, denominator in rows:
+            ratios[area_id][measure_] = Ratio(int(numerator), int(denominator))
+    updates = _updates(session, period, now)
+    attendance = _attendance(session, period)
+    harm = _harm(session, sql, period)
+    teams = [
+        TeamMeasures(
+            team=names[area_id],
+            ratios=ratios.get(area_id, {}),
+            updates=tuple(sorted(updates.get(area_id, []), key=lambda u: (u.family, u.agency))),
+            attendance=tuple(sorted(attendance.get(area_id, []), key=lambda a: a.agency)),
+            harm=harm.get(area_id, HarmOpening()),
+        )
+        for area_id in sorted(names, key=lambda a: names[a])
+    ]
+    # One team asked for is its own total; otherwise the area's total follows the teams.
+    return teams if team is not None else [*teams, combine(ALL_TEAMS, teams)]
+
+
+def _meetings(kind: MeetingKind) -> Any:
+    return (
+        select(col(Case.area_id))
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .where(col(Meeting.kind) == kind.value, col(Meeting.status) != MeetingStatus.CANCELLED)
+        .group_by(col(Case.area_id))
+    )
+
+
+def _held_by(sql: _Sql, grace_days: int) -> ColumnElement[bool]:
+    held_day = sql.day_of_instant(col(Meeting.held_at))
+    return and_(
+        col(Meeting.status) == MeetingStatus.HELD.value,
+        col(Meeting.held_at).is_not(None),
+        held_day <= sql.day_of_date(col(Meeting.due_by)) + grace_days,
+    )
+
+
+def _due_in(period: Period) -> ColumnElement[bool]:
+    return and_(col(Meeting.due_by) >= period.start, col(Meeting.due_by) <= period.end)
+
+
+def _first_core_group(session: Session, sql: _Sql, period: Period) -> list[Any]:
+    # Every first core group due in the period counts, held or not: one not yet held is late.
+    query = _meetings(MeetingKind.CORE_GROUP).where(col(Meeting.sequence) == 1, _due_in(period))
+    return list(session.execute(query.add_columns(_n(_held_by(sql, 0)), func.count())))
+
+
+def _core_group_cycle(session: Session, sql: _Sql, period: Period) -> list[Any]:
+    query = _meetings(MeetingKind.CORE_GROUP).where(col(Meeting.sequence) > 1, _due_in(period))
+    held = _held_by(sql, CORE_GROUP_TOLERANCE_DAYS)
+    return list(session.execute(query.add_columns(_n(held), func.count())))
+
+
+def _reviews(session: Session, sql: _Sql, period: Period) -> list[Any]:
+    query = _meetings(MeetingKind.RCPC).where(_due_in(period))
+    return list(session.execute(query.add_columns(_n(_held_by(sql, 0)), func.count())))
+
+
+def _held_conferences(period: Period) -> ColumnElement[bool]:
+    return and_(
+        col(Meeting.kind).in_(_CONFERENCES),
+        col(Meeting.status) == MeetingStatus.HELD.value,
+        col(Meeting.held_at) >= period.since,
+        col(Meeting.held_at) < period.until,
+    )
+
+
+def _quorate(session: Session, period: Period) -> list[Any]:
+    # Each agency group that came to a held conference, once: children's social care, or another
+    # agency with direct contact (health as one group where the area says so), as the quorum
+    # rules count them. A conference is quorate with social care and enough other groups.
+    health = and_(
+        col(Area.health_counts_as_one_agency),
+        col(Member.agency).in_([a.value for a in HEALTH_AGENCIES]),
+    )
+    other = and_(
+        col(Member.agency).not_in([a.value for a in NOT_AGENCIES]),
+        col(Member.direct_contact),
+    )
+    group = case(
+        (col(Member.agency) == Agency.CHILDRENS_SOCIAL_CARE.value, literal(_SOCIAL_CARE)),
+        (and_(other, health), literal("health")),
+        (other, col(Member.agency)),
+    )
+    came = (
+        select(
+            col(Case.area_id).label("area_id"),
+            col(Meeting.id).label("meeting_id"),
+            col(Area.quorum_min_other_agencies).label("needed"),
+            type_coerce(group, String).label("grp"),  # a group name, not an Agency
+        )
+        .select_from(Invitation)
+        .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
+        .join(Member, col(Member.id) == col(Invitation.member_id))
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .join(Area, col(Area.id) == col(Case.area_id))
+        .where(_held_conferences(period), col(Invitation.attendance).in_(_ATTENDED))
+        .distinct()
+        .subquery()
+    )
+    per_meeting = (
+        select(
+            came.c.area_id,
+            func.max(came.c.needed).label("needed"),
+            _n(came.c.grp == _SOCIAL_CARE).label("social_care"),
+            _n(and_(came.c.grp.is_not(None), came.c.grp != _SOCIAL_CARE)).label("others"),
+        )
+        .group_by(came.c.area_id, came.c.meeting_id)
+        .subquery()
+    )
+    quorate = and_(per_meeting.c.social_care > 0, per_meeting.c.others >= per_meeting.c.needed)
+    by_area = select(per_meeting.c.area_id, _n(quorate)).group_by(per_meeting.c.area_id)
+    numerators = {area_id: n for area_id, n in session.execute(by_area)}
+    held = (
+        select(col(Case.area_id), func.count())
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .where(_held_conferences(period))
+        .group_by(col(Case.area_id))
+    )
+    return [
+        (area_id, numerators.get(area_id, 0), count) for area_id, count in session.execute(held)
+    ]
+
+
+def _child_views(session: Session, period: Period) -> list[Any]:
+    views = exists(
+        select(col(AgencyUpdate.id))
+        .join(UpdateRequest, col(UpdateRequest.id) == col(AgencyUpdate.request_id))
+        .where(
+            col(UpdateRequest.meeting_id) == col(Meeting.id),
+            col(AgencyUpdate.child_views).is_not(None),
+            func.length(func.trim(col(AgencyUpdate.child_views))) > 0,
+        )
+    )
+    query = (
+        select(col(Case.area_id), _n(views), func.count())
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .where(_held_conferences(period))
+        .group_by(col(Case.area_id))
+    )
+    return list(session.execute(query))
+
+
+def _by_member(counts: Any, *names: str) -> Any:
+    """Per-member counts summed per team and agency: the big tables are counted once by member
+    (an index's order), so only one row per member meets the join to its case."""
+    per_member = counts.subquery()
+    return (
+        select(
+            col(Case.area_id),
+            col(Member.agency),
+            *(func.sum(per_member.c[name]) for name in names),
+        )
+        .select_from(per_member)
+        .join(Member, col(Member.id) == per_member.c.member_id)
+        .join(Case, col(Case.id) == col(Member.case_id))
+        .group_by(col(Case.area_id), col(Member.agency))
+    )
+
+
+def _updates(session: Session, period: Period, now: datetime) -> dict[int, list[AgencyUpdates]]:
+    received = col(UpdateRequest.received_at).is_not(None)
+    on_time = and_(received, col(UpdateRequest.received_at) <= col(UpdateRequest.due_at))
+    late = and_(received, col(UpdateRequest.received_at) > col(UpdateRequest.due_at))
+    missing = and_(col(UpdateRequest.received_at).is_(None), col(UpdateRequest.due_at) < now)
+    counts = (
+        select(
+            col(UpdateRequest.member_id).label("member_id"),
+            _n(on_time).label("on_time"),
+            _n(late).label("late"),
+            _n(missing).label("missing"),
+        )
+        .where(
+            col(UpdateRequest.status) != UpdateRequestStatus.WAIVED.value,
+            col(UpdateRequest.due_at) >= period.since,
+            col(UpdateRequest.due_at) < period.until,
+        )
+        .group_by(col(UpdateRequest.member_id))
+    )
+    found: dict[int, list[AgencyUpdates]] = defaultdict(list)
+    for area_id, agency, *n in session.execute(_by_member(counts, "on_time", "late", "missing")):
+        row = AgencyUpdates(Agency(agency), *(int(x) for x in n))
+        if row.due:
+            found[area_id].append(row)
+    return found
+
+
+_OUTCOMES = {
+    "came": (Attendance.PRESENT, Attendance.LATE),
+    "sent_someone": (Attendance.REPRESENTED,),
+    "apologies": (Attendance.APOLOGIES,),
+    "did_not_come": (Attendance.ABSENT,),
+}
+
+
+def _attendance(session: Session, period: Period) -> dict[int, list[AgencyAttendance]]:
+    # One pass over the invitations of held meetings, into a handful of groups (team, agency).
+    query = (
+        select(
+            col(Case.area_id),
+            col(Member.agency),
+            *(
+                _n(col(Invitation.attendance).in_([v.value for v in values]))
+                for values in _OUTCOMES.values()
+            ),
+            _n(col(Invitation.attendance).is_(None)),
+        )
+        .select_from(Invitation)
+        .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
+        .join(Member, col(Member.id) == col(Invitation.member_id))
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .where(
+            col(Meeting.status) == MeetingStatus.HELD.value,
+            col(Meeting.held_at) >= period.since,
+            col(Meeting.held_at) < period.until,
+        )
+        .group_by(col(Case.area_id), col(Member.agency))
+    )
+    found: dict[int, list[AgencyAttendance]] = defaultdict(list)
+    for area_id, agency, *n in session.execute(query):
+        found[area_id].append(AgencyAttendance(Agency(agency), *(int(x) for x in n)))
+    return found
+
+
+def _harm(session: Session, sql: _Sql, period: Period) -> dict[int, HarmOpening]:
+    # The first time the case's social worker opened each update (from its alert).
+    opened_update = col(AuditEvent.detail)["update_id"].as_integer()
+    first_open = (
+        select(opened_update.label("update_id"), func.min(col(AuditEvent.at)).label("at"))
+        .select_from(AuditEvent)
+        .join(
+            Member,
+            and_(
+                col(Member.case_id) == col(AuditEvent.case_id),
+                col(Member.slack_user_id) == col(AuditEvent.actor),
+                col(Member.role) == Role.SOCIAL_WORKER.value,
+            ),
+        )
+        .where(col(AuditEvent.action) == AuditAction.UPDATE_OPENED.value)
+        .group_by(opened_update)
+        .subquery()
+    )
+    seconds = sql.seconds_between(col(AgencyUpdate.submitted_at), first_open.c.at)
+    query = (
+        select(
+            col(Case.area_id),
+            func.count(),
+            func.count(first_open.c.at),
+            _n(and_(first_open.c.at.is_not(None), seconds <= HARM_OPEN_TARGET_HOURS * 3600)),
+            func.coalesce(func.sum(cast(seconds, Float)), 0.0),
+        )
+        .select_from(AgencyUpdate)
+        .join(UpdateRequest, col(UpdateRequest.id) == col(AgencyUpdate.request_id))
+        .join(Member, col(Member.id) == col(UpdateRequest.member_id))
+        .join(Case, col(Case.id) == col(Member.case_id))
+        .outerjoin(first_open, first_open.c.update_id == col(AgencyUpdate.id))
+        .where(
+            col(AgencyUpdate.new_harm),
+            col(AgencyUpdate.submitted_at) >= period.since,
+            col(AgencyUpdate.submitted_at) < period.until,
+        )
+        .group_by(col(Case.area_id))
+    )
+    return {
+        area_id: HarmOpening(int(flagged), int(opened), int(within), float(total))
+        for area_id, flagged, opened, within, total in session.execute(query)
+    }
+
+
+def for_manager(
+    deps: Dependencies, *, team_id: str, user_id: str, period: Period
+) -> list[TeamMeasures] | str:
+    """The area's measures for one of its managers; a kind refusal for anyone else."""
+    from bot.services.access import is_manager
+
+    with deps.unit_of_work() as session:
+        area_id = session.execute(
+            select(col(Area.id)).where(col(Area.slack_team_id) == team_id)
+        ).scalar()
+        if area_id is None or not is_manager(session, area_id=area_id, user_id=user_id):
+            return ONLY_MANAGERS
+        return measure(session, period=period, now=deps.clock.now(), team=team_id)
+
+
+def managed_quarter(session: Session, *, user_id: str, today: date) -> list[TeamMeasures]:
+    """This quarter so far, for each area the person manages (nothing for anyone else)."""
+    from bot.rules.measures import quarter_of
+    from bot.rules.vocabulary import AreaRole
+    from storage.models import AreaStaff
+
+    teams = session.execute(
+        select(col(Area.slack_team_id))
+        .join(AreaStaff, col(AreaStaff.area_id) == col(Area.id))
+        .where(col(AreaStaff.slack_user_id) == user_id, col(AreaStaff.role) == AreaRole.MANAGER)
+    ).scalars()
+    period = Period(quarter_of(today)[0], today)
+    now = datetime.combine(today, time(), tzinfo=UTC)
+    return [
+        found for team in teams for found in measure(session, period=period, now=now, team=team)
+    ]
+
+
+def plan_monthly_digests(deps: Dependencies) -> int:
+    """On an area's first working day of the month, queue last month's measures to each of its
+    managers (keyed by area, month and person: once each, however often the job runs); how many
+    were queued. The figures are counted when the message is sent."""
+    from zoneinfo import ZoneInfo
+
+    from bot.rules.measures import last_month
+    from bot.rules.messages import RENDER, MessageKind, PlannedMessage, outbox_key
+    from bot.rules.schedule import working_calendar
+    from bot.rules.vocabulary import AreaRole
+    from bot.services.outbox import enqueue
+    from storage.models import AreaStaff
+
+    now = deps.clock.now()
+    planned = 0
+    with deps.unit_of_work() as session:
+        rows = session.execute(
+            select(Area, col(AreaStaff.slack_user_id))
+            .join(AreaStaff, col(AreaStaff.area_id) == col(Area.id))
+            .where(col(AreaStaff.role) == AreaRole.MANAGER)
+            .order_by(col(Area.id), col(AreaStaff.slack_user_id))
+        ).all()
+        for area, user in rows:
+            today = now.astimezone(ZoneInfo(area.timezone)).date()
+            calendar = working_calendar(area.nation, area.closure_days)
+            if today != calendar.on_or_after(today.replace(day=1)):
+                continue
+            start, end = last_month(today)
+            message = PlannedMessage(
+                outbox_key(MessageKind.MEASURES_DIGEST, area.id, f"{start:%Y%m}", user),
+                MessageKind.MEASURES_DIGEST,
+                user,
+                now,
+                {RENDER: {"area": area.id, "from": start.isoformat(), "to": end.isoformat()}},
+            )
+            planned += int(enqueue(session, message, now=now))
+    return planned
+
+
+def digest_figures(session: Session, args: dict[str, Any]) -> tuple[str, list[TeamMeasures]]:
+    """What a monthly digest row stands for: the period's words and its team's figures (missing
+    updates as of the period's end, so the message says the same whenever it is sent)."""
+    period = Period(date.fromisoformat(args["from"]), date.fromisoformat(args["to"]))
+    team = session.execute(
+        select(col(Area.slack_team_id)).where(col(Area.id) == int(args["area"]))
+    ).scalar()
+    if team is None:
+        return "", []
+    said = f"{period.start:%B %Y}"
+    return said, measure(session, period=period, now=period.until, team=team)

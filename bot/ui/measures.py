@@ -1,0 +1,228 @@
+"""The managers' measures as text, JSON, CSV, a printable HTML report and charts (figures only:
+no case, child or family member is ever named)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+from typing import Any
+
+from bot.rules.measures import TITLES, Measure, Ratio, TeamMeasures
+from bot.ui.labels import AGENCY_NAMES
+
+
+def _percent(ratio: Ratio) -> str:
+    return "–" if ratio.percent is None else f"{ratio.percent:.0f}%"
+
+
+def _agency(team: TeamMeasures, agency: Any) -> str:
+    return str(AGENCY_NAMES.get(agency, agency))
+
+
+def as_text(teams: list[TeamMeasures], period: str) -> str:
+    """Plain text: each team's ratios with numerator and denominator, then by agency."""
+    lines = [f"Measures for {period}"]
+    for team in teams:
+        lines += ["", team.team, "=" * len(team.team)]
+        for m in Measure:
+            r = team.ratio(m)
+            lines.append(f"{TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
+        if team.harm.mean_hours is not None:
+            lines.append(f"Mean time to open new harm: {team.harm.mean_hours:.1f} hours")
+        lines.append("Updates by the deadline (on time / late / missing):")
+        for u in team.updates:
+            missing = "not given" if u.family else "missing"
+            lines.append(
+                f"  {_agency(team, u.agency)}: {u.on_time} on time, {u.late} late, "
+                f"{u.missing} {missing} (of {u.due})"
+            )
+        lines.append("Attendance (came / sent someone / apologies / did not come / not recorded):")
+        for a in team.attendance:
+            lines.append(
+                f"  {_agency(team, a.agency)}: {a.came} / {a.sent_someone} / {a.apologies} / "
+                f"{a.did_not_come} / {a.not_recorded} (of {a.invited})"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def as_rows(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
+    """One row per figure: team, measure, agency, numerator, denominator (CSV and JSON)."""
+    rows: list[dict[str, Any]] = []
+    for team in teams:
+        for m in Measure:
+            r = team.ratio(m)
+            rows.append(_row(team.team, m.value, "", r.numerator, r.denominator))
+        for u in team.updates:
+            for what, n in (("on_time", u.on_time), ("late", u.late), ("missing", u.missing)):
+                name = "not_given" if u.family and what == "missing" else what
+                rows.append(_row(team.team, f"updates_{name}", u.agency.value, n, u.due))
+        for a in team.attendance:
+            for what, n in (
+                ("came", a.came),
+                ("sent_someone", a.sent_someone),
+                ("apologies", a.apologies),
+                ("did_not_come", a.did_not_come),
+                ("not_recorded", a.not_recorded),
+            ):
+                rows.append(_row(team.team, f"attendance_{what}", a.agency.value, n, a.invited))
+    return rows
+
+
+def _row(team: str, measure: str, agency: str, numerator: int, denominator: int) -> dict[str, Any]:
+    return {
+        "team": team,
+        "measure": measure,
+        "agency": agency,
+        "numerator": numerator,
+        "denominator": denominator,
+    }
+
+
+def as_csv(teams: list[TeamMeasures]) -> str:
+    """The figures as CSV, one row per figure."""
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=["team", "measure", "agency", "numerator", "denominator"]
+    )
+    writer.writeheader()
+    writer.writerows(as_rows(teams))
+    return out.getvalue()
+
+
+def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
+    """A bar chart of each team's ratio measures (percent), as SVG or PNG bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: the chart is only ever written out
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 4.5), dpi=100)
+    axes = figure.subplots()
+    measures = list(Measure)
+    width = 0.8 / max(len(teams), 1)
+    for index, team in enumerate(teams):
+        ratios = [team.ratio(m) for m in measures]
+        values = [r.percent or 0.0 for r in ratios]
+        positions = [m + index * width for m in range(len(measures))]
+        axes.barh(positions, values, height=width, label=team.team)
+        # Each bar says what it counts: a percentage of nothing is not a failure.
+        for position, value, r in zip(positions, values, ratios, strict=True):
+            said = f"{r.numerator}/{r.denominator}" if r.denominator else "none"
+            axes.text(value + 1, position, said, va="center", fontsize=7)
+    axes.set_yticks([m + 0.4 - width / 2 for m in range(len(measures))])
+    axes.set_yticklabels([TITLES[m].split(" (")[0] for m in measures], fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 112)
+    axes.set_xticks(range(0, 101, 20))
+    axes.set_xlabel("percent")
+    axes.legend(fontsize=8, loc="lower right")
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(
+        out, format=image_format, metadata={"Date": None} if image_format == "svg" else {}
+    )
+    return out.getvalue()
+
+
+def as_html(teams: list[TeamMeasures], period: str) -> str:
+    """A printable report: the chart (SVG, embedded) and each team's table of figures."""
+    svg = chart(teams).decode()
+    svg = svg[svg.index("<svg") :]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Measures for {escape(period)}</title>",
+        "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.2em .5em}"
+        "td.n{text-align:right}svg{max-width:100%;height:auto}"
+        "@media print{section{break-inside:avoid}}</style></head><body>",
+        f"<h1>Measures for {escape(period)}</h1>",
+        f"<figure>{svg}<figcaption>Each measure as a percentage, by team.</figcaption></figure>",
+    ]
+    for team in teams:
+        parts.append(f"<section><h2>{escape(team.team)}</h2><table>")
+        parts.append("<tr><th>Measure</th><th>Met</th><th>Of</th><th>%</th></tr>")
+        for m in Measure:
+            r = team.ratio(m)
+            parts.append(
+                f"<tr><td>{escape(TITLES[m])}</td><td class='n'>{r.numerator}</td>"
+                f"<td class='n'>{r.denominator}</td><td class='n'>{_percent(r)}</td></tr>"
+            )
+        parts.append("</table><table><tr><th>Agency</th><th>On time</th><th>Late</th>")
+        parts.append("<th>Missing (family: not given)</th><th>Due</th></tr>")
+        for u in team.updates:
+            parts.append(
+                f"<tr><td>{escape(_agency(team, u.agency))}</td><td class='n'>{u.on_time}</td>"
+                f"<td class='n'>{u.late}</td><td class='n'>{u.missing}</td>"
+                f"<td class='n'>{u.due}</td></tr>"
+            )
+        parts.append("</table><table><tr><th>Agency</th><th>Came</th><th>Sent someone</th>")
+        parts.append("<th>Apologies</th><th>Did not come</th><th>Not recorded</th></tr>")
+        for a in team.attendance:
+            parts.append(
+                f"<tr><td>{escape(_agency(team, a.agency))}</td><td class='n'>{a.came}</td>"
+                f"<td class='n'>{a.sent_someone}</td><td class='n'>{a.apologies}</td>"
+                f"<td class='n'>{a.did_not_come}</td><td class='n'>{a.not_recorded}</td></tr>"
+            )
+        parts.append("</table></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def measures_blocks(
+    teams: list[TeamMeasures], period: str, *, in_thread: bool = True
+) -> list[dict[str, Any]]:
+    """The Slack message: each team's ratios (the chart and CSV follow in its thread, or for a
+    digest, `/coregroup measures` gives them)."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Measures for {period}"}}
+    ]
+    for team in teams:
+        lines = [f"*{escape(team.team, quote=False)}*"]
+        for m in Measure:
+            r = team.ratio(m)
+            lines.append(f"• {TITLES[m]}: *{r.numerator} of {r.denominator}* ({_percent(r)})")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": (
+                        "The chart and every figure by agency (CSV) are in the thread."
+                        if in_thread
+                        else "For the chart and every figure by agency: `/coregroup measures`."
+                    ),
+                }
+            ],
+        }
+    )
+    return blocks
+
+
+def home_blocks(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
+    """A manager's Home tab section: each managed team's headline figures this quarter."""
+    blocks: list[dict[str, Any]] = []
+    for team in teams:
+        lines = [f"*{escape(team.team, quote=False)}*: this quarter so far"]
+        for m in (Measure.FIRST_CORE_GROUP, Measure.REVIEW_IN_TIME, Measure.QUORATE):
+            r = team.ratio(m)
+            lines.append(f"• {TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
+    if blocks:
+        blocks.insert(
+            0, {"type": "header", "text": {"type": "plain_text", "text": "Your area's measures"}}
+        )
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Every figure, a chart and a CSV: `/coregroup measures`.",
+                    }
+                ],
+            }
+        )
+    return blocks

@@ -1,0 +1,80 @@
+"""`coregroup measures` and `coregroup managers` on a real SQLite file, through the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from bot.rules.audit_actions import AuditAction
+from storage.db import make_engine
+from storage.models import AuditEvent, Case
+from tests.measures.test_known_world import build
+from tests.test_cli import run
+
+PERIOD = ("--from", "2026-01-01", "--to", "2026-03-31")
+
+
+def _world(tmp_path: Path) -> dict[str, str]:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    engine = make_engine(env["DATABASE_URL"])
+    with Session(engine) as session:
+        build(session)
+    engine.dispose()
+    return env
+
+
+def test_every_format_gives_the_figures_and_names_no_case(tmp_path: Path) -> None:
+    env = _world(tmp_path)
+    text = run("measures", *PERIOD, env=env)
+    assert text.returncode == 0, text.stderr
+    assert "First core group held within the nation's limit: 1 of 2 (50%)" in text.stdout
+    assert "Family: 0 on time, 0 late, 1 not given (of 1)" in text.stdout
+    figures = json.loads(run("measures", *PERIOD, "--format", "json", env=env).stdout)["figures"]
+    quorate = [f for f in figures if f["measure"] == "quorate" and f["team"] == "All teams"]
+    assert quorate == [
+        {"team": "All teams", "measure": "quorate", "agency": "", "numerator": 2, "denominator": 3}
+    ]
+    rows = list(
+        csv.DictReader(io.StringIO(run("measures", *PERIOD, "--format", "csv", env=env).stdout))
+    )
+    assert {
+        "team": "South",
+        "measure": "child_views",
+        "agency": "",
+        "numerator": "1",
+        "denominator": "1",
+    } in rows
+    html = run("measures", *PERIOD, "--team", "North", "--format", "html", env=env).stdout
+    assert "<svg" in html and "@media print" in html and "South" not in html
+    for output in (text.stdout, html):
+        for reference in ("CP-1", "CP-2", "CP-3", "She likes her nursery", "Person 1"):
+            assert reference not in output
+
+
+def test_a_bad_period_or_team_is_one_line(tmp_path: Path) -> None:
+    env = _world(tmp_path)
+    backwards = run("measures", "--from", "2026-03-01", "--to", "2026-02-01", env=env)
+    assert backwards.returncode == 2 and backwards.stderr.count("\n") == 1
+    nowhere = run("measures", *PERIOD, "--team", "Atlantis", env=env)
+    assert nowhere.returncode == 2 and "Atlantis" in nowhere.stderr
+
+
+def test_managers_are_granted_listed_and_removed_with_an_audit_trail(tmp_path: Path) -> None:
+    env = _world(tmp_path)
+    added = run("managers", "add", "UBOSS", "--team", "North", env=env)
+    assert added.returncode == 0, added.stderr
+    assert run("managers", "list", "--team", "TNORTH", env=env).stdout == "UBOSS\n"
+    assert "already" in run("managers", "add", "UBOSS", "--team", "North", env=env).stdout
+    assert run("managers", "remove", "UBOSS", "--team", "North", env=env).returncode == 0
+    assert run("managers", "list", "--team", "North", env=env).stdout == ""
+    engine = make_engine(env["DATABASE_URL"])
+    with Session(engine) as session:
+        actions = session.exec(select(AuditEvent.action).where(AuditEvent.case_id.is_(None))).all()  # type: ignore[union-attr]
+        assert session.exec(select(Case)).first() is not None
+    engine.dispose()
+    assert actions == [AuditAction.MANAGER_GRANTED.value, AuditAction.MANAGER_REMOVED.value]

@@ -1,0 +1,161 @@
+"""Random small worlds: each measure the SQL counts equals a direct recount in Python."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, SQLModel, create_engine
+
+from bot.rules.measures import CORE_GROUP_TOLERANCE_DAYS, AgencyAttendance, Measure, Ratio
+from bot.rules.quorum import NOT_AGENCIES
+from bot.rules.vocabulary import (
+    HEALTH_AGENCIES,
+    Agency,
+    Attendance,
+    MeetingKind,
+    MeetingStatus,
+    Role,
+)
+from bot.services.measures import ALL_TEAMS, Period, measure
+from tests.measures.world import World, at
+
+START = date(2026, 1, 1)
+PERIOD = Period(date(2026, 1, 10), date(2026, 2, 20))
+NOW = at(date(2026, 2, 10))
+AGENCIES = [
+    Agency.CHILDRENS_SOCIAL_CARE,
+    Agency.POLICE,
+    Agency.GP,
+    Agency.HEALTH_VISITOR,
+    Agency.SCHOOL,
+    Agency.FAMILY,
+]
+day = st.integers(0, 60).map(lambda n: START + timedelta(days=n))
+member = st.tuples(st.sampled_from(AGENCIES), st.booleans())  # agency, direct contact
+meeting = st.tuples(
+    st.sampled_from(list(MeetingKind)),
+    st.integers(1, 3),  # sequence
+    day,  # due by
+    st.one_of(st.none(), day),  # held on
+    st.booleans(),  # cancelled (when not held)
+    st.lists(st.one_of(st.none(), st.sampled_from(list(Attendance))), max_size=6),
+    # updates: member index, due day, received after due (days, None: not received), views
+    st.lists(
+        st.tuples(st.integers(0, 5), day, st.one_of(st.none(), st.integers(-3, 3)), st.booleans()),
+        max_size=4,
+    ),
+)
+case = st.tuples(
+    st.integers(0, 1), st.lists(member, min_size=1, max_size=6), st.lists(meeting, max_size=5)
+)
+
+
+def _in(d: date) -> bool:
+    return PERIOD.start <= d <= PERIOD.end
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=st.lists(case, max_size=4), min_others=st.integers(1, 2))
+def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> None:  # type: ignore[type-arg]
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    expected: dict[Measure, Ratio] = {m: Ratio() for m in Measure if m is not Measure.HARM_OPENED}
+    updates: Counter[tuple[Agency, str]] = Counter()
+    attendance: Counter[tuple[Agency, str]] = Counter()
+    with Session(engine) as session:
+        w = World(session)
+        areas = [w.area("A", quorum_min_other_agencies=min_others), w.area("B")]
+        for area_index, members_spec, meetings_spec in cases:
+            c = w.case(areas[area_index], START)
+            members = [
+                w.member(
+                    c, agency, Role.FAMILY if agency is Agency.FAMILY else Role.PROFESSIONAL, direct
+                )
+                for agency, direct in members_spec
+            ]
+            used: set[tuple[MeetingKind, int]] = set()
+            for kind, seq, due, held, cancelled, outcomes, requests in meetings_spec:
+                if (kind, seq) in used:
+                    continue
+                used.add((kind, seq))
+                status = MeetingStatus.CANCELLED if cancelled and held is None else None
+                m = w.meeting(c, kind, seq, due, held=held, status=status)
+                counted = status is None and _in(due)
+                in_time = held is not None and held <= due
+                if kind is MeetingKind.CORE_GROUP and seq == 1 and counted:
+                    expected[Measure.FIRST_CORE_GROUP] += Ratio(int(in_time), 1)
+                if kind is MeetingKind.CORE_GROUP and seq > 1 and counted:
+                    on_cycle = held is not None and held <= due + timedelta(
+                        days=CORE_GROUP_TOLERANCE_DAYS
+                    )
+                    expected[Measure.CORE_GROUP_CYCLE] += Ratio(int(on_cycle), 1)
+                if kind is MeetingKind.RCPC and counted:
+                    expected[Measure.REVIEW_IN_TIME] += Ratio(int(in_time), 1)
+                came: list[tuple[Agency, bool]] = []
+                for who, outcome in zip(members, outcomes, strict=False):
+                    w.invite(m, who, outcome)
+                    if held is not None and _in(held):
+                        attendance[(who.agency, _attendance_column(outcome))] += 1
+                    if outcome in (Attendance.PRESENT, Attendance.LATE, Attendance.REPRESENTED):
+                        came.append((who.agency, who.direct_contact))
+                views = False
+                seen: set[int] = set()
+                for index, due_day, after, said in requests:
+                    if index >= len(members) or index in seen:
+                        continue
+                    seen.add(index)
+                    who = members[index]
+                    received = None if after is None else at(due_day + timedelta(days=after))
+                    w.request(m, who, at(due_day), received, child_views="views" if said else None)
+                    views = views or (received is not None and said)
+                    if _in(due_day):
+                        if received is not None:
+                            updates[(who.agency, "late" if after and after > 0 else "on_time")] += 1
+                        elif at(due_day) < NOW:
+                            updates[(who.agency, "missing")] += 1
+                if kind is not MeetingKind.CORE_GROUP and held is not None and _in(held):
+                    quorate = _quorate(came, areas[area_index].quorum_min_other_agencies)
+                    expected[Measure.QUORATE] += Ratio(int(quorate), 1)
+                    expected[Measure.CHILD_VIEWS] += Ratio(int(views), 1)
+        session.commit()
+        total = measure(session, period=PERIOD, now=NOW)[-1]
+    assert total.team == ALL_TEAMS
+    for m, ratio in expected.items():
+        assert total.ratio(m) == ratio, m
+    for u in total.updates:
+        assert (u.on_time, u.late, u.missing) == (
+            updates[(u.agency, "on_time")],
+            updates[(u.agency, "late")],
+            updates[(u.agency, "missing")],
+        )
+    assert sum(u.due for u in total.updates) == sum(updates.values())
+    for a in total.attendance:
+        assert a == AgencyAttendance(a.agency, *(attendance[(a.agency, k)] for k in _COLUMNS))
+    assert sum(a.invited for a in total.attendance) == sum(attendance.values())
+
+
+_COLUMNS = ("came", "sent_someone", "apologies", "did_not_come", "not_recorded")
+
+
+def _attendance_column(outcome: Attendance | None) -> str:
+    return {
+        Attendance.PRESENT: "came",
+        Attendance.LATE: "came",
+        Attendance.REPRESENTED: "sent_someone",
+        Attendance.APOLOGIES: "apologies",
+        Attendance.ABSENT: "did_not_come",
+        None: "not_recorded",
+    }[outcome]
+
+
+def _quorate(came: list[tuple[Agency, bool]], needed: int) -> bool:
+    social_care = any(a is Agency.CHILDRENS_SOCIAL_CARE for a, _ in came)
+    others = {
+        "health" if a in HEALTH_AGENCIES else a.value
+        for a, direct in came
+        if a is not Agency.CHILDRENS_SOCIAL_CARE and a not in NOT_AGENCIES and direct
+    }
+    return social_care and len(others) >= needed
