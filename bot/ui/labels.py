@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import (
     Agency,
-    ApprovalKind,
     Attendance,
     Category,
     Decision,
@@ -67,20 +66,6 @@ ROLE_WORDS: Mapping[Role, str] = {
     Role.CHAIR: "Chair",
     Role.ADVOCATE: "Advocate",
     Role.FAMILY_SUPPORTER: "Family supporter",
-}
-
-# A meeting as a heading or list label: "Core group 2". These are England's words; where the
-# case's nation is known, `meeting_heading` and `meeting_words` give that nation's.
-MEETING_LABELS: Mapping[MeetingKind, str] = {
-    MeetingKind.ICPC: "Initial conference",
-    MeetingKind.CORE_GROUP: "Core group",
-    MeetingKind.RCPC: "Review conference",
-}
-# A meeting in the middle of a sentence: "your update for the core group meeting on ...".
-KIND_LABELS: Mapping[MeetingKind, str] = {
-    MeetingKind.ICPC: "initial conference",
-    MeetingKind.CORE_GROUP: "core group meeting",
-    MeetingKind.RCPC: "review conference",
 }
 
 
@@ -165,11 +150,4 @@ SUPPORTER_KIND_LABELS: Mapping[SupporterKind, str] = {
     SupporterKind.RELATIVE: "A relative",
     SupporterKind.ADVOCATE: "An advocate",
     SupporterKind.INTERPRETER: "An interpreter",
-}
-
-# What a request for the social worker's agreement is about, as a title.
-APPROVAL_TITLES: Mapping[ApprovalKind, str] = {
-    ApprovalKind.COVER: "A cover from another agency",
-    ApprovalKind.REPRESENTATIVE: "Someone from another agency",
-    ApprovalKind.SUPPORTER: "Someone the family would like to bring",
 }
