@@ -28,7 +28,11 @@ def case_with_core_group(
 ) -> tuple[str, Meeting]:
     """A case with two outcomes and its first core group set for `day` at 10:00."""
     channel = open_case(sandbox, people, nation=nation)
+    # A minute between steps, as in life: the emulator's clock only moves when the test moves it,
+    # so the channel's posting allowance (a burst of three) refills only then.
+    sandbox.clock.advance(timedelta(minutes=1))
     add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day")
+    sandbox.clock.advance(timedelta(minutes=1))
     add_outcome(sandbox, people.social_worker, channel, "Sam feels safe at home")
     with Session(sandbox.engine) as session:
         first = session.exec(
