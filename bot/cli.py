@@ -392,6 +392,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Serve the interactive sandbox: the real bot and the emulator behind a local web page."""
+    from bot.devtools.sandbox_web.server import serve
+    from bot.devtools.sandbox_web.world import DEMO_CASE, CaseFileError, load_case_file
+
+    case = DEMO_CASE
+    if args.case_file:
+        try:
+            case = load_case_file(Path(args.case_file))
+        except CaseFileError as error:
+            raise UsageError(str(error)) from error
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    serve(folder / "sandbox.sqlite3", case=case, port=args.port)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a case's record (JSON, and HTML summaries) for the authority's case record system,
     or with --person everything stored about one person (a subject access request)."""
@@ -654,6 +671,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--socket-mode", action="store_true", help="reach the bot over Socket Mode, not HTTP"
     )
     demo.set_defaults(handler=cmd_demo)
+
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot as anyone in a browser, with made-up people, offline"
+    )
+    sandbox.add_argument("--port", type=_port, default=8080, help="port on 127.0.0.1 (8080)")
+    sandbox.add_argument("--case-file", help="a YAML file describing the case to start with")
+    sandbox.add_argument(
+        "--out", default="sandbox-out", help="folder for the sandbox's fresh database"
+    )
+    sandbox.set_defaults(handler=cmd_sandbox)
 
     export = commands.add_parser("export", help="export a case for the authority's case record")
     export.add_argument("case", nargs="?", help="the case reference, e.g. oak-family")
