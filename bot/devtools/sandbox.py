@@ -20,6 +20,7 @@ from bot.deps import Dependencies
 from bot.devtools.emulator import SlackEmulator
 from bot.jobs import SweepReport
 from bot.settings import Settings
+from bot.slack.after_answer import AfterAnswer
 from bot.slack.client import make_web_client
 from bot.socket_mode import SocketModeServer
 from bot.web import BackgroundServer
@@ -41,9 +42,16 @@ class Sandbox:
     """
 
     def __init__(
-        self, database_url: str, *, clock: ManualClock | None = None, socket_mode: bool = False
+        self,
+        database_url: str,
+        *,
+        clock: ManualClock | None = None,
+        socket_mode: bool = False,
+        gather: float | None = None,
     ) -> None:
         self.socket_mode = socket_mode
+        # How long the bot gathers refreshes after answering (None: the product's own default).
+        self.gather = gather
         self.clock = clock or ManualClock()
         self.emulator = SlackEmulator(clock=self.clock, bot_token=BOT_TOKEN)
         self.engine = make_engine(database_url)
@@ -63,7 +71,10 @@ class Sandbox:
         upgrade(self.engine)
         self.emulator.start()
         client = make_web_client(BOT_TOKEN, self.emulator.api_url)
-        self.deps = Dependencies(self.settings, UnitOfWork(self.engine), self.clock, client)
+        after_answer = AfterAnswer() if self.gather is None else AfterAnswer(gather=self.gather)
+        self.deps = Dependencies(
+            self.settings, UnitOfWork(self.engine), self.clock, client, after_answer=after_answer
+        )
         if self.socket_mode:
             self.app = create_app(self.deps, request_verification=False)
             self.emulator.use_socket_mode()

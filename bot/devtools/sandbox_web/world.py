@@ -22,6 +22,7 @@ from bot.devtools.emulator.errors import EmulatorUsageError
 from bot.devtools.sandbox import Sandbox
 from bot.rules.ids import MeetingField, NewCaseField
 from bot.rules.vocabulary import Agency, Nation, OutboxState
+from bot.summary.printable import pdf_from_html
 from storage.models import OutboxMessage
 
 LONDON = ZoneInfo("Europe/London")
@@ -30,6 +31,10 @@ BOT_NAME = "Core Group"
 MAX_STOPS = 400
 REQUIRED = "Please complete this required field."
 BURST = timedelta(minutes=5)
+# The bot gathers the refreshes one burst of clicks causes for half a second, so many people's
+# clicks make one update. Here one person acts at a time and waits for the effect, so a tenth of a
+# second gathers all an action causes and keeps a click's effect well within a second.
+GATHER_SECONDS = 0.1
 
 
 class CaseFileError(ValueError):
@@ -194,7 +199,7 @@ class World:
     def __init__(self, database: Path, case: CaseFile = DEMO_CASE) -> None:
         self.case = case
         self.database = database
-        self.sandbox = Sandbox(f"sqlite:///{database}")
+        self.sandbox = Sandbox(f"sqlite:///{database}", gather=GATHER_SECONDS)
         self.people: list[Person] = []
         self.lobby = ""
         # One action at a time: each waits for everything the bot does after answering.
@@ -210,6 +215,8 @@ class World:
         self.sandbox.start()
         self.sandbox.clock.set(self.case.start)
         self._cast()
+        # The PDF renderer loads its fonts on first use: do it now, not on the first release.
+        pdf_from_html("<p>Ready.</p>")
         return self
 
     def stop(self) -> None:
@@ -282,7 +289,6 @@ class World:
         if errors:
             raise CaseFileError(f"the bot would not open the case: {errors}")
         self._settle()
-        emu.close_view(social_worker, str(emu.inspector.modal_stack(social_worker)[-1]["id"]))
         channel = emu.inspector.channel_named(case.reference).id
         for meeting in case.meetings:
             # The chair arranges reviews; the social worker core group meetings.
@@ -305,6 +311,16 @@ class World:
             if answer.json().get("errors"):
                 raise CaseFileError(f"the bot would not arrange {meeting}: {answer.json()}")
             self._settle()
+        # Whatever the setting up left open (a "Case opened" or "Meeting arranged" view) is closed.
+        for person in self.people:
+            while stack := emu.inspector.modal_stack(person.user_id):
+                emu.close_view(person.user_id, str(stack[-1]["id"]))
+        self._settle()
+        # Everyone has the app's Messages tab, as in Slack, before the bot has written there.
+        workspace = emu.workspace
+        with workspace.lock:
+            for person in self.people:
+                workspace.im_with(person.user_id)
         self.sandbox.clock.advance(timedelta(minutes=1))
         self.sandbox.sweep()
         self._settle()
