@@ -5,6 +5,8 @@ the emulator on a fresh SQLite file."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +16,7 @@ import pytest
 
 from bot.devtools.sandbox_web.server import SandboxServer
 from bot.devtools.sandbox_web.world import CaseFileError, case_from_mapping, load_case_file
+from tests.conftest import free_port
 from tests.sandbox_web.client import PageClient
 
 CONCERN = "A neighbour told the school about shouting late at night."
@@ -174,26 +177,67 @@ def test_page_parts_answer_quickly_and_files_only_reach_who_they_were_shared_wit
     assert refused.value.code == 404
 
 
-def test_a_case_file_describes_the_case(tmp_path: Path) -> None:
+def _readme_case_file() -> str:
+    """The example case file in the README's Sandbox section."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Sandbox", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readmes_case_file_starts_a_sandbox(tmp_path: Path) -> None:
     path = tmp_path / "case.yml"
-    path.write_text(
-        "reference: elm-family\nicpc: 2026-11-20\nsocial_worker: Ana Diaz\nchair: Raj Patel\n"
-        "professionals:\n  - {name: Mr Obi, agency: school}\nfamily_on_slack: [Lee]\n"
-        "meetings:\n  - {kind: Core group, date: 2026-12-03, time: '10:00', place: School}\n",
-        encoding="utf-8",
-    )
+    path.write_text(_readme_case_file(), encoding="utf-8")
     case = load_case_file(path)
     assert case.reference == "elm-family"
-    assert case.professionals == (("Mr Obi", "school"),)
-    with SandboxServer(tmp_path / "elm.sqlite3", case=case, port=0) as server:
+    assert case.professionals == (("Mr Obi", "school"), ("Dr Shah", "gp"))
+    with SandboxServer(tmp_path / "elm.sqlite3", case=case, port=free_port()) as server:
         page = PageClient(server.url, server.world.by_name("Mr Obi").user_id)
         page.load()
         assert "elm-family" in page.text("sidebar")
-    with pytest.raises(CaseFileError, match="agency"):
-        case_from_mapping({**_minimal(), "professionals": [{"name": "X", "agency": "wizard"}]})
-    with pytest.raises(CaseFileError, match="unknown fields"):
-        case_from_mapping({**_minimal(), "colour": "blue"})
+        assert "It is Monday 23 November 2026" in page.text("clock")
+        # Both meetings were arranged through the bot's form: their calendar entries are here.
+        assert "elm-family core group" in page.text("sidebar").lower()
+        assert "elm-family review conference" in page.text("sidebar").lower()
+        page.load(server.world.by_name("PC Lewis").user_id)
+        assert "elm-family" not in page.text("sidebar")
 
 
-def _minimal() -> dict[str, object]:
-    return {"reference": "a", "icpc": "2026-11-20", "social_worker": "A", "chair": "B"}
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"professionals": [{"name": "X", "agency": "wizard"}]}, "agency"),
+        ({"professionals": [{"name": "X", "agency": "family"}]}, "agency"),
+        ({"colour": "blue"}, "unknown fields"),
+        ({"icpc": "20/11/2026"}, "icpc"),
+        ({"nation": "FR"}, "nation"),
+        ({"meetings": [{"kind": "Party", "date": "2026-12-01"}]}, "kind"),
+        ({"chair": ""}, "chair"),
+    ],
+)
+def test_a_case_file_that_cannot_work_is_refused_with_what_to_change(
+    change: dict[str, object], complaint: str
+) -> None:
+    minimal = {"reference": "a", "icpc": "2026-11-20", "social_worker": "A", "chair": "B"}
+    with pytest.raises(CaseFileError, match=complaint):
+        case_from_mapping({**minimal, **change})
+
+
+def test_coregroup_sandbox_serves_the_page(tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line, line
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
+            assert "nothing leaves this machine" in answer.read().decode()
+        assert (tmp_path / "out" / "sandbox.sqlite3").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

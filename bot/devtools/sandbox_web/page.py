@@ -101,6 +101,7 @@ class Place:
     label: str
     private: bool
     current: bool
+    dm: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def places(world: World, user_id: str, current: str) -> list[Place]:
         )
         found = [Place(c.id, c.name, c.is_private, c.id == current) for c in channels]
         found += [
-            Place(c.id, BOT_NAME, True, c.id == current)
+            Place(c.id, BOT_NAME, True, c.id == current, dm=True)
             for c in conversations
             if c.is_im and c.im_user == user_id
         ]
@@ -237,7 +238,7 @@ def _next(world: World) -> str:
 def _title(world: World, user_id: str, where: str) -> str:
     for place in places(world, user_id, where):
         if place.id == where:
-            return place.label if place.label == BOT_NAME else f"#{place.label}"
+            return place.label if place.dm else f"#{place.label}"
     return ""
 
 
@@ -326,10 +327,16 @@ def _notifications(world: World, user_id: str, who: Mapping[str, str]) -> list[N
     """The `text` of the bot's messages that reached the person: what a phone's lock screen
     shows. Ephemeral answers never notify, so they are not here."""
     bot = world.emulator.bot_user_id
+    workspace = world.emulator.workspace
     found = []
     for seen in world.emulator.inspector.seen_by(user_id):
         if seen.kind == "ephemeral" or seen.author != bot or not seen.text:
             continue
+        with workspace.lock:
+            message = workspace.conversations[seen.channel].find(seen.ts)
+            # A topic set or a join is shown in the channel, never pushed to a phone.
+            if message is None or message.subtype:
+                continue
         where = BOT_NAME if seen.channel.startswith("D") else f"#{seen.channel_name}"
         text = " ".join(parse_mrkdwn(seen.text, who).text().split())
         found.append(Notification(format_instant(seen.at, LONDON), where, text))

@@ -225,7 +225,9 @@ _ACTIONS: dict[str, Callable[[World, str, dict[str, Any]], Outcome]] = {
 def serve(database: Path, *, case: CaseFile = DEMO_CASE, port: int = 8080) -> None:
     """Run the sandbox until interrupted (Ctrl-C)."""
     server = SandboxServer(database, case=case, port=port).start()
-    print(f"The sandbox is at {server.url} (Ctrl-C to stop). Everyone in it is made up.")
+    print(
+        f"The sandbox is at {server.url} (Ctrl-C to stop). Everyone in it is made up.", flush=True
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -21,8 +21,9 @@ from sqlmodel import Session, select
 from bot.devtools.emulator.errors import EmulatorUsageError
 from bot.devtools.sandbox import Sandbox
 from bot.rules.ids import MeetingField, NewCaseField
-from bot.rules.vocabulary import Agency, Nation, OutboxState
+from bot.rules.vocabulary import Nation, OutboxState
 from bot.summary.printable import pdf_from_html
+from bot.ui.common import PROFESSIONAL_AGENCIES
 from storage.models import OutboxMessage
 
 LONDON = ZoneInfo("Europe/London")
@@ -129,12 +130,14 @@ def case_from_mapping(raw: dict[str, Any], where: str = "case file") -> CaseFile
     if nation not in {n.value for n in Nation}:
         raise CaseFileError(f"{where}: `nation` is one of {[n.value for n in Nation]}")
     professionals = []
-    agencies = {a.value for a in Agency}
+    agencies = {a.value for a in PROFESSIONAL_AGENCIES}
     for entry in raw.get("professionals") or []:
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("agency"):
             raise CaseFileError(f"{where}: each professional has a `name` and an `agency`")
         if str(entry["agency"]) not in agencies:
-            raise CaseFileError(f"{where}: agency {entry['agency']!r} is not one of {agencies}")
+            raise CaseFileError(
+                f"{where}: agency {entry['agency']!r} is not one of {sorted(agencies)}"
+            )
         professionals.append((str(entry["name"]), str(entry["agency"])))
     meetings = []
     for entry in raw.get("meetings") or []:
