@@ -10,6 +10,7 @@ the test skips and says why; with COREGROUP_REQUIRE_BROWSER=1 (as in CI) that is
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -22,9 +23,16 @@ from bot.devtools.sandbox_web.server import SandboxServer
 
 pytestmark = pytest.mark.browser
 
+# True once an element matching the selector is on screen and its text includes the words.
+SHOWS = """([selector, words]) => {
+  const found = document.querySelector(selector);
+  return found !== null && found.getClientRects().length > 0 && found.textContent.includes(words);
+}"""
 CONCERN = "A neighbour told the school about shouting late at night."
 PAGE_LOAD_LIMIT_MS = 300
 CLICK_LIMIT_MS = 1000
+# Another tab polls once a second: an edit shows there within the poll and its answer.
+POLL_LIMIT_MS = 2500
 
 
 def _missing(reason: str) -> None:
@@ -55,6 +63,7 @@ class Timings:
 
     def __init__(self) -> None:
         self.cold = 0.0
+        self.live = 0.0
         self.loads: list[float] = []
         self.clicks: list[tuple[str, float]] = []
 
@@ -63,7 +72,8 @@ class Timings:
         loads = ", ".join(f"{ms:.0f}" for ms in self.loads)
         return (
             f"first load in a fresh browser {self.cold:.0f} ms; page loads (ms): {loads}; "
-            f"click to visible: {clicks}"
+            f"click to visible: {clicks}; the reply's edit in place seen in another tab "
+            f"{self.live:.0f} ms after the click (it polls each second)"
         )
 
 
@@ -88,10 +98,12 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
             )
             timings.loads.append(float(timing))
 
-        def timed(what: str, act: Any, visible: Any) -> None:
+        def timed(what: str, act: Any, selector: str, words: str, on: Any = None) -> None:
+            """Time from the click until `words` show in `selector`, checked every frame (an
+            `expect` retries at growing intervals, which would overstate the time)."""
             started = time.perf_counter()
             act()
-            visible()
+            (on or page).wait_for_function(SHOWS, arg=[selector, words], polling="raf")
             timings.clicks.append((what, (time.perf_counter() - started) * 1000))
 
         def shot(name: str) -> None:
@@ -126,15 +138,15 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         timed(
             "open the new-case modal",
             lambda: page.locator("#command button[type=submit]").click(),
-            lambda: expect(modal).to_be_visible(),
+            ".live-modal",
+            "",
         )
         expect(page.locator("#modal-title")).to_have_text("Open a case")
         timed(
             "submit it empty",
             lambda: modal.locator("button[type=submit]").click(),
-            lambda: expect(modal.locator('[data-error-for="case_reference"]')).to_have_text(
-                "Please complete this required field."
-            ),
+            '.live-modal [data-error-for="case_reference"]',
+            "Please complete this required field.",
         )
         shot("02-inline-error")
         page.get_by_label("Case reference").fill("birch-family")
@@ -145,7 +157,8 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         timed(
             "open the case",
             lambda: modal.locator("button[type=submit]").click(),
-            lambda: expect(page.locator("#modal-title")).to_have_text("Case opened"),
+            "#modal-title",
+            "Case opened",
         )
         shot("03-case-opened")
         page.locator(".live-modal").get_by_role("button", name="Close").click()
@@ -158,18 +171,32 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         open_messages()
         next_until("Review conference: oak-family")
         invitation = page.locator("article", has_text="Review conference: oak-family").last
+        # The social worker watches the case's channel in another tab, which nobody reloads.
+        watcher = browser.new_page(viewport={"width": 1400, "height": 900}, locale="en-GB")
+        channel = server.world.emulator.inspector.channel_named("oak-family").id
+        watcher.goto(f"{server.url}?as={ids['Priya Shah']}&where={channel}")
+        expect(watcher.locator("#main")).to_contain_text("Not replied yet")
+        replied_at = time.perf_counter()
         timed(
             "answer the invitation",
             lambda: invitation.get_by_role("button", name="I'll be there").click(),
-            lambda: expect(page.locator("#main")).to_contain_text("you're down as coming"),
+            "#main",
+            "you're down as coming",
         )
         shot("04-professional-replied")
+        # The invitation in the channel is edited in place; the other tab's polling shows it.
+        watcher.wait_for_function(SHOWS, arg=["#main", "Coming: Ms Reed"], polling="raf")
+        timings.live = (time.perf_counter() - replied_at) * 1000
+        expect(watcher.locator("#main")).to_contain_text(re.compile(r"Coming:\s*Ms Reed"))
+        watcher.screenshot(path=str(shots / "04b-live-update.png"))
+        watcher.close()
         next_until("Please send your update")
         prompt = page.locator("article", has_text="Please send your update").last
         timed(
             "open the update form",
             lambda: prompt.get_by_role("button", name="Give your update").click(),
-            lambda: expect(page.locator("#modal-title")).to_have_text("Your update"),
+            "#modal-title",
+            "Your update",
         )
         page.get_by_role("textbox", name="What is going well").fill("Jo was in school every day.")
         page.locator('[data-input="update_new_harm"] input[value="no"]').check()
@@ -178,7 +205,8 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         timed(
             "send the update",
             lambda: page.locator(".live-modal button[type=submit]").click(),
-            lambda: expect(page.locator("#modal-title")).to_have_text("Update received"),
+            "#modal-title",
+            "Update received",
         )
         page.locator(".live-modal").get_by_role("button", name="Close").click()
         expect(page.locator(".live-modal")).to_have_count(0)
@@ -203,7 +231,8 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         timed(
             "release the summary",
             lambda: draft.get_by_role("button", name="Release to the core group").click(),
-            lambda: expect(page.locator("#main")).to_contain_text("Released"),
+            "#main",
+            "Released",
         )
         shot("07-released")
 
@@ -226,3 +255,4 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
     print(f"screenshots: {shots}")
     assert max(timings.loads) < PAGE_LOAD_LIMIT_MS, timings.report()
     assert max(ms for _, ms in timings.clicks) < CLICK_LIMIT_MS, timings.report()
+    assert timings.live < POLL_LIMIT_MS, timings.report()

@@ -241,3 +241,34 @@ def test_coregroup_sandbox_serves_the_page(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_home_tab_the_time_bar_and_the_command_box(sandbox_server: SandboxServer) -> None:
+    ids = _people(sandbox_server)
+    school = PageClient(sandbox_server.url, ids["Ms Reed"])
+    school.load()
+    assert "It is Monday 23 November 2026, 09:31" in school.text("clock")
+
+    # Opening Home sends app_home_opened; the bot publishes the person's Home tab.
+    school.go("home")
+    assert school.dom("main").find("h2").text == "Home"
+    assert "oak-family" in school.text("main")
+    refused = school.command("/coregroup status")
+    assert "Open a channel" in refused["notice"]
+
+    school.time("day")
+    assert "It is Tuesday 24 November 2026, 09:31" in school.text("clock")
+    school.time("2026-12-01")
+    assert "It is Tuesday 1 December 2026, 09:00" in school.text("clock")
+    backwards = school.time("2026-11-30")
+    assert "Time only moves forward" in backwards["notice"]
+    assert "It is Tuesday 1 December 2026, 09:00" in school.text("clock")
+
+    # The command box answers as Slack does: only the person sees the bot's reply.
+    school.go(school.place("oak-family"))
+    school.command("/coregroup status")
+    answer = school.dom("main").find_all("article", "msg--ephemeral")
+    assert answer and "oak-family" in answer[-1].text
+    chair = PageClient(sandbox_server.url, ids["Tom Okafor"])
+    chair.load(where=school.where)
+    assert not chair.dom("main").find_all("article", "msg--ephemeral")
