@@ -20,6 +20,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.devtools.demo import run_demo
+from bot.devtools.sandbox_web.server import SandboxServer
 from bot.rules.vocabulary import MeetingKind
 from bot.services.review import summary_input
 from bot.summary import Audience, summary_html
@@ -103,11 +104,12 @@ def demo_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return pages
 
 
-def violations(browser: Any, axe_source: str, page_file: Path) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.2 A and AA violations on the page, each with a few of its elements."""
+def violations(browser: Any, axe_source: str, page_file: Path | str) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 A and AA violations on the page (a file, or a URL being served), each
+    with a few of its elements."""
     page = browser.new_page()
     try:
-        page.goto(page_file.as_uri())
+        page.goto(page_file if isinstance(page_file, str) else page_file.as_uri())
         page.add_script_tag(content=axe_source)
         found: list[dict[str, Any]] = page.evaluate(
             """async (tags) => {
@@ -145,3 +147,18 @@ def test_the_check_itself_finds_grey_text_too_faint_on_white(
         encoding="utf-8",
     )
     assert [v["id"] for v in violations(browser, axe_source, page)] == ["color-contrast"]
+
+
+@pytest.mark.parametrize("person", ["Priya Shah", "Sam"])
+def test_the_sandbox_page_meets_wcag_2_2_aa_in_axe_core(
+    person: str, browser: Any, axe_source: str, tmp_path: Path
+) -> None:
+    """The interactive sandbox as a professional (with the new-case form open, its controls
+    live) and as a family member."""
+    with SandboxServer(tmp_path / "sandbox.sqlite3", port=0) as server:
+        user = server.world.by_name(person).user_id
+        where = server.world.emulator.inspector.channel_named("oak-family").id
+        if person == "Priya Shah":
+            server.world.command(user, where, "/coregroup new")
+        found = violations(browser, axe_source, f"{server.url}?as={user}&where={where}")
+    assert found == [], json.dumps(found, indent=1)[:4000]
