@@ -110,7 +110,7 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
             page.screenshot(path=str(shots / f"{name}.png"))
 
         def next_until(words: str) -> None:
-            for _ in range(12):
+            for _ in range(40):
                 if page.locator("#main").get_by_text(words).count():
                     return
                 page.get_by_role("button", name="To the next thing due").click()
@@ -164,6 +164,28 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         page.locator(".live-modal").get_by_role("button", name="Close").click()
         expect(page.locator(".live-modal")).to_have_count(0)
         expect(page.locator("#sidebar")).to_contain_text("birch-family")
+
+        # In the new case's channel, the first core group is set with the date and time pickers.
+        page.locator("#sidebar").get_by_role("link", name="# birch-family (private)").click()
+        expect(page.locator(".conv-title")).to_have_text("#birch-family")
+        page.locator("#command-text").fill("/coregroup schedule")
+        page.locator("#command button[type=submit]").click()
+        expect(page.locator("#modal-title")).to_have_text("Set a meeting")
+        page.get_by_label("Which meeting").select_option(index=1)
+        page.get_by_label("Date", exact=True).fill("2026-12-03")
+        page.get_by_label("Time", exact=True).fill("10:30")
+        page.get_by_label("Place").fill("Birch Primary School, family room")
+        modal.locator("button[type=submit]").click()
+        expect(page.locator(".live-modal")).to_contain_text("Set for Thu 3 Dec 2026 at 10:30.")
+        shot("03b-meeting-set")
+        page.locator(".live-modal").get_by_role("button", name="Close").click()
+        expect(page.locator("#sidebar")).to_contain_text("birch-family core group")
+        # Its calendar entry opens from the message, in a tab of its own.
+        with page.expect_popup() as opened:
+            page.locator("#main a.file", has_text="birch-family-core-group-meeting").click()
+        expect(opened.value.locator("body")).to_contain_text("BEGIN:VCALENDAR")
+        expect(opened.value.locator("body")).to_contain_text("Birch Primary School")
+        opened.value.close()
 
         # A professional answers their invitation, then sends an update through the form.
         page.locator("#person").select_option(ids["Ms Reed"])

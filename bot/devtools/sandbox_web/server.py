@@ -117,17 +117,12 @@ def _handler_for(world: World) -> type[BaseHTTPRequestHandler]:
             return who, query.get("where") or default_place(world, who)
 
         def _file(self, file_id: str, query: dict[str, str]) -> None:
-            # Only someone the file was shared with may open it; without `as`, anyone in the case
-            # (the page's links open in a new tab, which carries no person).
-            people = [query["as"]] if query.get("as") else [p.user_id for p in world.people]
-            for person in people:
+            # Only someone the file was shared with may open it (the page's links name who).
+            person = query.get("as", "")
+            if person:
                 for shared in world.emulator.inspector.files_seen_by(person):
                     if shared.id == file_id:
-                        kind = mimetypes.guess_type(shared.name)[0] or "application/octet-stream"
-                        if kind.startswith("text/") or shared.name.endswith((".ics", ".md")):
-                            # Shown in the tab rather than downloaded.
-                            kind = "text/plain; charset=utf-8"
-                        return self._send(HTTPStatus.OK, shared.data, kind, name=shared.name)
+                        return self._send_file(shared.name, shared.data)
             return self._send_json(HTTPStatus.NOT_FOUND, {"error": "no such file"})
 
         # --- acting -----------------------------------------------------------------------------
@@ -160,18 +155,31 @@ def _handler_for(world: World) -> type[BaseHTTPRequestHandler]:
 
         # --- answering --------------------------------------------------------------------------
 
-        def _send(
-            self, status: HTTPStatus, body: bytes, kind: str, *, name: str | None = None
-        ) -> None:
+        def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
-            if name:
-                self.send_header("Content-Disposition", f'inline; filename="{name}"')
             self.end_headers()
             self.wfile.write(body)
+
+        def _send_file(self, name: str, data: bytes) -> None:
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                kind = "text/html; charset=utf-8"
+            elif kind.startswith("text/") or name.endswith((".ics", ".md")):
+                kind = "text/plain; charset=utf-8"  # shown in the tab rather than downloaded
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            # A document opens as a page of its own: no scripts, no reaching the sandbox's API.
+            self.send_header("Content-Security-Policy", "sandbox")
+            safe = "".join(c for c in name if c.isalnum() or c in "._-") or "file"
+            self.send_header("Content-Disposition", f'inline; filename="{safe}"')
+            self.end_headers()
+            self.wfile.write(data)
 
         def _send_json(self, status: HTTPStatus, value: dict[str, Any]) -> None:
             self._send(status, json.dumps(value).encode(), "application/json")
