@@ -18,6 +18,7 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot.devtools.emulator import SlackEmulator
 from bot.devtools.emulator.errors import EmulatorUsageError
 from bot.devtools.sandbox import Sandbox
 from bot.rules.ids import MeetingField, NewCaseField
@@ -227,8 +228,8 @@ class World:
         self.sandbox.stop()
 
     @property
-    def emulator(self) -> Any:
-        """The Slack emulator (typed loosely: the page only reads it)."""
+    def emulator(self) -> SlackEmulator:
+        """The Slack emulator behind the page."""
         return self.sandbox.emulator
 
     def now(self) -> datetime:
