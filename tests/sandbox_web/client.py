@@ -97,6 +97,18 @@ class PageClient:
             value=button.attrs.get("data-value") or None,
         )
 
+    def click_in_view(self, part: str, label: str) -> dict[str, Any]:
+        """Click the button labelled `label` in the Home tab (`main`) or the modal."""
+        view = next(e for e in self.dom(part).iter() if "data-view" in e.attrs)
+        button = next(b for b in view.find_all("button") if b.text == label)
+        return self.post(
+            "/api/view-action",
+            view_id=view.attrs["data-view"],
+            action_id=button.attrs["data-action"],
+            block_id=button.attrs["data-block"],
+            value=button.attrs.get("data-value") or None,
+        )
+
     def modal(self) -> Element:
         """The open modal's form."""
         return self.dom("modal").find("form", "live-modal")

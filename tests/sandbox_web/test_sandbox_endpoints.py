@@ -267,6 +267,15 @@ def test_the_home_tab_the_time_bar_and_the_command_box(sandbox_server: SandboxSe
     assert "Time only moves forward" in backwards["notice"]
     assert "It is Tuesday 1 December 2026, 09:00" in school.text("clock")
 
+    # Once an update is owed, Home offers it; its button opens the form (a view's block action).
+    school.time("2027-01-06")
+    school.go("home")
+    assert "Updates you owe" in school.text("main")
+    school.click_in_view("main", "Give your update")
+    assert school.modal().find("h2").text == "Your update"
+    school.post("/api/close", view_id=school.modal().attrs["data-view"])
+    assert school.parts["modal"] == ""
+
     # The command box answers as Slack does: only the person sees the bot's reply.
     school.go(school.place("oak-family"))
     school.command("/coregroup status")

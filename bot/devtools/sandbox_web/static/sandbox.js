@@ -48,14 +48,21 @@ function showErrors(errors) {
   if (!form) return;
   for (const box of form.querySelectorAll(".sk-error")) box.textContent = "";
   for (const input of form.querySelectorAll(".has-error")) input.classList.remove("has-error");
+  let first = null;
   for (const [block, message] of Object.entries(errors || {})) {
     const box = form.querySelector(`[data-error-for="${CSS.escape(block)}"]`);
     if (box) {
       box.textContent = message;
       box.closest(".sk-input")?.classList.add("has-error");
+      first = first || box.closest(".sk-input");
     } else {
       form.querySelector('[data-error-for=""]').textContent = message;
     }
+  }
+  // As Slack does, the first field with an error comes into view, ready to correct.
+  if (first) {
+    first.scrollIntoView({ block: "center" });
+    first.querySelector("input, select, textarea")?.focus({ preventScroll: true });
   }
 }
 
