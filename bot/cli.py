@@ -403,6 +403,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             case = load_case_file(Path(args.case_file))
         except CaseFileError as error:
             raise UsageError(str(error)) from error
+    if args.port:
+        _check_port_free("127.0.0.1", args.port)  # before a second spent starting the world
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
     serve(folder / "sandbox.sqlite3", case=case, port=args.port)

@@ -5,6 +5,7 @@ the emulator on a fresh SQLite file."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -284,3 +285,18 @@ def test_the_home_tab_the_time_bar_and_the_command_box(sandbox_server: SandboxSe
     chair = PageClient(sandbox_server.url, ids["Tom Okafor"])
     chair.load(where=school.where)
     assert not chair.dom("main").find_all("article", "msg--ephemeral")
+
+
+def test_coregroup_sandbox_says_in_one_line_when_its_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", free_port()))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)]
+        result = subprocess.run(
+            [*command, "--out", str(tmp_path)], capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 1
+    said = result.stderr.strip()
+    assert "\n" not in said and "Traceback" not in said
+    assert said.startswith(f"coregroup: Cannot listen on 127.0.0.1:{port}: Address already in use")
