@@ -7,6 +7,7 @@ const state = {
   where: document.body.dataset.where,
   digest: document.body.dataset.digest,
   busy: false,
+  main: "", // the conversation's HTML as last drawn, so an unchanged one is left alone
 };
 
 function $(selector) {
@@ -22,11 +23,11 @@ function show(parts) {
     if (box.innerHTML !== parts[name]) box.innerHTML = parts[name];
   }
   const main = $("#main");
-  if (main.dataset.html !== parts.main) {
+  if (state.main !== parts.main) {
     const items = main.querySelector(".conv-items");
     const atEnd = !items || main.scrollTop + main.clientHeight >= main.scrollHeight - 40;
     main.innerHTML = parts.main;
-    main.dataset.html = parts.main;
+    state.main = parts.main;
     if (atEnd) main.scrollTop = main.scrollHeight;
   }
   const modal = $("#modal");
@@ -182,5 +183,6 @@ document.addEventListener("submit", (event) => {
   }
 });
 
-$("#main").dataset.html = $("#main").innerHTML;
+state.main = $("#main").innerHTML;
+$("#main").scrollTop = $("#main").scrollHeight;
 setTimeout(poll, 1000);
