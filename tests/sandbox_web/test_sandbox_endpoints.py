@@ -229,22 +229,22 @@ def test_a_case_file_that_cannot_work_is_refused_with_what_to_change(
 def test_coregroup_sandbox_serves_the_page(tmp_path: Path) -> None:
     port = free_port()
     command = [sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port)]
+    errors = (tmp_path / "stderr.txt").open("w")
     process = subprocess.Popen(
-        [*command, "--out", str(tmp_path / "out")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        [*command, "--out", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=errors, text=True
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in line, line
+        line = process.stdout.readline()  # printed once the page is served
+        said = (tmp_path / "stderr.txt").read_text()
+        assert f"The sandbox is at http://127.0.0.1:{port}/" in line, (line, said)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
             assert "nothing leaves this machine" in answer.read().decode()
         assert (tmp_path / "out" / "sandbox.sqlite3").exists()
     finally:
         process.terminate()
         process.wait(timeout=30)
+        errors.close()
 
 
 def test_the_home_tab_the_time_bar_and_the_command_box(sandbox_server: SandboxServer) -> None:
