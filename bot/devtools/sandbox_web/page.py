@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
@@ -210,10 +211,29 @@ def page(world: World, user_id: str, where: str) -> str:
     return (
         _environment()
         .get_template("page.html.j2")
-        .render(parts=parts, person=world.person(user_id), where=where, case=world.case)
+        .render(
+            parts=parts,
+            person=world.person(user_id),
+            where=where,
+            case=world.case,
+            version=asset_version(),
+        )
     )
 
 
+def script() -> bytes:
+    """The page's script."""
+    return files("bot.devtools.sandbox_web").joinpath("static/sandbox.js").read_bytes()
+
+
+@cache
+def asset_version() -> str:
+    """Names this version of the stylesheet and script in their URLs, so a browser may keep
+    them, and fetches them again when they change."""
+    return hashlib.sha256(stylesheet().encode() + script()).hexdigest()[:12]
+
+
+@cache
 def stylesheet() -> str:
     """The transcript's Slack look, then the sandbox's own layout."""
     env = _environment()

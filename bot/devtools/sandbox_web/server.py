@@ -14,18 +14,23 @@ from collections.abc import Callable
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from bot.devtools.emulator.errors import EmulatorUsageError
-from bot.devtools.sandbox_web.page import HOME, default_place, fragments, page, stylesheet
+from bot.devtools.sandbox_web.page import (
+    HOME,
+    default_place,
+    fragments,
+    page,
+    script,
+    stylesheet,
+)
 from bot.devtools.sandbox_web.world import DEMO_CASE, CaseFile, Outcome, World
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
-_SCRIPT = files("bot.devtools.sandbox_web").joinpath("static/sandbox.js")
 
 
 class SandboxServer:
@@ -69,7 +74,7 @@ class SandboxServer:
 
 def _handler_for(world: World) -> type[BaseHTTPRequestHandler]:
     css = stylesheet().encode()
-    script = _SCRIPT.read_bytes()
+    code = script()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "CoreGroupSandbox"
@@ -83,9 +88,9 @@ def _handler_for(world: World) -> type[BaseHTTPRequestHandler]:
             url = urlparse(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             if url.path == "/static/sandbox.css":
-                return self._send(HTTPStatus.OK, css, "text/css; charset=utf-8")
+                return self._send(HTTPStatus.OK, css, "text/css; charset=utf-8", cache=True)
             if url.path == "/static/sandbox.js":
-                return self._send(HTTPStatus.OK, script, "text/javascript; charset=utf-8")
+                return self._send(HTTPStatus.OK, code, "text/javascript; charset=utf-8", cache=True)
             if url.path == "/favicon.ico":
                 return self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
             if url.path.startswith("/files/"):
@@ -155,11 +160,13 @@ def _handler_for(world: World) -> type[BaseHTTPRequestHandler]:
 
         # --- answering --------------------------------------------------------------------------
 
-        def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+        def _send(self, status: HTTPStatus, body: bytes, kind: str, *, cache: bool = False) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
+            # The stylesheet and script are named by their version (page.asset_version); pages
+            # and answers are never stored.
+            self.send_header("Cache-Control", "max-age=86400" if cache else "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.wfile.write(body)
