@@ -32,6 +32,8 @@ from bot.services.export import export_case
 BOT_NAME = "Core Group"
 # Where the files people were sent are written, beside the transcript.
 FILES_DIR = "files"
+# When the script starts: Monday 23 November 2026, 09:30 in London (GMT).
+DEMO_START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -265,12 +267,10 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
     for stale in (out_dir / FILES_DIR).glob("*"):
         if stale.is_file():
             stale.unlink()
-    # Monday 23 November 2026, 09:30 in London (GMT).
-    start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
-        sandbox.clock.set(start)
+        sandbox.clock.set(DEMO_START)
         recorder = Recorder(sandbox, out_dir / FILES_DIR)
-        transcript = _script(sandbox, recorder)
+        transcript = play_script(sandbox, recorder)
         printables = _write_printables(sandbox, recorder, out_dir)
         # What would go to the authority's case record system at the end.
         with Session(sandbox.engine) as session:
@@ -297,7 +297,8 @@ def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tu
     return tuple(sorted(written.values()))
 
 
-def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
+def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
+    """The demo's case, step by step, from DEMO_START; what everyone saw, as `recorder` noted."""
     emu = sandbox.emulator
     social_worker = recorder.add("Priya Shah", "Social worker")
     chair = recorder.add("Tom Okafor", "Conference chair")
