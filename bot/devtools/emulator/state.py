@@ -342,7 +342,10 @@ class Workspace:
         """Note a modal as the person sees (or sends) it now; Home tabs are not logged."""
         if view.type != "modal":
             return
-        snapshot = copy.deepcopy(view.as_slack())
+        # Payloads are replaced, never changed in place, so the log shares them with the view;
+        # the values a person enters change in place, so they are copied.
+        snapshot = view.as_slack()
+        snapshot["state"] = {"values": copy.deepcopy(view.state_values)}
         self.view_log.append(
             ViewEvent(self.new_ts(), self.now(), view.user, view.id, action, snapshot)
         )
