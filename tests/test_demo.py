@@ -45,6 +45,7 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     assert str(out / "transcript.html") in result.stdout
     assert str(out / "oak-family-decision-notice.pdf") in result.stdout
+    assert str(out / "files") in result.stdout
     return out
 
 

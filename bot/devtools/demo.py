@@ -254,6 +254,8 @@ class DemoResult:
     # The printable family copy and decision notice the social worker hands to family members
     # who are not on Slack.
     printables: tuple[Path, ...] = ()
+    # Every file people were sent (calendar entries, summaries, notices), linked from the pages.
+    files: Path | None = None
 
 
 def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
@@ -282,7 +284,8 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
         path = out_dir / f"{person.name.lower().replace(' ', '-')}.txt"
         path.write_text(render_text(person, transcript.names), encoding="utf-8")
         texts.append(path)
-    return DemoResult(html, tuple(texts), database, printables)
+    files = out_dir / FILES_DIR
+    return DemoResult(html, tuple(texts), database, printables, files if files.is_dir() else None)
 
 
 def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tuple[Path, ...]:
