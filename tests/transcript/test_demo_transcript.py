@@ -5,6 +5,7 @@ they entered), names instead of ids, and the page's person filter and index of d
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from collections import Counter
@@ -263,7 +264,10 @@ def test_without_script_the_page_shows_everyone_and_hides_only_the_filter(run: R
 def page_in_browser(run: Run) -> Iterator[Any]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+        reason = "Chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("COREGROUP_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
