@@ -386,6 +386,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
+    if result.files is not None:
+        print(f"  the files people were sent: {result.files.resolve()}")
     print(f"  the demo's database: {result.database.resolve()}")
     for printable in result.printables:
         print(f"  to print for the family: {printable.resolve()}")
