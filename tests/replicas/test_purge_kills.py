@@ -73,7 +73,7 @@ def test_a_purge_killed_at_random_moments_ends_as_an_uninterrupted_one_and_never
         world.clock.set(moment)
         world.wait_until_quiet()
     cases = case_channels(world)
-    for reference, (channel, chair) in sorted(cases.items()):
+    for channel, chair in sorted(cases.values()):
         end_plan(world, chair, channel)
     wait_for_slack_quiet(world)
     people = case_people(world)
@@ -285,4 +285,3 @@ def assert_only_tombstones(
     for channel, _ in cases.values():
         assert world.emulator.inspector.channel(channel).is_archived, channel
     return details
-
