@@ -53,9 +53,9 @@ class Purges:
 @pytest.mark.parametrize(
     "run",
     [
-        pytest.param(Purges(cases=3, days=4, kills=4, seed=18), id="short"),
+        pytest.param(Purges(cases=4, days=4, kills=4, seed=18), id="short"),
         pytest.param(
-            Purges(cases=10, days=8, kills=16, seed=1818), id="full", marks=pytest.mark.full_length
+            Purges(cases=14, days=6, kills=16, seed=1818), id="full", marks=pytest.mark.full_length
         ),
     ],
 )
@@ -88,11 +88,13 @@ def test_a_purge_killed_at_random_moments_ends_as_an_uninterrupted_one_and_never
     chance = random.Random(run.seed)
     interrupted: Counter[str] = Counter()
     mark = len(world.emulator.calls)
+    # An uninterrupted purge makes about 55 Slack calls a case, some 165 a second here: the
+    # kills are spread thinly enough that the last still finds a purge to interrupt.
     for _ in range(run.kills):
         if chance.random() < 0.6:
-            wait_for_calls(world, mark + chance.randint(1, 30))
+            wait_for_calls(world, mark + chance.randint(1, 20))
         else:
-            time.sleep(chance.uniform(0.0, 0.3))
+            time.sleep(chance.uniform(0.0, 0.2))
         step = purge_step(world)
         assert step != "done", f"the purge finished before kill {sum(interrupted.values()) + 1}"
         world.kill(replica)
