@@ -176,9 +176,10 @@ def reply_to_an_invitation(
 
 def kill_and_restart(world: World, replica: Replica) -> None:
     world.kill(replica)
-    world.start(replica)
-    # Real minutes pass before anyone notices: claims the dead process held lapse.
+    # Real minutes pass before anyone notices and starts it again: claims the dead process held
+    # have lapsed by then (and none of the new process's lapses under it while it works).
     world.clock.set(world.clock.now() + LEASE)
+    world.start(replica)
     world.wait_until_quiet()
     wait_for_slack_quiet(world)
 
