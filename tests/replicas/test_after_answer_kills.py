@@ -65,8 +65,15 @@ class Asked:
     kills: list[str] = field(default_factory=list)  # what each kill came after, and when
 
 
+class LostOrRepeatedError(AssertionError):
+    """Work after an answer lost or done twice: the one failure the xfail below expects (a
+    harness that cannot start, say, still fails the test)."""
+
+
 @pytest.mark.xfail(
-    strict=False, reason="#19: after-answer work is in memory until the durable jobs land"
+    strict=False,
+    reason="#19: after-answer work is in memory until the durable jobs land",
+    raises=LostOrRepeatedError,
 )
 @pytest.mark.parametrize(
     "run",
@@ -114,7 +121,8 @@ def test_work_after_the_answer_is_done_once_however_the_process_is_killed(
         check_new_cases(world, asked) + check_rsvps(world, asked) + check_releases(world, asked)
     )
     failures += check_nothing_twice(world)
-    assert failures == [], "\n".join([*failures, "after:", *asked.kills])
+    if failures:
+        raise LostOrRepeatedError("\n".join([*failures, "after:", *asked.kills]))
 
 
 # --- the requests ---------------------------------------------------------------------------
