@@ -269,7 +269,18 @@ class Meeting(SQLModel, table=True):
 # One member's invitation to one meeting: their reply, and afterwards their attendance.
 class Invitation(SQLModel, table=True):
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id"),
+        # The measures' counts read only these columns, in meeting order.
+        Index(
+            "ix_invitations_meeting_replies",
+            "meeting_id",
+            "member_id",
+            "attendance",
+            "rsvp",
+            "replied_at",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
     member_id: int = Field(foreign_key="members.id", index=True)
@@ -283,7 +294,11 @@ class Invitation(SQLModel, table=True):
 # The duty of one member to send an update before one meeting, and whether it was met.
 class UpdateRequest(SQLModel, table=True):
     __tablename__ = "update_requests"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id"),
+        # The measures count a period's requests per member from this index alone, in its order.
+        Index("ix_update_requests_member_due", "member_id", "due_at", "received_at", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
     member_id: int = Field(foreign_key="members.id", index=True)

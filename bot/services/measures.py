@@ -9,8 +9,10 @@ compares the day a meeting was held with its `due_by`, the latest day the nation
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -23,10 +25,12 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
     or_,
     select,
     text,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -39,20 +43,25 @@ from bot.rules.measures import (
     AgencyUpdates,
     HarmOpening,
     Measure,
+    QuorumNotice,
     Ratio,
     TeamMeasures,
     combine,
 )
-from bot.rules.quorum import NOT_AGENCIES
+from bot.rules.quorum import HEALTH, NOT_AGENCIES
+from bot.rules.schedule import working_calendar
 from bot.rules.vocabulary import (
     HEALTH_AGENCIES,
     Agency,
     Attendance,
     MeetingKind,
     MeetingStatus,
+    Nation,
     Role,
+    Rsvp,
     UpdateRequestStatus,
 )
+from bot.rules.working_days import WorkingCalendar
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -64,6 +73,7 @@ from storage.models import (
     UpdateRequest,
 )
 from storage.queries import dialect
+from storage.types import UTCDateTime
 
 if TYPE_CHECKING:
     from bot.deps import Dependencies
@@ -77,6 +87,15 @@ ONLY_MANAGERS = (
 )
 _CONFERENCES = (MeetingKind.ICPC.value, MeetingKind.RCPC.value)
 _SOCIAL_CARE = "social_care"
+_PER_MEETING = (
+    "area_id",
+    "nation",
+    "needed",
+    "start",
+    "social_care_came",
+    "others_came",
+    "social_care_said",
+)
 _ATTENDED = (Attendance.PRESENT.value, Attendance.LATE.value, Attendance.REPRESENTED.value)
 
 
@@ -116,6 +135,12 @@ class _Sql:
             return day - literal(date(1970, 1, 1))  # type: ignore[no-any-return]
         return func.julianday(day)
 
+    def date_of_instant(self, instant: Any) -> ColumnElement[Any]:
+        """The UTC day of an instant, as a date."""
+        if self.postgres:
+            return cast(func.timezone("UTC", instant), Date)
+        return type_coerce(func.date(instant), Date)
+
     def seconds_between(self, earlier: Any, later: Any) -> ColumnElement[Any]:
         """The seconds from one instant to another."""
         if self.postgres:
@@ -147,11 +172,12 @@ def measure(
     if not names:
         return []
     ratios: dict[int, dict[Measure, Ratio]] = defaultdict(dict)
+    quorate, notice = _quorate(session, sql, period)
     for measure_, rows in (
         (Measure.FIRST_CORE_GROUP, _first_core_group(session, sql, period)),
         (Measure.CORE_GROUP_CYCLE, _core_group_cycle(session, sql, period)),
         (Measure.REVIEW_IN_TIME, _reviews(session, sql, period)),
-        (Measure.QUORATE, _quorate(session, period)),
+        (Measure.QUORATE, quorate),
         (Measure.CHILD_VIEWS, _child_views(session, period)),
     ):
         for area_id, numerator, denominator in rows:
@@ -166,6 +192,7 @@ def measure(
             updates=tuple(sorted(updates.get(area_id, []), key=lambda u: (u.family, u.agency))),
             attendance=tuple(sorted(attendance.get(area_id, []), key=lambda a: a.agency)),
             harm=harm.get(area_id, HarmOpening()),
+            quorum_notice=notice.get(area_id, QuorumNotice()),
         )
         for area_id in sorted(names, key=lambda a: names[a])
     ]
@@ -222,52 +249,144 @@ def _held_conferences(period: Period) -> ColumnElement[bool]:
     )
 
 
-def _quorate(session: Session, period: Period) -> list[Any]:
-    # Each agency group that came to a held conference, once: children's social care, or another
-    # agency with direct contact (health as one group where the area says so), as the quorum
-    # rules count them. A conference is quorate with social care and enough other groups.
-    health = and_(
-        col(Area.health_counts_as_one_agency),
-        col(Member.agency).in_([a.value for a in HEALTH_AGENCIES]),
-    )
+def _quorum_group(health_as_one: Any) -> ColumnElement[Any]:
+    """The group a member's agency counts as for quorum, as the quorum rules count them: children's
+    social care, or another agency with direct contact (health as one group where the area says
+    so); None for the family and their advocate, and an agency without direct contact."""
     other = and_(
         col(Member.agency).not_in([a.value for a in NOT_AGENCIES]),
         col(Member.direct_contact),
     )
-    group = case(
-        (col(Member.agency) == Agency.CHILDRENS_SOCIAL_CARE.value, literal(_SOCIAL_CARE)),
-        (and_(other, health), literal("health")),
-        (other, col(Member.agency)),
+    health = and_(health_as_one, col(Member.agency).in_([a.value for a in HEALTH_AGENCIES]))
+    return type_coerce(  # a group name, not an Agency
+        case(
+            (col(Member.agency) == Agency.CHILDRENS_SOCIAL_CARE.value, literal(_SOCIAL_CARE)),
+            (and_(other, health), literal(HEALTH)),
+            (other, col(Member.agency)),
+        ),
+        String,
     )
-    came = (
-        select(
-            col(Case.area_id).label("area_id"),
-            col(Meeting.id).label("meeting_id"),
-            col(Area.quorum_min_other_agencies).label("needed"),
-            type_coerce(group, String).label("grp"),  # a group name, not an Agency
+
+
+def _quorate(
+    session: Session, sql: _Sql, period: Period
+) -> tuple[list[Any], dict[int, QuorumNotice]]:
+    """Held conferences quorate by who came (social care and enough other groups), and for each
+    quorate one, when its replies first made the quorum forecast met.
+
+    One pass over the conferences' invitations, pre-aggregated per conference and agency group
+    before anything is counted per team: whether someone of the group came, and the first reply
+    time at which someone of the group said they (or someone in their place) would come, as the
+    live forecast counts replies (the chair's aside, members still on the core group). The replies
+    are the ones recorded, each at the time it was last given. The quorum was known once social
+    care and the N-th other group had said so: the later of the two first times."""
+    needed = col(Area.quorum_min_other_agencies)
+    coming = and_(
+        col(Invitation.rsvp).in_([Rsvp.ATTENDING.value, Rsvp.REPRESENTATIVE.value]),
+        col(Member.role) != Role.CHAIR.value,
+        col(Member.active),
+    )
+    grp = _quorum_group(col(Area.health_counts_as_one_agency))
+    social_care = grp == _SOCIAL_CARE
+
+    def invitations(*columns: Any) -> Any:
+        return (
+            select(*columns)
+            .select_from(Meeting)
+            .join(Invitation, col(Invitation.meeting_id) == col(Meeting.id))
+            .join(Member, col(Member.id) == col(Invitation.member_id))
+            .join(Case, col(Case.id) == col(Meeting.case_id))
+            .join(Area, col(Area.id) == col(Case.area_id))
+            .where(_held_conferences(period), grp.is_not(None))
         )
-        .select_from(Invitation)
-        .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
-        .join(Member, col(Member.id) == col(Invitation.member_id))
+
+    # The other groups' first "coming" replies, ranked in the order they arrived, so the N-th
+    # completed the forecast (only the replies that said so are grouped and ranked).
+    said = (
+        invitations(
+            col(Meeting.id).label("meeting_id"),
+            func.min(col(Invitation.replied_at)).label("at"),
+        )
+        .where(coming, ~social_care, col(Invitation.replied_at).is_not(None))
+        .group_by(col(Meeting.id), grp)
+        .subquery()
+    )
+    ranked = select(
+        said.c.meeting_id,
+        said.c.at,
+        func.row_number().over(partition_by=said.c.meeting_id, order_by=said.c.at).label("rank"),
+    ).subquery()
+    # Per conference, in one pass in the order of its invitations: who came, and when social
+    # care first said they would.
+    attended = col(Invitation.attendance).in_(_ATTENDED)
+    per_meeting = (
+        invitations(
+            col(Meeting.id).label("meeting_id"),
+            func.max(col(Case.area_id)).label("area_id"),
+            func.max(col(Case.nation)).label("nation"),
+            func.max(needed).label("needed"),
+            func.max(func.coalesce(col(Meeting.starts_at), col(Meeting.held_at))).label("start"),
+            func.max(case((and_(social_care, attended), 1), else_=0)).label("social_care_came"),
+            func.count(func.distinct(case((and_(~social_care, attended), grp)))).label(
+                "others_came"
+            ),
+            func.min(case((and_(social_care, coming), col(Invitation.replied_at)))).label(
+                "social_care_said"
+            ),
+        )
+        .group_by(col(Meeting.id))
+        .subquery()
+    )
+    # The N-th other group's first reply, N the area's quorum, added to its conference's row by a
+    # union and a grouping (never a join between two derived tables, which SQLite would scan).
+    nth = (
+        select(
+            ranked.c.meeting_id,
+            *(null().label(name) for name in _PER_MEETING),
+            ranked.c.at.label("nth_at"),
+        )
+        .select_from(ranked)
+        .join(Meeting, col(Meeting.id) == ranked.c.meeting_id)
         .join(Case, col(Case.id) == col(Meeting.case_id))
         .join(Area, col(Area.id) == col(Case.area_id))
-        .where(_held_conferences(period), col(Invitation.attendance).in_(_ATTENDED))
-        .distinct()
-        .subquery()
+        .where(ranked.c.rank == needed)
     )
-    per_meeting = (
+    both = union_all(select(per_meeting, null().label("nth_at")), nth).subquery()
+    m = (
         select(
-            came.c.area_id,
-            func.max(came.c.needed).label("needed"),
-            _n(came.c.grp == _SOCIAL_CARE).label("social_care"),
-            _n(and_(came.c.grp.is_not(None), came.c.grp != _SOCIAL_CARE)).label("others"),
+            *(
+                type_coerce(func.max(both.c[name]), column.type).label(name)
+                for name, column in per_meeting.c.items()
+                if name != "meeting_id"
+            ),
+            type_coerce(func.max(both.c.nth_at), UTCDateTime).label("nth_at"),
         )
-        .group_by(came.c.area_id, came.c.meeting_id)
+        .group_by(both.c.meeting_id)
+        .subquery()
+        .c
+    )
+    known = case(
+        (
+            and_(m.social_care_said.is_not(None), m.nth_at.is_not(None)),
+            case((m.social_care_said > m.nth_at, m.social_care_said), else_=m.nth_at),
+        )
+    )
+    days = (
+        select(
+            m.area_id,
+            m.nation,
+            sql.date_of_instant(known).label("known"),
+            sql.date_of_instant(m.start).label("start"),
+        )
+        .where(m.social_care_came > 0, m.others_came >= m.needed)
         .subquery()
     )
-    quorate = and_(per_meeting.c.social_care > 0, per_meeting.c.others >= per_meeting.c.needed)
-    by_area = select(per_meeting.c.area_id, _n(quorate)).group_by(per_meeting.c.area_id)
-    numerators = {area_id: n for area_id, n in session.execute(by_area)}
+    rows = session.execute(
+        select(days, func.count()).group_by(*days.c)  # one row per team, nation and pair of days
+    ).all()
+    numerators: dict[int, int] = defaultdict(int)
+    for area_id, *_, n in rows:
+        numerators[area_id] += n
     held = (
         select(col(Case.area_id), func.count())
         .select_from(Meeting)
@@ -275,9 +394,38 @@ def _quorate(session: Session, period: Period) -> list[Any]:
         .where(_held_conferences(period))
         .group_by(col(Case.area_id))
     )
-    return [
+    ratios = [
         (area_id, numerators.get(area_id, 0), count) for area_id, count in session.execute(held)
     ]
+    return ratios, _notice(session, rows)
+
+
+def _notice(session: Session, rows: Sequence[Any]) -> dict[int, QuorumNotice]:
+    """Working days ahead, in each case's calendar (its nation's, less its area's closure days),
+    from the day quorum was known to the conference's day; per team."""
+    closures = {a: c for a, c in session.execute(select(col(Area.id), col(Area.closure_days)))}
+    ahead: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    never: dict[int, int] = defaultdict(int)
+    for area_id, nation, known, start, n in rows:
+        if known is None:
+            never[area_id] += n
+            continue
+        calendar = working_calendar(Nation(nation), closures.get(area_id, ()))
+        days = _working_days_ahead(calendar, known, start)
+        ahead[area_id][days] += n
+    return {
+        area_id: QuorumNotice(tuple(sorted(ahead[area_id].items())), never[area_id])
+        for area_id in set(ahead) | set(never)
+    }
+
+
+@lru_cache(maxsize=1 << 16)
+def _working_days_ahead(calendar: WorkingCalendar, known: date, start: date) -> int:
+    """The working days after the day quorum was known, up to and including the conference's day
+    (0 when it was known on the day, or only after)."""
+    if known >= start:
+        return 0
+    return calendar.working_days_between(known, start) + int(calendar.is_working_day(start))
 
 
 def _child_views(session: Session, period: Period) -> list[Any]:
@@ -353,30 +501,30 @@ _OUTCOMES = {
 
 
 def _attendance(session: Session, period: Period) -> dict[int, list[AgencyAttendance]]:
-    # One pass over the invitations of held meetings, into a handful of groups (team, agency).
-    query = (
+    # The invitations of meetings held in the period, counted by member first (in the order of
+    # the index on member, meeting and attendance, so no sorting), then summed per team and agency.
+    held = select(col(Meeting.id)).where(
+        col(Meeting.status) == MeetingStatus.HELD.value,
+        col(Meeting.held_at) >= period.since,
+        col(Meeting.held_at) < period.until,
+    )
+    names = [*_OUTCOMES, "not_recorded"]
+    outcomes = [col(Invitation.attendance).in_([v.value for v in vs]) for vs in _OUTCOMES.values()]
+    counts = (
         select(
-            col(Case.area_id),
-            col(Member.agency),
+            col(Invitation.member_id).label("member_id"),
             *(
-                _n(col(Invitation.attendance).in_([v.value for v in values]))
-                for values in _OUTCOMES.values()
+                _n(outcome).label(name)
+                for outcome, name in zip(
+                    [*outcomes, col(Invitation.attendance).is_(None)], names, strict=True
+                )
             ),
-            _n(col(Invitation.attendance).is_(None)),
         )
-        .select_from(Invitation)
-        .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
-        .join(Member, col(Member.id) == col(Invitation.member_id))
-        .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(
-            col(Meeting.status) == MeetingStatus.HELD.value,
-            col(Meeting.held_at) >= period.since,
-            col(Meeting.held_at) < period.until,
-        )
-        .group_by(col(Case.area_id), col(Member.agency))
+        .where(col(Invitation.meeting_id).in_(held))
+        .group_by(col(Invitation.member_id))
     )
     found: dict[int, list[AgencyAttendance]] = defaultdict(list)
-    for area_id, agency, *n in session.execute(query):
+    for area_id, agency, *n in session.execute(_by_member(counts, *names)):
         found[area_id].append(AgencyAttendance(Agency(agency), *(int(x) for x in n)))
     return found
 
