@@ -34,6 +34,7 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     Nation,
     Role,
+    Rsvp,
     UpdateRequestStatus,
 )
 from bot.services.measures import Period, measure
@@ -60,6 +61,7 @@ MEMBERS = (
     (Role.FAMILY, Agency.FAMILY),
 )
 ATTENDANCE = [*Attendance, None]
+REPLIES = [Rsvp.ATTENDING, Rsvp.ATTENDING, Rsvp.REPRESENTATIVE, Rsvp.APOLOGIES, Rsvp.NONE]
 CHUNK = 5000
 
 
@@ -124,16 +126,26 @@ def _rows(cases: int, teams: int, rng: random.Random) -> dict[Any, list[dict[str
                     "due_by": due,
                     "status": (MeetingStatus.HELD if held else MeetingStatus.DUE).value,
                     "held_at": _at(held) if held else None,
+                    "starts_at": _at(held) if held else None,
                     "calendar_uid": f"{case_id}-{kind.value}-{sequence}",
                 }
             )
             for member in members:
                 outcome = rng.choice(ATTENDANCE) if held else None
+                # Most reply, at some hour of the fortnight before the meeting.
+                rsvp = rng.choice(REPLIES) if held else Rsvp.NONE
+                replied = (
+                    _at(held) - timedelta(hours=rng.randrange(1, 14 * 24))
+                    if held and rsvp is not Rsvp.NONE
+                    else None
+                )
                 rows[Invitation].append(
                     {
                         "meeting_id": meeting_id,
                         "member_id": member,
                         "attendance": outcome.value if outcome else None,
+                        "rsvp": rsvp.value,
+                        "replied_at": replied,
                     }
                 )
             for member in members[2:]:

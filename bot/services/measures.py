@@ -87,15 +87,6 @@ ONLY_MANAGERS = (
 )
 _CONFERENCES = (MeetingKind.ICPC.value, MeetingKind.RCPC.value)
 _SOCIAL_CARE = "social_care"
-_PER_MEETING = (
-    "area_id",
-    "nation",
-    "needed",
-    "start",
-    "social_care_came",
-    "others_came",
-    "social_care_said",
-)
 _ATTENDED = (Attendance.PRESENT.value, Attendance.LATE.value, Attendance.REPRESENTED.value)
 
 
@@ -287,97 +278,85 @@ def _quorate(
         col(Member.active),
     )
     grp = _quorum_group(col(Area.health_counts_as_one_agency))
-    social_care = grp == _SOCIAL_CARE
-
-    def invitations(*columns: Any) -> Any:
-        return (
-            select(*columns)
-            .select_from(Meeting)
-            .join(Invitation, col(Invitation.meeting_id) == col(Meeting.id))
-            .join(Member, col(Member.id) == col(Invitation.member_id))
-            .join(Case, col(Case.id) == col(Meeting.case_id))
-            .join(Area, col(Area.id) == col(Case.area_id))
-            .where(_held_conferences(period), grp.is_not(None))
-        )
-
-    # The other groups' first "coming" replies, ranked in the order they arrived, so the N-th
-    # completed the forecast (only the replies that said so are grouped and ranked).
-    said = (
-        invitations(
-            col(Meeting.id).label("meeting_id"),
-            func.min(col(Invitation.replied_at)).label("at"),
-        )
-        .where(coming, ~social_care, col(Invitation.replied_at).is_not(None))
-        .group_by(col(Meeting.id), grp)
-        .subquery()
-    )
-    ranked = select(
-        said.c.meeting_id,
-        said.c.at,
-        func.row_number().over(partition_by=said.c.meeting_id, order_by=said.c.at).label("rank"),
-    ).subquery()
-    # Per conference, in one pass in the order of its invitations: who came, and when social
-    # care first said they would.
-    attended = col(Invitation.attendance).in_(_ATTENDED)
-    per_meeting = (
-        invitations(
-            col(Meeting.id).label("meeting_id"),
-            func.max(col(Case.area_id)).label("area_id"),
-            func.max(col(Case.nation)).label("nation"),
-            func.max(needed).label("needed"),
-            func.max(func.coalesce(col(Meeting.starts_at), col(Meeting.held_at))).label("start"),
-            func.max(case((and_(social_care, attended), 1), else_=0)).label("social_care_came"),
-            func.count(func.distinct(case((and_(~social_care, attended), grp)))).label(
-                "others_came"
-            ),
-            func.min(case((and_(social_care, coming), col(Invitation.replied_at)))).label(
-                "social_care_said"
-            ),
-        )
-        .group_by(col(Meeting.id))
-        .subquery()
-    )
-    # The N-th other group's first reply, N the area's quorum, added to its conference's row by a
-    # union and a grouping (never a join between two derived tables, which SQLite would scan).
-    nth = (
+    # Each conference's invitations read once, into one row per agency group: whether someone
+    # of it came, and its first "coming" reply. Materialized: both counts below read it.
+    groups = (
         select(
-            ranked.c.meeting_id,
-            *(null().label(name) for name in _PER_MEETING),
-            ranked.c.at.label("nth_at"),
+            col(Meeting.id).label("meeting_id"),
+            grp.label("grp"),
+            func.max(case((col(Invitation.attendance).in_(_ATTENDED), 1), else_=0)).label("came"),
+            func.min(case((coming, col(Invitation.replied_at)))).label("said_at"),
         )
-        .select_from(ranked)
-        .join(Meeting, col(Meeting.id) == ranked.c.meeting_id)
+        .select_from(Meeting)
+        .join(Invitation, col(Invitation.meeting_id) == col(Meeting.id))
+        .join(Member, col(Member.id) == col(Invitation.member_id))
         .join(Case, col(Case.id) == col(Meeting.case_id))
         .join(Area, col(Area.id) == col(Case.area_id))
-        .where(ranked.c.rank == needed)
+        .where(_held_conferences(period), grp.is_not(None))
+        .group_by(col(Meeting.id), grp)
+        .cte("quorum_groups")
+        .prefix_with("MATERIALIZED")
     )
-    both = union_all(select(per_meeting, null().label("nth_at")), nth).subquery()
+    g = groups.c
+    social_care = g.grp == _SOCIAL_CARE
+    # Per conference: did social care come, how many other groups came, when social care first
+    # said they would.
+    per_meeting = select(
+        g.meeting_id,
+        func.max(case((social_care, g.came), else_=0)).label("social_care_came"),
+        func.sum(case((social_care, 0), else_=g.came)).label("others_came"),
+        func.min(case((social_care, g.said_at))).label("social_care_said"),
+        null().label("said_at"),
+        null().label("rank"),
+    ).group_by(g.meeting_id)
+    # The other groups that said they would come, in the order they first said so: the N-th
+    # completed the forecast (N the area's quorum, found with the conference below).
+    ranked = select(
+        g.meeting_id,
+        *(null().label(name) for name in ("social_care_came", "others_came", "social_care_said")),
+        g.said_at,
+        func.row_number().over(partition_by=g.meeting_id, order_by=g.said_at).label("rank"),
+    ).where(~social_care, g.said_at.is_not(None))
+    # Added together by a union and a grouping: never a join between two derived tables (which
+    # SQLite would scan for each row).
+    both = union_all(per_meeting, ranked).subquery()
+    c = both.c
     m = (
         select(
-            *(
-                type_coerce(func.max(both.c[name]), column.type).label(name)
-                for name, column in per_meeting.c.items()
-                if name != "meeting_id"
+            c.meeting_id,
+            func.max(c.social_care_came).label("social_care_came"),
+            func.max(c.others_came).label("others_came"),
+            type_coerce(func.max(c.social_care_said), UTCDateTime).label("social_care_said"),
+            type_coerce(func.max(case((c.rank == needed, c.said_at))), UTCDateTime).label(
+                "nth_said"
             ),
-            type_coerce(func.max(both.c.nth_at), UTCDateTime).label("nth_at"),
+            func.max(needed).label("needed"),
         )
-        .group_by(both.c.meeting_id)
+        .select_from(both)
+        .join(Meeting, col(Meeting.id) == c.meeting_id)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .join(Area, col(Area.id) == col(Case.area_id))
+        .group_by(c.meeting_id)
         .subquery()
         .c
     )
     known = case(
         (
-            and_(m.social_care_said.is_not(None), m.nth_at.is_not(None)),
-            case((m.social_care_said > m.nth_at, m.social_care_said), else_=m.nth_at),
+            and_(m.social_care_said.is_not(None), m.nth_said.is_not(None)),
+            case((m.social_care_said > m.nth_said, m.social_care_said), else_=m.nth_said),
         )
     )
+    start = func.coalesce(col(Meeting.starts_at), col(Meeting.held_at))
     days = (
         select(
-            m.area_id,
-            m.nation,
+            col(Case.area_id).label("area_id"),
+            col(Case.nation).label("nation"),
             sql.date_of_instant(known).label("known"),
-            sql.date_of_instant(m.start).label("start"),
+            sql.date_of_instant(start).label("start"),
         )
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .join(m.meeting_id.table, m.meeting_id == col(Meeting.id))
         .where(m.social_care_came > 0, m.others_came >= m.needed)
         .subquery()
     )
