@@ -8,12 +8,52 @@ import io
 from html import escape
 from typing import Any
 
-from bot.rules.measures import TITLES, Measure, Ratio, TeamMeasures
+from bot.rules.measures import (
+    QUORUM_NOTICE_DAYS,
+    TITLES,
+    Measure,
+    QuorumNotice,
+    Ratio,
+    TeamMeasures,
+)
 from bot.ui.labels import AGENCY_NAMES
 
 
 def _percent(ratio: Ratio) -> str:
     return "–" if ratio.percent is None else f"{ratio.percent:.0f}%"
+
+
+NOTICE_TITLE = "How far ahead the replies made quorum known"
+
+
+def _median(notice: QuorumNotice) -> str:
+    days = notice.median_days
+    return "–" if days is None else f"{days:g} working days"
+
+
+def notice_figures(notice: QuorumNotice) -> list[tuple[str, str, int]]:
+    """The quorum-notice measure as (name, words, conferences), each of the quorate ones."""
+    return [
+        *(
+            (
+                f"quorum_known_{days}_working_day{'s' if days > 1 else ''}_ahead",
+                f"at least {days} working day{'s' if days > 1 else ''} ahead",
+                notice.at_least(days),
+            )
+            for days in QUORUM_NOTICE_DAYS
+        ),
+        ("quorum_known_on_the_day", "only on the day", notice.on_the_day),
+        ("quorum_never_forecast", "never forecast", notice.never),
+    ]
+
+
+def _notice_line(notice: QuorumNotice) -> str:
+    figures = "; ".join(f"{words}: {n}" for _, words, n in notice_figures(notice))
+    return (
+        f"{NOTICE_TITLE}, of {notice.quorate} quorate conference"
+        f"{'' if notice.quorate == 1 else 's'}: median {_median(notice)}; "
+        f"{figures}"
+    )
 
 
 def _agency(team: TeamMeasures, agency: Any) -> str:
@@ -30,6 +70,7 @@ def as_text(teams: list[TeamMeasures], period: str) -> str:
             lines.append(f"{TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
         if team.harm.mean_hours is not None:
             lines.append(f"Mean time to open new harm: {team.harm.mean_hours:.1f} hours")
+        lines.append(_notice_line(team.quorum_notice))
         lines.append("Updates by the deadline (on time / late / missing):")
         for u in team.updates:
             missing = "not given" if u.family else "missing"
@@ -53,6 +94,20 @@ def as_rows(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
         for m in Measure:
             r = team.ratio(m)
             rows.append(_row(team.team, m.value, "", r.numerator, r.denominator))
+        notice = team.quorum_notice
+        for name, _, n in notice_figures(notice):
+            rows.append(_row(team.team, name, "", n, notice.quorate))
+        # The median over the conferences whose quorum was known at all (the denominator).
+        median = notice.median_days
+        rows.append(
+            _row(
+                team.team,
+                "quorum_known_median_working_days",
+                "",
+                "" if median is None else median,
+                notice.quorate - notice.never,
+            )
+        )
         for u in team.updates:
             for what, n in (("on_time", u.on_time), ("late", u.late), ("missing", u.missing)):
                 name = "not_given" if u.family and what == "missing" else what
@@ -69,7 +124,9 @@ def as_rows(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(team: str, measure: str, agency: str, numerator: int, denominator: int) -> dict[str, Any]:
+def _row(
+    team: str, measure: str, agency: str, numerator: float | str, denominator: int
+) -> dict[str, Any]:
     return {
         "team": team,
         "measure": measure,
@@ -148,6 +205,14 @@ def as_html(teams: list[TeamMeasures], period: str) -> str:
                 f"<tr><td>{escape(TITLES[m])}</td><td class='n'>{r.numerator}</td>"
                 f"<td class='n'>{r.denominator}</td><td class='n'>{_percent(r)}</td></tr>"
             )
+        notice = team.quorum_notice
+        parts.append(
+            f"</table><table><tr><th colspan='2'>{NOTICE_TITLE}</th></tr>"
+            f"<tr><td>Quorate conferences</td><td class='n'>{notice.quorate}</td></tr>"
+            f"<tr><td>Median</td><td class='n'>{_median(notice)}</td></tr>"
+        )
+        for _, words, n in notice_figures(notice):
+            parts.append(f"<tr><td>Known {words}</td><td class='n'>{n}</td></tr>")
         parts.append("</table><table><tr><th>Agency</th><th>On time</th><th>Late</th>")
         parts.append("<th>Missing (family: not given)</th><th>Due</th></tr>")
         for u in team.updates:
@@ -182,6 +247,7 @@ def measures_blocks(
         for m in Measure:
             r = team.ratio(m)
             lines.append(f"• {TITLES[m]}: *{r.numerator} of {r.denominator}* ({_percent(r)})")
+        lines.append(f"• {_notice_line(team.quorum_notice)}")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
     blocks.append(
         {
