@@ -176,9 +176,16 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     axes.legend(fontsize=8, loc="lower right")
     figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(
-        out, format=image_format, metadata={"Date": None} if image_format == "svg" else {}
-    )
+    # The same figures give the same bytes: no date or version stamped in, and the SVG's ids
+    # hashed with a fixed salt (not a random one per process).
+    with matplotlib.rc_context({"svg.hashsalt": "coregroup-measures"}):
+        figure.savefig(
+            out,
+            format=image_format,
+            metadata={"Date": None, "Creator": None}
+            if image_format == "svg"
+            else {"Software": None},
+        )
     return out.getvalue()
 
 
