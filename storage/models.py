@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.rules.retention import DEFAULT_RETENTION_DAYS
@@ -310,7 +310,16 @@ class UpdateRequest(SQLModel, table=True):
 # One version of a member's update; editing adds a version, nothing is overwritten.
 class AgencyUpdate(SQLModel, table=True):
     __tablename__ = "agency_updates"
-    __table_args__ = (UniqueConstraint("request_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", "version"),
+        # The measures find the period's few new-harm updates without reading every update.
+        Index(
+            "ix_agency_updates_new_harm",
+            "submitted_at",
+            sqlite_where=text("new_harm = 1"),
+            postgresql_where=text("new_harm"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="update_requests.id", index=True)
     version: int

@@ -33,7 +33,8 @@ def run_demo(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
+        # matplotlib keeps its font cache beside the output, not in it (the chart's fonts).
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out), "MPLCONFIGDIR": f"{out}-matplotlib"},
     )
 
 

@@ -165,9 +165,7 @@ def measure(
     ratios: dict[int, dict[Measure, Ratio]] = defaultdict(dict)
     quorate, notice = _quorate(session, sql, period)
     for measure_, rows in (
-        (Measure.FIRST_CORE_GROUP, _first_core_group(session, sql, period)),
-        (Measure.CORE_GROUP_CYCLE, _core_group_cycle(session, sql, period)),
-        (Measure.REVIEW_IN_TIME, _reviews(session, sql, period)),
+        *_timeliness(session, sql, period).items(),
         (Measure.QUORATE, quorate),
         (Measure.CHILD_VIEWS, _child_views(session, period)),
     ):
@@ -191,16 +189,6 @@ def measure(
     return teams if team is not None else [*teams, combine(ALL_TEAMS, teams)]
 
 
-def _meetings(kind: MeetingKind) -> Any:
-    return (
-        select(col(Case.area_id))
-        .select_from(Meeting)
-        .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(col(Meeting.kind) == kind.value, col(Meeting.status) != MeetingStatus.CANCELLED)
-        .group_by(col(Case.area_id))
-    )
-
-
 def _held_by(sql: _Sql, grace_days: int) -> ColumnElement[bool]:
     held_day = sql.day_of_instant(col(Meeting.held_at))
     return and_(
@@ -214,21 +202,44 @@ def _due_in(period: Period) -> ColumnElement[bool]:
     return and_(col(Meeting.due_by) >= period.start, col(Meeting.due_by) <= period.end)
 
 
-def _first_core_group(session: Session, sql: _Sql, period: Period) -> list[Any]:
-    # Every first core group due in the period counts, held or not: one not yet held is late.
-    query = _meetings(MeetingKind.CORE_GROUP).where(col(Meeting.sequence) == 1, _due_in(period))
-    return list(session.execute(query.add_columns(_n(_held_by(sql, 0)), func.count())))
-
-
-def _core_group_cycle(session: Session, sql: _Sql, period: Period) -> list[Any]:
-    query = _meetings(MeetingKind.CORE_GROUP).where(col(Meeting.sequence) > 1, _due_in(period))
-    held = _held_by(sql, CORE_GROUP_TOLERANCE_DAYS)
-    return list(session.execute(query.add_columns(_n(held), func.count())))
-
-
-def _reviews(session: Session, sql: _Sql, period: Period) -> list[Any]:
-    query = _meetings(MeetingKind.RCPC).where(_due_in(period))
-    return list(session.execute(query.add_columns(_n(_held_by(sql, 0)), func.count())))
+def _timeliness(session: Session, sql: _Sql, period: Period) -> dict[Measure, list[Any]]:
+    """The three "held in time" measures in one pass over the meetings due in the period: every
+    first core group, later core group and review due counts, held or not (one not yet held is
+    late)."""
+    core_group = col(Meeting.kind) == MeetingKind.CORE_GROUP.value
+    kinds = {
+        Measure.FIRST_CORE_GROUP: (and_(core_group, col(Meeting.sequence) == 1), 0),
+        Measure.CORE_GROUP_CYCLE: (
+            and_(core_group, col(Meeting.sequence) > 1),
+            CORE_GROUP_TOLERANCE_DAYS,
+        ),
+        Measure.REVIEW_IN_TIME: (col(Meeting.kind) == MeetingKind.RCPC.value, 0),
+    }
+    query = (
+        select(
+            col(Case.area_id),
+            *(
+                column
+                for which, grace in kinds.values()
+                for column in (_n(and_(which, _held_by(sql, grace))), _n(which))
+            ),
+        )
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .where(
+            col(Meeting.kind).in_([MeetingKind.CORE_GROUP.value, MeetingKind.RCPC.value]),
+            col(Meeting.status) != MeetingStatus.CANCELLED,
+            _due_in(period),
+        )
+        .group_by(col(Case.area_id))
+    )
+    found: dict[Measure, list[Any]] = {m: [] for m in kinds}
+    for area_id, *counts in session.execute(query):
+        for index, m in enumerate(kinds):
+            numerator, denominator = counts[2 * index], counts[2 * index + 1]
+            if denominator:
+                found[m].append((area_id, numerator, denominator))
+    return found
 
 
 def _held_conferences(period: Period) -> ColumnElement[bool]:
