@@ -202,11 +202,12 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
 
 
 def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tuple[Path, ...]:
-    """The PDFs people were given (the family copy, the decision notice), as they would print."""
+    """The PDFs people were given (the family copy, the decision notice), as they would print,
+    and the manager's measures chart (the README shows it)."""
     written: dict[str, Path] = {}
     for person in recorder.people:
         for shared in sandbox.emulator.inspector.files_seen_by(person.user_id):
-            if shared.name.endswith(".pdf") and shared.name not in written:
+            if shared.name.endswith((".pdf", ".png")) and shared.name not in written:
                 path = out_dir / shared.name
                 path.write_bytes(shared.data)
                 written[shared.name] = path

@@ -154,8 +154,8 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     matplotlib.use("Agg")  # no display: the chart is only ever written out
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 4.5), dpi=100)
-    axes = figure.subplots()
+    figure = Figure(figsize=(8, 6.5), dpi=100)
+    axes, notice_axes = figure.subplots(2, 1, height_ratios=(3, 1.1))
     measures = list(Measure)
     width = 0.8 / max(len(teams), 1)
     for index, team in enumerate(teams):
@@ -174,6 +174,7 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("percent")
     axes.legend(fontsize=8, loc="lower right")
+    _notice_chart(notice_axes, teams)
     figure.tight_layout()
     out = io.BytesIO()
     # The same figures give the same bytes: no date or version stamped in, and the SVG's ids
@@ -187,6 +188,33 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
             else {"Software": None},
         )
     return out.getvalue()
+
+
+def _notice_bands(notice: QuorumNotice) -> list[tuple[str, int]]:
+    """The quorate conferences in bands of how far ahead quorum was known, each counted once."""
+    bands: list[tuple[str, int]] = []
+    above, previous = 0, 0
+    for days in QUORUM_NOTICE_DAYS:
+        said = f"{days} to {previous - 1} working days" if bands else f"{days}+ working days"
+        bands.append((said, notice.at_least(days) - above))
+        above, previous = notice.at_least(days), days
+    return [*bands, ("on the day", notice.on_the_day), ("never forecast", notice.never)]
+
+
+def _notice_chart(axes: Any, teams: list[TeamMeasures]) -> None:
+    """How far ahead each team's quorate conferences knew their quorum: one stacked bar each."""
+    shades = ("#1b7837", "#7fbf7b", "#d9f0d3", "#f1a340", "#b2182b")
+    names = [team.team for team in teams]
+    left = [0] * len(teams)
+    for index, (said, _) in enumerate(_notice_bands(QuorumNotice())):
+        counts = [_notice_bands(team.quorum_notice)[index][1] for team in teams]
+        axes.barh(names, counts, left=left, color=shades[index], label=said, height=0.6)
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    axes.invert_yaxis()
+    axes.tick_params(labelsize=8)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set_title("Quorate conferences: how far ahead the replies made quorum known", fontsize=9)
+    axes.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
 
 
 def as_html(teams: list[TeamMeasures], period: str) -> str:
