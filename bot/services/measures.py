@@ -394,15 +394,18 @@ def _notice(session: Session, rows: Sequence[Any]) -> dict[int, QuorumNotice]:
     """Working days ahead, in each case's calendar (its nation's, less its area's closure days),
     from the day quorum was known to the conference's day; per team."""
     closures = {a: c for a, c in session.execute(select(col(Area.id), col(Area.closure_days)))}
+    calendars: dict[tuple[int, str], WorkingCalendar] = {}
     ahead: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     never: dict[int, int] = defaultdict(int)
     for area_id, nation, known, start, n in rows:
         if known is None:
             never[area_id] += n
             continue
-        calendar = working_calendar(Nation(nation), closures.get(area_id, ()))
-        days = _working_days_ahead(calendar, known, start)
-        ahead[area_id][days] += n
+        calendar = calendars.get((area_id, nation))
+        if calendar is None:
+            calendar = working_calendar(Nation(nation), closures.get(area_id, ()))
+            calendars[(area_id, nation)] = calendar
+        ahead[area_id][_working_days_ahead(calendar, known, start)] += n
     return {
         area_id: QuorumNotice(tuple(sorted(ahead[area_id].items())), never[area_id])
         for area_id in set(ahead) | set(never)
