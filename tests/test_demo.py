@@ -33,7 +33,8 @@ def run_demo(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
+        # matplotlib keeps its font cache beside the output, not in it (the chart's fonts).
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out), "MPLCONFIGDIR": f"{out}-matplotlib"},
     )
 
 
@@ -179,6 +180,16 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
     ):
         assert said in family, said
     assert "Preparing the family for oak-family's review conference" in social_worker
+    # The team manager, made one by the area admin in Slack, gets the period's measures: figures
+    # and a chart, in their own direct messages, and nothing of the case.
+    admin = (demo_out / "grace-mensah.txt").read_text()
+    assert "is now manager" in admin
+    manager = (demo_out / "ruth-ellis.txt").read_text()
+    assert "Measures for 20 Nov 2026 to 16 Feb 2027" in manager
+    assert "Conferences quorate: 1 of 2 (50%)" in manager
+    assert "median 3 working days; at least 5 working days ahead: 0; at least 3" in manager
+    assert "File: measures-2026-11-20-2027-02-16.png" in manager
+    assert "oak-family" not in manager and "Jo" not in manager.replace("Jobs", "")
     printed = {path.name for path in demo_out.glob("*.pdf")}
     assert "oak-family-decision-notice.pdf" in printed
     assert any(name.endswith("-family-copy.pdf") for name in printed)

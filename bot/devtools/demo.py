@@ -27,7 +27,9 @@ from bot.rules.ids import (
     PlanField,
     UpdateField,
 )
+from bot.rules.vocabulary import AreaRole
 from bot.services.export import export_case
+from bot.services.managers import grant
 
 BOT_NAME = "Core Group"
 # Where the files people were sent are written, beside the transcript.
@@ -289,11 +291,12 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
 
 
 def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tuple[Path, ...]:
-    """The PDFs people were given (the family copy, the decision notice), as they would print."""
+    """The PDFs people were given (the family copy, the decision notice), as they would print,
+    and the manager's measures chart (the README shows it)."""
     written: dict[str, Path] = {}
     for person in recorder.people:
         for shared in sandbox.emulator.inspector.files_seen_by(person.user_id):
-            if shared.name.endswith(".pdf") and shared.name not in written:
+            if shared.name.endswith((".pdf", ".png")) and shared.name not in written:
                 path = out_dir / shared.name
                 path.write_bytes(shared.data)
                 written[shared.name] = path
@@ -592,6 +595,50 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             f.name.endswith("decision-notice.pdf")
             for f in emu.inspector.files_seen_by(social_worker)
         )
+    )
+    step()
+
+    # The chair records who came to the conference, from the replies they gave.
+    conference = _invitation(sandbox, channel, conference=True)
+    emu.click(chair, channel, conference.ts, ActionId.RECORD_ATTENDANCE)
+    view = emu.inspector.modal_stack(chair)[-1]
+    came = {
+        (str(block["block_id"]), str(block["block_id"])): block["element"]["initial_option"][
+            "value"
+        ]
+        for block in view["blocks"]
+        if (block.get("element") or {}).get("initial_option")
+    }
+    submit(chair, came)
+    sandbox.wait_for(lambda: not emu.inspector.modal_stack(chair))
+    step()
+
+    # The next morning the team manager looks at the period's measures: figures across cases,
+    # never case content. The administrator made the service manager the area's admin (with
+    # `coregroup managers add --admin`), who makes the team manager a manager in Slack.
+    sandbox.clock.set(datetime(2027, 2, 17, 9, 0, tzinfo=UTC))
+    service_manager = recorder.add("Grace Mensah", "Service manager (area admin)")
+    team_manager = recorder.add("Ruth Ellis", "Team manager")
+    assert sandbox.deps is not None
+    with sandbox.deps.unit_of_work() as session:
+        grant(
+            session,
+            team=emu.team_id,
+            user_id=service_manager,
+            actor="cli:admin",
+            now=sandbox.clock.now(),
+            role=AreaRole.ADMIN,
+        )
+    for person in (service_manager, team_manager):
+        emu.join_channel(person, lobby)
+    emu.slash_command(
+        service_manager, lobby, "/coregroup", f"managers add <@{team_manager}|ruth.ellis>"
+    )
+    sandbox.wait_for(lambda: "is now manager" in _last_ephemeral(sandbox, service_manager))
+    step()
+    emu.slash_command(team_manager, lobby, "/coregroup", "measures 2026-11-20 2027-02-16")
+    sandbox.wait_for(
+        lambda: any(f.name.endswith(".png") for f in emu.inspector.files_seen_by(team_manager))
     )
     step()
     return recorder.transcript(
