@@ -182,7 +182,7 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
         expect(page.locator("#sidebar")).to_contain_text("birch-family core group")
         # Its calendar entry opens from the message, in a tab of its own.
         with page.expect_popup() as opened:
-            page.locator("#main a.file", has_text="birch-family-core-group-meeting").click()
+            page.locator("#main .file a", has_text="birch-family-core-group-meeting").click()
         expect(opened.value.locator("body")).to_contain_text("BEGIN:VCALENDAR")
         expect(opened.value.locator("body")).to_contain_text("Birch Primary School")
         opened.value.close()

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -29,7 +29,9 @@ from bot.devtools.transcript.blocks import (
     format_instant,
     read_blocks,
 )
+from bot.devtools.transcript.files import FileView, view_file
 from bot.devtools.transcript.markup import parse_mrkdwn, parse_plain
+from bot.devtools.transcript.model import SharedFile
 
 HOME = "home"
 LOCK_SCREEN_ITEMS = 12
@@ -89,7 +91,7 @@ class Item:
     iso: str
     body: Markup
     blocks: tuple[LiveBlock, ...]
-    files: tuple[tuple[str, str], ...]  # id, name
+    files: tuple[FileView, ...]  # previewed as the transcript does, linked to open
     edited: bool
     reply: bool
 
@@ -279,11 +281,10 @@ def _items(world: World, user_id: str, channel: str, who: Mapping[str, str]) -> 
             conversation = workspace.conversations[channel]
             message = conversation.find(seen.ts) if seen.kind != "ephemeral" else None
             edited = bool(message and message.edited)
-            files = tuple(
-                (file_id, workspace.files[file_id].name)
-                for file_id in seen.files
-                if file_id in workspace.files
-            )
+            shared = [workspace.files[f] for f in seen.files if f in workspace.files]
+        files = tuple(
+            _preview(f.name, f.title, f.data or b"", f"/files/{f.id}?as={user_id}") for f in shared
+        )
         author = who.get(seen.author, seen.author)
         items.append(
             Item(
@@ -303,6 +304,12 @@ def _items(world: World, user_id: str, channel: str, who: Mapping[str, str]) -> 
             )
         )
     return items
+
+
+@lru_cache(maxsize=512)
+def _preview(name: str, title: str, data: bytes, href: str) -> FileView:
+    """A file's preview (the page is redrawn each second; a file never changes once shared)."""
+    return view_file(SharedFile(name, title, data, href=href), LONDON)
 
 
 def _home(world: World, user_id: str, who: Mapping[str, str]) -> str:

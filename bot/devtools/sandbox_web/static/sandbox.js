@@ -14,7 +14,9 @@ function $(selector) {
   return document.querySelector(selector);
 }
 
-function show(parts) {
+// `follow`: after the person's own action, what it brought (an answer only they see, say) is
+// scrolled into view, as Slack does; a poll leaves someone reading further up where they are.
+function show(parts, follow = false) {
   if (!parts || parts.digest === state.digest) return;
   state.digest = parts.digest;
   document.body.dataset.digest = parts.digest;
@@ -28,7 +30,7 @@ function show(parts) {
     const atEnd = !items || main.scrollTop + main.clientHeight >= main.scrollHeight - 40;
     main.innerHTML = parts.main;
     state.main = parts.main;
-    if (atEnd) main.scrollTop = main.scrollHeight;
+    if (atEnd || follow) main.scrollTop = main.scrollHeight;
   }
   const modal = $("#modal");
   // A modal is redrawn only when the bot changed it, so what the person typed stays put.
@@ -78,7 +80,7 @@ async function send(path, body) {
       body: JSON.stringify({ as: state.as, where: state.where, ...body }),
     });
     const result = await answer.json();
-    show(result.parts);
+    show(result.parts, true);
     notice(result.notice);
     if (result.errors && Object.keys(result.errors).length) showErrors(result.errors);
     return result;
@@ -137,6 +139,13 @@ function go(where) {
 }
 
 document.addEventListener("click", (event) => {
+  // A file opens in a tab of its own, leaving this page where it was.
+  const file = event.target.closest("a[href^='/files/']");
+  if (file) {
+    event.preventDefault();
+    window.open(file.href, "_blank", "noopener");
+    return;
+  }
   const target = event.target.closest("button, a[data-where]");
   if (!target) return;
   if (target.matches("a[data-where]")) {
