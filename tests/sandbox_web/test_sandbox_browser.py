@@ -275,6 +275,7 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
 
     print(timings.report())
     print(f"screenshots: {shots}")
+    (shots / "timings.txt").write_text(timings.report() + "\n", encoding="utf-8")
     assert max(timings.loads) < PAGE_LOAD_LIMIT_MS, timings.report()
     assert max(ms for _, ms in timings.clicks) < CLICK_LIMIT_MS, timings.report()
     assert timings.live < POLL_LIMIT_MS, timings.report()
