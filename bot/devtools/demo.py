@@ -93,9 +93,11 @@ class Recorder:
         now = self.sandbox.clock.now()
         for person in self.people:
             # What is new, in order of the moment it happened; within one simulated moment the
-            # forms come first (what the person did), then messages in the order they were posted,
-            # then the Home tab. The bot's replies race each other within a moment, so ordering
-            # them by the emulator's sequence alone would differ from run to run.
+            # forms come first (what the person did), then the bot's private answer to it, then
+            # people joining or leaving channels, then the bot's posts in the order they were
+            # posted, then the Home tab. The bot's answer and its work after the answer race
+            # each other within a moment, so ordering them by the emulator's sequence alone
+            # would differ from run to run.
             new: list[tuple[datetime, int, float, Seen]] = []
             for item in inspector.seen_by(person.user_id):
                 content = f"{item.text}{item.blocks}{item.files}"
@@ -108,7 +110,7 @@ class Recorder:
                 if edited:
                     edit_ts = self._edit_ts(item)
                     seen = replace(seen, at=_ts_instant(edit_ts) if edit_ts else now, edited=True)
-                new.append((seen.at, 1, float(item.ts), seen))
+                new.append((seen.at, self._rank(item), float(item.ts), seen))
             events = inspector.views_seen_by(person.user_id)
             new += [
                 (seen.at, 0, order, seen) for order, seen in _forms(events[person.views_read :])
@@ -119,9 +121,15 @@ class Recorder:
             if home and home_key != person.last_home:
                 published = str(home["hash"])  # a ts: when it was last published
                 seen = _view_seen(home, "home", "Home tab", _ts_instant(published))
-                new.append((seen.at, 2, float(published), seen))
+                new.append((seen.at, 4, float(published), seen))
             person.last_home = home_key
             person.seen += [entry[-1] for entry in sorted(new, key=lambda entry: entry[:3])]
+
+    def _rank(self, item: EmulatorSeen) -> int:
+        """Where a message goes among the things seen at one simulated moment (see `capture`)."""
+        if item.kind == "ephemeral":
+            return 1
+        return 3 if item.author == self.sandbox.emulator.bot_user_id else 2
 
     def _edit_ts(self, item: EmulatorSeen) -> str | None:
         """The ts of the message's last edit, by the emulator's (simulated) clock."""
