@@ -21,6 +21,7 @@ from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.agenda import Agenda
 from bot.rules.commands import DECLARED, SubCommand, find, usage
+from bot.rules.i18n import _, language_named
 from bot.rules.ids import Command
 from bot.rules.measures import TeamMeasures, parse_period
 from bot.rules.vocabulary import Agency, Role
@@ -41,6 +42,7 @@ from bot.services.admission import (
 )
 from bot.services.agenda import agenda_to_record
 from bot.services.conference import ConferenceError, draft_summary
+from bot.services.languages import choose_language
 from bot.services.managers import change_in_slack
 from bot.services.measures import Period, for_manager
 from bot.services.meetings import schedulable
@@ -441,6 +443,17 @@ def _managers(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
     )
 
 
+def _language(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
+    """A person chooses the language the bot speaks to them (stored and audited)."""
+    request = parse(command)
+    language = language_named(request.args[0]) if len(request.args) == 1 else None
+    if language is None:
+        ack(text=_("Usage: {usage}.").format(usage=usage(SubCommand.LANGUAGE)))
+        return
+    team_id = str(command.get("team_id", ""))
+    ack(text=choose_language(deps, team_id=team_id, user_id=request.user_id, language=language))
+
+
 # Every declared sub-command's handler (tests/test_commands.py checks the two match).
 HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.HELP: Anywhere(_help),
@@ -464,6 +477,7 @@ HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.AGENDA: Form(agenda_to_record, _open_agenda_form),
     SubCommand.MEASURES: Anywhere(_measures),
     SubCommand.MANAGERS: Anywhere(_managers),
+    SubCommand.LANGUAGE: Anywhere(_language),
 }
 
 # The dispatch tables, derived from the declarations and the handlers.

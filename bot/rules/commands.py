@@ -37,6 +37,7 @@ class SubCommand(StrEnum):
     SCHEDULE = "schedule"
     MEASURES = "measures"
     MANAGERS = "managers"
+    LANGUAGE = "language"
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,14 @@ SUB_COMMANDS: tuple[Declared, ...] = (
         False,
         "managers add|remove @person",
         "give or take away the manager role: measures, never case content (area admins)",
+    ),
+    # Personal: the language the bot speaks to the person typing it, anywhere.
+    Declared(
+        SubCommand.LANGUAGE,
+        None,
+        False,
+        "language cymraeg|english|bilingual",
+        "the language I speak to you in: Welsh, English, or both with Welsh first",
     ),
 )
 

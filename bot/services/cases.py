@@ -17,6 +17,7 @@ from bot.rules.separation import in_shared_channel
 from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
 from bot.services import audit
+from bot.services.languages import note_slack_locale
 from bot.slack.gateway import SlackError, SlackGateway
 from bot.ui.common import section
 from bot.ui.separation import separate_notice_text, separated_notice
@@ -78,6 +79,7 @@ def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
             name=team_id,
             nation=deps.settings.default_nation,
             timezone=deps.settings.default_timezone,
+            language=deps.settings.default_language,
             created_at=deps.clock.now(),
         )
         session.add(area)
@@ -90,7 +92,7 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
 
     Raises ChannelNameTakenError (for the modal to show inline) or SlackError.
     """
-    people = _people(deps.gateway, form)
+    people, slack_locales = _people(deps.gateway, form)
     try:
         channel_id = deps.gateway.create_private_channel(form.reference)
     except SlackError as error:
@@ -102,6 +104,8 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
             case, members = _record_case(
                 session, deps, form, people, team_id, channel_id, opened_by
             )
+            for user_id, slack_locale in slack_locales.items():
+                note_slack_locale(session, user_id, slack_locale, deps.clock.now())
             assert case.id is not None
             case_id = case.id
     except Exception:
@@ -118,17 +122,23 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
     return OpenedCase(case_id, channel_id, tuple(missing))
 
 
-def _people(gateway: SlackGateway, form: NewCase) -> dict[str, str]:
-    """Display names for everyone chosen (an unknown id keeps its id as the name)."""
+def _people(gateway: SlackGateway, form: NewCase) -> tuple[dict[str, str], dict[str, str]]:
+    """Display names for everyone chosen (an unknown id keeps its id as the name), and the
+    Slack locale of those whose Slack says it."""
     ids = {form.chair, form.social_worker, *form.family_on_slack}
     ids.update(person for person, _ in form.professionals)
     names: dict[str, str] = {}
+    slack_locales: dict[str, str] = {}
     for user_id in ids:
         try:
-            names[user_id] = gateway.user(user_id).name
+            person = gateway.user(user_id)
         except SlackError:
             names[user_id] = user_id
-    return names
+            continue
+        names[user_id] = person.name
+        if person.locale:
+            slack_locales[user_id] = person.locale
+    return names, slack_locales
 
 
 def _record_case(
@@ -153,6 +163,7 @@ def _record_case(
         pre_birth=form.pre_birth,
         birth_date=form.birth_date,
         family_separate=form.family_separate,
+        bot_language=area.language,
         created_at=now,
     )
     session.add(case)

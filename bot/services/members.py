@@ -14,6 +14,7 @@ from bot.rules.separation import in_shared_channel
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
 from bot.services.cases import invite_failure_reason, refresh_case_card, welcome_served_apart
+from bot.services.languages import note_slack_locale
 from bot.services.plan import refresh_family_plan_copies
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
@@ -75,6 +76,7 @@ def add_member(
     if person.deleted:
         raise MemberError(f"{person.name}'s Slack account has been deactivated.")
     with deps.unit_of_work() as session:
+        note_slack_locale(session, user_id, person.locale, deps.clock.now())
         case = session.get_one(Case, case_id)
         member = find_member(session, case_id, user_id)
         if member is not None and member.active:
