@@ -18,13 +18,14 @@ by whoever sends it (`bot.delivery.content`).
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
@@ -39,6 +40,8 @@ WELSH = "cy"
 LOCALES = (ENGLISH, WELSH)
 DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+K = TypeVar("K")
 
 _speaking: ContextVar[str] = ContextVar("coregroup_locale", default=ENGLISH)
 
@@ -156,3 +159,19 @@ _NAMES = {
     "bilingual": Language.BILINGUAL,
     "dwyieithog": Language.BILINGUAL,
 }
+
+
+class Translated(Mapping[K, str]):
+    """A map of words marked with `N_`, read in the current locale whenever it is read."""
+
+    def __init__(self, words: Mapping[K, str]) -> None:
+        self._words = dict(words)
+
+    def __getitem__(self, key: K) -> str:
+        return gettext(self._words[key])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
