@@ -11,6 +11,8 @@ from slack_bolt.middleware import Middleware
 
 from bot.deps import Dependencies
 from bot.rules.commands import find
+from bot.rules.i18n import speaking
+from bot.services.languages import locale_for
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,22 @@ class ProvideDependencies(Middleware):
         return next()
 
 
+class SpeakTheirLanguage(Middleware):
+    """Runs every listener in the language of the person it answers (their choice, their Slack
+    locale, or their area's default): their replies, forms and Home tab. What a listener posts
+    in a case's channel, or sends to someone else, is written in that place's language."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        deps = req.context.get("deps")
+        user_id = req.context.user_id
+        if not isinstance(deps, Dependencies) or not user_id:
+            return next()
+        with speaking(locale_for(deps, user_id=user_id, team_id=req.context.team_id)):
+            return next()
+
+
 def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
     """Build the Bolt app for HTTP or Socket Mode.
 
@@ -57,6 +75,7 @@ def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
     )
 
     app.middleware(ProvideDependencies(deps))
+    app.middleware(SpeakTheirLanguage())
     register_all(app)
     app.error(tell_kindly_on_error)
     return app

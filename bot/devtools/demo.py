@@ -25,6 +25,7 @@ from bot.rules.ids import (
     PlanField,
     UpdateField,
 )
+from bot.rules.vocabulary import Language
 from bot.services.export import export_case
 
 BOT_NAME = "Core Group"
@@ -162,9 +163,12 @@ class DemoResult:
     printables: tuple[Path, ...] = ()
 
 
-def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
+def run_demo(
+    out_dir: Path, *, socket_mode: bool = False, language: Language = Language.ENGLISH
+) -> DemoResult:
     """Run the scripted case and write what everyone saw into `out_dir` (over Socket Mode
-    instead of HTTP with `socket_mode`: the transcript is the same either way)."""
+    instead of HTTP with `socket_mode`: the transcript is the same either way), in an area whose
+    default `language` is English, Welsh, or bilingual (Welsh first)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
@@ -172,6 +176,9 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
     # Monday 23 November 2026, 09:30 in London (GMT).
     start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
     with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
+        # The area is made when the first case opens, with this default: the case and everyone
+        # in it (nobody has chosen) read the bot in it.
+        sandbox.settings.default_language = language
         sandbox.clock.set(start)
         recorder = Recorder(sandbox)
         transcript = _script(sandbox, recorder)

@@ -12,6 +12,7 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import locale_of, speaking
 from bot.rules.schedule import calendar_for, rules_for
 from bot.rules.separation import in_shared_channel
 from bot.rules.timeline import plan_timeline
@@ -19,6 +20,7 @@ from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
 from bot.services import audit
 from bot.services.languages import note_slack_locale
 from bot.slack.gateway import SlackError, SlackGateway
+from bot.ui.bilingual import rendered
 from bot.ui.common import section
 from bot.ui.separation import separate_notice_text, separated_notice
 from bot.ui.texts import case_card, case_card_text, topic_for, welcome_blocks, welcome_text
@@ -295,13 +297,18 @@ def _mark_not_joined(deps: Dependencies, case_id: int, user_id: str, code: str, 
 def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:
     """Topic, welcome and the pinned case card."""
     case, members, meetings = _card_inputs(deps, case_id)
-    deps.gateway.set_topic(channel_id, topic_for(case, meetings))
-    deps.gateway.post(
-        channel_id, welcome_text(case.reference), welcome_blocks(case.reference, case.nation)
+    language = case.bot_language
+    with speaking(locale_of(language)):  # a topic has room for one language: Welsh first
+        deps.gateway.set_topic(channel_id, topic_for(case, meetings))
+    welcome = rendered(
+        language,
+        lambda: (welcome_text(case.reference), welcome_blocks(case.reference, case.nation)),
     )
-    _, card_ts = deps.gateway.post(
-        channel_id, case_card_text(case.reference), case_card(case, members, meetings)
+    deps.gateway.post(channel_id, welcome["text"], welcome["blocks"])
+    card = rendered(
+        language, lambda: (case_card_text(case.reference), case_card(case, members, meetings))
     )
+    _, card_ts = deps.gateway.post(channel_id, card["text"], card["blocks"])
     deps.gateway.pin(channel_id, card_ts)
     with deps.unit_of_work() as session:
         stored = session.get_one(Case, case_id)
@@ -325,18 +332,18 @@ def refresh_case_card(deps: Dependencies, case_id: int) -> None:
         return
     today = deps.clock.now().astimezone(ZoneInfo(case.timezone)).date()
     try:
-        deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
+        with speaking(locale_of(case.bot_language)):
+            deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
     except SlackError as error:
         log.warning("could not set the topic of case %s: %s", case_id, error.code)
     if case.card_ts is None:
         return
+    card = rendered(
+        case.bot_language,
+        lambda: (case_card_text(case.reference), case_card(case, members, meetings, today)),
+    )
     try:
-        deps.gateway.update(
-            case.slack_channel_id,
-            case.card_ts,
-            case_card_text(case.reference),
-            case_card(case, members, meetings, today),
-        )
+        deps.gateway.update(case.slack_channel_id, case.card_ts, card["text"], card["blocks"])
     except SlackError as error:
         # The change itself is saved; a stale card is put right by the next refresh.
         log.warning("could not refresh the case card of case %s: %s", case_id, error.code)

@@ -1,0 +1,279 @@
+"""The Welsh catalog is complete and sound, and the bot speaks Welsh and bilingually without
+English leaking in, within Slack's limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.rules.i18n import (
+    WELSH,
+    Translated,
+    _,
+    catalog_path,
+    language_from_slack_locale,
+    language_named,
+    ngettext,
+    speaking,
+    translations,
+)
+from bot.rules.timeline import format_day
+from bot.rules.vocabulary import Agency, Language, MeetingKind, Nation, Role
+from bot.ui.bilingual import MAX_BLOCKS, MAX_SECTION_TEXT, bilingual, rendered
+from bot.ui.labels import AGENCY_NAMES
+from bot.ui.texts import (
+    case_card,
+    case_card_text,
+    help_text,
+    joined_text,
+    left_text,
+    unknown_command_text,
+    welcome_blocks,
+    welcome_text,
+)
+from storage.models import Case, Meeting, Member
+
+ROOT = Path(__file__).resolve().parents[1]
+# As babel.cfg and the README's `pybabel extract` say.
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "N_": None,
+}
+METHODS = [
+    ("bot/devtools/**", "ignore"),
+    ("bot/**.py", "python"),
+    ("handlers/**.py", "python"),
+    ("bot/summary/templates/**.j2", "jinja2"),
+]
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def welsh_catalog() -> Catalog:
+    with catalog_path(WELSH).open("rb") as po:
+        return read_po(po, locale=WELSH)
+
+
+def extracted() -> set[tuple[str | tuple[str, ...], str | None]]:
+    """Every message the code and templates say today, as `pybabel extract` finds it."""
+    found: set[tuple[str | tuple[str, ...], str | None]] = set()
+    options = {"bot/summary/templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), METHODS, options, keywords=KEYWORDS
+    ):
+        found.add((message, context))
+    return found
+
+
+def test_every_message_is_in_the_welsh_catalog_translated_and_not_fuzzy() -> None:
+    catalog = welsh_catalog()
+    in_catalog = {(m.id, m.context): m for m in catalog if m.id}
+    said = extracted()
+    missing = [key for key in said if key not in in_catalog]
+    assert not missing, f"run pybabel extract and update, then translate: {missing[:5]}"
+    stale = [key for key in in_catalog if key not in said]
+    assert not stale, f"no longer said anywhere (run pybabel update): {stale[:5]}"
+    assert not catalog.obsolete, list(catalog.obsolete)[:5]
+    for message in in_catalog.values():
+        assert not message.fuzzy, message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(s.strip() for s in strings), f"untranslated: {message.id!r}"
+
+
+def test_babels_checkers_find_nothing_and_welsh_has_six_plural_forms() -> None:
+    catalog = welsh_catalog()
+    assert catalog.num_plurals == 6
+    assert not catalog.fuzzy  # the header itself
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert not problems, problems
+
+
+def test_every_translation_fills_exactly_the_placeholders_of_its_english() -> None:
+    for message in welsh_catalog():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(PLACEHOLDER.findall(ids[0]))
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for said in strings:
+            assert set(PLACEHOLDER.findall(said)) == wanted, (message.id, said)
+
+
+def test_welsh_plural_forms_follow_the_count() -> None:
+    # Six forms: 0, 1, 2, 3, 6 and the rest each choose their own (the catalog's header).
+    chooser = translations(WELSH).plural  # type: ignore[attr-defined]
+    assert [chooser(n) for n in (0, 1, 2, 3, 4, 6, 7, 11)] == [0, 1, 2, 3, 5, 4, 5, 5]
+    with speaking(WELSH):  # a message not in the catalog falls back to the English forms
+        assert ngettext("one day", "{n} days", 2) == "{n} days"
+
+
+def test_dates_are_in_the_readers_language_and_english_is_unchanged() -> None:
+    tuesday = date(2027, 1, 5)
+    assert format_day(tuesday) == "Tue  5 Jan 2027"
+    with speaking(WELSH):
+        assert format_day(tuesday) == "Maw  5 Ion 2027"
+        assert format_day(date(2027, 9, 7)) == "Maw  7 Medi 2027"
+
+
+def test_a_language_is_named_in_welsh_or_english_and_taken_from_a_welsh_slack_locale() -> None:
+    assert language_named("Cymraeg") is Language.WELSH
+    assert language_named("english") is Language.ENGLISH
+    assert language_named("dwyieithog") is Language.BILINGUAL
+    assert language_named("klingon") is None
+    assert language_from_slack_locale("cy-GB") is Language.WELSH
+    # English Slack says nothing about a person's choice: the area's default stands.
+    assert language_from_slack_locale("en-GB") is None
+    assert language_from_slack_locale(None) is None
+
+
+def _case() -> tuple[Case, list[Member], list[Meeting]]:
+    case = Case(
+        id=1,
+        area_id=1,
+        reference="oak-family",
+        nation=Nation.WLS,
+        icpc_date=date(2026, 11, 16),
+        timezone="Europe/London",
+    )
+    members = [
+        Member(
+            case_id=1,
+            slack_user_id="U1",
+            display_name="Priya",
+            role=Role.SOCIAL_WORKER,
+            agency=Agency.CHILDRENS_SOCIAL_CARE,
+        ),
+        Member(
+            case_id=1,
+            slack_user_id="U2",
+            display_name="Ms Reed",
+            role=Role.PROFESSIONAL,
+            agency=Agency.SCHOOL,
+        ),
+    ]
+    meetings = [
+        Meeting(
+            case_id=1,
+            kind=MeetingKind.CORE_GROUP,
+            sequence=1,
+            due_by=date(2026, 11, 30),
+            starts_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+        ),
+        Meeting(case_id=1, kind=MeetingKind.RCPC, sequence=1, due_by=date(2027, 2, 16)),
+    ]
+    return case, members, meetings
+
+
+def _everything_said() -> list[str]:
+    """Every message kind wrapped so far, rendered in the current locale, as plain text."""
+    case, members, meetings = _case()
+    said = [
+        help_text(),
+        unknown_command_text("dance"),
+        welcome_text(case.reference),
+        case_card_text(case.reference),
+        joined_text("U9"),
+        left_text("U9"),
+    ]
+    for blocks in (welcome_blocks(case.reference, Nation.WLS), case_card(case, members, meetings)):
+        said.extend(str(b.to_dict()) for b in blocks)
+    return said
+
+
+def _english_fragments() -> list[str]:
+    """Runs of three or more English words from the catalog's ids, whose Welsh differs."""
+    fragments = []
+    for message in welsh_catalog():
+        if not message.id or message.id == message.string:
+            continue
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        for piece in PLACEHOLDER.split(english):
+            words = re.findall(r"[A-Za-z']+", piece)
+            if len(words) >= 3:
+                fragments.append(" ".join(words))
+    return fragments
+
+
+def test_nothing_in_welsh_leaks_an_english_sentence_of_the_catalog() -> None:
+    with speaking(WELSH):
+        said = " ".join(" ".join(re.findall(r"[A-Za-z']+", text)) for text in _everything_said())
+    leaks = [fragment for fragment in _english_fragments() if fragment in said]
+    assert not leaks, leaks[:5]
+    assert "grŵp craidd" in " ".join(_everything_said_in(WELSH))
+
+
+def _everything_said_in(locale: str) -> list[str]:
+    with speaking(locale):
+        return _everything_said()
+
+
+def test_english_is_what_it_always_was() -> None:
+    assert welcome_text("oak-family") == "Welcome to the core group for oak-family"
+    assert AGENCY_NAMES[Agency.SCHOOL] == "School"
+    assert _("Core group") == "Core group"
+    with speaking(WELSH):
+        assert AGENCY_NAMES[Agency.SCHOOL] == "Ysgol"
+        assert isinstance(AGENCY_NAMES, Translated)
+
+
+def test_bilingual_is_welsh_first_then_english_in_one_message() -> None:
+    case, _members, _meetings = _case()
+    message = rendered(
+        Language.BILINGUAL,
+        lambda: (welcome_text(case.reference), welcome_blocks(case.reference, case.nation)),
+    )
+    headers = [b["text"]["text"] for b in message["blocks"] if b["type"] == "header"]
+    assert headers == [
+        "Croeso i'r grŵp craidd ar gyfer oak-family",
+        "Welcome to the core group for oak-family",
+    ]
+    assert message["text"].index("Croeso") < message["text"].index("Welcome")
+    assert len(message["blocks"]) <= MAX_BLOCKS
+
+
+def test_bilingual_keeps_one_set_of_buttons_and_condenses_english_rather_than_cut_it() -> None:
+    def long(words: str, buttons: bool) -> dict[str, object]:
+        blocks: list[dict[str, object]] = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{words} {n}"}}
+            for n in range(40)
+        ]
+        if buttons:
+            blocks.append({"type": "actions", "block_id": "b", "elements": [{"type": "button"}]})
+        return {"text": words, "blocks": blocks}
+
+    welsh = long("Diweddariad " * 30, buttons=True)
+    english = long("Update " * 30, buttons=True)
+    message = bilingual(welsh, english)
+    blocks = message["blocks"]
+    assert len(blocks) <= MAX_BLOCKS
+    assert [b["type"] for b in blocks].count("actions") == 1
+    said = " ".join(str(b.get("text", {}).get("text", "")) for b in blocks)  # type: ignore[union-attr]
+    for n in range(40):  # every English line is there, in full
+        assert f"{'Update ' * 30} {n}" in said
+    assert all(len(b["text"]["text"]) <= MAX_SECTION_TEXT for b in blocks if "text" in b)
+
+
+@pytest.mark.parametrize("language", [Language.WELSH, Language.BILINGUAL])
+def test_welsh_and_bilingual_messages_hold_slacks_limits(language: Language) -> None:
+    case, members, meetings = _case()
+    for render in (
+        lambda: (welcome_text(case.reference), welcome_blocks(case.reference, case.nation)),
+        lambda: (case_card_text(case.reference), case_card(case, members, meetings)),
+    ):
+        message = rendered(language, render)
+        assert len(message["blocks"]) <= MAX_BLOCKS
+        for block in message["blocks"]:
+            text = block.get("text", {})
+            if block["type"] == "header":
+                assert len(text["text"]) <= 150
+            elif isinstance(text, dict) and "text" in text:
+                assert len(text["text"]) <= MAX_SECTION_TEXT
