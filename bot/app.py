@@ -11,7 +11,7 @@ from slack_bolt.middleware import Middleware
 
 from bot.deps import Dependencies
 from bot.rules.commands import find
-from bot.rules.i18n import speaking
+from bot.rules.i18n import ENGLISH, speak
 from bot.services.languages import locale_for
 
 log = logging.getLogger(__name__)
@@ -42,17 +42,24 @@ class ProvideDependencies(Middleware):
 class SpeakTheirLanguage(Middleware):
     """Runs every listener in the language of the person it answers (their choice, their Slack
     locale, or their area's default): their replies, forms and Home tab. What a listener posts
-    in a case's channel, or sends to someone else, is written in that place's language."""
+    in a case's channel, or sends to someone else, is written in that place's language.
+
+    Bolt runs the listeners after every global middleware has returned, so the locale is set for
+    the rest of the request rather than around `next()`; it is set on every request, English
+    where nobody is known, so none inherits another's."""
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         deps = req.context.get("deps")
         user_id = req.context.user_id
-        if not isinstance(deps, Dependencies) or not user_id:
-            return next()
-        with speaking(locale_for(deps, user_id=user_id, team_id=req.context.team_id)):
-            return next()
+        known = isinstance(deps, Dependencies) and bool(user_id)
+        speak(
+            locale_for(deps, user_id=user_id, team_id=req.context.team_id)
+            if known and isinstance(deps, Dependencies)
+            else ENGLISH
+        )
+        return next()
 
 
 def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:

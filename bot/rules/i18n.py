@@ -96,6 +96,14 @@ def speaking(locale: str) -> Iterator[None]:
         _speaking.reset(token)
 
 
+def speak(locale: str) -> None:
+    """Render in `locale` from now on in this context (a request sets it first thing, every time,
+    so no request inherits another's)."""
+    if locale not in LOCALES:
+        raise ValueError(f"no catalog for locale {locale!r}")
+    _speaking.set(locale)
+
+
 def gettext(message: str) -> str:
     """The message in the current locale."""
     return translations(_speaking.get()).gettext(message)
