@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
+from bot.rules.i18n import _
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Rsvp
@@ -62,7 +63,7 @@ def _record_id(body: dict[str, Any]) -> int | None:
 
 
 def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
+    respond(text=_(text), response_type="ephemeral", replace_original=False)
 
 
 def _tell_soon(deps: Dependencies, body: dict[str, Any], text: str) -> None:

@@ -4,6 +4,7 @@ English leaking in, within Slack's limits."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,10 +24,20 @@ from bot.rules.i18n import (
     speaking,
     translations,
 )
+from bot.rules.quorum import Invitee, QuorumForecast
 from bot.rules.timeline import ChaseStep, format_day
-from bot.rules.vocabulary import Agency, Language, MeetingKind, Nation, Role
+from bot.rules.vocabulary import Agency, Language, MeetingKind, Nation, Role, Rsvp
 from bot.ui.bilingual import MAX_BLOCKS, MAX_SECTION_TEXT, bilingual, rendered
+from bot.ui.common import message_modal
 from bot.ui.labels import AGENCY_NAMES, meeting_words
+from bot.ui.meetings import (
+    MeetingCard,
+    Reply,
+    invitation_blocks,
+    invitation_text,
+    quorum_warning_blocks,
+    quorum_warning_text,
+)
 from bot.ui.texts import (
     case_card,
     case_card_text,
@@ -202,6 +213,24 @@ def _everything_said() -> list[str]:
         left_text("U9"),
     ]
     ref, deadline = case.reference, format_day(date(2026, 12, 4))
+    card = MeetingCard(7, ref, MeetingKind.RCPC, datetime(2027, 2, 9, 10, 0), None, Nation.WLS)
+    replies = [
+        Reply("Ms Reed", Rsvp.ATTENDING),
+        Reply("Jan", Rsvp.REPRESENTATIVE, "Kim"),
+        Reply("PC Lewis", Rsvp.APOLOGIES),
+        Reply("Sam", Rsvp.NONE),
+    ]
+    asked = Invitee(3, "PC Lewis", Agency.POLICE, True, Rsvp.APOLOGIES)
+    short = QuorumForecast(
+        quorate=False,
+        confirmed_agencies=frozenset(),
+        needed_other_agencies=2,
+        short_by=2,
+        could_still_be_quorate=True,
+        not_replied=(replace(asked, rsvp=Rsvp.NONE),),
+        social_care_confirmed=True,
+        sent_apologies=(asked,),
+    )
     meeting = meeting_words(MeetingKind.CORE_GROUP, Nation.WLS)
     said += [prompt_text(ref), chase_text(ref), check_in_text(ref), overdue_notice_text(ref)]
     said += [progress_text(ref)]
@@ -222,7 +251,13 @@ def _everything_said() -> list[str]:
         overdue_notice(ref, "Ms Reed", "School", meeting, deadline, reminded=False),
         escalation_notice(ref, "Ms Reed", "School", meeting, deadline, in_digest=True),
         progress_blocks(2, 3, meeting, deadline),
+        invitation_blocks(card, replies),
+        invitation_blocks(card, replies, family=True, in_channel=False),
+        quorum_warning_blocks(card, short),
+        quorum_warning_blocks(card, replace(short, not_replied=(), sent_apologies=())),
+        quorum_warning_blocks(card, replace(short, quorate=True)),
     ]
+    said += [invitation_text(ref, MeetingKind.RCPC, Nation.WLS), quorum_warning_text(ref)]
     for blocks in block_lists:
         said.extend(str(b.to_dict()) for b in blocks)
     return said
@@ -319,3 +354,10 @@ def test_welsh_and_bilingual_messages_hold_slacks_limits(language: Language) -> 
                 assert len(text["text"]) <= 150
             elif isinstance(text, dict) and "text" in text:
                 assert len(text["text"]) <= MAX_SECTION_TEXT
+
+
+def test_welsh_form_titles_fit_slacks_24_characters() -> None:
+    with speaking(WELSH):
+        for title in ("Open a case", "Set a meeting", "Conference decision"):
+            message_modal(_(title), "…")  # slack_sdk refuses a title over 24 characters
+            assert len(_(title)) <= 24, _(title)

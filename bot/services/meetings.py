@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy import Integer, bindparam, literal, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -24,8 +25,10 @@ from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check, schedule_permission
 from bot.services.cases import refresh_case_card
+from bot.services.languages import recipient_language
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
+from bot.ui.bilingual import rendered
 from bot.ui.calendar_file import meeting_ics
 from bot.ui.labels import meeting_words
 from bot.ui.meetings import (
@@ -417,25 +420,40 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
             meeting_id=meeting_id,
             kinds=[MessageKind.INVITATION, MessageKind.QUORUM_WARNING],
         )
+        # Each message is refreshed in the language it was sent in: its recipient's.
+        languages = {
+            row.recipient: recipient_language(session, row.recipient, case_id=case.id)
+            for row in sent
+        }
     if meeting.starts_at is None:
         return
     card = card_for(case, meeting)
+    held = meeting.status == MeetingStatus.HELD
+
+    def invitation() -> tuple[str, list[Block]]:
+        return (
+            invitation_text(case.reference, meeting.kind, case.nation),
+            invitation_blocks(card, shown, held=held),
+        )
+
+    def quorum_warning() -> tuple[str, list[Block]]:
+        assert forecast_now is not None
+        return (
+            quorum_warning_text(case.reference, case.nation),
+            quorum_warning_blocks(card, forecast_now),
+        )
+
     for row in sent:
         try:
             if row.kind == MessageKind.INVITATION and row.recipient == case.slack_channel_id:
-                deps.gateway.update(
-                    row.slack_channel or row.recipient,
-                    row.slack_ts or "",
-                    invitation_text(case.reference, meeting.kind, case.nation),
-                    invitation_blocks(card, shown, held=meeting.status == MeetingStatus.HELD),
-                )
+                # The channel's language, whoever's reply set this refresh off.
+                said = rendered(case.bot_language, invitation)
             elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
-                deps.gateway.update(
-                    row.slack_channel or row.recipient,
-                    row.slack_ts or "",
-                    quorum_warning_text(case.reference, case.nation),
-                    quorum_warning_blocks(card, forecast_now),
-                )
+                said = rendered(languages.get(row.recipient, case.bot_language), quorum_warning)
+            else:
+                continue
+            channel = row.slack_channel or row.recipient
+            deps.gateway.update(channel, row.slack_ts or "", said["text"], said["blocks"])
         except SlackError as error:
             log.warning("could not update meeting %s message: %s", meeting_id, error.code)
 
