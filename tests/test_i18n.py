@@ -24,11 +24,27 @@ from bot.rules.i18n import (
     speaking,
     translations,
 )
+from bot.rules.ids import ViewId
+from bot.rules.permissions import Permission
 from bot.rules.quorum import Invitee, QuorumForecast
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import Agency, Language, MeetingKind, Nation, Role, Rsvp
+from bot.services.access import (
+    NOT_A_CASE_CHANNEL,
+    NOT_A_MEMBER,
+    OPENING_NEEDS_FULL_MEMBER,
+    refusal,
+)
+from bot.ui.arranging import (
+    arrange_reminder_blocks,
+    arrange_reminder_text,
+    held_answer_blocks,
+    held_check_blocks,
+    held_check_text,
+    not_held_modal,
+)
 from bot.ui.bilingual import MAX_BLOCKS, MAX_SECTION_TEXT, bilingual, rendered
-from bot.ui.common import message_modal
+from bot.ui.common import message_modal, new_case_modal, opening_progress_modal
 from bot.ui.labels import AGENCY_NAMES, meeting_words
 from bot.ui.meetings import (
     MeetingCard,
@@ -65,6 +81,7 @@ from bot.ui.update_texts import (
     prompt_text,
     with_family_prompt,
 )
+from bot.ui.who_reads import WHO_READS, who_reads
 from storage.models import Case, Meeting, Member
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,10 +273,26 @@ def _everything_said() -> list[str]:
         quorum_warning_blocks(card, short),
         quorum_warning_blocks(card, replace(short, not_replied=(), sent_apologies=())),
         quorum_warning_blocks(card, replace(short, quorate=True)),
+        arrange_reminder_blocks(ref, _("within {n} working days of the {initial}"), deadline),
+        held_check_blocks(ref, meeting, 7),
+        held_answer_blocks(ref, meeting, held=True),
+        held_answer_blocks(ref, meeting, held=False),
     ]
+    said += [arrange_reminder_text(ref), held_check_text(ref)]
+    said.append(str(not_held_modal(1, 7, meeting).to_dict()))
     said += [invitation_text(ref, MeetingKind.RCPC, Nation.WLS), quorum_warning_text(ref)]
     for blocks in block_lists:
         said.extend(str(b.to_dict()) for b in blocks)
+    # Forms: slack_sdk checks their limits (a title's 24 characters...) as they are built.
+    forms = [
+        new_case_modal(today=date(2026, 11, 23), nation=Nation.WLS, social_worker=None),
+        opening_progress_modal(ref),
+        message_modal(_("Open a case"), _(OPENING_NEEDS_FULL_MEMBER)),
+    ]
+    said.extend(str(form.to_dict()) for form in forms)
+    said.extend(str(who_reads(view).to_dict()) for view in WHO_READS)
+    said.append(str(who_reads(ViewId.UPDATE, family=True).to_dict()))
+    said += [_(NOT_A_MEMBER), _(NOT_A_CASE_CHANNEL), refusal(Permission.RECORD_DECISION)]
     return said
 
 

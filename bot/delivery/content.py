@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from sqlmodel import Session
 
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.i18n import locales, speaking
+from bot.rules.i18n import _, locales, ngettext, speaking
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.naming import children_words
@@ -325,8 +325,16 @@ def _arrange_reminder(session: Session, args: Mapping[str, Any]) -> Content | No
     area = session.get_one(Area, case.area_id)
     rules = rules_for(area, case.nation)
     words = nation_rules(case.nation).words
-    unit = "working days" if rules.first_core_group_in_working_days else "days"
-    limit = f"within {rules.first_core_group_working_days} {unit} of the {words.initial}"
+    days = rules.first_core_group_working_days
+    limit = (
+        ngettext(
+            "within {n} working days of the {initial}",
+            "within {n} working days of the {initial}",
+            days,
+        )
+        if rules.first_core_group_in_working_days
+        else ngettext("within {n} days of the {initial}", "within {n} days of the {initial}", days)
+    ).format(n=days, initial=_(words.initial))
     blocks = arrange_reminder_blocks(case.reference, limit, format_day(meeting.due_by))
     return _content(arrange_reminder_text(case.reference), blocks)
 

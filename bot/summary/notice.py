@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.family import FamilyHelp, children_words
+from bot.rules.i18n import gettext, ngettext, npgettext, pgettext
 from bot.rules.vocabulary import Category, Decision
 from bot.ui.labels import CATEGORY_WORDS
 
@@ -160,10 +161,16 @@ def notice_html(notice: DecisionNotice) -> str:
 
 @cache
 def _html() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("bot.summary", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Templates speak the language of the rendering under way (bot.rules.i18n.speaking).
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+    return environment
