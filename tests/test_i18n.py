@@ -12,7 +12,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from slack_sdk.models.blocks import Block
 
+from bot.rules.family import FamilyHelp
 from bot.rules.i18n import (
     WELSH,
     Translated,
@@ -28,13 +30,14 @@ from bot.rules.ids import ViewId
 from bot.rules.permissions import Permission
 from bot.rules.quorum import Invitee, QuorumForecast
 from bot.rules.timeline import ChaseStep, format_day
-from bot.rules.vocabulary import Agency, Language, MeetingKind, Nation, Role, Rsvp
+from bot.rules.vocabulary import ActionStatus, Agency, Language, MeetingKind, Nation, Role, Rsvp
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
     OPENING_NEEDS_FULL_MEMBER,
     refusal,
 )
+from bot.services.plan import Plan
 from bot.ui.arranging import (
     arrange_reminder_blocks,
     arrange_reminder_text,
@@ -44,7 +47,13 @@ from bot.ui.arranging import (
     not_held_modal,
 )
 from bot.ui.bilingual import MAX_BLOCKS, MAX_SECTION_TEXT, bilingual, rendered
-from bot.ui.common import message_modal, new_case_modal, opening_progress_modal
+from bot.ui.common import message_modal, new_case_modal, opening_progress_modal, section
+from bot.ui.family import (
+    family_copy_prompt_blocks,
+    family_copy_prompt_text,
+    family_invitation_blocks,
+)
+from bot.ui.harm import UpdateReading, new_harm_blocks, new_harm_text, update_reading_modal
 from bot.ui.labels import AGENCY_NAMES, meeting_words
 from bot.ui.meetings import (
     MeetingCard,
@@ -53,6 +62,21 @@ from bot.ui.meetings import (
     invitation_text,
     quorum_warning_blocks,
     quorum_warning_text,
+)
+from bot.ui.plan import (
+    action_modal,
+    action_reminder_blocks,
+    action_reminder_text,
+    outcome_modal,
+    plan_message,
+    plan_message_text,
+    plan_text,
+)
+from bot.ui.separation import (
+    rejoined_notice,
+    released_notice,
+    separate_notice_text,
+    separated_notice,
 )
 from bot.ui.texts import (
     case_card,
@@ -82,7 +106,8 @@ from bot.ui.update_texts import (
     with_family_prompt,
 )
 from bot.ui.who_reads import WHO_READS, who_reads
-from storage.models import Case, Meeting, Member
+from storage.models import Case, Meeting, Member, Outcome, PlanAction
+from tests.readability import block_texts, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 # As babel.cfg and the README's `pybabel extract` say.
@@ -230,6 +255,21 @@ def _everything_said() -> list[str]:
         left_text("U9"),
     ]
     ref, deadline = case.reference, format_day(date(2026, 12, 4))
+    outcomes = (Outcome(id=1, case_id=1, position=1, wording="Jo yn yr ysgol bob dydd"),)
+    actions = (
+        PlanAction(
+            id=1,
+            case_id=1,
+            outcome_id=1,
+            owner_member_id=5,
+            description="Galw",
+            due_date=date(2026, 12, 1),
+        ),
+        PlanAction(
+            id=2, case_id=1, outcome_id=None, description="Trefnu", status=ActionStatus.DONE
+        ),
+    )
+    plan = Plan(case, outcomes, actions, {5: "Ms Reed"})
     card = MeetingCard(7, ref, MeetingKind.RCPC, datetime(2027, 2, 9, 10, 0), None, Nation.WLS)
     replies = [
         Reply("Ms Reed", Rsvp.ATTENDING),
@@ -277,7 +317,26 @@ def _everything_said() -> list[str]:
         held_check_blocks(ref, meeting, 7),
         held_answer_blocks(ref, meeting, held=True),
         held_answer_blocks(ref, meeting, held=False),
+        *_family_texts(card),
+        family_copy_prompt_blocks(ref, deadline, meeting_words(MeetingKind.RCPC, Nation.WLS)),
+        new_harm_blocks(ref, "Ms Reed (Ysgol)", meeting, 3),
+        plan_message(plan),
+        plan_message(Plan(case, (), (), {})),
+        action_reminder_blocks(ref, actions[0]),
+        action_reminder_blocks(ref, actions[1]),
     ]
+    said += [plan_text(plan), plan_text(Plan(case, (), (), {})), action_reminder_text(ref)]
+    said += [plan_message_text(ref)]
+    for form in (
+        outcome_modal(1),
+        outcome_modal(1, outcomes[0]),
+        action_modal(1, outcomes, members),
+        action_modal(1, outcomes, members, actions[0]),
+    ):
+        said.append(str(form.to_dict()))
+    said += [new_harm_text(ref), separate_notice_text(ref), family_copy_prompt_text(ref)]
+    reading = UpdateReading(ref, "Ms Reed", "3 Rhag", [("Beth sy'n mynd yn dda", "Popeth")])
+    said.append(str(update_reading_modal(reading).to_dict()))
     said += [arrange_reminder_text(ref), held_check_text(ref)]
     said.append(str(not_held_modal(1, 7, meeting).to_dict()))
     said += [invitation_text(ref, MeetingKind.RCPC, Nation.WLS), quorum_warning_text(ref)]
@@ -294,6 +353,23 @@ def _everything_said() -> list[str]:
     said.append(str(who_reads(ViewId.UPDATE, family=True).to_dict()))
     said += [_(NOT_A_MEMBER), _(NOT_A_CASE_CHANNEL), refusal(Permission.RECORD_DECISION)]
     return said
+
+
+def _family_texts(card: MeetingCard) -> list[list[Block]]:
+    """What a parent reads from the bot (their invitation, prompts, the safety notices)."""
+    help = FamilyHelp(help_contact="Tîm Teuluoedd, 01234 567890", leaflet_url="https://x.invalid")
+    core_group = replace(card, kind=MeetingKind.CORE_GROUP)
+    meeting = meeting_words(MeetingKind.CORE_GROUP, Nation.WLS)
+    deadline = format_day(date(2026, 12, 4))
+    return [
+        family_invitation_blocks(card, social_worker="Priya", help=help),
+        family_invitation_blocks(core_group, social_worker=None, help=help, pre_birth=True),
+        family_prompt("oak-family", meeting, deadline, 1),
+        family_reminder_blocks("oak-family", meeting, deadline, 1, with_family=None),
+        [section(separated_notice("oak-family"))],
+        [section(rejoined_notice("oak-family"))],
+        [section(released_notice("oak-family"))],
+    ]
 
 
 def _english_fragments() -> list[str]:
@@ -394,3 +470,28 @@ def test_welsh_form_titles_fit_slacks_24_characters() -> None:
         for title in ("Open a case", "Set a meeting", "Conference decision"):
             message_modal(_(title), "…")  # slack_sdk refuses a title over 24 characters
             assert len(_(title)) <= 24, _(title)
+
+
+# Cymraeg Clir (Canolfan Bedwyr, Bangor University), the plain-Welsh guidance: short sentences,
+# about 15 to 20 words on average. What a parent reads in Welsh is held to 20.
+WELSH_MAX_WORDS_PER_SENTENCE = 20
+
+
+def test_what_a_parent_reads_in_welsh_is_plain_by_the_welsh_measure() -> None:
+    """The family texts' Flesch-Kincaid grade (tests/readability.py, textstat) is not applied
+    to Welsh: its syllable and word-length weights were fitted to English readers, and textstat
+    has no Welsh model, so a Welsh score would measure nothing. The Welsh equivalent is the
+    plain-Welsh guidance's sentence length."""
+    case, _members, _meetings = _case()
+    card = MeetingCard(7, case.reference, MeetingKind.RCPC, datetime(2027, 2, 9, 10), None)
+    with speaking(WELSH):
+        texts = [block_texts([b.to_dict() for b in blocks]) for blocks in _family_texts(card)]
+    sentences = [
+        sentence
+        for sentence in re.split(r"[.?!:\n]+", plain(text for found in texts for text in found))
+        if len(sentence.split()) > 1
+    ]
+    words = sum(len(sentence.split()) for sentence in sentences)
+    assert words / len(sentences) <= WELSH_MAX_WORDS_PER_SENTENCE, words / len(sentences)
+    longest = max(sentences, key=lambda sentence: len(sentence.split()))
+    assert len(longest.split()) <= 2 * WELSH_MAX_WORDS_PER_SENTENCE, longest

@@ -18,7 +18,7 @@ from bot.rules.separation import in_shared_channel
 from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
 from bot.services import audit
-from bot.services.languages import note_slack_locale
+from bot.services.languages import note_slack_locale, tell_person
 from bot.slack.gateway import SlackError, SlackGateway
 from bot.ui.bilingual import rendered
 from bot.ui.common import section
@@ -269,8 +269,10 @@ def _invite(
 def welcome_served_apart(deps: Dependencies, user_id: str, reference: str) -> None:
     """A family member served separately hears from the bot privately, and why."""
     try:
-        deps.gateway.post(
-            user_id, separate_notice_text(reference), [section(separated_notice(reference))]
+        tell_person(
+            deps,
+            user_id,
+            lambda: (separate_notice_text(reference), [section(separated_notice(reference))]),
         )
     except SlackError as error:
         log.warning("could not welcome a family member served separately: %s", error.code)

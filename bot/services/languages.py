@@ -19,6 +19,7 @@ from bot.rules.i18n import _, language_from_slack_locale, locale_of, locales, sp
 from bot.rules.messages import is_user_id
 from bot.rules.vocabulary import Language
 from bot.services import audit
+from bot.ui.bilingual import Render, rendered
 from storage.models import Area, Case, Member, PersonLanguage
 
 if TYPE_CHECKING:
@@ -139,3 +140,12 @@ def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) 
         return locale_of(Language.ENGLISH)
     with deps.unit_of_work() as session:
         return locale_of(person_language(session, user_id, team_id=team_id))
+
+
+def tell_person(deps: Dependencies, user_id: str, render: Render) -> tuple[str, str]:
+    """Post a direct message in the person's own language (whoever's request it comes from);
+    returns (channel, ts) as the gateway does."""
+    with deps.unit_of_work() as session:
+        language = person_language(session, user_id)
+    said = rendered(language, render)
+    return deps.gateway.post(user_id, said["text"], said["blocks"])

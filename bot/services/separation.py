@@ -16,6 +16,7 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.separation import hidden_authors
 from bot.rules.stand_ins import is_family_side
 from bot.services import audit
+from bot.services.languages import tell_person
 from bot.services.members import find_member
 from bot.services.plan import refresh_family_plan_copies
 from bot.slack.gateway import SlackError
@@ -83,6 +84,7 @@ def set_family_separate(deps: Dependencies, *, case_id: int, actor: str, separat
         )
         people = family_side_users(session, case_id)
         channel, reference = case.slack_channel_id, case.reference
+    notice = separated_notice if separate else rejoined_notice
     for user_id in people:
         try:
             if channel is not None:
@@ -93,9 +95,12 @@ def set_family_separate(deps: Dependencies, *, case_id: int, actor: str, separat
         except SlackError as error:
             if error.code not in ("not_in_channel", "already_in_channel"):
                 log.warning("could not move a family member for the safety setting: %s", error.code)
-        words = separated_notice(reference) if separate else rejoined_notice(reference)
         try:
-            deps.gateway.post(user_id, separate_notice_text(reference), [section(words)])
+            tell_person(
+                deps,
+                user_id,
+                lambda: (separate_notice_text(reference), [section(notice(reference))]),
+            )
         except SlackError as error:
             log.warning("could not tell a family member about the safety setting: %s", error.code)
     if separate:
@@ -152,8 +157,10 @@ def release_words(
             )
         reference = case.reference
     try:
-        deps.gateway.post(
-            reader_user, separate_notice_text(reference), [section(released_notice(reference))]
+        tell_person(
+            deps,
+            reader_user,
+            lambda: (separate_notice_text(reference), [section(released_notice(reference))]),
         )
     except SlackError as error:
         log.warning("could not tell a family member about shared words: %s", error.code)

@@ -17,9 +17,11 @@ from bot.rules.vocabulary import Language
 Content = dict[str, Any]
 
 
-def rendered(
-    language: Language, render: Callable[[], tuple[str, Sequence[Block | dict[str, Any]]]]
-) -> Content:
+# Writes one message in the language being rendered: (notification text, blocks).
+Render = Callable[[], tuple[str, Sequence[Block | dict[str, Any]]]]
+
+
+def rendered(language: Language, render: Render) -> Content:
     """A message (its notification text and blocks) in a language: bilingual renders it twice."""
     written: list[Content] = []
     for locale in locales(language):
