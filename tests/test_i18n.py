@@ -30,6 +30,7 @@ from bot.rules.ids import ViewId
 from bot.rules.permissions import Permission
 from bot.rules.quorum import Invitee, QuorumForecast
 from bot.rules.timeline import ChaseStep, format_day
+from bot.rules.update_form import UpdateDraft
 from bot.rules.vocabulary import ActionStatus, Agency, Language, MeetingKind, Nation, Role, Rsvp
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
@@ -105,6 +106,7 @@ from bot.ui.update_texts import (
     prompt_text,
     with_family_prompt,
 )
+from bot.ui.updates import update_modal, update_receipt_blocks, update_receipt_text
 from bot.ui.who_reads import WHO_READS, who_reads
 from storage.models import Case, Meeting, Member, Outcome, PlanAction
 from tests.readability import block_texts, plain
@@ -327,6 +329,37 @@ def _everything_said() -> list[str]:
     ]
     said += [plan_text(plan), plan_text(Plan(case, (), (), {})), action_reminder_text(ref)]
     said += [plan_message_text(ref)]
+    draft = UpdateDraft(going_well="Da", ratings=((1, "green", "iawn"),))
+    for audience, previous in (("professional", None), ("family", draft), ("professional", draft)):
+        form = update_modal(
+            request_id=1,
+            case_reference=ref,
+            meeting_label=meeting,
+            deadline_text=deadline,
+            outcomes=[(1, "Jo yn yr ysgol")] * 9,
+            rag_meanings=("Ar y trywydd", "Peth cynnydd", "Dim cynnydd"),
+            audience=audience,  # type: ignore[arg-type]
+            on_behalf_of="Sam" if previous else None,
+            previous=previous,
+            previous_sent="3 Rhag" if audience == "family" else None,
+            children=("Jo", "Ali") if previous else ("Jo",),
+            past_deadline=previous is not None,
+            urgent_contact="y tîm dyletswydd brys",
+        )
+        said.append(str(form.to_dict()))
+    for late, past, cover in ((False, False, False), (True, True, True), (False, True, False)):
+        receipt = update_receipt_blocks(
+            case_reference=ref,
+            meeting_label=meeting,
+            deadline_text=deadline,
+            on_behalf_of="Sam" if late or past else None,
+            version=2,
+            late=late,
+            past_deadline=past,
+            as_cover=cover,
+        )
+        said.extend(str(b.to_dict()) for b in receipt)
+    said.append(update_receipt_text(ref))
     for form in (
         outcome_modal(1),
         outcome_modal(1, outcomes[0]),

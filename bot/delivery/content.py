@@ -110,7 +110,7 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     meeting, case = found
     assert meeting.id is not None
     in_channel = bool(args["in_channel"])
-    shown, _ = replies(session, meeting.id)
+    shown = replies(session, meeting.id)[0]
     blocks = invitation_blocks(
         card_for(case, meeting), shown, in_channel=in_channel, family=bool(args.get("family"))
     )
@@ -299,7 +299,7 @@ def _family_copy(session: Session, args: Mapping[str, Any]) -> Content | None:
         family_copy_prompt_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation)),
         family_copy_prompt_blocks(
             case.reference,
-            f"{format_day(when.date())} at {when:%H:%M}",
+            _("{day} at {time}").format(day=format_day(when.date()), time=f"{when:%H:%M}"),
             meeting_words(MeetingKind.RCPC, case.nation),
         ),
     )
@@ -367,7 +367,7 @@ def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
 
 def purge_notice_text(reference: str) -> str:
     """The notification of a coming purge: the case reference and nothing else."""
-    return f"{reference}: its record leaves Slack in 14 days"
+    return _("{reference}: its record leaves Slack in 14 days").format(reference=reference)
 
 
 def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -379,21 +379,25 @@ def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
     day = format_day(purge_at.astimezone(ZoneInfo(case.timezone)).date())
     reference = escape_mrkdwn(case.reference)
     words = (
-        f"*{reference}* ended a while ago, and Slack is not the record: on *{day}* the bot "
-        "deletes everything it holds about the case (its messages and files here and in the "
-        "channel, the plan, meetings, replies and updates), archives the channel and keeps only "
-        "a note that the case existed and was purged. "
+        _(
+            "*{reference}* ended a while ago, and Slack is not the record: on *{day}* the bot "
+            "deletes everything it holds about the case (its messages and files here and in the "
+            "channel, the plan, meetings, replies and updates), archives the channel and keeps "
+            "only a note that the case existed and was purged."
+        ).format(reference=reference, day=day)
+        + " "
         + (
-            "The record is exported to your authority's system first."
+            _("The record is exported to your authority's system first.")
             if area.purge_needs_export
-            else "Your area does not export it automatically."
+            else _("Your area does not export it automatically.")
         )
-        + " If the case record needs anything from here, export it now."
+        + " "
+        + _("If the case record needs anything from here, export it now.")
     )
     button = ActionsBlock(
         elements=[
             ButtonElement(
-                text="Export the record now",
+                text=_("Export the record now"),
                 action_id=ActionId.EXPORT_RECORD.value,
                 value=str(case.id),
             )

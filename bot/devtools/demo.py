@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.devtools.emulator.inspector import Seen as EmulatorSeen
 from bot.devtools.sandbox import Sandbox
 from bot.devtools.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
+from bot.rules.i18n import ENGLISH, gettext, locale_of, speaking
 from bot.rules.ids import (
     ActionId,
     AgendaField,
@@ -25,8 +26,9 @@ from bot.rules.ids import (
     PlanField,
     UpdateField,
 )
-from bot.rules.vocabulary import Language
+from bot.rules.vocabulary import Language, MeetingKind, Nation
 from bot.services.export import export_case
+from bot.ui.labels import meeting_words
 
 BOT_NAME = "Core Group"
 
@@ -179,6 +181,7 @@ def run_demo(
         # The area is made when the first case opens, with this default: the case and everyone
         # in it (nobody has chosen) read the bot in it.
         sandbox.settings.default_language = language
+        _reading[0] = locale_of(language)
         sandbox.clock.set(start)
         recorder = Recorder(sandbox)
         transcript = _script(sandbox, recorder)
@@ -265,7 +268,8 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
 
     # The family asked for the police officer who knows them to join the core group.
     emu.slash_command(social_worker, channel, "/coregroup", f"add <@{police}|pc.lewis> police")
-    sandbox.wait_for(lambda: _last_ephemeral(sandbox, social_worker).startswith("Added"))
+    added = _said("Added {person} to the core group ({agency}).")
+    sandbox.wait_for(lambda: _last_ephemeral(sandbox, social_worker).startswith(added))
     emu.deliver_pending_events()
     step(10)
 
@@ -330,7 +334,10 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     submit(
         social_worker,
         {
-            **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Core group")),
+            **field(
+                MeetingField.MEETING,
+                _option(view, MeetingField.MEETING, _kind(False, capital=True)),
+            ),
             **field(MeetingField.DATE, "2026-12-03"),
             **field(MeetingField.TIME, "10:00"),
             **field(MeetingField.PLACE, "Oak Primary School, family room"),
@@ -343,7 +350,10 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     submit(
         chair,
         {
-            **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Review")),
+            **field(
+                MeetingField.MEETING,
+                _option(view, MeetingField.MEETING, _kind(True, capital=True)),
+            ),
             **field(MeetingField.DATE, "2027-02-16"),
             **field(MeetingField.TIME, "14:00"),
             **field(MeetingField.PLACE, "Civic Centre, meeting room 4"),
@@ -359,7 +369,8 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     _reply(sandbox, mum, ActionId.RSVP_APOLOGIES)
     _reply(sandbox, health_visitor, ActionId.RSVP_REPRESENTATIVE)
     submit(health_visitor, field(MeetingField.REPRESENTATIVE, deputy))
-    sandbox.wait_for(lambda: "Kim Adeyemi for" in str(_invitation(sandbox, channel).blocks))
+    sent = _said("{representative} for {name}", representative="Kim Adeyemi")
+    sandbox.wait_for(lambda: sent in str(_invitation(sandbox, channel).blocks))
     emu.deliver_pending_events()
     step(60)
 
@@ -408,7 +419,7 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         sandbox,
         social_worker,
         "Family time went well; the safety plan is written.",
-        match="Please send your update",
+        match=_said(PLEASE_SEND),
     )
     travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))  # due today
     sandbox.clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # a little late, before 09:30
@@ -447,14 +458,17 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         sandbox,
         social_worker,
         "Family time with Dan is going well.",
-        match="Please send your update",
+        match=_said(PLEASE_SEND),
     )
     step()
     # The chair's digest, and the quorum check, three working days before (Thu 11 Feb).
     travel(datetime(2027, 2, 11, 9, 30, tzinfo=UTC))
     for person in (social_worker, school, police):
         _reply(sandbox, person, ActionId.RSVP_ATTENDING, conference=True)
-    sandbox.wait_for(lambda: "now expected to be quorate" in str(_warnings(sandbox, chair)))
+    quorate = _said(
+        "Good news: the conference on {when} is now expected to be quorate.", after="{when}"
+    )
+    sandbox.wait_for(lambda: quorate in str(_warnings(sandbox, chair)))
     step()
     # The same morning the social worker is reminded to prepare the family with their copy.
     travel(datetime(2027, 2, 11, 9, 45, tzinfo=UTC))
@@ -475,6 +489,7 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     # The conference (Tue 16 Feb) continues the plan; Dan's disagreement is recorded.
     sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
     emu.slash_command(chair, channel, "/coregroup", "decision")
+    decided = _said("The {review}'s decision for {reference}", review=_kind(True))
     submit(
         chair,
         {
@@ -487,12 +502,7 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             ),
         },
     )
-    sandbox.wait_for(
-        lambda: any(
-            s.text.startswith("The review conference's decision")
-            for s in emu.inspector.seen_by(school)
-        )
-    )
+    sandbox.wait_for(lambda: any(s.text.startswith(decided) for s in emu.inspector.seen_by(school)))
     # Dan and Nana Rose are not on Slack: the social worker gets the notice to print.
     sandbox.wait_for(
         lambda: any(
@@ -504,6 +514,35 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     return recorder.transcript(
         "Demo case oak-family: from the initial conference to the first review"
     )
+
+
+# The words the demo waits for, as the bot says them in the demo's language (`run_demo` sets it):
+# what people read first (Welsh, for Welsh and bilingual areas).
+_reading = [ENGLISH]
+PLEASE_SEND = (
+    "Please send your update for *{reference}*'s {meeting} by *{deadline}*: how each part of the "
+    "plan is going (Green, Amber or Red), what is going well, what worries you, any new harm, "
+    "when you last saw {seen}, and what you'll do next."
+)
+
+
+def _said(message: str, *, after: str | None = None, **values: str) -> str:
+    """The fixed words of a catalog message in the demo's language, up to its first open slot
+    (or, with `after`, from that slot to the next)."""
+    with speaking(_reading[0]):
+        text = gettext(message)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    if after is not None:
+        text = text.split(after, 1)[1]
+    return text.split("{")[0]
+
+
+def _kind(conference: bool, *, capital: bool = False) -> str:
+    """A meeting as the bot names it, in the demo's language (the demo's nation is England)."""
+    kind = MeetingKind.RCPC if conference else MeetingKind.CORE_GROUP
+    with speaking(_reading[0]):
+        return meeting_words(kind, Nation.ENG, capital=capital)
 
 
 def _option(view: dict[str, Any], block_id: str, starts: str) -> str:
@@ -520,26 +559,24 @@ def _plan(sandbox: Sandbox, channel: str) -> list[Any]:
     return [
         m.blocks
         for m in sandbox.emulator.inspector.messages(channel)
-        if m.text.startswith("The plan for")
+        if m.text.startswith(_said("The plan for {reference}"))
     ]
 
 
 def _invitation(sandbox: Sandbox, channel: str, *, conference: bool = False) -> EmulatorSeen:
-    kind = "review conference" if conference else "core group meeting"
+    invitation = _said("Invitation: {meeting} for {reference}", meeting=_kind(conference))
     return [
-        m
-        for m in sandbox.emulator.inspector.messages(channel)
-        if m.text.startswith(f"Invitation: {kind}")
+        m for m in sandbox.emulator.inspector.messages(channel) if m.text.startswith(invitation)
     ][-1]
 
 
 def _reply(sandbox: Sandbox, user: str, action: ActionId, *, conference: bool = False) -> None:
     """The person answers the invitation in their direct messages."""
-    kind = "review conference" if conference else "core group meeting"
+    invitation = _said("Invitation: {meeting} for {reference}", meeting=_kind(conference))
     dm = [
         s
         for s in sandbox.emulator.inspector.seen_by(user)
-        if s.channel.startswith("D") and s.text.startswith(f"Invitation: {kind}")
+        if s.channel.startswith("D") and s.text.startswith(invitation)
     ][-1]
     before = len(sandbox.emulator.inspector.seen_by(user))
     sandbox.emulator.click(user, dm.channel, dm.ts, action)
@@ -588,7 +625,7 @@ def _warnings(sandbox: Sandbox, user: str) -> list[Any]:
     return [
         s.blocks
         for s in sandbox.emulator.inspector.seen_by(user)
-        if s.text.startswith("Quorum check")
+        if s.text.startswith(_said("Quorum check for {reference}'s {meeting}"))
     ]
 
 

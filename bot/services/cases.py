@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.i18n import locale_of, speaking
+from bot.rules.i18n import N_, Translated, _, locale_of, speaking
 from bot.rules.schedule import calendar_for, rules_for
 from bot.rules.separation import in_shared_channel
 from bot.rules.timeline import plan_timeline
@@ -51,14 +52,16 @@ class OpenedCase:
 
 
 # Slack's invite errors, said the way a social worker would want to hear them.
-INVITE_REASONS = {
-    "user_not_found": "their Slack account could not be found",
-    "user_disabled": "their Slack account has been deactivated",
-    "account_inactive": "their Slack account has been deactivated",
-    "ura_max_channels": "they are a single-channel guest who is already in another channel",
-    "user_is_restricted": "guests can't be added to this channel by the bot",
-    "cant_invite": "Slack would not let the bot invite them",
-}
+INVITE_REASONS: Mapping[str, str] = Translated(
+    {
+        "user_not_found": N_("their Slack account could not be found"),
+        "user_disabled": N_("their Slack account has been deactivated"),
+        "account_inactive": N_("their Slack account has been deactivated"),
+        "ura_max_channels": N_("they are a single-channel guest who is already in another channel"),
+        "user_is_restricted": N_("guests can't be added to this channel by the bot"),
+        "cant_invite": N_("Slack would not let the bot invite them"),
+    }
+)
 
 
 def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str:
@@ -69,7 +72,7 @@ def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str
                 return INVITE_REASONS["user_disabled"]
         except SlackError:
             pass
-    return INVITE_REASONS.get(code, f"Slack said {code}")
+    return INVITE_REASONS.get(code) or _("Slack said {code}").format(code=code)
 
 
 def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
@@ -310,7 +313,7 @@ def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:
     card = rendered(
         language, lambda: (case_card_text(case.reference), case_card(case, members, meetings))
     )
-    _, card_ts = deps.gateway.post(channel_id, card["text"], card["blocks"])
+    card_ts = deps.gateway.post(channel_id, card["text"], card["blocks"])[1]
     deps.gateway.pin(channel_id, card_ts)
     with deps.unit_of_work() as session:
         stored = session.get_one(Case, case_id)

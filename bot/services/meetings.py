@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _, format_date
 from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
@@ -81,7 +82,7 @@ def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, s
             continue
         assert meeting.id is not None
         label = f"{meeting_words(meeting.kind, case.nation, capital=True)} {meeting.sequence}"
-        label += f" (by {meeting.due_by:%a %-d %b %Y})"
+        label += _(" (by {day})").format(day=format_date(meeting.due_by, "EEE d MMM y"))
         choices.append((meeting.id, label))
     return choices[:6]
 
@@ -311,7 +312,7 @@ def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invite
 def forecast_for(session: Session, case: Case, meeting_id: int) -> QuorumForecast:
     """The quorum forecast of a conference from its replies so far, by the area's rule."""
     area = session.get_one(Area, case.area_id)
-    _, invitees = replies(session, meeting_id)
+    invitees = replies(session, meeting_id)[1]
     return forecast(
         invitees,
         min_other_agencies=area.quorum_min_other_agencies,
@@ -411,7 +412,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
     with deps.unit_of_work() as session:
         meeting = session.get_one(Meeting, meeting_id)
         case = session.get_one(Case, meeting.case_id)
-        shown, _ = replies(session, meeting_id)
+        shown = replies(session, meeting_id)[0]
         conference = meeting.kind == MeetingKind.RCPC
         forecast_now = forecast_for(session, case, meeting_id) if conference else None
         sent = sent_about(

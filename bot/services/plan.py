@@ -249,7 +249,7 @@ def refresh_plan_message(deps: Dependencies, case_id: int) -> None:
         if case.plan_ts:
             deps.gateway.update(case.slack_channel_id, case.plan_ts, text, blocks)
             return
-        _, ts = deps.gateway.post(case.slack_channel_id, text, blocks)
+        ts = deps.gateway.post(case.slack_channel_id, text, blocks)[1]
         deps.gateway.pin(case.slack_channel_id, ts)
     except SlackError as error:
         log.warning("could not show the plan of case %s: %s", case_id, error.code)

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.family import FamilyHelp, children_words
-from bot.rules.i18n import gettext, ngettext, npgettext, pgettext
+from bot.rules.i18n import _, gettext, ngettext, npgettext, pgettext
 from bot.rules.vocabulary import Category, Decision
 from bot.ui.labels import CATEGORY_WORDS
 
@@ -50,7 +50,7 @@ class Part:
 def notice_text(reference: str, review: str = "review conference") -> str:
     """The notice's notification text: the case reference and nothing else (`review`: the
     review in the case's nation's words)."""
-    return f"The {review}'s decision for {reference}"
+    return _("The {review}'s decision for {reference}").format(review=review, reference=reference)
 
 
 def notice_parts(notice: DecisionNotice) -> list[Part]:
