@@ -31,7 +31,17 @@ from bot.rules.permissions import Permission
 from bot.rules.quorum import Invitee, QuorumForecast
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.update_form import UpdateDraft
-from bot.rules.vocabulary import ActionStatus, Agency, Language, MeetingKind, Nation, Role, Rsvp
+from bot.rules.vocabulary import (
+    ActionStatus,
+    Agency,
+    Category,
+    Decision,
+    Language,
+    MeetingKind,
+    Nation,
+    Role,
+    Rsvp,
+)
 from bot.services.access import (
     NOT_A_CASE_CHANNEL,
     NOT_A_MEMBER,
@@ -39,6 +49,7 @@ from bot.services.access import (
     refusal,
 )
 from bot.services.plan import Plan
+from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
 from bot.ui.arranging import (
     arrange_reminder_blocks,
     arrange_reminder_text,
@@ -360,6 +371,19 @@ def _everything_said() -> list[str]:
         )
         said.extend(str(b.to_dict()) for b in receipt)
     said.append(update_receipt_text(ref))
+    for decision, dissent in ((Decision.CONTINUE, "Nid wyf yn cytuno"), (Decision.END, None)):
+        notice = DecisionNotice(
+            reference=ref,
+            decision=decision,
+            category=Category.NEGLECT,
+            plan_changes=None,
+            next_core_group=_("{day} at {time}").format(day=deadline, time="10:00"),
+            next_review=deadline,
+            dissent=dissent,
+            help=FamilyHelp(complaints_url="https://x.invalid"),
+            review=meeting_words(MeetingKind.RCPC, Nation.WLS),
+        )
+        said += [str(notice_blocks(notice)), notice_html(notice), notice_text(ref)]
     for form in (
         outcome_modal(1),
         outcome_modal(1, outcomes[0]),
@@ -528,3 +552,10 @@ def test_what_a_parent_reads_in_welsh_is_plain_by_the_welsh_measure() -> None:
     assert words / len(sentences) <= WELSH_MAX_WORDS_PER_SENTENCE, words / len(sentences)
     longest = max(sentences, key=lambda sentence: len(sentence.split()))
     assert len(longest.split()) <= 2 * WELSH_MAX_WORDS_PER_SENTENCE, longest
+
+
+def test_a_welsh_page_says_it_is_welsh() -> None:
+    notice = DecisionNotice("oak", Decision.END, None, None, None, None, None, FamilyHelp())
+    assert '<html lang="en-GB">' in notice_html(notice)
+    with speaking(WELSH):
+        assert '<html lang="cy">' in notice_html(notice)

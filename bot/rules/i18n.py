@@ -183,3 +183,8 @@ class Translated(Mapping[K, str]):
 
     def __len__(self) -> int:
         return len(self._words)
+
+
+def html_lang() -> str:
+    """The `lang` of a page in the current locale (a reader's screen reader speaks by it)."""
+    return "cy" if _speaking.get() == WELSH else "en-GB"

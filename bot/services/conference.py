@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import LOCALES, _, current, locale_of, speaking
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import calendar_for, meeting_day, rules_for
@@ -38,6 +39,7 @@ from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
+from bot.services.languages import person_language
 from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
@@ -56,6 +58,7 @@ from bot.summary import (
 )
 from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
 from bot.summary.printable import pdf_from_html
+from bot.ui.bilingual import rendered
 from bot.ui.common import section
 from bot.ui.labels import meeting_words
 from storage.models import Area, Case, Meeting, Member
@@ -437,21 +440,38 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         case = session.get_one(Case, recorded.case_id)
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
-        notice = decision_notice(session, case, recorded)
+        # The notice in each language it may be read in: the channel's, each member's own.
+        notices: dict[str, DecisionNotice] = {}
+        for locale in LOCALES:
+            with speaking(locale):
+                notices[locale] = decision_notice(session, case, recorded)
+        languages = {
+            m.slack_user_id: person_language(session, m.slack_user_id)
+            for m in members
+            if m.slack_user_id
+        }
         offline_family = _offline_family(session, recorded.case_id)
-    text = notice_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation))
-    blocks = notice_blocks(notice)
+
+    def said() -> tuple[str, list[dict[str, Any]]]:
+        review = meeting_words(MeetingKind.RCPC, case.nation)
+        return notice_text(case.reference, review), notice_blocks(notices[current()])
+
     if case.slack_channel_id and not case.channel_archived:
-        deps.gateway.post(case.slack_channel_id, text, blocks)
+        posted = rendered(case.bot_language, said)
+        deps.gateway.post(case.slack_channel_id, posted["text"], posted["blocks"])
     for member in members:
         assert member.slack_user_id is not None
+        told = rendered(languages[member.slack_user_id], said)
         try:
-            deps.gateway.post(member.slack_user_id, text, blocks)
+            deps.gateway.post(member.slack_user_id, told["text"], told["blocks"])
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
     refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
     if offline_family:
-        _send_printable_notice(deps, case, notice, offline_family, holders)
+        # Printed for the family in the case's language (Welsh, for a bilingual case).
+        locale = locale_of(case.bot_language)
+        with speaking(locale):
+            _send_printable_notice(deps, case, notices[locale], offline_family, holders)
     if recorded.decision == Decision.CONTINUE:
         return
     with deps.unit_of_work() as session:
@@ -528,8 +548,8 @@ def _next_core_group(session: Session, case: Case, conference: Meeting | None) -
             continue
         if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at is not None:
             local = meeting.starts_at.astimezone(tz)
-            return f"{format_day(local.date())} at {local:%H:%M}"
-        return f"date to be set, due by {format_day(meeting.due_by)}"
+            return _("{day} at {time}").format(day=format_day(local.date()), time=f"{local:%H:%M}")
+        return _("date to be set, due by {day}").format(day=format_day(meeting.due_by))
     return None
 
 
