@@ -70,10 +70,15 @@ from bot.ui.labels import AGENCY_NAMES, meeting_words
 from bot.ui.meetings import (
     MeetingCard,
     Reply,
+    attendance_modal,
+    bring_someone_modal,
+    decision_modal,
     invitation_blocks,
     invitation_text,
     quorum_warning_blocks,
     quorum_warning_text,
+    representative_modal,
+    schedule_modal,
 )
 from bot.ui.plan import (
     action_modal,
@@ -371,6 +376,15 @@ def _everything_said() -> list[str]:
         )
         said.extend(str(b.to_dict()) for b in receipt)
     said.append(update_receipt_text(ref))
+    for form in (
+        schedule_modal(1, [(7, meeting)], today=date(2026, 11, 23)),
+        bring_someone_modal(1, 7),
+        representative_modal(1, 7),
+        representative_modal(1, 7, AGENCY_NAMES[Agency.SCHOOL]),
+        attendance_modal(1, 7, [(1, "Ms Reed", None)]),
+        decision_modal(1, 7, meeting),
+    ):
+        said.append(str(form.to_dict()))
     for decision, dissent in ((Decision.CONTINUE, "Nid wyf yn cytuno"), (Decision.END, None)):
         notice = DecisionNotice(
             reference=ref,
@@ -524,7 +538,36 @@ def test_welsh_and_bilingual_messages_hold_slacks_limits(language: Language) -> 
 
 def test_welsh_form_titles_fit_slacks_24_characters() -> None:
     with speaking(WELSH):
-        for title in ("Open a case", "Set a meeting", "Conference decision"):
+        for title in (
+            "Open a case",
+            "Set a meeting",
+            "Conference decision",
+            "Case opened",
+            "Case not opened",
+            "Meeting set",
+            "Update received",
+            "Your update",
+            "The update",
+            "Not held",
+            "Edit outcome",
+            "Add an outcome",
+            "Change an action",
+            "Add an action",
+            "Opening the case",
+            "Bringing someone",
+            "Sending someone",
+            "Attendance",
+            "Ask",
+            "Send invitation",
+            "Record decision",
+            # Buttons of a form: the same limit.
+            "Send update",
+            "Save",
+            "Cancel",
+            "Close",
+            "Not now",
+            "Open case",
+        ):
             message_modal(_(title), "…")  # slack_sdk refuses a title over 24 characters
             assert len(_(title)) <= 24, _(title)
 

@@ -261,7 +261,8 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             **field(f.FAMILY_OFFLINE, "Dan (dad)\nNana Rose"),
         },
     )
-    sandbox.wait_for(lambda: _top_title(sandbox, social_worker) == "Case opened")
+    opened = _said("Case opened")
+    sandbox.wait_for(lambda: _top_title(sandbox, social_worker) == opened)
     emu.deliver_pending_events()
     step(5)
     channel = emu.inspector.channel_named("oak-family").id
@@ -396,9 +397,11 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         ]
     )
     emu.click(social_worker, asked[-1].channel, asked[-1].ts, ActionId.APPROVE_REQUEST)
-    sandbox.wait_for(
-        lambda: [s for s in emu.inspector.seen_by(police) if "social worker agreed" in str(s)]
+    agreed = _said(
+        "The social worker agreed: {person} covers for you until {day}, and gets your reminders "
+        "instead."
     )
+    sandbox.wait_for(lambda: [s for s in emu.inspector.seen_by(police) if agreed in str(s)])
     step()
     travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # prompts: 5 working days before
     emu.deactivate_user(deputy)
@@ -477,13 +480,17 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     # The summary: drafted for the social worker and chair, released by the chair.
     sandbox.clock.set(datetime(2027, 2, 15, 10, 0, tzinfo=UTC))
     emu.slash_command(social_worker, channel, "/coregroup", "summary")
-    sandbox.wait_for(lambda: "ready to release" in _last_ephemeral(sandbox, social_worker))
+    drafted = _said(
+        "The draft summary is in your direct messages (and the chair's), ready to release."
+    )
+    sandbox.wait_for(lambda: drafted in _last_ephemeral(sandbox, social_worker))
     step()
     draft = next(
         s for s in emu.inspector.seen_by(chair) if ActionId.RELEASE_SUMMARY in str(s.blocks)
     )
     emu.click(chair, draft.channel, draft.ts, ActionId.RELEASE_SUMMARY)
-    sandbox.wait_for(lambda: "Released" in _last_ephemeral(sandbox, chair))
+    released = _said("Released: the core group has the summary, and professionals their copy.")
+    sandbox.wait_for(lambda: released in _last_ephemeral(sandbox, chair))
     step()
 
     # The conference (Tue 16 Feb) continues the plan; Dan's disagreement is recorded.

@@ -45,14 +45,20 @@ def area_of_team(session: Session, team_id: str | None) -> Area | None:
 
 
 def person_language(
-    session: Session, user_id: str, *, area: Area | None = None, team_id: str | None = None
+    session: Session,
+    user_id: str,
+    *,
+    area: Area | None = None,
+    team_id: str | None = None,
+    default: Language = Language.ENGLISH,
 ) -> Language:
-    """The language a person reads the bot in."""
+    """The language a person reads the bot in (`default`: before the bot knows their area, the
+    language a new area would have)."""
     row = session.get(PersonLanguage, user_id)
     if row is not None:
         return row.language
     found = area or area_of_team(session, team_id) or area_of_person(session, user_id)
-    return found.language if found is not None else Language.ENGLISH
+    return found.language if found is not None else default
 
 
 def recipient_language(session: Session, recipient: str, *, case_id: int | None = None) -> Language:
@@ -139,13 +145,16 @@ def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) 
     if not user_id:
         return locale_of(Language.ENGLISH)
     with deps.unit_of_work() as session:
-        return locale_of(person_language(session, user_id, team_id=team_id))
+        language = person_language(
+            session, user_id, team_id=team_id, default=deps.settings.default_language
+        )
+    return locale_of(language)
 
 
 def tell_person(deps: Dependencies, user_id: str, render: Render) -> tuple[str, str]:
     """Post a direct message in the person's own language (whoever's request it comes from);
     returns (channel, ts) as the gateway does."""
     with deps.unit_of_work() as session:
-        language = person_language(session, user_id)
+        language = person_language(session, user_id, default=deps.settings.default_language)
     said = rendered(language, render)
     return deps.gateway.post(user_id, said["text"], said["blocks"])

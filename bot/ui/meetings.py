@@ -262,33 +262,33 @@ def schedule_modal(
         type="modal",
         callback_id=ViewId.SCHEDULE,
         private_metadata=_meta(case=case_id),
-        title="Set a meeting",
-        submit="Save",
-        close="Cancel",
+        title=_("Set a meeting"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=[
             InputBlock(
                 block_id=MeetingField.MEETING,
-                label="Which meeting",
+                label=_("Which meeting"),
                 element=StaticSelectElement(
                     action_id=MeetingField.MEETING, options=options[:100], initial_option=initial
                 ),
             ),
             InputBlock(
                 block_id=MeetingField.DATE,
-                label="Date",
+                label=_("Date"),
                 element=DatePickerElement(
                     action_id=MeetingField.DATE, initial_date=today.isoformat()
                 ),
             ),
             InputBlock(
                 block_id=MeetingField.TIME,
-                label="Time",
+                label=_("Time"),
                 element=TimePickerElement(action_id=MeetingField.TIME, initial_time="10:00"),
             ),
             InputBlock(
                 block_id=MeetingField.PLACE,
-                label="Place",
-                hint="Where the family feels comfortable, or a video link. Not a home address.",
+                label=_("Place"),
+                hint=_("Where the family feels comfortable, or a video link. Not a home address."),
                 element=PlainTextInputElement(action_id=MeetingField.PLACE, max_length=300),
             ),
             who_reads(ViewId.SCHEDULE),
@@ -303,22 +303,24 @@ def bring_someone_modal(case_id: int, meeting_id: int) -> View:
         type="modal",
         callback_id=ViewId.BRING_SOMEONE,
         private_metadata=_meta(case=case_id, meeting=meeting_id),
-        title="Bringing someone",
-        submit="Ask",
-        close="Cancel",
+        title=_("Bringing someone"),
+        submit=_("Ask"),
+        close=_("Cancel"),
         blocks=[
             section(
-                "Who would you like to bring? I'll ask your social worker, and once they agree "
-                "I'll add them to the core group channel. They'll see what you see."
+                _(
+                    "Who would you like to bring? I'll ask your social worker, and once they "
+                    "agree I'll add them to the core group channel. They'll see what you see."
+                )
             ),
             InputBlock(
                 block_id=MeetingField.SUPPORTER,
-                label="The person you'd like to bring",
+                label=_("The person you'd like to bring"),
                 element=UserSelectElement(action_id=MeetingField.SUPPORTER),
             ),
             InputBlock(
                 block_id=MeetingField.SUPPORTER_KIND,
-                label="They are",
+                label=_("They are"),
                 element=RadioButtonsElement(action_id=MeetingField.SUPPORTER_KIND, options=kinds),
             ),
             who_reads(ViewId.BRING_SOMEONE),
@@ -330,33 +332,39 @@ SAME_AGENCY_YES = "yes"
 SAME_AGENCY_NO = "no"
 
 
-def representative_modal(case_id: int, meeting_id: int, agency: str = "your agency") -> View:
+def representative_modal(case_id: int, meeting_id: int, agency: str | None = None) -> View:
     """Choose who will come in your place: a colleague of your agency, or ask the social worker."""
+    agency = agency or _("your agency")
     where = [
-        Option(value=SAME_AGENCY_YES, label=fit(f"Yes, they work for {agency}", 75)),
-        Option(value=SAME_AGENCY_NO, label="No: please ask the social worker first"),
+        Option(
+            value=SAME_AGENCY_YES,
+            label=fit(_("Yes, they work for {agency}").format(agency=agency), 75),
+        ),
+        Option(value=SAME_AGENCY_NO, label=_("No: please ask the social worker first")),
     ]
     return View(
         type="modal",
         callback_id=ViewId.REPRESENTATIVE,
         private_metadata=_meta(case=case_id, meeting=meeting_id),
-        title="Sending someone",
-        submit="Send invitation",
-        close="Cancel",
+        title=_("Sending someone"),
+        submit=_("Send invitation"),
+        close=_("Cancel"),
         blocks=[
             section(
-                f"Who will come for {escape_mrkdwn(agency)}? A representative is a colleague "
-                "from your own agency; I'll add them to the core group channel so they see the "
-                "invitation and the plan. Anyone else needs the social worker's agreement first."
+                _(
+                    "Who will come for {agency}? A representative is a colleague from your own "
+                    "agency; I'll add them to the core group channel so they see the invitation "
+                    "and the plan. Anyone else needs the social worker's agreement first."
+                ).format(agency=escape_mrkdwn(agency))
             ),
             InputBlock(
                 block_id=MeetingField.REPRESENTATIVE,
-                label=fit(f"A colleague from {agency}", 75),
+                label=fit(_("A colleague from {agency}").format(agency=agency), 75),
                 element=UserSelectElement(action_id=MeetingField.REPRESENTATIVE),
             ),
             InputBlock(
                 block_id=MeetingField.SAME_AGENCY,
-                label=fit(f"Do they work for {agency}?", 75),
+                label=fit(_("Do they work for {agency}?").format(agency=agency), 75),
                 element=RadioButtonsElement(
                     action_id=MeetingField.SAME_AGENCY, options=where, initial_option=where[0]
                 ),
@@ -393,9 +401,9 @@ def attendance_modal(
         type="modal",
         callback_id=ViewId.ATTENDANCE,
         private_metadata=_meta(case=case_id, meeting=meeting_id),
-        title="Attendance",
-        submit="Save",
-        close="Cancel",
+        title=_("Attendance"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=blocks,
     )
 
@@ -403,43 +411,43 @@ def attendance_modal(
 def decision_modal(case_id: int, conference_id: int, label: str) -> View:
     """The chair records what the review conference decided, and any dissent."""
     decisions = [
-        Option(value=Decision.CONTINUE.value, label="Continue the child protection plan"),
-        Option(value=Decision.STEP_DOWN.value, label="Step down to a child in need plan"),
-        Option(value=Decision.END.value, label="End the plan, with no further plan"),
+        Option(value=Decision.CONTINUE.value, label=_("Continue the child protection plan")),
+        Option(value=Decision.STEP_DOWN.value, label=_("Step down to a child in need plan")),
+        Option(value=Decision.END.value, label=_("End the plan, with no further plan")),
     ]
     categories = [
         Option(value=c.value, label=label_)
         for c, label_ in (
-            (Category.NEGLECT, "Neglect"),
-            (Category.PHYSICAL, "Physical abuse"),
-            (Category.EMOTIONAL, "Emotional abuse"),
-            (Category.SEXUAL, "Sexual abuse"),
+            (Category.NEGLECT, _("Neglect")),
+            (Category.PHYSICAL, _("Physical abuse")),
+            (Category.EMOTIONAL, _("Emotional abuse")),
+            (Category.SEXUAL, _("Sexual abuse")),
         )
     ]
     return View(
         type="modal",
         callback_id=ViewId.DECISION,
         private_metadata=_meta(case=case_id, meeting=conference_id),
-        title="Conference decision",
-        submit="Record decision",
-        close="Cancel",
+        title=_("Conference decision"),
+        submit=_("Record decision"),
+        close=_("Cancel"),
         blocks=[
             section(f"*{escape_mrkdwn(label)}*"),
             InputBlock(
                 block_id=DecisionField.DECISION,
-                label="The conference decided to",
+                label=_("The conference decided to"),
                 element=RadioButtonsElement(action_id=DecisionField.DECISION, options=decisions),
             ),
             InputBlock(
                 block_id=DecisionField.CATEGORY,
-                label="Category, if the plan continues",
+                label=_("Category, if the plan continues"),
                 optional=True,
                 element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
             ),
             InputBlock(
                 block_id=DecisionField.PLAN_CHANGES,
-                label="What changed in the plan",
-                hint="In plain words, for the family's notice of the decision.",
+                label=_("What changed in the plan"),
+                hint=_("In plain words, for the family's notice of the decision."),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=DecisionField.PLAN_CHANGES, multiline=True, max_length=3000
@@ -447,8 +455,10 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
             ),
             InputBlock(
                 block_id=DecisionField.DISSENT,
-                label="Dissent",
-                hint="If anyone disagreed with the decision, record who and why, in their words.",
+                label=_("Dissent"),
+                hint=_(
+                    "If anyone disagreed with the decision, record who and why, in their words."
+                ),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=DecisionField.DISSENT, multiline=True, max_length=3000

@@ -15,7 +15,13 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.vocabulary import Language
 from bot.services.languages import person_language
 from storage.models import Area, AuditEvent, Case, PersonLanguage
-from tests.flows.conftest import People, open_case
+from tests.flows.conftest import (
+    People,
+    modal_title,
+    new_case_values,
+    open_case,
+    open_new_case_modal,
+)
 
 
 def _answer(sandbox: Sandbox, user: str, channel: str, text: str) -> str:
@@ -29,6 +35,17 @@ def _answer(sandbox: Sandbox, user: str, channel: str, text: str) -> str:
             (s.text for s in emu.inspector.seen_by(user)[before:] if s.kind == "ephemeral"), None
         )
     )
+
+
+def _open_welsh_case(sandbox: Sandbox, people: People) -> str:
+    """Open a case in a Welsh or bilingual area: the social worker's form answers in Welsh."""
+    view_id = open_new_case_modal(sandbox, people.social_worker, people.lobby)
+    response = sandbox.emulator.submit_view(
+        people.social_worker, view_id, new_case_values(people, "oak-family", "WLS")
+    )
+    assert response.status == 200, response.body
+    sandbox.wait_for(lambda: modal_title(sandbox, people.social_worker) == "Achos wedi'i agor")
+    return sandbox.emulator.inspector.channel_named("oak-family").id
 
 
 def test_a_person_chooses_welsh_and_is_answered_in_it_from_then_on(
@@ -84,8 +101,10 @@ def test_a_welsh_slack_locale_sets_the_first_language_and_a_welsh_case_posts_in_
     gwen = emu.add_user("Gwen Morgan", locale="cy-GB")
     emu.join_channel(gwen, people.lobby)
     sandbox.settings.default_language = Language.WELSH  # the area is made with the first case
-    channel = open_case(sandbox, people, nation="WLS")
-    _answer(sandbox, people.social_worker, channel, f"add <@{gwen}> health_visitor")
+    channel = _open_welsh_case(sandbox, people)
+    # Adding calls Slack, so the answer comes in two: "On it…" at once, in Welsh too.
+    said = _answer(sandbox, people.social_worker, channel, f"add <@{gwen}> health_visitor")
+    assert said == "Wrthi…"
     sandbox.settle()
 
     with Session(sandbox.engine) as session:
@@ -101,7 +120,7 @@ def test_a_welsh_slack_locale_sets_the_first_language_and_a_welsh_case_posts_in_
 
 def test_a_bilingual_case_posts_welsh_first_then_english(sandbox: Sandbox, people: People) -> None:
     sandbox.settings.default_language = Language.BILINGUAL
-    channel = open_case(sandbox, people, nation="WLS")
+    channel = _open_welsh_case(sandbox, people)
     welcome = next(m for m in sandbox.emulator.inspector.messages(channel) if "Croeso" in m.text)
     assert welcome.text.index("Croeso") < welcome.text.index("Welcome")
     headers = [b["text"]["text"] for b in welcome.blocks or [] if b["type"] == "header"]
