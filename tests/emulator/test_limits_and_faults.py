@@ -125,6 +125,49 @@ def test_rate_limit_retry_handler_survives_a_429_storm_without_losing_a_message(
         assert emu.contract_violations == []
 
 
+def test_a_client_that_waits_its_retry_after_in_real_time_is_let_through_on_a_frozen_clock() -> (
+    None
+):
+    clock, real = ManualClock(), [0.0]
+    limiter = RateLimiter(clock, real_seconds=lambda: real[0])
+    for _ in range(3):
+        assert limiter.check("chat.postMessage", "C1") is None
+    assert limiter.check("chat.postMessage", "C1") == 1
+    real[0] += 0.5  # came back too soon: still refused, and asked to wait again
+    assert limiter.check("chat.postMessage", "C1") == 1
+    real[0] += 1.0  # waited the whole second it was asked to
+    assert limiter.check("chat.postMessage", "C1") is None
+    assert limiter.check("chat.postMessage", "C1") == 1  # one token earned, not a new burst
+
+
+def test_a_wait_the_simulated_clock_already_covered_is_not_credited_twice() -> None:
+    clock, real = ManualClock(), [0.0]
+    limiter = RateLimiter(clock, real_seconds=lambda: real[0])
+    for _ in range(3):
+        limiter.check("chat.postMessage", "C1")
+    assert limiter.check("chat.postMessage", "C1") == 1
+    clock.advance(timedelta(seconds=1))
+    real[0] += 1.0
+    assert limiter.check("chat.postMessage", "C1") is None
+    assert limiter.check("chat.postMessage", "C1") == 1
+
+
+def test_retry_handler_gets_through_a_429_storm_while_the_simulated_clock_stands_still() -> None:
+    with SlackEmulator(clock=ManualClock()) as emu:
+        client = WebClient(
+            token=emu.bot_token,
+            base_url=emu.api_url,
+            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+        )
+        channel = client.conversations_create(name="frozen", is_private=True)["channel"]["id"]
+        for n in range(5):
+            client.chat_postMessage(channel=channel, text=f"message {n}")
+        texts = [m.text for m in emu.inspector.messages(channel)]
+        assert texts == [f"message {n}" for n in range(5)]
+        statuses = [c.status for c in emu.calls_to("chat.postMessage")]
+        assert statuses == [200, 200, 200, 429, 200, 429, 200]
+
+
 def fault_sequence(seed: int) -> list[str | None]:
     with SlackEmulator(clock=ManualClock()) as emu:
         emu.faults.configure(rate=0.5, kinds=(Fault.HTTP_500, Fault.HTTP_503), seed=seed)

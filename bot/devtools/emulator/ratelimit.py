@@ -12,11 +12,20 @@ The model is a token bucket per key, refilled continuously on the emulator clock
   a post must find a token in both buckets and takes one from each only if it passes;
 - auth.test is not limited.
 An answer over a limit is HTTP 429 with `Retry-After` in whole seconds until the next token.
+
+The emulator clock is often simulated and frozen between a test's moves, while a client told
+`Retry-After: N` waits N real seconds (slack_sdk's retry handler sleeps). On Slack that wait earns
+the token, so here too: a client that comes back after waiting its Retry-After in real time is
+credited with the time it was asked to wait, less any the simulated clock has moved since. A
+client that does not wait, or a test that moves the simulated clock instead, sees exactly the
+pacing of the simulated clock.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -54,14 +63,29 @@ WORKSPACE_POST_LIMIT = PostLimit(per_minute=WORKSPACE_POSTS_PER_MINUTE, burst=60
 
 
 @dataclass
+class _Owed:
+    """A refusal's Retry-After, owed to a client that waits it out in real time."""
+
+    seconds: float
+    real_due: float  # the real (monotonic) instant the wait is over
+    refused_at: float  # the simulated instant of the refusal
+
+
+@dataclass
 class _Bucket:
     capacity: float
     per_second: float
     tokens: float
     updated: float
+    owed: _Owed | None = None
 
-    def refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
+    def refill(self, now: float, real_now: float) -> None:
+        earned = (now - self.updated) * self.per_second
+        if self.owed is not None and real_now >= self.owed.real_due:
+            # Waited in real time: the part of the wait the simulated clock did not cover.
+            earned += max(0.0, self.owed.seconds - (now - self.owed.refused_at)) * self.per_second
+            self.owed = None
+        self.tokens = min(self.capacity, self.tokens + earned)
         self.updated = now
 
     def wait(self) -> float:
@@ -72,8 +96,15 @@ class _Bucket:
 class RateLimiter:
     """Decides whether a call may pass now, on the emulator clock."""
 
-    def __init__(self, clock: Clock, *, workspace_posts: PostLimit = WORKSPACE_POST_LIMIT) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        workspace_posts: PostLimit = WORKSPACE_POST_LIMIT,
+        real_seconds: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.clock = clock
+        self._real_seconds = real_seconds
         self.enabled = True
         self._workspace_posts = workspace_posts
         self._buckets: dict[str, _Bucket] = {}
@@ -111,17 +142,22 @@ class RateLimiter:
     def _take(self, *limits: tuple[str, PostLimit]) -> int | None:
         """One token from every bucket if each has one; otherwise none, and the longest wait."""
         now = self.clock.now().timestamp()
+        real_now = self._real_seconds()
         buckets = []
         for key, limit in limits:
             bucket = self._buckets.get(key)
             if bucket is None:
                 bucket = _Bucket(limit.burst, limit.per_second, limit.burst, now)
                 self._buckets[key] = bucket
-            bucket.refill(now)
+            bucket.refill(now, real_now)
             buckets.append(bucket)
         wait = max(bucket.wait() for bucket in buckets)
         if wait > 0:
-            return max(1, math.ceil(wait))
+            retry_after = max(1, math.ceil(wait))
+            for bucket in buckets:
+                if bucket.wait() > 0:
+                    bucket.owed = _Owed(retry_after, real_now + retry_after, now)
+            return retry_after
         for bucket in buckets:
             bucket.tokens -= 1.0
         return None
