@@ -14,6 +14,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from slack_sdk.models.blocks import Block
 
+from bot.rules.agenda import Agenda
 from bot.rules.family import FamilyHelp
 from bot.rules.i18n import (
     WELSH,
@@ -50,6 +51,7 @@ from bot.services.access import (
 )
 from bot.services.plan import Plan
 from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
+from bot.ui.agenda import agenda_modal
 from bot.ui.arranging import (
     arrange_reminder_blocks,
     arrange_reminder_text,
@@ -383,6 +385,7 @@ def _everything_said() -> list[str]:
         representative_modal(1, 7, AGENCY_NAMES[Agency.SCHOOL]),
         attendance_modal(1, 7, [(1, "Ms Reed", None)]),
         decision_modal(1, 7, meeting),
+        agenda_modal(1, ref, Agenda()),
     ):
         said.append(str(form.to_dict()))
     for decision, dissent in ((Decision.CONTINUE, "Nid wyf yn cytuno"), (Decision.END, None)):
@@ -560,6 +563,7 @@ def test_welsh_form_titles_fit_slacks_24_characters() -> None:
             "Ask",
             "Send invitation",
             "Record decision",
+            "Conference agenda",
             # Buttons of a form: the same limit.
             "Send update",
             "Save",
