@@ -11,6 +11,8 @@ from slack_bolt.middleware import Middleware
 
 from bot.deps import Dependencies
 from bot.rules.commands import find
+from bot.rules.i18n import ENGLISH, speak
+from bot.services.languages import locale_for
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,29 @@ class ProvideDependencies(Middleware):
         return next()
 
 
+class SpeakTheirLanguage(Middleware):
+    """Runs every listener in the language of the person it answers (their choice, their Slack
+    locale, or their area's default): their replies, forms and Home tab. What a listener posts
+    in a case's channel, or sends to someone else, is written in that place's language.
+
+    Bolt runs the listeners after every global middleware has returned, so the locale is set for
+    the rest of the request rather than around `next()`; it is set on every request, English
+    where nobody is known, so none inherits another's."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        deps = req.context.get("deps")
+        user_id = req.context.user_id
+        known = isinstance(deps, Dependencies) and bool(user_id)
+        speak(
+            locale_for(deps, user_id=user_id, team_id=req.context.team_id)
+            if known and isinstance(deps, Dependencies)
+            else ENGLISH
+        )
+        return next()
+
+
 def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
     """Build the Bolt app for HTTP or Socket Mode.
 
@@ -57,6 +82,7 @@ def create_app(deps: Dependencies, *, request_verification: bool = True) -> App:
     )
 
     app.middleware(ProvideDependencies(deps))
+    app.middleware(SpeakTheirLanguage())
     register_all(app)
     app.error(tell_kindly_on_error)
     return app

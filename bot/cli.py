@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from bot.rules.timeline import plan_timeline, rules_for_nation
-from bot.rules.vocabulary import Nation
+from bot.rules.vocabulary import Language, Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
 from bot.ui.texts import timeline_text
@@ -385,7 +385,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     files = out / FILES_DIR
     if files.exists() and not files.is_dir():
         raise UsageError(f"The demo writes people's files into {files}, which is a file: move it.")
-    result = run_demo(out, socket_mode=args.socket_mode)
+    result = run_demo(out, socket_mode=args.socket_mode, language=Language(args.language))
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
@@ -676,6 +676,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="demo-out", help="folder for the transcripts")
     demo.add_argument(
         "--socket-mode", action="store_true", help="reach the bot over Socket Mode, not HTTP"
+    )
+    demo.add_argument(
+        "--language",
+        choices=[language.value for language in Language],
+        default=Language.ENGLISH.value,
+        help="the area's language: en, cy (Welsh) or bilingual (Welsh first); default en",
     )
     demo.set_defaults(handler=cmd_demo)
 

@@ -9,7 +9,7 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.rules.vocabulary import Nation
+from bot.rules.vocabulary import Language, Nation
 
 
 class ConfigError(Exception):
@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     default_nation: Nation = Nation.ENG
     default_timezone: str = "Europe/London"
+    # The language of a new area (and so of its new cases and of people who have not chosen).
+    default_language: Language = Language.ENGLISH
     # How often, in seconds, the scheduler sends what is due and checks whether to plan.
     dispatch_every_seconds: float = Field(default=60.0, gt=0)
     # Where a purge writes the case's export when its area asks for one (the folder the

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
+from bot.rules.i18n import N_, _
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Rsvp
@@ -62,7 +63,7 @@ def _record_id(body: dict[str, Any]) -> int | None:
 
 
 def _tell(respond: Respond, text: str) -> None:
-    respond(text=text, response_type="ephemeral", replace_original=False)
+    respond(text=_(text), response_type="ephemeral", replace_original=False)
 
 
 def _tell_soon(deps: Dependencies, body: dict[str, Any], text: str) -> None:
@@ -138,8 +139,8 @@ RSVP_BY_ACTION = {
     ActionId.RSVP_APOLOGIES: Rsvp.APOLOGIES,
 }
 THANKS = {
-    Rsvp.ATTENDING: "Thanks, you're down as coming.",
-    Rsvp.APOLOGIES: (
+    Rsvp.ATTENDING: N_("Thanks, you're down as coming."),
+    Rsvp.APOLOGIES: N_(
         "Thanks for letting us know. Please still send your update before the meeting: "
         "it is part of the review."
     ),
@@ -158,7 +159,7 @@ def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> Non
     except MeetingError as error:
         _tell_soon(deps, body, str(error))
         return
-    _tell_soon(deps, body, THANKS[rsvp])
+    _tell_soon(deps, body, _(THANKS[rsvp]))
     # Ten people replying at once need the list shown once more, not ten times.
     deps.after_answer.refresh(
         ("replies", meeting_id), partial(show_replies, deps, meeting_id, case_id)
@@ -289,7 +290,7 @@ def release_after_click(
         release_summary(deps, conference_id=conference_id, actor=user_id)
     except ConferenceError:
         return  # the acknowledgement has already explained a refusal
-    _tell(respond, "Released: the core group has the summary, and professionals their copy.")
+    _tell(respond, N_("Released: the core group has the summary, and professionals their copy."))
 
 
 def handle_archive_click(

@@ -21,6 +21,7 @@ from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.agenda import Agenda
 from bot.rules.commands import DECLARED, SubCommand, find, usage
+from bot.rules.i18n import _, language_named
 from bot.rules.ids import Command
 from bot.rules.measures import TeamMeasures, parse_period
 from bot.rules.vocabulary import Agency, Role
@@ -41,6 +42,7 @@ from bot.services.admission import (
 )
 from bot.services.agenda import agenda_to_record
 from bot.services.conference import ConferenceError, draft_summary
+from bot.services.languages import choose_language
 from bot.services.managers import change_in_slack
 from bot.services.measures import Period, for_manager
 from bot.services.meetings import schedulable
@@ -154,7 +156,7 @@ def handle_coregroup_command(
         ack()  # then open the form at once: its trigger id lives 3 seconds
         handler.open(deps, admitted, str(command["trigger_id"]))
     elif declared.slow:
-        ack(text="On it…")
+        ack(text=_("On it…"))
         deps.after_answer.run(partial(finish_coregroup_command, deps, request, respond))
     else:
         ack(text=handler.answer(deps, admitted, request))
@@ -179,10 +181,10 @@ def finish_coregroup_command(deps: Dependencies, request: Request, respond: Resp
         answer = SLOW_ANSWERS[declared.name](deps, admitted, request)
     except Exception:  # the person is waiting on "On it…": they must hear something
         log.exception("/coregroup %s failed after the acknowledgement", declared.name)
-        answer = (
-            f"Sorry, something went wrong on my side and `/coregroup {declared.name}` did not "
-            "finish. Please try again in a minute; `/coregroup history` shows what was done."
-        )
+        answer = _(
+            "Sorry, something went wrong on my side and `/coregroup {name}` did not finish. "
+            "Please try again in a minute; `/coregroup history` shows what was done."
+        ).format(name=declared.name)
     respond(text=answer, replace_original=False)
 
 
@@ -203,7 +205,9 @@ def open_new_case_modal(ack: Ack, deps: Dependencies, command: dict[str, Any]) -
         ),
     )
     if deps.gateway.user(user_id).is_guest:
-        deps.gateway.update_view(view_id, message_modal("Open a case", OPENING_NEEDS_FULL_MEMBER))
+        deps.gateway.update_view(
+            view_id, message_modal(_("Open a case"), _(OPENING_NEEDS_FULL_MEMBER))
+        )
 
 
 def _mentioned(args: tuple[str, ...]) -> str | None:
@@ -227,7 +231,9 @@ def _add(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     user_id = _mentioned(request.args)
     agency = _agency(request.args[1:])
     if user_id is None or agency is None:
-        return f"Usage: {usage(SubCommand.ADD)}, where agency is one of: {AGENCY_CHOICES}."
+        return _("Usage: {usage}, where agency is one of: {choices}.").format(
+            usage=usage(SubCommand.ADD), choices=AGENCY_CHOICES
+        )
     role = Role.FAMILY if agency is Agency.FAMILY else Role.PROFESSIONAL
     try:
         member = add_member(
@@ -240,18 +246,20 @@ def _add(deps: Dependencies, case: Admitted[None], request: Request) -> str:
         )
     except MemberError as error:
         return str(error)
-    return f"Added <@{user_id}> to the core group ({member.agency.value.replace('_', ' ')})."
+    return _("Added {person} to the core group ({agency}).").format(
+        person=f"<@{user_id}>", agency=member.agency.value.replace("_", " ")
+    )
 
 
 def _remove(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     user_id = _mentioned(request.args)
     if user_id is None:
-        return f"Usage: {usage(SubCommand.REMOVE)}."
+        return _("Usage: {usage}.").format(usage=usage(SubCommand.REMOVE))
     try:
         remove_member(deps, case_id=case.case_id, actor=request.user_id, user_id=user_id)
     except MemberError as error:
         return str(error)
-    return f"Removed <@{user_id}> from the core group and the channel."
+    return _("Removed {person} from the core group and the channel.").format(person=f"<@{user_id}>")
 
 
 def _role(deps: Dependencies, case: Admitted[None], request: Request) -> str:
@@ -261,29 +269,33 @@ def _role(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     except ValueError:
         role = None
     if user_id is None or role is None:
-        return f"Usage: {usage(SubCommand.ROLE)}, where role is one of: {ROLE_CHOICES}."
+        return _("Usage: {usage}, where role is one of: {choices}.").format(
+            usage=usage(SubCommand.ROLE), choices=ROLE_CHOICES
+        )
     try:
         change_role(deps, case_id=case.case_id, actor=request.user_id, user_id=user_id, role=role)
     except MemberError as error:
         return str(error)
-    return f"<@{user_id}> is now {role.value.replace('_', ' ')} in this core group."
+    return _("{person} is now {role} in this core group.").format(
+        person=f"<@{user_id}>", role=role.value.replace("_", " ")
+    )
 
 
 def _family_plan(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     choice = request.args[0].lower() if request.args else ""
     if choice not in ("on", "off"):
-        return "Usage: `/coregroup family-plan on` (or `off`): may the family edit the plan?"
+        return _("Usage: `/coregroup family-plan on` (or `off`): may the family edit the plan?")
     set_family_may_edit(deps, case_id=case.case_id, actor=request.user_id, allowed=choice == "on")
     if choice == "on":
-        return "Family members in this core group can now add to and edit the plan."
-    return "Only the social worker can now edit the plan."
+        return _("Family members in this core group can now add to and edit the plan.")
+    return _("Only the social worker can now edit the plan.")
 
 
 def _separate(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     choice = request.args[0].lower() if request.args else ""
     if choice not in ("on", "off"):
-        return (
-            f"Usage: {usage(SubCommand.SEPARATE)}: must family members not see each other's words?"
+        return _("Usage: {usage}: must family members not see each other's words?").format(
+            usage=usage(SubCommand.SEPARATE)
         )
     return set_family_separate(
         deps, case_id=case.case_id, actor=request.user_id, separate=choice == "on"
@@ -294,7 +306,7 @@ def _share(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     author = _mentioned(request.args[:1])
     reader = _mentioned(request.args[1:2])
     if author is None or reader is None:
-        return f"Usage: {usage(SubCommand.SHARE)}."
+        return _("Usage: {usage}.").format(usage=usage(SubCommand.SHARE))
     try:
         return release_words(
             deps,
@@ -322,7 +334,8 @@ def _open_schedule_form(
 ) -> None:
     if not case.found:
         deps.gateway.open_view(
-            trigger_id, message_modal("Set a meeting", "There are no meetings for you to set.")
+            trigger_id,
+            message_modal(_("Set a meeting"), _("There are no meetings for you to set.")),
         )
         return
     deps.gateway.open_view(
@@ -339,9 +352,9 @@ def _away(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     cover = _mentioned(tuple(words[1:])) if len(words) > 1 else None
     today = deps.clock.now().date()
     if until is None or (len(words) > 1 and cover is None):
-        return f"Usage: {usage(SubCommand.AWAY)} (the cover is optional)."
+        return _("Usage: {usage} (the cover is optional).").format(usage=usage(SubCommand.AWAY))
     if until < today:
-        return "That date has already passed: please give the day you'll be back."
+        return _("That date has already passed: please give the day you'll be back.")
     return _record_away(deps, case, request, until, cover)
 
 
@@ -381,7 +394,7 @@ def _open_decision_form(
     if conference is None:
         deps.gateway.open_view(
             trigger_id,
-            message_modal("Conference decision", "There is no review conference to record."),
+            message_modal(_("Conference decision"), _("There is no review conference to record.")),
         )
         return
     view = decision_modal(case.case_id, conference.conference_id, conference.label)
@@ -399,7 +412,7 @@ def _measures(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
     today = deps.clock.now().date()
     chosen = parse_period(request.args, today)
     if chosen is None:
-        ack(text=f"Usage: {usage(SubCommand.MEASURES)}.")
+        ack(text=_("Usage: {usage}.").format(usage=usage(SubCommand.MEASURES)))
         return
     period = Period(*chosen)
     team_id = str(command.get("team_id", ""))
@@ -407,7 +420,7 @@ def _measures(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
     if isinstance(teams, str):
         ack(text=teams)
         return
-    ack(text="On it… the measures will arrive in your direct messages with me.")
+    ack(text=_("On it… the measures will arrive in your direct messages with me."))
     deps.after_answer.run(partial(_send_measures, deps, request.user_id, teams, period))
 
 
@@ -428,7 +441,7 @@ def _managers(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
     verb = request.args[0].lower() if request.args else ""
     user_id = _mentioned(request.args[1:])
     if verb not in ("add", "remove") or user_id is None:
-        ack(text=f"Usage: {usage(SubCommand.MANAGERS)}.")
+        ack(text=_("Usage: {usage}.").format(usage=usage(SubCommand.MANAGERS)))
         return
     ack(
         text=change_in_slack(
@@ -439,6 +452,17 @@ def _managers(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
             add=verb == "add",
         )
     )
+
+
+def _language(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
+    """A person chooses the language the bot speaks to them (stored and audited)."""
+    request = parse(command)
+    language = language_named(request.args[0]) if len(request.args) == 1 else None
+    if language is None:
+        ack(text=_("Usage: {usage}.").format(usage=usage(SubCommand.LANGUAGE)))
+        return
+    team_id = str(command.get("team_id", ""))
+    ack(text=choose_language(deps, team_id=team_id, user_id=request.user_id, language=language))
 
 
 # Every declared sub-command's handler (tests/test_commands.py checks the two match).
@@ -464,6 +488,7 @@ HANDLERS: dict[SubCommand, Handler] = {
     SubCommand.AGENDA: Form(agenda_to_record, _open_agenda_form),
     SubCommand.MEASURES: Anywhere(_measures),
     SubCommand.MANAGERS: Anywhere(_managers),
+    SubCommand.LANGUAGE: Anywhere(_language),
 }
 
 # The dispatch tables, derived from the declarations and the handlers.

@@ -17,6 +17,7 @@ from bot.deps import Dependencies
 from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
 from bot.rules.case_form import NewCase, parse_new_case
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _
 from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
 from bot.rules.stand_ins import form_audience
 from bot.rules.update_form import parse_metadata, parse_update
@@ -91,11 +92,10 @@ def set_up_new_case(
                 nation=form.nation,
                 social_worker=form.social_worker,
                 reference=form.reference,
-                notice=(
-                    f"A channel called #{escape_mrkdwn(form.reference)} already exists (it may be "
-                    "archived). Please choose a different case reference with the family, and "
-                    "fill the form in again."
-                ),
+                notice=_(
+                    "A channel called #{reference} already exists (it may be archived). Please "
+                    "choose a different case reference with the family, and fill the form in again."
+                ).format(reference=escape_mrkdwn(form.reference)),
             ),
         )
         return
@@ -104,9 +104,11 @@ def set_up_new_case(
         deps.gateway.update_view(
             view_id,
             message_modal(
-                "Case not opened",
-                "Sorry, Slack would not let me set up the channel, so no case was opened and "
-                f"nothing was saved (Slack said `{error.code}`). Please try again in a minute.",
+                _("Case not opened"),
+                _(
+                    "Sorry, Slack would not let me set up the channel, so no case was opened and "
+                    "nothing was saved (Slack said `{code}`). Please try again in a minute."
+                ).format(code=error.code),
             ),
         )
         return
@@ -117,18 +119,24 @@ def set_up_new_case(
         deps.gateway.update_view(
             view_id,
             message_modal(
-                "Case not opened",
-                "Sorry, something went wrong on my side and the case was not opened. "
-                "Nothing was saved; please try again, and tell your Slack administrator if it "
-                "keeps happening.",
+                _("Case not opened"),
+                _(
+                    "Sorry, something went wrong on my side and the case was not opened. Nothing "
+                    "was saved; please try again, and tell your Slack administrator if it keeps "
+                    "happening."
+                ),
             ),
         )
         raise
     replan_case(deps, opened.case_id)  # prompts and reminders for the first meetings
-    done = f"The case *{escape_mrkdwn(form.reference)}* is open in <#{opened.channel_id}>."
+    done = _("The case *{reference}* is open in {channel}.").format(
+        reference=escape_mrkdwn(form.reference), channel=f"<#{opened.channel_id}>"
+    )
     if opened.missing:
         done += (
-            "\n\nThese people are in the core group but I could not add them to the channel:\n"
+            "\n\n"
+            + _("These people are in the core group but I could not add them to the channel:")
+            + "\n"
             + describe_missing(opened.missing)
         )
     if opened.missing:
@@ -136,10 +144,12 @@ def set_up_new_case(
         for person in {form.social_worker, user_id}:
             deps.gateway.post(
                 person,
-                f"Some people could not join the channel for {form.reference}",
+                _("Some people could not join the channel for {reference}").format(
+                    reference=form.reference
+                ),
                 [section(done)],
             )
-    deps.gateway.update_view(view_id, message_modal("Case opened", done))
+    deps.gateway.update_view(view_id, message_modal(_("Case opened"), done))
 
 
 @dataclass(frozen=True)
@@ -214,7 +224,7 @@ def handle_action_submission(
         return
     due = date_of(_state(view), PlanField.DUE)
     if due is not None and due < deps.clock.now().date():
-        ack(response_action="errors", errors={PlanField.DUE: "Please choose a date from today."})
+        ack(response_action="errors", errors={PlanField.DUE: _("Please choose a date from today.")})
         return
     try:
         save_action(
@@ -246,7 +256,10 @@ def handle_schedule_submission(
     day = date_of(_state(view), MeetingField.DATE)
     at = time_of(_state(view), MeetingField.TIME)
     if meeting_id is None or day is None or at is None:
-        ack(response_action="errors", errors={MeetingField.DATE: "Please choose a date and time."})
+        ack(
+            response_action="errors",
+            errors={MeetingField.DATE: _("Please choose a date and time.")},
+        )
         return
     try:
         scheduled = schedule(
@@ -263,7 +276,9 @@ def handle_schedule_submission(
     note = f"\n\n{scheduled.late_note}" if scheduled.late_note else ""
     ack(
         response_action="update",
-        view=message_modal("Meeting set", f"Set for {scheduled.card.when}.{note}"),
+        view=message_modal(
+            _("Meeting set"), _("Set for {when}.").format(when=scheduled.card.when) + note
+        ),
     )
     deps.after_answer.run(
         partial(after_schedule_submission, deps, sub.case_id, meeting_id, datetime.combine(day, at))
@@ -293,7 +308,7 @@ def handle_representative_submission(
     if chosen is None or chosen == sub.user_id:
         ack(
             response_action="errors",
-            errors={MeetingField.REPRESENTATIVE: "Please choose the colleague who will come."},
+            errors={MeetingField.REPRESENTATIVE: _("Please choose the colleague who will come.")},
         )
         return
     ack()
@@ -318,7 +333,7 @@ def send_representative_after(
         chosen=chosen,
         same_agency=same_agency,
     )
-    deps.gateway.post(sub.user_id, "About your reply to an invitation", [section(answer.text)])
+    deps.gateway.post(sub.user_id, _("About your reply to an invitation"), [section(answer.text)])
     send_now(deps, answer.send_now)
 
 
@@ -334,12 +349,12 @@ def handle_bring_someone_submission(
     if chosen is None or chosen == sub.user_id:
         ack(
             response_action="errors",
-            errors={MeetingField.SUPPORTER: "Please choose the person you'd like to bring."},
+            errors={MeetingField.SUPPORTER: _("Please choose the person you'd like to bring.")},
         )
         return
     kind = value_of(_state(view), MeetingField.SUPPORTER_KIND)
     if kind not in set(SupporterKind):
-        ack(response_action="errors", errors={MeetingField.SUPPORTER_KIND: "Please choose one."})
+        ack(response_action="errors", errors={MeetingField.SUPPORTER_KIND: _("Please choose one.")})
         return
     ack()
     deps.after_answer.run(partial(ask_to_bring_someone, deps, sub, chosen, SupporterKind(kind)))
@@ -350,7 +365,7 @@ def ask_to_bring_someone(
 ) -> None:
     """After the ack: ask the social worker, and tell the family member what happens next."""
     answer = bring_someone(deps, case_id=sub.case_id, user_id=sub.user_id, chosen=chosen, kind=kind)
-    deps.gateway.post(sub.user_id, "About bringing someone", [section(answer.text)])
+    deps.gateway.post(sub.user_id, _("About bringing someone"), [section(answer.text)])
     send_now(deps, answer.send_now)
 
 
@@ -362,7 +377,10 @@ def handle_attendance_submission(
     first = next(iter(view["state"]["values"]), MeetingField.ATTENDANCE.value)
     meeting_id = sub.meta.get("meeting") if isinstance(sub, Submission) else None
     if isinstance(sub, str) or not isinstance(meeting_id, int):
-        ack(response_action="errors", errors={first: sub if isinstance(sub, str) else NOT_A_MEMBER})
+        ack(
+            response_action="errors",
+            errors={first: sub if isinstance(sub, str) else _(NOT_A_MEMBER)},
+        )
         return
     marks: dict[int, Attendance] = {}
     prefix = MeetingField.ATTENDANCE.value + "_"
@@ -373,7 +391,7 @@ def handle_attendance_submission(
         except (ValueError, TypeError):
             continue
     if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
-        ack(response_action="errors", errors={first: "That meeting isn't part of this case."})
+        ack(response_action="errors", errors={first: _("That meeting isn't part of this case.")})
         return
     record_attendance(deps, meeting_id=meeting_id, actor=sub.user_id, marks=marks)
     ack()
@@ -396,10 +414,13 @@ def handle_not_held_submission(
     field = MeetingField.NOT_HELD_REASON.value
     meeting_id = sub.meta.get("meeting") if isinstance(sub, Submission) else None
     if isinstance(sub, str) or not isinstance(meeting_id, int):
-        ack(response_action="errors", errors={field: sub if isinstance(sub, str) else NOT_A_MEMBER})
+        ack(
+            response_action="errors",
+            errors={field: sub if isinstance(sub, str) else _(NOT_A_MEMBER)},
+        )
         return
     if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
-        ack(response_action="errors", errors={field: "That meeting isn't part of this case."})
+        ack(response_action="errors", errors={field: _("That meeting isn't part of this case.")})
         return
     reason = text_of(view["state"]["values"], field)
     try:
@@ -427,7 +448,7 @@ def handle_update_submission(
     context = context_of_request(deps, meta.request_id) if meta else None
     first_block = next(iter(view["state"]["values"]), UpdateField.GOING_WELL.value)
     if meta is None or context is None or context.case.id is None:
-        ack(response_action="errors", errors={first_block: NOT_A_MEMBER})
+        ack(response_action="errors", errors={first_block: _(NOT_A_MEMBER)})
         return
     audience = form_audience(context.member.role)
     draft, errors = parse_update(
@@ -458,7 +479,7 @@ def handle_update_submission(
     )
     ack(
         response_action="update",
-        view=View(type="modal", title="Update received", close="Close", blocks=thanks),
+        view=View(type="modal", title=_("Update received"), close=_("Close"), blocks=thanks),
     )
     if context.meeting.id is not None:
         deps.after_answer.run(
@@ -530,10 +551,10 @@ def handle_decision_submission(
         decision = Decision(str(chosen))
         category = Category(str(picked)) if picked else None
     except ValueError:
-        ack(response_action="errors", errors={DecisionField.DECISION: "Please choose one."})
+        ack(response_action="errors", errors={DecisionField.DECISION: _("Please choose one.")})
         return
     if not isinstance(conference_id, int) or case_id is None:
-        ack(response_action="errors", errors={DecisionField.DECISION: NOT_A_MEMBER})
+        ack(response_action="errors", errors={DecisionField.DECISION: _(NOT_A_MEMBER)})
         return
     try:
         record_decision(

@@ -22,6 +22,7 @@ from bot.rules.vocabulary import (
     CaseStatus,
     Category,
     Decision,
+    Language,
     MeetingKind,
     MeetingStatus,
     Nation,
@@ -118,6 +119,9 @@ class Area(SQLModel, table=True):
     # The bot's address, the ORGANIZER of every calendar file (iTIP requires one to publish or
     # cancel an event): a mailbox the area owns, or the `.invalid` default.
     calendar_organizer: str = Field(default=CALENDAR_ORGANIZER, max_length=254)
+    # The language of a new case, and of a person who has not chosen one: English, Welsh or
+    # bilingual (Welsh first). Changing it never changes a person's own choice.
+    language: Language = _enum(Language, Language.ENGLISH)
     created_at: datetime = _instant(default_factory=utc_now)
 
 
@@ -129,6 +133,17 @@ class AreaStaff(SQLModel, table=True):
     area_id: int = Field(foreign_key="areas.id", index=True)
     slack_user_id: str = Field(max_length=32)
     role: AreaRole = _enum(AreaRole, AreaRole.MANAGER)
+
+
+# The language a person reads the bot in: their direct messages, forms and Home tab. Chosen with
+# `/coregroup language` (chosen=True), or first taken from their Slack locale (chosen=False,
+# changed again by a later locale but never over a choice). Without a row: the area's default.
+class PersonLanguage(SQLModel, table=True):
+    __tablename__ = "person_languages"
+    slack_user_id: str = Field(primary_key=True, max_length=32)
+    language: Language = _enum(Language)
+    chosen: bool = False
+    changed_at: datetime = _instant(default_factory=utc_now)
 
 
 # A child protection case: one plan, one private core group channel, known by its reference.
@@ -171,6 +186,9 @@ class Case(SQLModel, table=True):
     child_advocate: str | None = Field(default=None, max_length=300)
     language: str | None = Field(default=None, max_length=200)
     interpreter_needed: bool = False
+    # The bot's language in the case's channel and its documents (not `language` above, which is
+    # the family's own, for the conference); taken from the area's default when the case opens.
+    bot_language: Language = _enum(Language, Language.ENGLISH)
     created_at: datetime = _instant(default_factory=utc_now)
     closed_at: datetime | None = _instant(default=None)
 

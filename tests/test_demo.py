@@ -207,3 +207,18 @@ def test_the_demo_over_socket_mode_shows_everyone_exactly_what_it_shows_over_htt
     assert "transcript.html" in shown
     for name in shown:
         assert (tmp_path / name).read_text() == (demo_out / name).read_text()
+
+
+@pytest.mark.parametrize("language", ["cy", "bilingual"])
+def test_the_demo_runs_in_a_welsh_and_in_a_bilingual_area(language: str, tmp_path: Path) -> None:
+    result = run_demo(tmp_path, "--language", language)
+    assert result.returncode == 0, result.stderr
+    sam = (tmp_path / "sam.txt").read_text(encoding="utf-8")
+    # The case channel speaks the case's language: Welsh, or Welsh first then English.
+    welcome = sam.index("Croeso i'r grŵp craidd ar gyfer oak-family")
+    english = sam.find("Welcome to the core group for oak-family")
+    assert (english == -1) if language == "cy" else (english > welcome)
+    assert "Grŵp craidd oak-family" in sam  # the channel topic
+    # A parent's own invitation, and the dates in Welsh.
+    assert "Gwahoddiad i chi:" in sam
+    assert re.search(r"(Llun|Maw|Mer|Iau|Gwen) +\d+ (Tach|Rhag|Ion|Chwef) 20\d\d", sam)

@@ -28,7 +28,7 @@ def test_every_sub_command_has_an_access_rule_and_an_answer() -> None:
     # Touching no existing case: help, opening one, and the area's figures and managers (whose
     # area-level rule, manager or area admin, the measures service checks).
     caseless = {verb for verb, rule in COMMAND_RULES.items() if rule is None}
-    assert caseless == {"help", "new", "measures", "managers"}
+    assert caseless == {"help", "new", "measures", "managers", "language"}
 
 
 def test_listeners_are_registered_only_through_the_id_enums() -> None:

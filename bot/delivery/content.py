@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from sqlmodel import Session
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _, locales, ngettext, speaking
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.naming import children_words
@@ -27,12 +28,14 @@ from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
     ActionStatus,
+    Language,
     MeetingKind,
     MeetingStatus,
     UpdateRequestStatus,
 )
 from bot.services.family import family_help, social_worker_name
 from bot.services.harm import who_reported
+from bot.services.languages import recipient_language
 from bot.services.measures import digest_figures
 from bot.services.meetings import card_for, forecast_for, replies
 from bot.services.review import digest_input
@@ -44,6 +47,7 @@ from bot.ui.arranging import (
     held_check_blocks,
     held_check_text,
 )
+from bot.ui.bilingual import bilingual
 from bot.ui.common import section
 from bot.ui.family import (
     family_copy_prompt_blocks,
@@ -106,7 +110,7 @@ def _invitation(session: Session, args: Mapping[str, Any]) -> Content | None:
     meeting, case = found
     assert meeting.id is not None
     in_channel = bool(args["in_channel"])
-    shown, _ = replies(session, meeting.id)
+    shown = replies(session, meeting.id)[0]
     blocks = invitation_blocks(
         card_for(case, meeting), shown, in_channel=in_channel, family=bool(args.get("family"))
     )
@@ -295,7 +299,7 @@ def _family_copy(session: Session, args: Mapping[str, Any]) -> Content | None:
         family_copy_prompt_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation)),
         family_copy_prompt_blocks(
             case.reference,
-            f"{format_day(when.date())} at {when:%H:%M}",
+            _("{day} at {time}").format(day=format_day(when.date()), time=f"{when:%H:%M}"),
             meeting_words(MeetingKind.RCPC, case.nation),
         ),
     )
@@ -321,8 +325,16 @@ def _arrange_reminder(session: Session, args: Mapping[str, Any]) -> Content | No
     area = session.get_one(Area, case.area_id)
     rules = rules_for(area, case.nation)
     words = nation_rules(case.nation).words
-    unit = "working days" if rules.first_core_group_in_working_days else "days"
-    limit = f"within {rules.first_core_group_working_days} {unit} of the {words.initial}"
+    days = rules.first_core_group_working_days
+    limit = (
+        ngettext(
+            "within {n} working days of the {initial}",
+            "within {n} working days of the {initial}",
+            days,
+        )
+        if rules.first_core_group_in_working_days
+        else ngettext("within {n} days of the {initial}", "within {n} days of the {initial}", days)
+    ).format(n=days, initial=_(words.initial))
     blocks = arrange_reminder_blocks(case.reference, limit, format_day(meeting.due_by))
     return _content(arrange_reminder_text(case.reference), blocks)
 
@@ -355,7 +367,7 @@ def _new_harm(session: Session, args: Mapping[str, Any]) -> Content | None:
 
 def purge_notice_text(reference: str) -> str:
     """The notification of a coming purge: the case reference and nothing else."""
-    return f"{reference}: its record leaves Slack in 14 days"
+    return _("{reference}: its record leaves Slack in 14 days").format(reference=reference)
 
 
 def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
@@ -367,21 +379,25 @@ def _purge_notice(session: Session, args: Mapping[str, Any]) -> Content | None:
     day = format_day(purge_at.astimezone(ZoneInfo(case.timezone)).date())
     reference = escape_mrkdwn(case.reference)
     words = (
-        f"*{reference}* ended a while ago, and Slack is not the record: on *{day}* the bot "
-        "deletes everything it holds about the case (its messages and files here and in the "
-        "channel, the plan, meetings, replies and updates), archives the channel and keeps only "
-        "a note that the case existed and was purged. "
+        _(
+            "*{reference}* ended a while ago, and Slack is not the record: on *{day}* the bot "
+            "deletes everything it holds about the case (its messages and files here and in the "
+            "channel, the plan, meetings, replies and updates), archives the channel and keeps "
+            "only a note that the case existed and was purged."
+        ).format(reference=reference, day=day)
+        + " "
         + (
-            "The record is exported to your authority's system first."
+            _("The record is exported to your authority's system first.")
             if area.purge_needs_export
-            else "Your area does not export it automatically."
+            else _("Your area does not export it automatically.")
         )
-        + " If the case record needs anything from here, export it now."
+        + " "
+        + _("If the case record needs anything from here, export it now.")
     )
     button = ActionsBlock(
         elements=[
             ButtonElement(
-                text="Export the record now",
+                text=_("Export the record now"),
                 action_id=ActionId.EXPORT_RECORD.value,
                 value=str(case.id),
             )
@@ -420,9 +436,24 @@ WRITERS: dict[str, Writer] = {
 }
 
 
-def write(session: Session, kind: str, args: Mapping[str, Any]) -> Content | None:
-    """The message a planned row stands for, as of now; None when it is no longer wanted."""
+def write(
+    session: Session, kind: str, args: Mapping[str, Any], recipient: str | None = None
+) -> Content | None:
+    """The message a planned row stands for, as of now, in its recipient's language (a person's
+    own, or the case's for its channel); None when it is no longer wanted."""
     writer = WRITERS.get(kind)
     if writer is None:
         raise ValueError(f"no writer for planned messages of kind {kind!r}")
-    return writer(session, args)
+    language = Language.ENGLISH
+    if recipient is not None:
+        case = args.get("case")
+        case_id = int(case) if isinstance(case, int | str) and str(case).isdigit() else None
+        language = recipient_language(session, recipient, case_id=case_id)
+    written: list[Content] = []
+    for locale in locales(language):
+        with speaking(locale):
+            content = writer(session, args)
+        if content is None:
+            return None
+        written.append(content)
+    return bilingual(written[0], written[1]) if len(written) == 2 else written[0]

@@ -33,9 +33,10 @@ logger = logging.getLogger(__name__)
 # Lets time pass on the dispatcher's clock: a real sleep in production, a clock move in tests.
 Wait = Callable[[timedelta], None]
 
-# Writes a `{"render": args}` row's message at sending time: (session, kind, args) ->
+# Writes a `{"render": args}` row's message at sending time: (session, kind, args, recipient) ->
 # {"text": ..., "blocks": ...}, or None when it is no longer wanted (the report it chased arrived).
-Renderer = Callable[[Session, str, Mapping[str, Any]], Mapping[str, Any] | None]
+# The recipient (a person or a channel) decides the language it is written in.
+Renderer = Callable[[Session, str, Mapping[str, Any], str], Mapping[str, Any] | None]
 
 # The Slack message metadata type that carries a message's outbox key.
 EVENT_TYPE = "coregroup_outbox"
@@ -358,7 +359,7 @@ class Dispatcher:
             return _Retry("no renderer for a message built when sent", False, None)
         try:
             with self.unit_of_work() as session:
-                content = self.render(session, claim.kind, args)
+                content = self.render(session, claim.kind, args, claim.recipient)
         except Exception as error:
             # Treated like an odd row in delivery: retried, then failed so a person hears.
             logger.error("outbox %s: writing it raised %s", claim.key, type(error).__name__)

@@ -18,6 +18,7 @@ from bot.devtools.emulator.state import ViewEvent
 from bot.devtools.sandbox import Sandbox
 from bot.devtools.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
 from bot.devtools.transcript.model import SharedFile
+from bot.rules.i18n import ENGLISH, gettext, locale_of, speaking
 from bot.rules.ids import (
     ActionId,
     AgendaField,
@@ -27,9 +28,10 @@ from bot.rules.ids import (
     PlanField,
     UpdateField,
 )
-from bot.rules.vocabulary import AreaRole
+from bot.rules.vocabulary import AreaRole, Language, MeetingKind, Nation
 from bot.services.export import export_case
 from bot.services.managers import grant
+from bot.ui.labels import meeting_words
 
 BOT_NAME = "Core Group"
 # Where the files people were sent are written, beside the transcript.
@@ -268,9 +270,12 @@ class DemoResult:
     files: Path | None = None
 
 
-def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
+def run_demo(
+    out_dir: Path, *, socket_mode: bool = False, language: Language = Language.ENGLISH
+) -> DemoResult:
     """Run the scripted case and write what everyone saw into `out_dir` (over Socket Mode
-    instead of HTTP with `socket_mode`: the transcript is the same either way)."""
+    instead of HTTP with `socket_mode`: the transcript is the same either way), in an area whose
+    default `language` is English, Welsh, or bilingual (Welsh first)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
@@ -280,6 +285,10 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
         if stale.is_file():
             stale.unlink()
     with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
+        # The area is made when the first case opens, with this default: the case and everyone
+        # in it (nobody has chosen) read the bot in it.
+        sandbox.settings.default_language = language
+        _reading[0] = locale_of(language)
         sandbox.clock.set(DEMO_START)
         recorder = Recorder(sandbox, out_dir / FILES_DIR)
         transcript = play_script(sandbox, recorder)
@@ -362,14 +371,16 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             **field(f.FAMILY_OFFLINE, "Dan (dad)\nNana Rose"),
         },
     )
-    sandbox.wait_for(lambda: _top_title(sandbox, social_worker) == "Case opened")
+    opened = _said("Case opened")
+    sandbox.wait_for(lambda: _top_title(sandbox, social_worker) == opened)
     emu.deliver_pending_events()
     step(5)
     channel = emu.inspector.channel_named("oak-family").id
 
     # The family asked for the police officer who knows them to join the core group.
     emu.slash_command(social_worker, channel, "/coregroup", f"add <@{police}|pc.lewis> police")
-    sandbox.wait_for(lambda: _last_ephemeral(sandbox, social_worker).startswith("Added"))
+    added = _said("Added {person} to the core group ({agency}).")
+    sandbox.wait_for(lambda: _last_ephemeral(sandbox, social_worker).startswith(added))
     emu.deliver_pending_events()
     step(10)
 
@@ -434,7 +445,10 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     submit(
         social_worker,
         {
-            **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Core group")),
+            **field(
+                MeetingField.MEETING,
+                _option(view, MeetingField.MEETING, _kind(False, capital=True)),
+            ),
             **field(MeetingField.DATE, "2026-12-03"),
             **field(MeetingField.TIME, "10:00"),
             **field(MeetingField.PLACE, "Oak Primary School, family room"),
@@ -447,7 +461,10 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     submit(
         chair,
         {
-            **field(MeetingField.MEETING, _option(view, MeetingField.MEETING, "Review")),
+            **field(
+                MeetingField.MEETING,
+                _option(view, MeetingField.MEETING, _kind(True, capital=True)),
+            ),
             **field(MeetingField.DATE, "2027-02-16"),
             **field(MeetingField.TIME, "14:00"),
             **field(MeetingField.PLACE, "Civic Centre, meeting room 4"),
@@ -463,7 +480,8 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     _reply(sandbox, mum, ActionId.RSVP_APOLOGIES)
     _reply(sandbox, health_visitor, ActionId.RSVP_REPRESENTATIVE)
     submit(health_visitor, field(MeetingField.REPRESENTATIVE, deputy))
-    sandbox.wait_for(lambda: "Kim Adeyemi for" in str(_invitation(sandbox, channel).blocks))
+    sent = _said("{representative} for {name}", representative="Kim Adeyemi")
+    sandbox.wait_for(lambda: sent in str(_invitation(sandbox, channel).blocks))
     emu.deliver_pending_events()
     step(60)
 
@@ -489,9 +507,11 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         ]
     )
     emu.click(social_worker, asked[-1].channel, asked[-1].ts, ActionId.APPROVE_REQUEST)
-    sandbox.wait_for(
-        lambda: [s for s in emu.inspector.seen_by(police) if "social worker agreed" in str(s)]
+    agreed = _said(
+        "The social worker agreed: {person} covers for you until {day}, and gets your reminders "
+        "instead."
     )
+    sandbox.wait_for(lambda: [s for s in emu.inspector.seen_by(police) if agreed in str(s)])
     step()
     travel(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # prompts: 5 working days before
     emu.deactivate_user(deputy)
@@ -512,7 +532,7 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         sandbox,
         social_worker,
         "Family time went well; the safety plan is written.",
-        match="Please send your update",
+        match=_said(PLEASE_SEND),
     )
     travel(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))  # due today
     sandbox.clock.set(datetime(2026, 12, 2, 8, 0, tzinfo=UTC))  # a little late, before 09:30
@@ -551,14 +571,17 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
         sandbox,
         social_worker,
         "Family time with Dan is going well.",
-        match="Please send your update",
+        match=_said(PLEASE_SEND),
     )
     step()
     # The chair's digest, and the quorum check, three working days before (Thu 11 Feb).
     travel(datetime(2027, 2, 11, 9, 30, tzinfo=UTC))
     for person in (social_worker, school, police):
         _reply(sandbox, person, ActionId.RSVP_ATTENDING, conference=True)
-    sandbox.wait_for(lambda: "now expected to be quorate" in str(_warnings(sandbox, chair)))
+    quorate = _said(
+        "Good news: the conference on {when} is now expected to be quorate.", after="{when}"
+    )
+    sandbox.wait_for(lambda: quorate in str(_warnings(sandbox, chair)))
     step()
     # The same morning the social worker is reminded to prepare the family with their copy.
     travel(datetime(2027, 2, 11, 9, 45, tzinfo=UTC))
@@ -567,18 +590,23 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     # The summary: drafted for the social worker and chair, released by the chair.
     sandbox.clock.set(datetime(2027, 2, 15, 10, 0, tzinfo=UTC))
     emu.slash_command(social_worker, channel, "/coregroup", "summary")
-    sandbox.wait_for(lambda: "ready to release" in _last_ephemeral(sandbox, social_worker))
+    drafted = _said(
+        "The draft summary is in your direct messages (and the chair's), ready to release."
+    )
+    sandbox.wait_for(lambda: drafted in _last_ephemeral(sandbox, social_worker))
     step()
     draft = next(
         s for s in emu.inspector.seen_by(chair) if ActionId.RELEASE_SUMMARY in str(s.blocks)
     )
     emu.click(chair, draft.channel, draft.ts, ActionId.RELEASE_SUMMARY)
-    sandbox.wait_for(lambda: "Released" in _last_ephemeral(sandbox, chair))
+    released = _said("Released: the core group has the summary, and professionals their copy.")
+    sandbox.wait_for(lambda: released in _last_ephemeral(sandbox, chair))
     step()
 
     # The conference (Tue 16 Feb) continues the plan; Dan's disagreement is recorded.
     sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
     emu.slash_command(chair, channel, "/coregroup", "decision")
+    decided = _said("The {review}'s decision for {reference}", review=_kind(True))
     submit(
         chair,
         {
@@ -591,12 +619,7 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             ),
         },
     )
-    sandbox.wait_for(
-        lambda: any(
-            s.text.startswith("The review conference's decision")
-            for s in emu.inspector.seen_by(school)
-        )
-    )
+    sandbox.wait_for(lambda: any(s.text.startswith(decided) for s in emu.inspector.seen_by(school)))
     # Dan and Nana Rose are not on Slack: the social worker gets the notice to print.
     sandbox.wait_for(
         lambda: any(
@@ -654,6 +677,35 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     )
 
 
+# The words the demo waits for, as the bot says them in the demo's language (`run_demo` sets it):
+# what people read first (Welsh, for Welsh and bilingual areas).
+_reading = [ENGLISH]
+PLEASE_SEND = (
+    "Please send your update for *{reference}*'s {meeting} by *{deadline}*: how each part of the "
+    "plan is going (Green, Amber or Red), what is going well, what worries you, any new harm, "
+    "when you last saw {seen}, and what you'll do next."
+)
+
+
+def _said(message: str, *, after: str | None = None, **values: str) -> str:
+    """The fixed words of a catalog message in the demo's language, up to its first open slot
+    (or, with `after`, from that slot to the next)."""
+    with speaking(_reading[0]):
+        text = gettext(message)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    if after is not None:
+        text = text.split(after, 1)[1]
+    return text.split("{")[0]
+
+
+def _kind(conference: bool, *, capital: bool = False) -> str:
+    """A meeting as the bot names it, in the demo's language (the demo's nation is England)."""
+    kind = MeetingKind.RCPC if conference else MeetingKind.CORE_GROUP
+    with speaking(_reading[0]):
+        return meeting_words(kind, Nation.ENG, capital=capital)
+
+
 def _option(view: dict[str, Any], block_id: str, starts: str) -> str:
     """The value of the first option in a modal's select whose label starts with `starts`."""
     for block in view["blocks"]:
@@ -668,26 +720,24 @@ def _plan(sandbox: Sandbox, channel: str) -> list[Any]:
     return [
         m.blocks
         for m in sandbox.emulator.inspector.messages(channel)
-        if m.text.startswith("The plan for")
+        if m.text.startswith(_said("The plan for {reference}"))
     ]
 
 
 def _invitation(sandbox: Sandbox, channel: str, *, conference: bool = False) -> EmulatorSeen:
-    kind = "review conference" if conference else "core group meeting"
+    invitation = _said("Invitation: {meeting} for {reference}", meeting=_kind(conference))
     return [
-        m
-        for m in sandbox.emulator.inspector.messages(channel)
-        if m.text.startswith(f"Invitation: {kind}")
+        m for m in sandbox.emulator.inspector.messages(channel) if m.text.startswith(invitation)
     ][-1]
 
 
 def _reply(sandbox: Sandbox, user: str, action: ActionId, *, conference: bool = False) -> None:
     """The person answers the invitation in their direct messages."""
-    kind = "review conference" if conference else "core group meeting"
+    invitation = _said("Invitation: {meeting} for {reference}", meeting=_kind(conference))
     dm = [
         s
         for s in sandbox.emulator.inspector.seen_by(user)
-        if s.channel.startswith("D") and s.text.startswith(f"Invitation: {kind}")
+        if s.channel.startswith("D") and s.text.startswith(invitation)
     ][-1]
     before = len(sandbox.emulator.inspector.seen_by(user))
     sandbox.emulator.click(user, dm.channel, dm.ts, action)
@@ -736,7 +786,7 @@ def _warnings(sandbox: Sandbox, user: str) -> list[Any]:
     return [
         s.blocks
         for s in sandbox.emulator.inspector.seen_by(user)
-        if s.text.startswith("Quorum check")
+        if s.text.startswith(_said("Quorum check for {reference}'s {meeting}"))
     ]
 
 

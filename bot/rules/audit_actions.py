@@ -48,6 +48,7 @@ class AuditAction(StrEnum):
     # An area admin granted or took away the manager role (measures, never case content).
     MANAGER_GRANTED = "area.manager_granted"
     MANAGER_REMOVED = "area.manager_removed"
+    LANGUAGE_CHOSEN = "person.language_chosen"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -98,6 +99,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
             "gave {person} a role across the area (its figures, never a case)"
         ),
         AuditAction.MANAGER_REMOVED: "took away the role {person} had across the area",
+        AuditAction.LANGUAGE_CHOSEN: "chose the language the bot speaks to them",
     }
 )
 

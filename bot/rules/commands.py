@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.rules.i18n import N_
 from bot.rules.ids import Command
 from bot.rules.permissions import Permission
 
@@ -37,6 +38,7 @@ class SubCommand(StrEnum):
     SCHEDULE = "schedule"
     MEASURES = "measures"
     MANAGERS = "managers"
+    LANGUAGE = "language"
 
 
 @dataclass(frozen=True)
@@ -54,130 +56,138 @@ class Declared:
 
 # In the order `help` lists them.
 SUB_COMMANDS: tuple[Declared, ...] = (
-    Declared(SubCommand.HELP, None, False, "help", "this message"),
+    Declared(SubCommand.HELP, None, False, "help", N_("this message")),
     Declared(
         SubCommand.NEW,
         None,
         False,
         "new",
-        "open a case and its private core group channel (social workers)",
+        N_("open a case and its private core group channel (social workers)"),
     ),
     Declared(
         SubCommand.STATUS,
         Permission.VIEW_STATUS,
         False,
         "status",
-        "the next meeting, deadlines and who has replied",
+        N_("the next meeting, deadlines and who has replied"),
     ),
     Declared(
         SubCommand.ADD,
         Permission.MANAGE_MEMBERS,
         True,
         "add @person agency",
-        "add someone to the core group (social workers)",
+        N_("add someone to the core group (social workers)"),
     ),
     Declared(
         SubCommand.REMOVE,
         Permission.MANAGE_MEMBERS,
         True,
         "remove @person",
-        "take someone out of the core group and its channel (social workers)",
+        N_("take someone out of the core group and its channel (social workers)"),
     ),
     Declared(
         SubCommand.HISTORY,
         Permission.VIEW_HISTORY,
         False,
         "history",
-        "recent changes to the case (social worker and chair)",
+        N_("recent changes to the case (social worker and chair)"),
     ),
     Declared(
         SubCommand.ROLE,
         Permission.CHANGE_ROLES,
         False,
         "role @person role",
-        "change someone's role (social workers)",
+        N_("change someone's role (social workers)"),
     ),
-    Declared(SubCommand.PLAN, Permission.VIEW_STATUS, False, "plan", "the plan in full"),
+    Declared(SubCommand.PLAN, Permission.VIEW_STATUS, False, "plan", N_("the plan in full")),
     Declared(
         SubCommand.OUTCOME,
         Permission.EDIT_PLAN,
         False,
         "outcome",
-        "add an outcome to the plan, in the family's words",
+        N_("add an outcome to the plan, in the family's words"),
     ),
     Declared(
         SubCommand.ACTION,
         Permission.EDIT_PLAN,
         False,
         "action",
-        "add an action to the plan: who will do what, by when",
+        N_("add an action to the plan: who will do what, by when"),
     ),
     Declared(
         SubCommand.FAMILY_PLAN,
         Permission.MANAGE_MEMBERS,
         False,
         "family-plan on|off",
-        "let the family edit the plan with you (social workers)",
+        N_("let the family edit the plan with you (social workers)"),
     ),
     Declared(
         SubCommand.SEPARATE,
         Permission.MANAGE_MEMBERS,
         True,
         "separate on|off",
-        "family members must not see each other's words: each is kept in touch by direct "
-        "message, not in the channel (social workers)",
+        N_(
+            "family members must not see each other's words: each is kept in touch by direct "
+            "message, not in the channel (social workers)"
+        ),
     ),
     Declared(
         SubCommand.SHARE,
         Permission.MANAGE_MEMBERS,
         True,
         "share @author @reader",
-        "with the family served separately, let one family member read what another writes "
-        "(social workers)",
+        N_(
+            "with the family served separately, let one family member read what another writes "
+            "(social workers)"
+        ),
     ),
     Declared(
         SubCommand.AWAY,
         Permission.SET_AWAY,
         False,
         "away until YYYY-MM-DD @cover",
-        "pause your reminders while you're away; your cover gets them instead",
+        N_("pause your reminders while you're away; your cover gets them instead"),
     ),
     Declared(
         SubCommand.BACK,
         Permission.SET_AWAY,
         False,
         "back",
-        "you're back: your reminders come to you again",
+        N_("you're back: your reminders come to you again"),
     ),
     Declared(
         SubCommand.SUMMARY,
         Permission.PREPARE_SUMMARY,
         True,
         "summary",
-        "draft the review conference summary for the chair to release (social worker, chair)",
+        N_("draft the review conference summary for the chair to release (social worker, chair)"),
     ),
     Declared(
         SubCommand.AGENDA,
         Permission.RECORD_AGENDA,
         False,
         "agenda",
-        "record the conference agenda with the family: the children, the harm and its impact, "
-        "the family's own words, the child's advocate, language (social worker)",
+        N_(
+            "record the conference agenda with the family: the children, the harm and its impact, "
+            "the family's own words, the child's advocate, language (social worker)"
+        ),
     ),
     Declared(
         SubCommand.DECISION,
         Permission.RECORD_DECISION,
         False,
         "decision",
-        "record what the review conference decided (chair)",
+        N_("record what the review conference decided (chair)"),
     ),
     Declared(
         SubCommand.SCHEDULE,
         Permission.SCHEDULE_MEETINGS,
         False,
         "schedule",
-        "set the date, time and place of a core group (social worker) or move a review "
-        "conference (chair)",
+        N_(
+            "set the date, time and place of a core group (social worker) or move a review "
+            "conference (chair)"
+        ),
     ),
     # Area-level: they touch no case, and check the area's roles themselves.
     Declared(
@@ -186,14 +196,22 @@ SUB_COMMANDS: tuple[Declared, ...] = (
         # It sends its figures after the answer itself (an area-level command, not a case's).
         False,
         "measures [quarter|month|year|YYYY-MM-DD YYYY-MM-DD]",
-        "timeliness, quorum and attendance across the area, sent to you privately (managers)",
+        N_("timeliness, quorum and attendance across the area, sent to you privately (managers)"),
     ),
     Declared(
         SubCommand.MANAGERS,
         None,
         False,
         "managers add|remove @person",
-        "give or take away the manager role: measures, never case content (area admins)",
+        N_("give or take away the manager role: measures, never case content (area admins)"),
+    ),
+    # Personal: the language the bot speaks to the person typing it, anywhere.
+    Declared(
+        SubCommand.LANGUAGE,
+        None,
+        False,
+        "language cymraeg|english|bilingual",
+        N_("the language I speak to you in: Welsh, English, or both with Welsh first"),
     ),
 )
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
 
+from bot.rules.i18n import N_
 from bot.rules.vocabulary import Agency, MeetingKind, Nation
 
 # The sources, named once so each value below can point at one.
@@ -46,7 +47,7 @@ class NationWords:
         """A meeting in the middle of a sentence: "review CPPM", "core group meeting"."""
         return {
             MeetingKind.ICPC: self.initial,
-            MeetingKind.CORE_GROUP: "core group meeting",
+            MeetingKind.CORE_GROUP: N_("core group meeting"),
             MeetingKind.RCPC: self.review,
         }[kind]
 
@@ -54,7 +55,7 @@ class NationWords:
         """A meeting as a heading or list label: "Review CPPM", "Core group"."""
         return {
             MeetingKind.ICPC: self.initial_heading,
-            MeetingKind.CORE_GROUP: "Core group",
+            MeetingKind.CORE_GROUP: N_("Core group"),
             MeetingKind.RCPC: self.review_heading,
         }[kind]
 
@@ -106,13 +107,13 @@ ENGLAND = NationRules(
     quorum_other_agencies=2,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_heading="Initial conference (ICPC)",
-        initial="initial conference",
-        review_heading="Review conference",
-        review="review conference",
+        initial_heading=N_("Initial conference (ICPC)"),
+        initial=N_("initial conference"),
+        review_heading=N_("Review conference"),
+        review=N_("review conference"),
         review_abbreviation="RCPC",
-        plan="child protection plan",
-        lead_worker="social worker",
+        plan=N_("child protection plan"),
+        lead_worker=N_("social worker"),
     ),
     sources=_sourced(
         first_core_group_days=f"{WORKING_TOGETHER}; Norfolk, Sefton and Tees procedures",
@@ -146,13 +147,13 @@ WALES_RULES = NationRules(
     quorum_other_agencies=2,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_heading="Initial conference (ICPC)",
-        initial="initial conference",
-        review_heading="Review conference",
-        review="review conference",
+        initial_heading=N_("Initial conference (ICPC)"),
+        initial=N_("initial conference"),
+        review_heading=N_("Review conference"),
+        review=N_("review conference"),
         review_abbreviation=None,
-        plan="care and support protection plan",
-        lead_worker="care and support protection plan co-ordinator",
+        plan=N_("care and support protection plan"),
+        lead_worker=N_("care and support protection plan co-ordinator"),
     ),
     sources=_sourced(
         first_core_group_days=f"{WALES_CORE_GROUP} (equals England's)",
@@ -187,13 +188,13 @@ SCOTLAND_RULES = NationRules(
     quorum_other_agencies=1,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_heading="Child Protection Planning Meeting (CPPM)",
-        initial="Child Protection Planning Meeting",
-        review_heading="Review CPPM",
-        review="review CPPM",
+        initial_heading=N_("Child Protection Planning Meeting (CPPM)"),
+        initial=N_("Child Protection Planning Meeting"),
+        review_heading=N_("Review CPPM"),
+        review=N_("review CPPM"),
         review_abbreviation=None,
-        plan="child protection plan",
-        lead_worker="lead professional",
+        plan=N_("child protection plan"),
+        lead_worker=N_("lead professional"),
     ),
     sources=_sourced(
         first_core_group_days=SCOTLAND,
@@ -227,13 +228,13 @@ NORTHERN_IRELAND_RULES = NationRules(
     quorum_other_agencies=2,
     inquorate_reconvene_working_days=10,
     words=NationWords(
-        initial_heading="Initial case conference",
-        initial="initial case conference",
-        review_heading="Review case conference",
-        review="review case conference",
+        initial_heading=N_("Initial case conference"),
+        initial=N_("initial case conference"),
+        review_heading=N_("Review case conference"),
+        review=N_("review case conference"),
         review_abbreviation=None,
-        plan="child protection plan",
-        lead_worker="key worker",
+        plan=N_("child protection plan"),
+        lead_worker=N_("key worker"),
     ),
     sources=_sourced(
         first_core_group_days=f"England's (Working Together); not found in {NI_PROCEDURES}",

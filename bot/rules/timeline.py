@@ -8,13 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.i18n import format_date
 from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import Nation
 from bot.rules.working_days import WorkingCalendar, add_months
-
-# English names, not strftime's %a/%b, so the text never depends on the host's locale.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -120,8 +117,10 @@ class Timeline:
 
 
 def format_day(day: date) -> str:
-    """Format a date for people, fixed width so columns line up: "Tue  5 Jan 2027"."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day:>2} {_MONTHS[day.month - 1]} {day.year}"
+    """Format a date for people, fixed width so columns line up: "Tue  5 Jan 2027" ("Maw  5 Ion
+    2027" in Welsh). Babel's names for the locale being rendered, never strftime's, so the text
+    never depends on the host's locale."""
+    return f"{format_date(day, 'EEE')} {day.day:>2} {format_date(day, 'MMM y')}"
 
 
 def plan_timeline(

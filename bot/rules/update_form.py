@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
+from bot.rules.i18n import N_
 from bot.rules.ids import UpdateField
 from bot.rules.vocabulary import Rag
 
@@ -42,12 +43,12 @@ TEXT_LIMITS: Mapping[UpdateField, int] = {
 # Parts of a professional's update they can keep from family members (Sussex 7.12.5). The values
 # are those of the summary's UpdateSection, so a stored mark means the same thing there.
 MARKABLE_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("going_well", "What is going well"),
-    ("worries", "What worries you"),
-    ("new_harm", "New harm"),
-    ("child_seen", "When the child was last seen"),
-    ("child_views", "What the child has told us"),
-    ("next_steps", "What you will do next"),
+    ("going_well", N_("What is going well")),
+    ("worries", N_("What worries you")),
+    ("new_harm", N_("New harm")),
+    ("child_seen", N_("When the child was last seen")),
+    ("child_views", N_("What the child has told us")),
+    ("next_steps", N_("What you will do next")),
 )
 
 _UNREADABLE = "Sorry, this answer didn't come through. Please give it again."

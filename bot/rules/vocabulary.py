@@ -186,3 +186,13 @@ class ApprovalState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"
+
+
+class Language(StrEnum):
+    """The language the bot speaks to a person, in a case's channel or in an area by default.
+
+    Bilingual is Welsh first, then English, in one message (Welsh Language Standards)."""
+
+    ENGLISH = "en"
+    WELSH = "cy"
+    BILINGUAL = "bilingual"

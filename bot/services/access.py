@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
 # Declared among the rules (sub-commands name the one they need); every caller asks here.
+from bot.rules.i18n import N_, _
 from bot.rules.permissions import Permission as Permission
 from bot.rules.vocabulary import AreaRole, MeetingKind, Role
 from storage.models import AreaStaff, Case, Member
@@ -68,42 +69,44 @@ def decide(roles: Iterable[Role], permission: Permission, *, is_manager: bool = 
     if is_manager and permission in MANAGER_RULES:
         return Decision(True)
     if not roles:
-        return Decision(False, NOT_A_MEMBER)
+        return Decision(False, _(NOT_A_MEMBER))
     return Decision(False, refusal(permission))
 
 
-NOT_A_MEMBER = (
+NOT_A_MEMBER = N_(
     "Sorry, you're not part of this case's core group, so I can't show or change anything in it. "
     "If you think you should be, please ask the case's social worker."
 )
-NOT_A_CASE_CHANNEL = (
+NOT_A_CASE_CHANNEL = N_(
     "This isn't a core group channel, so there's no case here for me to work on. "
     "Use `/coregroup` inside a case's channel, or `/coregroup new` to open a case."
 )
-OPENING_NEEDS_FULL_MEMBER = (
+OPENING_NEEDS_FULL_MEMBER = N_(
     "Sorry, only members of the organisation's workspace can open a case; guests can't. "
     "The family's social worker can open it and add you."
 )
 
 _WHO: dict[Permission, str] = {
-    Permission.VIEW_HISTORY: "the social worker and the chair",
-    Permission.RECORD_ATTENDANCE: "the social worker and the chair",
-    Permission.EXPORT_CASE: "the social worker and the chair",
-    Permission.READ_UPDATES: "the social worker and the chair",
-    Permission.PREPARE_SUMMARY: "the social worker and the chair",
-    Permission.ARCHIVE_CASE: "the social worker and the chair",
-    Permission.MOVE_CONFERENCE: "the conference chair",
-    Permission.RECORD_DECISION: "the conference chair",
-    Permission.RELEASE_SUMMARY: "the conference chair",
-    Permission.SET_AWAY: "professionals",
-    Permission.VIEW_PROFESSIONAL_ONLY: "professionals",
+    Permission.VIEW_HISTORY: N_("the social worker and the chair"),
+    Permission.RECORD_ATTENDANCE: N_("the social worker and the chair"),
+    Permission.EXPORT_CASE: N_("the social worker and the chair"),
+    Permission.READ_UPDATES: N_("the social worker and the chair"),
+    Permission.PREPARE_SUMMARY: N_("the social worker and the chair"),
+    Permission.ARCHIVE_CASE: N_("the social worker and the chair"),
+    Permission.MOVE_CONFERENCE: N_("the conference chair"),
+    Permission.RECORD_DECISION: N_("the conference chair"),
+    Permission.RELEASE_SUMMARY: N_("the conference chair"),
+    Permission.SET_AWAY: N_("professionals"),
+    Permission.VIEW_PROFESSIONAL_ONLY: N_("professionals"),
 }
 
 
 def refusal(permission: Permission) -> str:
     """A polite explanation of who can do this instead."""
-    who = _WHO.get(permission, "the case's social worker")
-    return f"Sorry, only {who} can do that in this case. Ask them if it needs doing."
+    who = _(_WHO[permission]) if permission in _WHO else _("the case's social worker")
+    return _("Sorry, only {who} can do that in this case. Ask them if it needs doing.").format(
+        who=who
+    )
 
 
 # Built once and run as plain statements: every command and click asks these inside Slack's
@@ -156,7 +159,7 @@ def check(session: Session, *, case: CaseRef, user_id: str, permission: Permissi
     return decide(roles, permission, is_manager=manager)
 
 
-ONLY_OWNER_COMPLETES = (
+ONLY_OWNER_COMPLETES = N_(
     "Sorry, only the person this action belongs to, or the social worker, can mark it done."
 )
 
@@ -172,7 +175,7 @@ def check_complete_action(
         return Decision(True)
     if check(session, case=case, user_id=user_id, permission=Permission.EDIT_PLAN).allowed:
         return Decision(True)
-    return Decision(False, ONLY_OWNER_COMPLETES)
+    return Decision(False, _(ONLY_OWNER_COMPLETES))
 
 
 def schedule_permission(kind: MeetingKind) -> Permission:
@@ -184,7 +187,7 @@ def schedule_permission(kind: MeetingKind) -> Permission:
     )
 
 
-NOT_YOUR_UPDATE = (
+NOT_YOUR_UPDATE = N_(
     "Sorry, this update belongs to someone else in the core group, so I can't open it for you."
 )
 
@@ -206,4 +209,4 @@ def check_give_update(
     )
     if member.role == Role.FAMILY and with_family.allowed:
         return Decision(True)
-    return Decision(False, NOT_YOUR_UPDATE)
+    return Decision(False, _(NOT_YOUR_UPDATE))

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
+from bot.rules.i18n import _
 from bot.rules.stand_ins import is_family_side
 from bot.rules.vocabulary import Agency, Attendance, MeetingKind, Role
 from bot.services.access import (
@@ -48,9 +49,14 @@ class Admitted(Generic[T]):
 
 @dataclass(frozen=True)
 class Refused:
-    """The person may not; `message` says why, kindly."""
+    """The person may not; `message` says why, kindly, in the reader's language (`said` is a
+    catalog message, or words already translated)."""
 
-    message: str
+    said: str
+
+    @property
+    def message(self) -> str:
+        return _(self.said)
 
 
 def nothing(session: Session, case: Case, user_id: str) -> None:

@@ -19,11 +19,13 @@ from sqlmodel import Session, col, select
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import N_, _, locale_of, speaking
 from bot.rules.messages import MessageKind, PlannedMessage, outbox_key
 from bot.rules.stand_ins import MAY_STAND_IN, CoverVerdict, cover_verdict, is_family_side
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Agency, ApprovalKind, ApprovalState, Role, Rsvp
 from bot.services import audit
+from bot.services.languages import person_language
 from bot.services.meetings import MeetingError, refresh_invitation, reply
 from bot.services.members import MemberError, add_member, find_member
 from bot.services.outbox import enqueue
@@ -148,8 +150,10 @@ def _carry_cover(deps: Dependencies, approval: ApprovalRequest, actor: str) -> s
         )
         if not member.active or cover is None or verdict is not CoverVerdict.NEEDS_APPROVAL:
             raise ApprovalError(
-                "This can't be done as asked any more: one of them has left the core group or "
-                "changed role. Nothing has been changed."
+                _(
+                    "This can't be done as asked any more: one of them has left the core group or "
+                    "changed role. Nothing has been changed."
+                )
             )
         until = date.fromisoformat(str(approval.detail["until"]))
         before = {"away_until": member.away_until.isoformat() if member.away_until else None}
@@ -166,10 +170,10 @@ def _carry_cover(deps: Dependencies, approval: ApprovalRequest, actor: str) -> s
             approved_by=actor,
             approval=approval.id,
         )
-    return (
-        f"The social worker agreed: <@{approval.subject_user}> covers for you until "
-        f"{format_day(until)}, and gets your reminders instead."
-    )
+    return _(
+        "The social worker agreed: {person} covers for you until {day}, and gets your reminders "
+        "instead."
+    ).format(person=f"<@{approval.subject_user}>", day=format_day(until))
 
 
 def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: str) -> str:
@@ -179,7 +183,7 @@ def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: 
         existing = find_member(session, approval.case_id, approval.subject_user)
         meeting_id = int(approval.detail["meeting"])
     if not sender.active or not sender.slack_user_id:
-        raise ApprovalError("They have left the core group since, so nothing has been changed.")
+        raise ApprovalError(_("They have left the core group since, so nothing has been changed."))
     try:
         if existing is None or not existing.active:
             agency = existing.agency if existing is not None else Agency.OTHER
@@ -192,7 +196,9 @@ def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: 
                 role=Role.PROFESSIONAL,
             )
         elif is_family_side(existing.role) or existing.role not in MAY_STAND_IN:
-            raise ApprovalError("They can't stand in for a professional, so nothing was changed.")
+            raise ApprovalError(
+                _("They can't stand in for a professional, so nothing was changed.")
+            )
         reply(
             deps,
             meeting_id=meeting_id,
@@ -203,10 +209,10 @@ def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: 
     except (MemberError, MeetingError) as error:
         raise ApprovalError(str(error)) from None
     refresh_invitation(deps, meeting_id)
-    return (
-        f"The social worker agreed: <@{approval.subject_user}> will come for you, and is now in "
-        "the core group channel."
-    )
+    return _(
+        "The social worker agreed: {person} will come for you, and is now in the core group "
+        "channel."
+    ).format(person=f"<@{approval.subject_user}>")
 
 
 def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) -> str:
@@ -215,7 +221,7 @@ def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) 
         family_member = session.get_one(Member, approval.member_id)
         separate = session.get_one(Case, approval.case_id).family_separate
     if not family_member.active:
-        raise ApprovalError("They have left the core group since, so nothing has been changed.")
+        raise ApprovalError(_("They have left the core group since, so nothing has been changed."))
     try:
         add_member(
             deps,
@@ -229,14 +235,14 @@ def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) 
         raise ApprovalError(str(error)) from None
     if separate:
         # Served separately, a supporter is too: what you write reaches them once shared.
-        return (
-            f"The social worker agreed: <@{approval.subject_user}> is now in the core group with "
-            "you, and hears from me by direct message, as you do."
-        )
-    return (
-        f"The social worker agreed: <@{approval.subject_user}> is now in the core group channel "
-        "with you, and sees what you see."
-    )
+        return _(
+            "The social worker agreed: {person} is now in the core group with you, and hears "
+            "from me by direct message, as you do."
+        ).format(person=f"<@{approval.subject_user}>")
+    return _(
+        "The social worker agreed: {person} is now in the core group channel with you, and sees "
+        "what you see."
+    ).format(person=f"<@{approval.subject_user}>")
 
 
 CARRY: dict[ApprovalKind, Carry] = {
@@ -246,15 +252,15 @@ CARRY: dict[ApprovalKind, Carry] = {
 }
 
 _DECLINED: Mapping[ApprovalKind, str] = {
-    ApprovalKind.COVER: (
+    ApprovalKind.COVER: N_(
         "The social worker didn't agree to <@{subject}> covering for you, so nothing has "
         "changed. They may be in touch about who could."
     ),
-    ApprovalKind.REPRESENTATIVE: (
+    ApprovalKind.REPRESENTATIVE: N_(
         "The social worker didn't agree to <@{subject}> coming for you, so they haven't been "
         "added. Please send a colleague from your agency, or your update if nobody can come."
     ),
-    ApprovalKind.SUPPORTER: (
+    ApprovalKind.SUPPORTER: N_(
         "The social worker didn't agree to <@{subject}> joining the core group for now. They "
         "will talk it through with you."
     ),
@@ -267,17 +273,23 @@ def answer(deps: Dependencies, *, approval_id: int, actor: str, approve: bool) -
     with deps.unit_of_work() as session:
         approval = session.get(ApprovalRequest, approval_id)
         if approval is None or actor not in social_workers(session, approval.case_id):
-            raise ApprovalError("Sorry, only the case's social worker can answer this.")
+            raise ApprovalError(_("Sorry, only the case's social worker can answer this."))
         if approval.state is not ApprovalState.PENDING:
-            by = "agreed" if approval.state is ApprovalState.APPROVED else "not agreed"
-            raise ApprovalError(f"This has already been answered ({by}), so nothing changed.")
+            by = _("agreed") if approval.state is ApprovalState.APPROVED else _("not agreed")
+            raise ApprovalError(
+                _("This has already been answered ({by}), so nothing changed.").format(by=by)
+            )
         case = session.get_one(Case, approval.case_id)
+        # The answer goes to whoever asked, in their language (one: it is written now).
+        theirs = locale_of(person_language(session, approval.requested_by))
         session.expunge(approval)
-    words = (
-        CARRY[approval.kind](deps, approval, actor)
-        if approve
-        else _DECLINED[approval.kind].format(subject=approval.subject_user)
-    )
+    with speaking(theirs):
+        words = (
+            CARRY[approval.kind](deps, approval, actor)
+            if approve
+            else _(_DECLINED[approval.kind]).format(subject=approval.subject_user)
+        )
+        notice_text, notice_words = decision_notice_text(case.reference), words
     now = deps.clock.now()
     state = ApprovalState.APPROVED if approve else ApprovalState.DECLINED
     with deps.unit_of_work() as session:
@@ -302,16 +314,18 @@ def answer(deps: Dependencies, *, approval_id: int, actor: str, approve: bool) -
             approval.requested_by,
             now,
             {
-                "text": decision_notice_text(case.reference),
-                "blocks": [section(f"*{escape_mrkdwn(case.reference)}*: {words}").to_dict()],
+                "text": notice_text,
+                "blocks": [section(f"*{escape_mrkdwn(case.reference)}*: {notice_words}").to_dict()],
             },
             approval.case_id,
         )
         sent = (key,) if enqueue(session, notice, now=now) else ()
-    said = "You agreed" if approve else "You didn't agree"
+    said = _("You agreed") if approve else _("You didn't agree")
     blocks = answered_blocks(
         case.reference,
         str(approval.detail.get("question", "")),
-        f"{said} on {format_day(now.date())}. I've told <@{approval.requested_by}>.",
+        _("{said} on {day}. I've told {person}.").format(
+            said=said, day=format_day(now.date()), person=f"<@{approval.requested_by}>"
+        ),
     )
     return Answered(approval.case_id, blocks, sent, approval.kind)

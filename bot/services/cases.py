@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -12,12 +13,15 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.case_form import NewCase
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import N_, Translated, _, locale_of, speaking
 from bot.rules.schedule import calendar_for, rules_for
 from bot.rules.separation import in_shared_channel
 from bot.rules.timeline import plan_timeline
 from bot.rules.vocabulary import Agency, MeetingKind, MeetingStatus, Role
 from bot.services import audit
+from bot.services.languages import note_slack_locale, tell_person
 from bot.slack.gateway import SlackError, SlackGateway
+from bot.ui.bilingual import rendered
 from bot.ui.common import section
 from bot.ui.separation import separate_notice_text, separated_notice
 from bot.ui.texts import case_card, case_card_text, topic_for, welcome_blocks, welcome_text
@@ -48,14 +52,16 @@ class OpenedCase:
 
 
 # Slack's invite errors, said the way a social worker would want to hear them.
-INVITE_REASONS = {
-    "user_not_found": "their Slack account could not be found",
-    "user_disabled": "their Slack account has been deactivated",
-    "account_inactive": "their Slack account has been deactivated",
-    "ura_max_channels": "they are a single-channel guest who is already in another channel",
-    "user_is_restricted": "guests can't be added to this channel by the bot",
-    "cant_invite": "Slack would not let the bot invite them",
-}
+INVITE_REASONS: Mapping[str, str] = Translated(
+    {
+        "user_not_found": N_("their Slack account could not be found"),
+        "user_disabled": N_("their Slack account has been deactivated"),
+        "account_inactive": N_("their Slack account has been deactivated"),
+        "ura_max_channels": N_("they are a single-channel guest who is already in another channel"),
+        "user_is_restricted": N_("guests can't be added to this channel by the bot"),
+        "cant_invite": N_("Slack would not let the bot invite them"),
+    }
+)
 
 
 def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str:
@@ -66,7 +72,7 @@ def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str
                 return INVITE_REASONS["user_disabled"]
         except SlackError:
             pass
-    return INVITE_REASONS.get(code, f"Slack said {code}")
+    return INVITE_REASONS.get(code) or _("Slack said {code}").format(code=code)
 
 
 def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
@@ -78,6 +84,7 @@ def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
             name=team_id,
             nation=deps.settings.default_nation,
             timezone=deps.settings.default_timezone,
+            language=deps.settings.default_language,
             created_at=deps.clock.now(),
         )
         session.add(area)
@@ -90,7 +97,7 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
 
     Raises ChannelNameTakenError (for the modal to show inline) or SlackError.
     """
-    people = _people(deps.gateway, form)
+    people, slack_locales = _people(deps.gateway, form)
     try:
         channel_id = deps.gateway.create_private_channel(form.reference)
     except SlackError as error:
@@ -102,6 +109,8 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
             case, members = _record_case(
                 session, deps, form, people, team_id, channel_id, opened_by
             )
+            for user_id, slack_locale in slack_locales.items():
+                note_slack_locale(session, user_id, slack_locale, deps.clock.now())
             assert case.id is not None
             case_id = case.id
     except Exception:
@@ -118,17 +127,23 @@ def open_case(deps: Dependencies, form: NewCase, *, team_id: str, opened_by: str
     return OpenedCase(case_id, channel_id, tuple(missing))
 
 
-def _people(gateway: SlackGateway, form: NewCase) -> dict[str, str]:
-    """Display names for everyone chosen (an unknown id keeps its id as the name)."""
+def _people(gateway: SlackGateway, form: NewCase) -> tuple[dict[str, str], dict[str, str]]:
+    """Display names for everyone chosen (an unknown id keeps its id as the name), and the
+    Slack locale of those whose Slack says it."""
     ids = {form.chair, form.social_worker, *form.family_on_slack}
     ids.update(person for person, _ in form.professionals)
     names: dict[str, str] = {}
+    slack_locales: dict[str, str] = {}
     for user_id in ids:
         try:
-            names[user_id] = gateway.user(user_id).name
+            person = gateway.user(user_id)
         except SlackError:
             names[user_id] = user_id
-    return names
+            continue
+        names[user_id] = person.name
+        if person.locale:
+            slack_locales[user_id] = person.locale
+    return names, slack_locales
 
 
 def _record_case(
@@ -153,6 +168,7 @@ def _record_case(
         pre_birth=form.pre_birth,
         birth_date=form.birth_date,
         family_separate=form.family_separate,
+        bot_language=area.language,
         created_at=now,
     )
     session.add(case)
@@ -256,8 +272,10 @@ def _invite(
 def welcome_served_apart(deps: Dependencies, user_id: str, reference: str) -> None:
     """A family member served separately hears from the bot privately, and why."""
     try:
-        deps.gateway.post(
-            user_id, separate_notice_text(reference), [section(separated_notice(reference))]
+        tell_person(
+            deps,
+            user_id,
+            lambda: (separate_notice_text(reference), [section(separated_notice(reference))]),
         )
     except SlackError as error:
         log.warning("could not welcome a family member served separately: %s", error.code)
@@ -284,13 +302,18 @@ def _mark_not_joined(deps: Dependencies, case_id: int, user_id: str, code: str, 
 def _introduce(deps: Dependencies, channel_id: str, case_id: int) -> None:
     """Topic, welcome and the pinned case card."""
     case, members, meetings = _card_inputs(deps, case_id)
-    deps.gateway.set_topic(channel_id, topic_for(case, meetings))
-    deps.gateway.post(
-        channel_id, welcome_text(case.reference), welcome_blocks(case.reference, case.nation)
+    language = case.bot_language
+    with speaking(locale_of(language)):  # a topic has room for one language: Welsh first
+        deps.gateway.set_topic(channel_id, topic_for(case, meetings))
+    welcome = rendered(
+        language,
+        lambda: (welcome_text(case.reference), welcome_blocks(case.reference, case.nation)),
     )
-    _, card_ts = deps.gateway.post(
-        channel_id, case_card_text(case.reference), case_card(case, members, meetings)
+    deps.gateway.post(channel_id, welcome["text"], welcome["blocks"])
+    card = rendered(
+        language, lambda: (case_card_text(case.reference), case_card(case, members, meetings))
     )
+    card_ts = deps.gateway.post(channel_id, card["text"], card["blocks"])[1]
     deps.gateway.pin(channel_id, card_ts)
     with deps.unit_of_work() as session:
         stored = session.get_one(Case, case_id)
@@ -314,18 +337,18 @@ def refresh_case_card(deps: Dependencies, case_id: int) -> None:
         return
     today = deps.clock.now().astimezone(ZoneInfo(case.timezone)).date()
     try:
-        deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
+        with speaking(locale_of(case.bot_language)):
+            deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
     except SlackError as error:
         log.warning("could not set the topic of case %s: %s", case_id, error.code)
     if case.card_ts is None:
         return
+    card = rendered(
+        case.bot_language,
+        lambda: (case_card_text(case.reference), case_card(case, members, meetings, today)),
+    )
     try:
-        deps.gateway.update(
-            case.slack_channel_id,
-            case.card_ts,
-            case_card_text(case.reference),
-            case_card(case, members, meetings, today),
-        )
+        deps.gateway.update(case.slack_channel_id, case.card_ts, card["text"], card["blocks"])
     except SlackError as error:
         # The change itself is saved; a stale card is put right by the next refresh.
         log.warning("could not refresh the case card of case %s: %s", case_id, error.code)

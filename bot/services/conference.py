@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import LOCALES, N_, _, current, locale_of, speaking
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import calendar_for, meeting_day, rules_for
@@ -38,6 +39,7 @@ from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
+from bot.services.languages import person_language
 from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
@@ -56,6 +58,7 @@ from bot.summary import (
 )
 from bot.summary.notice import DecisionNotice, notice_blocks, notice_html, notice_text
 from bot.summary.printable import pdf_from_html
+from bot.ui.bilingual import rendered
 from bot.ui.common import section
 from bot.ui.labels import meeting_words
 from storage.models import Area, Case, Meeting, Member
@@ -96,7 +99,7 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
     with deps.unit_of_work() as session:
         conference = current_conference(session, case_id)
         if conference is None or conference.id is None:
-            raise ConferenceError("There is no review conference waiting for a summary.")
+            raise ConferenceError(_("There is no review conference waiting for a summary."))
         summary = summary_input(session, case_id, conference.id)
         readers = _holders(session, case_id, Role.SOCIAL_WORKER, Role.CHAIR)
         audit.record(
@@ -113,15 +116,20 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
     review = heading[:1].lower() + heading[1:]
     intro: list[Block | dict[str, Any]] = [
         section(
-            f"Here is the draft summary for *{escape_mrkdwn(summary.reference)}*'s {review} "
-            f"on {format_day(summary.conference.day)}: the professional copy. The "
-            "chair releases it to the core group; the family's copy leaves out what is marked "
-            "for professionals only."
+            _(
+                "Here is the draft summary for *{reference}*'s {review} on {day}: the "
+                "professional copy. The chair releases it to the core group; the family's copy "
+                "leaves out what is marked for professionals only."
+            ).format(
+                reference=escape_mrkdwn(summary.reference),
+                review=review,
+                day=format_day(summary.conference.day),
+            )
         ),
         ActionsBlock(
             elements=[
                 ButtonElement(
-                    text="Release to the core group",
+                    text=_("Release to the core group"),
                     action_id=ActionId.RELEASE_SUMMARY,
                     value=str(conference.id),
                     style="primary",
@@ -142,9 +150,9 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             # For the preparation visit: the family's copy as it stands, to go through with them
             # and to leave with family members who are not on Slack.
             deps.gateway.upload(
-                dm, pdf_name, family_pdf, "Summary (family copy, to print for your visit)"
+                dm, pdf_name, family_pdf, _("Summary (family copy, to print for your visit)")
             )
-    return "The draft summary is in your direct messages (and the chair's), ready to release."
+    return _("The draft summary is in your direct messages (and the chair's), ready to release.")
 
 
 def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> None:
@@ -152,12 +160,12 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     with deps.unit_of_work() as session:
         conference = session.get(Meeting, conference_id)
         if conference is None:
-            raise ConferenceError("That conference no longer exists.")
+            raise ConferenceError(_("That conference no longer exists."))
         case = session.get_one(Case, conference.case_id)
         if not check(
             session, case=case, user_id=actor, permission=Permission.RELEASE_SUMMARY
         ).allowed:
-            raise ConferenceError("Sorry, only the conference chair can release the summary.")
+            raise ConferenceError(_("Sorry, only the conference chair can release the summary."))
         assert case.id is not None
         summary = summary_input(session, case.id, conference_id)
         # Served separately, each family-side member gets a copy without the others' words.
@@ -183,7 +191,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
             meeting=conference_id,
         )
     if case.slack_channel_id is None or case.channel_archived:
-        raise ConferenceError("The case channel is archived, so the summary can't be posted.")
+        raise ConferenceError(_("The case channel is archived, so the summary can't be posted."))
     text = summary_notification_text(summary.reference, summary.review_heading)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
     # The channel gets one message, the headline; the documents and the whole summary are
@@ -196,7 +204,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         channel,
         f"{name}.pdf",
         pdf_from_html(summary_html(summary, Audience.FAMILY)),
-        "Summary (family copy, to print)",
+        _("Summary (family copy, to print)"),
         thread_ts=ts,
     )
     for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
@@ -223,8 +231,11 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
 
 
 _DOCUMENT_TITLES = {
-    Audience.FAMILY: ("Summary (family copy)", "Summary (family copy, text)"),
-    Audience.PROFESSIONAL: ("Summary (professional copy)", "Summary (professional copy, text)"),
+    Audience.FAMILY: (N_("Summary (family copy)"), N_("Summary (family copy, text)")),
+    Audience.PROFESSIONAL: (
+        N_("Summary (professional copy)"),
+        N_("Summary (professional copy, text)"),
+    ),
 }
 
 
@@ -238,14 +249,14 @@ def _share_documents(
         channel,
         f"{name}{suffix}.html",
         summary_html(summary, audience).encode(),
-        page_title,
+        _(page_title),
         thread_ts=ts,
     )
     deps.gateway.upload(
         channel,
         f"{name}{suffix}.md",
         summary_markdown(summary, audience).encode(),
-        text_title,
+        _(text_title),
         thread_ts=ts,
     )
 
@@ -301,16 +312,16 @@ def record_decision(
     with deps.unit_of_work() as session:
         conference = session.get(Meeting, conference_id)
         if conference is None or conference.kind != MeetingKind.RCPC:
-            raise ConferenceError("That conference no longer exists.")
+            raise ConferenceError(_("That conference no longer exists."))
         case = session.get_one(Case, conference.case_id)
         if not check(
             session, case=case, user_id=actor, permission=Permission.RECORD_DECISION
         ).allowed:
-            raise ConferenceError("Sorry, only the conference chair records its decision.")
+            raise ConferenceError(_("Sorry, only the conference chair records its decision."))
         if conference.decision is not None:
-            raise ConferenceError("This conference's decision is already recorded.")
+            raise ConferenceError(_("This conference's decision is already recorded."))
         if decision == Decision.CONTINUE and category is None:
-            raise ConferenceError("Please choose the category the plan continues under.")
+            raise ConferenceError(_("Please choose the category the plan continues under."))
         assert case.id is not None
         conference.decision, conference.category = decision, category
         conference.dissent = (dissent or "").strip() or None
@@ -437,21 +448,38 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         case = session.get_one(Case, recorded.case_id)
         members = _holders(session, recorded.case_id, *Role)
         holders = [m for m in members if m.role in (Role.SOCIAL_WORKER, Role.CHAIR)]
-        notice = decision_notice(session, case, recorded)
+        # The notice in each language it may be read in: the channel's, each member's own.
+        notices: dict[str, DecisionNotice] = {}
+        for locale in LOCALES:
+            with speaking(locale):
+                notices[locale] = decision_notice(session, case, recorded)
+        languages = {
+            m.slack_user_id: person_language(session, m.slack_user_id)
+            for m in members
+            if m.slack_user_id
+        }
         offline_family = _offline_family(session, recorded.case_id)
-    text = notice_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation))
-    blocks = notice_blocks(notice)
+
+    def said() -> tuple[str, list[dict[str, Any]]]:
+        review = meeting_words(MeetingKind.RCPC, case.nation)
+        return notice_text(case.reference, review), notice_blocks(notices[current()])
+
     if case.slack_channel_id and not case.channel_archived:
-        deps.gateway.post(case.slack_channel_id, text, blocks)
+        posted = rendered(case.bot_language, said)
+        deps.gateway.post(case.slack_channel_id, posted["text"], posted["blocks"])
     for member in members:
         assert member.slack_user_id is not None
+        told = rendered(languages[member.slack_user_id], said)
         try:
-            deps.gateway.post(member.slack_user_id, text, blocks)
+            deps.gateway.post(member.slack_user_id, told["text"], told["blocks"])
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
     refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
     if offline_family:
-        _send_printable_notice(deps, case, notice, offline_family, holders)
+        # Printed for the family in the case's language (Welsh, for a bilingual case).
+        locale = locale_of(case.bot_language)
+        with speaking(locale):
+            _send_printable_notice(deps, case, notices[locale], offline_family, holders)
     if recorded.decision == Decision.CONTINUE:
         return
     with deps.unit_of_work() as session:
@@ -467,15 +495,17 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id)
     offer: list[Block] = [
         section(
-            f"The plan for *{escape_mrkdwn(case.reference)}* has ended. Slack is not the case "
-            "record: export the summaries, updates, plan history, attendance and audit trail to "
-            f"your case record system with `coregroup export {case.reference} --out DIR` "
-            "(your administrator can run it), then archive the channel."
+            _(
+                "The plan for *{reference}* has ended. Slack is not the case record: export the "
+                "summaries, updates, plan history, attendance and audit trail to your case "
+                "record system with `coregroup export {name} --out DIR` (your administrator can "
+                "run it), then archive the channel."
+            ).format(reference=escape_mrkdwn(case.reference), name=case.reference)
         ),
         ActionsBlock(
             elements=[
                 ButtonElement(
-                    text="Archive the channel",
+                    text=_("Archive the channel"),
                     action_id=ActionId.ARCHIVE_CHANNEL,
                     value=str(case.id),
                     style="danger",
@@ -485,7 +515,9 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     ]
     for holder in holders:
         assert holder.slack_user_id is not None
-        deps.gateway.post(holder.slack_user_id, f"Closing {case.reference}", offer)
+        deps.gateway.post(
+            holder.slack_user_id, _("Closing {reference}").format(reference=case.reference), offer
+        )
 
 
 def decision_notice(session: Session, case: Case, recorded: Recorded) -> DecisionNotice:
@@ -528,8 +560,8 @@ def _next_core_group(session: Session, case: Case, conference: Meeting | None) -
             continue
         if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at is not None:
             local = meeting.starts_at.astimezone(tz)
-            return f"{format_day(local.date())} at {local:%H:%M}"
-        return f"date to be set, due by {format_day(meeting.due_by)}"
+            return _("{day} at {time}").format(day=format_day(local.date()), time=f"{local:%H:%M}")
+        return _("date to be set, due by {day}").format(day=format_day(meeting.due_by))
     return None
 
 
@@ -562,11 +594,13 @@ def _send_printable_notice(
         try:
             deps.gateway.post(
                 holder.slack_user_id,
-                f"Printable decision notice for {case.reference}",
+                _("Printable decision notice for {reference}").format(reference=case.reference),
                 [
                     section(
-                        f"Here is the decision notice for *{escape_mrkdwn(case.reference)}* to "
-                        f"print and give to {names}, who are not on Slack."
+                        _(
+                            "Here is the decision notice for *{reference}* to print and give to "
+                            "{names}, who are not on Slack."
+                        ).format(reference=escape_mrkdwn(case.reference), names=names)
                     )
                 ],
             )
@@ -574,7 +608,7 @@ def _send_printable_notice(
                 deps.gateway.open_dm(holder.slack_user_id),
                 f"{case.reference}-decision-notice.pdf",
                 pdf,
-                f"Decision notice: {case.reference}",
+                _("Decision notice: {reference}").format(reference=case.reference),
             )
         except SlackError as error:
             log.warning("could not send the printable decision notice: %s", error.code)
@@ -585,9 +619,9 @@ def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
         if case.status == CaseStatus.OPEN:
-            raise ConferenceError("The plan is still running, so the channel stays open.")
+            raise ConferenceError(_("The plan is still running, so the channel stays open."))
         if not check(session, case=case, user_id=actor, permission=Permission.ARCHIVE_CASE).allowed:
-            raise ConferenceError("Sorry, only the social worker or the chair can archive it.")
+            raise ConferenceError(_("Sorry, only the social worker or the chair can archive it."))
         channel = case.slack_channel_id
         case.channel_archived = True
         session.add(case)
@@ -603,8 +637,10 @@ def archive_case_channel(deps: Dependencies, *, case_id: int, actor: str) -> str
             deps.gateway.archive(channel)
         except SlackError as error:
             if error.code != "already_archived":
-                raise ConferenceError(f"Slack would not archive it ({error.code}).") from None
-    return "The channel is archived. Its history stays available to its members."
+                raise ConferenceError(
+                    _("Slack would not archive it ({code}).").format(code=error.code)
+                ) from None
+    return _("The channel is archived. Its history stays available to its members.")
 
 
 def decision_recorded_by(

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy import Integer, bindparam, literal, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _, format_date
 from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
@@ -24,8 +26,10 @@ from bot.rules.working_days import add_months
 from bot.services import audit
 from bot.services.access import Permission, check, schedule_permission
 from bot.services.cases import refresh_case_card
+from bot.services.languages import recipient_language
 from bot.services.outbox import sent_about
 from bot.slack.gateway import SlackError
+from bot.ui.bilingual import rendered
 from bot.ui.calendar_file import meeting_ics
 from bot.ui.labels import meeting_words
 from bot.ui.meetings import (
@@ -78,7 +82,7 @@ def schedulable(session: Session, case: Case, user_id: str) -> list[tuple[int, s
             continue
         assert meeting.id is not None
         label = f"{meeting_words(meeting.kind, case.nation, capital=True)} {meeting.sequence}"
-        label += f" (by {meeting.due_by:%a %-d %b %Y})"
+        label += _(" (by {day})").format(day=format_date(meeting.due_by, "EEE d MMM y"))
         choices.append((meeting.id, label))
     return choices[:6]
 
@@ -312,7 +316,7 @@ def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invite
 def forecast_for(session: Session, case: Case, meeting_id: int) -> QuorumForecast:
     """The quorum forecast of a conference from its replies so far, by the area's rule."""
     area = session.get_one(Area, case.area_id)
-    _, invitees = replies(session, meeting_id)
+    invitees = replies(session, meeting_id)[1]
     return forecast(
         invitees,
         min_other_agencies=area.quorum_min_other_agencies,
@@ -412,7 +416,7 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
     with deps.unit_of_work() as session:
         meeting = session.get_one(Meeting, meeting_id)
         case = session.get_one(Case, meeting.case_id)
-        shown, _ = replies(session, meeting_id)
+        shown = replies(session, meeting_id)[0]
         conference = meeting.kind == MeetingKind.RCPC
         forecast_now = forecast_for(session, case, meeting_id) if conference else None
         sent = sent_about(
@@ -421,25 +425,40 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
             meeting_id=meeting_id,
             kinds=[MessageKind.INVITATION, MessageKind.QUORUM_WARNING],
         )
+        # Each message is refreshed in the language it was sent in: its recipient's.
+        languages = {
+            row.recipient: recipient_language(session, row.recipient, case_id=case.id)
+            for row in sent
+        }
     if meeting.starts_at is None:
         return
     card = card_for(case, meeting)
+    held = meeting.status == MeetingStatus.HELD
+
+    def invitation() -> tuple[str, list[Block]]:
+        return (
+            invitation_text(case.reference, meeting.kind, case.nation),
+            invitation_blocks(card, shown, held=held),
+        )
+
+    def quorum_warning() -> tuple[str, list[Block]]:
+        assert forecast_now is not None
+        return (
+            quorum_warning_text(case.reference, case.nation),
+            quorum_warning_blocks(card, forecast_now),
+        )
+
     for row in sent:
         try:
             if row.kind == MessageKind.INVITATION and row.recipient == case.slack_channel_id:
-                deps.gateway.update(
-                    row.slack_channel or row.recipient,
-                    row.slack_ts or "",
-                    invitation_text(case.reference, meeting.kind, case.nation),
-                    invitation_blocks(card, shown, held=meeting.status == MeetingStatus.HELD),
-                )
+                # The channel's language, whoever's reply set this refresh off.
+                said = rendered(case.bot_language, invitation)
             elif row.kind == MessageKind.QUORUM_WARNING and forecast_now is not None:
-                deps.gateway.update(
-                    row.slack_channel or row.recipient,
-                    row.slack_ts or "",
-                    quorum_warning_text(case.reference, case.nation),
-                    quorum_warning_blocks(card, forecast_now),
-                )
+                said = rendered(languages.get(row.recipient, case.bot_language), quorum_warning)
+            else:
+                continue
+            channel = row.slack_channel or row.recipient
+            deps.gateway.update(channel, row.slack_ts or "", said["text"], said["blocks"])
         except SlackError as error:
             log.warning("could not update meeting %s message: %s", meeting_id, error.code)
 

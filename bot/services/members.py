@@ -10,10 +10,12 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _
 from bot.rules.separation import in_shared_channel
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
 from bot.services.cases import invite_failure_reason, refresh_case_card, welcome_served_apart
+from bot.services.languages import note_slack_locale
 from bot.services.plan import refresh_family_plan_copies
 from bot.services.planning import replan_case
 from bot.slack.gateway import SlackError
@@ -69,16 +71,19 @@ def add_member(
     try:
         person = deps.gateway.user(user_id)
     except SlackError:
-        raise MemberError("I couldn't find that person in this Slack workspace.") from None
+        raise MemberError(_("I couldn't find that person in this Slack workspace.")) from None
     if person.is_bot:
-        raise MemberError("Bots can't be members of a core group.")
+        raise MemberError(_("Bots can't be members of a core group."))
     if person.deleted:
-        raise MemberError(f"{person.name}'s Slack account has been deactivated.")
+        raise MemberError(
+            _("{name}'s Slack account has been deactivated.").format(name=person.name)
+        )
     with deps.unit_of_work() as session:
+        note_slack_locale(session, user_id, person.locale, deps.clock.now())
         case = session.get_one(Case, case_id)
         member = find_member(session, case_id, user_id)
         if member is not None and member.active:
-            raise MemberError(f"{person.name} is already in the core group.")
+            raise MemberError(_("{name} is already in the core group.").format(name=person.name))
         channel = case.slack_channel_id
         # Under the safety setting a family-side member is served by direct message instead.
         shared = in_shared_channel(role, family_separate=case.family_separate)
@@ -90,7 +95,11 @@ def add_member(
     except SlackError as error:
         if error.code != "already_in_channel":
             reason = invite_failure_reason(deps.gateway, user_id, error.code)
-            raise MemberError(f"I couldn't add {person.name} to the channel: {reason}.") from None
+            raise MemberError(
+                _("I couldn't add {name} to the channel: {reason}.").format(
+                    name=person.name, reason=reason
+                )
+            ) from None
     now = deps.clock.now()
     with deps.unit_of_work() as session:
         member = find_member(session, case_id, user_id)
@@ -131,10 +140,13 @@ def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str)
         case = session.get_one(Case, case_id)
         member = find_member(session, case_id, user_id)
         if member is None or not member.active:
-            raise MemberError("That person isn't in the core group.")
+            raise MemberError(_("That person isn't in the core group."))
         if member.role == Role.SOCIAL_WORKER and _only_social_worker(session, case_id, member):
             raise MemberError(
-                "A case needs a social worker: add another social worker before removing this one."
+                _(
+                    "A case needs a social worker: add another social worker before removing "
+                    "this one."
+                )
             )
         member.active = False
         member.removed_at = deps.clock.now()
@@ -168,11 +180,11 @@ def change_role(
     with deps.unit_of_work() as session:
         member = find_member(session, case_id, user_id)
         if member is None or not member.active:
-            raise MemberError("That person isn't in the core group.")
+            raise MemberError(_("That person isn't in the core group."))
         if member.role == role:
-            raise MemberError(f"{member.display_name} already has that role.")
+            raise MemberError(_("{name} already has that role.").format(name=member.display_name))
         if member.role == Role.SOCIAL_WORKER and _only_social_worker(session, case_id, member):
-            raise MemberError("A case needs a social worker: give someone else that role first.")
+            raise MemberError(_("A case needs a social worker: give someone else that role first."))
         before = member.role
         member.role = role
         session.add(member)

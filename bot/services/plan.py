@@ -14,7 +14,9 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.stand_ins import is_family_side
 from bot.rules.vocabulary import ActionStatus
 from bot.services import audit
+from bot.services.languages import person_language
 from bot.slack.gateway import SlackError
+from bot.ui.bilingual import rendered
 from bot.ui.plan import plan_message, plan_message_text
 from storage.models import Case, Member, Outcome, PlanAction, PlanVersion
 
@@ -238,13 +240,16 @@ def refresh_plan_message(deps: Dependencies, case_id: int) -> None:
     case = plan.case
     if case.slack_channel_id is None or case.channel_archived:
         return
-    text, blocks = plan_message_text(case.reference), plan_message(plan)
+    said = rendered(
+        case.bot_language, lambda: (plan_message_text(case.reference), plan_message(plan))
+    )
+    text, blocks = said["text"], said["blocks"]
     refresh_family_plan_copies(deps, case_id)
     try:
         if case.plan_ts:
             deps.gateway.update(case.slack_channel_id, case.plan_ts, text, blocks)
             return
-        _, ts = deps.gateway.post(case.slack_channel_id, text, blocks)
+        ts = deps.gateway.post(case.slack_channel_id, text, blocks)[1]
         deps.gateway.pin(case.slack_channel_id, ts)
     except SlackError as error:
         log.warning("could not show the plan of case %s: %s", case_id, error.code)
@@ -270,9 +275,13 @@ def refresh_family_plan_copies(deps: Dependencies, case_id: int) -> None:
             )
             if m.slack_user_id and is_family_side(m.role)
         ]
-    text, blocks = plan_message_text(case.reference), plan_message(plan)
+        languages = {user: person_language(session, user) for _, user, _, _ in readers if user}
     for member_id, user_id, channel, ts in readers:
         assert user_id is not None
+        said = rendered(  # each reader's own copy, in their own language
+            languages[user_id], lambda: (plan_message_text(case.reference), plan_message(plan))
+        )
+        text, blocks = said["text"], said["blocks"]
         try:
             if channel and ts:
                 deps.gateway.update(channel, ts, text, blocks)

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _
 from bot.rules.stand_ins import CoverVerdict, cover_verdict, is_family_side
 from bot.rules.vocabulary import ApprovalKind, Role, Rsvp, SupporterKind
 from bot.services.approvals import ask, social_workers
@@ -60,8 +61,10 @@ def send_someone(
     mention = f"<@{chosen}>"
     if is_family_side(sender.role):
         return StandInAnswer(
-            "A representative comes in a professional's place. You're welcome to bring someone "
-            "with you instead: use *I'd like to bring someone* on the invitation."
+            _(
+                "A representative comes in a professional's place. You're welcome to bring "
+                "someone with you instead: use *I'd like to bring someone* on the invitation."
+            )
         )
     with deps.unit_of_work() as session:
         existing = find_member(session, case_id, chosen)
@@ -77,15 +80,20 @@ def send_someone(
         else:
             verdict = CoverVerdict.ALLOWED if same_agency else CoverVerdict.NEEDS_APPROVAL
         if verdict is CoverVerdict.NEEDS_APPROVAL:
-            agency = AGENCY_NAMES[existing.agency] if existing is not None else "another agency"
+            agency = AGENCY_NAMES[existing.agency] if existing is not None else _("another agency")
             name = existing.display_name if existing is not None else _name(deps, chosen)
             meeting = session.get_one(Meeting, meeting_id)
             when = meeting_label(meeting, case)
-            question = (
-                f"{escape_mrkdwn(sender.display_name)} ({AGENCY_NAMES[sender.agency]}) can't come "
-                f"to the {escape_mrkdwn(when)} and would like {escape_mrkdwn(name)} "
-                f"({escape_mrkdwn(agency)}) to come in their place. They would join the core "
-                "group channel as a professional. Do you agree?"
+            question = _(
+                "{sender} ({sender_agency}) can't come to the {meeting} and would like {name} "
+                "({agency}) to come in their place. They would join the core group channel as a "
+                "professional. Do you agree?"
+            ).format(
+                sender=escape_mrkdwn(sender.display_name),
+                sender_agency=AGENCY_NAMES[sender.agency],
+                meeting=escape_mrkdwn(when),
+                name=escape_mrkdwn(name),
+                agency=escape_mrkdwn(agency),
             )
             keys = ask(
                 session,
@@ -98,8 +106,10 @@ def send_someone(
                 meeting=meeting_id,
             )
             return StandInAnswer(
-                f"{mention} isn't from your agency, so I've asked {approver} to agree first. "
-                "Nothing changes until they do, and I'll tell you their answer.",
+                _(
+                    "{person} isn't from your agency, so I've asked {approver} to agree first. "
+                    "Nothing changes until they do, and I'll tell you their answer."
+                ).format(person=mention, approver=approver),
                 tuple(keys),
             )
     if verdict is not CoverVerdict.ALLOWED:
@@ -125,7 +135,11 @@ def send_someone(
         return StandInAnswer(str(error))
     refresh_invitation(deps, meeting_id)
     replan_case(deps, case_id)
-    return StandInAnswer(f"Thanks: {mention} will come for your agency, and is now in the channel.")
+    return StandInAnswer(
+        _("Thanks: {person} will come for your agency, and is now in the channel.").format(
+            person=mention
+        )
+    )
 
 
 def _name(deps: Dependencies, user_id: str) -> str:
@@ -143,21 +157,21 @@ def bring_someone(
     mention = f"<@{chosen}>"
     if sender.role is not Role.FAMILY:
         return StandInAnswer(
-            f"Bringing someone is for family members. {approver.capitalize()} can help with "
-            "anything else."
+            _(
+                "Bringing someone is for family members. {Approver} can help with anything else."
+            ).format(Approver=approver[:1].upper() + approver[1:])
         )
     name = _name(deps, chosen)
     with deps.unit_of_work() as session:
         existing = find_member(session, case_id, chosen)
         if existing is not None and existing.active:
-            return StandInAnswer(f"{mention} is already in the core group.")
+            return StandInAnswer(_("{person} is already in the core group.").format(person=mention))
         label = SUPPORTER_KIND_LABELS[kind].lower()
-        question = (
-            f"{escape_mrkdwn(sender.display_name)} (family) would like to bring "
-            f"{escape_mrkdwn(name)}, {label}, to the core group. They would join the channel "
-            "on the family's side: they see what the family sees, never professional-only "
-            "content. Do you agree?"
-        )
+        question = _(
+            "{sender} (family) would like to bring {name}, {label}, to the core group. They "
+            "would join the channel on the family's side: they see what the family sees, never "
+            "professional-only content. Do you agree?"
+        ).format(sender=escape_mrkdwn(sender.display_name), name=escape_mrkdwn(name), label=label)
         keys = ask(
             session,
             case=session.get_one(Case, case.id),
@@ -169,7 +183,9 @@ def bring_someone(
             supporter=kind.value,
         )
     return StandInAnswer(
-        f"Thank you. I've asked {approver} to agree to {mention} coming with you; I'll add them "
-        "to the channel once they do, and tell you either way.",
+        _(
+            "Thank you. I've asked {approver} to agree to {person} coming with you; I'll add "
+            "them to the channel once they do, and tell you either way."
+        ).format(approver=approver, person=mention),
         tuple(keys),
     )

@@ -13,9 +13,11 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _
 from bot.rules.separation import hidden_authors
 from bot.rules.stand_ins import is_family_side
 from bot.services import audit
+from bot.services.languages import tell_person
 from bot.services.members import find_member
 from bot.services.plan import refresh_family_plan_copies
 from bot.slack.gateway import SlackError
@@ -66,9 +68,9 @@ def set_family_separate(deps: Dependencies, *, case_id: int, actor: str, separat
         before = case.family_separate
         if before == separate:
             return (
-                "Family members are already served separately."
+                _("Family members are already served separately.")
                 if separate
-                else "Family members already share the core group channel."
+                else _("Family members already share the core group channel.")
             )
         case.family_separate = separate
         session.add(case)
@@ -83,6 +85,7 @@ def set_family_separate(deps: Dependencies, *, case_id: int, actor: str, separat
         )
         people = family_side_users(session, case_id)
         channel, reference = case.slack_channel_id, case.reference
+    notice = separated_notice if separate else rejoined_notice
     for user_id in people:
         try:
             if channel is not None:
@@ -93,19 +96,22 @@ def set_family_separate(deps: Dependencies, *, case_id: int, actor: str, separat
         except SlackError as error:
             if error.code not in ("not_in_channel", "already_in_channel"):
                 log.warning("could not move a family member for the safety setting: %s", error.code)
-        words = separated_notice(reference) if separate else rejoined_notice(reference)
         try:
-            deps.gateway.post(user_id, separate_notice_text(reference), [section(words)])
+            tell_person(
+                deps,
+                user_id,
+                lambda: (separate_notice_text(reference), [section(notice(reference))]),
+            )
         except SlackError as error:
             log.warning("could not tell a family member about the safety setting: %s", error.code)
     if separate:
         refresh_family_plan_copies(deps, case_id)
-        return (
+        return _(
             "Family members are now served separately: they have left the channel, each has "
             "been told why in a private message, and none will see another's words unless you "
             "share them (`/coregroup share @author @reader`)."
         )
-    return "Family members are back in the core group channel, and each has been told."
+    return _("Family members are back in the core group channel, and each has been told.")
 
 
 def release_words(
@@ -116,15 +122,18 @@ def release_words(
         case = session.get_one(Case, case_id)
         if not case.family_separate:
             raise SeparationError(
-                "Family members share the channel in this case, so there is nothing to share: "
-                "turn on `/coregroup separate on` first if they must not see each other's words."
+                _(
+                    "Family members share the channel in this case, so there is nothing to share: "
+                    "turn on `/coregroup separate on` first if they must not see each other's "
+                    "words."
+                )
             )
         author = find_member(session, case_id, author_user)
         reader = find_member(session, case_id, reader_user)
         if author is None or reader is None or author.id is None or reader.id is None:
-            raise SeparationError("Both people must be in this core group.")
+            raise SeparationError(_("Both people must be in this core group."))
         if not (is_family_side(author.role) and is_family_side(reader.role)) or author is reader:
-            raise SeparationError("Please name two different people on the family's side.")
+            raise SeparationError(_("Please name two different people on the family's side."))
         exists = session.exec(
             select(WordRelease).where(
                 WordRelease.author_member_id == author.id,
@@ -152,9 +161,13 @@ def release_words(
             )
         reference = case.reference
     try:
-        deps.gateway.post(
-            reader_user, separate_notice_text(reference), [section(released_notice(reference))]
+        tell_person(
+            deps,
+            reader_user,
+            lambda: (separate_notice_text(reference), [section(released_notice(reference))]),
         )
     except SlackError as error:
         log.warning("could not tell a family member about shared words: %s", error.code)
-    return f"<@{reader_user}> may now read what <@{author_user}> writes."
+    return _("{reader} may now read what {author} writes.").format(
+        reader=f"<@{reader_user}>", author=f"<@{author_user}>"
+    )

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _, ngettext
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind, OutboxKey
 from bot.rules.schedule import OPEN_MEETINGS
@@ -74,8 +75,8 @@ def _next_of(meetings: list[Upcoming], kind: MeetingKind) -> Upcoming | None:
 def _when(meeting: Upcoming, tz: ZoneInfo) -> str:
     if meeting.starts_at:
         local = meeting.starts_at.astimezone(tz)
-        return f"{format_day(local.date())} at {local:%H:%M}"
-    return f"by {format_day(meeting.due_by)} (date not yet set)"
+        return _("{day} at {time}").format(day=format_day(local.date()), time=f"{local:%H:%M}")
+    return _("by {day} (date not yet set)").format(day=format_day(meeting.due_by))
 
 
 def status_text(session: Session, case: Case) -> str:
@@ -84,27 +85,41 @@ def status_text(session: Session, case: Case) -> str:
     tz = ZoneInfo(case.timezone)
     meetings = _upcoming(session, case.id)
     people = plain(session, _PEOPLE, {"case_id": case.id}).scalar_one()
-    lines = [f"*Case {escape_mrkdwn(case.reference)}*"]
+    lines = ["*" + _("Case {reference}").format(reference=escape_mrkdwn(case.reference)) + "*"]
     core_group = _next_of(meetings, MeetingKind.CORE_GROUP)
     rcpc = _next_of(meetings, MeetingKind.RCPC)
     if core_group:
-        lines.append(f"• Next core group: {_when(core_group, tz)}")
+        lines.append(_("• Next core group: {when}").format(when=_when(core_group, tz)))
     if rcpc:
-        due = f"; reports due {format_day(rcpc.reports_due)}" if rcpc.reports_due else ""
+        due = (
+            _("; reports due {day}").format(day=format_day(rcpc.reports_due))
+            if rcpc.reports_due
+            else ""
+        )
         review = meeting_words(MeetingKind.RCPC, case.nation)
-        lines.append(f"• Next {review}: {_when(rcpc, tz)}{due}")
-    lines.append(f"• Core group: {people} people")
+        lines.append(_("• Next {review}: {when}").format(review=review, when=_when(rcpc, tz)) + due)
+    lines.append(
+        ngettext("• Core group: {n} people", "• Core group: {n} people", people).format(n=people)
+    )
     nxt = next((m for m in meetings if m.starts_at is not None), None)
     if nxt is None:
-        lines.append("• Replies: no meeting has been set yet, so no invitations have gone out.")
+        lines.append(_("• Replies: no meeting has been set yet, so no invitations have gone out."))
         return "\n".join(lines)
-    shown, _ = replies(session, nxt.id)
+    shown = replies(session, nxt.id)[0]
     counts = Counter(reply.rsvp for reply in shown)
     heading = meeting_heading(nxt.kind, case.nation)
     lines.append(
-        f"• Replies for the {heading[:1].lower()}{heading[1:]} on {_when(nxt, tz)}: "
-        f"{counts[Rsvp.ATTENDING]} coming, {counts[Rsvp.REPRESENTATIVE]} sending someone, "
-        f"{counts[Rsvp.APOLOGIES]} apologies, {counts[Rsvp.NONE]} not replied yet"
+        _(
+            "• Replies for the {meeting} on {when}: {coming} coming, {sending} sending someone, "
+            "{apologies} apologies, {none} not replied yet"
+        ).format(
+            meeting=f"{heading[:1].lower()}{heading[1:]}",
+            when=_when(nxt, tz),
+            coming=counts[Rsvp.ATTENDING],
+            sending=counts[Rsvp.REPRESENTATIVE],
+            apologies=counts[Rsvp.APOLOGIES],
+            none=counts[Rsvp.NONE],
+        )
     )
     return "\n".join(lines)
 
@@ -115,14 +130,18 @@ def history_text(session: Session, case: Case, *, limit: int = 20) -> str:
     tz = ZoneInfo(case.timezone)
     events = audit.recent(session, case_id=case.id, limit=limit)
     found = history.lookups(session, case.id, tz, events)
-    lines = [f"*Recent changes to {escape_mrkdwn(case.reference)}*"]
+    lines = [
+        "*"
+        + _("Recent changes to {reference}").format(reference=escape_mrkdwn(case.reference))
+        + "*"
+    ]
     lines += [_describe(event, found) for event in events]
     return "\n".join(lines)
 
 
 def _describe(event: AuditEvent, found: history.Lookups) -> str:
     bot = event.actor == audit.SYSTEM
-    actor = "Core Group bot" if bot else found.people.get(event.actor, "someone")
+    actor = _("Core Group bot") if bot else found.people.get(event.actor, _("someone"))
     label = history.event_words(event.action, event.detail, found)
     when = event.at.astimezone(found.tz)
     stamp = f"{format_day(when.date())} {when:%H:%M}"
@@ -142,9 +161,9 @@ def home_view(deps: Dependencies, user_id: str) -> View:
         cases: list[tuple[Member, Case, list[Upcoming]]] = [
             (member, case, _upcoming(session, case.id or 0)) for member, case in rows
         ]
-    blocks: list[Block] = [header("Your core groups")]
+    blocks: list[Block] = [header(_("Your core groups"))]
     if not cases:
-        blocks.append(section("You're not in any core group yet."))
+        blocks.append(section(_("You're not in any core group yet.")))
     for member, case, meetings in cases[:40]:  # a Home tab holds at most 100 blocks
         role = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
         tz = ZoneInfo(case.timezone)
@@ -159,21 +178,25 @@ def home_view(deps: Dependencies, user_id: str) -> View:
         channel = f"<#{case.slack_channel_id}>" if case.slack_channel_id else ""
         blocks.append(
             section(
-                f"*{escape_mrkdwn(case.reference)}* {channel} · you are: {role}\n"
+                f"*{escape_mrkdwn(case.reference)}* {channel} · "
+                + _("you are: {role}").format(role=role)
+                + "\n"
                 + "\n".join(dates)
             )
         )
         blocks.append(divider())
     owed = _updates_owed(deps, user_id)
-    blocks.append(header("Updates you owe"))
+    blocks.append(header(_("Updates you owe")))
     if not owed:
-        blocks.append(section("Nothing right now. I'll message you when an update is due."))
+        blocks.append(section(_("Nothing right now. I'll message you when an update is due.")))
     for request_id, text in owed[:20]:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(text=text),
                 accessory=ButtonElement(
-                    text="Give your update", action_id=ActionId.GIVE_UPDATE, value=str(request_id)
+                    text=_("Give your update"),
+                    action_id=ActionId.GIVE_UPDATE,
+                    value=str(request_id),
                 ),
             )
         )
@@ -211,6 +234,8 @@ def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:
             continue
         tz = ZoneInfo(case.timezone)
         due = format_day(request.due_at.astimezone(tz).date())
-        what = f"*{escape_mrkdwn(case.reference)}*: {meeting_label(meeting, case)}, due by {due}"
+        what = f"*{escape_mrkdwn(case.reference)}*: " + _("{meeting}, due by {due}").format(
+            meeting=meeting_label(meeting, case), due=due
+        )
         owed.append((request.id, what))
     return owed

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.harm import raises_new_harm
+from bot.rules.i18n import _
 from bot.rules.messages import MessageKind
 from bot.rules.schedule import away_on, calendar_for, deadline_day, meeting_day
 from bot.rules.stand_ins import MAY_STAND_IN, form_audience, is_family_side, prefill
@@ -68,7 +69,7 @@ def meeting_label(meeting: Meeting, case: Case) -> str:
     """e.g. 'core group meeting on Thu  3 Dec 2026', 'review CPPM on ...' (the case's nation's
     words)."""
     day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
-    return f"{meeting_words(meeting.kind, case.nation)} on {day}"
+    return _("{meeting} on {day}").format(meeting=meeting_words(meeting.kind, case.nation), day=day)
 
 
 @dataclass(frozen=True)

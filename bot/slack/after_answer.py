@@ -14,6 +14,7 @@ the process free to answer Slack and keeps `chat.update` under Slack's rate limi
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import itertools
 import logging
@@ -53,10 +54,11 @@ class AfterAnswer:
         self._unfinished = 0  # jobs queued, gathering or running
 
     def run(self, job: Callable[[], object]) -> None:
-        """Run `job` soon, once."""
+        """Run `job` soon, once, in the context it was asked in (the person's language)."""
         with self._wake:
             self._unfinished += 1
-        self._pool.submit(self._run_counted, job)
+        context = contextvars.copy_context()
+        self._pool.submit(context.run, self._run_counted, job)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Wait until no job is queued, gathering or running and no response URL post is in

@@ -34,6 +34,8 @@ class SlackUser:
     deleted: bool
     is_guest: bool
     is_bot: bool
+    # The language of their Slack, e.g. "cy-GB", where Slack says (include_locale).
+    locale: str | None = None
 
 
 def _call(method: str, fn: Any, **kwargs: Any) -> Any:
@@ -74,7 +76,9 @@ class SlackGateway:
 
     def user(self, user_id: str) -> SlackUser:
         """Look a user up (raises SlackError `user_not_found`)."""
-        user = _call("users.info", self.client.users_info, user=user_id)["user"]
+        user = _call("users.info", self.client.users_info, user=user_id, include_locale=True)[
+            "user"
+        ]
         profile = user.get("profile", {})
         return SlackUser(
             id=user["id"],
@@ -83,6 +87,7 @@ class SlackGateway:
             deleted=bool(user.get("deleted")),
             is_guest=bool(user.get("is_restricted") or user.get("is_ultra_restricted")),
             is_bot=bool(user.get("is_bot")),
+            locale=user.get("locale") if isinstance(user.get("locale"), str) else None,
         )
 
     def create_private_channel(self, name: str) -> str:

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.family import FamilyHelp, children_words
+from bot.rules.i18n import _, gettext, html_lang, ngettext, npgettext, pgettext
 from bot.rules.vocabulary import Category, Decision
 from bot.ui.labels import CATEGORY_WORDS
 
@@ -49,36 +50,37 @@ class Part:
 def notice_text(reference: str, review: str = "review conference") -> str:
     """The notice's notification text: the case reference and nothing else (`review`: the
     review in the case's nation's words)."""
-    return f"The {review}'s decision for {reference}"
+    return _("The {review}'s decision for {reference}").format(review=review, reference=reference)
 
 
 def notice_parts(notice: DecisionNotice) -> list[Part]:
     """The notice's parts in order; every renderer (Slack, HTML) lays out these."""
-    children = children_words(notice.pre_birth)
+    children = _(children_words(notice.pre_birth))
     parts: list[Part] = []
     if notice.decision != Decision.CONTINUE:
         parts.append(
             Part(
-                "Thank you",
+                _("Thank you"),
                 (
-                    "Thank you to your family for all the work you have done for "
-                    f"{children}. The changes you made are why the plan can end.",
+                    _(
+                        "Thank you to your family for all the work you have done for {children}. "
+                        "The changes you made are why the plan can end."
+                    ).format(children=children),
                 ),
             )
         )
-    parts.append(Part("What was decided", (_decided(notice),)))
+    parts.append(Part(_("What was decided"), (_decided(notice),)))
+    changed = _("What changed in the plan")
     if notice.plan_changes:
-        parts.append(Part("What changed in the plan", (), quoted=(notice.plan_changes,)))
+        parts.append(Part(changed, (), quoted=(notice.plan_changes,)))
     else:
-        parts.append(
-            Part("What changed in the plan", ("The chair did not record any changes to the plan.",))
-        )
-    parts.append(Part("What happens next", _next(notice)))
+        parts.append(Part(changed, (_("The chair did not record any changes to the plan."),)))
+    parts.append(Part(_("What happens next"), _next(notice)))
     if notice.dissent:
         parts.append(
             Part(
-                "Not everyone agreed",
-                ("The chair wrote down what was said, in the person's own words:",),
+                _("Not everyone agreed"),
+                (_("The chair wrote down what was said, in the person's own words:"),),
                 quoted=(notice.dissent,),
             )
         )
@@ -88,38 +90,46 @@ def notice_parts(notice: DecisionNotice) -> list[Part]:
 
 def _decided(notice: DecisionNotice) -> str:
     if notice.decision == Decision.CONTINUE:
-        category = CATEGORY_WORDS[notice.category] if notice.category else "not recorded"
-        return (
-            f"The {notice.review} decided to continue the child protection plan. "
-            f"Its category is {category}."
-        )
+        category = CATEGORY_WORDS[notice.category] if notice.category else _("not recorded")
+        return _(
+            "The {review} decided to continue the child protection plan. Its category is "
+            "{category}."
+        ).format(review=notice.review, category=category)
     if notice.decision == Decision.STEP_DOWN:
-        return (
-            f"The {notice.review} decided to end the child protection plan. Your family "
-            "carries on with a child in need plan, with help from the people who know you."
-        )
-    return f"The {notice.review} decided to end the child protection plan, with no further plan."
+        return _(
+            "The {review} decided to end the child protection plan. Your family carries on with "
+            "a child in need plan, with help from the people who know you."
+        ).format(review=notice.review)
+    return _("The {review} decided to end the child protection plan, with no further plan.").format(
+        review=notice.review
+    )
 
 
 def _next(notice: DecisionNotice) -> tuple[str, ...]:
     if notice.decision != Decision.CONTINUE:
-        return ("Your social worker will explain what happens next. No more reminders are sent.",)
+        return (
+            _("Your social worker will explain what happens next. No more reminders are sent."),
+        )
     lines = []
     if notice.next_core_group:
-        lines.append(f"The core group next meets: {notice.next_core_group}.")
+        lines.append(_("The core group next meets: {when}.").format(when=notice.next_core_group))
     if notice.next_review:
-        lines.append(f"The next {notice.review} is due by {notice.next_review}.")
-    lines.append("Updates carry on as before.")
+        lines.append(
+            _("The next {review} is due by {day}.").format(
+                review=notice.review, day=notice.next_review
+            )
+        )
+    lines.append(_("Updates carry on as before."))
     return tuple(lines)
 
 
 def _disagree(help: FamilyHelp) -> Part:
-    said = help.complaints_text or (
+    said = help.complaints_text or _(
         "Please tell your social worker or the chair. They will explain how to disagree with "
         "the decision or make a complaint."
     )
-    link = (help.complaints_url, "How to disagree or complain") if help.complaints_url else None
-    return Part("If you disagree", (said,), link=link)
+    link = (help.complaints_url, _("How to disagree or complain")) if help.complaints_url else None
+    return Part(_("If you disagree"), (said,), link=link)
 
 
 def notice_blocks(notice: DecisionNotice) -> list[dict[str, Any]]:
@@ -127,7 +137,10 @@ def notice_blocks(notice: DecisionNotice) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
-            "text": {"type": "plain_text", "text": f"Decision: {notice.reference}"[:150]},
+            "text": {
+                "type": "plain_text",
+                "text": _("Decision: {reference}").format(reference=notice.reference)[:150],
+            },
         }
     ]
     for part in notice_parts(notice):
@@ -143,7 +156,9 @@ def notice_blocks(notice: DecisionNotice) -> list[dict[str, Any]]:
     blocks.append(
         {
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": "This is the written notice of the decision."}],
+            "elements": [
+                {"type": "mrkdwn", "text": _("This is the written notice of the decision.")}
+            ],
         }
     )
     return blocks
@@ -155,15 +170,25 @@ def _quoted(words: str) -> str:
 
 def notice_html(notice: DecisionNotice) -> str:
     """The notice as one printable HTML page (autoescaped)."""
-    return _html().get_template("notice.html.j2").render(notice=notice, parts=notice_parts(notice))
+    return (
+        _html()
+        .get_template("notice.html.j2")
+        .render(notice=notice, parts=notice_parts(notice), lang=html_lang())
+    )
 
 
 @cache
 def _html() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("bot.summary", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Templates speak the language of the rendering under way (bot.rules.i18n.speaking).
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+    return environment

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import gettext, ngettext, npgettext, pgettext
 from bot.summary import blocks
 from bot.summary.audience import for_audience
 from bot.summary.model import Audience, DigestInput, SummaryInput
@@ -181,6 +182,7 @@ def _markdown() -> Environment:
     )
     environment.filters.update(quote=_quote, cell=_cell, item=_item, rag=_rag_markdown)
     environment.globals["unknown_part"] = _unknown_part
+    _speak_in_templates(environment)
     return environment
 
 
@@ -196,4 +198,14 @@ def _html() -> Environment:
         keep_trailing_newline=True,
     )
     environment.globals["unknown_part"] = _unknown_part
+    _speak_in_templates(environment)
     return environment
+
+
+def _speak_in_templates(environment: Environment) -> None:
+    """`{% trans %}`, `_()`, `ngettext()` and `pgettext()` in templates, in the language of the
+    rendering under way (`bot.rules.i18n.speaking`); babel.cfg extracts them for the catalog."""
+    environment.add_extension("jinja2.ext.i18n")
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )

@@ -16,12 +16,15 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.agenda import CHILD_ROWS, MAX_NAME, Agenda
+from bot.rules.i18n import _
 from bot.rules.ids import AgendaField, ViewId
 from bot.ui.common import context, section
 from bot.ui.labels import CATEGORY_WORDS
 from bot.ui.who_reads import who_reads
 
-_INTERPRETER = Option(value="yes", label="An interpreter is needed")
+
+def _interpreter() -> Option:
+    return Option(value="yes", label=_("An interpreter is needed"))
 
 
 def _text(
@@ -46,10 +49,13 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
     f = AgendaField
     blocks: list[Block] = [
         section(
-            f"*{reference}*: fill this in with the family. It sets the conference's agenda, in "
-            "the family's order: the children, their views, the harm, its impact, then support."
+            _(
+                "*{reference}*: fill this in with the family. It sets the conference's agenda, in "
+                "the family's order: the children, their views, the harm, its impact, then "
+                "support."
+            ).format(reference=reference)
         ),
-        context("Children: a first name or initials and an age. Never a full name."),
+        context(_("Children: a first name or initials and an age. Never a full name.")),
     ]
     born = [child for child in agenda.children if child.due is None]
     unborn = next((child for child in agenda.children if child.due is not None), None)
@@ -58,7 +64,7 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
         blocks.append(
             InputBlock(
                 block_id=f.CHILD_NAME.numbered(number),
-                label=f"Child {number}: first name or initials",
+                label=_("Child {number}: first name or initials").format(number=number),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=f.CHILD_NAME.numbered(number),
@@ -70,7 +76,7 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
         blocks.append(
             InputBlock(
                 block_id=f.CHILD_AGE.numbered(number),
-                label=f"Child {number}: age in years",
+                label=_("Child {number}: age in years").format(number=number),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=f.CHILD_AGE.numbered(number),
@@ -82,7 +88,7 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
     blocks.append(
         InputBlock(
             block_id=f.UNBORN_DUE,
-            label="A baby on the way: due date",
+            label=_("A baby on the way: due date"),
             optional=True,
             element=DatePickerElement(
                 action_id=f.UNBORN_DUE,
@@ -93,9 +99,9 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
     blocks.append(
         _text(
             f.FAMILY_WORDS,
-            "The children, as the family describe them",
+            _("The children, as the family describe them"),
             agenda.family_description,
-            hint="In the family's own words: what the children are like, what they enjoy.",
+            hint=_("In the family's own words: what the children are like, what they enjoy."),
         )
     )
     categories = [Option(value=c.value, label=w.capitalize()) for c, w in CATEGORY_WORDS.items()]
@@ -103,34 +109,35 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
     blocks.append(
         InputBlock(
             block_id=f.CATEGORY,
-            label="Conference category",
+            label=_("Conference category"),
             optional=True,
             element=StaticSelectElement(
                 action_id=f.CATEGORY, options=categories, initial_option=chosen
             ),
         )
     )
-    blocks.append(_text(f.HARM, "The harm the conference needs to address", agenda.harm))
-    blocks.append(_text(f.IMPACT, "The impact on the children", agenda.impact))
+    blocks.append(_text(f.HARM, _("The harm the conference needs to address"), agenda.harm))
+    blocks.append(_text(f.IMPACT, _("The impact on the children"), agenda.impact))
     blocks.append(
         _text(
             f.ADVOCATE,
-            "The child's advocate",
+            _("The child's advocate"),
             agenda.advocate,
-            hint="Who brings the children's views, if not the children themselves.",
+            hint=_("Who brings the children's views, if not the children themselves."),
             long=False,
         )
     )
-    blocks.append(_text(f.LANGUAGE, "The family's language", agenda.language, long=False))
+    blocks.append(_text(f.LANGUAGE, _("The family's language"), agenda.language, long=False))
+    interpreter = _interpreter()
     blocks.append(
         InputBlock(
             block_id=f.INTERPRETER,
-            label="Interpreter",
+            label=_("Interpreter"),
             optional=True,
             element=CheckboxesElement(
                 action_id=f.INTERPRETER,
-                options=[_INTERPRETER],
-                initial_options=[_INTERPRETER] if agenda.interpreter_needed else None,
+                options=[interpreter],
+                initial_options=[interpreter] if agenda.interpreter_needed else None,
             ),
         )
     )
@@ -139,8 +146,8 @@ def agenda_modal(case_id: int, reference: str, agenda: Agenda) -> View:
         type="modal",
         callback_id=ViewId.AGENDA,
         private_metadata=json.dumps({"case": case_id}),
-        title="Conference agenda",
-        submit="Save",
-        close="Cancel",
+        title=_("Conference agenda"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=blocks,
     )

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _
 from bot.rules.ids import ActionId, MeetingField, ViewId
 from bot.ui.common import context, section
 from bot.ui.who_reads import who_reads
@@ -21,7 +22,7 @@ from bot.ui.who_reads import who_reads
 
 def arrange_reminder_text(reference: str) -> str:
     """The notification: the case reference and nothing more about it."""
-    return f"A core group meeting to arrange for {reference}"
+    return _("A core group meeting to arrange for {reference}").format(reference=reference)
 
 
 def arrange_reminder_blocks(reference: str, limit: str, due_by: str) -> list[Block]:
@@ -31,19 +32,23 @@ def arrange_reminder_blocks(reference: str, limit: str, due_by: str) -> list[Blo
     Planning Meeting"."""
     return [
         section(
-            f"The first core group meeting for *{escape_mrkdwn(reference)}* has no date yet. "
-            f"It meets {limit}: by *{due_by}*."
+            _(
+                "The first core group meeting for *{reference}* has no date yet. It meets "
+                "{limit}: by *{due_by}*."
+            ).format(reference=escape_mrkdwn(reference), limit=limit, due_by=due_by)
         ),
         context(
-            "Set its date with `/coregroup schedule` in the case's channel. Nobody is asked for "
-            "an update until it has one."
+            _(
+                "Set its date with `/coregroup schedule` in the case's channel. Nobody is asked "
+                "for an update until it has one."
+            )
         ),
     ]
 
 
 def held_check_text(reference: str) -> str:
     """The notification: the case reference and nothing more about it."""
-    return f"Was a meeting held for {reference}?"
+    return _("Was a meeting held for {reference}?").format(reference=reference)
 
 
 def held_check_blocks(reference: str, label: str, meeting_id: int) -> list[Block]:
@@ -51,38 +56,42 @@ def held_check_blocks(reference: str, label: str, meeting_id: int) -> list[Block
     value = str(meeting_id)
     return [
         section(
-            f"Was the {escape_mrkdwn(label)} for *{escape_mrkdwn(reference)}* held? "
-            "Nobody has recorded who came."
+            _("Was the {label} for *{reference}* held? Nobody has recorded who came.").format(
+                label=escape_mrkdwn(label), reference=escape_mrkdwn(reference)
+            )
         ),
         ActionsBlock(
             elements=[
                 ButtonElement(
-                    text="Yes, it was held",
+                    text=_("Yes, it was held"),
                     action_id=ActionId.MEETING_WAS_HELD,
                     value=value,
                     style="primary",
                 ),
                 ButtonElement(
-                    text="No, it was not", action_id=ActionId.MEETING_NOT_HELD, value=value
+                    text=_("No, it was not"), action_id=ActionId.MEETING_NOT_HELD, value=value
                 ),
             ]
         ),
         context(
-            "If it was held, you can record who came with *Record attendance* on its invitation "
-            "in the case's channel."
+            _(
+                "If it was held, you can record who came with *Record attendance* on its "
+                "invitation in the case's channel."
+            )
         ),
     ]
 
 
 def held_answer_blocks(reference: str, label: str, held: bool) -> list[Block]:
     """The question, answered: what the bot recorded."""
+    values = {"label": escape_mrkdwn(label), "reference": escape_mrkdwn(reference)}
     if held:
-        said = f"Recorded: the {escape_mrkdwn(label)} for *{escape_mrkdwn(reference)}* was held."
+        said = _("Recorded: the {label} for *{reference}* was held.").format(**values)
     else:
-        said = (
-            f"Recorded: the {escape_mrkdwn(label)} for *{escape_mrkdwn(reference)}* was not "
-            "held, with your reason. It waits for a new date: set it with `/coregroup schedule`."
-        )
+        said = _(
+            "Recorded: the {label} for *{reference}* was not held, with your reason. It waits "
+            "for a new date: set it with `/coregroup schedule`."
+        ).format(**values)
     return [section(said)]
 
 
@@ -92,14 +101,14 @@ def not_held_modal(case_id: int, meeting_id: int, label: str) -> View:
         type="modal",
         callback_id=ViewId.NOT_HELD,
         private_metadata=json.dumps({"case": case_id, "meeting": meeting_id}),
-        title="Not held",
-        submit="Save",
-        close="Cancel",
+        title=_("Not held"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=[
-            section(f"The {escape_mrkdwn(label)} was not held."),
+            section(_("The {label} was not held.").format(label=escape_mrkdwn(label))),
             InputBlock(
                 block_id=MeetingField.NOT_HELD_REASON,
-                label="Why not?",
+                label=_("Why not?"),
                 element=PlainTextInputElement(
                     action_id=MeetingField.NOT_HELD_REASON, multiline=True, max_length=1000
                 ),

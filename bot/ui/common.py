@@ -26,6 +26,7 @@ from slack_sdk.models.views import View
 
 from bot.rules.case_form import PROFESSIONAL_ROWS
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _, pgettext
 from bot.rules.ids import NewCaseField, ViewId
 from bot.rules.vocabulary import Agency, Nation
 from bot.ui.labels import AGENCY_NAMES, NATION_NAMES
@@ -56,18 +57,18 @@ def new_case_modal(
     blocks += [
         InputBlock(
             block_id=f.REFERENCE,
-            label="Case reference",
-            hint="Chosen with the family; it names the private channel. Never the child's name.",
+            label=_("Case reference"),
+            hint=_("Chosen with the family; it names the private channel. Never the child's name."),
             element=PlainTextInputElement(
                 action_id=f.REFERENCE,
                 initial_value=reference or None,
                 max_length=80,
-                placeholder="e.g. oak-family",
+                placeholder=_("e.g. oak-family"),
             ),
         ),
         InputBlock(
             block_id=f.NATION,
-            label="Nation (for bank holidays)",
+            label=_("Nation (for bank holidays)"),
             element=StaticSelectElement(
                 action_id=f.NATION,
                 options=_options([(n.value, NATION_NAMES[n]) for n in Nation]),
@@ -76,56 +77,56 @@ def new_case_modal(
         ),
         InputBlock(
             block_id=f.ICPC,
-            label="Initial conference date",
+            label=_("Initial conference date"),
             element=DatePickerElement(action_id=f.ICPC, initial_date=today.isoformat()),
         ),
         InputBlock(
             block_id=f.CHAIR,
-            label="Conference chair",
+            label=_("Conference chair"),
             element=UserSelectElement(action_id=f.CHAIR),
         ),
         InputBlock(
             block_id=f.SOCIAL_WORKER,
-            label="Social worker",
+            label=_("Social worker"),
             element=UserSelectElement(action_id=f.SOCIAL_WORKER, initial_user=social_worker),
         ),
-        HeaderBlock(text="Professionals the family chose"),
+        HeaderBlock(text=_("Professionals the family chose")),
     ]
     agencies = _options([(a.value, AGENCY_NAMES[a]) for a in PROFESSIONAL_AGENCIES])
     for row in range(1, PROFESSIONAL_ROWS + 1):
         blocks += [
             InputBlock(
                 block_id=f.PROFESSIONAL.numbered(row),
-                label=f"Professional {row}",
+                label=_("Professional {row}").format(row=row),
                 optional=True,
                 element=UserSelectElement(action_id=f.PROFESSIONAL.numbered(row)),
             ),
             InputBlock(
                 block_id=f.AGENCY.numbered(row),
-                label=f"Agency of professional {row}",
+                label=_("Agency of professional {row}").format(row=row),
                 optional=True,
                 element=StaticSelectElement(action_id=f.AGENCY.numbered(row), options=agencies),
             ),
         ]
     blocks += [
-        HeaderBlock(text="Family"),
+        HeaderBlock(text=pgettext("heading", "Family")),
         InputBlock(
             block_id=f.FAMILY_ON_SLACK,
-            label="Family members on Slack",
+            label=_("Family members on Slack"),
             optional=True,
             element=UserMultiSelectElement(action_id=f.FAMILY_ON_SLACK),
         ),
         InputBlock(
             block_id=f.FAMILY_OFFLINE,
-            label="Family members not on Slack",
-            hint="One name per line, as they would like to be called.",
+            label=_("Family members not on Slack"),
+            hint=_("One name per line, as they would like to be called."),
             optional=True,
             element=PlainTextInputElement(action_id=f.FAMILY_OFFLINE, multiline=True),
         ),
         InputBlock(
             block_id=f.FAMILY_SEPARATE,
-            label="Safety",
-            hint=(
+            label=_("Safety"),
+            hint=_(
                 "For example domestic abuse, or a protective order: each family member is then "
                 "kept in touch by direct message, not in the shared channel."
             ),
@@ -135,23 +136,23 @@ def new_case_modal(
                 options=[
                     Option(
                         value="family_separate",
-                        label="Family members must not see each other's words",
+                        label=_("Family members must not see each other's words"),
                     )
                 ],
             ),
         ),
         InputBlock(
             block_id=f.PRE_BIRTH,
-            label="Pre-birth",
+            label=_("Pre-birth"),
             optional=True,
             element=CheckboxesElement(
                 action_id=f.PRE_BIRTH,
-                options=[Option(value="pre_birth", label="This is a pre-birth plan")],
+                options=[Option(value="pre_birth", label=_("This is a pre-birth plan"))],
             ),
         ),
         InputBlock(
             block_id=f.BIRTH,
-            label="Date of birth (pre-birth plans, once known)",
+            label=_("Date of birth (pre-birth plans, once known)"),
             optional=True,
             element=DatePickerElement(action_id=f.BIRTH),
         ),
@@ -160,9 +161,9 @@ def new_case_modal(
     return View(
         type="modal",
         callback_id=ViewId.NEW_CASE,
-        title="Open a case",
-        submit="Open case",
-        close="Cancel",
+        title=_("Open a case"),
+        submit=_("Open case"),
+        close=_("Cancel"),
         blocks=blocks,
     )
 
@@ -172,7 +173,7 @@ def message_modal(title: str, text: str) -> View:
     return View(
         type="modal",
         title=fit(title, 24),
-        close="Close",
+        close=_("Close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
 
@@ -180,9 +181,12 @@ def message_modal(title: str, text: str) -> View:
 def opening_progress_modal(reference: str) -> View:
     """Shown while the channel is created and people are invited."""
     return message_modal(
-        "Opening the case",
-        f":hourglass_flowing_sand: Setting up *#{escape_mrkdwn(reference)}*: creating the private "
-        "channel and inviting the core group. This takes a few seconds.",
+        _("Opening the case"),
+        ":hourglass_flowing_sand: "
+        + _(
+            "Setting up *#{reference}*: creating the private channel and inviting the core "
+            "group. This takes a few seconds."
+        ).format(reference=escape_mrkdwn(reference)),
     )
 
 

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _
 from bot.rules.ids import ActionId
 from bot.ui.common import context, fit, header, section
 
@@ -18,28 +19,35 @@ SECTION_LIMIT = 3000
 
 def new_harm_text(reference: str) -> str:
     """Notification text of the alert: the case reference only, nothing of the harm."""
-    return f"New harm reported in {reference}"
+    return _("New harm reported in {reference}").format(reference=reference)
 
 
 def new_harm_blocks(reference: str, who: str, meeting: str, update_id: int) -> list[Block]:
     """The alert: who reported new harm and for which meeting, with a button to read it."""
     return [
         section(
-            f":rotating_light: *{escape_mrkdwn(reference)}*: {escape_mrkdwn(who)} has reported "
-            f"new harm in their update for the {escape_mrkdwn(meeting)}. Please read it now."
+            ":rotating_light: "
+            + _(
+                "*{reference}*: {who} has reported new harm in their update for the {meeting}. "
+                "Please read it now."
+            ).format(
+                reference=escape_mrkdwn(reference),
+                who=escape_mrkdwn(who),
+                meeting=escape_mrkdwn(meeting),
+            )
         ),
         ActionsBlock(
             block_id=f"harm_{update_id}",
             elements=[
                 ButtonElement(
-                    text="Open the update",
+                    text=_("Open the update"),
                     action_id=ActionId.OPEN_UPDATE,
                     value=str(update_id),
                     style="danger",
                 )
             ],
         ),
-        context("Sent to the social worker and the chair the moment the update arrived."),
+        context(_("Sent to the social worker and the chair the moment the update arrived.")),
     ]
 
 
@@ -56,9 +64,9 @@ class UpdateReading:
 def update_reading_modal(reading: UpdateReading) -> View:
     """The whole update, for the social worker or chair (never a family-side reader)."""
     blocks: list[Block] = [
-        header(fit(f"{reading.reference}: an update", 150)),
+        header(fit(_("{reference}: an update").format(reference=reading.reference), 150)),
         context(f"{escape_mrkdwn(reading.who)}. {escape_mrkdwn(reading.sent)}."),
     ]
     for what, words in reading.parts:
         blocks.append(section(fit(f"*{what}*\n{escape_mrkdwn(words)}", SECTION_LIMIT)))
-    return View(type="modal", title="The update", close="Close", blocks=blocks[:100])
+    return View(type="modal", title=_("The update"), close=_("Close"), blocks=blocks[:100])

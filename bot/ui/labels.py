@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.rules.i18n import N_, Translated, _
 from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import (
     Agency,
@@ -22,64 +23,87 @@ from bot.rules.vocabulary import (
     SupporterKind,
 )
 
-NATION_NAMES: Mapping[Nation, str] = {
-    Nation.ENG: "England",
-    Nation.WLS: "Wales",
-    Nation.SCT: "Scotland",
-    Nation.NIR: "Northern Ireland",
-}
+NATION_NAMES: Mapping[Nation, str] = Translated(
+    {
+        Nation.ENG: N_("England"),
+        Nation.WLS: N_("Wales"),
+        Nation.SCT: N_("Scotland"),
+        Nation.NIR: N_("Northern Ireland"),
+    }
+)
 
-AGENCY_NAMES: Mapping[Agency, str] = {
-    Agency.CHILDRENS_SOCIAL_CARE: "Children's social care",
-    Agency.FAMILY: "Family",
-    Agency.SCHOOL: "School",
-    Agency.EARLY_YEARS: "Early years",
-    Agency.HEALTH_VISITOR: "Health visitor",
-    Agency.SCHOOL_NURSE: "School nurse",
-    Agency.GP: "GP",
-    Agency.MIDWIFE: "Midwife",
-    # Spelt out: the family reads agency names on the case card and in the summary.
-    Agency.CAMHS: "Children's mental health service (CAMHS)",
-    Agency.POLICE: "Police",
-    Agency.PROBATION: "Probation",
-    Agency.HOUSING: "Housing",
-    Agency.DOMESTIC_ABUSE: "Domestic abuse service",
-    Agency.ADULT_MENTAL_HEALTH: "Adult mental health",
-    Agency.SUBSTANCE_MISUSE: "Substance misuse service",
-    Agency.ADVOCACY: "Advocacy",
-    Agency.OTHER: "Other",
-}
+AGENCY_NAMES: Mapping[Agency, str] = Translated(
+    {
+        Agency.CHILDRENS_SOCIAL_CARE: N_("Children's social care"),
+        Agency.FAMILY: N_("Family"),
+        Agency.SCHOOL: N_("School"),
+        Agency.EARLY_YEARS: N_("Early years"),
+        Agency.HEALTH_VISITOR: N_("Health visitor"),
+        Agency.SCHOOL_NURSE: N_("School nurse"),
+        Agency.GP: N_("GP"),
+        Agency.MIDWIFE: N_("Midwife"),
+        # Spelt out: the family reads agency names on the case card and in the summary.
+        Agency.CAMHS: N_("Children's mental health service (CAMHS)"),
+        Agency.POLICE: N_("Police"),
+        Agency.PROBATION: N_("Probation"),
+        Agency.HOUSING: N_("Housing"),
+        Agency.DOMESTIC_ABUSE: N_("Domestic abuse service"),
+        Agency.ADULT_MENTAL_HEALTH: N_("Adult mental health"),
+        Agency.SUBSTANCE_MISUSE: N_("Substance misuse service"),
+        Agency.ADVOCACY: N_("Advocacy"),
+        Agency.OTHER: N_("Other"),
+    }
+)
 
 # The case card and status list people by role; professionals are listed by their agency.
-ROLE_LABELS: Mapping[Role, str] = {
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Conference chair",
-    Role.FAMILY: "Family",
-    Role.ADVOCATE: "Advocate",
-    Role.FAMILY_SUPPORTER: "Family supporter",
-}
+ROLE_LABELS: Mapping[Role, str] = Translated(
+    {
+        Role.SOCIAL_WORKER: N_("Social worker"),
+        Role.CHAIR: N_("Conference chair"),
+        Role.FAMILY: N_("Family"),
+        Role.ADVOCATE: N_("Advocate"),
+        Role.FAMILY_SUPPORTER: N_("Family supporter"),
+    }
+)
 # The review summary names every update's author by role.
-ROLE_WORDS: Mapping[Role, str] = {
-    Role.FAMILY: "Family",
-    Role.PROFESSIONAL: "Professional",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.CHAIR: "Chair",
-    Role.ADVOCATE: "Advocate",
-    Role.FAMILY_SUPPORTER: "Family supporter",
-}
+ROLE_WORDS: Mapping[Role, str] = Translated(
+    {
+        Role.FAMILY: N_("Family"),
+        Role.PROFESSIONAL: N_("Professional"),
+        Role.SOCIAL_WORKER: N_("Social worker"),
+        Role.CHAIR: N_("Chair"),
+        Role.ADVOCATE: N_("Advocate"),
+        Role.FAMILY_SUPPORTER: N_("Family supporter"),
+    }
+)
 
 
 def meeting_heading(kind: MeetingKind, nation: Nation) -> str:
     """A meeting as a heading or list label, in its nation's words: "Review CPPM"."""
-    return nation_rules(nation).words.heading(kind)
+    return _(nation_rules(nation).words.heading(kind))
 
 
 def meeting_words(kind: MeetingKind, nation: Nation, *, capital: bool = False) -> str:
     """A meeting in the middle of a sentence, in its nation's words: "review CPPM" (or, with
     `capital`, at its start: "Review CPPM", "Core group meeting")."""
-    words = nation_rules(nation).words.meeting(kind)
+    words = _(nation_rules(nation).words.meeting(kind))
     # Not str.capitalize(): it would lower "CPPM" and "Child Protection Planning Meeting".
     return words[:1].upper() + words[1:] if capital else words
+
+
+# A meeting's words in the plural, as each nation says them (the catalog has each).
+_PLURALS = (
+    N_("review conferences"),
+    N_("review CPPMs"),
+    N_("review case conferences"),
+    N_("core group meetings"),
+    N_("initial conferences"),
+)
+
+
+def meetings_words(kind: MeetingKind, nation: Nation) -> str:
+    """Meetings of a kind in the middle of a sentence, in the plural: "review conferences"."""
+    return _(f"{nation_rules(nation).words.meeting(kind)}s")
 
 
 def review_short(nation: Nation) -> str:
@@ -91,42 +115,56 @@ def review_short(nation: Nation) -> str:
 
 # Who came, in plain words: the attendance form's choices and the case's history alike.
 # Sending apologies is not the same as not coming.
-ATTENDANCE_LABELS: Mapping[Attendance, str] = {
-    Attendance.PRESENT: "Came",
-    Attendance.LATE: "Came late",
-    Attendance.REPRESENTED: "Sent someone",
-    Attendance.APOLOGIES: "Sent apologies",
-    Attendance.ABSENT: "Did not come",
-}
+ATTENDANCE_LABELS: Mapping[Attendance, str] = Translated(
+    {
+        Attendance.PRESENT: N_("Came"),
+        Attendance.LATE: N_("Came late"),
+        Attendance.REPRESENTED: N_("Sent someone"),
+        Attendance.APOLOGIES: N_("Sent apologies"),
+        Attendance.ABSENT: N_("Did not come"),
+    }
+)
 
-DECISION_WORDS: Mapping[Decision, str] = {
-    Decision.CONTINUE: "continue the child protection plan",
-    Decision.STEP_DOWN: "end the child protection plan and step down to a child in need plan",
-    Decision.END: "end the child protection plan, with no further plan",
-}
+DECISION_WORDS: Mapping[Decision, str] = Translated(
+    {
+        Decision.CONTINUE: N_("continue the child protection plan"),
+        Decision.STEP_DOWN: N_(
+            "end the child protection plan and step down to a child in need plan"
+        ),
+        Decision.END: N_("end the child protection plan, with no further plan"),
+    }
+)
 
-CATEGORY_WORDS: Mapping[Category, str] = {
-    Category.NEGLECT: "neglect",
-    Category.PHYSICAL: "physical abuse",
-    Category.EMOTIONAL: "emotional abuse",
-    Category.SEXUAL: "sexual abuse",
-}
+CATEGORY_WORDS: Mapping[Category, str] = Translated(
+    {
+        Category.NEGLECT: N_("neglect"),
+        Category.PHYSICAL: N_("physical abuse"),
+        Category.EMOTIONAL: N_("emotional abuse"),
+        Category.SEXUAL: N_("sexual abuse"),
+    }
+)
 
-RAG_NAMES: Mapping[Rag, str] = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
+RAG_NAMES: Mapping[Rag, str] = Translated(
+    {Rag.RED: N_("Red"), Rag.AMBER: N_("Amber"), Rag.GREEN: N_("Green")}
+)
 # The grid reads in black and white too.
 RAG_LETTERS: Mapping[Rag, str] = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
 # The family rates in their own words; the colours underneath are the same.
-RAG_FAMILY_WORDS: Mapping[Rag, str] = {
-    Rag.GREEN: "Going well",
-    Rag.AMBER: "Some progress",
-    Rag.RED: "Worried",
-}
+RAG_FAMILY_WORDS: Mapping[Rag, str] = Translated(
+    {
+        Rag.GREEN: N_("Going well"),
+        Rag.AMBER: N_("Some progress"),
+        Rag.RED: N_("Worried"),
+    }
+)
 # What each of the family's words means, in the key of their copy's grid.
-RAG_FAMILY_MEANINGS: Mapping[Rag, str] = {
-    Rag.GREEN: "things are on track",
-    Rag.AMBER: "some things are better, some not yet",
-    Rag.RED: "the person is worried about this",
-}
+RAG_FAMILY_MEANINGS: Mapping[Rag, str] = Translated(
+    {
+        Rag.GREEN: N_("things are on track"),
+        Rag.AMBER: N_("some things are better, some not yet"),
+        Rag.RED: N_("the person is worried about this"),
+    }
+)
 # Slack emoji beside a rating, in the update form, the summary and the digest alike.
 RAG_EMOJI: Mapping[Rag, str] = {
     Rag.RED: ":red_circle:",
@@ -137,17 +175,21 @@ RAG_EMOJI: Mapping[Rag, str] = {
 RAG_DOTS: Mapping[Rag, str] = {Rag.RED: "🔴", Rag.AMBER: "🟠", Rag.GREEN: "🟢"}
 
 # How a reply to an invitation reads mid-sentence, in the case's history.
-RSVP_WORDS: Mapping[Rsvp, str] = {
-    Rsvp.ATTENDING: "coming",
-    Rsvp.REPRESENTATIVE: "sending someone",
-    Rsvp.APOLOGIES: "apologies",
-    Rsvp.NONE: "no reply",
-}
+RSVP_WORDS: Mapping[Rsvp, str] = Translated(
+    {
+        Rsvp.ATTENDING: N_("coming"),
+        Rsvp.REPRESENTATIVE: N_("sending someone"),
+        Rsvp.APOLOGIES: N_("apologies"),
+        Rsvp.NONE: N_("no reply"),
+    }
+)
 
 # Who a family member would like to bring, as the choice in the form reads.
-SUPPORTER_KIND_LABELS: Mapping[SupporterKind, str] = {
-    SupporterKind.FRIEND: "A friend",
-    SupporterKind.RELATIVE: "A relative",
-    SupporterKind.ADVOCATE: "An advocate",
-    SupporterKind.INTERPRETER: "An interpreter",
-}
+SUPPORTER_KIND_LABELS: Mapping[SupporterKind, str] = Translated(
+    {
+        SupporterKind.FRIEND: N_("A friend"),
+        SupporterKind.RELATIVE: N_("A relative"),
+        SupporterKind.ADVOCATE: N_("An advocate"),
+        SupporterKind.INTERPRETER: N_("An interpreter"),
+    }
+)

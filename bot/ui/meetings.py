@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _, ngettext
 from bot.rules.ids import ActionId, DecisionField, MeetingField, ViewId
 from bot.rules.naming import named
 from bot.rules.quorum import QuorumForecast
@@ -60,7 +61,9 @@ class MeetingCard:
     @property
     def when(self) -> str:
         """e.g. 'Tue 12 Jan 2027 at 10:00'."""
-        return f"{format_day(self.starts_at_local.date())} at {self.starts_at_local:%H:%M}"
+        return _("{day} at {time}").format(
+            day=format_day(self.starts_at_local.date()), time=f"{self.starts_at_local:%H:%M}"
+        )
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ class Reply:
 
 def invitation_text(reference: str, kind: MeetingKind, nation: Nation = Nation.ENG) -> str:
     """Notification text of an invitation: the case reference and the kind of meeting only."""
-    return f"Invitation: {meeting_words(kind, nation)} for {reference}"
+    return _("Invitation: {meeting} for {reference}").format(
+        meeting=meeting_words(kind, nation), reference=reference
+    )
 
 
 def _rsvp_buttons(meeting_id: int, *, family: bool = False) -> ActionsBlock:
@@ -82,24 +87,24 @@ def _rsvp_buttons(meeting_id: int, *, family: bool = False) -> ActionsBlock:
     # A family member does not send someone in their place: they may bring someone with them.
     someone = (
         ButtonElement(
-            text="I'd like to bring someone", action_id=ActionId.BRING_SOMEONE, value=value
+            text=_("I'd like to bring someone"), action_id=ActionId.BRING_SOMEONE, value=value
         )
         if family
         else ButtonElement(
-            text="I'm sending someone", action_id=ActionId.RSVP_REPRESENTATIVE, value=value
+            text=_("I'm sending someone"), action_id=ActionId.RSVP_REPRESENTATIVE, value=value
         )
     )
     return ActionsBlock(
         block_id=f"rsvp_{meeting_id}",
         elements=[
             ButtonElement(
-                text="I'll be there",
+                text=_("I'll be there"),
                 action_id=ActionId.RSVP_ATTENDING,
                 value=value,
                 style="primary",
             ),
             someone,
-            ButtonElement(text="Apologies", action_id=ActionId.RSVP_APOLOGIES, value=value),
+            ButtonElement(text=_("Apologies"), action_id=ActionId.RSVP_APOLOGIES, value=value),
         ],
     )
 
@@ -108,22 +113,28 @@ def _names(replies: Sequence[Reply], rsvp: Rsvp) -> str:
     chosen = [r for r in replies if r.rsvp == rsvp]
     if rsvp == Rsvp.REPRESENTATIVE:
         parts = [
-            f"{escape_mrkdwn(r.representative or '?')} for {escape_mrkdwn(r.name)}" for r in chosen
+            _("{representative} for {name}").format(
+                representative=escape_mrkdwn(r.representative or "?"), name=escape_mrkdwn(r.name)
+            )
+            for r in chosen
         ]
     else:
         parts = [escape_mrkdwn(r.name) for r in chosen]
-    return ", ".join(parts) or "nobody yet"
+    return ", ".join(parts) or _("nobody yet")
 
 
 def _to_ask(forecast: QuorumForecast) -> list[str]:
     """Whom to ask, each named with their agency and why."""
     lines = [
-        f"• {escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))}: not replied yet"
+        _("• {who}: not replied yet").format(
+            who=escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))
+        )
         for i in forecast.not_replied
     ]
     lines += [
-        f"• {escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))}: sent apologies; someone "
-        "else from their agency could come instead"
+        _("• {who}: sent apologies; someone else from their agency could come instead").format(
+            who=escape_mrkdwn(named(i.name, AGENCY_NAMES[i.agency]))
+        )
         for i in forecast.sent_apologies
     ]
     return lines
@@ -133,19 +144,21 @@ def quorum_line(forecast: QuorumForecast) -> str:
     """For the chair and social worker only: whether the conference is expected to be quorate,
     and whom to ask. Never posted where the family reads."""
     if forecast.quorate:
-        return ":white_check_mark: Expected to be quorate from the replies so far."
-    more = "1 more agency" if forecast.short_by == 1 else f"{forecast.short_by} more agencies"
-    rule = (
-        f"It needs children's social care and {forecast.needed_other_agencies} other agencies "
-        f"who know the family; {more} would make it so."
+        return ":white_check_mark: " + _("Expected to be quorate from the replies so far.")
+    more = ngettext("{n} more agency", "{n} more agencies", forecast.short_by).format(
+        n=forecast.short_by
     )
+    rule = _(
+        "It needs children's social care and {needed} other agencies who know the family; "
+        "{more} would make it so."
+    ).format(needed=forecast.needed_other_agencies, more=more)
     asks = _to_ask(forecast)
     if not asks:
-        return (
-            f":warning: {rule} Everyone invited who could count has replied: you may want to "
-            "invite another agency who knows the family, or move the date."
+        return f":warning: {rule} " + _(
+            "Everyone invited who could count has replied: you may want to invite another "
+            "agency who knows the family, or move the date."
         )
-    return f":warning: {rule} You could ask:\n" + "\n".join(asks)
+    return f":warning: {rule} " + _("You could ask:") + "\n" + "\n".join(asks)
 
 
 def invitation_blocks(
@@ -160,26 +173,34 @@ def invitation_blocks(
     Quorum is the chair's and social worker's business: the family reads this channel."""
     blocks: list[Block] = [
         header(f"{card.title}: {card.reference}"),
-        section(f"*When:* {card.when}\n*Where:* {escape_mrkdwn(card.place or 'to be confirmed')}"),
+        section(
+            _("*When:* {when}\n*Where:* {place}").format(
+                when=card.when, place=escape_mrkdwn(card.place or _("to be confirmed"))
+            )
+        ),
     ]
     if not held:
         blocks.append(_rsvp_buttons(card.meeting_id, family=family))
         blocks.append(
             context(
-                "You're welcome to bring a friend, relative, advocate or interpreter: the social "
-                "worker will add them once they've agreed."
+                _(
+                    "You're welcome to bring a friend, relative, advocate or interpreter: the "
+                    "social worker will add them once they've agreed."
+                )
                 if family
-                else "Professionals: if you can't come, please send someone from your agency, and "
-                "send your update either way: it is part of the review. Families: come if you "
-                "can; your social worker can help you take part."
+                else _(
+                    "Professionals: if you can't come, please send someone from your agency, and "
+                    "send your update either way: it is part of the review. Families: come if you "
+                    "can; your social worker can help you take part."
+                )
             )
         )
     if in_channel:
         lines = [
-            f"*Coming:* {_names(replies, Rsvp.ATTENDING)}",
-            f"*Sending someone:* {_names(replies, Rsvp.REPRESENTATIVE)}",
-            f"*Apologies:* {_names(replies, Rsvp.APOLOGIES)}",
-            f"*Not replied yet:* {_names(replies, Rsvp.NONE)}",
+            _("*Coming:* {names}").format(names=_names(replies, Rsvp.ATTENDING)),
+            _("*Sending someone:* {names}").format(names=_names(replies, Rsvp.REPRESENTATIVE)),
+            _("*Apologies:* {names}").format(names=_names(replies, Rsvp.APOLOGIES)),
+            _("*Not replied yet:* {names}").format(names=_names(replies, Rsvp.NONE)),
         ]
         blocks.append(section("\n".join(lines)))
         blocks.append(
@@ -187,7 +208,7 @@ def invitation_blocks(
                 block_id=f"attendance_{card.meeting_id}",
                 elements=[
                     ButtonElement(
-                        text="Record attendance",
+                        text=_("Record attendance"),
                         action_id=ActionId.RECORD_ATTENDANCE,
                         value=str(card.meeting_id),
                     )
@@ -199,7 +220,9 @@ def invitation_blocks(
 
 def quorum_warning_text(reference: str, nation: Nation = Nation.ENG) -> str:
     """Notification text of a quorum warning."""
-    return f"Quorum check for {reference}'s {meeting_words(MeetingKind.RCPC, nation)}"
+    return _("Quorum check for {reference}'s {meeting}").format(
+        reference=reference, meeting=meeting_words(MeetingKind.RCPC, nation)
+    )
 
 
 def quorum_warning_blocks(card: MeetingCard, forecast: QuorumForecast) -> list[Block]:
@@ -207,13 +230,19 @@ def quorum_warning_blocks(card: MeetingCard, forecast: QuorumForecast) -> list[B
     if forecast.quorate:
         return [
             header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
-            section(f"Good news: the conference on {card.when} is now expected to be quorate."),
+            section(
+                _("Good news: the conference on {when} is now expected to be quorate.").format(
+                    when=card.when
+                )
+            ),
         ]
     return [
         header(f"{meeting_heading(MeetingKind.RCPC, card.nation)}: {card.reference}"),
         section(
-            f"The conference on {card.when} may not be quorate. An inquorate conference should "
-            "not normally go ahead."
+            _(
+                "The conference on {when} may not be quorate. An inquorate conference should "
+                "not normally go ahead."
+            ).format(when=card.when)
         ),
         section(quorum_line(forecast)),
     ]
@@ -233,33 +262,33 @@ def schedule_modal(
         type="modal",
         callback_id=ViewId.SCHEDULE,
         private_metadata=_meta(case=case_id),
-        title="Set a meeting",
-        submit="Save",
-        close="Cancel",
+        title=_("Set a meeting"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=[
             InputBlock(
                 block_id=MeetingField.MEETING,
-                label="Which meeting",
+                label=_("Which meeting"),
                 element=StaticSelectElement(
                     action_id=MeetingField.MEETING, options=options[:100], initial_option=initial
                 ),
             ),
             InputBlock(
                 block_id=MeetingField.DATE,
-                label="Date",
+                label=_("Date"),
                 element=DatePickerElement(
                     action_id=MeetingField.DATE, initial_date=today.isoformat()
                 ),
             ),
             InputBlock(
                 block_id=MeetingField.TIME,
-                label="Time",
+                label=_("Time"),
                 element=TimePickerElement(action_id=MeetingField.TIME, initial_time="10:00"),
             ),
             InputBlock(
                 block_id=MeetingField.PLACE,
-                label="Place",
-                hint="Where the family feels comfortable, or a video link. Not a home address.",
+                label=_("Place"),
+                hint=_("Where the family feels comfortable, or a video link. Not a home address."),
                 element=PlainTextInputElement(action_id=MeetingField.PLACE, max_length=300),
             ),
             who_reads(ViewId.SCHEDULE),
@@ -274,22 +303,24 @@ def bring_someone_modal(case_id: int, meeting_id: int) -> View:
         type="modal",
         callback_id=ViewId.BRING_SOMEONE,
         private_metadata=_meta(case=case_id, meeting=meeting_id),
-        title="Bringing someone",
-        submit="Ask",
-        close="Cancel",
+        title=_("Bringing someone"),
+        submit=_("Ask"),
+        close=_("Cancel"),
         blocks=[
             section(
-                "Who would you like to bring? I'll ask your social worker, and once they agree "
-                "I'll add them to the core group channel. They'll see what you see."
+                _(
+                    "Who would you like to bring? I'll ask your social worker, and once they "
+                    "agree I'll add them to the core group channel. They'll see what you see."
+                )
             ),
             InputBlock(
                 block_id=MeetingField.SUPPORTER,
-                label="The person you'd like to bring",
+                label=_("The person you'd like to bring"),
                 element=UserSelectElement(action_id=MeetingField.SUPPORTER),
             ),
             InputBlock(
                 block_id=MeetingField.SUPPORTER_KIND,
-                label="They are",
+                label=_("They are"),
                 element=RadioButtonsElement(action_id=MeetingField.SUPPORTER_KIND, options=kinds),
             ),
             who_reads(ViewId.BRING_SOMEONE),
@@ -301,33 +332,39 @@ SAME_AGENCY_YES = "yes"
 SAME_AGENCY_NO = "no"
 
 
-def representative_modal(case_id: int, meeting_id: int, agency: str = "your agency") -> View:
+def representative_modal(case_id: int, meeting_id: int, agency: str | None = None) -> View:
     """Choose who will come in your place: a colleague of your agency, or ask the social worker."""
+    agency = agency or _("your agency")
     where = [
-        Option(value=SAME_AGENCY_YES, label=fit(f"Yes, they work for {agency}", 75)),
-        Option(value=SAME_AGENCY_NO, label="No: please ask the social worker first"),
+        Option(
+            value=SAME_AGENCY_YES,
+            label=fit(_("Yes, they work for {agency}").format(agency=agency), 75),
+        ),
+        Option(value=SAME_AGENCY_NO, label=_("No: please ask the social worker first")),
     ]
     return View(
         type="modal",
         callback_id=ViewId.REPRESENTATIVE,
         private_metadata=_meta(case=case_id, meeting=meeting_id),
-        title="Sending someone",
-        submit="Send invitation",
-        close="Cancel",
+        title=_("Sending someone"),
+        submit=_("Send invitation"),
+        close=_("Cancel"),
         blocks=[
             section(
-                f"Who will come for {escape_mrkdwn(agency)}? A representative is a colleague "
-                "from your own agency; I'll add them to the core group channel so they see the "
-                "invitation and the plan. Anyone else needs the social worker's agreement first."
+                _(
+                    "Who will come for {agency}? A representative is a colleague from your own "
+                    "agency; I'll add them to the core group channel so they see the invitation "
+                    "and the plan. Anyone else needs the social worker's agreement first."
+                ).format(agency=escape_mrkdwn(agency))
             ),
             InputBlock(
                 block_id=MeetingField.REPRESENTATIVE,
-                label=fit(f"A colleague from {agency}", 75),
+                label=fit(_("A colleague from {agency}").format(agency=agency), 75),
                 element=UserSelectElement(action_id=MeetingField.REPRESENTATIVE),
             ),
             InputBlock(
                 block_id=MeetingField.SAME_AGENCY,
-                label=fit(f"Do they work for {agency}?", 75),
+                label=fit(_("Do they work for {agency}?").format(agency=agency), 75),
                 element=RadioButtonsElement(
                     action_id=MeetingField.SAME_AGENCY, options=where, initial_option=where[0]
                 ),
@@ -364,9 +401,9 @@ def attendance_modal(
         type="modal",
         callback_id=ViewId.ATTENDANCE,
         private_metadata=_meta(case=case_id, meeting=meeting_id),
-        title="Attendance",
-        submit="Save",
-        close="Cancel",
+        title=_("Attendance"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=blocks,
     )
 
@@ -374,43 +411,43 @@ def attendance_modal(
 def decision_modal(case_id: int, conference_id: int, label: str) -> View:
     """The chair records what the review conference decided, and any dissent."""
     decisions = [
-        Option(value=Decision.CONTINUE.value, label="Continue the child protection plan"),
-        Option(value=Decision.STEP_DOWN.value, label="Step down to a child in need plan"),
-        Option(value=Decision.END.value, label="End the plan, with no further plan"),
+        Option(value=Decision.CONTINUE.value, label=_("Continue the child protection plan")),
+        Option(value=Decision.STEP_DOWN.value, label=_("Step down to a child in need plan")),
+        Option(value=Decision.END.value, label=_("End the plan, with no further plan")),
     ]
     categories = [
         Option(value=c.value, label=label_)
         for c, label_ in (
-            (Category.NEGLECT, "Neglect"),
-            (Category.PHYSICAL, "Physical abuse"),
-            (Category.EMOTIONAL, "Emotional abuse"),
-            (Category.SEXUAL, "Sexual abuse"),
+            (Category.NEGLECT, _("Neglect")),
+            (Category.PHYSICAL, _("Physical abuse")),
+            (Category.EMOTIONAL, _("Emotional abuse")),
+            (Category.SEXUAL, _("Sexual abuse")),
         )
     ]
     return View(
         type="modal",
         callback_id=ViewId.DECISION,
         private_metadata=_meta(case=case_id, meeting=conference_id),
-        title="Conference decision",
-        submit="Record decision",
-        close="Cancel",
+        title=_("Conference decision"),
+        submit=_("Record decision"),
+        close=_("Cancel"),
         blocks=[
             section(f"*{escape_mrkdwn(label)}*"),
             InputBlock(
                 block_id=DecisionField.DECISION,
-                label="The conference decided to",
+                label=_("The conference decided to"),
                 element=RadioButtonsElement(action_id=DecisionField.DECISION, options=decisions),
             ),
             InputBlock(
                 block_id=DecisionField.CATEGORY,
-                label="Category, if the plan continues",
+                label=_("Category, if the plan continues"),
                 optional=True,
                 element=StaticSelectElement(action_id=DecisionField.CATEGORY, options=categories),
             ),
             InputBlock(
                 block_id=DecisionField.PLAN_CHANGES,
-                label="What changed in the plan",
-                hint="In plain words, for the family's notice of the decision.",
+                label=_("What changed in the plan"),
+                hint=_("In plain words, for the family's notice of the decision."),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=DecisionField.PLAN_CHANGES, multiline=True, max_length=3000
@@ -418,8 +455,10 @@ def decision_modal(case_id: int, conference_id: int, label: str) -> View:
             ),
             InputBlock(
                 block_id=DecisionField.DISSENT,
-                label="Dissent",
-                hint="If anyone disagreed with the decision, record who and why, in their words.",
+                label=_("Dissent"),
+                hint=_(
+                    "If anyone disagreed with the decision, record who and why, in their words."
+                ),
                 optional=True,
                 element=PlainTextInputElement(
                     action_id=DecisionField.DISSENT, multiline=True, max_length=3000

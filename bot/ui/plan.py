@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _, ngettext
 from bot.rules.ids import ActionId, PlanField, ViewId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus
@@ -34,21 +35,24 @@ MAX_MESSAGE_BLOCKS = 50
 
 def plan_message_text(reference: str) -> str:
     """Notification text of the plan: the case reference only."""
-    return f"The plan for {reference}"
+    return _("The plan for {reference}").format(reference=reference)
 
 
 def _action_line(action: PlanAction, owners: dict[int, str]) -> str:
-    owner = escape_mrkdwn(owners.get(action.owner_member_id or 0, "someone to be agreed"))
-    due = f", by {format_day(action.due_date)}" if action.due_date else ""
-    done = " :white_check_mark: done" if action.status == ActionStatus.DONE else ""
+    known = owners.get(action.owner_member_id or 0)
+    owner = escape_mrkdwn(_("someone to be agreed") if known is None else known)
+    due = _(", by {day}").format(day=format_day(action.due_date)) if action.due_date else ""
+    done = " :white_check_mark: " + _("done") if action.status == ActionStatus.DONE else ""
     return f"• {escape_mrkdwn(action.description)} ({owner}{due}){done}"
 
 
 def plan_message(plan: Plan) -> list[Block]:
     """The plan as the core group sees it, pinned: outcomes, and under each who does what."""
-    blocks: list[Block] = [header(f"The plan for {plan.case.reference}")]
+    blocks: list[Block] = [
+        header(_("The plan for {reference}").format(reference=plan.case.reference))
+    ]
     if not plan.outcomes:
-        blocks.append(context("No outcomes yet. The social worker adds them with the family."))
+        blocks.append(context(_("No outcomes yet. The social worker adds them with the family.")))
     groups: list[tuple[Outcome | None, list[PlanAction]]] = [
         (o, [a for a in plan.actions if a.outcome_id == o.id]) for o in plan.outcomes
     ]
@@ -57,12 +61,12 @@ def plan_message(plan: Plan) -> list[Block]:
         groups.append((None, loose))
     rows: list[Block] = []
     for outcome, actions in groups:
-        title = f"*{escape_mrkdwn(outcome.wording)}*" if outcome else "*Other actions*"
+        title = f"*{escape_mrkdwn(outcome.wording)}*" if outcome else _("*Other actions*")
         rows.append(
             SectionBlock(
                 text=MarkdownTextObject(text=fit(title, 3000)),
                 accessory=ButtonElement(
-                    text="Edit", action_id=ActionId.EDIT_OUTCOME, value=str(outcome.id)
+                    text=_("Edit"), action_id=ActionId.EDIT_OUTCOME, value=str(outcome.id)
                 )
                 if outcome
                 else None,
@@ -74,7 +78,9 @@ def plan_message(plan: Plan) -> list[Block]:
                 SectionBlock(
                     text=MarkdownTextObject(text=fit(_action_line(action, plan.owners), 3000)),
                     accessory=ButtonElement(
-                        text="Mark done", action_id=ActionId.COMPLETE_ACTION, value=str(action.id)
+                        text=_("Mark done"),
+                        action_id=ActionId.COMPLETE_ACTION,
+                        value=str(action.id),
                     )
                     if open_
                     else None,
@@ -84,25 +90,35 @@ def plan_message(plan: Plan) -> list[Block]:
     if len(rows) > room:
         # Never cut silently: say how much more there is and where to see it.
         hidden = len(rows) - (room - 1)
-        more = context(f"…and {hidden} more lines. `/coregroup plan` shows the whole plan.")
+        more = context(
+            ngettext(
+                "…and {hidden} more lines. `/coregroup plan` shows the whole plan.",
+                "…and {hidden} more lines. `/coregroup plan` shows the whole plan.",
+                hidden,
+            ).format(hidden=hidden)
+        )
         rows = [*rows[: room - 1], more]
     blocks += rows
-    blocks.append(context("Written with the family, in their words. Every version is kept."))
+    blocks.append(context(_("Written with the family, in their words. Every version is kept.")))
     return blocks
 
 
 def plan_text(plan: Plan) -> str:
     """The whole plan as text, for `/coregroup plan` (no block limit applies there)."""
-    lines = [f"*The plan for {escape_mrkdwn(plan.case.reference)}*"]
+    lines = [
+        "*"
+        + _("The plan for {reference}").format(reference=escape_mrkdwn(plan.case.reference))
+        + "*"
+    ]
     for outcome in plan.outcomes:
         lines.append(f"*{escape_mrkdwn(outcome.wording)}*")
         lines += [_action_line(a, plan.owners) for a in plan.actions if a.outcome_id == outcome.id]
     loose = [a for a in plan.actions if a.outcome_id is None]
     if loose:
-        lines.append("*Other actions*")
+        lines.append(_("*Other actions*"))
         lines += [_action_line(a, plan.owners) for a in loose]
     if len(lines) == 1:
-        lines.append("No outcomes yet.")
+        lines.append(_("No outcomes yet."))
     return "\n".join(lines)
 
 
@@ -117,14 +133,14 @@ def outcome_modal(case_id: int, outcome: Outcome | None = None) -> View:
         type="modal",
         callback_id=ViewId.OUTCOME,
         private_metadata=metadata(case=case_id, outcome=outcome.id if outcome else None),
-        title="Edit outcome" if outcome else "Add an outcome",
-        submit="Save",
-        close="Cancel",
+        title=_("Edit outcome") if outcome else _("Add an outcome"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=[
             InputBlock(
                 block_id=PlanField.WORDING,
-                label="What the family want to be different",
-                hint="In the family's own words, e.g. 'Jo goes to school every day, on time'.",
+                label=_("What the family want to be different"),
+                hint=_("In the family's own words, e.g. 'Jo goes to school every day, on time'."),
                 element=PlainTextInputElement(
                     action_id=PlanField.WORDING,
                     multiline=True,
@@ -151,7 +167,7 @@ def action_modal(
     blocks: list[Block] = [
         InputBlock(
             block_id=PlanField.DESCRIPTION,
-            label="What will be done",
+            label=_("What will be done"),
             element=PlainTextInputElement(
                 action_id=PlanField.DESCRIPTION,
                 multiline=True,
@@ -161,14 +177,14 @@ def action_modal(
         ),
         InputBlock(
             block_id=PlanField.OWNER,
-            label="Who will do it",
+            label=_("Who will do it"),
             element=StaticSelectElement(
                 action_id=PlanField.OWNER, options=people[:100], initial_option=owner
             ),
         ),
         InputBlock(
             block_id=PlanField.DUE,
-            label="By when",
+            label=_("By when"),
             optional=True,
             element=DatePickerElement(
                 action_id=PlanField.DUE,
@@ -180,7 +196,7 @@ def action_modal(
         blocks.append(
             InputBlock(
                 block_id=PlanField.FOR_OUTCOME,
-                label="Towards which outcome",
+                label=_("Towards which outcome"),
                 optional=True,
                 element=StaticSelectElement(
                     action_id=PlanField.FOR_OUTCOME, options=goals[:100], initial_option=goal
@@ -192,33 +208,36 @@ def action_modal(
         type="modal",
         callback_id=ViewId.ACTION,
         private_metadata=metadata(case=case_id, action=action.id if action else None),
-        title="Change an action" if action else "Add an action",
-        submit="Save",
-        close="Cancel",
+        title=_("Change an action") if action else _("Add an action"),
+        submit=_("Save"),
+        close=_("Cancel"),
         blocks=blocks,
     )
 
 
 def action_reminder_text(reference: str) -> str:
     """Notification text of an action reminder: the case reference only."""
-    return f"An action in {reference}'s plan is due soon"
+    return _("An action in {reference}'s plan is due soon").format(reference=reference)
 
 
 def action_reminder_blocks(reference: str, action: PlanAction) -> list[Block]:
     """A gentle reminder to the owner, with the button to mark it done."""
-    due = format_day(action.due_date) if action.due_date else "soon"
+    due = format_day(action.due_date) if action.due_date else _("soon")
     return [
         SectionBlock(
             text=MarkdownTextObject(
                 text=fit(
-                    f"A reminder from {escape_mrkdwn(reference)}'s plan: "
-                    f"*{escape_mrkdwn(action.description)}* is due by {due}.",
+                    _("A reminder from {reference}'s plan: *{action}* is due by {due}.").format(
+                        reference=escape_mrkdwn(reference),
+                        action=escape_mrkdwn(action.description),
+                        due=due,
+                    ),
                     3000,
                 )
             ),
             accessory=ButtonElement(
-                text="Mark done", action_id=ActionId.COMPLETE_ACTION, value=str(action.id)
+                text=_("Mark done"), action_id=ActionId.COMPLETE_ACTION, value=str(action.id)
             ),
         ),
-        context("If it can't be done in time, let the social worker know: plans can change."),
+        context(_("If it can't be done in time, let the social worker know: plans can change.")),
     ]

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.rules.commands import SUB_COMMANDS, usage
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import N_, _
 from bot.rules.nations import nation_rules
 from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import Timeline, format_day
@@ -21,71 +22,78 @@ from bot.ui.labels import (
     ROLE_LABELS,
     meeting_heading,
     meeting_words,
+    meetings_words,
 )
 from storage.models import Case, Meeting, Member
 
-HELP_OPENING = (
+HELP_OPENING = N_(
     "*Core Group bot*: I help a core group work the child protection plan together, with the "
     "family."
 )
-HELP_CLOSING = "Only the people in a case's core group can see or change it."
+HELP_CLOSING = N_("Only the people in a case's core group can see or change it.")
 
 
 def help_text() -> str:
     """What the bot can do, in plain words: one line per declared sub-command."""
-    lines = [f"• {usage(declared.name)}: {declared.help}" for declared in SUB_COMMANDS]
-    return "\n".join([HELP_OPENING, *lines, HELP_CLOSING])
+    lines = [f"• {usage(declared.name)}: {_(declared.help)}" for declared in SUB_COMMANDS]
+    return "\n".join([_(HELP_OPENING), *lines, _(HELP_CLOSING)])
 
 
 def unknown_command_text(verb: str) -> str:
     """A kind answer to an unknown sub-command (the verb is escaped: it is user text)."""
-    return (
-        f"Sorry, I don't know `{escape_mrkdwn(verb[:40])}`. "
-        "Try `/coregroup help` to see what I can do."
+    return _("Sorry, I don't know `{verb}`. Try `/coregroup help` to see what I can do.").format(
+        verb=escape_mrkdwn(verb[:40])
     )
 
 
 def welcome_text(reference: str) -> str:
     """Notification text of the welcome: the case reference and nothing more."""
-    return f"Welcome to the core group for {reference}"
+    return _("Welcome to the core group for {reference}").format(reference=reference)
 
 
 def welcome_blocks(reference: str, nation: Nation = Nation.ENG) -> list[Block]:
     """What the bot will do, in plain words, and the restorative questions."""
     ref = escape_mrkdwn(reference)
+    reviews = meetings_words(MeetingKind.RCPC, nation)
     review = meeting_words(MeetingKind.RCPC, nation)
     return [
-        header(f"Welcome to the core group for {reference}"),
+        header(_("Welcome to the core group for {reference}").format(reference=reference)),
         section(
-            f"This private channel is for the family and the professionals they chose to work "
-            f"the child protection plan together for *{ref}*. Only the people in the core group "
-            "can see it."
+            _(
+                "This private channel is for the family and the professionals they chose to work "
+                "the child protection plan together for *{reference}*. Only the people in the "
+                "core group can see it."
+            ).format(reference=ref)
         ),
         section(
-            "*What I'll do*\n"
-            f"• invite everyone to core group meetings and {review}s, and keep track of "
-            "who can come\n"
-            "• ask each of you for a short update before each meeting: how each part of the plan "
-            "is going (Green, Amber or Red), what is going well, what worries you, and what you "
-            "will do next\n"
-            "• send friendly reminders on working days when an update is due\n"
-            f"• put everyone's updates together for the {review}, so nobody needs "
-            "reading time"
+            _(
+                "*What I'll do*\n"
+                "• invite everyone to core group meetings and {reviews}, and keep track of "
+                "who can come\n"
+                "• ask each of you for a short update before each meeting: how each part of the "
+                "plan is going (Green, Amber or Red), what is going well, what worries you, and "
+                "what you will do next\n"
+                "• send friendly reminders on working days when an update is due\n"
+                "• put everyone's updates together for the {review}, so nobody needs "
+                "reading time"
+            ).format(reviews=reviews, review=review)
         ),
         section(
-            "*The questions we work with*\n"
-            "• What has happened?\n"
-            "• Who has been affected, and how?\n"
-            "• How are people feeling about it?\n"
-            "• What needs to happen to make things better, and who will do what?"
+            _(
+                "*The questions we work with*\n"
+                "• What has happened?\n"
+                "• Who has been affected, and how?\n"
+                "• How are people feeling about it?\n"
+                "• What needs to happen to make things better, and who will do what?"
+            )
         ),
-        context("The family leads. We work *with* the family, in their own words."),
+        context(_("The family leads. We work *with* the family, in their own words.")),
     ]
 
 
 def case_card_text(reference: str) -> str:
     """Notification text of the case card."""
-    return f"Case card for {reference}"
+    return _("Case card for {reference}").format(reference=reference)
 
 
 def case_card(
@@ -102,14 +110,16 @@ def case_card(
             by_agency.setdefault(label, []).append(escape_mrkdwn(member.display_name))
     people = "\n".join(f"• *{agency}*: {', '.join(names)}" for agency, names in by_agency.items())
     upcoming = next_dates(meetings, case.timezone, case.nation, today)
-    dates = "\n".join(f"• {label} {when}" for label, when in upcoming) or "• none"
+    dates = "\n".join(f"• {label} {when}" for label, when in upcoming) or _("• none")
     return [
-        header(f"Case {case.reference}"),
-        section(f"*Core group*\n{people or '• nobody yet'}"),
-        section(f"*Next dates*\n{dates}"),
+        header(_("Case {reference}").format(reference=case.reference)),
+        section(_("*Core group*") + "\n" + (people or _("• nobody yet"))),
+        section(_("*Next dates*") + "\n" + dates),
         context(
-            f"{meeting_words(MeetingKind.ICPC, case.nation, capital=True)} "
-            f"{format_day(case.icpc_date)}. Slack is not the case record."
+            _("{initial} {day}. Slack is not the case record.").format(
+                initial=meeting_words(MeetingKind.ICPC, case.nation, capital=True),
+                day=format_day(case.icpc_date),
+            )
         ),
     ]
 
@@ -149,33 +159,37 @@ def _gone_by(meeting: Meeting, tz_name: str, today: date | None) -> bool:
 def when_text(meeting: Meeting, tz_name: str) -> str:
     """'on Thu  3 Dec 2026 at 10:00' once set, else 'by Fri  4 Dec 2026' (the latest date)."""
     if meeting.starts_at is None:
-        return f"by {format_day(meeting.due_by)}"
+        return _("by {day}").format(day=format_day(meeting.due_by))
     local = meeting.starts_at.astimezone(ZoneInfo(tz_name))
-    return f"on {format_day(local.date())} at {local:%H:%M}"
+    return _("on {day} at {time}").format(day=format_day(local.date()), time=f"{local:%H:%M}")
 
 
 def topic_for(case: Case, meetings: Sequence[Meeting], today: date | None = None) -> str:
     """The channel topic: the case reference and the next meeting (members only see it)."""
     upcoming = next_dates(meetings, case.timezone, case.nation, today)
-    nxt = f" · next: {upcoming[0][0].lower()} {upcoming[0][1]}" if upcoming else ""
-    return f"Core group for {case.reference}{nxt}"[:250]
+    nxt = (
+        _(" · next: {meeting} {when}").format(meeting=upcoming[0][0].lower(), when=upcoming[0][1])
+        if upcoming
+        else ""
+    )
+    return (_("Core group for {reference}").format(reference=case.reference) + nxt)[:250]
 
 
 def joined_text(user_id: str) -> str:
     """For the social worker: someone joined the case channel without the bot."""
-    return (
-        f"<@{user_id}> joined the case channel, so I've added them to the core group as "
+    return _(
+        "{person} joined the case channel, so I've added them to the core group as "
         "'other agency'. Set their agency with `/coregroup add`, or take them out with "
         "`/coregroup remove` if they shouldn't be there."
-    )
+    ).format(person=f"<@{user_id}>")
 
 
 def left_text(user_id: str) -> str:
     """For the social worker: someone left the case channel."""
-    return (
-        f"<@{user_id}> left the case channel, so they are no longer in the core group and won't "
+    return _(
+        "{person} left the case channel, so they are no longer in the core group and won't "
         "be asked for updates. Add them back with `/coregroup add` if that was a mistake."
-    )
+    ).format(person=f"<@{user_id}>")
 
 
 def timeline_text(timeline: Timeline) -> str:

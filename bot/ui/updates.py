@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _, ngettext
 from bot.rules.ids import UpdateField, ViewId
 from bot.rules.language import suggest_reframes
 from bot.rules.update_form import (
@@ -59,10 +60,10 @@ def clip(text: str, limit: int) -> str:
 def _children(names: Sequence[str]) -> tuple[str, bool]:
     """How to name the children in a label, and whether that is one child."""
     if not names:
-        return "the children", False
+        return _("the children"), False
     if len(names) == 1:
         return names[0], True
-    return f"{', '.join(names[:-1])} and {names[-1]}", False
+    return _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1]), False
 
 
 def _rag_options(rag_meanings: tuple[str, str, str], audience: Audience) -> list[Option]:
@@ -114,7 +115,7 @@ def _text_input(
 
 
 def _yes_no(field: UpdateField, label: str, initial: bool | None, *, optional: bool) -> InputBlock:
-    options = [Option(value=YES, label="Yes"), Option(value=NO, label="No")]
+    options = [Option(value=YES, label=_("Yes")), Option(value=NO, label=_("No"))]
     value = None if initial is None else (YES if initial else NO)
     return InputBlock(
         block_id=field,
@@ -141,12 +142,16 @@ def _reframe_hint(previous: UpdateDraft) -> Block | None:
     if not reframes:
         return None
     thoughts = " ".join(
-        f'You wrote "{escape_mrkdwn(r.found)}". {r.suggestion}'
+        _('You wrote "{found}".').format(found=escape_mrkdwn(r.found)) + f" {r.suggestion}"
         for r in reframes[:MAX_REFRAMES_SHOWN]
     )
     return context(
         clip(
-            f":bulb: A thought on wording: {thoughts} Only if it helps: your words are yours.", 3000
+            ":bulb: "
+            + _("A thought on wording: {thoughts} Only if it helps: your words are yours.").format(
+                thoughts=thoughts
+            ),
+            3000,
         )
     )
 
@@ -164,14 +169,18 @@ def _outcome_blocks(
         if previous is not None
         else {}
     )
-    blocks: list[Block] = [header("How things are going" if family else "Progress on each outcome")]
+    blocks: list[Block] = [
+        header(_("How things are going") if family else _("Progress on each outcome"))
+    ]
     for number, (outcome_id, wording) in enumerate(outcomes[:MAX_OUTCOMES], start=1):
         rag, note = earlier.get(outcome_id, (None, None))
         blocks += [
             section(f"*{number}. {escape_mrkdwn(wording)}*"),
             InputBlock(
                 block_id=f.RAG.numbered(outcome_id),
-                label="How is this going?" if family else f"Rating for outcome {number}",
+                label=_("How is this going?")
+                if family
+                else _("Rating for outcome {number}").format(number=number),
                 optional=family,  # the family may rate; each professional rates every outcome
                 element=RadioButtonsElement(
                     action_id=f.RAG.numbered(outcome_id),
@@ -181,7 +190,7 @@ def _outcome_blocks(
             ),
             _text_input(
                 f.NOTE,
-                "Anything you'd like to say about this" if family else "Note on this outcome",
+                _("Anything you'd like to say about this") if family else _("Note on this outcome"),
                 note,
                 block_id=f.NOTE.numbered(outcome_id),
                 multiline=False,
@@ -190,8 +199,10 @@ def _outcome_blocks(
     if len(outcomes) > MAX_OUTCOMES:
         blocks.append(
             context(
-                f"The plan has {len(outcomes)} outcomes and this form has room for the first "
-                f"{MAX_OUTCOMES}. Please say how the others are going in the boxes below."
+                _(
+                    "The plan has {count} outcomes and this form has room for the first {room}. "
+                    "Please say how the others are going in the boxes below."
+                ).format(count=len(outcomes), room=MAX_OUTCOMES)
             )
         )
     return blocks
@@ -199,10 +210,10 @@ def _outcome_blocks(
 
 def not_a_referral(urgent_contact: str) -> str:
     """Said above the question about harm: the form is read later, so it is never a referral."""
-    return (
-        ":rotating_light: This form is not a referral, and nobody reads it straight away as one. "
-        f"If a child is at risk now, contact {escape_mrkdwn(urgent_contact)} straight away."
-    )
+    return ":rotating_light: " + _(
+        "This form is not a referral, and nobody reads it straight away as one. If a child is at "
+        "risk now, contact {contact} straight away."
+    ).format(contact=escape_mrkdwn(urgent_contact))
 
 
 def _professional_blocks(
@@ -211,37 +222,43 @@ def _professional_blocks(
     f = UpdateField
     p = previous or UpdateDraft()
     who, one = _children(children)
-    marks = [Option(value=value, label=label) for value, label in MARKABLE_SECTIONS]
+    marks = [Option(value=value, label=_(label)) for value, label in MARKABLE_SECTIONS]
+    times = 1 if one else 2  # the children's number, for the verbs that follow it
     return [
-        header("Your update"),
+        header(_("Your update")),
         _text_input(
             f.GOING_WELL,
-            "What is going well",
+            _("What is going well"),
             p.going_well,
-            hint="Strengths you have seen, and what the family are doing that helps.",
+            hint=_("Strengths you have seen, and what the family are doing that helps."),
         ),
         _text_input(
             f.WORRIES,
-            "What worries you",
+            _("What worries you"),
             p.worries,
-            hint="What you have seen or been told, and how you know.",
+            hint=_("What you have seen or been told, and how you know."),
         ),
         context(not_a_referral(urgent_contact)),
         _yes_no(
             f.NEW_HARM,
-            "Has there been any new incident of harm since the last meeting?",
+            _("Has there been any new incident of harm since the last meeting?"),
             p.new_harm if previous else None,
             optional=False,
         ),
         _text_input(
             f.NEW_HARM_DETAIL,
-            "If yes: what happened, and when",
+            _("If yes: what happened, and when"),
             p.new_harm_detail,
-            hint="Say it plainly, as it was seen or told, and who has been told.",
+            hint=_("Say it plainly, as it was seen or told, and who has been told."),
         ),
         InputBlock(
             block_id=f.CHILD_LAST_SEEN,
-            label=clip(f"When {who} {'was' if one else 'were'} last seen", LABEL_LIMIT),
+            label=clip(
+                ngettext("When {who} was last seen", "When {who} were last seen", times).format(
+                    who=who
+                ),
+                LABEL_LIMIT,
+            ),
             optional=True,
             element=DatePickerElement(
                 action_id=f.CHILD_LAST_SEEN,
@@ -250,32 +267,36 @@ def _professional_blocks(
         ),
         _yes_no(
             f.CHILD_SEEN_ALONE,
-            f"{'Was' if one else 'Were'} {who} seen alone?",
+            ngettext("Was {who} seen alone?", "Were {who} seen alone?", times).format(who=who),
             p.child_seen_alone,
             optional=True,
         ),
         _text_input(
             f.CHILD_VIEWS,
-            f"What {who} {'has' if one else 'have'} told us, in their own words",
+            ngettext(
+                "What {who} has told us, in their own words",
+                "What {who} have told us, in their own words",
+                times,
+            ).format(who=who),
             p.child_views,
-            hint="Their words as they said them, not a summary.",
+            hint=_("Their words as they said them, not a summary."),
         ),
         _text_input(
             f.NEXT_STEPS,
-            "What you will do next",
+            _("What you will do next"),
             p.next_steps,
-            hint="What you will do, and by when.",
+            hint=_("What you will do, and by when."),
         ),
-        header("For professionals only"),
-        context("Never shown to family members. Everything else in your update is shared."),
+        header(_("For professionals only")),
+        context(_("Never shown to family members. Everything else in your update is shared.")),
         _text_input(
             f.PROFESSIONAL_ONLY,
-            "Third-party information or police intelligence",
+            _("Third-party information or police intelligence"),
             p.professional_only,
         ),
         InputBlock(
             block_id=f.PROFESSIONAL_ONLY_SECTIONS,
-            label="Keep these parts of your update from family members",
+            label=_("Keep these parts of your update from family members"),
             optional=True,
             element=CheckboxesElement(
                 action_id=f.PROFESSIONAL_ONLY_SECTIONS,
@@ -295,16 +316,16 @@ def _family_blocks(
     who, one = _children(children)
     safety = Option(
         value=SAFETY,
-        label="This worry is about someone's safety",
-        description="Your social worker and the chair are told straight away.",
+        label=_("This worry is about someone's safety"),
+        description=_("Your social worker and the chair are told straight away."),
     )
     return [
-        header("In your own words"),
-        _text_input(f.GOING_WELL, "What is going well", p.going_well),
-        _text_input(f.WORRIES, "What worries you", p.worries),
+        header(_("In your own words")),
+        _text_input(f.GOING_WELL, _("What is going well"), p.going_well),
+        _text_input(f.WORRIES, _("What worries you"), p.worries),
         InputBlock(
             block_id=f.WORRY_ABOUT_SAFETY,
-            label="About this worry",
+            label=_("About this worry"),
             optional=True,
             element=CheckboxesElement(
                 action_id=f.WORRY_ABOUT_SAFETY,
@@ -313,13 +334,13 @@ def _family_blocks(
             ),
         ),
         context(not_a_referral(urgent_contact)),
-        _text_input(f.NEXT_STEPS, "What would make things better", p.next_steps),
-        _text_input(f.HELP_NEEDED, "What help you need", p.help_needed),
+        _text_input(f.NEXT_STEPS, _("What would make things better"), p.next_steps),
+        _text_input(f.HELP_NEEDED, _("What help you need"), p.help_needed),
         _text_input(
             f.CHILD_VIEWS,
-            f"What {who} {'says' if one else 'say'}",
+            ngettext("What {who} says", "What {who} say", 1 if one else 2).format(who=who),
             p.child_views,
-            hint="In their own words, if they would like to share them.",
+            hint=_("In their own words, if they would like to share them."),
         ),
     ]
 
@@ -344,47 +365,61 @@ def update_modal(
     family = audience == "family"
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     deadline = escape_mrkdwn(deadline_text)
+    values = {"meeting": meeting, "reference": reference, "deadline": deadline}
     if family and past_deadline:
-        intro = f"Before the {meeting} for *{reference}*, you can still share how things are."
+        intro = _("Before the {meeting} for *{reference}*, you can still share how things are.")
     elif family:
-        intro = (
-            f"Before the {meeting} for *{reference}*, we'd like to hear from you, by {deadline} "
-            "if you can. You can change it until then."
+        intro = _(
+            "Before the {meeting} for *{reference}*, we'd like to hear from you, by {deadline} if "
+            "you can. You can change it until then."
         )
     elif past_deadline:
-        intro = (
-            f"Your update for *{reference}*'s {meeting}. The deadline was {deadline}, so it "
-            "will be shown as late; it is still welcome."
+        intro = _(
+            "Your update for *{reference}*'s {meeting}. The deadline was {deadline}, so it will "
+            "be shown as late; it is still welcome."
         )
     else:
-        intro = (
-            f"Your update for *{reference}*'s {meeting}. "
-            f"Please send it by {deadline}; you can change it until then."
+        intro = _(
+            "Your update for *{reference}*'s {meeting}. Please send it by {deadline}; you can "
+            "change it until then."
         )
+    intro = intro.format(**values)
     if family:
-        intro += " There are no wrong answers, and you can leave out anything you'd rather not say."
+        intro += " " + _(
+            "There are no wrong answers, and you can leave out anything you'd rather not say."
+        )
     blocks: list[Block] = [section(intro)]
     if on_behalf_of and family:
         blocks.append(
-            context(f":busts_in_silhouette: Filling this in with {escape_mrkdwn(on_behalf_of)}")
+            context(
+                ":busts_in_silhouette: "
+                + _("Filling this in with {name}").format(name=escape_mrkdwn(on_behalf_of))
+            )
         )
     elif on_behalf_of:
         # Only a cover sends a professional's update for them, and never sees theirs.
         name = escape_mrkdwn(on_behalf_of)
         blocks.append(
             context(
-                f":busts_in_silhouette: Covering for {name}: you start from an empty form, and "
-                f"your update will show as sent by you for {name}."
+                ":busts_in_silhouette: "
+                + _(
+                    "Covering for {name}: you start from an empty form, and your update will "
+                    "show as sent by you for {name}."
+                ).format(name=name)
             )
         )
     if previous is not None:
         sent = (
-            f"You sent an update on {escape_mrkdwn(previous_sent)}"
+            _("You sent an update on {day}").format(day=escape_mrkdwn(previous_sent))
             if previous_sent
-            else "You have already sent an update"
+            else _("You have already sent an update")
         )
         blocks.append(
-            context(f"{sent}; changes are saved as a new version, and the earlier one is kept.")
+            context(
+                _(
+                    "{sent}; changes are saved as a new version, and the earlier one is kept."
+                ).format(sent=sent)
+            )
         )
         # Offered on the professional form only: the guidance is about how services describe a
         # family, not how a family describes its own life.
@@ -400,16 +435,16 @@ def update_modal(
         type="modal",
         callback_id=ViewId.UPDATE,
         private_metadata=update_metadata(request_id, audience, on_behalf=bool(on_behalf_of)),
-        title="Your update",
-        submit="Send update",
-        close="Not now",
+        title=_("Your update"),
+        submit=_("Send update"),
+        close=_("Not now"),
         blocks=blocks,
     )
 
 
 def update_receipt_text(case_reference: str) -> str:
     """Notification text of the receipt: the case reference only."""
-    return f"Update received for {case_reference}"
+    return _("Update received for {reference}").format(reference=case_reference)
 
 
 def update_receipt_blocks(
@@ -425,25 +460,39 @@ def update_receipt_blocks(
 ) -> list[Block]:
     """The direct message confirming an update arrived, and until when it can be changed; a
     late one says plainly that it came after the deadline, never a date already past."""
-    whose = "your update"
+    whose = _("your update")
     if on_behalf_of and as_cover:
-        whose = f"the update sent by you for {escape_mrkdwn(on_behalf_of)}"
+        whose = _("the update sent by you for {name}").format(name=escape_mrkdwn(on_behalf_of))
     elif on_behalf_of:
-        whose = f"the update you filled in with {escape_mrkdwn(on_behalf_of)}"
+        whose = _("the update you filled in with {name}").format(name=escape_mrkdwn(on_behalf_of))
     reference, meeting = escape_mrkdwn(case_reference), escape_mrkdwn(meeting_label)
     blocks: list[Block] = [
         section(
-            f":white_check_mark: Thanks, {whose} for {reference}'s {meeting} is in. "
+            ":white_check_mark: "
+            + _("Thanks, {whose} for {reference}'s {meeting} is in.").format(
+                whose=whose, reference=reference, meeting=meeting
+            )
+            + " "
             + (
-                f"It arrived after the deadline of {escape_mrkdwn(deadline_text)}, so it will be "
-                "shown as late. It still reaches the chair and the core group."
+                _(
+                    "It arrived after the deadline of {deadline}, so it will be shown as late. It "
+                    "still reaches the chair and the core group."
+                ).format(deadline=escape_mrkdwn(deadline_text))
                 if late
-                else "It goes to the chair with everyone's updates."
+                else _("It goes to the chair with everyone's updates.")
                 if past_deadline
-                else f"You can change it until {escape_mrkdwn(deadline_text)}."
+                else _("You can change it until {deadline}.").format(
+                    deadline=escape_mrkdwn(deadline_text)
+                )
             )
         )
     ]
     if version > 1:
-        blocks.append(context(f"This is version {version}. Every earlier version is kept."))
+        blocks.append(
+            context(
+                _("This is version {version}. Every earlier version is kept.").format(
+                    version=version
+                )
+            )
+        )
     return blocks

@@ -186,6 +186,10 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"user": "U_HV"},
         "took away the role Jan Kowalski had across the area",
     ),
+    AuditAction.LANGUAGE_CHOSEN: (
+        {"before": "en", "after": "cy"},
+        "chose the language the bot speaks to them",
+    ),
 }
 
 

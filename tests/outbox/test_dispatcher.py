@@ -133,7 +133,9 @@ def test_a_message_built_when_sent_is_written_then_and_skipped_if_no_longer_want
     wanted_now = {"c12:chase:r1": True, "c12:chase:r2": False}
     written: list[tuple[str, int]] = []
 
-    def render(session: Session, kind: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+    def render(
+        session: Session, kind: str, args: Mapping[str, Any], recipient: str
+    ) -> dict[str, Any] | None:
         assert session.exec(select(OutboxMessage)).all()  # a live session on the database
         written.append((kind, args["request"]))
         if not wanted_now[f"c12:chase:r{args['request']}"]:
@@ -160,7 +162,9 @@ def test_a_message_built_when_sent_is_written_then_and_skipped_if_no_longer_want
 def test_a_message_that_cannot_be_written_is_retried_like_any_odd_row(
     engine: Engine, emu: SlackEmulator, client: WebClient, clock: ManualClock, case_channel: str
 ) -> None:
-    def render(session: Session, kind: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+    def render(
+        session: Session, kind: str, args: Mapping[str, Any], recipient: str
+    ) -> dict[str, Any] | None:
         raise LookupError("the meeting it was about is gone")
 
     queue(engine, written_when_sent("c12:invite:m9", "invitation", case_channel, meeting=9))

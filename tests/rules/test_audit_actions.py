@@ -57,6 +57,8 @@ ADDED_SINCE = {
     "update.opened",
     "area.manager_granted",
     "area.manager_removed",
+    # A person's choice of the bot's language (issue 16).
+    "person.language_chosen",
 }
 
 

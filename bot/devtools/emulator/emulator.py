@@ -145,6 +145,7 @@ class SlackEmulator:
         is_restricted: bool = False,
         is_ultra_restricted: bool = False,
         deleted: bool = False,
+        locale: str = "en-GB",
     ) -> str:
         """Add a person (member, guest or deactivated account) and return their user id."""
         with self.workspace.lock:
@@ -158,6 +159,7 @@ class SlackEmulator:
                 is_restricted=is_restricted or is_ultra_restricted,
                 is_ultra_restricted=is_ultra_restricted,
                 deleted=deleted,
+                locale=locale,
             )
         return user_id
 

@@ -266,7 +266,9 @@ def auth_test(ws: Workspace, call: Call) -> dict[str, Any]:
 def users_info(ws: Workspace, call: Call) -> dict[str, Any]:
     """A person's profile, with tz_offset at the emulator's now."""
     user = ws.user(call.text("user") or "")
-    return {"user": user.as_slack(ws.now(), with_email="users:read.email" in call.scopes)}
+    with_email = "users:read.email" in call.scopes
+    with_locale = call.flag("include_locale")
+    return {"user": user.as_slack(ws.now(), with_email=with_email, with_locale=with_locale)}
 
 
 @_method("users.lookupByEmail")

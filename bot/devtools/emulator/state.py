@@ -38,8 +38,12 @@ class User:
     is_ultra_restricted: bool = False
     deleted: bool = False
     is_bot: bool = False
+    # The language of their Slack, told by users.info with include_locale.
+    locale: str = "en-GB"
 
-    def as_slack(self, instant: datetime, *, with_email: bool) -> dict[str, Any]:
+    def as_slack(
+        self, instant: datetime, *, with_email: bool, with_locale: bool = False
+    ) -> dict[str, Any]:
         """The user object as users.info returns it, with the zone offset at `instant`."""
         local = instant.astimezone(ZoneInfo(self.tz))
         offset = local.utcoffset() or timedelta(0)
@@ -55,7 +59,7 @@ class User:
             profile["email"] = self.email
         if self.is_bot:
             profile["bot_id"] = BOT_ID
-        return {
+        found: dict[str, Any] = {
             "id": self.id,
             "team_id": TEAM_ID,
             "name": self.name,
@@ -74,6 +78,9 @@ class User:
             "is_app_user": False,
             "updated": int(instant.timestamp()),
         }
+        if with_locale:
+            found["locale"] = self.locale
+        return found
 
 
 @dataclass

@@ -1,0 +1,160 @@
+"""Who reads the bot in which language.
+
+A person reads direct messages, forms and the Home tab in their own language: the one they chose
+(`/coregroup language`), else the one their Slack locale says (Welsh), else their area's default.
+A case's channel posts and documents are in the case's language (the area's default when the case
+opened). Changing the area's default never changes a person's choice: the choice is its own row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _, language_from_slack_locale, locale_of, locales, speaking
+from bot.rules.messages import is_user_id
+from bot.rules.vocabulary import Language
+from bot.services import audit
+from bot.ui.bilingual import Render, rendered
+from storage.models import Area, Case, Member, PersonLanguage
+
+if TYPE_CHECKING:
+    from bot.deps import Dependencies
+
+
+def area_of_person(session: Session, user_id: str) -> Area | None:
+    """The area a person works in, as far as the bot knows: that of a case they are in."""
+    area_id = session.exec(
+        select(Case.area_id)
+        .join(Member, col(Member.case_id) == col(Case.id))
+        .where(col(Member.slack_user_id) == user_id)
+        .order_by(col(Member.id).desc())
+    ).first()
+    return None if area_id is None else session.get(Area, area_id)
+
+
+def area_of_team(session: Session, team_id: str | None) -> Area | None:
+    """The area of a Slack workspace, if the bot has one for it."""
+    if not team_id:
+        return None
+    return session.exec(select(Area).where(col(Area.slack_team_id) == team_id)).first()
+
+
+def person_language(
+    session: Session,
+    user_id: str,
+    *,
+    area: Area | None = None,
+    team_id: str | None = None,
+    default: Language = Language.ENGLISH,
+) -> Language:
+    """The language a person reads the bot in (`default`: before the bot knows their area, the
+    language a new area would have)."""
+    row = session.get(PersonLanguage, user_id)
+    if row is not None:
+        return row.language
+    found = area or area_of_team(session, team_id) or area_of_person(session, user_id)
+    return found.language if found is not None else default
+
+
+def recipient_language(session: Session, recipient: str, *, case_id: int | None = None) -> Language:
+    """The language of an outbox row's recipient: a person's own, or a channel's case's."""
+    case = session.get(Case, case_id) if case_id is not None else None
+    if is_user_id(recipient):
+        area = session.get(Area, case.area_id) if case is not None else None
+        return person_language(session, recipient, area=area)
+    by_channel = session.exec(select(Case).where(col(Case.slack_channel_id) == recipient)).first()
+    found = by_channel or case
+    return found.bot_language if found is not None else Language.ENGLISH
+
+
+def note_slack_locale(session: Session, user_id: str, locale: str | None, now: datetime) -> None:
+    """Take a person's first language from their Slack locale, never over their own choice."""
+    said = language_from_slack_locale(locale)
+    if said is None:
+        return
+    row = session.get(PersonLanguage, user_id)
+    if row is None:
+        session.add(
+            PersonLanguage(slack_user_id=user_id, language=said, chosen=False, changed_at=now)
+        )
+    elif not row.chosen and row.language != said:
+        row.language = said
+        row.changed_at = now
+        session.add(row)
+
+
+def choose_language(deps: Dependencies, *, team_id: str, user_id: str, language: Language) -> str:
+    """`/coregroup language ...`: store the person's choice (audited); the answer, in it."""
+    now = deps.clock.now()
+    with deps.unit_of_work() as session:
+        area = area_of_team(session, team_id)
+        row = session.get(PersonLanguage, user_id)
+        before = person_language(session, user_id, area=area)
+        if row is None:
+            row = PersonLanguage(slack_user_id=user_id, language=language)
+        row.language = language
+        row.chosen = True
+        row.changed_at = now
+        session.add(row)
+        audit.record(
+            session,
+            actor=user_id,
+            action=AuditAction.LANGUAGE_CHOSEN,
+            at=now,
+            area_id=area.id if area is not None else None,
+            before=before.value,
+            after=language.value,
+        )
+    return in_language(language, lambda: chosen_text(language))
+
+
+def chosen_text(language: Language) -> str:
+    """The answer to a choice of language (said in the language chosen)."""
+    if language is Language.BILINGUAL:
+        return _(
+            "I'll speak to you in Welsh and English from now on, Welsh first: direct messages "
+            "and reminders. Posts in a case's channel follow the case's language."
+        )
+    if language is Language.WELSH:
+        return _(
+            "I'll speak to you in Welsh from now on: direct messages, forms and reminders. "
+            "Posts in a case's channel follow the case's language."
+        )
+    return _(
+        "I'll speak to you in English from now on: direct messages, forms and reminders. "
+        "Posts in a case's channel follow the case's language."
+    )
+
+
+def in_language(language: Language, words: Callable[[], str]) -> str:
+    """A short text in a language: both renderings, Welsh first, for bilingual."""
+    said = []
+    for locale in locales(language):
+        with speaking(locale):
+            said.append(str(words()))
+    return "\n\n".join(said)
+
+
+def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) -> str:
+    """The locale of what the bot answers a person in a request (a form has room for one)."""
+    if not user_id:
+        return locale_of(Language.ENGLISH)
+    with deps.unit_of_work() as session:
+        language = person_language(
+            session, user_id, team_id=team_id, default=deps.settings.default_language
+        )
+    return locale_of(language)
+
+
+def tell_person(deps: Dependencies, user_id: str, render: Render) -> tuple[str, str]:
+    """Post a direct message in the person's own language (whoever's request it comes from);
+    returns (channel, ts) as the gateway does."""
+    with deps.unit_of_work() as session:
+        language = person_language(session, user_id, default=deps.settings.default_language)
+    said = rendered(language, render)
+    return deps.gateway.post(user_id, said["text"], said["blocks"])
