@@ -6,7 +6,6 @@ import logging
 import threading
 
 import pytest
-
 from bot.slack.after_answer import AfterAnswer
 
 

@@ -33,8 +33,9 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     Role,
 )
+from bot.rules.work import Work
 from bot.rules.working_days import WorkingCalendar, add_months
-from bot.services import audit
+from bot.services import audit, jobs
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
@@ -295,10 +296,12 @@ def record_decision(
     category: Category | None,
     dissent: str | None,
     plan_changes: str | None = None,
+    then: Sequence[Work] = (),
 ) -> Recorded:
     """The chair records the conference's decision; the schedule follows from it."""
     now = deps.clock.now()
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         conference = session.get(Meeting, conference_id)
         if conference is None or conference.kind != MeetingKind.RCPC:
             raise ConferenceError("That conference no longer exists.")

@@ -20,8 +20,9 @@ from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
 from bot.rules.timeline import format_day, next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
+from bot.rules.work import Work
 from bot.rules.working_days import add_months
-from bot.services import audit
+from bot.services import audit, jobs
 from bot.services.access import Permission, check, schedule_permission
 from bot.services.cases import refresh_case_card
 from bot.services.outbox import sent_about
@@ -91,12 +92,14 @@ def schedule(
     actor: str,
     local_start: datetime,
     place: str,
+    then: Sequence[Work] = (),
 ) -> Scheduled:
     """Set (or move) a meeting; later due dates of the same kind follow from it."""
     place = place.strip()
     if not place:
         raise MeetingError("Please say where the meeting will be.")
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         case = session.get_one(Case, case_id)
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.case_id != case_id or meeting.status not in OPEN_MEETINGS:
@@ -330,10 +333,12 @@ def reply(
     user_id: str,
     rsvp: Rsvp,
     representative_member_id: int | None = None,
+    then: Sequence[Work] = (),
 ) -> int:
     """Record someone's reply in a unit of work of its own; returns the case id (raises
     MeetingError with a kind message)."""
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         return record_reply(
             session,
             meeting_id=meeting_id,
@@ -441,10 +446,16 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
 
 
 def record_attendance(
-    deps: Dependencies, *, meeting_id: int, actor: str, marks: dict[int, Attendance]
+    deps: Dependencies,
+    *,
+    meeting_id: int,
+    actor: str,
+    marks: dict[int, Attendance],
+    then: Sequence[Work] = (),
 ) -> None:
     """Record who came; the meeting is then held, and feeds the attendance measures."""
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         meeting = session.get_one(Meeting, meeting_id)
         for invitation in session.exec(
             select(Invitation).where(Invitation.meeting_id == meeting_id)
@@ -563,7 +574,13 @@ class HeldAnswer:
 
 
 def answer_held(
-    deps: Dependencies, *, meeting_id: int, actor: str, held: bool, reason: str | None = None
+    deps: Dependencies,
+    *,
+    meeting_id: int,
+    actor: str,
+    held: bool,
+    reason: str | None = None,
+    then: Sequence[Work] = (),
 ) -> HeldAnswer:
     """Record whether a meeting whose date passed was held: held, or not held with a reason (it
     then waits for a new date, and the social worker is reminded to set it as before)."""
@@ -571,6 +588,7 @@ def answer_held(
     if not held and reason is None:
         raise MeetingError("Please say why the meeting was not held.")
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             raise MeetingError("That meeting no longer exists.")

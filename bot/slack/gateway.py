@@ -92,6 +92,26 @@ class SlackGateway:
         )
         return str(result["channel"]["id"])
 
+    def own_private_channel(self, name: str) -> str | None:
+        """The id of the private channel called `name` that the bot made and is in, if any (a
+        channel made by an attempt that stopped before it could record the id)."""
+        bot = self.bot_user_id()
+        cursor: str | None = None
+        while True:
+            page = _call(
+                "users.conversations",
+                self.client.users_conversations,
+                types="private_channel",
+                limit=200,
+                cursor=cursor,
+            )
+            for channel in page.get("channels") or []:
+                if channel.get("name") == name and channel.get("creator") == bot:
+                    return str(channel["id"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+
     def invite(self, channel: str, user_id: str) -> None:
         """Invite one user to a channel."""
         _call(
