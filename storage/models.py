@@ -403,6 +403,8 @@ class Job(SQLModel, table=True):
     __table_args__ = (Index("ix_jobs_state_due", "state", "due_at"),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=64)
+    # The case it is about, if any (no foreign key: a withdrawn case's job outlives its rows).
+    case_id: int | None = Field(default=None, index=True)
     # The ids it is about (never people's words): a plain function of these does the work.
     payload: dict[str, Any] = _json()
     # A repeated click or a redelivered request makes one job: the same key, kept for ever.

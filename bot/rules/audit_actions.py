@@ -13,8 +13,6 @@ class AuditAction(StrEnum):
     never changed or reused, only added."""
 
     CASE_OPENED = "case.opened"
-    # Asked for in the new-case form; the case is opened once its channel is made.
-    CASE_REQUESTED = "case.requested"
     # Its channel could not be made: the case's rows are gone and the reference is free again.
     CASE_WITHDRAWN = "case.withdrawn"
     CASE_ARCHIVED = "case.archived"
@@ -61,7 +59,6 @@ class AuditAction(StrEnum):
 DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
     {
         AuditAction.CASE_OPENED: "opened the case",
-        AuditAction.CASE_REQUESTED: "asked for a case to be opened",
         AuditAction.CASE_WITHDRAWN: "saw a case withdrawn because its channel could not be made",
         AuditAction.CASE_ARCHIVED: "archived the case channel",
         AuditAction.CASE_CHANNEL_ARCHIVED: "found that the case channel had been archived in Slack",

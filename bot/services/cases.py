@@ -135,15 +135,9 @@ def request_case(
         names = {user: user for user in _chosen(form)}
         case, _ = _record_case(session, deps, form, names, team_id, None, opened_by)
         assert case.id is not None
-        audit.record(
-            session,
-            actor=opened_by,
-            action=AuditAction.CASE_REQUESTED,
-            at=now,
-            area_id=area.id,
-            reference=form.reference,
-            pending_case=case.id,
-        )
+        # Its audit trail starts when its channel is made (`case.opened`): until then it is a
+        # request that may yet be withdrawn, and a withdrawn case leaves only the event that
+        # says so (the trail is append-only, so no event of it may be left behind to delete).
         jobs.add(session, then(case.id), now=now)
         return case.id
 

@@ -47,8 +47,11 @@ class Claimed:
     lease_until: datetime
 
 
-def add(session: Session, works: Sequence[Work], *, now: datetime) -> int:
+def add(
+    session: Session, works: Sequence[Work], *, now: datetime, case_id: int | None = None
+) -> int:
     """Write jobs in the session's transaction (never commits); returns how many were new.
+    `case_id` names the case they are about, if their payload does not (a purge removes them).
 
     A job whose key exists (the same click again) or whose refresh is already waiting is not
     written again: that is success, not an error.
@@ -58,9 +61,14 @@ def add(session: Session, works: Sequence[Work], *, now: datetime) -> int:
     insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
     written = 0
     for work in works:
+        about = case_id if case_id is not None else work.payload.get("case_id")
+        payload = dict(work.payload)
+        if about is not None:
+            payload.setdefault("case_id", about)
         row = {
             "kind": work.kind.value,
-            "payload": dict(work.payload),
+            "case_id": about,
+            "payload": payload,
             "key": work.key,
             "pending_key": work.coalesce,
             "due_at": now,

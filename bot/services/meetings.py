@@ -338,8 +338,7 @@ def reply(
     """Record someone's reply in a unit of work of its own; returns the case id (raises
     MeetingError with a kind message)."""
     with deps.unit_of_work() as session:
-        jobs.add(session, then, now=deps.clock.now())  # committed with the change
-        return record_reply(
+        case_id = record_reply(
             session,
             meeting_id=meeting_id,
             user_id=user_id,
@@ -347,6 +346,8 @@ def reply(
             at=deps.clock.now(),
             representative_member_id=representative_member_id,
         )
+        jobs.add(session, then, now=deps.clock.now(), case_id=case_id)  # with the reply
+        return case_id
 
 
 def record_reply(

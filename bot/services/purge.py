@@ -41,7 +41,7 @@ from bot.services.access import check
 from bot.services.export import export_case_record
 from bot.services.outbox import enqueue
 from bot.slack.gateway import BotMessage, SlackError
-from storage.models import Area, Case, CasePurge, Member, OutboxMessage
+from storage.models import Area, Case, CasePurge, Job, Member, OutboxMessage
 from storage.queries import owned_tables
 
 log = logging.getLogger(__name__)
@@ -346,6 +346,7 @@ def _rows_step(deps: Dependencies, case_id: int, report: PurgeReport) -> None:
         counts: dict[str, int] = {}
         for table, where in owned_tables(case_id):
             counts[table.name] = _rowcount(session.execute(delete(table).where(where)))
+        session.execute(delete(Job).where(col(Job.case_id) == case_id))  # done and due alike
         # Last: the audit trail's triggers allow its deletions only while this row exists.
         session.execute(delete(CasePurge).where(col(CasePurge.case_id) == case_id))
         session.execute(delete(Case).where(col(Case.id) == case_id))

@@ -99,7 +99,9 @@ def set_away(
                     now=now,
                     until=until.isoformat(),
                 )
-                jobs.add(session, send_now(keys), now=now)  # the social worker is asked at once
+                jobs.add(
+                    session, send_now(keys), now=now, case_id=case_id
+                )  # the social worker is asked at once
                 return AwayAnswer(
                     cover_asked(mention, AGENCY_NAMES[cover.agency], approver), tuple(keys)
                 )

@@ -261,7 +261,9 @@ def save_update(
             if raises_new_harm(context.previous, draft)
             else []
         )
-        jobs.add(session, send_now(alerts), now=now)  # new harm: sent at once, after the answer
+        jobs.add(
+            session, send_now(alerts), now=now, case_id=context.case.id
+        )  # new harm: sent at once, after the answer
         on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
         audit.record(
             session,

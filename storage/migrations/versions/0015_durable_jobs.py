@@ -27,6 +27,7 @@ def upgrade() -> None:
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=True),
         sa.Column("pending_key", sa.String(length=255), nullable=True),
@@ -42,8 +43,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("pending_key"),
     )
     op.create_index("ix_jobs_state_due", "jobs", ["state", "due_at"])
+    op.create_index("ix_jobs_case_id", "jobs", ["case_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_jobs_case_id", table_name="jobs")
     op.drop_index("ix_jobs_state_due", table_name="jobs")
     op.drop_table("jobs")
