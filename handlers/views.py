@@ -87,7 +87,8 @@ def handle_new_case_submission(
             "social_worker": form.social_worker,
             "form": {"nation": form.nation.value},
         }
-        return [Work(WorkKind.OPEN_CASE, payload, key=f"{WorkKind.OPEN_CASE.value}:{case_id}")]
+        # No key: the case's own row (its reference is unique in the area) makes it once.
+        return [Work(WorkKind.OPEN_CASE, payload)]
 
     try:
         request_case(

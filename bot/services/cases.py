@@ -66,6 +66,12 @@ INVITE_REASONS = {
 }
 
 
+# Slack's answers that say nothing about the person invited: the call is tried again later.
+TRANSIENT = frozenset(
+    {"unknown_error", "internal_error", "fatal_error", "ratelimited", "service_unavailable"}
+)
+
+
 def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str:
     """Why an invitation failed, in words; a deactivated account is named as such."""
     if code in ("cant_invite", "user_not_found"):
@@ -391,7 +397,9 @@ def _invite(
             deps.gateway.invite(channel_id, member.slack_user_id)
         except SlackError as error:
             if error.code == "already_in_channel":
-                continue
+                continue  # in already (an earlier attempt's invitation landed)
+            if error.code in TRANSIENT or error.code.startswith("http_"):
+                raise  # Slack is unwell, not refusing this person: the job tries again
             reason = invite_failure_reason(deps.gateway, member.slack_user_id, error.code)
             missing.append(Missing(member.display_name, reason))
             _mark_not_joined(deps, case_id, member.slack_user_id, error.code, opened_by)

@@ -40,7 +40,11 @@ def _call(method: str, fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
     except SlackApiError as error:
-        raise SlackError(str(error.response.get("error", "unknown_error")), method) from None
+        status = error.response.status_code
+        data = error.response.data
+        code = data.get("error") if isinstance(data, dict) and status < 500 else None
+        # A server error (often not Slack's JSON, from a proxy) is named by its status.
+        raise SlackError(str(code or f"http_{status}"), method) from None
 
 
 def _blocks(blocks: Sequence[Block | dict[str, Any]] | None) -> list[dict[str, Any]] | None:
