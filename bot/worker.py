@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any
 
 import psycopg
 
@@ -117,7 +116,10 @@ class Worker:
                 log.exception("claiming jobs failed")
                 claimed = []
             for job in claimed:
-                self.run(job)
+                try:
+                    self.run(job)
+                except Exception:  # recording failed (the database is away): its claim lapses
+                    log.exception("job %s (%s) could not be recorded", job.id, job.kind)
             if claimed:
                 continue
             with self._woken:
@@ -167,8 +169,3 @@ class Worker:
             except psycopg.Error as error:
                 log.warning("listening for jobs failed (%s); polling meanwhile", error)
                 self._stopping.wait(self._poll)
-
-
-def run_kind(deps: Dependencies, kind: str, payload: dict[str, Any]) -> None:
-    """Run one job's function directly (a test of a kind's steps, without the table)."""
-    WORK[kind].run(deps, payload)
