@@ -406,25 +406,19 @@ def handle_was_held_click(
         modal = not_held_modal(admitted.case_id, meeting_id, admitted.found)
         deps.gateway.open_view(body["trigger_id"], modal)
         return
-    payload = {"meeting_id": meeting_id, "case_id": admitted.case_id, "user_id": user_id}
-    enqueue(deps, [Work(WorkKind.RECORD_HELD, {**payload, "url": url}, key=_key(body))])
-
-
-def record_held(deps: Dependencies, meeting_id: int, user_id: str, url: str) -> None:
-    """After the ack: the meeting is recorded as held, and the question shows the answer."""
-    try:
-        answered = answer_held(deps, meeting_id=meeting_id, actor=user_id, held=True)
-    except MeetingError as error:
-        post_to_response_url(url, ephemeral(str(error)))
-        return
-    blocks = held_answer_blocks(answered.reference, answered.label, held=True)
+    # Recorded in the request; the question shows the answer, and the case is re-planned, after.
+    blocks = held_answer_blocks(admitted.reference, admitted.found, held=True)
     message = {
         "replace_original": True,
         "text": "Answered",
         "blocks": [b.to_dict() for b in blocks],
     }
-    post_to_response_url(url, message)
-    replan_case(deps, answered.case_id)
+    shown = once(WorkKind.RESPOND, _trigger(body), url=url, message=message)
+    replanned = Work(WorkKind.REPLAN, {"case_id": admitted.case_id})
+    try:
+        answer_held(deps, meeting_id=meeting_id, actor=user_id, held=True, then=[shown, replanned])
+    except MeetingError as error:
+        enqueue(deps, _told(body, str(error)))
 
 
 def register(app: App) -> None:

@@ -240,11 +240,6 @@ def answer_approval(deps: Dependencies, payload: Payload) -> None:
     )
 
 
-def record_held(deps: Dependencies, payload: Payload) -> None:
-    """ "Yes, it was held"."""
-    actions.record_held(deps, payload["meeting_id"], payload["user_id"], payload["url"])
-
-
 def after_schedule(deps: Dependencies, payload: Payload) -> None:
     """Card, topic, calendar file, and every message re-planned for the new time."""
     views.after_schedule_submission(
@@ -303,7 +298,6 @@ WORK: Mapping[str, Kind] = {
     WorkKind.ARCHIVE_CHANNEL: _just(archive_channel),
     WorkKind.ANSWER_APPROVAL: _just(answer_approval),
     WorkKind.EXPORT_RECORD: _just(export_record),
-    WorkKind.RECORD_HELD: _just(record_held),
     WorkKind.AFTER_SCHEDULE: _just(after_schedule),
     WorkKind.SEND_REPRESENTATIVE: _just(send_representative),
     WorkKind.BRING_SOMEONE: _just(bring_someone),

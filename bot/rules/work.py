@@ -27,7 +27,6 @@ class WorkKind(StrEnum):
     ARCHIVE_CHANNEL = "archive_channel"
     ANSWER_APPROVAL = "answer_approval"
     EXPORT_RECORD = "export_record"
-    RECORD_HELD = "record_held"
     AFTER_SCHEDULE = "after_schedule"
     SEND_REPRESENTATIVE = "send_representative"
     BRING_SOMEONE = "bring_someone"
