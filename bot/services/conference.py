@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -175,36 +175,60 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         professionals = [
             m for m in _holders(session, case.id, Role.SOCIAL_WORKER, Role.CHAIR, Role.PROFESSIONAL)
         ]
-        audit.record(
-            session,
-            actor=actor,
-            action=AuditAction.SUMMARY_RELEASED,
-            at=deps.clock.now(),
-            case_id=case.id,
-            meeting=conference_id,
+        # Once, however often the release runs (a job that stopped half-way runs again).
+        released_before = any(
+            event.detail.get("meeting") == conference_id
+            for event in audit.recent(session, case_id=case.id, limit=500)
+            if event.action == AuditAction.SUMMARY_RELEASED
         )
+        if not released_before:
+            audit.record(
+                session,
+                actor=actor,
+                action=AuditAction.SUMMARY_RELEASED,
+                at=deps.clock.now(),
+                case_id=case.id,
+                meeting=conference_id,
+            )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError("The case channel is archived, so the summary can't be posted.")
     text = summary_notification_text(summary.reference, summary.review_heading)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
+    release = f"c{case.id}:release:{conference_id}"
     # The channel gets one message, the headline; the documents and the whole summary are
-    # replies in its thread, so a long summary never buries the channel.
+    # replies in its thread, so a long summary never buries the channel. A part an earlier
+    # attempt posted is found (by its metadata key, or a document by its name) and not posted
+    # again.
     head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
-    channel, ts = deps.gateway.post(case.slack_channel_id, text, head)
-    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY)
-    # Printed and handed to family members who are not on Slack.
-    deps.gateway.upload(
-        channel,
-        f"{name}.pdf",
-        pdf_from_html(summary_html(summary, Audience.FAMILY)),
-        "Summary (family copy, to print)",
-        thread_ts=ts,
+    _post_once(
+        deps,
+        case.slack_channel_id,
+        release,
+        text,
+        head,
+        [
+            *_documents(name, summary, Audience.FAMILY),
+            # Printed and handed to family members who are not on Slack.
+            (
+                f"{name}.pdf",
+                lambda: pdf_from_html(summary_html(summary, Audience.FAMILY)),
+                "Summary (family copy, to print)",
+            ),
+        ],
+        [*overflow, *summary_blocks(summary, Audience.FAMILY)],
     )
-    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
-        deps.gateway.post(channel, text, blocks, thread_ts=ts)
     for reader, copy in own_copies:
         try:
-            _send_family_copy(deps, reader, copy, name, text)
+            head, *overflow = summary_headline_blocks(copy, Audience.FAMILY)
+            _post_once(
+                deps,
+                deps.gateway.open_dm(reader),
+                release,
+                text,
+                head,
+                _documents(name, copy, Audience.FAMILY),
+                [*overflow, *summary_blocks(copy, Audience.FAMILY)],
+            )
         except SlackError as error:
             log.warning("could not send a family member their copy: %s", error.code)
     # Each professional likewise: their copy's headline, its documents in the thread (the page
@@ -217,10 +241,53 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     for member in professionals:
         assert member.slack_user_id is not None
         try:
-            dm, dm_ts = deps.gateway.post(member.slack_user_id, text, professional_head)
-            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL)
+            _post_once(
+                deps,
+                deps.gateway.open_dm(member.slack_user_id),
+                release,
+                text,
+                professional_head,
+                _documents(name, summary, Audience.PROFESSIONAL),
+                [],
+            )
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
+
+
+# The metadata event type of a released summary's messages (as the outbox's are marked).
+RELEASE_EVENT = "coregroup_release"
+
+Document = tuple[str, Callable[[], bytes], str]  # file name, its content when needed, its title
+
+
+def _post_once(
+    deps: Dependencies,
+    channel: str,
+    key: str,
+    text: str,
+    head: Sequence[Block | dict[str, Any]],
+    documents: Sequence[Document],
+    thread: Sequence[Sequence[Block | dict[str, Any]]],
+) -> str:
+    """A headline with documents and blocks in its thread, each part posted unless an earlier
+    attempt posted it already; returns the headline's ts."""
+    earlier = deps.gateway.bot_messages(channel)
+    posted = {m.metadata_key: m.ts for m in earlier if m.metadata_key.startswith(key)}
+    shared = {file_name for m in earlier for _, file_name in m.files}
+
+    def meta(part: str) -> dict[str, Any]:
+        return {"event_type": RELEASE_EVENT, "event_payload": {"key": f"{key}:{part}"}}
+
+    ts = posted.get(f"{key}:head")
+    if ts is None:
+        _, ts = deps.gateway.post(channel, text, head, metadata=meta("head"))
+    for file_name, content, title in documents:
+        if file_name not in shared:
+            deps.gateway.upload(channel, file_name, content(), title, thread_ts=ts)
+    for number, blocks in enumerate(thread):
+        if f"{key}:part:{number}" not in posted:
+            deps.gateway.post(channel, text, blocks, metadata=meta(f"part:{number}"), thread_ts=ts)
+    return ts
 
 
 _DOCUMENT_TITLES = {
@@ -229,26 +296,14 @@ _DOCUMENT_TITLES = {
 }
 
 
-def _share_documents(
-    deps: Dependencies, channel: str, ts: str, name: str, summary: SummaryInput, audience: Audience
-) -> None:
-    """The summary as a page to print and a Markdown file, in the thread of its headline."""
+def _documents(name: str, summary: SummaryInput, audience: Audience) -> list[Document]:
+    """The summary as a page to print and a Markdown file, for the thread of its headline."""
     suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
     page_title, text_title = _DOCUMENT_TITLES[audience]
-    deps.gateway.upload(
-        channel,
-        f"{name}{suffix}.html",
-        summary_html(summary, audience).encode(),
-        page_title,
-        thread_ts=ts,
-    )
-    deps.gateway.upload(
-        channel,
-        f"{name}{suffix}.md",
-        summary_markdown(summary, audience).encode(),
-        text_title,
-        thread_ts=ts,
-    )
+    return [
+        (f"{name}{suffix}.html", lambda: summary_html(summary, audience).encode(), page_title),
+        (f"{name}{suffix}.md", lambda: summary_markdown(summary, audience).encode(), text_title),
+    ]
 
 
 def refresh_digest(deps: Dependencies, case_id: int) -> None:
@@ -419,18 +474,6 @@ def _rebase_core_groups(
             )
         )
         previous = day
-
-
-def _send_family_copy(
-    deps: Dependencies, user_id: str, summary: SummaryInput, name: str, text: str
-) -> None:
-    """One family member's own copy in their direct messages, laid out as the channel's is: the
-    headline, with the documents and the whole summary in its thread."""
-    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
-    dm, ts = deps.gateway.post(user_id, text, head)
-    _share_documents(deps, dm, ts, name, summary, Audience.FAMILY)
-    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
-        deps.gateway.post(dm, text, blocks, thread_ts=ts)
 
 
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
