@@ -511,7 +511,7 @@ def refresh_case_card(deps: Dependencies, case_id: int) -> None:
         return
     today = deps.clock.now().astimezone(ZoneInfo(case.timezone)).date()
     try:
-        deps.gateway.set_topic(case.slack_channel_id, topic_for(case, meetings, today))
+        deps.gateway.change_topic(case.slack_channel_id, topic_for(case, meetings, today))
     except SlackError as error:
         log.warning("could not set the topic of case %s: %s", case_id, error.code)
     if case.card_ts is None:

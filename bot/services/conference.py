@@ -487,17 +487,21 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         offline_family = _offline_family(session, recorded.case_id)
     text = notice_text(case.reference, meeting_words(MeetingKind.RCPC, case.nation))
     blocks = notice_blocks(notice)
+    # Each message once, however often this runs (found by its metadata key if it was sent).
+    decided = f"c{recorded.case_id}:decision:{recorded.conference_id}"
     if case.slack_channel_id and not case.channel_archived:
-        deps.gateway.post(case.slack_channel_id, text, blocks)
+        _post_once(deps, case.slack_channel_id, decided, text, blocks, [], [])
     for member in members:
         assert member.slack_user_id is not None
         try:
-            deps.gateway.post(member.slack_user_id, text, blocks)
+            _post_once(
+                deps, deps.gateway.open_dm(member.slack_user_id), decided, text, blocks, [], []
+            )
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
     refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
     if offline_family:
-        _send_printable_notice(deps, case, notice, offline_family, holders)
+        _send_printable_notice(deps, case, notice, offline_family, holders, decided)
     if recorded.decision == Decision.CONTINUE:
         return
     with deps.unit_of_work() as session:
@@ -508,9 +512,15 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
                 col(Meeting.starts_at) > deps.clock.now(),
             )
         ).all()
+    # A cancellation already shared (by an earlier run) is not shared again.
+    shared = (
+        {n for m in deps.gateway.bot_messages(case.slack_channel_id) for _, n in m.files}
+        if case.slack_channel_id and not case.channel_archived
+        else set()
+    )
     for meeting_id in cancelled:
         assert meeting_id is not None
-        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id)
+        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id, unless=shared)
     offer: list[Block] = [
         section(
             f"The plan for *{escape_mrkdwn(case.reference)}* has ended. Slack is not the case "
@@ -531,7 +541,8 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     ]
     for holder in holders:
         assert holder.slack_user_id is not None
-        deps.gateway.post(holder.slack_user_id, f"Closing {case.reference}", offer)
+        dm = deps.gateway.open_dm(holder.slack_user_id)
+        _post_once(deps, dm, f"{decided}:closing", f"Closing {case.reference}", offer, [], [])
 
 
 def decision_notice(session: Session, case: Case, recorded: Recorded) -> DecisionNotice:
@@ -598,6 +609,7 @@ def _send_printable_notice(
     notice: DecisionNotice,
     offline_family: Sequence[Member],
     holders: Sequence[Member],
+    decided: str,
 ) -> None:
     """The social worker gets the notice as a PDF to print for family members not on Slack."""
     names = ", ".join(escape_mrkdwn(m.display_name) for m in offline_family)
@@ -606,8 +618,10 @@ def _send_printable_notice(
         if holder.role != Role.SOCIAL_WORKER or holder.slack_user_id is None:
             continue
         try:
-            deps.gateway.post(
-                holder.slack_user_id,
+            _post_once(
+                deps,
+                deps.gateway.open_dm(holder.slack_user_id),
+                f"{decided}:printable",
                 f"Printable decision notice for {case.reference}",
                 [
                     section(
@@ -615,13 +629,13 @@ def _send_printable_notice(
                         f"print and give to {names}, who are not on Slack."
                     )
                 ],
+                [],
+                [],
             )
-            deps.gateway.upload(
-                deps.gateway.open_dm(holder.slack_user_id),
-                f"{case.reference}-decision-notice.pdf",
-                pdf,
-                f"Decision notice: {case.reference}",
-            )
+            dm = deps.gateway.open_dm(holder.slack_user_id)
+            pdf_name = f"{case.reference}-decision-notice.pdf"
+            if pdf_name not in {n for m in deps.gateway.bot_messages(dm) for _, n in m.files}:
+                deps.gateway.upload(dm, pdf_name, pdf, f"Decision notice: {case.reference}")
         except SlackError as error:
             log.warning("could not send the printable decision notice: %s", error.code)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -488,9 +488,12 @@ def attendance_guess(invitation: Invitation) -> Attendance | None:
     }.get(invitation.rsvp)
 
 
-def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
+def share_calendar_file(
+    deps: Dependencies, *, case_id: int, meeting_id: int, unless: Collection[str] = ()
+) -> None:
     """Upload the meeting's .ics to the case channel so people can add it to their calendars;
-    a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE)."""
+    a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE). Not if
+    a file of that name is among `unless` (shared already)."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
         meeting = session.get_one(Meeting, meeting_id)
@@ -512,6 +515,8 @@ def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) ->
         stamp=deps.clock.now(),
     )
     name = f"{case.reference}-{_file_word(meeting, case)}{'-cancelled' if cancelled else ''}.ics"
+    if name in unless:
+        return
     try:
         deps.gateway.upload(
             case.slack_channel_id, name, ics, f"{title} (cancelled)" if cancelled else title

@@ -135,6 +135,13 @@ class SlackGateway:
             topic=topic,
         )
 
+    def change_topic(self, channel: str, topic: str) -> None:
+        """Set a channel's topic unless it already says that (Slack posts a line in the channel
+        each time a topic is set, even to the same words)."""
+        info = _call("conversations.info", self.client.conversations_info, channel=channel)
+        if (info["channel"].get("topic") or {}).get("value") != topic:
+            self.set_topic(channel, topic)
+
     def archive(self, channel: str) -> None:
         """Archive a channel."""
         _call("conversations.archive", self.client.conversations_archive, channel=channel)

@@ -11,7 +11,7 @@ from bot.devtools.sandbox import Sandbox
 from bot.rules.audit_actions import AuditAction
 from bot.rules.ids import ActionId, DecisionField, UpdateField, ViewId
 from bot.rules.vocabulary import CaseStatus, Decision, MeetingKind, OutboxState
-from bot.services.conference import release_summary
+from bot.services.conference import announce_decision, decision_recorded_by, release_summary
 from storage.models import AuditEvent, Case, Meeting, OutboxMessage
 
 from .conftest import BOTH_TRANSPORTS, People, open_case
@@ -267,6 +267,30 @@ def test_continuing_the_plan_schedules_the_next_review_within_six_months(
         ]
     )
     assert "continue the child protection plan" in str(notes[-1].blocks)
+
+
+def test_a_decision_announced_again_after_stopping_half_way_tells_nobody_twice(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, rcpc = conference_case(sandbox, people)
+    assert rcpc.id is not None
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.STEP_DOWN)
+    sandbox.settle()
+    everyone = (people.school, people.mum, people.social_worker, people.chair)
+
+    def told() -> list[int]:
+        return [len(emu.inspector.seen_by(person)) for person in everyone]
+
+    before = told()
+    assert sandbox.deps is not None
+    recorded = decision_recorded_by(
+        sandbox.deps, conference_id=rcpc.id, case_id=rcpc.case_id, user_id=people.chair
+    )
+    assert recorded is not None
+    announce_decision(sandbox.deps, recorded)  # as the job would, run again by the next worker
+    assert told() == before
 
 
 def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(
