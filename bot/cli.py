@@ -29,10 +29,12 @@ from storage.db import (
 )
 
 if TYPE_CHECKING:
+    from slack_bolt import App
     from sqlalchemy import Engine
 
     from bot.clock import Clock
     from bot.deps import Dependencies
+    from bot.settings import Settings
 
 log = logging.getLogger("coregroup")
 
@@ -352,14 +354,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         dispatch_every=timedelta(seconds=settings.dispatch_every_seconds),
     )
     scheduler.start()
-    if args.worker:
-        from bot.jobs import worker_id
-        from bot.worker import Worker
+    from bot.jobs import worker_id
+    from bot.worker import Worker
 
-        # In this process by default (one command for the embedded SQLite deployment); a job a
-        # stopped process left is taken up again here.
-        Worker(deps, name=worker_id(), threads=args.worker_threads).start()
+    # In this process by default (one command for the embedded SQLite deployment); a job a
+    # stopped process left is taken up again here.
+    worker = Worker(deps, name=worker_id(), threads=args.worker_threads) if args.worker else None
+    if worker is not None:
+        worker.start()
         log.info("running jobs in this process (%d threads)", args.worker_threads)
+    try:
+        return _serve(args, deps, app, settings, socket_mode)
+    finally:
+        if worker is not None:
+            worker.stop()  # a stop asked for lets the jobs running finish (a crash: they lapse)
+
+
+def _serve(
+    args: argparse.Namespace, deps: Dependencies, app: App, settings: Settings, socket_mode: bool
+) -> int:
+    """Serve Slack's requests until told to stop."""
     if socket_mode:
         from bot.socket_mode import SocketModeServer
 
