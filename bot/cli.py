@@ -432,15 +432,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted case against the emulator and write what each person saw."""
-    from bot.devtools.demo import run_demo
+    from bot.devtools.demo import FILES_DIR, run_demo
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder, and {out} is a file.")
+    files = out / FILES_DIR
+    if files.exists() and not files.is_dir():
+        raise UsageError(f"The demo writes people's files into {files}, which is a file: move it.")
     result = run_demo(out, socket_mode=args.socket_mode)
     print(f"Demo finished. What each person saw: {result.html.resolve()}")
     for path in result.texts:
         print(f"  as text: {path.resolve()}")
+    if result.files is not None:
+        print(f"  the files people were sent: {result.files.resolve()}")
     print(f"  the demo's database: {result.database.resolve()}")
     for printable in result.printables:
         print(f"  to print for the family: {printable.resolve()}")

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.rules.retention import DEFAULT_RETENTION_DAYS
@@ -270,7 +270,18 @@ class Meeting(SQLModel, table=True):
 # One member's invitation to one meeting: their reply, and afterwards their attendance.
 class Invitation(SQLModel, table=True):
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id"),
+        # The measures' counts read only these columns, in meeting order.
+        Index(
+            "ix_invitations_meeting_replies",
+            "meeting_id",
+            "member_id",
+            "attendance",
+            "rsvp",
+            "replied_at",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
     member_id: int = Field(foreign_key="members.id", index=True)
@@ -284,7 +295,11 @@ class Invitation(SQLModel, table=True):
 # The duty of one member to send an update before one meeting, and whether it was met.
 class UpdateRequest(SQLModel, table=True):
     __tablename__ = "update_requests"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id"),
+        # The measures count a period's requests per member from this index alone, in its order.
+        Index("ix_update_requests_member_due", "member_id", "due_at", "received_at", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meetings.id", index=True)
     member_id: int = Field(foreign_key="members.id", index=True)
@@ -296,7 +311,16 @@ class UpdateRequest(SQLModel, table=True):
 # One version of a member's update; editing adds a version, nothing is overwritten.
 class AgencyUpdate(SQLModel, table=True):
     __tablename__ = "agency_updates"
-    __table_args__ = (UniqueConstraint("request_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("request_id", "version"),
+        # The measures find the period's few new-harm updates without reading every update.
+        Index(
+            "ix_agency_updates_new_harm",
+            "submitted_at",
+            sqlite_where=text("new_harm = 1"),
+            postgresql_where=text("new_harm"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="update_requests.id", index=True)
     version: int

@@ -103,11 +103,16 @@ def demo_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return pages
 
 
-def violations(browser: Any, axe_source: str, page_file: Path) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.2 A and AA violations on the page, each with a few of its elements."""
+def violations(
+    browser: Any, axe_source: str, page_file: Path, *, person: int | None = None
+) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 A and AA violations on the page, each with a few of its elements
+    (on the transcript, filtered to the `person`th person when given)."""
     page = browser.new_page()
     try:
         page.goto(page_file.as_uri())
+        if person is not None:
+            page.select_option("#person-filter", index=person)
         page.add_script_tag(content=axe_source)
         found: list[dict[str, Any]] = page.evaluate(
             """async (tags) => {
@@ -130,6 +135,13 @@ def test_the_page_meets_wcag_2_2_aa_in_axe_core(
     page_name: str, browser: Any, axe_source: str, demo_pages: dict[str, Path]
 ) -> None:
     found = violations(browser, axe_source, demo_pages[page_name])
+    assert found == [], json.dumps(found, indent=1)[:4000]
+
+
+def test_the_transcript_filtered_to_one_person_meets_wcag_2_2_aa_too(
+    browser: Any, axe_source: str, demo_pages: dict[str, Path]
+) -> None:
+    found = violations(browser, axe_source, demo_pages["transcript"], person=1)
     assert found == [], json.dumps(found, indent=1)[:4000]
 
 

@@ -223,6 +223,16 @@ def test_demo_out_pointing_at_a_file_is_one_line_and_exit_2(tmp_path: Path) -> N
     assert (tmp_path / "a-file").read_text() == "mine"
 
 
+def test_demo_out_holding_a_file_where_its_files_folder_goes_is_one_line_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "files").write_text("mine")
+    result = run("demo", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "which is a file: move it" in one_line(result)
+    assert (tmp_path / "files").read_text() == "mine"
+
+
 def home(tmp_path: Path) -> dict[str, str]:
     """An environment whose default data directory is under tmp_path."""
     return {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}

@@ -33,7 +33,8 @@ def run_demo(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
+        # matplotlib keeps its font cache beside the output, not in it (the chart's fonts).
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out), "MPLCONFIGDIR": f"{out}-matplotlib"},
     )
 
 
@@ -45,6 +46,7 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     assert str(out / "transcript.html") in result.stdout
     assert str(out / "oak-family-decision-notice.pdf") in result.stdout
+    assert str(out / "files") in result.stdout
     return out
 
 
@@ -55,11 +57,16 @@ CALENDAR_UID = re.compile(
 )
 
 
+# The same UIDs in the calendar files people were sent, written beside the transcript.
+ICS_UID = re.compile(rb"^UID:[0-9a-f-]{36}\r$", re.MULTILINE)
+
+
 def written(out: Path) -> dict[str, bytes]:
     """Every file the demo wrote but its database, by path (calendar UIDs blanked)."""
     return {
-        str(path.relative_to(out)): CALENDAR_UID.sub(
-            b'"calendar_uid": "(random)"', path.read_bytes()
+        str(path.relative_to(out)): ICS_UID.sub(
+            b"UID:(random)\r",
+            CALENDAR_UID.sub(b'"calendar_uid": "(random)"', path.read_bytes()),
         )
         for path in sorted(out.rglob("*"))
         if path.is_file() and not path.name.startswith("demo.sqlite3")
@@ -73,6 +80,8 @@ def test_the_demo_gives_byte_identical_files_on_every_run(demo_out: Path, tmp_pa
     assert sorted(first) == sorted(second)
     assert "case-record/case.json" in first
     assert b'"calendar_uid": "(random)"' in first["case-record/case.json"]
+    calendars = [name for name in first if name.startswith("files/") and name.endswith(".ics")]
+    assert calendars and all(b"UID:(random)\r" in first[name] for name in calendars)
     assert [name for name in first if first[name] != second[name]] == []
 
 
@@ -97,7 +106,8 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
     page = TextOf()
     page.feed((demo_out / "transcript.html").read_text())
     text = " ".join(page.parts)
-    assert page.scripts == 0
+    # One small inline script, the person filter; the page reads the same without it.
+    assert page.scripts == 1
     for name in ("Priya Shah", "Tom Okafor", "Ms Reed", "Sam", "PC Lewis"):
         assert name in text
     assert "Open a case" in text
@@ -170,6 +180,16 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
     ):
         assert said in family, said
     assert "Preparing the family for oak-family's review conference" in social_worker
+    # The team manager, made one by the area admin in Slack, gets the period's measures: figures
+    # and a chart, in their own direct messages, and nothing of the case.
+    admin = (demo_out / "grace-mensah.txt").read_text()
+    assert "is now manager" in admin
+    manager = (demo_out / "ruth-ellis.txt").read_text()
+    assert "Measures for 20 Nov 2026 to 16 Feb 2027" in manager
+    assert "Conferences quorate: 1 of 2 (50%)" in manager
+    assert "median 3 working days; at least 5 working days ahead: 0; at least 3" in manager
+    assert "File: measures-2026-11-20-2027-02-16.png" in manager
+    assert "oak-family" not in manager and "Jo" not in manager.replace("Jobs", "")
     printed = {path.name for path in demo_out.glob("*.pdf")}
     assert "oak-family-decision-notice.pdf" in printed
     assert any(name.endswith("-family-copy.pdf") for name in printed)

@@ -14,8 +14,10 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.devtools.emulator.inspector import Seen as EmulatorSeen
+from bot.devtools.emulator.state import ViewEvent
 from bot.devtools.sandbox import Sandbox
 from bot.devtools.transcript import PersonTranscript, Seen, Transcript, render_html, render_text
+from bot.devtools.transcript.model import SharedFile
 from bot.rules.ids import (
     ActionId,
     AgendaField,
@@ -25,9 +27,15 @@ from bot.rules.ids import (
     PlanField,
     UpdateField,
 )
+from bot.rules.vocabulary import AreaRole
 from bot.services.export import export_case
+from bot.services.managers import grant
 
 BOT_NAME = "Core Group"
+# Where the files people were sent are written, beside the transcript.
+FILES_DIR = "files"
+# When the script starts: Monday 23 November 2026, 09:30 in London (GMT).
+DEMO_START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -39,16 +47,20 @@ class Person:
     role: str
     seen: list[Seen] = field(default_factory=list)
     known: dict[str, str] = field(default_factory=dict)  # ts -> what it said when last seen
-    last_modal: str | None = None
+    views_read: int = 0  # how many of their modal events are in `seen`
     last_home: str | None = None
 
 
 class Recorder:
     """Collects, step by step, what each person sees, the way their Slack client would show it."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, files_dir: Path | None = None) -> None:
         self.sandbox = sandbox
         self.people: list[Person] = []
+        # Each file is written once, under its own name (numbered if two differ), in files_dir.
+        self.files_dir = files_dir
+        self._written: dict[str, str] = {}  # file id -> its path relative to the transcript
+        self._contents: dict[str, bytes] = {}  # that path -> the bytes written there
 
     def add(self, name: str, role: str, *, guest: bool = False) -> str:
         """Create a workspace user (a single-channel guest if `guest`) who takes part."""
@@ -63,8 +75,15 @@ class Recorder:
         names[self.sandbox.emulator.bot_user_id] = BOT_NAME
         return names
 
+    def channel_names(self) -> dict[str, str]:
+        """Channels' names behind their ids (not DMs, which have none)."""
+        with self.sandbox.emulator.workspace.lock:
+            conversations = self.sandbox.emulator.workspace.conversations.values()
+            return {c.id: c.name for c in conversations if not c.is_im}
+
     def capture(self) -> None:
-        """Note what is new for everyone: messages, ephemerals, their top modal, their Home tab."""
+        """Note what is new for everyone: messages (with their files), ephemerals, every modal
+        they were shown or sent, their Home tab; in the order it happened."""
         # What the bot does after answering lands at its own pace: wait for it, so the same
         # script always shows the same thing (over HTTP and Socket Mode alike), and an edit is
         # stamped with the simulated moment of the step that caused it.
@@ -73,8 +92,13 @@ class Recorder:
         names = self.names()
         now = self.sandbox.clock.now()
         for person in self.people:
+            # What is new, in order of the moment it happened; within one simulated moment the
+            # forms come first (what the person did), then messages in the order they were posted,
+            # then the Home tab. The bot's replies race each other within a moment, so ordering
+            # them by the emulator's sequence alone would differ from run to run.
+            new: list[tuple[datetime, int, float, Seen]] = []
             for item in inspector.seen_by(person.user_id):
-                content = f"{item.text}{item.blocks}"
+                content = f"{item.text}{item.blocks}{item.files}"
                 if person.known.get(item.ts) == content:
                     continue
                 edited = item.ts in person.known
@@ -82,31 +106,62 @@ class Recorder:
                 seen = self._message(item, names)
                 # An update in place shows again, marked edited, at the moment it was edited.
                 if edited:
-                    seen = replace(seen, at=self._edited_at(item) or now, edited=True)
-                person.seen.append(seen)
-            stack = inspector.modal_stack(person.user_id)
-            top = stack[-1] if stack else None
-            key = f"{top['id']}:{top.get('hash')}" if top else None
-            if top and key != person.last_modal:
-                person.seen.append(_view_seen(top, "modal", "Modal", now))
-            person.last_modal = key
+                    edit_ts = self._edit_ts(item)
+                    seen = replace(seen, at=_ts_instant(edit_ts) if edit_ts else now, edited=True)
+                new.append((seen.at, 1, float(item.ts), seen))
+            events = inspector.views_seen_by(person.user_id)
+            new += [
+                (seen.at, 0, order, seen) for order, seen in _forms(events[person.views_read :])
+            ]
+            person.views_read = len(events)
             home = inspector.home(person.user_id)
             home_key = f"{home.get('id')}:{home.get('hash')}" if home else None
             if home and home_key != person.last_home:
-                person.seen.append(_view_seen(home, "home", "Home tab", now))
+                published = str(home["hash"])  # a ts: when it was last published
+                seen = _view_seen(home, "home", "Home tab", _ts_instant(published))
+                new.append((seen.at, 2, float(published), seen))
             person.last_home = home_key
+            person.seen += [entry[-1] for entry in sorted(new, key=lambda entry: entry[:3])]
 
-    def _edited_at(self, item: EmulatorSeen) -> datetime | None:
-        """When the message was last edited, by the emulator's (simulated) clock."""
+    def _edit_ts(self, item: EmulatorSeen) -> str | None:
+        """The ts of the message's last edit, by the emulator's (simulated) clock."""
         workspace = self.sandbox.emulator.workspace
         with workspace.lock:
             conversation = workspace.conversations.get(item.channel)
             message = conversation.find(item.ts) if conversation else None
             edited = message.edited if message else None
-        if not edited:
-            return None
-        # A ts is the clock's instant plus a microsecond per message sent while it stood still.
-        return datetime.fromtimestamp(int(float(edited["ts"])), UTC)
+        return str(edited["ts"]) if edited else None
+
+    def _files(self, item: EmulatorSeen) -> tuple[SharedFile, ...]:
+        """The files shared with a message, each written (once) beside the transcript."""
+        workspace = self.sandbox.emulator.workspace
+        with workspace.lock:
+            found = [workspace.files[f] for f in item.files if f in workspace.files]
+            files = [(f.id, f.name, f.title, f.data or b"") for f in found]
+        return tuple(
+            SharedFile(name, title, data, self._write(file_id, name, data))
+            for file_id, name, title, data in files
+        )
+
+    def _write(self, file_id: str, name: str, data: bytes) -> str:
+        """Where the file is written, relative to the transcript: under its own name, numbered
+        when another file of that name said something else; the same bytes are written once."""
+        if self.files_dir is None:
+            return ""
+        if file_id not in self._written:
+            stem, dot, suffix = Path(name).name.rpartition(".")
+            stem, suffix = (stem, f".{suffix}") if dot and stem else (Path(name).name, "")
+            number = 1
+            relative = f"{FILES_DIR}/{stem}{suffix}"
+            while relative in self._contents and self._contents[relative] != data:
+                number += 1
+                relative = f"{FILES_DIR}/{stem}-{number}{suffix}"
+            if relative not in self._contents:
+                self.files_dir.mkdir(parents=True, exist_ok=True)
+                (self.files_dir / Path(relative).name).write_bytes(data)
+                self._contents[relative] = data
+            self._written[file_id] = relative
+        return self._written[file_id]
 
     def _message(self, item: EmulatorSeen, names: dict[str, str]) -> Seen:
         if item.channel.startswith("D"):
@@ -122,6 +177,7 @@ class Recorder:
             author=names.get(item.author, item.author),
             text=item.text,
             blocks=tuple(item.blocks or ()),
+            files=self._files(item),
         )
 
     def transcript(self, title: str) -> Transcript:
@@ -132,7 +188,47 @@ class Recorder:
                 PersonTranscript(p.user_id, p.name, p.role, tuple(p.seen)) for p in self.people
             ),
             user_names=self.names(),
+            channel_names=self.channel_names(),
         )
+
+
+def _ts_instant(ts: str) -> datetime:
+    # A ts is the clock's instant plus a microsecond per message sent while it stood still.
+    return datetime.fromtimestamp(int(float(ts)), UTC)
+
+
+def _forms(events: list[ViewEvent]) -> list[tuple[float, Seen]]:
+    """Every modal the person was shown, and every form they sent with what they entered.
+
+    A form sent just as it was opened is drawn once, as sent (noting when it was opened); a
+    dialog the app replaced, or that is still open, is drawn as the person saw it."""
+    drawn: list[tuple[float, Seen]] = []
+    showing: dict[str, ViewEvent] = {}  # view id -> its latest version not yet drawn
+
+    def draw(event: ViewEvent) -> None:
+        drawn.append((float(event.ts), _view_seen(event.view, "modal", "Modal", event.at)))
+
+    for event in events:
+        before = showing.pop(event.view_id, None)
+        if event.action in ("opened", "pushed", "updated"):
+            if before is not None:
+                draw(before)
+            showing[event.view_id] = event
+        elif event.action == "submitted":
+            unchanged = before is not None and before.view.get("hash") == event.view.get("hash")
+            if before is not None and not unchanged:
+                draw(before)
+            sent = _view_seen(event.view, "form", "Modal", event.at)
+            entries = event.view.get("state", {}).get("values", {})
+            opened = before.at if unchanged and before is not None else None
+            drawn.append((float(event.ts), replace(sent, entries=entries, opened=opened)))
+        elif before is not None:  # closed
+            draw(before)
+    drawn += [
+        (float(event.ts), _view_seen(event.view, "modal", "Modal", event.at))
+        for event in showing.values()
+    ]
+    return drawn
 
 
 def _view_seen(view: dict[str, Any], kind: str, where: str, at: datetime) -> Seen:
@@ -140,7 +236,7 @@ def _view_seen(view: dict[str, Any], kind: str, where: str, at: datetime) -> See
     return Seen(
         at=at,
         where=where,
-        kind="modal" if kind == "modal" else "home",
+        kind="home" if kind == "home" else "form" if kind == "form" else "modal",
         author=BOT_NAME,
         text=title or where,
         blocks=tuple(view.get("blocks") or ()),
@@ -160,6 +256,8 @@ class DemoResult:
     # The printable family copy and decision notice the social worker hands to family members
     # who are not on Slack.
     printables: tuple[Path, ...] = ()
+    # Every file people were sent (calendar entries, summaries, notices), linked from the pages.
+    files: Path | None = None
 
 
 def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
@@ -169,12 +267,14 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
         stale.unlink()
-    # Monday 23 November 2026, 09:30 in London (GMT).
-    start = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    # Files from an earlier run would be taken for this one's.
+    for stale in (out_dir / FILES_DIR).glob("*"):
+        if stale.is_file():
+            stale.unlink()
     with Sandbox(f"sqlite:///{database}", socket_mode=socket_mode) as sandbox:
-        sandbox.clock.set(start)
-        recorder = Recorder(sandbox)
-        transcript = _script(sandbox, recorder)
+        sandbox.clock.set(DEMO_START)
+        recorder = Recorder(sandbox, out_dir / FILES_DIR)
+        transcript = play_script(sandbox, recorder)
         printables = _write_printables(sandbox, recorder, out_dir)
         # What would go to the authority's case record system at the end.
         with Session(sandbox.engine) as session:
@@ -184,24 +284,27 @@ def run_demo(out_dir: Path, *, socket_mode: bool = False) -> DemoResult:
     texts = []
     for person in transcript.people:
         path = out_dir / f"{person.name.lower().replace(' ', '-')}.txt"
-        path.write_text(render_text(person, transcript.user_names), encoding="utf-8")
+        path.write_text(render_text(person, transcript.names), encoding="utf-8")
         texts.append(path)
-    return DemoResult(html, tuple(texts), database, printables)
+    files = out_dir / FILES_DIR
+    return DemoResult(html, tuple(texts), database, printables, files if files.is_dir() else None)
 
 
 def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tuple[Path, ...]:
-    """The PDFs people were given (the family copy, the decision notice), as they would print."""
+    """The PDFs people were given (the family copy, the decision notice), as they would print,
+    and the manager's measures chart (the README shows it)."""
     written: dict[str, Path] = {}
     for person in recorder.people:
         for shared in sandbox.emulator.inspector.files_seen_by(person.user_id):
-            if shared.name.endswith(".pdf") and shared.name not in written:
+            if shared.name.endswith((".pdf", ".png")) and shared.name not in written:
                 path = out_dir / shared.name
                 path.write_bytes(shared.data)
                 written[shared.name] = path
     return tuple(sorted(written.values()))
 
 
-def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
+def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
+    """The demo's case, step by step, from DEMO_START; what everyone saw, as `recorder` noted."""
     emu = sandbox.emulator
     social_worker = recorder.add("Priya Shah", "Social worker")
     chair = recorder.add("Tom Okafor", "Conference chair")
@@ -492,6 +595,50 @@ def _script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
             f.name.endswith("decision-notice.pdf")
             for f in emu.inspector.files_seen_by(social_worker)
         )
+    )
+    step()
+
+    # The chair records who came to the conference, from the replies they gave.
+    conference = _invitation(sandbox, channel, conference=True)
+    emu.click(chair, channel, conference.ts, ActionId.RECORD_ATTENDANCE)
+    view = emu.inspector.modal_stack(chair)[-1]
+    came = {
+        (str(block["block_id"]), str(block["block_id"])): block["element"]["initial_option"][
+            "value"
+        ]
+        for block in view["blocks"]
+        if (block.get("element") or {}).get("initial_option")
+    }
+    submit(chair, came)
+    sandbox.wait_for(lambda: not emu.inspector.modal_stack(chair))
+    step()
+
+    # The next morning the team manager looks at the period's measures: figures across cases,
+    # never case content. The administrator made the service manager the area's admin (with
+    # `coregroup managers add --admin`), who makes the team manager a manager in Slack.
+    sandbox.clock.set(datetime(2027, 2, 17, 9, 0, tzinfo=UTC))
+    service_manager = recorder.add("Grace Mensah", "Service manager (area admin)")
+    team_manager = recorder.add("Ruth Ellis", "Team manager")
+    assert sandbox.deps is not None
+    with sandbox.deps.unit_of_work() as session:
+        grant(
+            session,
+            team=emu.team_id,
+            user_id=service_manager,
+            actor="cli:admin",
+            now=sandbox.clock.now(),
+            role=AreaRole.ADMIN,
+        )
+    for person in (service_manager, team_manager):
+        emu.join_channel(person, lobby)
+    emu.slash_command(
+        service_manager, lobby, "/coregroup", f"managers add <@{team_manager}|ruth.ellis>"
+    )
+    sandbox.wait_for(lambda: "is now manager" in _last_ephemeral(sandbox, service_manager))
+    step()
+    emu.slash_command(team_manager, lobby, "/coregroup", "measures 2026-11-20 2027-02-16")
+    sandbox.wait_for(
+        lambda: any(f.name.endswith(".png") for f in emu.inspector.files_seen_by(team_manager))
     )
     step()
     return recorder.transcript(

@@ -17,6 +17,13 @@ CORE_GROUP_TOLERANCE_DAYS = 7
 # counts the alerts opened within this many hours.
 HARM_OPEN_TARGET_HOURS = 24
 
+# How far ahead of a quorate conference its quorum was known, in working days: the replies first
+# made the forecast quorate at least 5 working days ahead (a working week: time to find a
+# stand-in), at least 3 (the chair's quorum warning, by default), at least 1 (the day before or
+# earlier); the rest were known only on the day, or never (quorate on the day without the replies
+# ever forecasting it).
+QUORUM_NOTICE_DAYS = (5, 3, 1)
+
 
 class Measure(StrEnum):
     """The ratio measures, in the order they are shown."""
@@ -142,6 +149,54 @@ class HarmOpening:
 
 
 @dataclass(frozen=True)
+class QuorumNotice:
+    """Quorate conferences in the period, and how many working days before each one the replies
+    first made its quorum forecast met. `ahead` holds (working days ahead, conferences) pairs in
+    ascending order: 0 is on the day (or later); `never` counts those the replies never forecast
+    as quorate (people came without saying so)."""
+
+    ahead: tuple[tuple[int, int], ...] = ()
+    never: int = 0
+
+    @property
+    def quorate(self) -> int:
+        """The denominator: every quorate conference."""
+        return sum(n for _, n in self.ahead) + self.never
+
+    def at_least(self, days: int) -> int:
+        """Conferences whose quorum was known at least `days` working days ahead."""
+        return sum(n for ahead, n in self.ahead if ahead >= days)
+
+    @property
+    def on_the_day(self) -> int:
+        """Conferences whose quorum was known only on the day (or not before it started)."""
+        return sum(n for ahead, n in self.ahead if ahead <= 0)
+
+    @property
+    def median_days(self) -> float | None:
+        """The median working days ahead, over the conferences whose quorum was known at all."""
+        known = sum(n for _, n in self.ahead)
+        if known == 0:
+            return None
+        # The middle one (or the mean of the middle two) of the values laid out in order.
+        lower, upper = (known - 1) // 2, known // 2
+        found: list[int] = []
+        seen = 0
+        for ahead, n in self.ahead:
+            for index in (lower, upper):
+                if seen <= index < seen + n:
+                    found.append(ahead)
+            seen += n
+        return sum(found) / 2
+
+    def __add__(self, other: QuorumNotice) -> QuorumNotice:
+        counts: dict[int, int] = dict(self.ahead)
+        for ahead, n in other.ahead:
+            counts[ahead] = counts.get(ahead, 0) + n
+        return QuorumNotice(tuple(sorted(counts.items())), self.never + other.never)
+
+
+@dataclass(frozen=True)
 class TeamMeasures:
     """Every measure for one team (an area), or for all of them together."""
 
@@ -150,6 +205,7 @@ class TeamMeasures:
     updates: tuple[AgencyUpdates, ...] = ()
     attendance: tuple[AgencyAttendance, ...] = ()
     harm: HarmOpening = HarmOpening()
+    quorum_notice: QuorumNotice = QuorumNotice()
 
     def ratio(self, measure: Measure) -> Ratio:
         """One ratio measure (0 of 0 when nothing counted)."""
@@ -174,6 +230,7 @@ def combine(team: str, parts: list[TeamMeasures]) -> TeamMeasures:
         updates=tuple(sorted(updates.values(), key=lambda u: (u.family, u.agency.value))),
         attendance=tuple(sorted(attendance.values(), key=lambda a: a.agency.value)),
         harm=sum((p.harm for p in parts), HarmOpening()),
+        quorum_notice=sum((p.quorum_notice for p in parts), QuorumNotice()),
     )
 
 

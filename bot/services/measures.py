@@ -9,8 +9,10 @@ compares the day a meeting was held with its `due_by`, the latest day the nation
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -23,10 +25,12 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
     or_,
     select,
     text,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -39,20 +43,25 @@ from bot.rules.measures import (
     AgencyUpdates,
     HarmOpening,
     Measure,
+    QuorumNotice,
     Ratio,
     TeamMeasures,
     combine,
 )
-from bot.rules.quorum import NOT_AGENCIES
+from bot.rules.quorum import HEALTH, NOT_AGENCIES
+from bot.rules.schedule import working_calendar
 from bot.rules.vocabulary import (
     HEALTH_AGENCIES,
     Agency,
     Attendance,
     MeetingKind,
     MeetingStatus,
+    Nation,
     Role,
+    Rsvp,
     UpdateRequestStatus,
 )
+from bot.rules.working_days import WorkingCalendar
 from storage.models import (
     AgencyUpdate,
     Area,
@@ -64,6 +73,7 @@ from storage.models import (
     UpdateRequest,
 )
 from storage.queries import dialect
+from storage.types import UTCDateTime
 
 if TYPE_CHECKING:
     from bot.deps import Dependencies
@@ -116,6 +126,12 @@ class _Sql:
             return day - literal(date(1970, 1, 1))  # type: ignore[no-any-return]
         return func.julianday(day)
 
+    def date_of_instant(self, instant: Any) -> ColumnElement[Any]:
+        """The UTC day of an instant, as a date."""
+        if self.postgres:
+            return cast(func.timezone("UTC", instant), Date)
+        return type_coerce(func.date(instant), Date)
+
     def seconds_between(self, earlier: Any, later: Any) -> ColumnElement[Any]:
         """The seconds from one instant to another."""
         if self.postgres:
@@ -147,11 +163,10 @@ def measure(
     if not names:
         return []
     ratios: dict[int, dict[Measure, Ratio]] = defaultdict(dict)
+    quorate, notice = _quorate(session, sql, period)
     for measure_, rows in (
-        (Measure.FIRST_CORE_GROUP, _first_core_group(session, sql, period)),
-        (Measure.CORE_GROUP_CYCLE, _core_group_cycle(session, sql, period)),
-        (Measure.REVIEW_IN_TIME, _reviews(session, sql, period)),
-        (Measure.QUORATE, _quorate(session, period)),
+        *_timeliness(session, sql, period).items(),
+        (Measure.QUORATE, quorate),
         (Measure.CHILD_VIEWS, _child_views(session, period)),
     ):
         for area_id, numerator, denominator in rows:
@@ -166,21 +181,12 @@ def measure(
             updates=tuple(sorted(updates.get(area_id, []), key=lambda u: (u.family, u.agency))),
             attendance=tuple(sorted(attendance.get(area_id, []), key=lambda a: a.agency)),
             harm=harm.get(area_id, HarmOpening()),
+            quorum_notice=notice.get(area_id, QuorumNotice()),
         )
         for area_id in sorted(names, key=lambda a: names[a])
     ]
     # One team asked for is its own total; otherwise the area's total follows the teams.
     return teams if team is not None else [*teams, combine(ALL_TEAMS, teams)]
-
-
-def _meetings(kind: MeetingKind) -> Any:
-    return (
-        select(col(Case.area_id))
-        .select_from(Meeting)
-        .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(col(Meeting.kind) == kind.value, col(Meeting.status) != MeetingStatus.CANCELLED)
-        .group_by(col(Case.area_id))
-    )
 
 
 def _held_by(sql: _Sql, grace_days: int) -> ColumnElement[bool]:
@@ -196,21 +202,44 @@ def _due_in(period: Period) -> ColumnElement[bool]:
     return and_(col(Meeting.due_by) >= period.start, col(Meeting.due_by) <= period.end)
 
 
-def _first_core_group(session: Session, sql: _Sql, period: Period) -> list[Any]:
-    # Every first core group due in the period counts, held or not: one not yet held is late.
-    query = _meetings(MeetingKind.CORE_GROUP).where(col(Meeting.sequence) == 1, _due_in(period))
-    return list(session.execute(query.add_columns(_n(_held_by(sql, 0)), func.count())))
-
-
-def _core_group_cycle(session: Session, sql: _Sql, period: Period) -> list[Any]:
-    query = _meetings(MeetingKind.CORE_GROUP).where(col(Meeting.sequence) > 1, _due_in(period))
-    held = _held_by(sql, CORE_GROUP_TOLERANCE_DAYS)
-    return list(session.execute(query.add_columns(_n(held), func.count())))
-
-
-def _reviews(session: Session, sql: _Sql, period: Period) -> list[Any]:
-    query = _meetings(MeetingKind.RCPC).where(_due_in(period))
-    return list(session.execute(query.add_columns(_n(_held_by(sql, 0)), func.count())))
+def _timeliness(session: Session, sql: _Sql, period: Period) -> dict[Measure, list[Any]]:
+    """The three "held in time" measures in one pass over the meetings due in the period: every
+    first core group, later core group and review due counts, held or not (one not yet held is
+    late)."""
+    core_group = col(Meeting.kind) == MeetingKind.CORE_GROUP.value
+    kinds = {
+        Measure.FIRST_CORE_GROUP: (and_(core_group, col(Meeting.sequence) == 1), 0),
+        Measure.CORE_GROUP_CYCLE: (
+            and_(core_group, col(Meeting.sequence) > 1),
+            CORE_GROUP_TOLERANCE_DAYS,
+        ),
+        Measure.REVIEW_IN_TIME: (col(Meeting.kind) == MeetingKind.RCPC.value, 0),
+    }
+    query = (
+        select(
+            col(Case.area_id),
+            *(
+                column
+                for which, grace in kinds.values()
+                for column in (_n(and_(which, _held_by(sql, grace))), _n(which))
+            ),
+        )
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .where(
+            col(Meeting.kind).in_([MeetingKind.CORE_GROUP.value, MeetingKind.RCPC.value]),
+            col(Meeting.status) != MeetingStatus.CANCELLED,
+            _due_in(period),
+        )
+        .group_by(col(Case.area_id))
+    )
+    found: dict[Measure, list[Any]] = {m: [] for m in kinds}
+    for area_id, *counts in session.execute(query):
+        for index, m in enumerate(kinds):
+            numerator, denominator = counts[2 * index], counts[2 * index + 1]
+            if denominator:
+                found[m].append((area_id, numerator, denominator))
+    return found
 
 
 def _held_conferences(period: Period) -> ColumnElement[bool]:
@@ -222,52 +251,132 @@ def _held_conferences(period: Period) -> ColumnElement[bool]:
     )
 
 
-def _quorate(session: Session, period: Period) -> list[Any]:
-    # Each agency group that came to a held conference, once: children's social care, or another
-    # agency with direct contact (health as one group where the area says so), as the quorum
-    # rules count them. A conference is quorate with social care and enough other groups.
-    health = and_(
-        col(Area.health_counts_as_one_agency),
-        col(Member.agency).in_([a.value for a in HEALTH_AGENCIES]),
-    )
+def _quorum_group(health_as_one: Any) -> ColumnElement[Any]:
+    """The group a member's agency counts as for quorum, as the quorum rules count them: children's
+    social care, or another agency with direct contact (health as one group where the area says
+    so); None for the family and their advocate, and an agency without direct contact."""
     other = and_(
         col(Member.agency).not_in([a.value for a in NOT_AGENCIES]),
         col(Member.direct_contact),
     )
-    group = case(
-        (col(Member.agency) == Agency.CHILDRENS_SOCIAL_CARE.value, literal(_SOCIAL_CARE)),
-        (and_(other, health), literal("health")),
-        (other, col(Member.agency)),
+    health = and_(health_as_one, col(Member.agency).in_([a.value for a in HEALTH_AGENCIES]))
+    return type_coerce(  # a group name, not an Agency
+        case(
+            (col(Member.agency) == Agency.CHILDRENS_SOCIAL_CARE.value, literal(_SOCIAL_CARE)),
+            (and_(other, health), literal(HEALTH)),
+            (other, col(Member.agency)),
+        ),
+        String,
     )
-    came = (
+
+
+def _quorate(
+    session: Session, sql: _Sql, period: Period
+) -> tuple[list[Any], dict[int, QuorumNotice]]:
+    """Held conferences quorate by who came (social care and enough other groups), and for each
+    quorate one, when its replies first made the quorum forecast met.
+
+    One pass over the conferences' invitations, pre-aggregated per conference and agency group
+    before anything is counted per team: whether someone of the group came, and the first reply
+    time at which someone of the group said they (or someone in their place) would come, as the
+    live forecast counts replies (the chair's aside, members still on the core group). The replies
+    are the ones recorded, each at the time it was last given. The quorum was known once social
+    care and the N-th other group had said so: the later of the two first times."""
+    needed = col(Area.quorum_min_other_agencies)
+    coming = and_(
+        col(Invitation.rsvp).in_([Rsvp.ATTENDING.value, Rsvp.REPRESENTATIVE.value]),
+        col(Member.role) != Role.CHAIR.value,
+        col(Member.active),
+    )
+    grp = _quorum_group(col(Area.health_counts_as_one_agency))
+    # Each conference's invitations read once, into one row per agency group: whether someone
+    # of it came, and its first "coming" reply. Materialized: both counts below read it.
+    groups = (
         select(
-            col(Case.area_id).label("area_id"),
             col(Meeting.id).label("meeting_id"),
-            col(Area.quorum_min_other_agencies).label("needed"),
-            type_coerce(group, String).label("grp"),  # a group name, not an Agency
+            grp.label("grp"),
+            func.max(case((col(Invitation.attendance).in_(_ATTENDED), 1), else_=0)).label("came"),
+            func.min(case((coming, col(Invitation.replied_at)))).label("said_at"),
         )
-        .select_from(Invitation)
-        .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
+        .select_from(Meeting)
+        .join(Invitation, col(Invitation.meeting_id) == col(Meeting.id))
         .join(Member, col(Member.id) == col(Invitation.member_id))
         .join(Case, col(Case.id) == col(Meeting.case_id))
         .join(Area, col(Area.id) == col(Case.area_id))
-        .where(_held_conferences(period), col(Invitation.attendance).in_(_ATTENDED))
-        .distinct()
-        .subquery()
+        .where(_held_conferences(period), grp.is_not(None))
+        .group_by(col(Meeting.id), grp)
+        .cte("quorum_groups")
+        .prefix_with("MATERIALIZED")
     )
-    per_meeting = (
+    g = groups.c
+    social_care = g.grp == _SOCIAL_CARE
+    # Per conference: did social care come, how many other groups came, when social care first
+    # said they would.
+    per_meeting = select(
+        g.meeting_id,
+        func.max(case((social_care, g.came), else_=0)).label("social_care_came"),
+        func.sum(case((social_care, 0), else_=g.came)).label("others_came"),
+        func.min(case((social_care, g.said_at))).label("social_care_said"),
+        null().label("said_at"),
+        null().label("rank"),
+    ).group_by(g.meeting_id)
+    # The other groups that said they would come, in the order they first said so: the N-th
+    # completed the forecast (N the area's quorum, found with the conference below).
+    ranked = select(
+        g.meeting_id,
+        *(null().label(name) for name in ("social_care_came", "others_came", "social_care_said")),
+        g.said_at,
+        func.row_number().over(partition_by=g.meeting_id, order_by=g.said_at).label("rank"),
+    ).where(~social_care, g.said_at.is_not(None))
+    # Added together by a union and a grouping: never a join between two derived tables (which
+    # SQLite would scan for each row).
+    both = union_all(per_meeting, ranked).subquery()
+    c = both.c
+    m = (
         select(
-            came.c.area_id,
-            func.max(came.c.needed).label("needed"),
-            _n(came.c.grp == _SOCIAL_CARE).label("social_care"),
-            _n(and_(came.c.grp.is_not(None), came.c.grp != _SOCIAL_CARE)).label("others"),
+            c.meeting_id,
+            func.max(c.social_care_came).label("social_care_came"),
+            func.max(c.others_came).label("others_came"),
+            type_coerce(func.max(c.social_care_said), UTCDateTime).label("social_care_said"),
+            type_coerce(func.max(case((c.rank == needed, c.said_at))), UTCDateTime).label(
+                "nth_said"
+            ),
+            func.max(needed).label("needed"),
         )
-        .group_by(came.c.area_id, came.c.meeting_id)
+        .select_from(both)
+        .join(Meeting, col(Meeting.id) == c.meeting_id)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .join(Area, col(Area.id) == col(Case.area_id))
+        .group_by(c.meeting_id)
+        .subquery()
+        .c
+    )
+    known = case(
+        (
+            and_(m.social_care_said.is_not(None), m.nth_said.is_not(None)),
+            case((m.social_care_said > m.nth_said, m.social_care_said), else_=m.nth_said),
+        )
+    )
+    start = func.coalesce(col(Meeting.starts_at), col(Meeting.held_at))
+    days = (
+        select(
+            col(Case.area_id).label("area_id"),
+            col(Case.nation).label("nation"),
+            sql.date_of_instant(known).label("known"),
+            sql.date_of_instant(start).label("start"),
+        )
+        .select_from(Meeting)
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        .join(m.meeting_id.table, m.meeting_id == col(Meeting.id))
+        .where(m.social_care_came > 0, m.others_came >= m.needed)
         .subquery()
     )
-    quorate = and_(per_meeting.c.social_care > 0, per_meeting.c.others >= per_meeting.c.needed)
-    by_area = select(per_meeting.c.area_id, _n(quorate)).group_by(per_meeting.c.area_id)
-    numerators = {area_id: n for area_id, n in session.execute(by_area)}
+    rows = session.execute(
+        select(days, func.count()).group_by(*days.c)  # one row per team, nation and pair of days
+    ).all()
+    numerators: dict[int, int] = defaultdict(int)
+    for area_id, *_, n in rows:
+        numerators[area_id] += n
     held = (
         select(col(Case.area_id), func.count())
         .select_from(Meeting)
@@ -275,9 +384,41 @@ def _quorate(session: Session, period: Period) -> list[Any]:
         .where(_held_conferences(period))
         .group_by(col(Case.area_id))
     )
-    return [
+    ratios = [
         (area_id, numerators.get(area_id, 0), count) for area_id, count in session.execute(held)
     ]
+    return ratios, _notice(session, rows)
+
+
+def _notice(session: Session, rows: Sequence[Any]) -> dict[int, QuorumNotice]:
+    """Working days ahead, in each case's calendar (its nation's, less its area's closure days),
+    from the day quorum was known to the conference's day; per team."""
+    closures = {a: c for a, c in session.execute(select(col(Area.id), col(Area.closure_days)))}
+    calendars: dict[tuple[int, str], WorkingCalendar] = {}
+    ahead: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    never: dict[int, int] = defaultdict(int)
+    for area_id, nation, known, start, n in rows:
+        if known is None:
+            never[area_id] += n
+            continue
+        calendar = calendars.get((area_id, nation))
+        if calendar is None:
+            calendar = working_calendar(Nation(nation), closures.get(area_id, ()))
+            calendars[(area_id, nation)] = calendar
+        ahead[area_id][_working_days_ahead(calendar, known, start)] += n
+    return {
+        area_id: QuorumNotice(tuple(sorted(ahead[area_id].items())), never[area_id])
+        for area_id in set(ahead) | set(never)
+    }
+
+
+@lru_cache(maxsize=1 << 16)
+def _working_days_ahead(calendar: WorkingCalendar, known: date, start: date) -> int:
+    """The working days after the day quorum was known, up to and including the conference's day
+    (0 when it was known on the day, or only after)."""
+    if known >= start:
+        return 0
+    return calendar.working_days_between(known, start) + int(calendar.is_working_day(start))
 
 
 def _child_views(session: Session, period: Period) -> list[Any]:
@@ -353,30 +494,30 @@ _OUTCOMES = {
 
 
 def _attendance(session: Session, period: Period) -> dict[int, list[AgencyAttendance]]:
-    # One pass over the invitations of held meetings, into a handful of groups (team, agency).
-    query = (
+    # The invitations of meetings held in the period, counted by member first (in the order of
+    # the index on member, meeting and attendance, so no sorting), then summed per team and agency.
+    held = select(col(Meeting.id)).where(
+        col(Meeting.status) == MeetingStatus.HELD.value,
+        col(Meeting.held_at) >= period.since,
+        col(Meeting.held_at) < period.until,
+    )
+    names = [*_OUTCOMES, "not_recorded"]
+    outcomes = [col(Invitation.attendance).in_([v.value for v in vs]) for vs in _OUTCOMES.values()]
+    counts = (
         select(
-            col(Case.area_id),
-            col(Member.agency),
+            col(Invitation.member_id).label("member_id"),
             *(
-                _n(col(Invitation.attendance).in_([v.value for v in values]))
-                for values in _OUTCOMES.values()
+                _n(outcome).label(name)
+                for outcome, name in zip(
+                    [*outcomes, col(Invitation.attendance).is_(None)], names, strict=True
+                )
             ),
-            _n(col(Invitation.attendance).is_(None)),
         )
-        .select_from(Invitation)
-        .join(Meeting, col(Meeting.id) == col(Invitation.meeting_id))
-        .join(Member, col(Member.id) == col(Invitation.member_id))
-        .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(
-            col(Meeting.status) == MeetingStatus.HELD.value,
-            col(Meeting.held_at) >= period.since,
-            col(Meeting.held_at) < period.until,
-        )
-        .group_by(col(Case.area_id), col(Member.agency))
+        .where(col(Invitation.meeting_id).in_(held))
+        .group_by(col(Invitation.member_id))
     )
     found: dict[int, list[AgencyAttendance]] = defaultdict(list)
-    for area_id, agency, *n in session.execute(query):
+    for area_id, agency, *n in session.execute(_by_member(counts, *names)):
         found[area_id].append(AgencyAttendance(Agency(agency), *(int(x) for x in n)))
     return found
 

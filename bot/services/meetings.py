@@ -291,7 +291,11 @@ def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invite
     invitees: list[Invitee] = []
     for row in rows:
         if row.role in (Role.CHAIR,):
-            continue  # the chair runs the conference; their reply is not a quorum question
+            # The chair runs the meeting: not a quorum question, and not chased as "not replied";
+            # but a reply they gave is shown, since they were thanked for it.
+            if row.rsvp != Rsvp.NONE:
+                shown.append(Reply(f"{row.display_name} (chair)", row.rsvp, None))
+            continue
         rep_id = row.representative_member_id
         rep = names.get(rep_id) if rep_id is not None else None
         shown.append(Reply(row.display_name, row.rsvp, rep))

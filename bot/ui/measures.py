@@ -8,12 +8,52 @@ import io
 from html import escape
 from typing import Any
 
-from bot.rules.measures import TITLES, Measure, Ratio, TeamMeasures
+from bot.rules.measures import (
+    QUORUM_NOTICE_DAYS,
+    TITLES,
+    Measure,
+    QuorumNotice,
+    Ratio,
+    TeamMeasures,
+)
 from bot.ui.labels import AGENCY_NAMES
 
 
 def _percent(ratio: Ratio) -> str:
     return "–" if ratio.percent is None else f"{ratio.percent:.0f}%"
+
+
+NOTICE_TITLE = "How far ahead the replies made quorum known"
+
+
+def _median(notice: QuorumNotice) -> str:
+    days = notice.median_days
+    return "–" if days is None else f"{days:g} working days"
+
+
+def notice_figures(notice: QuorumNotice) -> list[tuple[str, str, int]]:
+    """The quorum-notice measure as (name, words, conferences), each of the quorate ones."""
+    return [
+        *(
+            (
+                f"quorum_known_{days}_working_day{'s' if days > 1 else ''}_ahead",
+                f"at least {days} working day{'s' if days > 1 else ''} ahead",
+                notice.at_least(days),
+            )
+            for days in QUORUM_NOTICE_DAYS
+        ),
+        ("quorum_known_on_the_day", "only on the day", notice.on_the_day),
+        ("quorum_never_forecast", "never forecast", notice.never),
+    ]
+
+
+def _notice_line(notice: QuorumNotice) -> str:
+    figures = "; ".join(f"{words}: {n}" for _, words, n in notice_figures(notice))
+    return (
+        f"{NOTICE_TITLE}, of {notice.quorate} quorate conference"
+        f"{'' if notice.quorate == 1 else 's'}: median {_median(notice)}; "
+        f"{figures}"
+    )
 
 
 def _agency(team: TeamMeasures, agency: Any) -> str:
@@ -30,6 +70,7 @@ def as_text(teams: list[TeamMeasures], period: str) -> str:
             lines.append(f"{TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
         if team.harm.mean_hours is not None:
             lines.append(f"Mean time to open new harm: {team.harm.mean_hours:.1f} hours")
+        lines.append(_notice_line(team.quorum_notice))
         lines.append("Updates by the deadline (on time / late / missing):")
         for u in team.updates:
             missing = "not given" if u.family else "missing"
@@ -53,6 +94,20 @@ def as_rows(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
         for m in Measure:
             r = team.ratio(m)
             rows.append(_row(team.team, m.value, "", r.numerator, r.denominator))
+        notice = team.quorum_notice
+        for name, _, n in notice_figures(notice):
+            rows.append(_row(team.team, name, "", n, notice.quorate))
+        # The median over the conferences whose quorum was known at all (the denominator).
+        median = notice.median_days
+        rows.append(
+            _row(
+                team.team,
+                "quorum_known_median_working_days",
+                "",
+                "" if median is None else median,
+                notice.quorate - notice.never,
+            )
+        )
         for u in team.updates:
             for what, n in (("on_time", u.on_time), ("late", u.late), ("missing", u.missing)):
                 name = "not_given" if u.family and what == "missing" else what
@@ -69,7 +124,9 @@ def as_rows(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
     return rows
 
 
-def _row(team: str, measure: str, agency: str, numerator: int, denominator: int) -> dict[str, Any]:
+def _row(
+    team: str, measure: str, agency: str, numerator: float | str, denominator: int
+) -> dict[str, Any]:
     return {
         "team": team,
         "measure": measure,
@@ -97,8 +154,8 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     matplotlib.use("Agg")  # no display: the chart is only ever written out
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 4.5), dpi=100)
-    axes = figure.subplots()
+    figure = Figure(figsize=(8, 6.5), dpi=100)
+    axes, notice_axes = figure.subplots(2, 1, height_ratios=(3, 1.1))
     measures = list(Measure)
     width = 0.8 / max(len(teams), 1)
     for index, team in enumerate(teams):
@@ -117,12 +174,47 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("percent")
     axes.legend(fontsize=8, loc="lower right")
+    _notice_chart(notice_axes, teams)
     figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(
-        out, format=image_format, metadata={"Date": None} if image_format == "svg" else {}
-    )
+    # The same figures give the same bytes: no date or version stamped in, and the SVG's ids
+    # hashed with a fixed salt (not a random one per process).
+    with matplotlib.rc_context({"svg.hashsalt": "coregroup-measures"}):
+        figure.savefig(
+            out,
+            format=image_format,
+            metadata={"Date": None, "Creator": None}
+            if image_format == "svg"
+            else {"Software": None},
+        )
     return out.getvalue()
+
+
+def _notice_bands(notice: QuorumNotice) -> list[tuple[str, int]]:
+    """The quorate conferences in bands of how far ahead quorum was known, each counted once."""
+    bands: list[tuple[str, int]] = []
+    above, previous = 0, 0
+    for days in QUORUM_NOTICE_DAYS:
+        said = f"{days} to {previous - 1} working days" if bands else f"{days}+ working days"
+        bands.append((said, notice.at_least(days) - above))
+        above, previous = notice.at_least(days), days
+    return [*bands, ("on the day", notice.on_the_day), ("never forecast", notice.never)]
+
+
+def _notice_chart(axes: Any, teams: list[TeamMeasures]) -> None:
+    """How far ahead each team's quorate conferences knew their quorum: one stacked bar each."""
+    shades = ("#1b7837", "#7fbf7b", "#d9f0d3", "#f1a340", "#b2182b")
+    names = [team.team for team in teams]
+    left = [0] * len(teams)
+    for index, (said, _) in enumerate(_notice_bands(QuorumNotice())):
+        counts = [_notice_bands(team.quorum_notice)[index][1] for team in teams]
+        axes.barh(names, counts, left=left, color=shades[index], label=said, height=0.6)
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    axes.invert_yaxis()
+    axes.tick_params(labelsize=8)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.set_title("Quorate conferences: how far ahead the replies made quorum known", fontsize=9)
+    axes.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
 
 
 def as_html(teams: list[TeamMeasures], period: str) -> str:
@@ -148,6 +240,14 @@ def as_html(teams: list[TeamMeasures], period: str) -> str:
                 f"<tr><td>{escape(TITLES[m])}</td><td class='n'>{r.numerator}</td>"
                 f"<td class='n'>{r.denominator}</td><td class='n'>{_percent(r)}</td></tr>"
             )
+        notice = team.quorum_notice
+        parts.append(
+            f"</table><table><tr><th colspan='2'>{NOTICE_TITLE}</th></tr>"
+            f"<tr><td>Quorate conferences</td><td class='n'>{notice.quorate}</td></tr>"
+            f"<tr><td>Median</td><td class='n'>{_median(notice)}</td></tr>"
+        )
+        for _, words, n in notice_figures(notice):
+            parts.append(f"<tr><td>Known {words}</td><td class='n'>{n}</td></tr>")
         parts.append("</table><table><tr><th>Agency</th><th>On time</th><th>Late</th>")
         parts.append("<th>Missing (family: not given)</th><th>Due</th></tr>")
         for u in team.updates:
@@ -182,6 +282,7 @@ def measures_blocks(
         for m in Measure:
             r = team.ratio(m)
             lines.append(f"• {TITLES[m]}: *{r.numerator} of {r.denominator}* ({_percent(r)})")
+        lines.append(f"• {_notice_line(team.quorum_notice)}")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
     blocks.append(
         {

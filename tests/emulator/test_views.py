@@ -127,3 +127,31 @@ def test_publish_home_per_person(emu: SlackEmulator, client: WebClient) -> None:
     assert again["id"] == first["id"]
     body = error_of(client.views_publish, user_id=amy, view=modal())
     assert body["error"] == "invalid_arguments"
+
+
+def test_every_modal_a_person_sees_is_logged_as_it_was_then(
+    emu: SlackEmulator, client: WebClient, clock: ManualClock
+) -> None:
+    amy, ben = emu.add_user("amy"), emu.add_user("ben")
+    opened = client.views_open(trigger_id=emu.issue_trigger(amy), view=modal())["view"]
+    clock.advance(timedelta(minutes=1))
+    client.views_update(view_id=opened["id"], view=modal("Step 2"))
+    pushed = client.views_push(trigger_id=emu.issue_trigger(amy), view=modal("Pushed"))["view"]
+    emu.close_view(amy, pushed["id"])
+    home = {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}],
+    }
+    client.views_publish(user_id=amy, view=home)  # a Home tab is not a modal: not logged
+    log = emu.inspector.views_seen_by(amy)
+    assert [(e.action, e.view["title"]["text"]) for e in log] == [
+        ("opened", "New case"),
+        ("updated", "Step 2"),
+        ("pushed", "Pushed"),
+        ("closed", "Pushed"),
+    ]
+    # Each entry is the view as it stood: the update did not change what was logged on opening.
+    assert log[0].at < log[1].at and log[0].view["hash"] != log[1].view["hash"]
+    # Ordered in the same sequence as messages' ts.
+    assert [float(e.ts) for e in log] == sorted(float(e.ts) for e in log)
+    assert emu.inspector.views_seen_by(ben) == []

@@ -37,8 +37,26 @@ def test_every_format_gives_the_figures_and_names_no_case(tmp_path: Path) -> Non
     figures = json.loads(run("measures", *PERIOD, "--format", "json", env=env).stdout)["figures"]
     quorate = [f for f in figures if f["measure"] == "quorate" and f["team"] == "All teams"]
     assert quorate == [
-        {"team": "All teams", "measure": "quorate", "agency": "", "numerator": 2, "denominator": 3}
+        {"team": "All teams", "measure": "quorate", "agency": "", "numerator": 3, "denominator": 4}
     ]
+    notice = {
+        f["measure"]: (f["numerator"], f["denominator"])
+        for f in figures
+        if f["measure"].startswith("quorum_") and f["team"] == "All teams"
+    }
+    assert notice == {
+        "quorum_known_5_working_days_ahead": (0, 3),
+        "quorum_known_3_working_days_ahead": (1, 3),
+        "quorum_known_1_working_day_ahead": (1, 3),
+        "quorum_known_on_the_day": (1, 3),
+        "quorum_never_forecast": (1, 3),
+        "quorum_known_median_working_days": (1.5, 2),
+    }
+    assert (
+        "How far ahead the replies made quorum known, of 1 quorate conference: median 3 working "
+        "days; at least 5 working days ahead: 0; at least 3 working days ahead: 1; at least 1 "
+        "working day ahead: 1; only on the day: 0; never forecast: 0"
+    ) in text.stdout
     rows = list(
         csv.DictReader(io.StringIO(run("measures", *PERIOD, "--format", "csv", env=env).stdout))
     )
@@ -47,10 +65,11 @@ def test_every_format_gives_the_figures_and_names_no_case(tmp_path: Path) -> Non
         "measure": "child_views",
         "agency": "",
         "numerator": "1",
-        "denominator": "1",
+        "denominator": "2",
     } in rows
     html = run("measures", *PERIOD, "--team", "North", "--format", "html", env=env).stdout
     assert "<svg" in html and "@media print" in html and "South" not in html
+    assert "<td>Known at least 3 working days ahead</td><td class='n'>1</td>" in html
     for output in (text.stdout, html):
         for reference in ("CP-1", "CP-2", "CP-3", "She likes her nursery", "Person 1"):
             assert reference not in output

@@ -12,10 +12,11 @@ from bot.rules.measures import (
     AgencyUpdates,
     HarmOpening,
     Measure,
+    QuorumNotice,
     Ratio,
     TeamMeasures,
 )
-from bot.rules.vocabulary import Agency, Attendance, MeetingKind, MeetingStatus, Role
+from bot.rules.vocabulary import Agency, Attendance, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.services.measures import ALL_TEAMS, Period, measure
 from tests.measures.world import World, at
 
@@ -46,15 +47,20 @@ def build(session: Session) -> None:
     chair_a = w.member(a, CSC, Role.CHAIR)
     police_a, gp_a, hv_a = w.member(a, POLICE), w.member(a, GP), w.member(a, HV)
     family_a = w.member(a, FAMILY, Role.FAMILY)
-    icpc_a = w.meeting(a, ICPC, 0, d(1, 5), held=d(1, 5))
-    for member, came in (
-        (sw_a, Attendance.PRESENT),
-        (police_a, Attendance.PRESENT),
-        (gp_a, Attendance.PRESENT),
-        (hv_a, Attendance.LATE),  # GP and health visitor are one "health" group in North
-        (family_a, Attendance.PRESENT),
+    icpc_a = w.meeting(a, ICPC, 0, d(1, 5), held=d(1, 5))  # a Monday
+    # The replies made quorum known on Tuesday 30 December, when social care said yes (police
+    # and health already had): 3 working days ahead (31 December, 2 and 5 January; New Year's
+    # Day is a bank holiday). The chair's early yes is not a quorum question.
+    for member, came, rsvp, replied in (
+        (chair_a, None, Rsvp.ATTENDING, at(d(12, 15, 2025))),
+        (sw_a, Attendance.PRESENT, Rsvp.ATTENDING, at(d(12, 30, 2025))),
+        (police_a, Attendance.PRESENT, Rsvp.ATTENDING, at(d(12, 23, 2025))),
+        (gp_a, Attendance.PRESENT, Rsvp.APOLOGIES, at(d(12, 19, 2025))),
+        # GP and health visitor are one "health" group in North: the stand-in completes it.
+        (hv_a, Attendance.LATE, Rsvp.REPRESENTATIVE, at(d(12, 29, 2025), 9)),
+        (family_a, Attendance.PRESENT, Rsvp.ATTENDING, at(d(12, 20, 2025))),
     ):
-        w.invite(icpc_a, member, came)
+        w.invite(icpc_a, member, came, rsvp, replied)
     w.request(icpc_a, police_a, at(d(1, 3)), at(d(1, 2)), child_views="She likes her nursery")
     w.meeting(a, CORE, 1, d(1, 19), held=d(1, 16))
     cg2_a = w.meeting(a, CORE, 2, d(3, 2), held=d(3, 8))  # six days late: within the tolerance
@@ -96,11 +102,18 @@ def build(session: Session) -> None:
         w.member(c, SCHOOL),
     )
     icpc_c = w.meeting(c, ICPC, 0, d(2, 2), held=d(2, 2))
-    w.invite(icpc_c, sw_c, Attendance.PRESENT)
-    w.invite(icpc_c, gp_c, Attendance.REPRESENTED)
-    w.invite(icpc_c, school_c, None)
+    # Quorum (one other agency in South) known only on the day, when the GP's stand-in said yes.
+    w.invite(icpc_c, sw_c, Attendance.PRESENT, Rsvp.ATTENDING, at(d(1, 20)))
+    w.invite(icpc_c, gp_c, Attendance.REPRESENTED, Rsvp.REPRESENTATIVE, at(d(2, 2), 8))
+    w.invite(icpc_c, school_c, None, Rsvp.APOLOGIES, at(d(1, 21)))
     w.request(icpc_c, school_c, at(d(1, 30)), at(d(1, 29)), child_views="Likes school")
     w.meeting(c, CORE, 1, d(2, 16), held=d(2, 16))
+
+    # Quorate on the day, though nobody replied: its quorum was never forecast.
+    e = w.case(south, d(3, 10))
+    icpc_e = w.meeting(e, ICPC, 0, d(3, 10), held=d(3, 10))
+    w.invite(icpc_e, w.member(e, CSC, Role.SOCIAL_WORKER), Attendance.PRESENT)
+    w.invite(icpc_e, w.member(e, SCHOOL), Attendance.PRESENT)
     session.commit()
 
 
@@ -118,8 +131,8 @@ def test_every_measure_of_the_hand_built_world(engine: Engine) -> None:
         Measure.FIRST_CORE_GROUP: (Ratio(1, 2), Ratio(1, 1), Ratio(2, 3)),
         Measure.CORE_GROUP_CYCLE: (Ratio(1, 3), Ratio(0, 0), Ratio(1, 3)),
         Measure.REVIEW_IN_TIME: (Ratio(1, 2), Ratio(0, 0), Ratio(1, 2)),
-        Measure.QUORATE: (Ratio(1, 2), Ratio(1, 1), Ratio(2, 3)),
-        Measure.CHILD_VIEWS: (Ratio(1, 2), Ratio(1, 1), Ratio(2, 3)),
+        Measure.QUORATE: (Ratio(1, 2), Ratio(2, 2), Ratio(3, 4)),
+        Measure.CHILD_VIEWS: (Ratio(1, 2), Ratio(1, 2), Ratio(2, 4)),
         Measure.HARM_OPENED: (Ratio(1, 3), Ratio(0, 0), Ratio(1, 3)),
     }
     for m, (n, s, t) in expected.items():
@@ -136,7 +149,7 @@ def test_every_measure_of_the_hand_built_world(engine: Engine) -> None:
     assert AgencyUpdates(SCHOOL, on_time=1, late=1) in total.updates
 
     assert north.attendance == (
-        AgencyAttendance(CSC, came=2),
+        AgencyAttendance(CSC, came=2, not_recorded=1),  # the chair's attendance not recorded
         AgencyAttendance(FAMILY, came=1, not_recorded=1),
         AgencyAttendance(GP, came=1),
         AgencyAttendance(HV, came=1),
@@ -144,18 +157,27 @@ def test_every_measure_of_the_hand_built_world(engine: Engine) -> None:
         AgencyAttendance(SCHOOL, apologies=1),
     )
     assert south.attendance == (
-        AgencyAttendance(CSC, came=1),
+        AgencyAttendance(CSC, came=2),
         AgencyAttendance(GP, sent_someone=1),
-        AgencyAttendance(SCHOOL, not_recorded=1),
+        AgencyAttendance(SCHOOL, came=1, not_recorded=1),
     )
     assert north.harm == HarmOpening(flagged=3, opened=2, within_target=1, total_seconds=54 * 3600)
     assert north.harm.mean_hours == 27
+
+    assert north.quorum_notice == QuorumNotice(ahead=((3, 1),))
+    assert south.quorum_notice == QuorumNotice(ahead=((0, 1),), never=1)
+    assert total.quorum_notice == QuorumNotice(ahead=((0, 1), (3, 1)), never=1)
+    notice = total.quorum_notice
+    assert notice.quorate == total.ratio(Measure.QUORATE).numerator == 3
+    assert (notice.at_least(5), notice.at_least(3), notice.at_least(1)) == (0, 1, 1)
+    assert (notice.on_the_day, notice.never, notice.median_days) == (1, 1, 1.5)
+    assert north.quorum_notice.median_days == 3
 
 
 def test_one_team_alone(engine: Engine) -> None:
     teams = by_team(engine, team="TSOUTH")
     assert list(teams) == ["South"]
-    assert teams["South"].ratio(Measure.QUORATE) == Ratio(1, 1)
+    assert teams["South"].ratio(Measure.QUORATE) == Ratio(2, 2)
 
 
 def test_the_period_bounds_are_inclusive(engine: Engine) -> None:

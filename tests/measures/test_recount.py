@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, create_engine
 
-from bot.rules.measures import CORE_GROUP_TOLERANCE_DAYS, AgencyAttendance, Measure, Ratio
-from bot.rules.quorum import NOT_AGENCIES
+from bot.rules.measures import (
+    CORE_GROUP_TOLERANCE_DAYS,
+    AgencyAttendance,
+    Measure,
+    QuorumNotice,
+    Ratio,
+)
+from bot.rules.quorum import NOT_AGENCIES, Invitee, forecast
 from bot.rules.vocabulary import (
     HEALTH_AGENCIES,
     Agency,
@@ -18,8 +24,11 @@ from bot.rules.vocabulary import (
     MeetingKind,
     MeetingStatus,
     Role,
+    Rsvp,
 )
+from bot.rules.working_days import WorkingCalendar
 from bot.services.measures import ALL_TEAMS, Period, measure
+from storage.models import Area, Member
 from tests.measures.world import World, at
 
 START = date(2026, 1, 1)
@@ -36,12 +45,20 @@ AGENCIES = [
 day = st.integers(0, 60).map(lambda n: START + timedelta(days=n))
 member = st.tuples(st.sampled_from(AGENCIES), st.booleans())  # agency, direct contact
 meeting = st.tuples(
-    st.sampled_from(list(MeetingKind)),
+    st.one_of(st.sampled_from(list(MeetingKind)), st.just(MeetingKind.ICPC)),
     st.integers(1, 3),  # sequence
     day,  # due by
     st.one_of(st.none(), day),  # held on
     st.booleans(),  # cancelled (when not held)
-    st.lists(st.one_of(st.none(), st.sampled_from(list(Attendance))), max_size=6),
+    # each invitee: what happened on the day, their reply and its hour before the meeting
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(list(Attendance)), st.just(Attendance.PRESENT)),
+            st.one_of(st.sampled_from(list(Rsvp)), st.just(Rsvp.ATTENDING)),
+            st.integers(-24, 16 * 24),
+        ),
+        max_size=6,
+    ),
     # updates: member index, due day, received after due (days, None: not received), views
     st.lists(
         st.tuples(st.integers(0, 5), day, st.one_of(st.none(), st.integers(-3, 3)), st.booleans()),
@@ -49,7 +66,15 @@ meeting = st.tuples(
     ),
 )
 case = st.tuples(
-    st.integers(0, 1), st.lists(member, min_size=1, max_size=6), st.lists(meeting, max_size=5)
+    st.integers(0, 1),
+    # social care first, more often than not, so that conferences can be quorate
+    st.one_of(
+        st.lists(member, min_size=1, max_size=6),
+        st.lists(member, min_size=2, max_size=5).map(
+            lambda ms: [(Agency.CHILDRENS_SOCIAL_CARE, True), *ms]
+        ),
+    ),
+    st.lists(meeting, max_size=5),
 )
 
 
@@ -57,6 +82,59 @@ def _in(d: date) -> bool:
     return PERIOD.start <= d <= PERIOD.end
 
 
+_P, _A, _R = Attendance.PRESENT, Rsvp.ATTENDING, Rsvp.REPRESENTATIVE
+# A world where quorum was known days ahead, on the day, and never (random worlds are seldom
+# quorate), with a health group, an agency without direct contact and the family.
+_RICH = (
+    0,
+    [
+        (Agency.CHILDRENS_SOCIAL_CARE, True),
+        (Agency.POLICE, True),
+        (Agency.GP, True),
+        (Agency.HEALTH_VISITOR, True),
+        (Agency.SCHOOL, False),
+        (Agency.FAMILY, True),
+    ],
+    [
+        (
+            MeetingKind.ICPC,
+            1,
+            START + timedelta(days=20),
+            START + timedelta(days=20),
+            False,
+            [
+                (_P, _A, 200),
+                (_P, _A, 100),
+                (Attendance.LATE, _R, 30),
+                (None, Rsvp.APOLOGIES, 5),
+                (_P, _A, 300),
+                (_P, _A, 400),
+            ],
+            [],
+        ),
+        (
+            MeetingKind.RCPC,
+            1,
+            START + timedelta(days=30),
+            START + timedelta(days=30),
+            False,
+            [(_P, Rsvp.NONE, 0)] * 4,
+            [],
+        ),
+        (
+            MeetingKind.ICPC,
+            2,
+            START + timedelta(days=40),
+            START + timedelta(days=40),
+            False,
+            [(_P, _A, 2), (_P, _A, 3), (_P, _R, 1)],
+            [],
+        ),
+    ],
+)
+
+
+@example(cases=[_RICH], min_others=2)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases=st.lists(case, max_size=4), min_others=st.integers(1, 2))
 def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> None:  # type: ignore[type-arg]
@@ -65,6 +143,8 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
     expected: dict[Measure, Ratio] = {m: Ratio() for m in Measure if m is not Measure.HARM_OPENED}
     updates: Counter[tuple[Agency, str]] = Counter()
     attendance: Counter[tuple[Agency, str]] = Counter()
+    ahead: Counter[int] = Counter()
+    never = 0
     with Session(engine) as session:
         w = World(session)
         areas = [w.area("A", quorum_min_other_agencies=min_others), w.area("B")]
@@ -95,8 +175,13 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
                 if kind is MeetingKind.RCPC and counted:
                     expected[Measure.REVIEW_IN_TIME] += Ratio(int(in_time), 1)
                 came: list[tuple[Agency, bool]] = []
-                for who, outcome in zip(members, outcomes, strict=False):
-                    w.invite(m, who, outcome)
+                replies: list[tuple[datetime, Member, Rsvp]] = []
+                for who, (outcome, rsvp, hours) in zip(members, outcomes, strict=False):
+                    replied = None
+                    if rsvp is not Rsvp.NONE:
+                        replied = at(held or due) - timedelta(hours=hours)
+                        replies.append((replied, who, rsvp))
+                    w.invite(m, who, outcome, rsvp, replied)
                     if held is not None and _in(held):
                         attendance[(who.agency, _attendance_column(outcome))] += 1
                     if outcome in (Attendance.PRESENT, Attendance.LATE, Attendance.REPRESENTED):
@@ -119,6 +204,13 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
                 if kind is not MeetingKind.CORE_GROUP and held is not None and _in(held):
                     quorate = _quorate(came, areas[area_index].quorum_min_other_agencies)
                     expected[Measure.QUORATE] += Ratio(int(quorate), 1)
+                    if quorate:
+                        area = areas[area_index]
+                        known = _first_quorate(replies, area.quorum_min_other_agencies, area)
+                        if known is None:
+                            never += 1
+                        else:
+                            ahead[_ahead(WorkingCalendar(c.nation), known, at(held))] += 1
                     expected[Measure.CHILD_VIEWS] += Ratio(int(views), 1)
         session.commit()
         total = measure(session, period=PERIOD, now=NOW)[-1]
@@ -135,6 +227,41 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
     for a in total.attendance:
         assert a == AgencyAttendance(a.agency, *(attendance[(a.agency, k)] for k in _COLUMNS))
     assert sum(a.invited for a in total.attendance) == sum(attendance.values())
+    assert total.quorum_notice == QuorumNotice(tuple(sorted(ahead.items())), never)
+
+
+def _first_quorate(
+    replies: list[tuple[datetime, Member, Rsvp]], needed: int, area: Area
+) -> datetime | None:
+    """Replay the replies in the order they were given through the live quorum forecast: the
+    first instant it said the conference would be quorate."""
+    for instant in sorted({when for when, _, _ in replies}):
+        invitees = [
+            Invitee(
+                who.id or 0,
+                who.display_name,
+                who.agency,
+                who.direct_contact,
+                rsvp if when <= instant else Rsvp.NONE,
+            )
+            for when, who, rsvp in replies
+        ]
+        found = forecast(
+            invitees,
+            min_other_agencies=needed,
+            health_as_one=area.health_counts_as_one_agency,
+        )
+        if found.quorate:
+            return instant
+    return None
+
+
+def _ahead(calendar: WorkingCalendar, known: datetime, start: datetime) -> int:
+    """The working days after the day quorum was known, up to the conference's day."""
+    days = (start.date() - known.date()).days
+    return sum(
+        calendar.is_working_day(known.date() + timedelta(days=n)) for n in range(1, days + 1)
+    )
 
 
 _COLUMNS = ("came", "sent_someone", "apologies", "did_not_come", "not_recorded")

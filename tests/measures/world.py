@@ -15,6 +15,7 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     Nation,
     Role,
+    Rsvp,
     UpdateRequestStatus,
 )
 from bot.services import audit
@@ -94,9 +95,22 @@ class World:
         self.session.flush()
         return meeting
 
-    def invite(self, meeting: Meeting, member: Member, attendance: Attendance | None) -> None:
+    def invite(
+        self,
+        meeting: Meeting,
+        member: Member,
+        attendance: Attendance | None,
+        rsvp: Rsvp = Rsvp.NONE,
+        replied: datetime | None = None,
+    ) -> None:
         self.session.add(
-            Invitation(meeting_id=meeting.id or 0, member_id=member.id or 0, attendance=attendance)
+            Invitation(
+                meeting_id=meeting.id or 0,
+                member_id=member.id or 0,
+                attendance=attendance,
+                rsvp=rsvp,
+                replied_at=replied,
+            )
         )
 
     def request(

@@ -72,6 +72,8 @@ class World:
     emulator: SlackEmulator
     folder: Path
     replicas: list[Replica] = field(default_factory=list)
+    # More settings for every replica (EXPORT_DIR, say), as an operator would add them.
+    settings: dict[str, str] = field(default_factory=dict)
 
     # --- processes --------------------------------------------------------------------------
 
@@ -87,6 +89,7 @@ class World:
             "SLACK_API_URL": self.emulator.api_url,
             "CLOCK_FILE": str(self.clock.path),
             "DISPATCH_EVERY_SECONDS": str(TICK_SECONDS),
+            **self.settings,
         }
 
     def add_replica(self) -> Replica:

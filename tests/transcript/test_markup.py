@@ -158,3 +158,19 @@ def test_rich_text_sections_lists_quotes_and_styles() -> None:
         rich.text()
         == "Due `<now>`form (https://x.org)🎉\n  1. @Jo Oak\n  2. two\n\n> quoted\n\n    a\n    b"
     )
+
+
+def test_channel_ids_read_as_the_channels_name_when_it_is_known() -> None:
+    names = {**NAMES, "C000000002": "oak-family"}
+    text = "Open in <#C000000002> (<#C000000002|old-name>), not <#C9>."
+    assert parse_mrkdwn(text, names).text() == "Open in #oak-family (#oak-family), not #C9."
+    block = {
+        "type": "rich_text",
+        "elements": [
+            {
+                "type": "rich_text_section",
+                "elements": [{"type": "channel", "channel_id": "C000000002"}],
+            }
+        ],
+    }
+    assert parse_rich_text(block, names).text() == "#oak-family"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .state import Conversation, Workspace
+from .state import Conversation, ViewEvent, Workspace
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,12 @@ class Inspector:
         """The modals open for the person, bottom first (the last one is what they see)."""
         with self.ws.lock:
             return [self.ws.views[v].as_slack() for v in self.ws.modal_stacks.get(user_id, [])]
+
+    def views_seen_by(self, user_id: str) -> list[ViewEvent]:
+        """Every modal the person was shown or sent, in order: opened, pushed, updated (by the
+        app), submitted (with what they entered in `state.values`) or closed."""
+        with self.ws.lock:
+            return [event for event in self.ws.view_log if event.user == user_id]
 
     def home(self, user_id: str) -> dict[str, Any] | None:
         """The person's Home tab, if the app published one."""

@@ -451,6 +451,7 @@ class Interactions:
                 raise EmulatorUsageError(f"view {view_id} has no submit button")
             state = self._submitted_state(view, values)
             view.state_values = state
+            self.ws.log_view(view, "submitted")
             payload = {
                 "type": "view_submission",
                 "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
@@ -531,6 +532,7 @@ class Interactions:
             }
             view.hash = self.ws.new_ts()
             view.state_values = blockkit.initial_state(view.payload)
+            self.ws.log_view(view, "updated")
             return
         if action == "push":
             if len(stack) >= MAX_MODAL_STACK:
@@ -551,6 +553,7 @@ class Interactions:
                 state_values=blockkit.initial_state(payload),
             )
             stack.append(pushed_id)
+            self.ws.log_view(self.ws.views[pushed_id], "pushed")
             return
         if action == "clear":
             stack.clear()
@@ -568,6 +571,7 @@ class Interactions:
                 raise EmulatorUsageError("a Home tab cannot be closed")
             stack = self.ws.modal_stacks[user_id]
             cleared = bool(view.payload.get("clear_on_close"))
+            self.ws.log_view(view, "closed")
             if cleared:
                 stack.clear()
             else:

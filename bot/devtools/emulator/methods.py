@@ -784,6 +784,7 @@ def views_open(ws: Workspace, call: Call) -> dict[str, Any]:
     _check_external_id(ws, payload, None)
     view = _new_view(ws, user, payload, previous=None, root=None)
     ws.modal_stacks[user] = [view.id]
+    ws.log_view(view, "opened")
     return {"view": view.as_slack()}
 
 
@@ -801,6 +802,7 @@ def views_push(ws: Workspace, call: Call) -> dict[str, Any]:
     _check_external_id(ws, payload, None)
     view = _new_view(ws, user, payload, previous=stack[-1], root=stack[0])
     stack.append(view.id)
+    ws.log_view(view, "pushed")
     return {"view": view.as_slack()}
 
 
@@ -838,6 +840,7 @@ def views_update(ws: Workspace, call: Call) -> dict[str, Any]:
     view.payload = payload
     view.hash = ws.new_ts()
     view.state_values = blockkit.initial_state(payload)
+    ws.log_view(view, "updated")
     return {"view": view.as_slack()}
 
 

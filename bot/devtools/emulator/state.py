@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -223,6 +224,21 @@ class View:
         return body
 
 
+@dataclass(frozen=True)
+class ViewEvent:
+    """A modal shown to or sent by a person, as it was at that moment, for transcripts.
+
+    `ts` comes from the same sequence as message timestamps, so a form and the messages it caused
+    sort in the order they happened."""
+
+    ts: str
+    at: datetime
+    user: str
+    view_id: str
+    action: str  # opened, pushed, updated, submitted or closed
+    view: dict[str, Any]
+
+
 @dataclass
 class Trigger:
     """A trigger_id handed to the app with a user's action; exchangeable once, within 3 s."""
@@ -278,6 +294,8 @@ class Workspace:
         self.files: dict[str, File] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.pending_events: list[dict[str, Any]] = []
+        # Every modal each person was shown or sent, in order (Home tabs are read as they stand).
+        self.view_log: list[ViewEvent] = []
         # What the app hears: its manifest's bot events, filtered by the scopes each one needs.
         self.subscribed_events: frozenset[str] = frozenset()
         self.app_scopes: frozenset[str] = frozenset()
@@ -319,6 +337,18 @@ class Workspace:
         trigger_id = f"{n}.{int(self.now().timestamp())}.{n * 2654435761 % 2**32:08x}"
         self.triggers[trigger_id] = Trigger(trigger_id, user, self.now(), view_id=view_id)
         return trigger_id
+
+    def log_view(self, view: View, action: str) -> None:
+        """Note a modal as the person sees (or sends) it now; Home tabs are not logged."""
+        if view.type != "modal":
+            return
+        # Payloads are replaced, never changed in place, so the log shares them with the view;
+        # the values a person enters change in place, so they are copied.
+        snapshot = view.as_slack()
+        snapshot["state"] = {"values": copy.deepcopy(view.state_values)}
+        self.view_log.append(
+            ViewEvent(self.new_ts(), self.now(), view.user, view.id, action, snapshot)
+        )
 
     # --- lookups that answer as Slack does ----------------------------------------------------
 

@@ -162,10 +162,35 @@ Block = (
 
 
 def read_blocks(
-    blocks: Iterable[Mapping[str, Any]], user_names: Mapping[str, str], zone: ZoneInfo
+    blocks: Iterable[Mapping[str, Any]], names: Mapping[str, str], zone: ZoneInfo
 ) -> tuple[Block, ...]:
     """Block Kit blocks (JSON dicts) as views, with mentions resolved to names."""
-    return tuple(_Reader(user_names, zone).block(block) for block in blocks)
+    return tuple(_Reader(names, zone).block(block) for block in blocks)
+
+
+def fill_in(
+    blocks: Iterable[Mapping[str, Any]], entries: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict[str, Any], ...]:
+    """A form's input blocks with what the person entered (Slack's view.state.values) shown as
+    each element's value, so the form reads as it looked when they pressed Submit."""
+    filled = []
+    for block in blocks:
+        copy = dict(block)
+        element = block.get("element")
+        entered = (
+            entries.get(str(block.get("block_id")), {}) if block.get("type") == "input" else {}
+        )
+        if isinstance(element, Mapping) and element.get("action_id") in entered:
+            entry = entered[str(element["action_id"])]
+            shown = {key: value for key, value in element.items() if not key.startswith("initial_")}
+            for key, value in entry.items():
+                if key in ("value", "rich_text_value"):
+                    shown["initial_value"] = value
+                elif key.startswith("selected_"):
+                    shown["initial_" + key.removeprefix("selected_")] = value
+            copy["element"] = shown
+        filled.append(copy)
+    return tuple(filled)
 
 
 def format_day(day: date) -> str:
@@ -181,14 +206,14 @@ def format_instant(at: datetime, zone: ZoneInfo) -> str:
 
 @dataclass(frozen=True)
 class _Reader:
-    user_names: Mapping[str, str]
+    names: Mapping[str, str]
     zone: ZoneInfo
 
     def text(self, value: Any) -> Rich:
         if not isinstance(value, Mapping):
             return EMPTY
         if value.get("type") == "mrkdwn":
-            return parse_mrkdwn(str(value.get("text", "")), self.user_names)
+            return parse_mrkdwn(str(value.get("text", "")), self.names)
         return parse_plain(str(value.get("text", "")), emoji=bool(value.get("emoji", True)))
 
     def plain(self, value: Any) -> str:
@@ -219,7 +244,7 @@ class _Reader:
                 self.element(block.get("element") or {}),
             )
         if kind == "rich_text":
-            return RichTextBlock(parse_rich_text(block, self.user_names))
+            return RichTextBlock(parse_rich_text(block, self.names))
         if kind == "image":
             return self.picture(block)
         return Unsupported(kind)
@@ -281,7 +306,7 @@ class _Reader:
         ):
             initial = element.get("initial_value")
             if isinstance(initial, Mapping):  # rich_text_input starts from a rich_text block
-                initial = parse_rich_text(initial, self.user_names).text()
+                initial = parse_rich_text(initial, self.names).text()
             return TextField(
                 str(initial or ""), self.plain(element.get("placeholder")), self.multiline(element)
             )
@@ -302,10 +327,14 @@ class _Reader:
         )
 
     def users(self, user_ids: Any) -> tuple[str, ...]:
-        return tuple("@" + self.user_names.get(str(u), str(u)) for u in user_ids or () if u)
+        return tuple("@" + self.names.get(str(u), str(u)) for u in user_ids or () if u)
 
     def channels(self, channel_ids: Any) -> tuple[str, ...]:
-        return tuple(f"#{channel}" for channel in channel_ids or () if channel)
+        return tuple(
+            "#" + self.names.get(str(channel), str(channel))
+            for channel in channel_ids or ()
+            if channel
+        )
 
     def day(self, value: Any) -> tuple[str, ...]:
         try:

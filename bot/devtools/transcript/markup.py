@@ -109,6 +109,7 @@ EMOJI = {
     "heavy_check_mark": "✔️",
     "x": "❌",
     "warning": "⚠️",
+    "rotating_light": "🚨",
     "red_circle": "🔴",
     "large_orange_circle": "🟠",
     "large_yellow_circle": "🟡",
@@ -201,23 +202,23 @@ def parse_plain(text: str, *, emoji: bool = True) -> Rich:
     return Rich(tuple(nodes))
 
 
-def parse_mrkdwn(text: str, user_names: Mapping[str, str]) -> Rich:
+def parse_mrkdwn(text: str, names: Mapping[str, str]) -> Rich:
     """Slack mrkdwn (Slack-escaped) as a tree; `<@U1>` becomes `@Name`."""
     text = text.replace("\x00", "")  # the parser's own placeholder character
     nodes: list[Node] = []
     position = 0
     while fence := _FENCE.search(text, position):
-        nodes.extend(_lines(_trim_newline(text[position : fence.start()], end=True), user_names))
+        nodes.extend(_lines(_trim_newline(text[position : fence.start()], end=True), names))
         code = _trim_newline(_trim_newline(fence.group(1), end=False), end=True)
-        nodes.append(Pre(_display(code, user_names)))
+        nodes.append(Pre(_display(code, names)))
         position = fence.end()
         if text.startswith("\n", position):  # the pre block already ends the line
             position += 1
-    nodes.extend(_lines(text[position:], user_names))
+    nodes.extend(_lines(text[position:], names))
     return Rich(tuple(nodes))
 
 
-def parse_rich_text(block: Mapping[str, Any], user_names: Mapping[str, str]) -> Rich:
+def parse_rich_text(block: Mapping[str, Any], names: Mapping[str, str]) -> Rich:
     """A rich_text block (structured, not escaped) as the same tree as mrkdwn."""
     nodes: list[Node] = []
     for part in block.get("elements", ()):
@@ -225,19 +226,19 @@ def parse_rich_text(block: Mapping[str, Any], user_names: Mapping[str, str]) -> 
         if kind == "rich_text_section":
             if nodes and not isinstance(nodes[-1], _BLOCK_NODES):
                 nodes.append(Break())
-            nodes.extend(_rich_inline(part.get("elements", ()), user_names))
+            nodes.extend(_rich_inline(part.get("elements", ()), names))
         elif kind == "rich_text_list":
             items = tuple(
-                tuple(_rich_inline(item.get("elements", ()), user_names))
+                tuple(_rich_inline(item.get("elements", ()), names))
                 for item in part.get("elements", ())
             )
             ordered = part.get("style") == "ordered"
             nodes.append(ItemList(ordered, int(part.get("indent", 0)), items))
         elif kind == "rich_text_preformatted":
-            inline = _rich_inline(part.get("elements", ()), user_names)
+            inline = _rich_inline(part.get("elements", ()), names)
             nodes.append(Pre(_text_all(inline)))
         elif kind == "rich_text_quote":
-            nodes.append(Quote(tuple(_rich_inline(part.get("elements", ()), user_names))))
+            nodes.append(Quote(tuple(_rich_inline(part.get("elements", ()), names))))
     return Rich(tuple(nodes))
 
 
@@ -247,7 +248,7 @@ def _trim_newline(text: str, *, end: bool) -> str:
     return text[1:] if text.startswith("\n") else text
 
 
-def _lines(text: str, user_names: Mapping[str, str]) -> list[Node]:
+def _lines(text: str, names: Mapping[str, str]) -> list[Node]:
     if not text:
         return []
     units: list[Node | list[Node]] = []  # a block node, or one line of inline nodes
@@ -258,16 +259,16 @@ def _lines(text: str, user_names: Mapping[str, str]) -> list[Node]:
         rest = _QUOTE_REST.match(line)
         if rest:
             quoted = "\n".join([line[rest.end() :], *lines[index + 1 :]])
-            units.append(Quote(tuple(_join_lines(quoted.split("\n"), user_names))))
+            units.append(Quote(tuple(_join_lines(quoted.split("\n"), names))))
             break
         if _QUOTE_LINE.match(line):
             quoted_lines = []
             while index < len(lines) and (marker := _QUOTE_LINE.match(lines[index])):
                 quoted_lines.append(lines[index][marker.end() :])
                 index += 1
-            units.append(Quote(tuple(_join_lines(quoted_lines, user_names))))
+            units.append(Quote(tuple(_join_lines(quoted_lines, names))))
             continue
-        units.append(_inline(line, user_names))
+        units.append(_inline(line, names))
         index += 1
     nodes: list[Node] = []
     previous_inline = False
@@ -283,25 +284,23 @@ def _lines(text: str, user_names: Mapping[str, str]) -> list[Node]:
     return nodes
 
 
-def _join_lines(lines: Iterable[str], user_names: Mapping[str, str]) -> list[Node]:
+def _join_lines(lines: Iterable[str], names: Mapping[str, str]) -> list[Node]:
     nodes: list[Node] = []
     for index, line in enumerate(lines):
         if index:
             nodes.append(Break())
-        nodes.extend(_inline(line, user_names))
+        nodes.extend(_inline(line, names))
     return nodes
 
 
-def _inline(line: str, user_names: Mapping[str, str]) -> list[Node]:
+def _inline(line: str, names: Mapping[str, str]) -> list[Node]:
     # Code spans and control sequences become numbered slots first, so emphasis can wrap them
     # (`*<@U1>*`) but never reach inside them (`` `*not bold*` ``).
     slots: list[Node] = []
 
     def take(match: re.Match[str]) -> str:
         code, control = match.group(1), match.group(2)
-        slots.append(
-            Code(_display(code, user_names)) if code is not None else _control(control, user_names)
-        )
+        slots.append(Code(_display(code, names)) if code is not None else _control(control, names))
         return f"\x00{len(slots) - 1}\x00"
 
     return _emphasis(_TOKEN.sub(take, line), slots)
@@ -329,14 +328,15 @@ def _fill(text: str, slots: list[Node]) -> list[Node]:
     return nodes
 
 
-def _control(inner: str, user_names: Mapping[str, str]) -> Node:
+def _control(inner: str, names: Mapping[str, str]) -> Node:
     target, _, label = inner.partition("|")
     label = unescape_slack(label)
     if target.startswith("@"):
         user_id = target[1:]
-        return Mention("@" + (user_names.get(user_id) or label or user_id), "user")
+        return Mention("@" + (names.get(user_id) or label or user_id), "user")
     if target.startswith("#"):
-        return Mention("#" + (label or target[1:]), "channel")
+        channel_id = target[1:]
+        return Mention("#" + (names.get(channel_id) or label or channel_id), "channel")
     if target.startswith("!"):
         command, _, argument = target[1:].partition("^")
         if command in _BROADCASTS:
@@ -352,24 +352,22 @@ def _control(inner: str, user_names: Mapping[str, str]) -> Node:
     return Text(unescape_slack(f"<{inner}>"))
 
 
-def _display(text: str, user_names: Mapping[str, str]) -> str:
+def _display(text: str, names: Mapping[str, str]) -> str:
     """Text inside code: control sequences shown as a person reads them, no formatting."""
     pieces: list[str] = []
     position = 0
     for match in re.finditer(r"<([^<>\n]*)>", text):
         pieces.append(unescape_slack(text[position : match.start()]))
-        pieces.append(_text_all([_control(match.group(1), user_names)]))
+        pieces.append(_text_all([_control(match.group(1), names)]))
         position = match.end()
     pieces.append(unescape_slack(text[position:]))
     return "".join(pieces)
 
 
-def _rich_inline(
-    elements: Iterable[Mapping[str, Any]], user_names: Mapping[str, str]
-) -> list[Node]:
+def _rich_inline(elements: Iterable[Mapping[str, Any]], names: Mapping[str, str]) -> list[Node]:
     nodes: list[Node] = []
     for element in elements:
-        node = _rich_element(element, user_names)
+        node = _rich_element(element, names)
         if node is None:
             continue
         style = element.get("style") or {}
@@ -382,7 +380,7 @@ def _rich_inline(
     return nodes
 
 
-def _rich_element(element: Mapping[str, Any], user_names: Mapping[str, str]) -> Node | None:
+def _rich_element(element: Mapping[str, Any], names: Mapping[str, str]) -> Node | None:
     kind = element.get("type")
     if kind == "text":
         return Text(str(element.get("text", "")))
@@ -391,9 +389,10 @@ def _rich_element(element: Mapping[str, Any], user_names: Mapping[str, str]) -> 
         return Link(url, str(element.get("text") or ""))
     if kind == "user":
         user_id = str(element.get("user_id", ""))
-        return Mention("@" + user_names.get(user_id, user_id), "user")
+        return Mention("@" + names.get(user_id, user_id), "user")
     if kind == "channel":
-        return Mention("#" + str(element.get("channel_id", "")), "channel")
+        channel_id = str(element.get("channel_id", ""))
+        return Mention("#" + names.get(channel_id, channel_id), "channel")
     if kind == "usergroup":
         return Mention("@" + str(element.get("usergroup_id", "")), "group")
     if kind == "broadcast":

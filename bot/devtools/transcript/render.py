@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import groupby, zip_longest
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -29,9 +30,12 @@ from bot.devtools.transcript.blocks import (
     Section,
     TextField,
     Unsupported,
+    fill_in,
+    format_day,
     format_instant,
     read_blocks,
 )
+from bot.devtools.transcript.files import FileView, view_file
 from bot.devtools.transcript.markup import EMPTY, Rich, parse_mrkdwn
 from bot.devtools.transcript.model import PersonTranscript, Seen, Transcript
 
@@ -43,6 +47,7 @@ _KIND_LABELS = {
     "message": "message",
     "ephemeral": "only visible to you",
     "modal": "modal",
+    "form": "form sent",
     "home": "Home tab",
     "file": "file",
     "notification": "phone notification",
@@ -52,9 +57,10 @@ _NOTIFYING = ("message", "ephemeral", "file")
 
 
 def render_text(
-    person: PersonTranscript, user_names: Mapping[str, str], *, zone: ZoneInfo = LONDON
+    person: PersonTranscript, names: Mapping[str, str], *, zone: ZoneInfo = LONDON
 ) -> str:
-    """One person's transcript as plain text, in the order they saw things."""
+    """One person's transcript as plain text, in the order they saw things; `names` gives the
+    display names behind user ids and the names behind channel ids (`Transcript.names`)."""
     heading = f"{person.name} ({person.role}, {person.user_id})"
     lines = [heading, "=" * len(heading), ""]
     if not person.seen:
@@ -62,7 +68,7 @@ def render_text(
     for seen in person.seen:
         kind = _KIND_LABELS[seen.kind] + (" (edited)" if seen.edited else "")
         lines.append(" · ".join((format_instant(seen.at, zone), seen.where, seen.author, kind)))
-        lines += [f"{_INDENT}{line}".rstrip() for line in _seen_lines(seen, user_names, zone)]
+        lines += [f"{_INDENT}{line}".rstrip() for line in _seen_lines(seen, names, zone)]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -70,32 +76,53 @@ def render_text(
 def render_html(transcript: Transcript, *, zone: ZoneInfo = LONDON) -> str:
     """The whole run as one self-contained HTML page: an index, then each person's Slack."""
     people = tuple(
-        _person_view(index, person, transcript.user_names, zone)
+        _person_view(index, person, transcript.names, zone)
         for index, person in enumerate(transcript.people, start=1)
     )
-    page = _PageView(transcript.title, str(zone), people)
+    page = _PageView(transcript.title, str(zone), people, _day_index(people))
     return _environment().get_template("page.html.j2").render(page=page)
 
 
 # --- text ----------------------------------------------------------------------------------------
 
 
-def _seen_lines(seen: Seen, user_names: Mapping[str, str], zone: ZoneInfo) -> list[str]:
-    blocks = read_blocks(seen.blocks, user_names, zone)
-    text = parse_mrkdwn(seen.text, user_names).text()
+def _seen_lines(seen: Seen, names: Mapping[str, str], zone: ZoneInfo) -> list[str]:
+    blocks = read_blocks(_shown_blocks(seen), names, zone)
+    text = parse_mrkdwn(seen.text, names).text()
     if seen.kind == "notification":
         return text.split("\n")
-    if seen.kind in ("modal", "home"):
+    if seen.kind in ("modal", "form", "home"):
         lines = [f"Title: {seen.title}", ""] if seen.title else []
+        if seen.kind == "form":
+            lines = [_sent_line(seen, zone), "", *lines]
         lines += _blocks_lines(blocks)
-        if seen.kind == "modal":
+        if seen.kind != "home":
             submit, close = _modal_buttons(seen, blocks)
             lines += ["", "  ".join(f"[ {label} ]" for label in (close, submit) if label)]
         return lines
     lines = [f"File: {seen.file_name}"] if seen.file_name else []
+    files = [line for shared in seen.files for line in _file_lines(view_file(shared, zone))]
     if not blocks:
-        return lines + text.split("\n")
-    return [*lines, f"Notification: {_one_line(text)}", "", *_blocks_lines(blocks)]
+        return lines + (text.split("\n") if text or not files else []) + files
+    return [*lines, f"Notification: {_one_line(text)}", "", *_blocks_lines(blocks), *files]
+
+
+def _shown_blocks(seen: Seen) -> tuple[Mapping[str, Any], ...]:
+    """The blocks as the person saw them: a sent form with what they entered filled in."""
+    return fill_in(seen.blocks, seen.entries) if seen.entries is not None else seen.blocks
+
+
+def _sent_line(seen: Seen, zone: ZoneInfo) -> str:
+    opened = f"opened {format_instant(seen.opened, zone)}, " if seen.opened else ""
+    return f"Sent with what they entered ({opened}sent {format_instant(seen.at, zone)}):"
+
+
+def _file_lines(file: FileView) -> list[str]:
+    lines = [f"File: {file.summary_line()}"]
+    lines += [f"  {line}" for line in file.preview_lines()]
+    if file.href:
+        lines.append(f"  Saved beside this transcript: {file.href}")
+    return lines
 
 
 def _blocks_lines(blocks: Sequence[Block]) -> list[str]:
@@ -124,7 +151,8 @@ def _block_lines(block: Block) -> list[str]:
             return _row([_element_text(element) for element in elements])
         case Input(label, hint, optional, element):
             name = label.text() + (" (optional)" if optional else "")
-            lines = [f"{name}: {_element_text(element)}"]
+            first, *more = _element_text(element).split("\n")
+            lines = [f"{name}: {first}", *(f"  {line}" for line in more)]
             return lines + ([f"  {line}" for line in hint.text().split("\n")] if hint else [])
         case RichTextBlock(body):
             return body.text().split("\n")
@@ -204,6 +232,7 @@ def _modal_buttons(seen: Seen, blocks: Sequence[Block]) -> tuple[str | None, str
 class _ItemView:
     kind: str
     day: str
+    local_date: str
     when: str
     iso: str
     where: str
@@ -218,16 +247,29 @@ class _ItemView:
     edited: bool
     submit: str | None
     close: str
+    files: tuple[FileView, ...]
+    opened: str
 
 
 @dataclass(frozen=True)
 class _GroupView:
     # A run of items on one day in one place; `new_day` when it is the first run of its day,
-    # which then gets a heading of its own (one per person and day, for moving by heading).
+    # which then gets a heading of its own (one per person and day, for moving by heading) with
+    # `anchor` as its id, for the index of days.
     day: str
     new_day: bool
     where: str
     items: tuple[_ItemView, ...]
+    anchor: str
+
+
+@dataclass(frozen=True)
+class _DayView:
+    # One day in the page's index of days: `iso` names it in each person's anchors
+    # ("person-2-2026-12-03"), `anchor` is the first person's, for a page read without script.
+    iso: str
+    label: str
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -240,6 +282,7 @@ class _PersonView:
     hue: int
     count: int
     groups: tuple[_GroupView, ...]
+    days: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -247,22 +290,30 @@ class _PageView:
     title: str
     zone: str
     people: tuple[_PersonView, ...]
+    days: tuple[_DayView, ...]
 
 
 def _person_view(
-    index: int, person: PersonTranscript, user_names: Mapping[str, str], zone: ZoneInfo
+    index: int, person: PersonTranscript, names: Mapping[str, str], zone: ZoneInfo
 ) -> _PersonView:
-    items = [_item_view(seen, user_names, zone) for seen in person.seen]
+    anchor = f"person-{index}"
+    items = [_item_view(seen, names, zone) for seen in person.seen]
     runs = [
         (day, where, tuple(run))
         for (day, where), run in groupby(items, key=lambda i: (i.day, i.where))
     ]
     groups = tuple(
-        _GroupView(day, index == 0 or runs[index - 1][0] != day, where, run)
-        for index, (day, where, run) in enumerate(runs)
+        _GroupView(
+            day,
+            number == 0 or runs[number - 1][0] != day,
+            where,
+            run,
+            f"{anchor}-{run[0].local_date}",
+        )
+        for number, (day, where, run) in enumerate(runs)
     )
     return _PersonView(
-        f"person-{index}",
+        anchor,
         person.name,
         person.role,
         person.user_id,
@@ -270,24 +321,41 @@ def _person_view(
         _hue(person.name),
         len(items),
         groups,
+        tuple(dict.fromkeys(group.anchor[len(anchor) + 1 :] for group in groups)),
     )
 
 
-def _item_view(seen: Seen, user_names: Mapping[str, str], zone: ZoneInfo) -> _ItemView:
-    blocks = read_blocks(seen.blocks, user_names, zone)
-    body = parse_mrkdwn(seen.text, user_names)
+def _day_index(people: Sequence[_PersonView]) -> tuple[_DayView, ...]:
+    """Every day anyone saw something, each linked to the first person who did."""
+    first: dict[str, str] = {}
+    for person in people:
+        for day in person.days:
+            first.setdefault(day, f"{person.anchor}-{day}")
+    return tuple(
+        _DayView(day, format_day(date.fromisoformat(day)), first[day]) for day in sorted(first)
+    )
+
+
+def _item_view(seen: Seen, names: Mapping[str, str], zone: ZoneInfo) -> _ItemView:
+    blocks = read_blocks(_shown_blocks(seen), names, zone)
+    body = parse_mrkdwn(seen.text, names)
     submit, close = _modal_buttons(seen, blocks)
+    files = tuple(view_file(shared, zone) for shared in seen.files)
     shows_notification = seen.kind in _NOTIFYING or seen.kind == "notification"
+    notification = _one_line(body.text())
+    if not notification and files:
+        notification = "Shared " + ", ".join(file.title or file.name for file in files)
     return _ItemView(
         kind=seen.kind,
         day=_long_day(seen.at.astimezone(zone).date()),
+        local_date=seen.at.astimezone(zone).date().isoformat(),
         when=format_instant(seen.at, zone),
         iso=seen.at.isoformat(),
         where=seen.where,
         author=seen.author,
         initials=_initials(seen.author),
         hue=_hue(seen.author),
-        notification=_one_line(body.text()) if shows_notification else "",
+        notification=notification if shows_notification else "",
         body=body,
         blocks=blocks,
         title=seen.title or "",
@@ -295,6 +363,8 @@ def _item_view(seen: Seen, user_names: Mapping[str, str], zone: ZoneInfo) -> _It
         edited=seen.edited,
         submit=submit,
         close=close,
+        files=files,
+        opened=format_instant(seen.opened, zone) if seen.opened else "",
     )
 
 

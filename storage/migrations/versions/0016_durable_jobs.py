@@ -6,8 +6,8 @@ transaction as the change that caused it, so a crash after the answer loses noth
 claims it (as the dispatcher claims outbox rows) and runs it again. `key` makes a repeated click
 one job; `pending_key` lets refreshes of one thing coalesce while one waits.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-23
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
