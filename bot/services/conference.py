@@ -270,7 +270,9 @@ def _post_once(
     thread: Sequence[Sequence[Block | dict[str, Any]]],
 ) -> str:
     """A headline with documents and blocks in its thread, each part posted unless an earlier
-    attempt posted it already; returns the headline's ts."""
+    attempt posted it already; returns the headline's ts. Keys name the conversation too, so
+    the same message in the channel and in each direct message has a key of its own."""
+    key = f"{key}@{channel}"
     earlier = deps.gateway.bot_messages(channel)
     posted = {m.metadata_key: m.ts for m in earlier if m.metadata_key.startswith(key)}
     shared = {file_name for m in earlier for _, file_name in m.files}
