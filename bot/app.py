@@ -12,7 +12,10 @@ from slack_bolt.middleware import Middleware
 from bot.deps import Dependencies
 from bot.rules.commands import find
 from bot.rules.i18n import ENGLISH, speak
+from bot.rules.work import Work, WorkKind
+from bot.services.jobs import enqueue
 from bot.services.languages import locale_for
+from bot.slack.response_urls import ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +127,11 @@ def tell_kindly_on_error(
     if not isinstance(deps, Dependencies) or not isinstance(url, str):
         # A modal or an event: Slack shows its own "trouble connecting" for the 500, or retries.
         return None
-    message = {
-        "text": SOMETHING_WENT_WRONG,
-        "response_type": "ephemeral",
-        "replace_original": False,
-    }
-    deps.after_answer.post(url, message)
+    try:
+        enqueue(
+            deps, [Work(WorkKind.RESPOND, {"url": url, "message": ephemeral(SOMETHING_WENT_WRONG)})]
+        )
+    except Exception:  # the database may be what failed: the log has it
+        log.exception("could not queue the apology for a failed request")
     # The person has our words: a plain 200 keeps Slack from adding its own error beside them.
     return BoltResponse(status=200, body="")

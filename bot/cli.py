@@ -29,10 +29,12 @@ from storage.db import (
 )
 
 if TYPE_CHECKING:
+    from slack_bolt import App
     from sqlalchemy import Engine
 
     from bot.clock import Clock
     from bot.deps import Dependencies
+    from bot.settings import Settings
 
 log = logging.getLogger("coregroup")
 
@@ -352,6 +354,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
         dispatch_every=timedelta(seconds=settings.dispatch_every_seconds),
     )
     scheduler.start()
+    from bot.jobs import worker_id
+    from bot.worker import Worker
+
+    # In this process by default (one command for the embedded SQLite deployment); a job a
+    # stopped process left is taken up again here.
+    worker = Worker(deps, name=worker_id(), threads=args.worker_threads) if args.worker else None
+    if worker is not None:
+        worker.start()
+        log.info("running jobs in this process (%d threads)", args.worker_threads)
+    try:
+        return _serve(args, deps, app, settings, socket_mode)
+    finally:
+        if worker is not None:
+            worker.stop()  # a stop asked for lets the jobs running finish (a crash: they lapse)
+
+
+def _serve(
+    args: argparse.Namespace, deps: Dependencies, app: App, settings: Settings, socket_mode: bool
+) -> int:
+    """Serve Slack's requests until told to stop."""
     if socket_mode:
         from bot.socket_mode import SocketModeServer
 
@@ -372,6 +394,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="DEBUG" if args.log_level == "DEBUG" else "WARNING",
         health=lambda: _database_problem(deps),
     )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the workers that do the jobs people's clicks leave, as a process of their own."""
+    import signal
+    import threading
+
+    from bot.jobs import worker_id
+    from bot.logs import configure_logging
+    from bot.worker import Worker
+
+    configure_logging(args.log_level)
+    load_settings().require("slack_bot_token")
+    deps = _dependencies(_clock())
+    log.info("database %s at the newest revision", _where(_database_url()))
+    log.info("Slack: authenticated as %s", _authenticate(deps))
+    worker = Worker(deps, name=worker_id(), threads=args.threads)
+    if args.once:
+        count = worker.run_due()
+        print(f"ran {count} job(s)")
+        return 0
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    worker.start()
+    woken_by = (
+        "LISTEN/NOTIFY" if deps.unit_of_work.engine.dialect.name == "postgresql" else "polling"
+    )
+    log.info("running jobs (%d threads, woken by %s)", args.threads, woken_by)
+    stop.wait()
+    log.info("stopping: letting running jobs finish")
+    worker.stop()
     return 0
 
 
@@ -670,7 +725,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO", metavar="LEVEL"
     )
+    serve.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="do not run jobs in this process (a `coregroup worker` process runs them)",
+    )
+    serve.add_argument(
+        "--worker-threads", type=int, default=2, metavar="N", help="threads running jobs"
+    )
     serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run the jobs people's clicks leave, as a process of its own"
+    )
+    worker.add_argument("--threads", type=int, default=2, metavar="N", help="threads running jobs")
+    worker.add_argument("--once", action="store_true", help="run the jobs due now, then stop")
+    worker.add_argument(
+        "--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO", metavar="LEVEL"
+    )
+    worker.set_defaults(handler=cmd_worker)
 
     demo = commands.add_parser("demo", help="run a whole case against the emulator, offline")
     demo.add_argument("--out", default="demo-out", help="folder for the transcripts")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.settings import Settings
-from bot.slack.after_answer import AfterAnswer
 from bot.slack.gateway import SlackGateway
 from storage.db import UnitOfWork
 
@@ -22,9 +21,6 @@ class Dependencies:
     unit_of_work: UnitOfWork
     clock: Clock
     client: WebClient
-    # Where listeners leave their Slack work for right after the answer (made here, once, so
-    # every thread sees the same one).
-    after_answer: AfterAnswer = field(default_factory=AfterAnswer, compare=False, repr=False)
 
     @cached_property
     def gateway(self) -> SlackGateway:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -13,6 +12,7 @@ from bot.rules.i18n import N_, _
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Rsvp
+from bot.rules.work import Work, WorkKind, once, refresh
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import (
     Refused,
@@ -31,20 +31,20 @@ from bot.services.approvals import ApprovalError, answer
 from bot.services.conference import (
     ConferenceError,
     archive_case_channel,
-    refresh_digest,
     release_summary,
 )
+from bot.services.jobs import enqueue
 from bot.services.meetings import (
     NOT_INVITED,
     MeetingError,
     answer_held,
-    refresh_invitation,
     reply,
 )
-from bot.services.plan import PlanError, complete_action, refresh_plan_message
+from bot.services.plan import PlanError, complete_action
 from bot.services.planning import replan_case
 from bot.services.purge import export_now
 from bot.services.updates import form_plan, meeting_label
+from bot.slack.response_urls import ephemeral, post_to_response_url
 from bot.ui.arranging import held_answer_blocks, not_held_modal
 from bot.ui.harm import update_reading_modal
 from bot.ui.labels import AGENCY_NAMES
@@ -66,12 +66,23 @@ def _tell(respond: Respond, text: str) -> None:
     respond(text=_(text), response_type="ephemeral", replace_original=False)
 
 
-def _tell_soon(deps: Dependencies, body: dict[str, Any], text: str) -> None:
-    """The same message, sent right after the answer instead of holding it up."""
+def _trigger(body: dict[str, Any]) -> str | None:
+    """The click's trigger id: Slack sends the same one when it delivers the click again."""
+    trigger = body.get("trigger_id")
+    return trigger if isinstance(trigger, str) else None
+
+
+def _told(body: dict[str, Any], text: str) -> list[Work]:
+    """The same message as a job, sent right after the answer instead of holding it up."""
     url = body.get("response_url")
-    if isinstance(url, str):  # a button in a message always has one
-        message = {"text": text, "response_type": "ephemeral", "replace_original": False}
-        deps.after_answer.post(url, message)
+    if not isinstance(url, str):  # a button in a message always has one
+        return []
+    return [once(WorkKind.RESPOND, _trigger(body), url=url, message=ephemeral(_(text)))]
+
+
+def _plan_shown(case_id: int) -> Work:
+    """The pinned plan brought up to date after the answer (one pending refresh per case)."""
+    return refresh(WorkKind.SHOW_PLAN, f"case:{case_id}", case_id=case_id)
 
 
 def handle_edit_outcome_click(
@@ -122,16 +133,15 @@ def handle_complete_action_click(
         _tell(respond, admitted.message if isinstance(admitted, Refused) else NOT_A_MEMBER)
         return
     try:
-        complete_action(deps, case_id=admitted.case_id, actor=user_id, action_id=action_id)
+        complete_action(
+            deps,
+            case_id=admitted.case_id,
+            actor=user_id,
+            action_id=action_id,
+            then=[_plan_shown(admitted.case_id)],
+        )
     except PlanError as error:
         _tell(respond, str(error))
-    deps.after_answer.run(partial(show_plan, deps, admitted.case_id))
-
-
-def show_plan(deps: Dependencies, case_id: int) -> None:
-    """After the answer: bring the pinned plan up to date (a Slack call, so not in the request)."""
-    replan_case(deps, case_id)  # a done action's reminder is cancelled
-    refresh_plan_message(deps, case_id)
 
 
 RSVP_BY_ACTION = {
@@ -155,22 +165,19 @@ def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> Non
     try:
         if meeting_id is None:
             raise MeetingError(NOT_INVITED)
-        case_id = reply(deps, meeting_id=meeting_id, user_id=body["user"]["id"], rsvp=rsvp)
+        reply(
+            deps,
+            meeting_id=meeting_id,
+            user_id=body["user"]["id"],
+            rsvp=rsvp,
+            then=[
+                *_told(body, THANKS[rsvp]),
+                # Ten people replying at once need the list shown once more, not ten times.
+                refresh(WorkKind.SHOW_REPLIES, f"meeting:{meeting_id}", meeting_id=meeting_id),
+            ],
+        )
     except MeetingError as error:
-        _tell_soon(deps, body, str(error))
-        return
-    _tell_soon(deps, body, _(THANKS[rsvp]))
-    # Ten people replying at once need the list shown once more, not ten times.
-    deps.after_answer.refresh(
-        ("replies", meeting_id), partial(show_replies, deps, meeting_id, case_id)
-    )
-
-
-def show_replies(deps: Dependencies, meeting_id: int, case_id: int) -> None:
-    """After replies: the invitation's live list, the plan (chases) and the chair's digest."""
-    refresh_invitation(deps, meeting_id)
-    replan_case(deps, case_id)
-    refresh_digest(deps, case_id)
+        enqueue(deps, _told(body, str(error)))
 
 
 def handle_representative_click(
@@ -277,20 +284,27 @@ def handle_release_click(
     if isinstance(admitted, Refused):
         _tell(respond, admitted.message)
         return
-    deps.after_answer.run(
-        partial(release_after_click, deps, admitted.found, body["user"]["id"], respond)
+    work = Work(
+        WorkKind.RELEASE_SUMMARY,
+        {
+            "conference_id": admitted.found,
+            "case_id": admitted.case_id,
+            "user_id": body["user"]["id"],
+            "url": body.get("response_url"),
+        },
+        # Released once, however often the button is pressed.
+        key=f"{WorkKind.RELEASE_SUMMARY.value}:{admitted.found}",
     )
+    enqueue(deps, [work])
 
 
-def release_after_click(
-    deps: Dependencies, conference_id: int, user_id: str, respond: Respond
-) -> None:
+def release_after_click(deps: Dependencies, conference_id: int, user_id: str) -> str | None:
     """Post the family's copy and the documents; the professionals get theirs privately."""
     try:
         release_summary(deps, conference_id=conference_id, actor=user_id)
     except ConferenceError:
-        return  # the acknowledgement has already explained a refusal
-    _tell(respond, N_("Released: the core group has the summary, and professionals their copy."))
+        return None  # the acknowledgement has already explained a refusal
+    return _("Released: the core group has the summary, and professionals their copy.")
 
 
 def handle_archive_click(
@@ -298,22 +312,26 @@ def handle_archive_click(
 ) -> None:
     """Archive a closed case's channel (after the ack: it is a Slack call)."""
     ack()
-    deps.after_answer.run(
-        partial(archive_after_click, deps, _record_id(body), body["user"]["id"], respond)
-    )
-
-
-def archive_after_click(
-    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
-) -> None:
-    """Archive, or say kindly why not."""
-    if case_id is None:
+    case_id, url = _record_id(body), body.get("response_url")
+    if case_id is None or not isinstance(url, str):
         _tell(respond, NOT_A_MEMBER)
         return
+    payload = {"case_id": case_id, "user_id": body["user"]["id"], "url": url}
+    enqueue(deps, [Work(WorkKind.ARCHIVE_CHANNEL, payload, key=_key(body))])
+
+
+def _key(body: dict[str, Any]) -> str | None:
+    """A click's own job key (its trigger id), so Slack's redelivery makes no second job."""
+    trigger = _trigger(body)
+    return f"click:{trigger}" if trigger else None
+
+
+def archive_after_click(deps: Dependencies, case_id: int, user_id: str) -> str:
+    """Archive, or say kindly why not."""
     try:
-        _tell(respond, archive_case_channel(deps, case_id=case_id, actor=user_id))
+        return archive_case_channel(deps, case_id=case_id, actor=user_id)
     except ConferenceError as error:
-        _tell(respond, str(error))
+        return str(error)
 
 
 def handle_approval_click(
@@ -327,9 +345,8 @@ def handle_approval_click(
         _tell(respond, NOT_A_MEMBER)
         return
     approve = body["actions"][0]["action_id"] == ActionId.APPROVE_REQUEST
-    deps.after_answer.run(
-        partial(answer_approval, deps, approval_id, body["user"]["id"], approve, url)
-    )
+    payload = {"approval_id": approval_id, "user_id": body["user"]["id"], "approve": approve}
+    enqueue(deps, [Work(WorkKind.ANSWER_APPROVAL, {**payload, "url": url}, key=_key(body))])
 
 
 def answer_approval(
@@ -339,12 +356,10 @@ def answer_approval(
     try:
         answered = answer(deps, approval_id=approval_id, actor=user_id, approve=approve)
     except ApprovalError as error:
-        deps.after_answer.post(
-            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
-        )
+        post_to_response_url(url, ephemeral(str(error)))
         return
     blocks = [b.to_dict() for b in answered.blocks]
-    deps.after_answer.post(url, {"replace_original": True, "text": "Answered", "blocks": blocks})
+    post_to_response_url(url, {"replace_original": True, "text": "Answered", "blocks": blocks})
     if approve:
         replan_case(deps, answered.case_id)  # a cover now gets the reminders
     send_now(deps, answered.send_now)
@@ -355,19 +370,17 @@ def handle_export_click(
 ) -> None:
     """Export a closed case's record before its purge (after the ack: it writes files)."""
     ack()
-    deps.after_answer.run(
-        partial(export_after_click, deps, _record_id(body), body["user"]["id"], respond)
-    )
-
-
-def export_after_click(
-    deps: Dependencies, case_id: int | None, user_id: str, respond: Respond
-) -> None:
-    """Export, or say kindly why not."""
-    if case_id is None:
+    case_id, url = _record_id(body), body.get("response_url")
+    if case_id is None or not isinstance(url, str):
         _tell(respond, NOT_A_MEMBER)
         return
-    _tell(respond, export_now(deps, case_id=case_id, actor=user_id))
+    payload = {"case_id": case_id, "user_id": body["user"]["id"], "url": url}
+    enqueue(deps, [Work(WorkKind.EXPORT_RECORD, payload, key=_key(body))])
+
+
+def export_after_click(deps: Dependencies, case_id: int, user_id: str) -> str:
+    """Export, or say kindly why not."""
+    return export_now(deps, case_id=case_id, actor=user_id)
 
 
 def handle_was_held_click(
@@ -394,26 +407,19 @@ def handle_was_held_click(
         modal = not_held_modal(admitted.case_id, meeting_id, admitted.found)
         deps.gateway.open_view(body["trigger_id"], modal)
         return
-    deps.after_answer.run(partial(record_held, deps, meeting_id, user_id, url))
-
-
-def record_held(deps: Dependencies, meeting_id: int, user_id: str, url: str) -> None:
-    """After the ack: the meeting is recorded as held, and the question shows the answer."""
-    try:
-        answered = answer_held(deps, meeting_id=meeting_id, actor=user_id, held=True)
-    except MeetingError as error:
-        deps.after_answer.post(
-            url, {"text": str(error), "response_type": "ephemeral", "replace_original": False}
-        )
-        return
-    blocks = held_answer_blocks(answered.reference, answered.label, held=True)
+    # Recorded in the request; the question shows the answer, and the case is re-planned, after.
+    blocks = held_answer_blocks(admitted.reference, admitted.found, held=True)
     message = {
         "replace_original": True,
         "text": "Answered",
         "blocks": [b.to_dict() for b in blocks],
     }
-    deps.after_answer.post(url, message)
-    replan_case(deps, answered.case_id)
+    shown = once(WorkKind.RESPOND, _trigger(body), url=url, message=message)
+    replanned = Work(WorkKind.REPLAN, {"case_id": admitted.case_id})
+    try:
+        answer_held(deps, meeting_id=meeting_id, actor=user_id, held=True, then=[shown, replanned])
+    except MeetingError as error:
+        enqueue(deps, _told(body, str(error)))
 
 
 def register(app: App) -> None:

@@ -12,19 +12,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.agenda import Agenda
 from bot.rules.commands import DECLARED, SubCommand, find, usage
 from bot.rules.i18n import _, language_named
 from bot.rules.ids import Command
-from bot.rules.measures import TeamMeasures, parse_period
+from bot.rules.measures import parse_period
 from bot.rules.vocabulary import Agency, Role
+from bot.rules.work import Work, WorkKind
 from bot.services.access import OPENING_NEEDS_FULL_MEMBER
 from bot.services.admission import (
     ActionChoices,
@@ -42,6 +41,7 @@ from bot.services.admission import (
 )
 from bot.services.agenda import agenda_to_record
 from bot.services.conference import ConferenceError, draft_summary
+from bot.services.jobs import enqueue
 from bot.services.languages import choose_language
 from bot.services.managers import change_in_slack
 from bot.services.measures import Period, for_manager
@@ -156,14 +156,27 @@ def handle_coregroup_command(
         ack()  # then open the form at once: its trigger id lives 3 seconds
         handler.open(deps, admitted, str(command["trigger_id"]))
     elif declared.slow:
+        url = command.get("response_url")
+        if isinstance(url, str):
+            payload = {
+                "verb": request.verb,
+                "args": list(request.args),
+                "user_id": request.user_id,
+                "channel_id": request.channel_id,
+                "case_id": admitted.case_id,
+                "url": url,
+            }
+            trigger = command.get("trigger_id")
+            key = f"command:{trigger}" if isinstance(trigger, str) else None
+            enqueue(deps, [Work(WorkKind.FINISH_COMMAND, payload, key=key)])
         ack(text=_("On it…"))
-        deps.after_answer.run(partial(finish_coregroup_command, deps, request, respond))
     else:
         ack(text=handler.answer(deps, admitted, request))
 
 
-def finish_coregroup_command(deps: Dependencies, request: Request, respond: Respond) -> None:
-    """After the answer: the sub-commands that call Slack (adding and removing people)."""
+def finish_coregroup_command(deps: Dependencies, request: Request) -> str | None:
+    """After the answer: the sub-commands that call Slack (adding and removing people); returns
+    what to tell the person (None: nothing more)."""
     declared = find(request.verb)
     assert declared is not None and declared.permission is not None
     # Checked again: only work the acknowledgement admitted is done (and the register may have
@@ -176,7 +189,7 @@ def finish_coregroup_command(deps: Dependencies, request: Request, respond: Resp
         read=nothing,
     )
     if isinstance(admitted, Refused):
-        return  # the acknowledgement has already told them, kindly
+        return None  # the acknowledgement has already told them, kindly
     try:
         answer = SLOW_ANSWERS[declared.name](deps, admitted, request)
     except Exception:  # the person is waiting on "On it…": they must hear something
@@ -185,7 +198,7 @@ def finish_coregroup_command(deps: Dependencies, request: Request, respond: Resp
             "Sorry, something went wrong on my side and `/coregroup {name}` did not finish. "
             "Please try again in a minute; `/coregroup history` shows what was done."
         ).format(name=declared.name)
-    respond(text=answer, replace_original=False)
+    return answer
 
 
 def _help(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
@@ -376,7 +389,6 @@ def _record_away(
     except UpdateError as error:
         return str(error)
     replan_case(deps, case.case_id)  # reminders now go to the cover (or to them again)
-    deps.after_answer.run(partial(send_now, deps, answer.send_now))  # the social worker is asked
     return answer.text
 
 
@@ -420,13 +432,23 @@ def _measures(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
     if isinstance(teams, str):
         ack(text=teams)
         return
+    payload = {
+        "team_id": team_id,
+        "user_id": request.user_id,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+    trigger = command.get("trigger_id")
+    key = f"command:{trigger}" if isinstance(trigger, str) else None
+    enqueue(deps, [Work(WorkKind.SEND_MEASURES, payload, key=key)])
     ack(text=_("On it… the measures will arrive in your direct messages with me."))
-    deps.after_answer.run(partial(_send_measures, deps, request.user_id, teams, period))
 
 
-def _send_measures(
-    deps: Dependencies, user_id: str, teams: list[TeamMeasures], period: Period
-) -> None:
+def send_measures(deps: Dependencies, team_id: str, user_id: str, period: Period) -> None:
+    """After the answer: the figures, a chart and a CSV in the manager's direct messages."""
+    teams = for_manager(deps, team_id=team_id, user_id=user_id, period=period)
+    if isinstance(teams, str):
+        return  # no longer a manager: the acknowledgement was the last word
     said = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
     dm = deps.gateway.open_dm(user_id)
     channel, ts = deps.gateway.post(dm, f"Measures for {said}", measures_blocks(teams, said))
@@ -512,5 +534,5 @@ SLOW_VERBS = frozenset(name for name in COMMAND_RULES if DECLARED[name].slow)
 
 
 def register(app: App) -> None:
-    """Attach the slash command listener (its slow work goes to `deps.after_answer`)."""
+    """Attach the slash command listener (its slow work is written as durable jobs)."""
     app.command(Command.COREGROUP.value)(handle_coregroup_command)

@@ -6,7 +6,6 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -15,32 +14,39 @@ from slack_sdk.models.views import View
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
 from bot.rules.agenda import CHILD_ROWS, Agenda, read_children
-from bot.rules.case_form import NewCase, parse_new_case
-from bot.rules.escape import escape_mrkdwn
+from bot.rules.case_form import parse_new_case
 from bot.rules.i18n import _
-from bot.rules.ids import AgendaField, DecisionField, MeetingField, PlanField, UpdateField, ViewId
+from bot.rules.ids import (
+    AgendaField,
+    DecisionField,
+    MeetingField,
+    NewCaseField,
+    PlanField,
+    UpdateField,
+    ViewId,
+)
 from bot.rules.stand_ins import form_audience
 from bot.rules.update_form import parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
 from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
+from bot.rules.work import Work, WorkKind, refresh
 from bot.services.access import NOT_A_MEMBER
 from bot.services.admission import Refused, admit_to_case, nothing
 from bot.services.agenda import AgendaError, save_agenda
-from bot.services.cases import ChannelNameTakenError, describe_missing, open_case, refresh_case_card
+from bot.services.cases import ReferenceInUseError, request_case
 from bot.services.conference import (
     ConferenceError,
     announce_decision,
     decision_recorded_by,
     record_decision,
-    refresh_digest,
 )
+from bot.services.jobs import enqueue
 from bot.services.meetings import (
     MeetingError,
     after_schedule,
     answer_held,
     meeting_in_case,
     record_attendance,
-    refresh_invitation,
     schedule,
     still_starts_at,
 )
@@ -50,11 +56,9 @@ from bot.services.representatives import bring_someone, send_someone
 from bot.services.updates import (
     UpdateError,
     context_of_request,
-    refresh_progress,
     save_update,
 )
-from bot.slack.gateway import SlackError
-from bot.ui.common import message_modal, new_case_modal, opening_progress_modal, section
+from bot.ui.common import message_modal, opening_progress_modal, section
 from bot.ui.meetings import SAME_AGENCY_NO
 from bot.ui.updates import update_receipt_blocks
 from handlers.guard import VIEW_RULES
@@ -65,91 +69,43 @@ log = logging.getLogger(__name__)
 def handle_new_case_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Any, deps: Dependencies
 ) -> None:
-    """Check the form; show errors inline, or say the case is being set up."""
+    """Check the form; show errors inline, or record the case and say it is being set up (its
+    channel is made by a job written with it)."""
     form, errors = parse_new_case(
         view["state"]["values"], today=deps.clock.now().date(), bot_user_id=context.bot_user_id
     )
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    ack(response_action="update", view=opening_progress_modal(form.reference))
-    deps.after_answer.run(
-        partial(set_up_new_case, deps, form, view["id"], body["user"]["id"], body["team"]["id"])
-    )
+    user_id, view_id = str(body["user"]["id"]), str(view["id"])
 
+    def channel_made(case_id: int) -> list[Work]:
+        payload = {
+            "case_id": case_id,
+            "user_id": user_id,
+            "view_id": view_id,
+            "reference": form.reference,
+            "social_worker": form.social_worker,
+            "form": {"nation": form.nation.value},
+        }
+        # No key: the case's own row (its reference is unique in the area) makes it once.
+        return [Work(WorkKind.OPEN_CASE, payload)]
 
-def set_up_new_case(
-    deps: Dependencies, form: NewCase, view_id: str, user_id: str, team_id: str
-) -> None:
-    """After the ack: create the channel and the case, then tell the social worker how it went."""
     try:
-        opened = open_case(deps, form, team_id=team_id, opened_by=user_id)
-    except ChannelNameTakenError:
-        deps.gateway.update_view(
-            view_id,
-            new_case_modal(
-                today=deps.clock.now().date(),
-                nation=form.nation,
-                social_worker=form.social_worker,
-                reference=form.reference,
-                notice=_(
-                    "A channel called #{reference} already exists (it may be archived). Please "
-                    "choose a different case reference with the family, and fill the form in again."
-                ).format(reference=escape_mrkdwn(form.reference)),
-            ),
+        request_case(
+            deps, form, team_id=str(body["team"]["id"]), opened_by=user_id, then=channel_made
+        )
+    except ReferenceInUseError:
+        ack(
+            response_action="errors",
+            errors={
+                NewCaseField.REFERENCE: _(
+                    "There is already a case with this reference. Please choose another."
+                )
+            },
         )
         return
-    except SlackError as error:
-        log.warning("opening a case failed at %s: %s", error.method, error.code)
-        deps.gateway.update_view(
-            view_id,
-            message_modal(
-                _("Case not opened"),
-                _(
-                    "Sorry, Slack would not let me set up the channel, so no case was opened and "
-                    "nothing was saved (Slack said `{code}`). Please try again in a minute."
-                ).format(code=error.code),
-            ),
-        )
-        return
-    except Exception:
-        # Not a Slack refusal: keep the traceback for operators, and never leave the person
-        # looking at "setting up" for ever.
-        log.exception("opening a case failed")
-        deps.gateway.update_view(
-            view_id,
-            message_modal(
-                _("Case not opened"),
-                _(
-                    "Sorry, something went wrong on my side and the case was not opened. Nothing "
-                    "was saved; please try again, and tell your Slack administrator if it keeps "
-                    "happening."
-                ),
-            ),
-        )
-        raise
-    replan_case(deps, opened.case_id)  # prompts and reminders for the first meetings
-    done = _("The case *{reference}* is open in {channel}.").format(
-        reference=escape_mrkdwn(form.reference), channel=f"<#{opened.channel_id}>"
-    )
-    if opened.missing:
-        done += (
-            "\n\n"
-            + _("These people are in the core group but I could not add them to the channel:")
-            + "\n"
-            + describe_missing(opened.missing)
-        )
-    if opened.missing:
-        # The modal may be closed already, so the social worker also gets it in writing.
-        for person in {form.social_worker, user_id}:
-            deps.gateway.post(
-                person,
-                _("Some people could not join the channel for {reference}").format(
-                    reference=form.reference
-                ),
-                [section(done)],
-            )
-    deps.gateway.update_view(view_id, message_modal(_("Case opened"), done))
+    ack(response_action="update", view=opening_progress_modal(form.reference))
 
 
 @dataclass(frozen=True)
@@ -206,12 +162,12 @@ def handle_outcome_submission(
             actor=sub.user_id,
             wording=text_of(_state(view), PlanField.WORDING),
             outcome_id=sub.meta.get("outcome"),
+            then=[_plan_shown(sub.case_id)],
         )
     except PlanError as error:
         ack(response_action="errors", errors={PlanField.WORDING: str(error)})
         return
     ack()
-    deps.after_answer.run(partial(show_plan, deps, sub.case_id))
 
 
 def handle_action_submission(
@@ -236,12 +192,12 @@ def handle_action_submission(
             due=due,
             outcome_id=int_of(_state(view), PlanField.FOR_OUTCOME),
             action_id=sub.meta.get("action"),
+            then=[_plan_shown(sub.case_id)],
         )
     except PlanError as error:
         ack(response_action="errors", errors={PlanField.DESCRIPTION: str(error)})
         return
     ack()
-    deps.after_answer.run(partial(show_plan, deps, sub.case_id))
 
 
 def handle_schedule_submission(
@@ -269,6 +225,16 @@ def handle_schedule_submission(
             actor=sub.user_id,
             local_start=datetime.combine(day, at),
             place=text_of(_state(view), MeetingField.PLACE),
+            then=[
+                Work(
+                    WorkKind.AFTER_SCHEDULE,
+                    {
+                        "case_id": sub.case_id,
+                        "meeting_id": meeting_id,
+                        "local_start": datetime.combine(day, at).isoformat(),
+                    },
+                )
+            ],
         )
     except MeetingError as error:
         ack(response_action="errors", errors={MeetingField.DATE: str(error)})
@@ -279,9 +245,6 @@ def handle_schedule_submission(
         view=message_modal(
             _("Meeting set"), _("Set for {when}.").format(when=scheduled.card.when) + note
         ),
-    )
-    deps.after_answer.run(
-        partial(after_schedule_submission, deps, sub.case_id, meeting_id, datetime.combine(day, at))
     )
 
 
@@ -315,25 +278,46 @@ def handle_representative_submission(
     meeting_id = sub.meta.get("meeting")
     same_agency = value_of(_state(view), MeetingField.SAME_AGENCY) != SAME_AGENCY_NO
     if isinstance(meeting_id, int):
-        deps.after_answer.run(
-            partial(send_representative_after, deps, sub, meeting_id, chosen, same_agency)
-        )
+        payload = {
+            "case_id": sub.case_id,
+            "user_id": sub.user_id,
+            "meeting_id": meeting_id,
+            "chosen": chosen,
+            "same_agency": same_agency,
+        }
+        enqueue(deps, [Work(WorkKind.SEND_REPRESENTATIVE, payload, key=_key(body))])
+
+
+def _key(body: dict[str, Any]) -> str | None:
+    """A submission's own job key (its trigger id), so a redelivery makes no second job."""
+    trigger = body.get("trigger_id")
+    return f"view:{trigger}" if isinstance(trigger, str) else None
+
+
+def _plan_shown(case_id: int) -> Work:
+    """The pinned plan brought up to date after the answer (one pending refresh per case)."""
+    return refresh(WorkKind.SHOW_PLAN, f"case:{case_id}", case_id=case_id)
 
 
 def send_representative_after(
-    deps: Dependencies, sub: Submission, meeting_id: int, chosen: str, same_agency: bool
+    deps: Dependencies,
+    case_id: int,
+    user_id: str,
+    meeting_id: int,
+    chosen: str,
+    same_agency: bool,
 ) -> None:
     """After the ack: a colleague of the sender's agency is added and the reply recorded; anyone
     else waits for the social worker's agreement (asked at once)."""
     answer = send_someone(
         deps,
-        case_id=sub.case_id,
+        case_id=case_id,
         meeting_id=meeting_id,
-        user_id=sub.user_id,
+        user_id=user_id,
         chosen=chosen,
         same_agency=same_agency,
     )
-    deps.gateway.post(sub.user_id, _("About your reply to an invitation"), [section(answer.text)])
+    deps.gateway.post(user_id, _("About your reply to an invitation"), [section(answer.text)])
     send_now(deps, answer.send_now)
 
 
@@ -357,15 +341,16 @@ def handle_bring_someone_submission(
         ack(response_action="errors", errors={MeetingField.SUPPORTER_KIND: _("Please choose one.")})
         return
     ack()
-    deps.after_answer.run(partial(ask_to_bring_someone, deps, sub, chosen, SupporterKind(kind)))
+    payload = {"case_id": sub.case_id, "user_id": sub.user_id, "chosen": chosen, "kind": kind}
+    enqueue(deps, [Work(WorkKind.BRING_SOMEONE, payload, key=_key(body))])
 
 
 def ask_to_bring_someone(
-    deps: Dependencies, sub: Submission, chosen: str, kind: SupporterKind
+    deps: Dependencies, case_id: int, user_id: str, chosen: str, kind: SupporterKind
 ) -> None:
     """After the ack: ask the social worker, and tell the family member what happens next."""
-    answer = bring_someone(deps, case_id=sub.case_id, user_id=sub.user_id, chosen=chosen, kind=kind)
-    deps.gateway.post(sub.user_id, _("About bringing someone"), [section(answer.text)])
+    answer = bring_someone(deps, case_id=case_id, user_id=user_id, chosen=chosen, kind=kind)
+    deps.gateway.post(user_id, _("About bringing someone"), [section(answer.text)])
     send_now(deps, answer.send_now)
 
 
@@ -393,17 +378,11 @@ def handle_attendance_submission(
     if not meeting_in_case(deps, meeting_id=meeting_id, case_id=sub.case_id):
         ack(response_action="errors", errors={first: _("That meeting isn't part of this case.")})
         return
-    record_attendance(deps, meeting_id=meeting_id, actor=sub.user_id, marks=marks)
+    # After the ack, the invitation shows the meeting as held (no more reply buttons), and the
+    # case card and topic no longer name it as next.
+    shown = Work(WorkKind.AFTER_ATTENDANCE, {"case_id": sub.case_id, "meeting_id": meeting_id})
+    record_attendance(deps, meeting_id=meeting_id, actor=sub.user_id, marks=marks, then=[shown])
     ack()
-    deps.after_answer.run(partial(after_attendance_submission, deps, sub.case_id, meeting_id))
-
-
-def after_attendance_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
-    """After the ack: the invitation shows the meeting as held (no more reply buttons), and the
-    case card and topic no longer name it as next."""
-    refresh_invitation(deps, meeting_id)
-    refresh_case_card(deps, case_id)
-    replan_case(deps, case_id)
 
 
 def handle_not_held_submission(
@@ -430,12 +409,12 @@ def handle_not_held_submission(
             actor=sub.user_id,
             held=False,
             reason=reason,
+            then=[Work(WorkKind.REPLAN, {"case_id": sub.case_id})],
         )
     except MeetingError as error:
         ack(response_action="errors", errors={field: str(error)})
         return
     ack()
-    deps.after_answer.run(partial(replan_case, deps, sub.case_id))
 
 
 def handle_update_submission(
@@ -460,13 +439,25 @@ def handle_update_submission(
     if draft is None:
         ack(response_action="errors", errors=errors)
         return
+    # After the ack: the channel's count of updates moves (never their content), and the digest.
+    counted = (
+        [
+            Work(
+                WorkKind.AFTER_UPDATE,
+                {"case_id": context.case.id, "meeting_id": context.meeting.id},
+            )
+        ]
+        if context.meeting.id is not None
+        else []
+    )
     try:
-        receipt = save_update(deps, request_id=meta.request_id, user_id=user_id, draft=draft)
+        receipt = save_update(
+            deps, request_id=meta.request_id, user_id=user_id, draft=draft, then=counted
+        )
     except UpdateError as error:
         ack(response_action="errors", errors={first_block: str(error)})
         return
     replan_case(deps, context.case.id)  # its chases stop now
-    deps.after_answer.run(partial(send_now, deps, receipt.send_now))  # new harm: at once
     thanks = update_receipt_blocks(
         case_reference=receipt.case_reference,
         meeting_label=receipt.meeting_label,
@@ -481,16 +472,6 @@ def handle_update_submission(
         response_action="update",
         view=View(type="modal", title=_("Update received"), close=_("Close"), blocks=thanks),
     )
-    if context.meeting.id is not None:
-        deps.after_answer.run(
-            partial(after_update_submission, deps, context.case.id, context.meeting.id)
-        )
-
-
-def after_update_submission(deps: Dependencies, case_id: int, meeting_id: int) -> None:
-    """After the ack: the channel's count of updates moves (never their content)."""
-    refresh_progress(deps, meeting_id)  # idempotent: a count from the database
-    refresh_digest(deps, case_id)
 
 
 def handle_agenda_submission(
@@ -565,6 +546,17 @@ def handle_decision_submission(
             category=category,
             dissent=text_of(_state(view), DecisionField.DISSENT),
             plan_changes=text_of(_state(view), DecisionField.PLAN_CHANGES),
+            # Everyone is told in writing after the ack.
+            then=[
+                Work(
+                    WorkKind.AFTER_DECISION,
+                    {
+                        "conference_id": conference_id,
+                        "case_id": case_id,
+                        "user_id": body["user"]["id"],
+                    },
+                )
+            ],
         )
     except ConferenceError as error:
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
@@ -572,8 +564,6 @@ def handle_decision_submission(
         return
     replan_case(deps, case_id)  # continuing: the next cycle is planned; ending: nothing more
     ack()
-    user_id = body["user"]["id"]
-    deps.after_answer.run(partial(after_decision_submission, deps, conference_id, case_id, user_id))
 
 
 def after_decision_submission(
@@ -594,7 +584,7 @@ def show_plan(deps: Dependencies, case_id: int) -> None:
 
 
 def register(app: App) -> None:
-    """Attach the modal listeners (their slow work goes to `deps.after_answer`)."""
+    """Attach the modal listeners (their slow work is written as durable jobs)."""
     app.view(ViewId.NEW_CASE.value)(handle_new_case_submission)
     app.view(ViewId.OUTCOME.value)(handle_outcome_submission)
     app.view(ViewId.ACTION.value)(handle_action_submission)

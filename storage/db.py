@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,11 +101,18 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
 
 
+# Set in a session's `info` by whatever writes a job row, so the unit of work wakes the workers
+# once that row is committed (and only then: a rolled-back job never ran).
+JOBS_WRITTEN = "jobs_written"
+
+
 class UnitOfWork:
     """One transaction per listener or job: commits once on success, rolls back on any error."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Called after a commit that wrote jobs: the in-process workers start on them at once.
+        self.on_jobs: list[Callable[[], None]] = []
 
     @contextmanager
     def __call__(self) -> Iterator[Session]:
@@ -117,7 +124,11 @@ class UnitOfWork:
             session.rollback()
             raise
         finally:
+            wrote_jobs = session.info.pop(JOBS_WRITTEN, False)
             session.close()
+        if wrote_jobs:
+            for wake in self.on_jobs:
+                wake()
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -22,6 +22,7 @@ from bot.rules.vocabulary import (
     CaseStatus,
     Category,
     Decision,
+    JobState,
     Language,
     MeetingKind,
     MeetingStatus,
@@ -435,6 +436,31 @@ class OutboxMessage(SQLModel, table=True):
     slack_ts: str | None = Field(default=None, max_length=32)
     sent_at: datetime | None = _instant(default=None)
     created_at: datetime = _instant(default_factory=utc_now)
+
+
+# Work a person's click or form left for after Slack's answer (creating a channel, re-rendering an
+# invitation), written in the same transaction as the change that caused it and done by a worker.
+class Job(SQLModel, table=True):
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_due", "state", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=64)
+    # The case it is about, if any (no foreign key: a withdrawn case's job outlives its rows).
+    case_id: int | None = Field(default=None, index=True)
+    # The ids it is about (never people's words): a plain function of these does the work.
+    payload: dict[str, Any] = _json()
+    # A repeated click or a redelivered request makes one job: the same key, kept for ever.
+    key: str | None = Field(default=None, max_length=255, unique=True)
+    # Refreshes of the same thing coalesce: one pending job per key, freed when it is claimed.
+    pending_key: str | None = Field(default=None, max_length=255, unique=True)
+    # When it is next due; while running, when its claim lapses (as the outbox's claims do).
+    due_at: datetime = _instant()
+    state: JobState = _enum(JobState, JobState.PENDING)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=128)
+    last_error: str | None = _text()
+    created_at: datetime = _instant()
+    finished_at: datetime | None = _instant(default=None)
 
 
 # Who did what to which case, when: append-only (the database refuses updates and deletes).

@@ -5,10 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Executable, Result, Selectable, bindparam, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Result,
+    Selectable,
+    Table,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, SQLModel
+
+from storage.models import Case, CasePurge
 
 CHUNK = 500
 ARRAY_CHUNK = 2000  # rows per statement when each column is sent as one array
@@ -85,3 +97,24 @@ def plain(
     """
     session.flush()
     return session.connection().execute(statement, params)
+
+
+def owned_tables(case_id: int) -> list[tuple[Table, ColumnElement[bool]]]:
+    """Every table holding rows of the case, children first, each with the condition that picks
+    the case's rows: a row is the case's when a foreign key leads from it to the case. Derived
+    from the tables, so a table added later is purged without anyone remembering to add it."""
+    tables = SQLModel.metadata.sorted_tables
+    cases = SQLModel.metadata.tables[Case.__tablename__]
+    picks: dict[str, ColumnElement[bool]] = {cases.name: cases.c.id == case_id}
+    for table in tables:
+        parts = [
+            fk.parent.in_(select(fk.column).where(picks[fk.column.table.name]))
+            for fk in table.foreign_keys
+            if fk.column.table is not table and fk.column.table.name in picks
+        ]
+        if parts and table.name not in picks:
+            picks[table.name] = or_(*parts)
+    special = {cases.name, CasePurge.__tablename__}
+    return [
+        (t, picks[t.name]) for t in reversed(tables) if t.name in picks and t.name not in special
+    ]

@@ -6,7 +6,9 @@ import ast
 from pathlib import Path
 
 from bot.rules.commands import DECLARED, SUB_COMMANDS, SubCommand, find, usage
+from bot.rules.work import WorkKind
 from bot.ui.texts import help_text
+from handlers.after import WORK
 from handlers.commands import HANDLERS, SLOW_ANSWERS, SLOW_VERBS, Anywhere, Reply
 from handlers.guard import COMMAND_RULES
 
@@ -65,6 +67,12 @@ def test_handlers_speak_slack_not_sql() -> None:
 
 
 def test_work_after_the_ack_has_one_mechanism() -> None:
-    """Bolt's lazy listeners are not used: slow work goes to deps.after_answer."""
+    """Bolt's lazy listeners are not used, nor threads: slow work is written as a durable job."""
     for path in (ROOT / "handlers").glob("*.py"):
-        assert "lazy=" not in path.read_text(), path.name
+        text = path.read_text()
+        assert "lazy=" not in text, path.name
+        assert "threading" not in text and "ThreadPool" not in text, path.name
+
+
+def test_every_kind_of_job_has_its_function_and_nothing_else_does() -> None:
+    assert set(WORK) == {kind.value for kind in WorkKind}

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
+from sqlmodel import Session
 
-from bot.clock import ManualClock
+from bot.clock import ManualClock, SystemClock
+from bot.deps import Dependencies
 from bot.devtools.emulator import SlackEmulator
+from bot.rules.vocabulary import JobState
+from bot.rules.work import Work, WorkKind
+from bot.services import jobs
+from bot.settings import Settings
+from storage.db import UnitOfWork, make_engine
 from tests.conftest import free_port
 
 BOT_TOKEN = "xoxb-serve-test"
@@ -135,3 +146,43 @@ def test_serve_listens_on_the_loopback_unless_told() -> None:
     from bot.cli import build_parser
 
     assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
+
+
+def test_a_worker_process_does_the_jobs_a_serving_process_left(
+    tmp_path: Path, slack: SlackEmulator
+) -> None:
+    env = environment(tmp_path, slack)
+    assert coregroup("db", "upgrade", env=env).returncode == 0
+    received: list[bytes] = []
+
+    class ResponseUrl(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), ResponseUrl)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{sink.server_address[1]}/actions"
+    # What a serving process with `--no-worker` leaves: a committed job, nobody running it.
+    engine = make_engine(env["DATABASE_URL"])
+    settings = Settings(slack_bot_token=BOT_TOKEN, database_url=env["DATABASE_URL"])
+    deps = Dependencies(settings, UnitOfWork(engine), SystemClock(), WebClient())
+    thanks = Work(WorkKind.RESPOND, {"url": url, "message": {"text": "Thanks"}}, key="t1")
+    assert jobs.enqueue(deps, [thanks]) == 1
+    try:
+        result = coregroup("worker", "--once", env=env)
+    finally:
+        sink.shutdown()
+        sink.server_close()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ran 1 job(s)"
+    assert [json.loads(body) for body in received] == [{"text": "Thanks"}]
+    with Session(engine) as session:
+        [job] = jobs.jobs_of(session)
+    assert job.state == JobState.DONE
+    engine.dispose()

@@ -20,10 +20,10 @@ from bot.deps import Dependencies
 from bot.devtools.emulator import SlackEmulator
 from bot.jobs import SweepReport
 from bot.settings import Settings
-from bot.slack.after_answer import AfterAnswer
 from bot.slack.client import make_web_client
 from bot.socket_mode import SocketModeServer
 from bot.web import BackgroundServer
+from bot.worker import Worker
 from storage.db import UnitOfWork, make_engine, upgrade
 
 SIGNING_SECRET = "sandbox-signing-secret"  # noqa: S105 (a local emulator, not a real secret)
@@ -47,11 +47,13 @@ class Sandbox:
         *,
         clock: ManualClock | None = None,
         socket_mode: bool = False,
-        gather: float | None = None,
+        worker: bool = True,
     ) -> None:
         self.socket_mode = socket_mode
-        # How long the bot gathers refreshes after answering (None: the product's own default).
-        self.gather = gather
+        # The bot's worker, in its process as `coregroup serve` runs it: one thread, so the demo
+        # does its work in the same order every time.
+        self.with_worker = worker
+        self.worker: Worker | None = None
         self.clock = clock or ManualClock()
         self.emulator = SlackEmulator(clock=self.clock, bot_token=BOT_TOKEN)
         self.engine = make_engine(database_url)
@@ -71,10 +73,9 @@ class Sandbox:
         upgrade(self.engine)
         self.emulator.start()
         client = make_web_client(BOT_TOKEN, self.emulator.api_url)
-        after_answer = AfterAnswer() if self.gather is None else AfterAnswer(gather=self.gather)
-        self.deps = Dependencies(
-            self.settings, UnitOfWork(self.engine), self.clock, client, after_answer=after_answer
-        )
+        self.deps = Dependencies(self.settings, UnitOfWork(self.engine), self.clock, client)
+        if self.with_worker:
+            self.worker = Worker(self.deps, name="sandbox", threads=1, listen=False).start()
         if self.socket_mode:
             self.app = create_app(self.deps, request_verification=False)
             self.emulator.use_socket_mode()
@@ -106,8 +107,9 @@ class Sandbox:
             self._server.stop()
         for server in self._sockets:
             server.close()
-        if self.deps:
-            self.deps.after_answer.close()  # its last refreshes still reach the emulator
+        if self.worker:
+            self.worker.wait_idle()  # its last refreshes still reach the emulator
+            self.worker.stop()
         self.emulator.stop()
         self.engine.dispose()
 
@@ -140,13 +142,13 @@ class Sandbox:
     def settle(self, *, timeout: float = 30.0) -> None:
         """Wait (in real time) until the bot has finished everything it does after answering,
         so whatever a step caused is there before the clock moves on."""
-        assert self.deps is not None
-        if not self.deps.after_answer.wait_idle(timeout):
+        assert self.worker is not None, "this sandbox runs no worker"
+        if not self.worker.wait_idle(timeout):
             raise TimeoutError("the bot's work after answering did not finish in time")
 
     @staticmethod
     def wait_for(probe: Callable[[], T | None], *, timeout: float = 30.0) -> T:
-        """Wait (in real time) for work the bot does after acknowledging (`deps.after_answer`).
+        """Wait (in real time) for work the bot does after acknowledging (its jobs).
 
         Generous, since it only bounds a failure: on a loaded 2-core machine running tests in
         parallel, work that takes milliseconds alone can take seconds."""

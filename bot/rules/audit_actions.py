@@ -13,6 +13,8 @@ class AuditAction(StrEnum):
     never changed or reused, only added."""
 
     CASE_OPENED = "case.opened"
+    # Its channel could not be made: the case's rows are gone and the reference is free again.
+    CASE_WITHDRAWN = "case.withdrawn"
     CASE_ARCHIVED = "case.archived"
     CASE_CHANNEL_ARCHIVED = "case.channel_archived"
     MEMBER_ADDED = "member.added"
@@ -58,6 +60,7 @@ class AuditAction(StrEnum):
 DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
     {
         AuditAction.CASE_OPENED: "opened the case",
+        AuditAction.CASE_WITHDRAWN: "saw a case withdrawn because its channel could not be made",
         AuditAction.CASE_ARCHIVED: "archived the case channel",
         AuditAction.CASE_CHANNEL_ARCHIVED: "found that the case channel had been archived in Slack",
         AuditAction.MEMBER_ADDED: "added {person} to the core group",

@@ -163,6 +163,15 @@ class OutboxState(StrEnum):
     FAILED = "failed"  # gave up after the attempt limit; shown to operators, never silently dropped
 
 
+class JobState(StrEnum):
+    """Life of one piece of work left for after Slack's answer (a durable job)."""
+
+    PENDING = "pending"
+    RUNNING = "running"  # claimed by a worker until its lease lapses
+    DONE = "done"
+    FAILED = "failed"  # gave up after the attempt limit; the social worker was told
+
+
 class SupporterKind(StrEnum):
     """Who a family member may bring (DOMAIN.md, Stand-ins, supporters and safety)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,8 +34,9 @@ from bot.rules.vocabulary import (
     MeetingStatus,
     Role,
 )
+from bot.rules.work import Work
 from bot.rules.working_days import WorkingCalendar, add_months
-from bot.services import audit
+from bot.services import audit, jobs
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
@@ -182,36 +183,60 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         professionals = [
             m for m in _holders(session, case.id, Role.SOCIAL_WORKER, Role.CHAIR, Role.PROFESSIONAL)
         ]
-        audit.record(
-            session,
-            actor=actor,
-            action=AuditAction.SUMMARY_RELEASED,
-            at=deps.clock.now(),
-            case_id=case.id,
-            meeting=conference_id,
+        # Once, however often the release runs (a job that stopped half-way runs again).
+        released_before = any(
+            event.detail.get("meeting") == conference_id
+            for event in audit.recent(session, case_id=case.id, limit=500)
+            if event.action == AuditAction.SUMMARY_RELEASED
         )
+        if not released_before:
+            audit.record(
+                session,
+                actor=actor,
+                action=AuditAction.SUMMARY_RELEASED,
+                at=deps.clock.now(),
+                case_id=case.id,
+                meeting=conference_id,
+            )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError(_("The case channel is archived, so the summary can't be posted."))
     text = summary_notification_text(summary.reference, summary.review_heading)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
+    release = f"c{case.id}:release:{conference_id}"
     # The channel gets one message, the headline; the documents and the whole summary are
-    # replies in its thread, so a long summary never buries the channel.
+    # replies in its thread, so a long summary never buries the channel. A part an earlier
+    # attempt posted is found (by its metadata key, or a document by its name) and not posted
+    # again.
     head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
-    channel, ts = deps.gateway.post(case.slack_channel_id, text, head)
-    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY)
-    # Printed and handed to family members who are not on Slack.
-    deps.gateway.upload(
-        channel,
-        f"{name}.pdf",
-        pdf_from_html(summary_html(summary, Audience.FAMILY)),
-        _("Summary (family copy, to print)"),
-        thread_ts=ts,
+    _post_once(
+        deps,
+        case.slack_channel_id,
+        release,
+        text,
+        head,
+        [
+            *_documents(name, summary, Audience.FAMILY),
+            # Printed and handed to family members who are not on Slack.
+            (
+                f"{name}.pdf",
+                lambda: pdf_from_html(summary_html(summary, Audience.FAMILY)),
+                _("Summary (family copy, to print)"),
+            ),
+        ],
+        [*overflow, *summary_blocks(summary, Audience.FAMILY)],
     )
-    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
-        deps.gateway.post(channel, text, blocks, thread_ts=ts)
     for reader, copy in own_copies:
         try:
-            _send_family_copy(deps, reader, copy, name, text)
+            head, *overflow = summary_headline_blocks(copy, Audience.FAMILY)
+            _post_once(
+                deps,
+                deps.gateway.open_dm(reader),
+                release,
+                text,
+                head,
+                _documents(name, copy, Audience.FAMILY),
+                [*overflow, *summary_blocks(copy, Audience.FAMILY)],
+            )
         except SlackError as error:
             log.warning("could not send a family member their copy: %s", error.code)
     # Each professional likewise: their copy's headline, its documents in the thread (the page
@@ -224,10 +249,55 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     for member in professionals:
         assert member.slack_user_id is not None
         try:
-            dm, dm_ts = deps.gateway.post(member.slack_user_id, text, professional_head)
-            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL)
+            _post_once(
+                deps,
+                deps.gateway.open_dm(member.slack_user_id),
+                release,
+                text,
+                professional_head,
+                _documents(name, summary, Audience.PROFESSIONAL),
+                [],
+            )
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
+
+
+# The metadata event type of a released summary's messages (as the outbox's are marked).
+RELEASE_EVENT = "coregroup_release"
+
+Document = tuple[str, Callable[[], bytes], str]  # file name, its content when needed, its title
+
+
+def _post_once(
+    deps: Dependencies,
+    channel: str,
+    key: str,
+    text: str,
+    head: Sequence[Block | dict[str, Any]],
+    documents: Sequence[Document],
+    thread: Sequence[Sequence[Block | dict[str, Any]]],
+) -> str:
+    """A headline with documents and blocks in its thread, each part posted unless an earlier
+    attempt posted it already; returns the headline's ts. Keys name the conversation too, so
+    the same message in the channel and in each direct message has a key of its own."""
+    key = f"{key}@{channel}"
+    earlier = deps.gateway.bot_messages(channel)
+    posted = {m.metadata_key: m.ts for m in earlier if m.metadata_key.startswith(key)}
+    shared = {file_name for m in earlier for _file_id, file_name in m.files}
+
+    def meta(part: str) -> dict[str, Any]:
+        return {"event_type": RELEASE_EVENT, "event_payload": {"key": f"{key}:{part}"}}
+
+    ts = posted.get(f"{key}:head")
+    if ts is None:
+        _, ts = deps.gateway.post(channel, text, head, metadata=meta("head"))
+    for file_name, content, title in documents:
+        if file_name not in shared:
+            deps.gateway.upload(channel, file_name, content(), title, thread_ts=ts)
+    for number, blocks in enumerate(thread):
+        if f"{key}:part:{number}" not in posted:
+            deps.gateway.post(channel, text, blocks, metadata=meta(f"part:{number}"), thread_ts=ts)
+    return ts
 
 
 _DOCUMENT_TITLES = {
@@ -239,26 +309,14 @@ _DOCUMENT_TITLES = {
 }
 
 
-def _share_documents(
-    deps: Dependencies, channel: str, ts: str, name: str, summary: SummaryInput, audience: Audience
-) -> None:
-    """The summary as a page to print and a Markdown file, in the thread of its headline."""
+def _documents(name: str, summary: SummaryInput, audience: Audience) -> list[Document]:
+    """The summary as a page to print and a Markdown file, for the thread of its headline."""
     suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
     page_title, text_title = _DOCUMENT_TITLES[audience]
-    deps.gateway.upload(
-        channel,
-        f"{name}{suffix}.html",
-        summary_html(summary, audience).encode(),
-        _(page_title),
-        thread_ts=ts,
-    )
-    deps.gateway.upload(
-        channel,
-        f"{name}{suffix}.md",
-        summary_markdown(summary, audience).encode(),
-        _(text_title),
-        thread_ts=ts,
-    )
+    return [
+        (f"{name}{suffix}.html", lambda: summary_html(summary, audience).encode(), _(page_title)),
+        (f"{name}{suffix}.md", lambda: summary_markdown(summary, audience).encode(), _(text_title)),
+    ]
 
 
 def refresh_digest(deps: Dependencies, case_id: int) -> None:
@@ -306,10 +364,12 @@ def record_decision(
     category: Category | None,
     dissent: str | None,
     plan_changes: str | None = None,
+    then: Sequence[Work] = (),
 ) -> Recorded:
     """The chair records the conference's decision; the schedule follows from it."""
     now = deps.clock.now()
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         conference = session.get(Meeting, conference_id)
         if conference is None or conference.kind != MeetingKind.RCPC:
             raise ConferenceError(_("That conference no longer exists."))
@@ -429,18 +489,6 @@ def _rebase_core_groups(
         previous = day
 
 
-def _send_family_copy(
-    deps: Dependencies, user_id: str, summary: SummaryInput, name: str, text: str
-) -> None:
-    """One family member's own copy in their direct messages, laid out as the channel's is: the
-    headline, with the documents and the whole summary in its thread."""
-    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
-    dm, ts = deps.gateway.post(user_id, text, head)
-    _share_documents(deps, dm, ts, name, summary, Audience.FAMILY)
-    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
-        deps.gateway.post(dm, text, blocks, thread_ts=ts)
-
-
 def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     """Tell everyone in writing; the social worker also gets a printable notice for family
     members not on Slack; when the plan ends, offer to export and archive the channel."""
@@ -464,14 +512,24 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         review = meeting_words(MeetingKind.RCPC, case.nation)
         return notice_text(case.reference, review), notice_blocks(notices[current()])
 
+    # Each message once, however often this runs (found by its metadata key if it was sent).
+    decided = f"c{recorded.case_id}:decision:{recorded.conference_id}"
     if case.slack_channel_id and not case.channel_archived:
         posted = rendered(case.bot_language, said)
-        deps.gateway.post(case.slack_channel_id, posted["text"], posted["blocks"])
+        _post_once(deps, case.slack_channel_id, decided, posted["text"], posted["blocks"], [], [])
     for member in members:
         assert member.slack_user_id is not None
         told = rendered(languages[member.slack_user_id], said)
         try:
-            deps.gateway.post(member.slack_user_id, told["text"], told["blocks"])
+            _post_once(
+                deps,
+                deps.gateway.open_dm(member.slack_user_id),
+                decided,
+                told["text"],
+                told["blocks"],
+                [],
+                [],
+            )
         except SlackError as error:
             log.warning("could not send the decision to a member: %s", error.code)
     refresh_case_card(deps, recorded.case_id)  # the conference decided is no longer "next"
@@ -479,7 +537,7 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
         # Printed for the family in the case's language (Welsh, for a bilingual case).
         locale = locale_of(case.bot_language)
         with speaking(locale):
-            _send_printable_notice(deps, case, notices[locale], offline_family, holders)
+            _send_printable_notice(deps, case, notices[locale], offline_family, holders, decided)
     if recorded.decision == Decision.CONTINUE:
         return
     with deps.unit_of_work() as session:
@@ -490,9 +548,15 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
                 col(Meeting.starts_at) > deps.clock.now(),
             )
         ).all()
+    # A cancellation already shared (by an earlier run) is not shared again.
+    shared = (
+        {n for m in deps.gateway.bot_messages(case.slack_channel_id) for _file_id, n in m.files}
+        if case.slack_channel_id and not case.channel_archived
+        else set()
+    )
     for meeting_id in cancelled:
         assert meeting_id is not None
-        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id)
+        share_calendar_file(deps, case_id=recorded.case_id, meeting_id=meeting_id, unless=shared)
     offer: list[Block] = [
         section(
             _(
@@ -515,9 +579,9 @@ def announce_decision(deps: Dependencies, recorded: Recorded) -> None:
     ]
     for holder in holders:
         assert holder.slack_user_id is not None
-        deps.gateway.post(
-            holder.slack_user_id, _("Closing {reference}").format(reference=case.reference), offer
-        )
+        dm = deps.gateway.open_dm(holder.slack_user_id)
+        closing = _("Closing {reference}").format(reference=case.reference)
+        _post_once(deps, dm, f"{decided}:closing", closing, offer, [], [])
 
 
 def decision_notice(session: Session, case: Case, recorded: Recorded) -> DecisionNotice:
@@ -584,6 +648,7 @@ def _send_printable_notice(
     notice: DecisionNotice,
     offline_family: Sequence[Member],
     holders: Sequence[Member],
+    decided: str,
 ) -> None:
     """The social worker gets the notice as a PDF to print for family members not on Slack."""
     names = ", ".join(escape_mrkdwn(m.display_name) for m in offline_family)
@@ -592,8 +657,10 @@ def _send_printable_notice(
         if holder.role != Role.SOCIAL_WORKER or holder.slack_user_id is None:
             continue
         try:
-            deps.gateway.post(
-                holder.slack_user_id,
+            _post_once(
+                deps,
+                deps.gateway.open_dm(holder.slack_user_id),
+                f"{decided}:printable",
                 _("Printable decision notice for {reference}").format(reference=case.reference),
                 [
                     section(
@@ -603,13 +670,16 @@ def _send_printable_notice(
                         ).format(reference=escape_mrkdwn(case.reference), names=names)
                     )
                 ],
+                [],
+                [],
             )
-            deps.gateway.upload(
-                deps.gateway.open_dm(holder.slack_user_id),
-                f"{case.reference}-decision-notice.pdf",
-                pdf,
-                _("Decision notice: {reference}").format(reference=case.reference),
-            )
+            dm = deps.gateway.open_dm(holder.slack_user_id)
+            pdf_name = f"{case.reference}-decision-notice.pdf"
+            if pdf_name not in {
+                n for m in deps.gateway.bot_messages(dm) for _file_id, n in m.files
+            }:
+                title = _("Decision notice: {reference}").format(reference=case.reference)
+                deps.gateway.upload(dm, pdf_name, pdf, title)
         except SlackError as error:
             log.warning("could not send the printable decision notice: %s", error.code)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -151,10 +151,16 @@ def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) 
     return locale_of(language)
 
 
-def tell_person(deps: Dependencies, user_id: str, render: Render) -> tuple[str, str]:
+def tell_person(
+    deps: Dependencies,
+    user_id: str,
+    render: Render,
+    *,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[str, str]:
     """Post a direct message in the person's own language (whoever's request it comes from);
     returns (channel, ts) as the gateway does."""
     with deps.unit_of_work() as session:
         language = person_language(session, user_id, default=deps.settings.default_language)
     said = rendered(language, render)
-    return deps.gateway.post(user_id, said["text"], said["blocks"])
+    return deps.gateway.post(user_id, said["text"], said["blocks"], metadata=metadata)

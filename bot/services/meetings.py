@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,8 +22,9 @@ from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
 from bot.rules.timeline import format_day, next_core_group_by, report_deadline
 from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
+from bot.rules.work import Work
 from bot.rules.working_days import add_months
-from bot.services import audit
+from bot.services import audit, jobs
 from bot.services.access import Permission, check, schedule_permission
 from bot.services.cases import refresh_case_card
 from bot.services.languages import recipient_language
@@ -95,12 +96,14 @@ def schedule(
     actor: str,
     local_start: datetime,
     place: str,
+    then: Sequence[Work] = (),
 ) -> Scheduled:
     """Set (or move) a meeting; later due dates of the same kind follow from it."""
     place = place.strip()
     if not place:
         raise MeetingError("Please say where the meeting will be.")
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         case = session.get_one(Case, case_id)
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.case_id != case_id or meeting.status not in OPEN_MEETINGS:
@@ -338,11 +341,12 @@ def reply(
     user_id: str,
     rsvp: Rsvp,
     representative_member_id: int | None = None,
+    then: Sequence[Work] = (),
 ) -> int:
     """Record someone's reply in a unit of work of its own; returns the case id (raises
     MeetingError with a kind message)."""
     with deps.unit_of_work() as session:
-        return record_reply(
+        case_id = record_reply(
             session,
             meeting_id=meeting_id,
             user_id=user_id,
@@ -350,6 +354,8 @@ def reply(
             at=deps.clock.now(),
             representative_member_id=representative_member_id,
         )
+        jobs.add(session, then, now=deps.clock.now(), case_id=case_id)  # with the reply
+        return case_id
 
 
 def record_reply(
@@ -464,10 +470,16 @@ def _refresh_invitation(deps: Dependencies, meeting_id: int) -> None:
 
 
 def record_attendance(
-    deps: Dependencies, *, meeting_id: int, actor: str, marks: dict[int, Attendance]
+    deps: Dependencies,
+    *,
+    meeting_id: int,
+    actor: str,
+    marks: dict[int, Attendance],
+    then: Sequence[Work] = (),
 ) -> None:
     """Record who came; the meeting is then held, and feeds the attendance measures."""
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         meeting = session.get_one(Meeting, meeting_id)
         for invitation in session.exec(
             select(Invitation).where(Invitation.meeting_id == meeting_id)
@@ -499,9 +511,12 @@ def attendance_guess(invitation: Invitation) -> Attendance | None:
     }.get(invitation.rsvp)
 
 
-def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) -> None:
+def share_calendar_file(
+    deps: Dependencies, *, case_id: int, meeting_id: int, unless: Collection[str] = ()
+) -> None:
     """Upload the meeting's .ics to the case channel so people can add it to their calendars;
-    a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE)."""
+    a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE). Not if
+    a file of that name is among `unless` (shared already)."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
         meeting = session.get_one(Meeting, meeting_id)
@@ -523,6 +538,8 @@ def share_calendar_file(deps: Dependencies, *, case_id: int, meeting_id: int) ->
         stamp=deps.clock.now(),
     )
     name = f"{case.reference}-{_file_word(meeting, case)}{'-cancelled' if cancelled else ''}.ics"
+    if name in unless:
+        return
     try:
         deps.gateway.upload(
             case.slack_channel_id, name, ics, f"{title} (cancelled)" if cancelled else title
@@ -586,7 +603,13 @@ class HeldAnswer:
 
 
 def answer_held(
-    deps: Dependencies, *, meeting_id: int, actor: str, held: bool, reason: str | None = None
+    deps: Dependencies,
+    *,
+    meeting_id: int,
+    actor: str,
+    held: bool,
+    reason: str | None = None,
+    then: Sequence[Work] = (),
 ) -> HeldAnswer:
     """Record whether a meeting whose date passed was held: held, or not held with a reason (it
     then waits for a new date, and the social worker is reminded to set it as before)."""
@@ -594,6 +617,7 @@ def answer_held(
     if not held and reason is None:
         raise MeetingError("Please say why the meeting was not held.")
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
             raise MeetingError("That meeting no longer exists.")

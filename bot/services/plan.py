@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,7 +14,8 @@ from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.stand_ins import is_family_side
 from bot.rules.vocabulary import ActionStatus
-from bot.services import audit
+from bot.rules.work import Work
+from bot.services import audit, jobs
 from bot.services.languages import person_language
 from bot.slack.gateway import SlackError
 from bot.ui.bilingual import rendered
@@ -105,11 +107,18 @@ def _clean(text: str, limit: int, what: str) -> str:
 
 
 def save_outcome(
-    deps: Dependencies, *, case_id: int, actor: str, wording: str, outcome_id: int | None = None
+    deps: Dependencies,
+    *,
+    case_id: int,
+    actor: str,
+    wording: str,
+    outcome_id: int | None = None,
+    then: Sequence[Work] = (),
 ) -> int:
     """Add an outcome, or reword one; returns the plan's new version number."""
     wording = _clean(wording, MAX_WORDING, "outcome in the family's words")
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         if outcome_id is None:
             position = len(load_plan(session, case_id).outcomes) + 1
             outcome = Outcome(
@@ -145,10 +154,12 @@ def save_action(
     due: date | None,
     outcome_id: int | None,
     action_id: int | None = None,
+    then: Sequence[Work] = (),
 ) -> int:
     """Add an action (who does what, by when, for which outcome), or change one."""
     description = _clean(description, MAX_DESCRIPTION, "action")
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         if outcome_id is not None:
             _outcome_in_case(session, case_id, outcome_id)
         if owner_member_id is not None:
@@ -182,9 +193,12 @@ def save_action(
         return _keep_version(session, deps, case_id, actor)
 
 
-def complete_action(deps: Dependencies, *, case_id: int, actor: str, action_id: int) -> int:
+def complete_action(
+    deps: Dependencies, *, case_id: int, actor: str, action_id: int, then: Sequence[Work] = ()
+) -> int:
     """Mark an action done (from the button on the pinned plan)."""
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         action = _action_in_case(session, case_id, action_id)
         if action.status == ActionStatus.DONE:
             raise PlanError("That action is already marked done.")

@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, or_, select, update
-from sqlmodel import Session, SQLModel, col
+from sqlalchemy import delete, select, update
+from sqlmodel import Session, col
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
@@ -41,7 +41,8 @@ from bot.services.access import check
 from bot.services.export import export_case_record
 from bot.services.outbox import enqueue
 from bot.slack.gateway import BotMessage, SlackError
-from storage.models import Area, Case, CasePurge, Member, OutboxMessage
+from storage.models import Area, Case, CasePurge, Job, Member, OutboxMessage
+from storage.queries import owned_tables
 
 log = logging.getLogger(__name__)
 
@@ -343,8 +344,12 @@ def _rows_step(deps: Dependencies, case_id: int, report: PurgeReport) -> None:
         }
         area_id, actor = case.area_id, purge.requested_by
         counts: dict[str, int] = {}
-        for table, where in _owned_tables(case_id):
+        for table, where in owned_tables(case_id):
             counts[table.name] = _rowcount(session.execute(delete(table).where(where)))
+        # Its jobs, done and due alike (they name the case by id, without a foreign key).
+        counts[Job.__tablename__] = _rowcount(
+            session.execute(delete(Job).where(col(Job.case_id) == case_id))
+        )
         # Last: the audit trail's triggers allow its deletions only while this row exists.
         session.execute(delete(CasePurge).where(col(CasePurge.case_id) == case_id))
         session.execute(delete(Case).where(col(Case.id) == case_id))
@@ -361,27 +366,6 @@ def _rows_step(deps: Dependencies, case_id: int, report: PurgeReport) -> None:
         )
     report.rows = deleted
     report.purged = True
-
-
-def _owned_tables(case_id: int) -> list[tuple[Table, ColumnElement[bool]]]:
-    """Every table holding rows of the case, children first, each with the condition that picks
-    the case's rows: a row is the case's when a foreign key leads from it to the case. Derived
-    from the tables, so a table added later is purged without anyone remembering to add it."""
-    tables = SQLModel.metadata.sorted_tables
-    cases = SQLModel.metadata.tables[Case.__tablename__]
-    picks: dict[str, ColumnElement[bool]] = {cases.name: cases.c.id == case_id}
-    for table in tables:
-        parts = [
-            fk.parent.in_(select(fk.column).where(picks[fk.column.table.name]))
-            for fk in table.foreign_keys
-            if fk.column.table is not table and fk.column.table.name in picks
-        ]
-        if parts and table.name not in picks:
-            picks[table.name] = or_(*parts)
-    special = {cases.name, CasePurge.__tablename__}
-    return [
-        (t, picks[t.name]) for t in reversed(tables) if t.name in picks and t.name not in special
-    ]
 
 
 def _rowcount(result: Any) -> int:

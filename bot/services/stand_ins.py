@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,8 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.stand_ins import CoverVerdict, cover_verdict
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ApprovalKind
-from bot.services import audit
+from bot.rules.work import Work, send_now
+from bot.services import audit, jobs
 from bot.services.approvals import ask, social_workers
 from bot.services.updates import UpdateError
 from bot.ui.labels import AGENCY_NAMES
@@ -35,7 +37,13 @@ class AwayAnswer:
 
 
 def set_away(
-    deps: Dependencies, *, case_id: int, actor: str, until: date | None, cover_user: str | None
+    deps: Dependencies,
+    *,
+    case_id: int,
+    actor: str,
+    until: date | None,
+    cover_user: str | None,
+    then: Sequence[Work] = (),
 ) -> AwayAnswer:
     """Record leave (and who covers), or the return; the cover is chased instead while away.
 
@@ -45,6 +53,7 @@ def set_away(
     """
     now = deps.clock.now()
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         member = session.exec(
             select(Member).where(
                 Member.case_id == case_id, Member.slack_user_id == actor, col(Member.active)
@@ -90,6 +99,9 @@ def set_away(
                     now=now,
                     until=until.isoformat(),
                 )
+                jobs.add(
+                    session, send_now(keys), now=now, case_id=case_id
+                )  # the social worker is asked at once
                 return AwayAnswer(
                     cover_asked(mention, AGENCY_NAMES[cover.agency], approver), tuple(keys)
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +21,8 @@ from bot.rules.stand_ins import MAY_STAND_IN, form_audience, is_family_side, pre
 from bot.rules.timeline import format_day
 from bot.rules.update_form import Audience, UpdateDraft
 from bot.rules.vocabulary import UpdateRequestStatus
-from bot.services import audit
+from bot.rules.work import Work, send_now
+from bot.services import audit, jobs
 from bot.services.access import check_give_update
 from bot.services.harm import alert_new_harm
 from bot.services.outbox import sent_about
@@ -187,7 +189,12 @@ def may_give(session: Session, context: UpdateContext, user_id: str, today: date
 
 
 def save_update(
-    deps: Dependencies, *, request_id: int, user_id: str, draft: UpdateDraft
+    deps: Dependencies,
+    *,
+    request_id: int,
+    user_id: str,
+    draft: UpdateDraft,
+    then: Sequence[Work] = (),
 ) -> Receipt:
     """Keep a new version of the update; the first one after the deadline is kept, marked late.
 
@@ -195,6 +202,7 @@ def save_update(
     """
     now = deps.clock.now()
     with deps.unit_of_work() as session:
+        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         context = load_context(session, request_id)
         if context is None:
             raise UpdateError("That update request no longer exists.")
@@ -254,6 +262,9 @@ def save_update(
             if raises_new_harm(context.previous, draft)
             else []
         )
+        jobs.add(
+            session, send_now(alerts), now=now, case_id=context.case.id
+        )  # new harm: sent at once, after the answer
         on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
         audit.record(
             session,

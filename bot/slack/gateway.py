@@ -42,7 +42,11 @@ def _call(method: str, fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
     except SlackApiError as error:
-        raise SlackError(str(error.response.get("error", "unknown_error")), method) from None
+        status = error.response.status_code
+        data = error.response.data
+        code = data.get("error") if isinstance(data, dict) and status < 500 else None
+        # A server error (often not Slack's JSON, from a proxy) is named by its status.
+        raise SlackError(str(code or f"http_{status}"), method) from None
 
 
 def _blocks(blocks: Sequence[Block | dict[str, Any]] | None) -> list[dict[str, Any]] | None:
@@ -97,6 +101,26 @@ class SlackGateway:
         )
         return str(result["channel"]["id"])
 
+    def own_private_channel(self, name: str) -> str | None:
+        """The id of the private channel called `name` that the bot made and is in, if any (a
+        channel made by an attempt that stopped before it could record the id)."""
+        bot = self.bot_user_id()
+        cursor: str | None = None
+        while True:
+            page = _call(
+                "users.conversations",
+                self.client.users_conversations,
+                types="private_channel",
+                limit=200,
+                cursor=cursor,
+            )
+            for channel in page.get("channels") or []:
+                if channel.get("name") == name and channel.get("creator") == bot:
+                    return str(channel["id"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+
     def invite(self, channel: str, user_id: str) -> None:
         """Invite one user to a channel."""
         _call(
@@ -115,6 +139,13 @@ class SlackGateway:
             channel=channel,
             topic=topic,
         )
+
+    def change_topic(self, channel: str, topic: str) -> None:
+        """Set a channel's topic unless it already says that (Slack posts a line in the channel
+        each time a topic is set, even to the same words)."""
+        info = _call("conversations.info", self.client.conversations_info, channel=channel)
+        if (info["channel"].get("topic") or {}).get("value") != topic:
+            self.set_topic(channel, topic)
 
     def archive(self, channel: str) -> None:
         """Archive a channel."""

@@ -58,6 +58,10 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"reference": "oak-family", "deleted": {"cases": 1}, "reason": "retention period over"},
         "purged the case's data, keeping only this note",
     ),
+    AuditAction.CASE_WITHDRAWN: (
+        {"reference": "oak-family", "withdrawn_case": 7, "reason": "name_taken"},
+        "saw a case withdrawn because its channel could not be made",
+    ),
     AuditAction.CASE_CHANNEL_ARCHIVED: (
         {},
         "found that the case channel had been archived in Slack",

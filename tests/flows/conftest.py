@@ -54,6 +54,11 @@ def sandbox(tmp_path: Path, transport: str) -> Iterator[Sandbox]:
 @pytest.fixture
 def people(sandbox: Sandbox) -> People:
     """Everyone in one workspace; the family's mum is a single-channel guest."""
+    return make_people(sandbox)
+
+
+def make_people(sandbox: Sandbox) -> People:
+    """The people of the `people` fixture, in a sandbox a test made itself."""
     emu = sandbox.emulator
     crew = People(
         social_worker=emu.add_user("Priya Shah"),

@@ -8,9 +8,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
+from bot.rules.audit_actions import AuditAction
 from bot.rules.ids import ActionId, DecisionField, UpdateField, ViewId
 from bot.rules.vocabulary import CaseStatus, Decision, MeetingKind, OutboxState
-from storage.models import Case, Meeting, OutboxMessage
+from bot.services.conference import announce_decision, decision_recorded_by, release_summary
+from storage.models import AuditEvent, Case, Meeting, OutboxMessage
 
 from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
@@ -45,6 +47,9 @@ def give(sandbox: Sandbox, user: str, extra: dict[str, Any] | None = None) -> No
     values.update(extra or {})
     answer = emu.submit_view(user, view["id"], values).json()
     assert answer.get("response_action") == "update", answer
+
+
+SUMMARY_TEXT = "Review conference summary for oak-family"
 
 
 def conference_case(sandbox: Sandbox, people: People) -> tuple[str, Meeting]:
@@ -157,6 +162,43 @@ def test_the_summary_is_drafted_for_the_chair_and_released_without_professional_
     assert professional and SECRET.encode() in professional[0].data
 
 
+def test_a_release_run_again_after_stopping_half_way_posts_nothing_twice(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, rcpc = conference_case(sandbox, people)
+    assert rcpc.id is not None
+    sandbox.clock.set(at("2027-02-05"))
+    sandbox.sweep()
+    give(sandbox, people.school)
+    say(sandbox, people.social_worker, channel, "summary")
+    drafts = [s for s in emu.inspector.seen_by(people.chair) if s.text == SUMMARY_TEXT]
+    release = next(d for d in drafts if ActionId.RELEASE_SUMMARY in str(d.blocks))
+    sandbox.clock.advance(timedelta(minutes=1))
+    emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.settle()
+
+    def everything() -> tuple[int, int, int, int]:
+        seen = [emu.inspector.seen_by(p) for p in (people.school, people.mum, people.chair)]
+        files = [emu.inspector.files_seen_by(p) for p in (people.school, people.mum)]
+        return len(emu.inspector.messages(channel)), *map(len, seen[:2]), sum(map(len, files))
+
+    before = everything()
+    assert before[3] > 0
+    # As the job would after a worker died part way (everything it did is found, not redone),
+    # and a second click, which writes no second job.
+    assert sandbox.deps is not None
+    release_summary(sandbox.deps, conference_id=rcpc.id, actor=people.chair)
+    emu.click(people.chair, release.channel, release.ts, ActionId.RELEASE_SUMMARY)
+    sandbox.settle()
+    assert everything() == before
+    with Session(sandbox.engine) as session:
+        released = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.SUMMARY_RELEASED)
+        ).all()
+    assert len(released) == 1
+
+
 def test_the_social_worker_cannot_release_or_record_the_decision(
     sandbox: Sandbox, people: People
 ) -> None:
@@ -225,6 +267,30 @@ def test_continuing_the_plan_schedules_the_next_review_within_six_months(
         ]
     )
     assert "continue the child protection plan" in str(notes[-1].blocks)
+
+
+def test_a_decision_announced_again_after_stopping_half_way_tells_nobody_twice(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel, rcpc = conference_case(sandbox, people)
+    assert rcpc.id is not None
+    sandbox.clock.set(datetime(2027, 2, 16, 16, 0, tzinfo=UTC))
+    decide(sandbox, people, channel, Decision.STEP_DOWN)
+    sandbox.settle()
+    everyone = (people.school, people.mum, people.social_worker, people.chair)
+
+    def told() -> list[int]:
+        return [len(emu.inspector.seen_by(person)) for person in everyone]
+
+    before = told()
+    assert sandbox.deps is not None
+    recorded = decision_recorded_by(
+        sandbox.deps, conference_id=rcpc.id, case_id=rcpc.case_id, user_id=people.chair
+    )
+    assert recorded is not None
+    announce_decision(sandbox.deps, recorded)  # as the job would, run again by the next worker
+    assert told() == before
 
 
 def test_stepping_down_stops_all_chasing_tells_everyone_and_offers_to_archive(

@@ -255,7 +255,12 @@ def family_journey(sandbox: Sandbox, people: People) -> str:
     decide(sandbox, people, channel, Decision.CONTINUE, **{DecisionField.CATEGORY.value: "neglect"})
     sandbox.wait_for(lambda: [s for s in emu.inspector.seen_by(people.mum) if "decision" in s.text])
     seen = [f"{s.text}\n{s.blocks}" for s in emu.inspector.seen_by(people.mum)]
-    seen += [f.data.decode() for f in emu.inspector.files_seen_by(people.mum)]
+    # The PDF prints the HTML copy, whose words are read here; its bytes are not text.
+    seen += [
+        f.data.decode()
+        for f in emu.inspector.files_seen_by(people.mum)
+        if not f.name.endswith(".pdf")
+    ]
     state = emu.inspector.channel(channel)
     return "\n".join([*seen, state.topic])
 

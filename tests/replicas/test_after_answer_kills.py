@@ -8,8 +8,8 @@ refused with the social worker told; each RSVP shows in the channel's invitation
 released summary was posted once, with its documents, in the channel and to each professional.
 Nothing was done twice: no message metadata key twice in Slack, no second channel.
 
-On today's main the after-answer work lives in the serving process's memory, so a kill loses
-it: the test is expected to fail there until the durable jobs of #19 land.
+The work after the answer is a durable job, written with the change that caused it, so the
+restarted process (its own worker, once the dead one's claims lapse) finishes it.
 """
 
 from __future__ import annotations
@@ -66,15 +66,9 @@ class Asked:
 
 
 class LostOrRepeatedError(AssertionError):
-    """Work after an answer lost or done twice: the one failure the xfail below expects (a
-    harness that cannot start, say, still fails the test)."""
+    """Work after an answer lost or done twice (told apart from a harness that cannot start)."""
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="#19: after-answer work is in memory until the durable jobs land",
-    raises=LostOrRepeatedError,
-)
 @pytest.mark.parametrize(
     "run",
     [

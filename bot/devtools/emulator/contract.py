@@ -192,6 +192,15 @@ METHODS: dict[str, MethodContract] = {
             {"channel_not_found", "missing_scope"},
         ),
         _m(
+            "users.conversations",
+            "GET",
+            False,
+            (),
+            _CONVERSATION_READ,
+            "t3",
+            {"invalid_cursor", "invalid_limit", "invalid_types", "missing_scope"},
+        ),
+        _m(
             "conversations.members",
             "GET",
             False,

@@ -418,6 +418,29 @@ def conversations_info(ws: Workspace, call: Call) -> dict[str, Any]:
     }
 
 
+@_method("users.conversations")
+def users_conversations(ws: Workspace, call: Call) -> dict[str, Any]:
+    """The conversations the bot is a member of, of the types asked for, paginated."""
+    types = set((call.text("types") or "public_channel").split(","))
+    if not types <= {"public_channel", "private_channel", "mpim", "im"}:
+        raise ApiError("invalid_types")
+    if "private_channel" in types:
+        call.require_scope("groups:read")
+    wanted = [
+        c
+        for c in ws.conversations.values()
+        if not c.is_im
+        and ws.bot_user_id in c.members
+        and ("private_channel" if c.is_private else "public_channel") in types
+        and not (call.flag("exclude_archived") and c.is_archived)
+    ]
+    page, next_cursor = _page(wanted, call, 100)
+    return {
+        "channels": [c.as_slack(ws.bot_user_id) for c in page],
+        "response_metadata": {"next_cursor": next_cursor},
+    }
+
+
 @_method("conversations.members")
 def conversations_members(ws: Workspace, call: Call) -> dict[str, Any]:
     """A conversation's members, paginated."""

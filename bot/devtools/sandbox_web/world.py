@@ -33,10 +33,6 @@ BOT_NAME = "Core Group"
 MAX_STOPS = 400
 REQUIRED = "Please complete this required field."
 BURST = timedelta(minutes=5)
-# The bot gathers the refreshes one burst of clicks causes for half a second, so many people's
-# clicks make one update. Here one person acts at a time and waits for the effect, so a tenth of a
-# second gathers all an action causes and keeps a click's effect well within a second.
-GATHER_SECONDS = 0.1
 
 
 class CaseFileError(ValueError):
@@ -203,7 +199,7 @@ class World:
     def __init__(self, database: Path, case: CaseFile = DEMO_CASE) -> None:
         self.case = case
         self.database = database
-        self.sandbox = Sandbox(f"sqlite:///{database}", gather=GATHER_SECONDS)
+        self.sandbox = Sandbox(f"sqlite:///{database}")
         self.people: list[Person] = []
         self.lobby = ""
         # One action at a time: each waits for everything the bot does after answering.
