@@ -64,6 +64,7 @@ def ended_case(sandbox: Sandbox, people: People) -> str:
             if s.text == f"Closing {REFERENCE}"
         ]
     )
+    sandbox.settle()  # the decision's work is all done: only the purge will call Slack now
     return channel
 
 
