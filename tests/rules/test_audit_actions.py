@@ -59,6 +59,8 @@ ADDED_SINCE = {
     "area.manager_removed",
     # A person's choice of the bot's language (issue 16).
     "person.language_chosen",
+    # A case whose channel could not be made, withdrawn whole (issue 19).
+    "case.withdrawn",
 }
 
 
