@@ -7,9 +7,10 @@ from functools import cache
 from typing import Any, NoReturn
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.i18n import gettext, ngettext, npgettext, pgettext
+from bot.rules.i18n import gettext, html_lang, ngettext, npgettext, pgettext
 from bot.summary import blocks
 from bot.summary.audience import for_audience
 from bot.summary.model import Audience, DigestInput, SummaryInput
@@ -53,7 +54,9 @@ def summary_headline_blocks(
 def summary_notification_text(reference: str, review: str = "Review conference") -> str:
     """A summary message's notification text: the case reference and nothing else (`review`:
     the review's name in the case's nation's words, never an acronym a family may not know)."""
-    return f"{review} summary for {escape_mrkdwn(reference)}"
+    return gettext("{review} summary for {reference}").format(
+        review=gettext(review), reference=escape_mrkdwn(reference)
+    )
 
 
 def digest_markdown(digest: DigestInput) -> str:
@@ -70,7 +73,9 @@ def digest_blocks(digest: DigestInput) -> list[dict[str, Any]]:
 def digest_notification_text(reference: str, review: str = "RCPC") -> str:
     """The digest message's notification text: the case reference and nothing else (`review`:
     the review's short name in the case's nation's words)."""
-    return f"{review} chair's digest for {escape_mrkdwn(reference)}"
+    return gettext("{review} chair's digest for {reference}").format(
+        review=gettext(review), reference=escape_mrkdwn(reference)
+    )
 
 
 # --- Markdown escaping ---------------------------------------------------------------------------
@@ -197,9 +202,15 @@ def _html() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.globals["unknown_part"] = _unknown_part
+    environment.globals.update(unknown_part=_unknown_part, html_lang=html_lang)
+    environment.filters["who"] = _who_html
     _speak_in_templates(environment)
     return environment
+
+
+def _who_html(name: str) -> Markup:
+    """A person's name, escaped, marked as who said something (inside a translated sentence)."""
+    return Markup('<span class="who">{}</span>').format(name)
 
 
 def _speak_in_templates(environment: Environment) -> None:
