@@ -30,6 +30,7 @@ from bot.rules.vocabulary import (
     CaseStatus,
     Category,
     Decision,
+    Language,
     MeetingKind,
     MeetingStatus,
     Role,
@@ -39,7 +40,7 @@ from bot.services import audit
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
-from bot.services.languages import person_language
+from bot.services.languages import person_language, recipient_language
 from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
@@ -101,6 +102,8 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
         if conference is None or conference.id is None:
             raise ConferenceError(_("There is no review conference waiting for a summary."))
         summary = summary_input(session, case_id, conference.id)
+        # The summary is the case's document: in the case's language, whoever reads it.
+        language = session.get_one(Case, case_id).bot_language
         readers = _holders(session, case_id, Role.SOCIAL_WORKER, Role.CHAIR)
         audit.record(
             session,
@@ -110,8 +113,8 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             case_id=case_id,
             meeting=conference.id,
         )
-    text = summary_notification_text(summary.reference, summary.review_heading)
-    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL)
+    text = summary_notification_text(summary.reference, summary.review_heading, language)
+    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL, language)
     heading = summary.review_heading  # "Review CPPM": in the sentence, "review CPPM"
     review = heading[:1].lower() + heading[1:]
     intro: list[Block | dict[str, Any]] = [
@@ -137,10 +140,10 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             ]
         ),
     ]
-    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY))
+    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY, language))
     pdf_name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
     # One direct message to read and act on; the whole summary waits in its thread.
-    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL)]
+    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL, language)]
     for reader in readers:
         assert reader.slack_user_id is not None
         dm, ts = deps.gateway.post(reader.slack_user_id, text, [*intro, *head])
@@ -192,40 +195,41 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError(_("The case channel is archived, so the summary can't be posted."))
-    text = summary_notification_text(summary.reference, summary.review_heading)
+    language = case.bot_language  # the summary and its documents follow the case's language
+    text = summary_notification_text(summary.reference, summary.review_heading, language)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
     # The channel gets one message, the headline; the documents and the whole summary are
     # replies in its thread, so a long summary never buries the channel.
-    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY, language)
     channel, ts = deps.gateway.post(case.slack_channel_id, text, head)
-    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY)
+    _share_documents(deps, channel, ts, name, summary, Audience.FAMILY, language)
     # Printed and handed to family members who are not on Slack.
     deps.gateway.upload(
         channel,
         f"{name}.pdf",
-        pdf_from_html(summary_html(summary, Audience.FAMILY)),
+        pdf_from_html(summary_html(summary, Audience.FAMILY, language)),
         _("Summary (family copy, to print)"),
         thread_ts=ts,
     )
-    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
+    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY, language)]:
         deps.gateway.post(channel, text, blocks, thread_ts=ts)
     for reader, copy in own_copies:
         try:
-            _send_family_copy(deps, reader, copy, name, text)
+            _send_family_copy(deps, reader, copy, name, text, language)
         except SlackError as error:
             log.warning("could not send a family member their copy: %s", error.code)
     # Each professional likewise: their copy's headline, its documents in the thread (the page
     # holds every word, so their direct messages are not filled with the summary again).
     professional_head = [
         block
-        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL)
+        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL, language)
         for block in message
     ]
     for member in professionals:
         assert member.slack_user_id is not None
         try:
             dm, dm_ts = deps.gateway.post(member.slack_user_id, text, professional_head)
-            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL)
+            _share_documents(deps, dm, dm_ts, name, summary, Audience.PROFESSIONAL, language)
         except SlackError as error:
             log.warning("could not share the professional summary: %s", error.code)
 
@@ -240,7 +244,13 @@ _DOCUMENT_TITLES = {
 
 
 def _share_documents(
-    deps: Dependencies, channel: str, ts: str, name: str, summary: SummaryInput, audience: Audience
+    deps: Dependencies,
+    channel: str,
+    ts: str,
+    name: str,
+    summary: SummaryInput,
+    audience: Audience,
+    language: Language,
 ) -> None:
     """The summary as a page to print and a Markdown file, in the thread of its headline."""
     suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
@@ -248,14 +258,14 @@ def _share_documents(
     deps.gateway.upload(
         channel,
         f"{name}{suffix}.html",
-        summary_html(summary, audience).encode(),
+        summary_html(summary, audience, language).encode(),
         _(page_title),
         thread_ts=ts,
     )
     deps.gateway.upload(
         channel,
         f"{name}{suffix}.md",
-        summary_markdown(summary, audience).encode(),
+        summary_markdown(summary, audience, language).encode(),
         _(text_title),
         thread_ts=ts,
     )
@@ -272,15 +282,26 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
         )
         if not rows:
             return
-        digest = digest_input(session, case_id, conference.id)
-    blocks = digest_blocks(digest)
-    for row in rows:
+        meeting_id = conference.id
+
+        def said() -> tuple[str, list[dict[str, Any]]]:
+            # Gathered in the language being written too: the agencies' names are in it.
+            digest = digest_input(session, case_id, meeting_id)
+            text = digest_notification_text(digest.reference, digest.review_short)
+            return text, digest_blocks(digest)
+
+        # Each digest as it was written: in its reader's language (bot.delivery.content).
+        digests = [
+            (row, rendered(recipient_language(session, row.recipient, case_id=case_id), said))
+            for row in rows
+        ]
+    for row, digest in digests:
         try:
             deps.gateway.update(
                 row.slack_channel or row.recipient,
                 row.slack_ts or "",
-                digest_notification_text(digest.reference, digest.review_short),
-                blocks,
+                digest["text"],
+                digest["blocks"],
             )
         except SlackError as error:
             log.warning("could not refresh a digest of case %s: %s", case_id, error.code)
@@ -430,14 +451,19 @@ def _rebase_core_groups(
 
 
 def _send_family_copy(
-    deps: Dependencies, user_id: str, summary: SummaryInput, name: str, text: str
+    deps: Dependencies,
+    user_id: str,
+    summary: SummaryInput,
+    name: str,
+    text: str,
+    language: Language,
 ) -> None:
     """One family member's own copy in their direct messages, laid out as the channel's is: the
     headline, with the documents and the whole summary in its thread."""
-    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY, language)
     dm, ts = deps.gateway.post(user_id, text, head)
-    _share_documents(deps, dm, ts, name, summary, Audience.FAMILY)
-    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY)]:
+    _share_documents(deps, dm, ts, name, summary, Audience.FAMILY, language)
+    for blocks in [*overflow, *summary_blocks(summary, Audience.FAMILY, language)]:
         deps.gateway.post(dm, text, blocks, thread_ts=ts)
 
 
