@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
+from bot.rules.i18n import N_, gettext
+
 
 class AuditAction(StrEnum):
     """What an audit event records; the values are stored in an append-only table, so a value is
@@ -59,50 +61,54 @@ class AuditAction(StrEnum):
 # (a reply, a role, a decision) follows these words, written where the history is put together.
 DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
     {
-        AuditAction.CASE_OPENED: "opened the case",
-        AuditAction.CASE_WITHDRAWN: "saw a case withdrawn because its channel could not be made",
-        AuditAction.CASE_ARCHIVED: "archived the case channel",
-        AuditAction.CASE_CHANNEL_ARCHIVED: "found that the case channel had been archived in Slack",
-        AuditAction.MEMBER_ADDED: "added {person} to the core group",
-        AuditAction.MEMBER_REMOVED: "took {person} out of the core group",
-        AuditAction.MEMBER_ROLE_CHANGED: "changed {person}'s role in the core group",
-        AuditAction.MEMBER_INVITE_FAILED: "could not add {person} to the case channel",
-        AuditAction.MEMBER_JOINED_CHANNEL: (
+        AuditAction.CASE_OPENED: N_("opened the case"),
+        AuditAction.CASE_WITHDRAWN: N_(
+            "saw a case withdrawn because its channel could not be made"
+        ),
+        AuditAction.CASE_ARCHIVED: N_("archived the case channel"),
+        AuditAction.CASE_CHANNEL_ARCHIVED: N_(
+            "found that the case channel had been archived in Slack"
+        ),
+        AuditAction.MEMBER_ADDED: N_("added {person} to the core group"),
+        AuditAction.MEMBER_REMOVED: N_("took {person} out of the core group"),
+        AuditAction.MEMBER_ROLE_CHANGED: N_("changed {person}'s role in the core group"),
+        AuditAction.MEMBER_INVITE_FAILED: N_("could not add {person} to the case channel"),
+        AuditAction.MEMBER_JOINED_CHANNEL: N_(
             "saw {person} join the case channel and added them to the core group"
         ),
-        AuditAction.MEMBER_LEFT_CHANNEL: (
+        AuditAction.MEMBER_LEFT_CHANNEL: N_(
             "saw {person} leave the case channel and took them out of the core group"
         ),
-        AuditAction.MEMBER_AWAY: "changed when they are away",
-        AuditAction.MEETING_SCHEDULED: "set the date of {meeting}",
-        AuditAction.MEETING_REPLY: "replied to the invitation to {meeting}",
-        AuditAction.MEETING_ATTENDANCE: "recorded who came to {meeting}",
-        AuditAction.MEETING_HELD_ANSWER: "said whether {meeting} was held",
-        AuditAction.UPDATE_SUBMITTED: "sent an update for {meeting}",
-        AuditAction.PLAN_OUTCOME_SAVED: "saved an outcome in the plan",
-        AuditAction.PLAN_ACTION_SAVED: "saved an action in the plan",
-        AuditAction.PLAN_ACTION_DONE: "marked an action in the plan as done",
-        AuditAction.PLAN_FAMILY_MAY_EDIT: "changed whether the family may edit the plan",
-        AuditAction.SUMMARY_DRAFTED: "drafted the summary of {meeting}",
-        AuditAction.SUMMARY_RELEASED: "shared the summary of {meeting} with the core group",
-        AuditAction.CONFERENCE_DECISION: "recorded the decision of {meeting}",
-        AuditAction.APPROVAL_REQUESTED: (
+        AuditAction.MEMBER_AWAY: N_("changed when they are away"),
+        AuditAction.MEETING_SCHEDULED: N_("set the date of {meeting}"),
+        AuditAction.MEETING_REPLY: N_("replied to the invitation to {meeting}"),
+        AuditAction.MEETING_ATTENDANCE: N_("recorded who came to {meeting}"),
+        AuditAction.MEETING_HELD_ANSWER: N_("said whether {meeting} was held"),
+        AuditAction.UPDATE_SUBMITTED: N_("sent an update for {meeting}"),
+        AuditAction.PLAN_OUTCOME_SAVED: N_("saved an outcome in the plan"),
+        AuditAction.PLAN_ACTION_SAVED: N_("saved an action in the plan"),
+        AuditAction.PLAN_ACTION_DONE: N_("marked an action in the plan as done"),
+        AuditAction.PLAN_FAMILY_MAY_EDIT: N_("changed whether the family may edit the plan"),
+        AuditAction.SUMMARY_DRAFTED: N_("drafted the summary of {meeting}"),
+        AuditAction.SUMMARY_RELEASED: N_("shared the summary of {meeting} with the core group"),
+        AuditAction.CONFERENCE_DECISION: N_("recorded the decision of {meeting}"),
+        AuditAction.APPROVAL_REQUESTED: N_(
             "asked the social worker to agree to {person} standing in or coming"
         ),
-        AuditAction.APPROVAL_DECIDED: "answered the request about {person}",
-        AuditAction.CASE_EXPORTED: "exported the case's record for the authority's system",
-        AuditAction.CASE_PURGED: "purged the case's data, keeping only this note",
-        AuditAction.AGENDA_SAVED: "recorded the conference agenda with the family",
-        AuditAction.FAMILY_SEPARATE: (
+        AuditAction.APPROVAL_DECIDED: N_("answered the request about {person}"),
+        AuditAction.CASE_EXPORTED: N_("exported the case's record for the authority's system"),
+        AuditAction.CASE_PURGED: N_("purged the case's data, keeping only this note"),
+        AuditAction.AGENDA_SAVED: N_("recorded the conference agenda with the family"),
+        AuditAction.FAMILY_SEPARATE: N_(
             "changed whether family members are served separately, so none sees another's words"
         ),
-        AuditAction.WORDS_RELEASED: "let {person} read another family member's words",
-        AuditAction.UPDATE_OPENED: "opened an update that reported new harm",
-        AuditAction.MANAGER_GRANTED: (
+        AuditAction.WORDS_RELEASED: N_("let {person} read another family member's words"),
+        AuditAction.UPDATE_OPENED: N_("opened an update that reported new harm"),
+        AuditAction.MANAGER_GRANTED: N_(
             "gave {person} a role across the area (its figures, never a case)"
         ),
-        AuditAction.MANAGER_REMOVED: "took away the role {person} had across the area",
-        AuditAction.LANGUAGE_CHOSEN: "chose the language the bot speaks to them",
+        AuditAction.MANAGER_REMOVED: N_("took away the role {person} had across the area"),
+        AuditAction.LANGUAGE_CHOSEN: N_("chose the language the bot speaks to them"),
     }
 )
 
@@ -110,7 +116,7 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
 SLOTS = frozenset({"person", "meeting"})
 
 # An action found in an old row that is no longer (or not yet) a member: said neutrally.
-UNKNOWN = "made a change to the case"
+UNKNOWN = N_("made a change to the case")
 
 
 def known_action(stored: str) -> AuditAction | None:
@@ -126,9 +132,13 @@ def slots_of(words: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(words) if field is not None}
 
 
-def description(stored: str, *, person: str = "someone", meeting: str = "a meeting") -> str:
-    """The words for a stored action, its slots filled; neutral words for an unknown action."""
+def description(stored: str, *, person: str | None = None, meeting: str | None = None) -> str:
+    """The words for a stored action in the reader's language, its slots filled ("someone" and
+    "a meeting" when the event lacks them); neutral words for an unknown action."""
     action = known_action(stored)
     if action is None:
-        return UNKNOWN
-    return DESCRIPTIONS[action].format(person=person, meeting=meeting)
+        return gettext(UNKNOWN)
+    return gettext(DESCRIPTIONS[action]).format(
+        person=gettext("someone") if person is None else person,
+        meeting=gettext("a meeting") if meeting is None else meeting,
+    )

@@ -30,6 +30,7 @@ from bot.rules.vocabulary import (
     CaseStatus,
     Category,
     Decision,
+    Language,
     MeetingKind,
     MeetingStatus,
     Role,
@@ -40,7 +41,7 @@ from bot.services import audit, jobs
 from bot.services.access import Permission, check
 from bot.services.cases import refresh_case_card
 from bot.services.family import family_help
-from bot.services.languages import person_language
+from bot.services.languages import person_language, recipient_language
 from bot.services.meetings import cancel_coming_meetings, share_calendar_file
 from bot.services.outbox import sent_about
 from bot.services.review import digest_input, summary_input
@@ -102,6 +103,8 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
         if conference is None or conference.id is None:
             raise ConferenceError(_("There is no review conference waiting for a summary."))
         summary = summary_input(session, case_id, conference.id)
+        # The summary is the case's document: in the case's language, whoever reads it.
+        language = session.get_one(Case, case_id).bot_language
         readers = _holders(session, case_id, Role.SOCIAL_WORKER, Role.CHAIR)
         audit.record(
             session,
@@ -111,8 +114,8 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             case_id=case_id,
             meeting=conference.id,
         )
-    text = summary_notification_text(summary.reference, summary.review_heading)
-    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL)
+    text = summary_notification_text(summary.reference, summary.review_heading, language)
+    head, *overflow = summary_headline_blocks(summary, Audience.PROFESSIONAL, language)
     heading = summary.review_heading  # "Review CPPM": in the sentence, "review CPPM"
     review = heading[:1].lower() + heading[1:]
     intro: list[Block | dict[str, Any]] = [
@@ -138,10 +141,10 @@ def draft_summary(deps: Dependencies, *, case_id: int, actor: str) -> str:
             ]
         ),
     ]
-    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY))
+    family_pdf = pdf_from_html(summary_html(summary, Audience.FAMILY, language))
     pdf_name = f"{summary.reference}-review-{summary.conference.day.isoformat()}-family-copy.pdf"
     # One direct message to read and act on; the whole summary waits in its thread.
-    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL)]
+    details = [*overflow, *summary_blocks(summary, Audience.PROFESSIONAL, language)]
     for reader in readers:
         assert reader.slack_user_id is not None
         dm, ts = deps.gateway.post(reader.slack_user_id, text, [*intro, *head])
@@ -200,14 +203,15 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
             )
     if case.slack_channel_id is None or case.channel_archived:
         raise ConferenceError(_("The case channel is archived, so the summary can't be posted."))
-    text = summary_notification_text(summary.reference, summary.review_heading)
+    language = case.bot_language  # the summary and its documents follow the case's language
+    text = summary_notification_text(summary.reference, summary.review_heading, language)
     name = f"{summary.reference}-review-{summary.conference.day.isoformat()}"
     release = f"c{case.id}:release:{conference_id}"
     # The channel gets one message, the headline; the documents and the whole summary are
     # replies in its thread, so a long summary never buries the channel. A part an earlier
     # attempt posted is found (by its metadata key, or a document by its name) and not posted
     # again.
-    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY)
+    head, *overflow = summary_headline_blocks(summary, Audience.FAMILY, language)
     _post_once(
         deps,
         case.slack_channel_id,
@@ -215,27 +219,27 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
         text,
         head,
         [
-            *_documents(name, summary, Audience.FAMILY),
+            *_documents(name, summary, Audience.FAMILY, language),
             # Printed and handed to family members who are not on Slack.
             (
                 f"{name}.pdf",
-                lambda: pdf_from_html(summary_html(summary, Audience.FAMILY)),
+                lambda: pdf_from_html(summary_html(summary, Audience.FAMILY, language)),
                 _("Summary (family copy, to print)"),
             ),
         ],
-        [*overflow, *summary_blocks(summary, Audience.FAMILY)],
+        [*overflow, *summary_blocks(summary, Audience.FAMILY, language)],
     )
     for reader, copy in own_copies:
         try:
-            head, *overflow = summary_headline_blocks(copy, Audience.FAMILY)
+            head, *overflow = summary_headline_blocks(copy, Audience.FAMILY, language)
             _post_once(
                 deps,
                 deps.gateway.open_dm(reader),
                 release,
                 text,
                 head,
-                _documents(name, copy, Audience.FAMILY),
-                [*overflow, *summary_blocks(copy, Audience.FAMILY)],
+                _documents(name, copy, Audience.FAMILY, language),
+                [*overflow, *summary_blocks(copy, Audience.FAMILY, language)],
             )
         except SlackError as error:
             log.warning("could not send a family member their copy: %s", error.code)
@@ -243,7 +247,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
     # holds every word, so their direct messages are not filled with the summary again).
     professional_head = [
         block
-        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL)
+        for message in summary_headline_blocks(summary, Audience.PROFESSIONAL, language)
         for block in message
     ]
     for member in professionals:
@@ -255,7 +259,7 @@ def release_summary(deps: Dependencies, *, conference_id: int, actor: str) -> No
                 release,
                 text,
                 professional_head,
-                _documents(name, summary, Audience.PROFESSIONAL),
+                _documents(name, summary, Audience.PROFESSIONAL, language),
                 [],
             )
         except SlackError as error:
@@ -309,13 +313,23 @@ _DOCUMENT_TITLES = {
 }
 
 
-def _documents(name: str, summary: SummaryInput, audience: Audience) -> list[Document]:
+def _documents(
+    name: str, summary: SummaryInput, audience: Audience, language: Language
+) -> list[Document]:
     """The summary as a page to print and a Markdown file, for the thread of its headline."""
     suffix = "" if audience is Audience.FAMILY else f"-{audience.value}"
     page_title, text_title = _DOCUMENT_TITLES[audience]
     return [
-        (f"{name}{suffix}.html", lambda: summary_html(summary, audience).encode(), _(page_title)),
-        (f"{name}{suffix}.md", lambda: summary_markdown(summary, audience).encode(), _(text_title)),
+        (
+            f"{name}{suffix}.html",
+            lambda: summary_html(summary, audience, language).encode(),
+            _(page_title),
+        ),
+        (
+            f"{name}{suffix}.md",
+            lambda: summary_markdown(summary, audience, language).encode(),
+            _(text_title),
+        ),
     ]
 
 
@@ -330,15 +344,26 @@ def refresh_digest(deps: Dependencies, case_id: int) -> None:
         )
         if not rows:
             return
-        digest = digest_input(session, case_id, conference.id)
-    blocks = digest_blocks(digest)
-    for row in rows:
+        meeting_id = conference.id
+
+        def said() -> tuple[str, list[dict[str, Any]]]:
+            # Gathered in the language being written too: the agencies' names are in it.
+            digest = digest_input(session, case_id, meeting_id)
+            text = digest_notification_text(digest.reference, digest.review_short)
+            return text, digest_blocks(digest)
+
+        # Each digest as it was written: in its reader's language (bot.delivery.content).
+        digests = [
+            (row, rendered(recipient_language(session, row.recipient, case_id=case_id), said))
+            for row in rows
+        ]
+    for row, digest in digests:
         try:
             deps.gateway.update(
                 row.slack_channel or row.recipient,
                 row.slack_ts or "",
-                digest_notification_text(digest.reference, digest.review_short),
-                blocks,
+                digest["text"],
+                digest["blocks"],
             )
         except SlackError as error:
             log.warning("could not refresh a digest of case %s: %s", case_id, error.code)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction, description, known_action
+from bot.rules.i18n import _
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Agency, Attendance, Category, Decision, MeetingKind, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
@@ -73,9 +74,15 @@ def lookups(session: Session, case_id: int, tz: ZoneInfo, events: Sequence[Audit
         tz=tz,
         people={m.slack_user_id: m.display_name for m in members if m.slack_user_id},
         members={m.id: m.display_name for m in members if m.id is not None},
-        meetings={m.id: f"the {meeting_label(m, case)}" for m in meetings if m.id is not None},
+        meetings={
+            m.id: _("the {meeting}").format(meeting=meeting_label(m, case))
+            for m in meetings
+            if m.id is not None
+        },
         meeting_kinds={
-            m.id: f"the {meeting_words(m.kind, case.nation)}" for m in meetings if m.id is not None
+            m.id: _("the {meeting}").format(meeting=meeting_words(m.kind, case.nation))
+            for m in meetings
+            if m.id is not None
         },
         requests=requests,
         actions=actions,
@@ -99,8 +106,8 @@ def event_words(action: str, detail: Mapping[str, Any], found: Lookups) -> str:
     meetings = found.meeting_kinds if known is AuditAction.MEETING_SCHEDULED else found.meetings
     words = description(
         known,
-        person=found.people.get(str(detail.get("user")), "someone"),
-        meeting=meetings.get(meeting_id or 0, "a meeting"),
+        person=found.people.get(str(detail.get("user"))),
+        meeting=meetings.get(meeting_id or 0),
     )
     detail_words = _DETAIL.get(known)
     if detail_words is None:

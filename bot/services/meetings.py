@@ -16,12 +16,12 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
-from bot.rules.i18n import _, format_date
+from bot.rules.i18n import _, format_date, locale_of, locales, speaking
 from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
 from bot.rules.timeline import format_day, next_core_group_by, report_deadline
-from bot.rules.vocabulary import Attendance, MeetingKind, MeetingStatus, Role, Rsvp
+from bot.rules.vocabulary import Attendance, Language, MeetingKind, MeetingStatus, Role, Rsvp
 from bot.rules.work import Work
 from bot.rules.working_days import add_months
 from bot.services import audit, jobs
@@ -524,7 +524,14 @@ def share_calendar_file(
     if case.slack_channel_id is None or meeting.starts_at is None or case.channel_archived:
         return
     cancelled = meeting.status == MeetingStatus.CANCELLED
-    title = f"{case.reference} {meeting_words(meeting.kind, case.nation)}"
+    # A post in the case's channel: in the case's language (bilingual: "Welsh / English", the
+    # one line a calendar entry has). Still only the reference and the meeting's kind.
+    titles, shared = [], []
+    for locale in locales(case.bot_language):
+        with speaking(locale):
+            titles.append(f"{case.reference} {meeting_words(meeting.kind, case.nation)}")
+            shared.append(_("{title} (cancelled)").format(title=titles[-1]))
+    title = " / ".join(titles)
     ics = meeting_ics(
         uid=meeting.calendar_uid,
         organizer=area.calendar_organizer,
@@ -533,6 +540,7 @@ def share_calendar_file(
         summary=title,
         location=meeting.place,
         tz=ZoneInfo(case.timezone),
+        language=None if case.bot_language is Language.ENGLISH else locale_of(case.bot_language),
         sequence=meeting.calendar_sequence,
         cancelled=cancelled,
         stamp=deps.clock.now(),
@@ -542,7 +550,7 @@ def share_calendar_file(
         return
     try:
         deps.gateway.upload(
-            case.slack_channel_id, name, ics, f"{title} (cancelled)" if cancelled else title
+            case.slack_channel_id, name, ics, " / ".join(shared) if cancelled else title
         )
     except SlackError as error:
         log.warning("could not share the calendar file of meeting %s: %s", meeting_id, error.code)

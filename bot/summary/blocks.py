@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.rules.escape import escape_mrkdwn as e
+from bot.rules.i18n import N_, _, gettext, ngettext, pgettext
 from bot.rules.vocabulary import Rag
 from bot.summary.model import OutcomeOverview
 from bot.summary.view import (
@@ -28,6 +29,7 @@ from bot.summary.view import (
     direction_words,
 )
 from bot.ui.labels import RAG_EMOJI as _EMOJI
+from bot.ui.labels import RAG_NAMES
 
 MAX_BLOCKS = 50  # per message (Slack)
 MAX_SECTION_TEXT = 3000  # per section block's text (Slack)
@@ -40,8 +42,8 @@ MAX_MESSAGE_TEXT = 12_000
 def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
     """The summary as messages' blocks, in order; every word of it kept."""
     blocks: list[Block] = [
-        _header(f"{doc.review_heading} summary: {doc.reference}"),
-        _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
+        _header(_title(doc)),
+        _context(_meeting_line(doc.conference, doc.when, doc.place) + "\n" + _covers(doc)),
         *_sections([f"_{e(doc.audience_note)}_"]),
     ]
     for heading in doc.headings:
@@ -50,7 +52,7 @@ def summary_messages(doc: SummaryView) -> list[list[dict[str, Any]]]:
     messages = _pack(blocks)
     if len(messages) > 1:
         for number, message in enumerate(messages, start=1):
-            message.append(_context(f"Part {number} of {len(messages)}"))
+            message.append(_context(_("Part {n} of {m}").format(n=number, m=len(messages))))
     return [[block.to_dict() for block in message] for message in messages]
 
 
@@ -62,41 +64,65 @@ def summary_headline(
     Normally one message; should it ever need more, the rest are the thread's first replies."""
     senders = [e(update.who) for update in doc.updates]
     moved = [
-        f"• *Outcome {number}*: {e(outcome.wording)}\n"
+        "• " + _bold(_("Outcome {number}").format(number=number)) + f": {e(outcome.wording)}\n"
         f"      _{_counts(outcome)}; {direction_words(outcome.direction)}_"
         for number, outcome in enumerate(overview, start=1)
     ]
     blocks: list[Block] = [
-        _header(f"{doc.review_heading} summary: {doc.reference}"),
-        _context(_meeting_line(doc.conference, doc.when, doc.place) + f"\nCovers {doc.period}."),
+        _header(_title(doc)),
+        _context(_meeting_line(doc.conference, doc.when, doc.place) + "\n" + _covers(doc)),
         *_sections(
             [
-                f"*Updates from {len(senders)}:* {'; '.join(senders)}."
+                "*"
+                + ngettext("Updates from {n}:", "Updates from {n}:", len(senders)).format(
+                    n=len(senders)
+                )
+                + f"* {'; '.join(senders)}."
                 if senders
                 else f"*{WORDS.no_updates}*",
-                "*How each outcome moved*\n" + "\n".join(moved) if moved else WORDS.no_outcomes,
-                "*What the conference must decide*\n"
+                _bold(_("How each outcome moved")) + "\n" + "\n".join(moved)
+                if moved
+                else WORDS.no_outcomes,
+                _bold(_("What the conference must decide"))
+                + "\n"
                 + "\n".join(f"• {e(choice)}" for choice in decisions),
             ]
         ),
         _context(
-            f"_{e(doc.audience_note)}_ The documents (a page to print and a text file for the "
-            "case record) and the whole summary are in this message's thread."
+            f"_{e(doc.audience_note)}_ "
+            + _(
+                "The documents (a page to print and a text file for the case record) and the "
+                "whole summary are in this message's thread."
+            )
         ),
     ]
     return [[block.to_dict() for block in message] for message in _pack(blocks)]
 
 
+def _title(doc: SummaryView) -> str:
+    return _("{review} summary: {reference}").format(
+        review=doc.review_heading, reference=doc.reference
+    )
+
+
+def _covers(doc: SummaryView) -> str:
+    return _("Covers {period}.").format(period=doc.period)
+
+
 def _counts(outcome: OutcomeOverview) -> str:
-    counts = [(outcome.red, "red"), (outcome.amber, "amber"), (outcome.green, "green")]
-    given = [f"{count} {colour}" for count, colour in counts if count]
-    return ", ".join(given) if given else "not rated yet"
+    counts = [
+        (outcome.red, ngettext("{n} red", "{n} red", outcome.red)),
+        (outcome.amber, ngettext("{n} amber", "{n} amber", outcome.amber)),
+        (outcome.green, ngettext("{n} green", "{n} green", outcome.green)),
+    ]
+    given = [words.format(n=count) for count, words in counts if count]
+    return ", ".join(given) if given else _("not rated yet")
 
 
 def digest_message(doc: DigestView) -> list[dict[str, Any]]:
     """The chair's digest as one message's blocks."""
     blocks: list[Block] = [
-        _header(f"Chair's digest: {doc.reference}"),
+        _header(_("Chair's digest: {reference}").format(reference=doc.reference)),
         _context(_meeting_line(doc.conference, doc.when, doc.place)),
     ]
     for title, texts in _digest_parts(doc):
@@ -188,6 +214,10 @@ def _header(text: str) -> Block:
     return SectionBlock(text=MarkdownTextObject(text=f"*{e(text)}*"))
 
 
+def _bold(text: str) -> str:
+    return f"*{text}*"
+
+
 def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
@@ -234,7 +264,7 @@ def _professional_mark(professional_only: bool) -> str:
     return f" · _{WORDS.professional_only}_" if professional_only else ""
 
 
-KEPT_INTRO = (
+KEPT_INTRO = N_(
     "Parts of these updates are kept from the family's copy. What they say is in the summary."
 )
 
@@ -253,12 +283,15 @@ def _progress(doc: SummaryView) -> list[str]:
         f"{_rag(cell)}{' ' + cell.key_word if cell.key_word else ''}: {e(meaning)}"
         for cell, meaning in doc.rag_key
     )
-    texts = [f"Key: {key}."]
+    texts = [_("Key: {key}.").format(key=key)]
     columns = " · ".join(f"{e(c.label)} ({c.day})" for c in doc.columns)
     for grid in doc.grids:
-        lines = [f"*Outcome {grid.number}: {e(grid.wording)}*"]
+        outcome = _("Outcome {number}: {wording}").format(
+            number=grid.number, wording=e(grid.wording)
+        )
+        lines = [f"*{outcome}*"]
         if grid.rows:
-            lines.append(f"_{columns} · trend_")
+            lines.append("_" + columns + " · " + _("trend") + "_")
             lines += [
                 f"{e(row.who)}: {' · '.join(_rag(c) for c in row.cells)} · _{row.trend_words}_"
                 for row in grid.rows
@@ -274,16 +307,18 @@ def _progress(doc: SummaryView) -> list[str]:
 
 
 def _worries(doc: SummaryView) -> list[str]:
-    texts = ["*New harm*"]
+    texts = [_bold(_("New harm"))]
     for harm in doc.new_harm:
         detail = f": {e(harm.detail)}" if harm.detail else ""
         texts.append(
-            f":warning: *New harm reported by {e(harm.who)}* {harm.when}"
+            ":warning: "
+            + _bold(_("New harm reported by {who}").format(who=e(harm.who)))
+            + f" {harm.when}"
             f"{_professional_mark(harm.professional_only)}{detail}"
         )
     if not doc.new_harm:
         texts.append(WORDS.no_new_harm)
-    texts.append("*Worries*")
+    texts.append(_bold(_("Worries")))
     texts += [_said(s) for s in doc.worries] or [doc.no_worries]
     return texts
 
@@ -306,7 +341,11 @@ def _actions(doc: SummaryView) -> list[str]:
     for group in doc.action_groups:
         lines = [f"*{e(group.heading)}*"]
         lines += [
-            f"• {e(a.description)} — {e(a.owner)}, by {a.due}. _{a.status_words}_"
+            "• "
+            + _("{action} — {owner}, by {day}.").format(
+                action=e(a.description), owner=e(a.owner), day=a.due
+            )
+            + f" _{a.status_words}_"
             for a in group.actions
         ]
         texts.append("\n".join(lines))
@@ -325,7 +364,9 @@ def _attendance(doc: SummaryView) -> list[str]:
 
 
 def _report(report: ReportView) -> str:
-    return f"• {e(report.who)}: due {report.due}. {report.words}."
+    return "• " + _("{who}: due {day}. {words}.").format(
+        who=e(report.who), day=report.due, words=report.words
+    )
 
 
 # --- the digest's parts --------------------------------------------------------------------------
@@ -333,44 +374,50 @@ def _report(report: ReportView) -> str:
 
 def _digest_parts(doc: DigestView) -> list[tuple[str, list[str]]]:
     quorum = [doc.quorum if doc.quorate else f":warning: *{doc.quorum}*"]
-    confirmed = "; ".join(doc.confirmed) if doc.confirmed else "no agency yet"
-    quorum.append(f"Coming or sending someone: {e(confirmed)}")
+    confirmed = "; ".join(doc.confirmed) if doc.confirmed else _("no agency yet")
+    quorum.append(_("Coming or sending someone: {who}").format(who=e(confirmed)))
     if doc.not_replied:
-        quorum.append(f"*Not replied yet:* {e('; '.join(doc.not_replied))}")
+        quorum.append(_bold(_("Not replied yet:")) + " " + e("; ".join(doc.not_replied)))
     else:
-        quorum.append("Everyone invited has replied.")
+        quorum.append(_("Everyone invited has replied."))
 
     reports: list[str] = []
     if doc.reports_missing:
-        reports.append("*Missing*\n" + "\n".join(_report(r) for r in doc.reports_missing))
+        missing = "\n".join(_report(r) for r in doc.reports_missing)
+        reports.append(_bold(pgettext("reports", "Missing")) + "\n" + missing)
     else:
-        reports.append("No reports are missing.")
+        reports.append(_("No reports are missing."))
     if doc.reports_in:
-        reports.append("*In*\n" + "\n".join(_report(r) for r in doc.reports_in))
+        arrived = "\n".join(_report(r) for r in doc.reports_in)
+        reports.append(_bold(pgettext("reports", "In")) + "\n" + arrived)
     else:
-        reports.append("No reports have arrived yet.")
+        reports.append(_("No reports have arrived yet."))
 
     progress = [
         f"{o.number}. {e(o.wording)}\n"
-        f"{_EMOJI[Rag.GREEN]} {o.green} Green · {_EMOJI[Rag.AMBER]} {o.amber} Amber · "
-        f"{_EMOJI[Rag.RED]} {o.red} Red · _{o.direction}_"
+        + " · ".join(
+            f"{_EMOJI[rag]} {count} {RAG_NAMES[rag]}"
+            for rag, count in ((Rag.GREEN, o.green), (Rag.AMBER, o.amber), (Rag.RED, o.red))
+        )
+        + f" · _{o.direction}_"
         for o in doc.overview
     ] or [WORDS.no_outcomes]
 
     harm = [
-        f":warning: New harm reported by {e(flag)}. The detail is in the summary."
+        ":warning: "
+        + _("New harm reported by {who}. The detail is in the summary.").format(who=e(flag))
         for flag in doc.new_harm
     ] or [WORDS.no_new_harm]
 
     decisions = ["\n".join(f"• {decision}" for decision in doc.decisions)]
     kept = [
-        f"{KEPT_INTRO}\n" + "\n".join(f"• {e(line)}" for line in doc.kept),
+        f"{gettext(KEPT_INTRO)}\n" + "\n".join(f"• {e(line)}" for line in doc.kept),
     ]
     return [
-        ("Quorum", ["\n".join(quorum)]),
-        ("Reports", reports),
-        ("Progress on each outcome", progress),
-        ("New harm", harm),
-        *([("Kept from family members", kept)] if doc.kept else []),
-        ("What the conference may decide", decisions),
+        (_("Quorum"), ["\n".join(quorum)]),
+        (_("Reports"), reports),
+        (_("Progress on each outcome"), progress),
+        (_("New harm"), harm),
+        *([(_("Kept from family members"), kept)] if doc.kept else []),
+        (_("What the conference may decide"), decisions),
     ]

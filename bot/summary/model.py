@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from bot.rules.i18n import N_
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
 
 
@@ -171,9 +172,9 @@ class Report:
 class RagKey:
     """What each RAG colour means in this area (a setting; these are the defaults)."""
 
-    green: str = "Achieved, or on track with evidence"
-    amber: str = "Some progress, or at risk of slipping"
-    red: str = "No progress, worse, or overdue"
+    green: str = N_("Achieved, or on track with evidence")
+    amber: str = N_("Some progress, or at risk of slipping")
+    red: str = N_("No progress, worse, or overdue")
 
 
 @dataclass(frozen=True)

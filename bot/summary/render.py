@@ -3,74 +3,176 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.i18n import gettext, ngettext, npgettext, pgettext
+from bot.rules.i18n import gettext, html_lang, locales, ngettext, npgettext, pgettext, speaking
+from bot.rules.vocabulary import Language
 from bot.summary import blocks
 from bot.summary.audience import for_audience
 from bot.summary.model import Audience, DigestInput, SummaryInput
 from bot.summary.progress import rag_overview
-from bot.summary.view import WORDS, Cell, decision_choices, digest_view, summary_view
+from bot.summary.view import (
+    WORDS,
+    Cell,
+    SummaryView,
+    decision_choices,
+    digest_view,
+    summary_view,
+)
+from bot.ui.bilingual import bilingual
 from bot.ui.labels import RAG_DOTS
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _ONE_LINE = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 
 
-def summary_markdown(summary: SummaryInput, audience: Audience) -> str:
-    """The summary as a Markdown document for `audience`."""
-    doc = summary_view(summary, audience)
-    return _tidy(_markdown().get_template("summary.md.j2").render(doc=doc, words=WORDS))
-
-
-def summary_html(summary: SummaryInput, audience: Audience) -> str:
-    """The summary as one self-contained, printable HTML page for `audience`."""
-    doc = summary_view(summary, audience)
-    return _html().get_template("summary.html.j2").render(doc=doc, words=WORDS)
-
-
-def summary_blocks(summary: SummaryInput, audience: Audience) -> list[list[dict[str, Any]]]:
-    """The summary as Slack messages' blocks, in order: each message at most 50 blocks."""
-    return blocks.summary_messages(summary_view(summary, audience))
-
-
-def summary_headline_blocks(
-    summary: SummaryInput, audience: Audience
-) -> list[list[dict[str, Any]]]:
-    """The summary's headline as Slack messages' blocks (normally one message): the message the
-    channel or a direct message gets, with the documents and `summary_blocks` in its thread."""
-    return blocks.summary_headline(
-        summary_view(summary, audience),
-        rag_overview(for_audience(summary, audience)),
-        decision_choices(),
+def summary_markdown(
+    summary: SummaryInput, audience: Audience, language: Language | None = None
+) -> str:
+    """The summary as a Markdown document for `audience`; in `language` when given (bilingual:
+    the Welsh document, a rule, then the English), else in the locale being rendered."""
+    return _MARKDOWN_BETWEEN.join(
+        _in(language, lambda: _summary_markdown(summary_view(summary, audience)))
     )
 
 
-def summary_notification_text(reference: str, review: str = "Review conference") -> str:
+def _summary_markdown(doc: SummaryView) -> str:
+    return _tidy(_markdown().get_template("summary.md.j2").render(doc=doc, words=WORDS))
+
+
+def summary_html(
+    summary: SummaryInput, audience: Audience, language: Language | None = None
+) -> str:
+    """The summary as one self-contained, printable HTML page for `audience`; in `language` when
+    given (bilingual: one page, the Welsh first, then the English marked `lang="en-GB"`)."""
+    pages = _in(
+        language,
+        lambda: (
+            _html()
+            .get_template("summary.html.j2")
+            .render(doc=summary_view(summary, audience), words=WORDS)
+        ),
+    )
+    return pages[0] if len(pages) == 1 else _one_page(*pages)
+
+
+def summary_blocks(
+    summary: SummaryInput, audience: Audience, language: Language | None = None
+) -> list[list[dict[str, Any]]]:
+    """The summary as Slack messages' blocks, in order: each message at most 50 blocks. In
+    `language` when given: bilingual is the Welsh messages, then the English ones (the whole
+    summary is several messages whenever it is long, so neither is ever cut)."""
+    renderings = _in(language, lambda: blocks.summary_messages(summary_view(summary, audience)))
+    return [message for rendering in renderings for message in rendering]
+
+
+def summary_headline_blocks(
+    summary: SummaryInput, audience: Audience, language: Language | None = None
+) -> list[list[dict[str, Any]]]:
+    """The summary's headline as Slack messages' blocks (normally one message): the message the
+    channel or a direct message gets, with the documents and `summary_blocks` in its thread.
+    Bilingual: one message, Welsh first then English (bot.ui.bilingual)."""
+    renderings = _in(
+        language,
+        lambda: blocks.summary_headline(
+            summary_view(summary, audience),
+            rag_overview(for_audience(summary, audience)),
+            decision_choices(),
+        ),
+    )
+    if len(renderings) == 1:
+        return renderings[0]
+    (welsh, *welsh_more), (english, *english_more) = renderings
+    head = bilingual({"text": "", "blocks": welsh}, {"text": "", "blocks": english})
+    return [head["blocks"], *welsh_more, *english_more]
+
+
+def summary_notification_text(
+    reference: str, review: str = "Review conference", language: Language | None = None
+) -> str:
     """A summary message's notification text: the case reference and nothing else (`review`:
     the review's name in the case's nation's words, never an acronym a family may not know)."""
-    return f"{review} summary for {escape_mrkdwn(reference)}"
+    return "\n".join(
+        _in(
+            language,
+            lambda: gettext("{review} summary for {reference}").format(
+                review=gettext(review), reference=escape_mrkdwn(reference)
+            ),
+        )
+    )
 
 
-def digest_markdown(digest: DigestInput) -> str:
-    """The chair's digest as a Markdown document."""
-    doc = digest_view(digest)
-    return _tidy(_markdown().get_template("digest.md.j2").render(doc=doc, words=WORDS))
+def digest_markdown(digest: DigestInput, language: Language | None = None) -> str:
+    """The chair's digest as a Markdown document (bilingual: Welsh, a rule, then English)."""
+    return _MARKDOWN_BETWEEN.join(
+        _in(
+            language,
+            lambda: _tidy(
+                _markdown()
+                .get_template("digest.md.j2")
+                .render(doc=digest_view(digest), words=WORDS)
+            ),
+        )
+    )
 
 
-def digest_blocks(digest: DigestInput) -> list[dict[str, Any]]:
-    """The chair's digest as one Slack message's blocks."""
-    return blocks.digest_message(digest_view(digest))
+def digest_blocks(digest: DigestInput, language: Language | None = None) -> list[dict[str, Any]]:
+    """The chair's digest as one Slack message's blocks (bilingual: Welsh first, then English)."""
+    renderings = _in(language, lambda: blocks.digest_message(digest_view(digest)))
+    if len(renderings) == 1:
+        return renderings[0]
+    welsh, english = renderings
+    said: list[dict[str, Any]] = bilingual(
+        {"text": "", "blocks": welsh}, {"text": "", "blocks": english}
+    )["blocks"]
+    return said
 
 
-def digest_notification_text(reference: str, review: str = "RCPC") -> str:
+def digest_notification_text(
+    reference: str, review: str = "RCPC", language: Language | None = None
+) -> str:
     """The digest message's notification text: the case reference and nothing else (`review`:
     the review's short name in the case's nation's words)."""
-    return f"{review} chair's digest for {escape_mrkdwn(reference)}"
+    return "\n".join(
+        _in(
+            language,
+            lambda: gettext("{review} chair's digest for {reference}").format(
+                review=gettext(review), reference=escape_mrkdwn(reference)
+            ),
+        )
+    )
+
+
+# --- languages -----------------------------------------------------------------------------------
+
+T = TypeVar("T")
+# Between the Welsh and English halves of a bilingual Markdown document: a thematic break.
+_MARKDOWN_BETWEEN = "\n---\n\n"
+
+
+def _in(language: Language | None, render: Callable[[], T]) -> list[T]:
+    """`render()` in each locale of `language`, Welsh first; None: in the locale under way."""
+    if language is None:
+        return [render()]
+    said = []
+    for locale in locales(language):
+        with speaking(locale):
+            said.append(render())
+    return said
+
+
+def _one_page(welsh: str, english: str) -> str:
+    """The English page's body after the Welsh page's, in one page: Welsh first."""
+    body = english.index(">", english.index("<body")) + 1
+    end = welsh.rindex("</body>")
+    inner = english[body : english.rindex("</body>")]
+    return f'{welsh[:end]}<hr>\n<div lang="en-GB">{inner}</div>\n{welsh[end:]}'
 
 
 # --- Markdown escaping ---------------------------------------------------------------------------
@@ -197,9 +299,15 @@ def _html() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.globals["unknown_part"] = _unknown_part
+    environment.globals.update(unknown_part=_unknown_part, html_lang=html_lang)
+    environment.filters["who"] = _who_html
     _speak_in_templates(environment)
     return environment
+
+
+def _who_html(name: str) -> Markup:
+    """A person's name, escaped, marked as who said something (inside a translated sentence)."""
+    return Markup('<span class="who">{}</span>').format(name)
 
 
 def _speak_in_templates(environment: Environment) -> None:

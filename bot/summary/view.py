@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.rules.i18n import N_, WELSH, Translated, _, current, gettext, ngettext
 from bot.rules.naming import for_children, named
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ActionStatus, Attendance, Category, Rag, Role
@@ -57,97 +58,126 @@ class Part(StrEnum):
 
 
 PART_TITLES = {
-    Part.MEETING: "The family's meeting",
-    Part.IMPACT: "The impact on the children",
-    Part.REFLECT: "The family reflect",
-    Part.FAMILY: "The children, as the family describe them",
-    Part.CHILD_VIEWS: "The children's views",
-    Part.HARM: "The harm this conference needs to address",
-    Part.PROGRESS: "Progress on each outcome",
-    Part.GOING_WELL: "What is going well",
-    Part.WORRIES: "Worries and any new harm",
-    Part.UPDATES: "Each person's update",
-    Part.ACTIONS: "Support and contributions: actions and where they are",
-    Part.ATTENDANCE: "Attendance at core groups",
-    Part.REPORTS: "Reports missing or late",
+    Part.MEETING: N_("The family's meeting"),
+    Part.IMPACT: N_("The impact on the children"),
+    Part.REFLECT: N_("The family reflect"),
+    Part.FAMILY: N_("The children, as the family describe them"),
+    Part.CHILD_VIEWS: N_("The children's views"),
+    Part.HARM: N_("The harm this conference needs to address"),
+    Part.PROGRESS: N_("Progress on each outcome"),
+    Part.GOING_WELL: N_("What is going well"),
+    Part.WORRIES: N_("Worries and any new harm"),
+    Part.UPDATES: N_("Each person's update"),
+    Part.ACTIONS: N_("Support and contributions: actions and where they are"),
+    Part.ATTENDANCE: N_("Attendance at core groups"),
+    Part.REPORTS: N_("Reports missing or late"),
 }
 
 # The family's copy speaks to the family, in headings of its own.
 FAMILY_PART_TITLES = {
     **PART_TITLES,
-    Part.MEETING: "Your family's meeting",
-    Part.IMPACT: "How this affects the children",
-    Part.REFLECT: "What the family have said",
-    Part.FAMILY: "The children, in the family's own words",
+    Part.MEETING: N_("Your family's meeting"),
+    Part.IMPACT: N_("How this affects the children"),
+    Part.REFLECT: N_("What the family have said"),
+    Part.FAMILY: N_("The children, in the family's own words"),
     # Possessive, so it reads right for one child, several or a baby: "The baby's own views".
-    Part.CHILD_VIEWS: "The children's own views",
-    Part.HARM: "The harm we need to talk about",
-    Part.PROGRESS: "How things are going",
-    Part.GOING_WELL: "What is going well",
-    Part.WORRIES: "What people are worried about",
-    Part.UPDATES: "What each person said",
-    Part.ACTIONS: "Who is doing what",
+    Part.CHILD_VIEWS: N_("The children's own views"),
+    Part.HARM: N_("The harm we need to talk about"),
+    Part.PROGRESS: N_("How things are going"),
+    Part.GOING_WELL: N_("What is going well"),
+    Part.WORRIES: N_("What people are worried about"),
+    Part.UPDATES: N_("What each person said"),
+    Part.ACTIONS: N_("Who is doing what"),
 }
 # Attendance and reports are how professionals keep each other to account: professional copy only.
 PROFESSIONAL_PARTS = frozenset({Part.ATTENDANCE, Part.REPORTS})
 
 
-@dataclass(frozen=True)
-class Wording:
-    """What a summary says where there is nothing to show: every renderer says the same."""
+class _Words:
+    """A sentence of the summary, read in the current locale whenever it is read."""
 
-    family_missing: str = (
-        "Not yet written. The family can describe the children in their own words at the start "
-        "of the conference."
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __get__(self, owner: object, kind: type | None = None) -> str:
+        return gettext(self.message)
+
+
+class Wording:
+    """What a summary says where there is nothing to show: every renderer says the same,
+    in the language of the rendering under way."""
+
+    family_missing = _Words(
+        N_(
+            "Not yet written. The family can describe the children in their own words at the start "
+            "of the conference."
+        )
     )
-    child_views_missing: str = (
-        "Not yet captured. The children's views have not reached this conference yet, directly "
-        "or through an advocate."
+    child_views_missing = _Words(
+        N_(
+            "Not yet captured. The children's views have not reached this conference yet, directly "
+            "or through an advocate."
+        )
     )
-    harm_missing: str = "Not yet recorded. The conference will name the harm it needs to address."
-    meeting_intro: str = (
-        "This is the family's meeting. It is about making things better for the children, and "
-        "everyone here shares that job."
+    harm_missing = _Words(
+        N_("Not yet recorded. The conference will name the harm it needs to address.")
     )
-    impact_missing: str = (
-        "Not yet recorded. The conference will talk about how the harm affects the children."
+    meeting_intro = _Words(
+        N_(
+            "This is the family's meeting. It is about making things better for the children, and "
+            "everyone here shares that job."
+        )
     )
-    reflect_waiting: str = (
-        "The family have not sent their own words yet. At the conference they will say how they "
-        "feel about what they heard, and what strengths they can build on."
+    impact_missing = _Words(
+        N_("Not yet recorded. The conference will talk about how the harm affects the children.")
     )
-    no_outcomes: str = "The plan has no outcomes recorded yet."
-    no_ratings: str = "No ratings yet."
-    nothing_going_well: str = "No one has written about what is going well yet."
-    no_new_harm: str = "No one reported new harm in their update."
-    no_worries: str = "No worries were written down."
-    worries_kept: str = (
-        "Worries were written down for professionals only, so they are kept from the family's copy."
+    reflect_waiting = _Words(
+        N_(
+            "The family have not sent their own words yet. At the conference they will say how "
+            "they feel about what they heard, and what strengths they can build on."
+        )
     )
-    no_updates: str = "No updates have been received."
-    nothing_more: str = "Nothing further to add to what is above."
-    no_actions: str = "The plan has no actions recorded yet."
-    no_core_groups: str = "No core group met in this period."
-    no_attendance: str = "Attendance was not recorded."
-    reports_on_time: str = "Every report arrived on time."
-    professional_only: str = "professionals only"
-    family_copy: str = (
-        "This is the family's copy. Information that professionals may share only with each "
-        "other is never included in it."
+    no_outcomes = _Words(N_("The plan has no outcomes recorded yet."))
+    no_ratings = _Words(N_("No ratings yet."))
+    nothing_going_well = _Words(N_("No one has written about what is going well yet."))
+    no_new_harm = _Words(N_("No one reported new harm in their update."))
+    no_worries = _Words(N_("No worries were written down."))
+    worries_kept = _Words(
+        N_(
+            "Worries were written down for professionals only, so they are kept from the "
+            "family's copy."
+        )
     )
-    professional_copy: str = (
-        "This is the professionals' copy. It includes information marked for professionals "
-        "only: please do not share it with the family."
+    no_updates = _Words(N_("No updates have been received."))
+    nothing_more = _Words(N_("Nothing further to add to what is above."))
+    no_actions = _Words(N_("The plan has no actions recorded yet."))
+    no_core_groups = _Words(N_("No core group met in this period."))
+    no_attendance = _Words(N_("Attendance was not recorded."))
+    reports_on_time = _Words(N_("Every report arrived on time."))
+    professional_only = _Words(N_("professionals only"))
+    family_copy = _Words(
+        N_(
+            "This is the family's copy. Information that professionals may share only with each "
+            "other is never included in it."
+        )
+    )
+    professional_copy = _Words(
+        N_(
+            "This is the professionals' copy. It includes information marked for professionals "
+            "only: please do not share it with the family."
+        )
     )
 
 
 WORDS = Wording()
-TREND_WORDS = {
-    Trend.IMPROVING: "↑ improving",
-    Trend.WORSENING: "↓ worsening",
-    Trend.STEADY: "→ steady",
-    Trend.NEW: "new",
-}
+TREND_WORDS = Translated(
+    {
+        Trend.IMPROVING: N_("↑ improving"),
+        Trend.WORSENING: N_("↓ worsening"),
+        Trend.STEADY: N_("→ steady"),
+        Trend.NEW: N_("new"),
+    }
+)
 
 
 def day(value: date) -> str:
@@ -163,14 +193,14 @@ def short_day(value: date) -> str:
 def instant(value: datetime, zone: ZoneInfo) -> str:
     """An instant in the case's time zone: "Tue 5 Jan 2027, 16:05"."""
     local = value.astimezone(zone)
-    return f"{day(local.date())}, {local:%H:%M}"
+    return _("{day}, {time}").format(day=day(local.date()), time=f"{local:%H:%M}")
 
 
 def when(conference: Conference) -> str:
     """When a conference meets: its day, and its time once known."""
     if conference.starts_at is None:
         return day(conference.day)
-    return f"{day(conference.day)} at {_clock(conference.starts_at)}"
+    return _("{day} at {time}").format(day=day(conference.day), time=_clock(conference.starts_at))
 
 
 def _clock(value: time) -> str:
@@ -225,7 +255,7 @@ class Cell:
         """Red, Amber, Green (Going well, Some progress, Worried for the family), or "Not
         rated"."""
         if self.rag is None:
-            return "Not rated"
+            return _("Not rated")
         return RAG_FAMILY_WORDS[self.rag] if self.family else RAG_NAMES[self.rag]
 
 
@@ -404,23 +434,26 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
     if family:
         rag_key = tuple((Cell(rag, family=True), RAG_FAMILY_MEANINGS[rag]) for rag in _KEY_ORDER)
     else:
+        # An area's own meanings are its words; the defaults are the catalog's.
         meanings = {
-            Rag.GREEN: shown.rag_key.green,
-            Rag.AMBER: shown.rag_key.amber,
-            Rag.RED: shown.rag_key.red,
+            Rag.GREEN: gettext(shown.rag_key.green),
+            Rag.AMBER: gettext(shown.rag_key.amber),
+            Rag.RED: gettext(shown.rag_key.red),
         }
         rag_key = tuple((Cell(rag), meanings[rag]) for rag in _KEY_ORDER)
     return SummaryView(
         reference=shown.reference,
         audience=audience,
         audience_note=WORDS.family_copy if audience is Audience.FAMILY else WORDS.professional_copy,
-        review_heading=shown.review_heading,
-        conference=shown.conference.label,
+        review_heading=gettext(shown.review_heading),
+        conference=meeting_label(shown.conference.label),
         when=when(shown.conference),
         place=shown.conference.place,
-        period=f"{day(shown.period.since)} to {day(shown.period.until)}",
+        period=_("{since} to {until}").format(
+            since=day(shown.period.since), until=day(shown.period.until)
+        ),
         headings=tuple(
-            Heading(part, number, for_children(titles[part], shown.children))
+            Heading(part, number, about_children(_(titles[part]), shown.children))
             for number, part in enumerate(parts, start=1)
         ),
         family_description=shown.family_description,
@@ -428,7 +461,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
             Said(
                 who=view.by,
                 text=view.text,
-                note=f"Shared {day(view.captured_on)}",
+                note=_("Shared {day}").format(day=day(view.captured_on)),
                 professional_only=view.professional_only,
             )
             for view in shown.child_views
@@ -438,7 +471,9 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         impact=shown.harm_impact,
         reflections=tuple(_reflections(updates, hidden)),
         rag_key=rag_key,
-        columns=tuple(Column(cycle.label, short_day(cycle.held_on)) for cycle in shown.cycles),
+        columns=tuple(
+            Column(meeting_label(cycle.label), short_day(cycle.held_on)) for cycle in shown.cycles
+        ),
         grids=_grids(shown, family=family),
         going_well=tuple(
             Said(_who(u), u.going_well, professional_only=UpdateSection.GOING_WELL in h)
@@ -448,7 +483,7 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         new_harm=tuple(
             HarmReport(
                 who=_who(u),
-                when=f"in their update of {instant(u.submitted_at, zone)}",
+                when=_("in their update of {when}").format(when=instant(u.submitted_at, zone)),
                 detail=u.new_harm_detail,
                 professional_only=UpdateSection.NEW_HARM in h,
             )
@@ -464,8 +499,8 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
         action_groups=_action_groups(shown),
         attendance=_attendance(shown),
         reports=tuple(_report_view(report) for report in shown.reports if report_owed(report)),
-        family_missing=for_children(WORDS.family_missing, shown.children),
-        child_views_missing=for_children(WORDS.child_views_missing, shown.children),
+        family_missing=about_children(WORDS.family_missing, shown.children),
+        child_views_missing=about_children(WORDS.child_views_missing, shown.children),
         no_worries=(
             WORDS.worries_kept
             if any(u.worries for u in summary.updates) and not any(u.worries for u in updates)
@@ -476,10 +511,21 @@ def summary_view(summary: SummaryInput, audience: Audience) -> SummaryView:
 
 def sent_for(sent_by: str | None, name: str) -> str:
     """ ", sent by X for Y" when a cover sent someone's update, else nothing."""
-    return f"; sent by {sent_by} for {name}" if sent_by else ""
+    return _("; sent by {cover} for {name}").format(cover=sent_by, name=name) if sent_by else ""
+
+
+def meeting_label(label: str) -> str:
+    """A meeting's label ("Core group 2", "Review conference"), made when the summary's values
+    were gathered, in the language of the rendering under way (a label already in it, or not in
+    the catalog, is kept as it is)."""
+    words, _space, number = label.rpartition(" ")
+    if words and number.isdigit():
+        return f"{gettext(words)} {number}"
+    return gettext(label)
 
 
 def _named_sent(name: str, agency: str, sent_by: str | None) -> str:
+    agency = gettext(agency)  # gathered as an agency's English name: "School", "Family"
     # A cover's note always goes in the brackets, even beside a name carrying its own.
     if sent_by:
         return f"{name} ({agency}{sent_for(sent_by, name)})"
@@ -490,24 +536,30 @@ def _meeting_lines(summary: SummaryInput) -> tuple[str, ...]:
     meeting = summary.family_meeting
     lines = [WORDS.meeting_intro]
     if meeting.children:
-        lines.append(f"The children: {'; '.join(meeting.children)}.")
+        lines.append(_("The children: {children}.").format(children="; ".join(meeting.children)))
     if meeting.category is not None:
-        lines.append(f"The plan's category: {CATEGORY_WORDS[meeting.category]}.")
+        category = CATEGORY_WORDS[meeting.category]
+        lines.append(_("The plan's category: {category}.").format(category=category))
     if meeting.advocate:
-        lines.append(f"The children's advocate: {meeting.advocate}.")
-    if meeting.language:
-        needed = "; an interpreter will be there" if meeting.interpreter_needed else ""
-        lines.append(f"The family's language: {meeting.language}{needed}.")
+        lines.append(_("The children's advocate: {advocate}.").format(advocate=meeting.advocate))
+    if meeting.language and meeting.interpreter_needed:
+        lines.append(
+            _("The family's language: {language}; an interpreter will be there.").format(
+                language=meeting.language
+            )
+        )
+    elif meeting.language:
+        lines.append(_("The family's language: {language}.").format(language=meeting.language))
     elif meeting.interpreter_needed:
-        lines.append("An interpreter will be there.")
+        lines.append(_("An interpreter will be there."))
     return tuple(lines)
 
 
 # The family's own words, in their form's labels.
 _REFLECTION_LABELS = (
-    ("going_well", UpdateSection.GOING_WELL, "What is going well"),
-    ("worries", UpdateSection.WORRIES, "What worries them"),
-    ("next_steps", UpdateSection.NEXT_STEPS, "What would make things better"),
+    ("going_well", UpdateSection.GOING_WELL, N_("What is going well")),
+    ("worries", UpdateSection.WORRIES, N_("What worries them")),
+    ("next_steps", UpdateSection.NEXT_STEPS, N_("What would make things better")),
 )
 
 
@@ -519,7 +571,7 @@ def _reflections(updates: list[MemberUpdate], hidden: list[frozenset[UpdateSecti
         for name, section, label in _REFLECTION_LABELS:
             text = getattr(update, name)
             if text:
-                found.append(Said(_who(update), text, label, section in sections))
+                found.append(Said(_who(update), text, _(label), section in sections))
     return found
 
 
@@ -550,7 +602,7 @@ def _grids(summary: SummaryInput, *, family: bool) -> tuple[OutcomeGrid, ...]:
                 for who, rags in table[outcome.id].items()
             ),
             notes=tuple(
-                GridNote(who, summary.cycles[column].label, Cell(rag, family), text)
+                GridNote(who, meeting_label(summary.cycles[column].label), Cell(rag, family), text)
                 for column, who, rag, text in _by_column_then_row(
                     notes[outcome.id], rows=list(table[outcome.id])
                 )
@@ -572,11 +624,15 @@ def _update_view(update: MemberUpdate, zone: ZoneInfo) -> UpdateView:
     hidden = update.professional_only_sections
     parts: list[UpdatePart] = []
     if update.child_last_seen is not None:
-        alone = {True: ", seen alone", False: ", not seen alone", None: ""}[update.child_seen_alone]
+        seen = day(update.child_last_seen)
+        if update.child_seen_alone is True:
+            seen = _("{day}, seen alone").format(day=seen)
+        elif update.child_seen_alone is False:
+            seen = _("{day}, not seen alone").format(day=seen)
         parts.append(
             UpdatePart(
-                "Child last seen",
-                f"{day(update.child_last_seen)}{alone}",
+                _("Child last seen"),
+                seen,
                 UpdateSection.CHILD_SEEN in hidden,
             )
         )
@@ -584,44 +640,53 @@ def _update_view(update: MemberUpdate, zone: ZoneInfo) -> UpdateView:
         parts.append(
             UpdatePart(
                 # The family's form asks what would make things better: keep their question.
-                "What would make things better"
+                _("What would make things better")
                 if update.role is Role.FAMILY
-                else "What they will do next",
+                else _("What they will do next"),
                 update.next_steps,
                 UpdateSection.NEXT_STEPS in hidden,
             )
         )
     if update.help_needed:
         parts.append(
-            UpdatePart("Help needed", update.help_needed, UpdateSection.HELP_NEEDED in hidden)
+            UpdatePart(_("Help needed"), update.help_needed, UpdateSection.HELP_NEEDED in hidden)
         )
     if update.professional_only:
-        parts.append(UpdatePart("Further information", update.professional_only, True))
-    sent = f"Sent {instant(update.submitted_at, zone)}"
+        parts.append(UpdatePart(_("Further information"), update.professional_only, True))
+    sent = instant(update.submitted_at, zone)
     return UpdateView(
         who=_who(update),
         role=ROLE_WORDS[update.role],
-        sent=f"{sent}, after the deadline" if update.late else sent,
+        sent=(
+            _("Sent {when}, after the deadline").format(when=sent)
+            if update.late
+            else _("Sent {when}").format(when=sent)
+        ),
         late=update.late,
         parts=tuple(parts),
     )
 
 
-_STATUS_WORDS = {
-    "open": "In progress",
-    "overdue": "Not done yet; its date has passed",
-    "done": "Done",
-    "dropped": "No longer part of the plan",
-}
+_STATUS_WORDS = Translated(
+    {
+        "open": N_("In progress"),
+        "overdue": N_("Not done yet; its date has passed"),
+        "done": N_("Done"),
+        "dropped": N_("No longer part of the plan"),
+    }
+)
 
 
 def _action_groups(summary: SummaryInput) -> tuple[ActionGroup, ...]:
     groups: list[ActionGroup] = []
     keys: list[tuple[int | None, str]] = [
-        (outcome.id, f"Outcome {number}: {outcome.wording}")
+        (
+            outcome.id,
+            _("Outcome {number}: {wording}").format(number=number, wording=outcome.wording),
+        )
         for number, outcome in enumerate(summary.outcomes, start=1)
     ]
-    for outcome_id, heading in [*keys, (None, "The plan as a whole")]:
+    for outcome_id, heading in [*keys, (None, _("The plan as a whole"))]:
         actions = tuple(
             _action_view(action.description, action.owner, action.due, action.status, summary)
             for action in summary.actions
@@ -644,8 +709,8 @@ def _action_view(
         key = "overdue"
     return ActionView(
         description=description,
-        owner=owner or "Not yet agreed",
-        due=day(due) if due is not None else "No date set",
+        owner=owner or _("Not yet agreed"),
+        due=day(due) if due is not None else _("No date set"),
         status=key,
         status_words=_STATUS_WORDS[key],
     )
@@ -657,13 +722,15 @@ def _attendance(summary: SummaryInput) -> tuple[AttendanceView, ...]:
         records = [r for r in summary.attendance if r.core_group_id == cycle.id]
         by_kind: dict[Attendance, list[str]] = defaultdict(list)
         for record in records:
-            who = named(record.name, record.agency)
+            who = named(record.name, gettext(record.agency))
             if record.attendance is Attendance.REPRESENTED and record.represented_by:
-                who = f"{who}, represented by {record.represented_by}"
+                who = _("{who}, represented by {representative}").format(
+                    who=who, representative=record.represented_by
+                )
             by_kind[record.attendance].append(who)
         views.append(
             AttendanceView(
-                label=cycle.label,
+                label=meeting_label(cycle.label),
                 day=day(cycle.held_on),
                 present=tuple(by_kind[Attendance.PRESENT]),
                 late=tuple(by_kind[Attendance.LATE]),
@@ -681,13 +748,14 @@ def report_owed(report: Report) -> bool:
 
 
 def _report_view(report: Report) -> ReportView:
-    who = named(report.name, report.agency)
+    who = named(report.name, gettext(report.agency))
     if report.received_on is None:
-        return ReportView(who, day(report.due), "missing", "Not received yet")
-    received = f"Received {day(report.received_on)}"
+        return ReportView(who, day(report.due), "missing", _("Not received yet"))
+    received = day(report.received_on)
     if report.late:
-        return ReportView(who, day(report.due), "late", f"{received}, after its due date")
-    return ReportView(who, day(report.due), "in", received)
+        words = _("Received {day}, after its due date").format(day=received)
+        return ReportView(who, day(report.due), "late", words)
+    return ReportView(who, day(report.due), "in", _("Received {day}").format(day=received))
 
 
 # --- the digest ----------------------------------------------------------------------------------
@@ -726,30 +794,36 @@ class DigestView:
     kept: tuple[str, ...] = ()
 
 
-_DIRECTION_WORDS = {
-    Trend.IMPROVING: "improving since the last conference",
-    Trend.WORSENING: "worsening since the last conference",
-    Trend.STEADY: "steady since the last conference",
-    Trend.NEW: "first ratings this period",
-}
+_DIRECTION_WORDS = Translated(
+    {
+        Trend.IMPROVING: N_("improving since the last conference"),
+        Trend.WORSENING: N_("worsening since the last conference"),
+        Trend.STEADY: N_("steady since the last conference"),
+        Trend.NEW: N_("first ratings this period"),
+    }
+)
 
 
-SECTION_WORDS = {
-    UpdateSection.GOING_WELL: "what is going well",
-    UpdateSection.WORRIES: "their worries",
-    UpdateSection.NEW_HARM: "new harm",
-    UpdateSection.CHILD_SEEN: "when the child was seen",
-    UpdateSection.CHILD_VIEWS: "the child's words",
-    UpdateSection.NEXT_STEPS: "their next steps",
-    UpdateSection.HELP_NEEDED: "help needed",
-}
+SECTION_WORDS = Translated(
+    {
+        UpdateSection.GOING_WELL: N_("what is going well"),
+        UpdateSection.WORRIES: N_("their worries"),
+        UpdateSection.NEW_HARM: N_("new harm"),
+        UpdateSection.CHILD_SEEN: N_("when the child was seen"),
+        UpdateSection.CHILD_VIEWS: N_("the child's words"),
+        UpdateSection.NEXT_STEPS: N_("their next steps"),
+        UpdateSection.HELP_NEEDED: N_("help needed"),
+    }
+)
 
 
 def _kept_words(kept: Kept) -> str:
     parts = [SECTION_WORDS[section] for section in kept.sections]
     if kept.further_information:
-        parts.append("further information for professionals")
-    return f"{kept.by} ({kept.agency}): {', '.join(parts)}"
+        parts.append(_("further information for professionals"))
+    return _("{who} ({agency}): {parts}").format(
+        who=kept.by, agency=gettext(kept.agency), parts=", ".join(parts)
+    )
 
 
 def digest_view(digest: DigestInput) -> DigestView:
@@ -757,26 +831,31 @@ def digest_view(digest: DigestInput) -> DigestView:
     zone = ZoneInfo(digest.timezone)
     quorum = digest.quorum
     if quorum.quorate:
-        quorum_words = "Quorate on the replies so far."
+        quorum_words = _("Quorate on the replies so far.")
     else:
-        agencies = "agency" if quorum.short_by == 1 else "agencies"
-        quorum_words = f"Not quorate on the replies so far: short by {quorum.short_by} {agencies}."
+        quorum_words = ngettext(
+            "Not quorate on the replies so far: short by {n} agency.",
+            "Not quorate on the replies so far: short by {n} agencies.",
+            quorum.short_by,
+        ).format(n=quorum.short_by)
     received = [r for r in digest.reports if not r.missing]
     return DigestView(
         reference=digest.reference,
-        conference=digest.conference.label,
+        conference=meeting_label(digest.conference.label),
         when=when(digest.conference),
         place=digest.conference.place,
         quorate=quorum.quorate,
         quorum=quorum_words,
-        confirmed=quorum.confirmed,
+        confirmed=tuple(gettext(agency) for agency in quorum.confirmed),
         not_replied=quorum.not_replied,
         reports_in=tuple(_report_view(report) for report in received),
         reports_missing=tuple(_report_view(r) for r in digest.reports if r.missing),
         overview=tuple(_overview_view(n, o) for n, o in enumerate(digest.overview, start=1)),
         new_harm=tuple(
-            f"{_named_sent(flag.by, flag.agency, flag.sent_by)} in their update of "
-            f"{instant(flag.flagged_at, zone)}"
+            _("{who} in their update of {when}").format(
+                who=_named_sent(flag.by, flag.agency, flag.sent_by),
+                when=instant(flag.flagged_at, zone),
+            )
             for flag in digest.new_harm
         ),
         decisions=_decisions(digest.category),
@@ -807,9 +886,34 @@ def direction_words(direction: Trend) -> str:
 
 def _decisions(category: Category | None) -> tuple[str, ...]:
     categories = ", ".join(CATEGORY_WORDS[c] for c in Category)
-    current = f" (the plan is currently under {CATEGORY_WORDS[category]})" if category else ""
+    if category:
+        carry_on = _(
+            "Continue the plan, under one category: {categories} (the plan is currently under "
+            "{category})."
+        ).format(categories=categories, category=CATEGORY_WORDS[category])
+    else:
+        carry_on = _("Continue the plan, under one category: {categories}.").format(
+            categories=categories
+        )
     return (
-        f"Continue the plan, under one category: {categories}{current}.",
-        "End the plan and step down to a child in need plan.",
-        "End the plan, with no further plan.",
+        carry_on,
+        _("End the plan and step down to a child in need plan."),
+        _("End the plan, with no further plan."),
+    )
+
+
+def about_children(text: str, children: str) -> str:
+    """`text` (already in the current locale), written about the children, said instead about
+    `children` (the English "the child", "the baby"): the Welsh says "y plant" (or "'r plant")
+    wherever the English says "the children", so the same swap is made on the Welsh words."""
+    if current() != WELSH:
+        return for_children(text, children)
+    if children == "the children":
+        return text
+    welsh = gettext(children)  # "y plentyn", "y babi"
+    noun = welsh.removeprefix("y ")
+    return (
+        text.replace("Y plant", welsh[0].upper() + welsh[1:])
+        .replace("y plant", welsh)
+        .replace("'r plant", f"'r {noun}")
     )

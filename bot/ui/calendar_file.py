@@ -20,6 +20,7 @@ def meeting_ics(
     location: str | None,
     tz: ZoneInfo,
     description: str | None = None,
+    language: str | None = None,
     sequence: int = 0,
     cancelled: bool = False,
     stamp: datetime,
@@ -35,6 +36,8 @@ def meeting_ics(
     hold instead of adding a second one. `organizer` is the bot's address (iTIP requires an
     ORGANIZER to publish or cancel an event).
     `stamp` is when the file was made (DTSTAMP): the service clock's now, so bytes repeat.
+    `language`, when given ("cy"), is the SUMMARY's LANGUAGE parameter (RFC 5545 3.2.10): the
+    words of a Welsh or bilingual case begin in Welsh; an English file carries none, as before.
     """
     if starts_at.tzinfo is None or starts_at.utcoffset() is None:
         raise ValueError("starts_at must be timezone-aware")
@@ -62,6 +65,8 @@ def meeting_ics(
         sequence=sequence,
         stamp=stamp.astimezone(UTC),
     )
+    if language is not None:
+        event["summary"].params["LANGUAGE"] = language
     event.add("organizer", vCalAddress(f"mailto:{organizer}"))
     if cancelled:
         event.add("status", "CANCELLED")

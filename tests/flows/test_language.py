@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import icalendar
 from sqlmodel import Session, select
 
 from bot.clock import ManualClock
 from bot.devtools.sandbox import Sandbox
 from bot.rules.audit_actions import AuditAction
-from bot.rules.vocabulary import Language
+from bot.rules.vocabulary import Language, MeetingKind
 from bot.services.languages import person_language
 from storage.models import Area, AuditEvent, Case, PersonLanguage
 from tests.flows.conftest import (
@@ -22,6 +23,7 @@ from tests.flows.conftest import (
     open_case,
     open_new_case_modal,
 )
+from tests.flows.test_meetings import meeting, set_meeting
 
 
 def _answer(sandbox: Sandbox, user: str, channel: str, text: str) -> str:
@@ -128,3 +130,24 @@ def test_a_bilingual_case_posts_welsh_first_then_english(sandbox: Sandbox, peopl
         "Croeso i'r grŵp craidd ar gyfer oak-family",
         "Welcome to the core group for oak-family",
     ]
+
+
+def test_a_bilingual_case_s_calendar_file_is_titled_welsh_first(
+    sandbox: Sandbox, people: People
+) -> None:
+    sandbox.settings.default_language = Language.BILINGUAL
+    channel = _open_welsh_case(sandbox, people)
+    first = meeting(sandbox, MeetingKind.CORE_GROUP)
+    assert first.id is not None
+    answer = set_meeting(sandbox, people.social_worker, channel, first.id, "2026-12-03")
+    assert answer["response_action"] == "update", answer
+    inspector = sandbox.emulator.inspector
+    shared = sandbox.wait_for(
+        lambda: next(
+            (f for f in inspector.files_seen_by(people.school) if f.name.endswith(".ics")), None
+        )
+    )
+    assert shared.title.startswith("oak-family cyfarfod grŵp craidd / oak-family ")
+    (event,) = icalendar.Calendar.from_ical(shared.data).events
+    assert str(event["SUMMARY"]) == shared.title
+    assert event["SUMMARY"].params["LANGUAGE"] == "cy"

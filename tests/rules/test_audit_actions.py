@@ -15,6 +15,7 @@ from bot.rules.audit_actions import (
     known_action,
     slots_of,
 )
+from bot.rules.i18n import WELSH, gettext, speaking
 
 # What a code looks like: `meeting.reply`, `plan.outcome_saved`, `family_may_edit`.
 CODE = re.compile(r"[a-z]+[._][a-z_]+")
@@ -93,3 +94,19 @@ def test_an_action_this_version_does_not_know_reads_as_a_change_to_the_case(stor
     assert known_action(stored) is None
     assert description(stored, person="PC Lewis") == UNKNOWN
     assert "a change to the case" in UNKNOWN
+
+
+def test_the_history_s_words_are_in_the_reader_s_language() -> None:
+    english = {action: description(action) for action in AuditAction}
+    with speaking(WELSH):
+        welsh = {action: description(action) for action in AuditAction}
+        assert description("member.added", person="PC Lewis") == (
+            "ychwanegodd PC Lewis at y grŵp craidd"
+        )
+        assert description("plan.outcome_dropped") == "gwnaeth newid i'r achos"
+    # Every event has Welsh words of its own, with the same slots as its English.
+    assert all(welsh[action] != english[action] for action in AuditAction)
+    for action in AuditAction:
+        with speaking(WELSH):
+            words = gettext(DESCRIPTIONS[action])
+        assert slots_of(words) == slots_of(DESCRIPTIONS[action])

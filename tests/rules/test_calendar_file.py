@@ -211,3 +211,17 @@ def test_moving_then_cancelling_reads_as_one_evolving_event_to_every_parser() ->
         datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
         datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
     ]
+
+
+def test_a_welsh_case_s_entry_says_its_words_are_welsh_and_an_english_one_says_nothing() -> None:
+    start = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
+    summary = "CP-0421 cyfarfod grŵp craidd / CP-0421 core group meeting"
+    data = ics(start, summary=summary, language="cy")
+    _calendar, event = read(data)
+    assert event["summary"] == summary
+    assert event["summary"].params["LANGUAGE"] == "cy"
+    method, by_vobject = read_with_vobject(data)
+    assert method == "PUBLISH"
+    assert by_vobject.summary.value == summary
+    assert by_vobject.summary.params["LANGUAGE"] == ["cy"]
+    assert b"LANGUAGE" not in ics(start)
