@@ -191,8 +191,9 @@ _ANYWHERE = re.compile(r"([\\`*_\[\]<>|~])")
 _LINE_START = re.compile(r"^(\d{1,9}(?=[.)])|[#=+\-])", re.MULTILINE)
 # `&name;` and `&#1;` are character references; a bare `&` is just text.
 _REFERENCE = re.compile(r"&(?=#?\w+;)")
-# What link detection (GFM autolinks, linkify) reads as a web or email address.
-_ADDRESS = re.compile(r"(?<=\w)[.@](?=\w)|:(?=//)|(?<=/)/")
+# What link detection (GFM autolinks, linkify) reads as a web or email address: any dot or @
+# before a letter or digit (a domain can follow punctuation: `a=.com` is read as a link).
+_ADDRESS = re.compile(r"[.@](?=\w)|:(?=//)|(?<=/)/")
 
 
 def escape_markdown(text: str) -> str:

@@ -17,6 +17,7 @@ from tests.summary.test_injection import summary_with
 PARSER = MarkdownIt("gfm-like")
 
 ATTEMPTS = [
+    "a=.com",  # a domain after punctuation, found by the random search below
     "# a heading\n## another",
     "Heading\n===",
     "Heading\n---",
