@@ -290,7 +290,8 @@ def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invite
     # Someone sent in a member's place who has since left the core group.
     elsewhere = {r.representative_member_id for r in rows} - set(names) - {None}
     if elsewhere:
-        names |= dict(plain(session, _NAMES, {"member_ids": sorted(elsewhere)}).tuples().all())
+        found = plain(session, _NAMES, {"member_ids": sorted(elsewhere)})
+        names |= {member_id: name for member_id, name in found}
     shown: list[Reply] = []
     invitees: list[Invitee] = []
     for row in rows:
