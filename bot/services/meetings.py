@@ -299,7 +299,8 @@ def replies(session: Session, meeting_id: int) -> tuple[list[Reply], list[Invite
             # The chair runs the meeting: not a quorum question, and not chased as "not replied";
             # but a reply they gave is shown, since they were thanked for it.
             if row.rsvp != Rsvp.NONE:
-                shown.append(Reply(f"{row.display_name} (chair)", row.rsvp, None))
+                chair = _("{name} (chair)").format(name=row.display_name)
+                shown.append(Reply(chair, row.rsvp, None))
             continue
         rep_id = row.representative_member_id
         rep = names.get(rep_id) if rep_id is not None else None
