@@ -192,6 +192,17 @@ class World:
                 )
             time.sleep(0.05)
 
+    def wait_for_slack_quiet(self, quiet: float, timeout: float = 60.0) -> None:
+        """Until no Slack call has come for `quiet` seconds of real time."""
+        deadline = time.monotonic() + timeout
+        seen, since = len(self.emulator.calls), time.monotonic()
+        while time.monotonic() - since < quiet:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Slack calls did not stop within {timeout:.0f} s")
+            time.sleep(0.05)
+            if len(self.emulator.calls) != seen:
+                seen, since = len(self.emulator.calls), time.monotonic()
+
     def settle(self, within: timedelta = timedelta(hours=3)) -> None:
         """Wait until quiet, letting time pass while messages back off after Slack errors (as
         real minutes would), until nothing is waiting to be retried within `within`."""

@@ -183,7 +183,7 @@ def kill_and_restart(world: World, replica: Replica) -> None:
     world.clock.set(world.clock.now() + LEASE)
     world.start(replica)
     world.wait_until_quiet()
-    wait_for_slack_quiet(world)
+    world.wait_for_slack_quiet(QUIET_SECONDS)
 
 
 def last_working_day(today: date) -> date:
@@ -228,7 +228,7 @@ def draft_summaries(world: World) -> list[tuple[str, tuple[str, str, str]]]:
 
         found = wait_until(draft, f"the draft summary of {case.reference}")
         drafts.append((case.reference, (chair, found.channel, found.ts)))
-    wait_for_slack_quiet(world)
+    world.wait_for_slack_quiet(QUIET_SECONDS)
     return drafts
 
 
@@ -266,18 +266,6 @@ def wait_until(condition: Any, what: str, timeout: float = 30.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout:.0f} s for {what}")
         time.sleep(0.02)
-
-
-def wait_for_slack_quiet(world: World, timeout: float = 60.0) -> None:
-    """Until no Slack call has come for QUIET_SECONDS of real time."""
-    deadline = time.monotonic() + timeout
-    seen, since = len(world.emulator.calls), time.monotonic()
-    while time.monotonic() - since < QUIET_SECONDS:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Slack calls did not stop within {timeout:.0f} s")
-        time.sleep(0.05)
-        if len(world.emulator.calls) != seen:
-            seen, since = len(world.emulator.calls), time.monotonic()
 
 
 # --- the checks: each returns what went wrong, so one run reports every loss ---------------

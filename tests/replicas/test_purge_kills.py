@@ -75,7 +75,7 @@ def test_a_purge_killed_at_random_moments_ends_as_an_uninterrupted_one_and_never
     cases = case_channels(world)
     for channel, chair in sorted(cases.values()):
         end_plan(world, chair, channel)
-    wait_for_slack_quiet(world)
+    world.wait_for_slack_quiet(QUIET_SECONDS)
     people = case_people(world)
     before = case_rows(world)
     traces = bot_traces(world, cases, people)
@@ -102,7 +102,7 @@ def test_a_purge_killed_at_random_moments_ends_as_an_uninterrupted_one_and_never
         world.start(replica)  # its first tick runs the daily job: the purge resumes
         mark = len(world.emulator.calls)
     wait_until(lambda: purge_step(world) == "done", "the purges to finish")
-    wait_for_slack_quiet(world)
+    world.wait_for_slack_quiet(QUIET_SECONDS)
 
     assert sum(interrupted.values()) == run.kills
     assert replica.starts == 1 + run.kills
@@ -116,7 +116,7 @@ def test_a_purge_killed_at_random_moments_ends_as_an_uninterrupted_one_and_never
     world.start(replica)
     world.clock.set(world.clock.now() + timedelta(days=1))
     world.wait_until_quiet()
-    wait_for_slack_quiet(world)
+    world.wait_for_slack_quiet(QUIET_SECONDS)
     assert [c.method for c in world.emulator.calls[calls:] if c.method != "auth.test"] == []
     assert assert_only_tombstones(world, cases, people, exports, before) == tombstones
     print(f"kills by step: {dict(interrupted)}; Slack calls: {len(world.emulator.calls)}")
@@ -186,18 +186,6 @@ def wait_for_calls(world: World, count: int, timeout: float = 20.0) -> None:
         if purge_step(world) == "done":
             return
         time.sleep(0.002)
-
-
-def wait_for_slack_quiet(world: World, timeout: float = 60.0) -> None:
-    """Until no Slack call has come for QUIET_SECONDS of real time."""
-    deadline = time.monotonic() + timeout
-    seen, since = len(world.emulator.calls), time.monotonic()
-    while time.monotonic() - since < QUIET_SECONDS:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Slack calls did not stop within {timeout:.0f} s")
-        time.sleep(0.05)
-        if len(world.emulator.calls) != seen:
-            seen, since = len(world.emulator.calls), time.monotonic()
 
 
 # --- what is left ---------------------------------------------------------------------------
