@@ -11,6 +11,12 @@ tuning (process_before_response=True); and that bare app in Bolt's default mode.
 under 20 ms at 10 concurrent, at most 1.2x the tuned bare app, at least 5x faster than the
 default-mode bare app.
 
+Then (`--burst-runs`, 3 by default) a burst: thirty people in the case each click an RSVP
+button on the channel's invitation, 31 ms apart (all within a second), against the bot as
+deployed. Per burst: the replies stored, how long after the last click the invitation showed all
+thirty, and how many times it was re-rendered (`chat.update` calls on it). Target: all stored,
+shown within 2 s, at most 3 re-renders. `--burst-only` measures only that.
+
 Beside them, the same bot over Socket Mode (`coregroup serve` with SLACK_APP_TOKEN, its own
 process, one WebSocket to the emulator): the same two requests as envelopes, timed from sending
 the envelope to receiving its ack. Those envelopes are sent by the emulator's Socket Mode hub in
@@ -402,6 +408,10 @@ def main() -> None:
     parser.add_argument(
         "--no-socket-mode", action="store_true", help="leave out the bot over Socket Mode"
     )
+    parser.add_argument("--burst-runs", type=int, default=3, help="bursts of 30 RSVP clicks")
+    parser.add_argument(
+        "--burst-only", action="store_true", help="measure only the bursts of RSVP clicks"
+    )
     parser.add_argument("--serve-bare", choices=("tuned", "default"), help=argparse.SUPPRESS)
     parser.add_argument("--serve-sink", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
@@ -423,30 +433,40 @@ def main() -> None:
         box = stack.enter_context(Sandbox(database_url))
         sink = stack.enter_context(sink_server())
         bodies = case_with_invitation(box, sink.url)
+        clickers = burst_members(box) if args.burst_runs else {}
         api = box.emulator.api_url
-        servers = [
-            stack.enter_context(bare_server(DEFAULT, "default", api)),
-            stack.enter_context(bare_server(TUNED, "tuned", api)),
-        ]
-        if not args.no_socket_mode:
-            servers.append(stack.enter_context(socket_bot_server(box, database_url)))
+        servers = []
+        if not args.burst_only:
+            servers += [
+                stack.enter_context(bare_server(DEFAULT, "default", api)),
+                stack.enter_context(bare_server(TUNED, "tuned", api)),
+            ]
+            if not args.no_socket_mode:
+                servers.append(stack.enter_context(socket_bot_server(box, database_url)))
         servers.append(stack.enter_context(bot_server(api, database_url)))
         # Slack now talks to the bot's own process; the sandbox's in-process copy stays idle.
         box.emulator.connect_app(servers[-1].url, SIGNING_SECRET)
-        generator = stack.enter_context(load_generator())
-        pids = [server.process.pid for server in servers] + [os.getpid()]
-        results = measure(
-            servers,
-            bodies,
-            generator,
-            pids,
-            args.concurrency,
-            args.requests,
-            box.emulator.socket_mode,
-        )
-    report(results, args.requests, "PostgreSQL" if args.database else "SQLite")
+        results: Results = {}
+        if not args.burst_only:
+            generator = stack.enter_context(load_generator())
+            pids = [server.process.pid for server in servers] + [os.getpid()]
+            results = measure(
+                servers,
+                bodies,
+                generator,
+                pids,
+                args.concurrency,
+                args.requests,
+                box.emulator.socket_mode,
+            )
+        bursts = [burst(box, clickers, run) for run in range(args.burst_runs)]
+    database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    if results:
+        report(results, args.requests, database)
+    if bursts:
+        report_bursts(bursts, database)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps({**results, "bursts": bursts}, indent=2))
 
 
 Results = dict[str, dict[str, dict[str, Any]]]  # request -> concurrency -> server -> figures
@@ -602,6 +622,107 @@ def case_with_invitation(box: Sandbox, response_url: str) -> dict[str, bytes]:
         "slash command (/coregroup status)": command,
         "button click (RSVP)": urllib.parse.urlencode({"payload": json.dumps(click)}).encode(),
     }
+
+
+BURST = 30  # clicks in a burst, one a person
+BURST_SECONDS = 0.9  # from the first click to the last
+BURST_SHOWN_WITHIN = 2.0  # seconds after the last click (issue #19's target)
+BURST_MOST_RENDERS = 3
+
+
+def burst_members(box: Sandbox) -> dict[str, str]:
+    """Add people to the case until thirty can reply; their user ids and names."""
+    emu = box.emulator
+    channel = emu.inspector.channel_named("bench-family").id
+    workspace = emu.workspace.users
+    social_worker, school = (
+        next(u for u, user in workspace.items() if user.real_name == name)
+        for name in ("Priya", "Reed")
+    )
+    people = {social_worker: "Priya", school: "Reed"}
+    for number in range(BURST - len(people)):
+        name = f"Member {number:02d}"
+        user = emu.add_user(name)
+        emu.slash_command(social_worker, channel, "/coregroup", f"add <@{user}> school")
+        people[user] = name
+    box.settle()
+    return people
+
+
+def burst(box: Sandbox, people: dict[str, str], run: int) -> dict[str, Any]:
+    """Thirty RSVP clicks within a second on the channel's invitation (attending, then
+    apologies, alternately, so each burst changes every reply); what it took to show them."""
+    from sqlmodel import Session, col, select
+
+    from bot.rules.ids import ActionId
+    from bot.rules.vocabulary import Rsvp
+    from storage.models import Invitation
+
+    emu = box.emulator
+    channel = emu.inspector.channel_named("bench-family").id
+    rsvp, action, line = (
+        (Rsvp.ATTENDING, ActionId.RSVP_ATTENDING, "*Coming:*")
+        if run % 2 == 0
+        else (Rsvp.APOLOGIES, ActionId.RSVP_APOLOGIES, "*Apologies:*")
+    )
+
+    def invitation() -> Any:
+        return next(m for m in emu.inspector.messages(channel) if m.text.startswith("Invitation"))
+
+    def shown_line() -> str:
+        texts = [b["text"]["text"] for b in invitation().blocks if "text" in b]
+        lines = [part for text in texts for part in text.splitlines()]
+        return next((part for part in lines if part.startswith(line)), "")
+
+    ts = invitation().ts
+    updates_before = len(emu.calls_to("chat.update"))
+    start = time.monotonic() + 0.05
+    sent: list[float] = []
+
+    def click(number: int, user: str) -> None:
+        time.sleep(max(0.0, start + number * BURST_SECONDS / (BURST - 1) - time.monotonic()))
+        sent.append(time.monotonic())
+        emu.click(user, channel, ts, action)
+
+    threads = [threading.Thread(target=click, args=item) for item in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    last = max(sent)
+    shown_after = None
+    while time.monotonic() < last + 15:
+        if all(name in shown_line() for name in people.values()):
+            shown_after = time.monotonic() - last
+            break
+        time.sleep(0.005)
+    time.sleep(2.0)  # any re-render still to come has come
+    renders = [c for c in emu.calls_to("chat.update")[updates_before:] if c.args.get("ts") == ts]
+    with Session(box.engine) as session:
+        stored = len(session.exec(select(Invitation).where(col(Invitation.rsvp) == rsvp)).all())
+    return {
+        "clicks": len(sent),
+        "clicks_within_s": last - min(sent),
+        "stored": stored,
+        "shown_after_s": shown_after,
+        "re_renders": len(renders),
+    }
+
+
+def report_bursts(bursts: list[dict[str, Any]], database: str) -> None:
+    print(
+        f"Bursts of {BURST} RSVP clicks on one invitation, the bot on {database} (targets: all "
+        f"stored, shown within {BURST_SHOWN_WITHIN:.0f} s, at most {BURST_MOST_RENDERS} "
+        "re-renders)"
+    )
+    for number, figures in enumerate(bursts, 1):
+        shown = figures["shown_after_s"]
+        print(
+            f"  burst {number}: {figures['clicks']} clicks in {figures['clicks_within_s']:.2f} s, "
+            f"{figures['stored']} stored, all shown "
+            + (f"{shown:.2f} s after the last click" if shown is not None else "NOT within 15 s")
+            + f", {figures['re_renders']} re-renders"
+        )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,12 @@ from bot.services.jobs import (
     claim,
     finish,
     give_up,
+    hurry,
     job_locale,
+    settling,
 )
 from bot.services.jobs import retry_later as back_off
+from bot.slack.response_urls import Reply, post_to_response_url
 from handlers.after import WORK, Kind
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,9 @@ BATCH = 4
 # How often an idle worker looks for jobs nobody woke it for (a retry whose back-off has passed,
 # a claim that lapsed, a job written by another process on SQLite).
 POLL_SECONDS = 1.0
+# Woken for a refresh that settles, a thread sleeps this much past the moment, so the database's
+# clock has passed it when the thread claims (and it does not wake twice for one refresh).
+SETTLE_MARGIN = 0.005
 
 
 class Worker:
@@ -64,6 +70,10 @@ class Worker:
         self._generation = 0
         self._stopping = threading.Event()
         self.ran = 0  # jobs finished by this worker (for the benchmark)
+        # Jobs this worker is running, their answers to response URLs included: a job is recorded
+        # done before its answer is posted, so the database alone cannot say when all is quiet.
+        self._running = 0
+        self._running_lock = threading.Lock()
 
     def start(self) -> Worker:
         """Start the threads, and be woken by this process's commits that write jobs."""
@@ -100,7 +110,8 @@ class Worker:
         """Wait until no job is due or running (a demo's snapshot of what people see, a test's
         look at the emulator); False if that did not happen in time."""
         deadline = time.monotonic() + timeout
-        while busy(self.deps):
+        hurry(self.deps)  # a snapshot shows what people see once a burst of clicks has settled
+        while busy(self.deps) or self._running:
             if time.monotonic() > deadline:
                 return False
             self.wake()
@@ -110,6 +121,7 @@ class Worker:
     def run_due(self) -> int:
         """Run every due job on the calling thread until none is left (tests, `worker --once`)."""
         count = 0
+        hurry(self.deps)  # nothing is left waiting for a burst of clicks to settle
         while claimed := claim(self.deps, worker=self.name):
             for job in claimed:
                 self.run(job)
@@ -132,12 +144,32 @@ class Worker:
                     log.exception("job %s (%s) could not be recorded", job.id, job.kind)
             if claimed:
                 continue
+            pause = self._pause()
             with self._woken:
                 if self._generation == seen and not self._stopping.is_set():
-                    self._woken.wait(self._poll)
+                    self._woken.wait(pause)
+
+    def _pause(self) -> float:
+        """How long an idle thread sleeps: until the first waiting refresh has settled (nobody
+        wakes it for that moment), at most the poll."""
+        try:
+            left = settling(self.deps)
+        except Exception:  # the database is away: the poll tries again
+            log.exception("reading when refreshes settle failed")
+            return self._poll
+        return self._poll if left is None else min(self._poll, left + SETTLE_MARGIN)
 
     def run(self, job: Claimed) -> None:
         """Run one claimed job; record it done, due again after a back-off, or failed."""
+        with self._running_lock:
+            self._running += 1
+        try:
+            self._run(job)
+        finally:
+            with self._running_lock:
+                self._running -= 1
+
+    def _run(self, job: Claimed) -> None:
         kind = self._kinds.get(job.kind)
         if kind is None or job.attempts > MAX_ATTEMPTS:
             # An unknown kind (written by a newer version), or a job whose workers kept dying.
@@ -146,7 +178,7 @@ class Worker:
             return
         try:
             with speaking(job_locale(job.payload)):
-                kind.run(self.deps, job.payload)
+                reply = kind.run(self.deps, job.payload)
         except Exception as error:
             log.exception("job %s (%s) failed, attempt %s", job.id, job.kind, job.attempts)
             said = f"{type(error).__name__}: {error}"
@@ -155,8 +187,20 @@ class Worker:
             else:
                 back_off(self.deps, job, said)
             return
-        finish(self.deps, job)
+        if not finish(self.deps, job):
+            return  # the claim lapsed and another worker runs the job: it answers
         self.ran += 1
+        if reply is not None:
+            self._answer(job, reply)
+
+    def _answer(self, job: Claimed, reply: Reply) -> None:
+        """Post a job's answer to its response URL, after the job is recorded done: a job run
+        again after a crash never answers twice (if this worker dies first, the work is done
+        and the answer is lost, the lesser harm)."""
+        try:
+            post_to_response_url(reply.url, reply.message)
+        except Exception:  # the job is done: the person sees its work, not the answer
+            log.exception("job %s (%s) could not answer its response URL", job.id, job.kind)
 
     def _failed(self, job: Claimed, kind: Kind | None, error: str) -> None:
         if not give_up(self.deps, job, error) or kind is None:

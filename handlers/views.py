@@ -420,8 +420,9 @@ def handle_not_held_submission(
 def handle_update_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
 ) -> None:
-    """Save a version of a member's update (with its receipt and re-planned chases, in the
-    database only), then thank them in the form itself; mistakes are shown inline."""
+    """Save a version of a member's update (with its receipt, in the database only), then thank
+    them in the form itself; mistakes are shown inline. Re-planning follows the answer: a chase
+    due meanwhile is not sent, since the dispatcher writes it only while the report is owed."""
     meta = parse_metadata(view.get("private_metadata"))
     user_id = body["user"]["id"]
     context = context_of_request(deps, meta.request_id) if meta else None
@@ -439,17 +440,14 @@ def handle_update_submission(
     if draft is None:
         ack(response_action="errors", errors=errors)
         return
-    # After the ack: the channel's count of updates moves (never their content), and the digest.
-    counted = (
-        [
-            Work(
-                WorkKind.AFTER_UPDATE,
-                {"case_id": context.case.id, "meeting_id": context.meeting.id},
-            )
-        ]
-        if context.meeting.id is not None
-        else []
-    )
+    # After the ack: the case re-planned, the channel's count of updates (never their content)
+    # and the digest.
+    counted = [
+        Work(
+            WorkKind.AFTER_UPDATE,
+            {"case_id": context.case.id, "meeting_id": context.meeting.id},
+        )
+    ]
     try:
         receipt = save_update(
             deps, request_id=meta.request_id, user_id=user_id, draft=draft, then=counted
@@ -457,7 +455,6 @@ def handle_update_submission(
     except UpdateError as error:
         ack(response_action="errors", errors={first_block: str(error)})
         return
-    replan_case(deps, context.case.id)  # its chases stop now
     thanks = update_receipt_blocks(
         case_reference=receipt.case_reference,
         meeting_label=receipt.meeting_label,
@@ -522,7 +519,7 @@ def handle_agenda_submission(
 def handle_decision_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Dependencies
 ) -> None:
-    """Record the conference's decision; its messages and the schedule follow the ack."""
+    """Record the conference's decision; the plan, its messages and the schedule follow the ack."""
     case_id, meta = _case_in(view)
     conference_id = meta.get("meeting")
     values = view["state"]["values"]
@@ -562,7 +559,6 @@ def handle_decision_submission(
         field = DecisionField.CATEGORY if "category" in str(error) else DecisionField.DECISION
         ack(response_action="errors", errors={field: str(error)})
         return
-    replan_case(deps, case_id)  # continuing: the next cycle is planned; ending: nothing more
     ack()
 
 

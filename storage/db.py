@@ -6,16 +6,19 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where migrations are looked at, not here: every `coregroup` command imports
+# this module, and most (`--help`, a mistyped argument, `timeline`) never migrate anything.
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -31,10 +34,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # and such errors reach the logs with their tracebacks.
     kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
+        synchronous = sqlite_synchronous(url)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            parsed.difference_update_query(["synchronous"]),
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **kwargs,
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, synchronous=synchronous))
         return engine
     # pre_ping: after a PostgreSQL restart, stale pooled connections are replaced, not used.
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -48,11 +54,31 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+# How hard a SQLite commit waits for the disk (`?synchronous=` on the URL). FULL, the default,
+# keeps every commit across a power cut; NORMAL, with WAL, keeps every commit across a crash of
+# the process and may lose the last few before a power cut or an OS crash, for commits several
+# times quicker. A deployment may choose NORMAL knowingly; the bot never chooses it for them.
+SQLITE_SYNCHRONOUS = ("full", "normal")
+
+
+def sqlite_synchronous(url: str) -> str:
+    """The `synchronous` a SQLite URL asks for ('full' unless it says), or a ValueError."""
+    asked = make_url(url).query.get("synchronous", "full")
+    value = (asked if isinstance(asked, str) else asked[-1]).lower()
+    if value not in SQLITE_SYNCHRONOUS:
+        raise ValueError(
+            f"synchronous={value} is not one the bot uses: say synchronous=full (the default) "
+            "or synchronous=normal."
+        )
+    return value
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, synchronous: str) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")  # one of SQLITE_SYNCHRONOUS
     cursor.close()
 
 
@@ -133,6 +159,8 @@ class UnitOfWork:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that migrates the given engine's database."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -141,11 +169,15 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply the migrations up to `revision` (what `coregroup db upgrade` runs)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
 def head_revision() -> str:
     """The newest migration the code knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(
         alembic_config(create_engine("sqlite://"))
     ).get_current_head()
@@ -155,6 +187,8 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 

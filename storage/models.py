@@ -283,6 +283,10 @@ class Meeting(SQLModel, table=True):
     # The iCalendar UID, the same for the meeting's whole life and unique across every
     # deployment: a random UUID, not the row id, which a second deployment repeats.
     calendar_uid: str = Field(default_factory=new_calendar_uid, max_length=36, unique=True)
+    # The Slack file the .ics of `calendar_file_sequence` was uploaded as, recorded before it is
+    # shared: a job run again finds it (shared already, or to share) instead of a second file.
+    calendar_file_id: str | None = Field(default=None, max_length=32)
+    calendar_file_sequence: int | None = None
 
 
 # One member's invitation to one meeting: their reply, and afterwards their attendance.
@@ -455,6 +459,12 @@ class Job(SQLModel, table=True):
     pending_key: str | None = Field(default=None, max_length=255, unique=True)
     # When it is next due; while running, when its claim lapses (as the outbox's claims do).
     due_at: datetime = _instant()
+    # A waiting refresh is not taken before `settle_at`, which each change joining it moves later
+    # but never past `settle_by` (a burst of clicks, one re-render). Seconds since 1970 by the
+    # database's own clock, not the injected one: a debounce is about real clicks a moment apart,
+    # and must pass while a test's or a rehearsal's clock stands still.
+    settle_at: float | None = None
+    settle_by: float | None = None
     state: JobState = _enum(JobState, JobState.PENDING)
     attempts: int = 0
     claimed_by: str | None = Field(default=None, max_length=128)

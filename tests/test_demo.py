@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_i18n import english_leaks
+
 
 class TextOf(HTMLParser):
     def __init__(self) -> None:
@@ -115,7 +117,7 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
 
     social_worker = (demo_out / "priya-shah.txt").read_text()
     assert "Case opened" in social_worker
-    assert "Added @PC Lewis to the core group (police)." in social_worker
+    assert "Added @PC Lewis to the core group (Police)." in social_worker
     family = (demo_out / "sam.txt").read_text()
     assert "Sorry, only the social worker and the chair can do that" in family
     school = (demo_out / "ms-reed.txt").read_text()
@@ -186,6 +188,9 @@ def test_the_demo_runs_offline_and_writes_what_each_person_saw(demo_out: Path) -
     assert "is now manager" in admin
     manager = (demo_out / "ruth-ellis.txt").read_text()
     assert "Measures for 20 Nov 2026 to 16 Feb 2027" in manager
+    # The area is called by the name its administrator gave it, not its workspace id.
+    assert "*Safeguarding Team North*" in manager or "Safeguarding Team North" in manager
+    assert "T0EMULATOR" not in manager and "T0EMULATOR" not in admin
     assert "Conferences quorate: 1 of 2 (50%)" in manager
     assert "median 3 working days; at least 5 working days ahead: 0; at least 3" in manager
     assert "File: measures-2026-11-20-2027-02-16.png" in manager
@@ -221,4 +226,9 @@ def test_the_demo_runs_in_a_welsh_and_in_a_bilingual_area(language: str, tmp_pat
     assert "Grŵp craidd oak-family" in sam  # the channel topic
     # A parent's own invitation, and the dates in Welsh.
     assert "Gwahoddiad i chi:" in sam
+    if language == "cy":
+        # No sentence of the bot's catalog reaches anyone in English (people's own words aside).
+        said = [path.read_text(encoding="utf-8") for path in sorted(tmp_path.glob("*.txt"))]
+        assert len(said) >= 8
+        assert not english_leaks(said)
     assert re.search(r"(Llun|Maw|Mer|Iau|Gwen) +\d+ (Tach|Rhag|Ion|Chwef) 20\d\d", sam)

@@ -1,5 +1,5 @@
-"""Posting to a response URL from a job: delivered, a refusal logged (not retried), a network
-failure raised (so the job is tried again)."""
+"""Posting to a response URL after a job: delivered, a refusal logged (not retried), a network
+failure raised (the worker logs it: the job is done, and its answer is never said twice)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_a_refusal_from_slack_is_logged_not_raised(
     assert "a response URL refused a message: HTTP 404" in caplog.text
 
 
-def test_an_unreachable_response_url_raises_so_the_job_is_tried_again() -> None:
+def test_an_unreachable_response_url_raises_for_the_worker_to_log() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

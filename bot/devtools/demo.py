@@ -30,7 +30,7 @@ from bot.rules.ids import (
 )
 from bot.rules.vocabulary import AreaRole, Language, MeetingKind, Nation
 from bot.services.export import export_case
-from bot.services.managers import grant
+from bot.services.managers import grant, rename_area
 from bot.ui.labels import meeting_words
 
 BOT_NAME = "Core Group"
@@ -38,6 +38,8 @@ BOT_NAME = "Core Group"
 FILES_DIR = "files"
 # When the script starts: Monday 23 November 2026, 09:30 in London (GMT).
 DEMO_START = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+# The team the demo's area serves, as its administrator names it (the measures show the name).
+DEMO_TEAM = "Safeguarding Team North"
 
 
 @dataclass
@@ -645,13 +647,17 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     step()
 
     # The next morning the team manager looks at the period's measures: figures across cases,
-    # never case content. The administrator made the service manager the area's admin (with
-    # `coregroup managers add --admin`), who makes the team manager a manager in Slack.
+    # never case content. The administrator named the area (`coregroup area rename`: until then
+    # it is its workspace id) and made the service manager its admin (with `coregroup managers
+    # add --admin`), who makes the team manager a manager in Slack.
     sandbox.clock.set(datetime(2027, 2, 17, 9, 0, tzinfo=UTC))
     service_manager = recorder.add("Grace Mensah", "Service manager (area admin)")
     team_manager = recorder.add("Ruth Ellis", "Team manager")
     assert sandbox.deps is not None
     with sandbox.deps.unit_of_work() as session:
+        rename_area(
+            session, team=emu.team_id, name=DEMO_TEAM, actor="cli:admin", now=sandbox.clock.now()
+        )
         grant(
             session,
             team=emu.team_id,
@@ -665,7 +671,11 @@ def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:
     emu.slash_command(
         service_manager, lobby, "/coregroup", f"managers add <@{team_manager}|ruth.ellis>"
     )
-    sandbox.wait_for(lambda: "is now manager" in _last_ephemeral(sandbox, service_manager))
+    made = _said(
+        "{person} is now manager of {area}: they see its measures, never a case.",
+        after="{person}",
+    )
+    sandbox.wait_for(lambda: made in _last_ephemeral(sandbox, service_manager))
     step()
     emu.slash_command(team_manager, lobby, "/coregroup", "measures 2026-11-20 2027-02-16")
     sandbox.wait_for(

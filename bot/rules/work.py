@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
+
+# A refresh (`refresh` below) waits this long after the last change that joined it before a worker
+# takes it: longer than the gap between clicks in a burst (thirty people answering one invitation
+# within a second are 33 ms apart), so the burst is shown by one re-render, not one a click; and
+# short enough that one person's lone click shows at once to the eye.
+REFRESH_SETTLE = timedelta(milliseconds=300)
+# ...but never longer than this after the first change that made it, so a stream of clicks that
+# never pauses is still shown about once a second (the last click within 2 s), and an invitation
+# is re-rendered at most about once a second, well inside `chat.update`'s rate limit.
+REFRESH_CAP = timedelta(seconds=1)
 
 
 class WorkKind(StrEnum):
@@ -33,6 +44,7 @@ class WorkKind(StrEnum):
     AFTER_ATTENDANCE = "after_attendance"
     AFTER_UPDATE = "after_update"
     AFTER_DECISION = "after_decision"
+    SHOW_HOME = "show_home"  # re-publish a person's Home tab (in the language they now read)
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,9 @@ class Work:
     """One job to write: its kind and the ids it is about (JSON values only).
 
     `key` makes it once-only (a repeated click or a redelivered request writes no second job);
-    `coalesce` makes it a refresh: while one with the same value waits, no other is written.
+    `coalesce` makes it a refresh: while one with the same value waits, no other is written, and
+    each change that joins it moves its start to `REFRESH_SETTLE` later, never past
+    `REFRESH_CAP` after the first (a trailing debounce, so a burst of clicks is one re-render).
     """
 
     kind: WorkKind
@@ -57,7 +71,8 @@ def once(kind: WorkKind, trigger: str | None, **payload: Any) -> Work:
 
 
 def refresh(kind: WorkKind, about: str, **payload: Any) -> Work:
-    """A re-render of `about` (say "meeting:12"): ten changes while it waits make one job."""
+    """A re-render of `about` (say "meeting:12"): ten changes while it waits make one job, which
+    starts once the changes pause (`REFRESH_SETTLE`) or a second after the first (`REFRESH_CAP`)."""
     return Work(kind, payload, coalesce=f"{kind.value}:{about}")
 
 

@@ -5,6 +5,11 @@ session of the service that makes the change), so either both are stored or neit
 claim jobs as the dispatcher claims outbox rows: `FOR UPDATE SKIP LOCKED` on PostgreSQL, a claim
 that lapses (a worker that died leaves its job to be claimed again), back-off after a failure and,
 after the last attempt, a permanent failure the worker reports.
+
+A refresh (a `Work` with `coalesce`) is debounced: it is not claimed before its `settle_at`, which
+each change that joins it while it waits moves to `REFRESH_SETTLE` after that change, never past
+`REFRESH_CAP` after the first. Those instants are read from the database's clock (shared by every
+process and machine), not the injected one, which tests and rehearsals hold still.
 """
 
 from __future__ import annotations
@@ -14,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, text, update
+from sqlalchemy import ColumnElement, Float, and_, func, literal_column, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.i18n import ENGLISH, LOCALES, current
 from bot.rules.vocabulary import JobState
-from bot.rules.work import Work
+from bot.rules.work import REFRESH_CAP, REFRESH_SETTLE, Work
 from storage.db import JOBS_WRITTEN
 from storage.models import Job
 from storage.queries import dialect, plain
@@ -36,6 +41,9 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_CAP = timedelta(minutes=10)
+# A refresh that keeps losing the race to join a waiting one (each time claimed just before) is
+# written on its own after this many tries: a change is never left unshown.
+JOIN_TRIES = 3
 _TABLE = Job.__table__  # type: ignore[attr-defined]
 
 
@@ -56,8 +64,9 @@ def add(
     """Write jobs in the session's transaction (never commits); returns how many were new.
     `case_id` names the case they are about, if their payload does not (a purge removes them).
 
-    A job whose key exists (the same click again) or whose refresh is already waiting is not
-    written again: that is success, not an error.
+    A job whose key exists (the same click again) is not written again: that is success, not an
+    error. A refresh whose like is already waiting joins it (its start moves later, within the
+    cap) instead.
     """
     if not works:
         return 0
@@ -82,6 +91,9 @@ def add(
             "attempts": 0,
             "created_at": now,
         }
+        if work.coalesce is not None and work.key is None:
+            written += _add_refresh(session, row, insert)
+            continue
         statement = insert(_TABLE).values(row).on_conflict_do_nothing().returning(_TABLE.c.id)
         written += len(plain(session, statement).all())
     if written:
@@ -92,17 +104,61 @@ def add(
     return written
 
 
+def _add_refresh(session: Session, row: dict[str, Any], insert: Any) -> int:
+    """Join the waiting refresh of the same thing, pushing its start back, or write a new one
+    that waits to settle; 1 if a job was written, 0 if joined."""
+    clock = database_seconds(session)
+    settle, cap = REFRESH_SETTLE.total_seconds(), REFRESH_CAP.total_seconds()
+    # One statement reads and moves `settle_at`, so a claim cannot fall between the two; a job
+    # being claimed is locked (PostgreSQL) or the database is (SQLite), and once claimed it has
+    # no `pending_key`, so it is left alone and a new one is written below.
+    table = _TABLE.c
+    latest = func.coalesce(table.settle_by, clock + cap)
+    join = (
+        update(_TABLE)
+        .where(table.pending_key == row["pending_key"], table.state == JobState.PENDING)
+        .values(settle_at=_earlier(session, clock + settle, latest))
+        .returning(table.id)
+    )
+    fresh = {**row, "settle_at": clock + settle, "settle_by": clock + cap}
+    write = insert(_TABLE).values(fresh).on_conflict_do_nothing().returning(_TABLE.c.id)
+    for _ in range(JOIN_TRIES):
+        if plain(session, join).first() is not None:
+            return 0
+        if plain(session, write).first() is not None:
+            return 1
+        # Another request wrote the waiting refresh between the two statements: join it.
+    alone = {**fresh, "pending_key": None}
+    plain(session, insert(_TABLE).values(alone))
+    return 1
+
+
+def database_seconds(session: Session) -> ColumnElement[float]:
+    """The database's clock, in seconds since 1970 (what `settle_at` is measured by)."""
+    if dialect(session) == "postgresql":
+        return literal_column("extract(epoch from clock_timestamp())::float8", Float)
+    return literal_column("((julianday('now') - 2440587.5) * 86400.0)", Float)
+
+
+def _earlier(session: Session, a: Any, b: Any) -> ColumnElement[float]:
+    least = func.least if dialect(session) == "postgresql" else func.min
+    result: ColumnElement[float] = least(a, b)
+    return result
+
+
 def enqueue(deps: Dependencies, works: Sequence[Work]) -> int:
     """Write jobs that follow no change of their own (a click that only asks for Slack work)."""
     with deps.unit_of_work() as session:
         return add(session, works, now=deps.clock.now())
 
 
-def _due(now: datetime) -> Any:
-    # A pending job that is due, or a running one whose claim has lapsed (its worker died).
+def _due(now: datetime, clock: ColumnElement[float]) -> Any:
+    # A pending job that is due (a refresh once it has settled), or a running one whose claim
+    # has lapsed (its worker died).
     return and_(
         col(Job.state).in_([JobState.PENDING, JobState.RUNNING]),
         col(Job.due_at) <= now,
+        or_(col(Job.settle_at).is_(None), col(Job.settle_at) <= clock),
     )
 
 
@@ -111,9 +167,10 @@ def claim(deps: Dependencies, *, worker: str, limit: int = 1) -> list[Claimed]:
     now = deps.clock.now()
     lease_until = now + LEASE
     with deps.unit_of_work() as session:
+        clock = database_seconds(session)
         query = (
             select(Job.id, Job.kind, Job.payload, Job.attempts)
-            .where(_due(now))
+            .where(_due(now, clock))
             .order_by(col(Job.due_at), col(Job.id))
             .limit(limit)
         )
@@ -127,7 +184,7 @@ def claim(deps: Dependencies, *, worker: str, limit: int = 1) -> list[Claimed]:
             session.execute(
                 update(Job)
                 .where(col(Job.id).in_([row.id for row in rows]))
-                .where(_due(now))  # SQLite has no row locks: only rows still due are taken
+                .where(_due(now, clock))  # SQLite has no row locks: only rows still due are taken
                 .values(
                     state=JobState.RUNNING,
                     due_at=lease_until,
@@ -135,6 +192,8 @@ def claim(deps: Dependencies, *, worker: str, limit: int = 1) -> list[Claimed]:
                     claimed_by=worker,
                     # Claimed, a refresh no longer stands for later changes: they queue another.
                     pending_key=None,
+                    settle_at=None,
+                    settle_by=None,
                 )
                 .returning(col(Job.id))
                 .execution_options(synchronize_session=False)
@@ -206,6 +265,34 @@ def busy(deps: Dependencies) -> int:
         return int(
             session.execute(select(func.count()).select_from(Job).where(waiting)).scalar_one()
         )
+
+
+def settling(deps: Dependencies) -> float | None:
+    """Seconds until the first waiting refresh has settled (0 if one has), or None if none waits:
+    how long an idle worker sleeps at most (a change that joins it only moves it later)."""
+    now = deps.clock.now()
+    with deps.unit_of_work() as session:
+        left = session.execute(
+            select(func.min(col(Job.settle_at)) - database_seconds(session)).where(
+                col(Job.state) == JobState.PENDING,
+                col(Job.due_at) <= now,
+                col(Job.settle_at).is_not(None),
+            )
+        ).scalar_one()
+    return None if left is None else max(0.0, float(left))
+
+
+def hurry(deps: Dependencies) -> int:
+    """Let every waiting refresh be claimed now, without waiting for it to settle: for a demo or
+    a test about to look (what people would see a moment later), and `worker --once`."""
+    with deps.unit_of_work() as session:
+        result = session.execute(
+            update(Job)
+            .where(col(Job.state) == JobState.PENDING, col(Job.settle_at).is_not(None))
+            .values(settle_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
 
 
 def next_due(deps: Dependencies) -> datetime | None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import http.client
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+# Tries at sharing a file whose completion's answer is lost (the client's own retries are 3).
+SHARE_ATTEMPTS = 4
 
 # The subtypes of messages an app posts itself (none, or a file share); others are channel events.
 _POSTED = (None, "bot_message", "file_share")
@@ -71,6 +78,13 @@ class SlackGateway:
     def __init__(self, client: WebClient) -> None:
         self.client = client
         self._bot_user_id: str | None = None
+        # For a call that must not be sent again blind: it still waits out a 429 (Slack applied
+        # nothing), but a dropped connection or a 5xx comes back here, where the caller can look
+        # at what Slack did before trying again.
+        self._once = copy.copy(client)
+        self._once.retry_handlers = [
+            h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)
+        ]
 
     def bot_user_id(self) -> str:
         """The bot's own user id (asked once of auth.test, then remembered)."""
@@ -238,15 +252,56 @@ class SlackGateway:
         thread_ts: str | None = None,
     ) -> None:
         """Share a file into a channel, or into a message's thread there (Slack's three-step
-        upload, through slack_sdk)."""
-        _call(
-            "files.completeUploadExternal",
-            self.client.files_upload_v2,
-            channel=channel,
+        upload), once however often a dropped connection makes the last step go again."""
+        self.share_file(channel, self.reserve_file(filename, content), title, thread_ts)
+
+    def reserve_file(self, filename: str, content: bytes) -> str:
+        """Upload a file's bytes without sharing it (Slack's first two upload steps); its id,
+        which `share_file` then shares. A caller that records the id between the two can tell,
+        after a crash, whether the file was shared."""
+        reserved = _call(
+            "files.getUploadURLExternal",
+            self.client.files_getUploadURLExternal,
             filename=filename,
-            content=content,
-            title=title,
-            thread_ts=thread_ts,
+            length=len(content),
+        )
+        url = str(reserved["upload_url"])
+        if not url.startswith(("https://", "http://")):
+            raise SlackError("invalid_upload_url", "files.getUploadURLExternal")
+        upload = urllib.request.Request(url, data=content, method="POST")  # noqa: S310 - http(s)
+        with urllib.request.urlopen(upload, timeout=self.client.timeout) as answer:  # noqa: S310
+            if answer.status != 200:
+                raise SlackError(f"http_{answer.status}", "files.upload")
+        return str(reserved["file_id"])
+
+    def share_file(
+        self, channel: str, file_id: str, title: str, thread_ts: str | None = None
+    ) -> None:
+        """Share a file `reserve_file` uploaded into a channel, or a thread there (Slack's last
+        upload step), once. Each completion shares the file again, and one whose answer was lost
+        (a dropped connection, a 5xx) may have been applied; so it is not retried blind, as the
+        client retries other calls, but only once the channel's history shows no share of it."""
+        for attempt in range(1, SHARE_ATTEMPTS + 1):
+            try:
+                _call(
+                    "files.completeUploadExternal",
+                    self._once.files_completeUploadExternal,
+                    files=[{"id": file_id, "title": title}],
+                    channel_id=channel,
+                    thread_ts=thread_ts,
+                )
+                return
+            except (SlackError, OSError, http.client.HTTPException) as error:
+                lost = not isinstance(error, SlackError) or error.code.startswith("http_5")
+                if not lost or attempt == SHARE_ATTEMPTS:
+                    raise
+            if self.shares_file(channel, file_id):
+                return  # the lost answer's completion was applied
+
+    def shares_file(self, channel: str, file_id: str) -> bool:
+        """Whether one of the bot's messages in a channel shares this file."""
+        return any(
+            shared == file_id for m in self.bot_messages(channel) for shared, _name in m.files
         )
 
     def bot_messages(self, channel: str) -> list[BotMessage]:

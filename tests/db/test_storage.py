@@ -218,3 +218,22 @@ def test_a_database_error_names_no_parameters_so_peoples_words_stay_out_of_logs(
         connection.execute(text("INSERT INTO note VALUES (:body)"), {"body": "Dad shouted at Amy"})
     assert "Dad shouted" not in str(raised.value)
     assert "hidden" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("asked", "pragma"), [("", 2), ("?synchronous=full", 2), ("?synchronous=NORMAL", 1)]
+)
+def test_a_sqlite_url_may_ask_for_normal_syncs_and_full_is_the_default(
+    tmp_path: Path, asked: str, pragma: int
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}{asked}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == pragma
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+    assert (tmp_path / "db.sqlite3").exists()  # the query is the bot's, not part of the name
+
+
+def test_a_sqlite_url_asking_for_unsafe_syncs_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="synchronous=off is not one the bot uses"):
+        make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}?synchronous=off")

@@ -1,22 +1,31 @@
 """Calendar files as people's calendars read them: set, moved and cancelled when the plan ends,
-one evolving event per meeting to `icalendar`, `ics` and `vobject` alike, and UIDs no other
-deployment repeats."""
+one evolving event per meeting to `icalendar`, `ics` and `vobject` alike, UIDs no other
+deployment repeats, and one file per change however often its job runs."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import ics as ics_parser
 import vobject
+from slack_sdk import WebClient
 from sqlmodel import Session, select
 
 from bot.clock import ManualClock
+from bot.deps import Dependencies
+from bot.devtools.emulator.faults import Fault
 from bot.devtools.sandbox import Sandbox
-from bot.rules.vocabulary import Decision, MeetingKind, MeetingStatus
-from storage.models import CALENDAR_ORGANIZER, Meeting
+from bot.rules.vocabulary import Decision, JobState, MeetingKind, MeetingStatus
+from bot.rules.work import WorkKind
+from bot.services import jobs
+from bot.slack.gateway import SHARE_ATTEMPTS
+from bot.worker import Worker
+from handlers.after import WORK
+from storage.db import UnitOfWork
+from storage.models import CALENDAR_ORGANIZER, Job, Meeting
 
 from .conftest import People, open_case
 from .test_conference import decide
@@ -146,3 +155,59 @@ def test_two_deployments_never_share_a_calendar_uid(tmp_path: Path) -> None:
     other_id, other_uid = first_core_group_uid(tmp_path, "dorset")
     assert one_id == other_id  # the same row id in each database
     assert one_uid != other_uid
+
+
+def test_a_calendar_file_is_shared_once_when_its_job_dies_half_way_and_runs_again(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    first = meeting(sandbox, MeetingKind.CORE_GROUP)
+    assert first.id is not None and sandbox.worker is not None and sandbox.deps is not None
+    sandbox.settle()
+    sandbox.worker.stop()  # the schedule's work waits for the worker below
+    assert set_meeting(sandbox, people.social_worker, channel, first.id, "2026-12-03")
+    # A client without retries: the fault below is one failed attempt, as a crash would be.
+    client = WebClient(token=emu.bot_token, base_url=emu.api_url, retry_handlers=[])
+    deps = Dependencies(sandbox.settings, UnitOfWork(sandbox.engine), sandbox.clock, client)
+    worker = Worker(deps, name="test-worker", threads=1, listen=False)
+
+    # The file is uploaded and recorded; the connection drops before Slack shares it, on each
+    # of the gateway's tries (each after history shows it unshared), as a crash would stop it.
+    emu.faults.inject_next(Fault.DROP, method="files.completeUploadExternal", count=SHARE_ATTEMPTS)
+    worker.run_due()
+    with Session(sandbox.engine) as session:
+        [job] = session.exec(select(Job).where(Job.kind == WorkKind.AFTER_SCHEDULE)).all()
+        recorded = session.get_one(Meeting, first.id).calendar_file_id
+    assert job.state == JobState.PENDING and recorded is not None  # to be tried again
+    assert calendar_files(sandbox, people.school) == []
+    # Tried again: the file recorded is shared, not a second one uploaded.
+    sandbox.clock.advance(jobs.retry_delay(1) + timedelta(seconds=1))
+    assert worker.run_due() == 1
+    # And the step run once more (a worker that died after sharing) shares nothing new.
+    WORK[WorkKind.AFTER_SCHEDULE].run(deps, job.payload)
+    shared = [f for f in emu.inspector.files_seen_by(people.school) if f.name.endswith(".ics")]
+    assert [f.id for f in shared] == [recorded]
+    assert len(emu.calls_to("files.getUploadURLExternal")) == 1
+    event = icalendar.Calendar.from_ical(shared[0].data).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+
+
+def test_a_share_slack_applied_before_the_connection_dropped_is_not_shared_again(
+    sandbox: Sandbox, people: People
+) -> None:
+    """The bot's own client retries a dropped connection; the share it lost the answer to is
+    found in the channel's history instead of being completed a second time."""
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    first = meeting(sandbox, MeetingKind.CORE_GROUP)
+    assert first.id is not None
+    sandbox.settle()
+    emu.faults.inject_next(Fault.DROP_AFTER, method="files.completeUploadExternal")
+    assert set_meeting(sandbox, people.social_worker, channel, first.id, "2026-12-03")
+    sandbox.settle()
+    shared = [f for f in emu.inspector.files_seen_by(people.school) if f.name.endswith(".ics")]
+    assert len(shared) == 1
+    with Session(sandbox.engine) as session:
+        assert session.get_one(Meeting, first.id).calendar_file_id == shared[0].id
+    assert [c.fault for c in emu.calls_to("files.completeUploadExternal")] == ["drop_after"]

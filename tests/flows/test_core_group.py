@@ -42,7 +42,7 @@ def test_the_social_worker_adds_a_professional_who_joins_the_channel(
     channel = open_case(sandbox, people)
     police = sandbox.emulator.add_user("PC Lewis")
     answer = say(sandbox, people.social_worker, channel, f"add <@{police}|pc.lewis> police")
-    assert answer == f"Added <@{police}> to the core group (police)."
+    assert answer == f"Added <@{police}> to the core group (Police)."
     assert police in sandbox.emulator.inspector.channel(channel).members
     member = register(sandbox)[police]
     assert (member.role, member.agency, member.active) == (Role.PROFESSIONAL, Agency.POLICE, True)

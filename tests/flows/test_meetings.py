@@ -352,7 +352,7 @@ def test_an_invitation_to_a_deactivated_person_is_reported_to_the_social_worker(
         if s.text == "A message could not be delivered in oak-family"
     ]
     assert len(notes) == 1
-    assert "Jan Kowalski" in str(notes[0].blocks)
+    assert "I couldn't deliver an invitation to Jan Kowalski for oak-family" in str(notes[0].blocks)
 
 
 def test_a_reply_and_its_audit_event_are_written_before_slack_gets_its_answer(

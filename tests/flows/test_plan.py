@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from bot.devtools.emulator.faults import Fault
 from bot.devtools.sandbox import Sandbox
-from bot.rules.ids import ActionId, PlanField, ViewId
+from bot.rules.ids import ActionId, NewCaseField, PlanField, ViewId
 from bot.rules.vocabulary import ActionStatus
-from storage.models import Member, Outcome, PlanAction, PlanVersion
+from bot.services.plan import PLAN_EVENT
+from storage.models import Case, Member, Outcome, PlanAction, PlanVersion
 
-from .conftest import People, open_case
+from .conftest import People, modal_title, new_case_values, open_case, open_new_case_modal
 from .test_core_group import say
 
 
@@ -197,3 +199,72 @@ def test_an_action_due_soon_reminds_its_owner_who_can_mark_it_done_from_the_remi
     sandbox.clock.set(datetime(2026, 12, 8, 9, 30, tzinfo=UTC))
     sandbox.sweep()
     assert len(reminders()) == 1
+
+
+def test_a_plan_posted_but_not_recorded_is_found_again_and_never_pinned_twice(
+    sandbox: Sandbox, people: People
+) -> None:
+    """Posting the plan, pinning it and recording its ts are three steps: a job that stops after
+    the first (here pins.add keeps failing; a killed worker stops the same way) leaves a plan in
+    the channel that the case does not know of. The next refresh finds it by its metadata."""
+    emu = sandbox.emulator
+    channel = open_case(sandbox, people)
+    sandbox.settle()
+    emu.faults.inject_next(Fault.HTTP_500, method="pins.add", count=10)
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day, on time")
+    sandbox.settle()
+    emu.faults.off()
+    [plan] = plan_messages(sandbox, channel)
+    assert plan.ts not in emu.inspector.channel(channel).pins
+    with Session(sandbox.engine) as session:
+        assert session.exec(select(Case)).one().plan_ts is None  # never recorded
+
+    add_outcome(sandbox, people.social_worker, channel, "Sam feels safe at home")
+    sandbox.settle()
+    [again] = plan_messages(sandbox, channel)  # the same message, brought up to date
+    assert again.ts == plan.ts and "Sam feels safe at home" in str(again.blocks)
+    assert emu.inspector.channel(channel).pins.count(plan.ts) == 1
+    posted = [c for c in emu.calls_to("chat.postMessage") if "The plan for" in str(c.args)]
+    assert len(posted) == 1
+    with Session(sandbox.engine) as session:
+        assert session.exec(select(Case)).one().plan_ts == plan.ts
+    # Found by this, as the outbox finds what it posted.
+    assert again.metadata == {"event_type": PLAN_EVENT, "event_payload": {"key": "c1:plan"}}
+
+
+def test_a_family_member_s_own_copy_posted_but_not_recorded_is_found_again(
+    sandbox: Sandbox, people: People
+) -> None:
+    """Served separately, a family member has the plan in their own DM: posted, then recorded
+    on their membership. A refresh that stopped in between is followed by one that finds the
+    copy by its metadata, not a second copy."""
+    emu = sandbox.emulator
+    view_id = open_new_case_modal(sandbox, people.social_worker, people.lobby)
+    values = new_case_values(people)
+    values[(NewCaseField.FAMILY_SEPARATE, NewCaseField.FAMILY_SEPARATE)] = ["family_separate"]
+    assert emu.submit_view(people.social_worker, view_id, values).status == 200
+    sandbox.wait_for(lambda: modal_title(sandbox, people.social_worker) == "Case opened")
+    channel = emu.inspector.channel_named("oak-family").id
+    add_outcome(sandbox, people.social_worker, channel, "Jo goes to school every day, on time")
+    sandbox.settle()
+
+    def copies() -> list:  # type: ignore[type-arg]
+        return [s for s in emu.inspector.seen_by(people.mum) if s.text.startswith("The plan for")]
+
+    [copy] = copies()
+    with Session(sandbox.engine) as session:  # as if the refresh stopped before recording it
+        mum = session.exec(select(Member).where(Member.slack_user_id == people.mum)).one()
+        mum.plan_channel, mum.plan_ts = None, None
+        session.add(mum)
+        session.commit()
+    add_outcome(sandbox, people.social_worker, channel, "Sam feels safe at home")
+    sandbox.settle()
+    [again] = copies()
+    assert again.ts == copy.ts and "Sam feels safe at home" in str(again.blocks)
+    with Session(sandbox.engine) as session:
+        mum = session.exec(select(Member).where(Member.slack_user_id == people.mum)).one()
+    assert (mum.plan_channel, mum.plan_ts) == (copy.channel, copy.ts)
+    assert again.metadata == {
+        "event_type": PLAN_EVENT,
+        "event_payload": {"key": "c1:plan:" + people.mum},
+    }

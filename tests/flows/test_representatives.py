@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
 from bot.devtools.sandbox import Sandbox
+from bot.rules.audit_actions import AuditAction
 from bot.rules.ids import ActionId, MeetingField, ViewId
 from bot.rules.vocabulary import Agency, ApprovalState, Role, Rsvp
-from storage.models import ApprovalRequest, Invitation, Member
+from bot.rules.work import WorkKind
+from bot.services import approvals, jobs
+from bot.worker import Worker
+from storage.models import ApprovalRequest, AuditEvent, Invitation, Member
 
 from .conftest import People
+from .test_core_group import say
 from .test_meetings import dm_invitation, invitation_in, scheduled_core_group
 from .test_plan import top_view
 from .test_stand_ins import APPROVAL, audit_actions, click_latest
@@ -35,6 +42,19 @@ def send(sandbox: Sandbox, sender: str, chosen: str, same_agency: str = "yes") -
         sender,
         view["id"],
         {(f.REPRESENTATIVE, f.REPRESENTATIVE): chosen, (f.SAME_AGENCY, f.SAME_AGENCY): same_agency},
+    )
+
+
+def family_asks_to_bring(sandbox: Sandbox, parent: str, supporter: str, kind: str) -> None:
+    """A parent asks, from their own invitation, to bring someone (a `kind` of supporter)."""
+    emu = sandbox.emulator
+    dm = dm_invitation(sandbox, parent)
+    emu.click(parent, dm.channel, dm.ts, ActionId.BRING_SOMEONE)
+    f = MeetingField
+    emu.submit_view(
+        parent,
+        top_view(sandbox, parent)["id"],
+        {(f.SUPPORTER, f.SUPPORTER): supporter, (f.SUPPORTER_KIND, f.SUPPORTER_KIND): kind},
     )
 
 
@@ -126,14 +146,7 @@ def test_the_social_worker_can_decline_a_supporter_and_nobody_is_added(
     channel, _ = scheduled_core_group(sandbox, people)
     sandbox.sweep()
     stranger = emu.add_user("Someone")
-    dm = dm_invitation(sandbox, people.mum)
-    emu.click(people.mum, dm.channel, dm.ts, ActionId.BRING_SOMEONE)
-    f = MeetingField
-    emu.submit_view(
-        people.mum,
-        top_view(sandbox, people.mum)["id"],
-        {(f.SUPPORTER, f.SUPPORTER): stranger, (f.SUPPORTER_KIND, f.SUPPORTER_KIND): "friend"},
-    )
+    family_asks_to_bring(sandbox, people.mum, stranger, "friend")
     click_latest(sandbox, people.social_worker, APPROVAL, ActionId.DECLINE_REQUEST)
     sandbox.wait_for(
         lambda: received(sandbox, people.mum, "An answer about your request in oak-family")
@@ -143,3 +156,52 @@ def test_the_social_worker_can_decline_a_supporter_and_nobody_is_added(
     assert approval.state is ApprovalState.DECLINED
     assert stranger not in members(sandbox)
     assert stranger not in emu.inspector.channel(channel).members
+
+
+def test_a_supporter_agreed_is_added_welcomed_and_audited_once_when_the_answer_runs_again(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu, deps = sandbox.emulator, sandbox.deps
+    assert deps is not None and sandbox.worker is not None
+    channel, _ = scheduled_core_group(sandbox, people)
+    sandbox.sweep()
+    # Served apart, a supporter is welcomed by direct message: the step that could say it twice.
+    say(sandbox, people.social_worker, channel, "separate on")
+    aunt = emu.add_user("Auntie Jo")
+    family_asks_to_bring(sandbox, people.mum, aunt, "relative")
+    question = sandbox.wait_for(lambda: received(sandbox, people.social_worker, APPROVAL))[-1]
+    sandbox.settle()
+    sandbox.worker.stop()  # the answer's job waits for the workers below
+    click_latest(sandbox, people.social_worker, APPROVAL, ActionId.APPROVE_REQUEST)
+
+    # A worker claims the answer, adds the supporter (welcomed, audited) and dies before the
+    # answer is recorded.
+    [held] = jobs.claim(deps, worker="died")
+    assert held.kind == WorkKind.ANSWER_APPROVAL
+    with Session(sandbox.engine) as session:
+        asked = session.exec(select(ApprovalRequest)).one()
+    approvals.CARRY[asked.kind](deps, asked, people.social_worker)
+    # The next worker runs the job again once the claim lapses; the first, back late, runs it
+    # to the end a third time (its claim no longer its own).
+    sandbox.clock.advance(jobs.LEASE + timedelta(seconds=1))
+    assert Worker(deps, name="next", threads=1, listen=False).run_due() >= 1
+    Worker(deps, name="died", threads=1, listen=False).run(held)
+
+    with Session(sandbox.engine) as session:
+        approval = session.exec(select(ApprovalRequest)).one()
+        events = session.exec(select(AuditEvent)).all()
+    assert approval.state is ApprovalState.APPROVED
+    added = [e for e in events if e.action == AuditAction.MEMBER_ADDED and e.detail["user"] == aunt]
+    decided = [e for e in events if e.action == AuditAction.APPROVAL_DECIDED]
+    assert (len(added), len(decided)) == (1, 1)
+    supporter = members(sandbox)[aunt]
+    assert (supporter.role, supporter.active) == (Role.FAMILY_SUPPORTER, True)
+    assert len(received(sandbox, aunt, "About the core group for oak-family")) == 1
+    told = received(sandbox, people.mum, "An answer about your request in oak-family")
+    assert len(told) == 1 and "hears from me by direct message" in str(told[0].blocks)
+    privately = [
+        s.text for s in emu.inspector.seen_by(people.social_worker) if s.kind == "ephemeral"
+    ]
+    assert not [t for t in privately if "already" in t]  # no refusal for the job's own answer
+    [shown] = [m for m in emu.inspector.messages(question.channel) if m.ts == question.ts]
+    assert "You agreed" in str(shown.blocks)

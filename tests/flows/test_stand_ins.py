@@ -8,10 +8,13 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
+from bot.jobs import dispatch_due, make_dispatcher
 from bot.rules.ids import ActionId, UpdateField, ViewId
-from bot.rules.vocabulary import ApprovalState
+from bot.rules.vocabulary import ApprovalState, JobState
+from bot.rules.work import WorkKind
 from bot.services import approvals
-from storage.models import AgencyUpdate, ApprovalRequest, AuditEvent, Member
+from bot.worker import Worker
+from storage.models import AgencyUpdate, ApprovalRequest, AuditEvent, Job, Member
 
 from .conftest import People
 from .test_core_group import say
@@ -186,3 +189,56 @@ def test_the_social_worker_can_say_no_and_nothing_changes(sandbox: Sandbox, peop
     assert "didn't agree" in str(told[-1].blocks)
     school = member(sandbox, people.school)
     assert (school.away_until, school.cover_member_id) == (None, None)
+
+
+def _jobs_waiting(sandbox: Sandbox) -> list[str]:
+    with Session(sandbox.engine) as session:
+        return [j.kind for j in session.exec(select(Job).where(Job.state == JobState.PENDING))]
+
+
+def test_away_and_back_re_plan_after_the_answer_and_no_chase_goes_to_the_wrong_person_meanwhile(
+    sandbox: Sandbox, people: People
+) -> None:
+    channel, _ = case_with_core_group(sandbox, people, "2026-12-03")
+    colleague = sandbox.emulator.add_user("Mr Hale")
+    say(sandbox, people.social_worker, channel, f"add <@{colleague}> school")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()  # Ms Reed's chases are planned, to her
+    sandbox.settle()
+    assert sandbox.worker is not None and sandbox.deps is not None
+    sandbox.worker.stop()  # the work after each answer (its re-planning) waits
+    dispatcher = make_dispatcher(sandbox.deps, worker="sandbox")
+
+    answer = say(sandbox, people.school, channel, f"away until 2026-12-04 <@{colleague}>")
+    assert "no reminders for you until Fri  4 Dec 2026" in answer
+    assert _jobs_waiting(sandbox) == [WorkKind.REPLAN]  # re-planned after the answer, not in it
+    # Her first chase falls due before any worker re-plans: only the dispatcher runs, and it
+    # writes no chase to someone who said she is away.
+    sandbox.clock.set(at("2026-11-30"))
+    dispatch_due(dispatcher)
+    assert received(sandbox, people.school, CHASE) == []
+    # The job re-plans: the chase goes to her cover, once.
+    assert Worker(sandbox.deps, name="later", threads=1, listen=False).run_due() == 1
+    dispatch_due(dispatcher)
+
+    def for_her() -> list[Any]:
+        """The chases the cover has had for Ms Reed's update (he owes one of his own too)."""
+        return [s for s in received(sandbox, colleague, CHASE) if "Ms Reed" in str(s.blocks)]
+
+    assert len(for_her()) == 1
+
+    # Back early: the cover's next chase, due before the job runs, is not written to him.
+    answer = say(sandbox, people.school, channel, "back")
+    assert _jobs_waiting(sandbox) == [WorkKind.REPLAN]
+    sandbox.clock.set(at("2026-12-01"))
+    dispatch_due(dispatcher)
+    assert len(for_her()) == 1
+    assert received(sandbox, people.school, CHASE) == []
+    assert Worker(sandbox.deps, name="later", threads=1, listen=False).run_due() == 1
+    dispatch_due(dispatcher)
+    assert len(for_her()) == 1  # nothing more to him for her
+    # She is chased again (the plan as if she had not been away: Monday's reminder, late, and
+    # today's), each once.
+    keys = [str(s.metadata) for s in received(sandbox, people.school, CHASE)]
+    assert len(keys) == len(set(keys)) >= 1
+    assert any(":due_today:" in k for k in keys)

@@ -8,10 +8,20 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
+from bot.jobs import dispatch_due, make_dispatcher
 from bot.rules.ids import ActionId, UpdateField, ViewId
 from bot.rules.messages import MessageKind, OutboxKey
-from bot.rules.vocabulary import MeetingKind, OutboxState, UpdateRequestStatus
-from storage.models import AgencyUpdate, AuditEvent, Meeting, OutboxMessage, Outcome, UpdateRequest
+from bot.rules.vocabulary import JobState, MeetingKind, OutboxState, UpdateRequestStatus
+from bot.rules.work import WorkKind
+from storage.models import (
+    AgencyUpdate,
+    AuditEvent,
+    Job,
+    Meeting,
+    OutboxMessage,
+    Outcome,
+    UpdateRequest,
+)
 
 from .conftest import BOTH_TRANSPORTS, People, open_case
 from .test_core_group import say
@@ -368,3 +378,41 @@ def test_the_home_tab_lists_the_updates_a_person_owes_with_a_button(
     assert "core group meeting on Thu  3 Dec 2026, due by Tue  1 Dec 2026" in str(home)
     emu.click_in_view(people.school, home["id"], ActionId.GIVE_UPDATE)
     assert top_view(sandbox, people.school)["callback_id"] == ViewId.UPDATE
+
+
+def test_a_chase_due_before_the_update_is_re_planned_is_not_sent(
+    sandbox: Sandbox, people: People
+) -> None:
+    case_with_core_group(sandbox, people, "2026-12-03")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()
+    sandbox.settle()
+    assert sandbox.worker is not None and sandbox.deps is not None
+    sandbox.worker.stop()  # the work after the form's answer (its re-planning) waits
+    answer = give_update(sandbox, people.school)
+    assert answer["response_action"] == "update"
+    with Session(sandbox.engine) as session:
+        waiting = session.exec(select(Job).where(Job.state == JobState.PENDING)).all()
+        chases = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == MessageKind.CHASE,
+                OutboxMessage.recipient == people.school,
+            )
+        ).all()
+    assert [j.kind for j in waiting] == [WorkKind.AFTER_UPDATE]
+    assert {c.state for c in chases} == {OutboxState.PENDING}  # not re-planned yet
+    # The first chase falls due before any worker re-plans: only the dispatcher runs.
+    sandbox.clock.set(at("2026-11-30"))
+    report = dispatch_due(make_dispatcher(sandbox.deps, worker="sandbox"))
+    assert report.sent >= 1  # the health visitor's chase
+    assert len(received(sandbox, people.health_visitor, CHASE)) == 1
+    assert received(sandbox, people.school, CHASE) == []  # written only while the report is owed
+    with Session(sandbox.engine) as session:
+        due_chase = session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.kind == MessageKind.CHASE,
+                OutboxMessage.recipient == people.school,
+                OutboxMessage.state != OutboxState.PENDING,
+            )
+        ).all()
+    assert [c.state for c in due_chase] == [OutboxState.CANCELLED]
