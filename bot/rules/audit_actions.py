@@ -52,7 +52,10 @@ class AuditAction(StrEnum):
     # An area admin granted or took away the manager role (measures, never case content).
     MANAGER_GRANTED = "area.manager_granted"
     MANAGER_REMOVED = "area.manager_removed"
+    # The area's name (what the measures call the team) was set from the command line.
+    AREA_RENAMED = "area.renamed"
     LANGUAGE_CHOSEN = "person.language_chosen"
+    AREA_LANGUAGE_CHANGED = "area.language_changed"
 
 
 # What someone did, said after their name ("Priya Shah · opened the case"). Two slots are filled
@@ -108,7 +111,9 @@ DESCRIPTIONS: Mapping[AuditAction, str] = MappingProxyType(
             "gave {person} a role across the area (its figures, never a case)"
         ),
         AuditAction.MANAGER_REMOVED: N_("took away the role {person} had across the area"),
+        AuditAction.AREA_RENAMED: N_("renamed the area"),
         AuditAction.LANGUAGE_CHOSEN: N_("chose the language the bot speaks to them"),
+        AuditAction.AREA_LANGUAGE_CHANGED: N_("changed the area's default language"),
     }
 )
 

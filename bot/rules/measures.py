@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.rules.i18n import N_, gettext
 from bot.rules.vocabulary import Agency
 
 # A core group meeting is on cycle when it is held no later than this many calendar days after
@@ -36,18 +37,22 @@ class Measure(StrEnum):
     HARM_OPENED = "harm_opened"
 
 
+# Each measure's title, marked for the catalog; `title` reads it in the current locale.
 TITLES: dict[Measure, str] = {
-    Measure.FIRST_CORE_GROUP: "First core group held within the nation's limit",
-    Measure.CORE_GROUP_CYCLE: (
-        f"Core groups held on cycle (within {CORE_GROUP_TOLERANCE_DAYS} days of the interval)"
-    ),
-    Measure.REVIEW_IN_TIME: "Review conferences held within timescale",
-    Measure.QUORATE: "Conferences quorate",
-    Measure.CHILD_VIEWS: "Conferences with the child's views captured",
-    Measure.HARM_OPENED: (
-        f"New harm opened by the social worker within {HARM_OPEN_TARGET_HOURS} hours"
-    ),
+    Measure.FIRST_CORE_GROUP: N_("First core group held within the nation's limit"),
+    Measure.CORE_GROUP_CYCLE: N_("Core groups held on cycle (within {days} days of the interval)"),
+    Measure.REVIEW_IN_TIME: N_("Review conferences held within timescale"),
+    Measure.QUORATE: N_("Conferences quorate"),
+    Measure.CHILD_VIEWS: N_("Conferences with the child's views captured"),
+    Measure.HARM_OPENED: N_("New harm opened by the social worker within {hours} hours"),
 }
+
+
+def title(measure: Measure) -> str:
+    """A measure's title in the language being rendered, its limits filled in."""
+    return gettext(TITLES[measure]).format(
+        days=CORE_GROUP_TOLERANCE_DAYS, hours=HARM_OPEN_TARGET_HOURS
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import N_, gettext
 from bot.rules.vocabulary import AreaRole
 from bot.services import audit
 from storage.models import Area, AreaStaff
@@ -17,10 +18,21 @@ from storage.models import Area, AreaStaff
 if TYPE_CHECKING:
     from bot.deps import Dependencies
 
-NOT_AN_ADMIN = (
+NOT_AN_ADMIN = N_(
     "Sorry, only an admin of this area can give or take away the manager role. "
     "Your administrator can make you one with `coregroup managers add --admin`."
 )
+
+
+# What a grant says, by role (a role's name inflects in Welsh, so each sentence is whole).
+_ALREADY = {
+    AreaRole.MANAGER: N_("{person} is already manager of {area}."),
+    AreaRole.ADMIN: N_("{person} is already admin of {area}."),
+}
+_NOW = {
+    AreaRole.MANAGER: N_("{person} is now manager of {area}: they see its measures, never a case."),
+    AreaRole.ADMIN: N_("{person} is now admin of {area}: they see its measures, never a case."),
+}
 
 
 class ManagerError(Exception):
@@ -33,7 +45,11 @@ def find_area(session: Session, team: str) -> Area:
         select(Area).where(or_(col(Area.slack_team_id) == team, col(Area.name) == team))
     ).all()
     if len(found) != 1:
-        raise ManagerError(f"no single team {team!r}: give its workspace id or its name.")
+        raise ManagerError(
+            gettext("no single team {team}: give its workspace id or its name.").format(
+                team=repr(team)
+            )
+        )
     return found[0]
 
 
@@ -58,7 +74,7 @@ def grant(
     area = find_area(session, team)
     staff = _staff(session, area, user_id)
     if staff is not None and staff.role == role:
-        return f"{user_id} is already {role.value} of {area.name}."
+        return gettext(_ALREADY[role]).format(person=user_id, area=area.name)
     if staff is None:
         staff = AreaStaff(area_id=area.id or 0, slack_user_id=user_id, role=role)
     staff.role = role
@@ -72,7 +88,7 @@ def grant(
         user_id=user_id,
         role=role.value,
     )
-    return f"{user_id} is now {role.value} of {area.name}: they see its measures, never a case."
+    return gettext(_NOW[role]).format(person=user_id, area=area.name)
 
 
 def remove(session: Session, *, team: str, user_id: str, actor: str, now: datetime) -> str:
@@ -80,7 +96,7 @@ def remove(session: Session, *, team: str, user_id: str, actor: str, now: dateti
     area = find_area(session, team)
     staff = _staff(session, area, user_id)
     if staff is None:
-        return f"{user_id} has no role in {area.name}."
+        return gettext("{person} has no role in {area}.").format(person=user_id, area=area.name)
     session.delete(staff)
     audit.record(
         session,
@@ -90,7 +106,50 @@ def remove(session: Session, *, team: str, user_id: str, actor: str, now: dateti
         area_id=area.id,
         user_id=user_id,
     )
-    return f"{user_id} no longer has a role in {area.name}."
+    return gettext("{person} no longer has a role in {area}.").format(
+        person=user_id, area=area.name
+    )
+
+
+NAME_LIMIT = 200  # the column's length
+
+
+def rename_area(session: Session, *, team: str, name: str, actor: str, now: datetime) -> str:
+    """Give the area the name people know it by (the measures show it for the team); what was
+    done, in a sentence.
+
+    A workspace's area is made on first use and named by its workspace id, as the bot asks Slack
+    for nothing it has no scope for (the workspace's own name would need `team:read`, and is not
+    always the service's name anyway)."""
+    area = find_area(session, team)
+    name = " ".join(name.split())
+    if not name:
+        raise ManagerError("give the area a name.")
+    if len(name) > NAME_LIMIT:
+        raise ManagerError(f"an area's name is at most {NAME_LIMIT} characters.")
+    # Either names a team on the command line and in the measures: they must stay unambiguous.
+    taken = session.exec(
+        select(Area).where(
+            or_(col(Area.name) == name, col(Area.slack_team_id) == name), col(Area.id) != area.id
+        )
+    ).first()
+    if taken is not None:
+        raise ManagerError(f"another area is already called {name!r}.")
+    if area.name == name:
+        return f"The area is already called {name}."
+    before = area.name
+    area.name = name
+    session.add(area)
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.AREA_RENAMED,
+        at=now,
+        area_id=area.id,
+        before=before,
+        name=name,
+    )
+    return f"{before} is now called {name}."
 
 
 def list_managers(session: Session, *, team: str) -> list[str]:
@@ -124,7 +183,7 @@ def change_in_slack(
     with deps.unit_of_work() as session:
         area = session.exec(select(Area).where(col(Area.slack_team_id) == team_id)).first()
         if area is None or not is_admin(session, area_id=area.id or 0, user_id=actor):
-            return NOT_AN_ADMIN
+            return gettext(NOT_AN_ADMIN)
         change = grant if add else remove
         said = change(session, team=team_id, user_id=user_id, actor=actor, now=now)
     return said.replace(user_id, f"<@{user_id}>", 1)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from html import escape
 from typing import Any
 
+from bot.rules.i18n import _, format_date, html_lang, ngettext
 from bot.rules.measures import (
     QUORUM_NOTICE_DAYS,
-    TITLES,
     Measure,
     QuorumNotice,
     Ratio,
     TeamMeasures,
+    title,
 )
 from bot.ui.labels import AGENCY_NAMES
 
@@ -23,37 +25,64 @@ def _percent(ratio: Ratio) -> str:
     return "–" if ratio.percent is None else f"{ratio.percent:.0f}%"
 
 
-NOTICE_TITLE = "How far ahead the replies made quorum known"
+def notice_title() -> str:
+    """The quorum-notice measure's title, in the language being rendered."""
+    return _("How far ahead the replies made quorum known")
+
+
+def period_words(start: date, end: date) -> str:
+    """A period of the measures in the reader's words ("1 Oct 2026 to 31 Dec 2026")."""
+    return _("{start} to {end}").format(
+        start=format_date(start, "d MMM y"), end=format_date(end, "d MMM y")
+    )
+
+
+def month_words(start: date) -> str:
+    """A month of the measures in the reader's words ("October 2026", "Hydref 2026")."""
+    return format_date(start, "LLLL y")
+
+
+def _of(r: Ratio) -> str:
+    return _("{numerator} of {denominator}").format(
+        numerator=r.numerator, denominator=r.denominator
+    )
 
 
 def _median(notice: QuorumNotice) -> str:
     days = notice.median_days
-    return "–" if days is None else f"{days:g} working days"
+    if days is None:
+        return "–"
+    return ngettext(
+        "{days} working day", "{days} working days", 1 if days == 1 else max(int(days), 2)
+    ).format(days=f"{days:g}")
 
 
 def notice_figures(notice: QuorumNotice) -> list[tuple[str, str, int]]:
-    """The quorum-notice measure as (name, words, conferences), each of the quorate ones."""
+    """The quorum-notice measure as (name, words, conferences), each of the quorate ones (the
+    name is the CSV's, kept in English; the words are the reader's)."""
     return [
         *(
             (
                 f"quorum_known_{days}_working_day{'s' if days > 1 else ''}_ahead",
-                f"at least {days} working day{'s' if days > 1 else ''} ahead",
+                ngettext(
+                    "at least {days} working day ahead", "at least {days} working days ahead", days
+                ).format(days=days),
                 notice.at_least(days),
             )
             for days in QUORUM_NOTICE_DAYS
         ),
-        ("quorum_known_on_the_day", "only on the day", notice.on_the_day),
-        ("quorum_never_forecast", "never forecast", notice.never),
+        ("quorum_known_on_the_day", _("only on the day"), notice.on_the_day),
+        ("quorum_never_forecast", _("never forecast"), notice.never),
     ]
 
 
 def _notice_line(notice: QuorumNotice) -> str:
-    figures = "; ".join(f"{words}: {n}" for _, words, n in notice_figures(notice))
-    return (
-        f"{NOTICE_TITLE}, of {notice.quorate} quorate conference"
-        f"{'' if notice.quorate == 1 else 's'}: median {_median(notice)}; "
-        f"{figures}"
-    )
+    figures = "; ".join(f"{words}: {n}" for _name, words, n in notice_figures(notice))
+    return ngettext(
+        "{title}, of {n} quorate conference: median {median}; {figures}",
+        "{title}, of {n} quorate conferences: median {median}; {figures}",
+        notice.quorate,
+    ).format(title=notice_title(), n=notice.quorate, median=_median(notice), figures=figures)
 
 
 def _agency(team: TeamMeasures, agency: Any) -> str:
@@ -62,27 +91,36 @@ def _agency(team: TeamMeasures, agency: Any) -> str:
 
 def as_text(teams: list[TeamMeasures], period: str) -> str:
     """Plain text: each team's ratios with numerator and denominator, then by agency."""
-    lines = [f"Measures for {period}"]
+    lines = [measures_title(period)]
     for team in teams:
         lines += ["", team.team, "=" * len(team.team)]
         for m in Measure:
             r = team.ratio(m)
-            lines.append(f"{TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
+            lines.append(f"{title(m)}: {_of(r)} ({_percent(r)})")
         if team.harm.mean_hours is not None:
-            lines.append(f"Mean time to open new harm: {team.harm.mean_hours:.1f} hours")
-        lines.append(_notice_line(team.quorum_notice))
-        lines.append("Updates by the deadline (on time / late / missing):")
-        for u in team.updates:
-            missing = "not given" if u.family else "missing"
             lines.append(
-                f"  {_agency(team, u.agency)}: {u.on_time} on time, {u.late} late, "
-                f"{u.missing} {missing} (of {u.due})"
+                _("Mean time to open new harm: {hours} hours").format(
+                    hours=f"{team.harm.mean_hours:.1f}"
+                )
             )
-        lines.append("Attendance (came / sent someone / apologies / did not come / not recorded):")
+        lines.append(_notice_line(team.quorum_notice))
+        lines.append(_("Updates by the deadline (on time / late / missing):"))
+        for u in team.updates:
+            said = (
+                _("{on_time} on time, {late} late, {missing} not given (of {due})")
+                if u.family
+                else _("{on_time} on time, {late} late, {missing} missing (of {due})")
+            )
+            figures = said.format(on_time=u.on_time, late=u.late, missing=u.missing, due=u.due)
+            lines.append(f"  {_agency(team, u.agency)}: {figures}")
+        lines.append(
+            _("Attendance (came / sent someone / apologies / did not come / not recorded):")
+        )
         for a in team.attendance:
             lines.append(
                 f"  {_agency(team, a.agency)}: {a.came} / {a.sent_someone} / {a.apologies} / "
-                f"{a.did_not_come} / {a.not_recorded} (of {a.invited})"
+                f"{a.did_not_come} / {a.not_recorded} "
+                + _("(of {invited})").format(invited=a.invited)
             )
     return "\n".join(lines) + "\n"
 
@@ -95,7 +133,7 @@ def as_rows(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
             r = team.ratio(m)
             rows.append(_row(team.team, m.value, "", r.numerator, r.denominator))
         notice = team.quorum_notice
-        for name, _, n in notice_figures(notice):
+        for name, _words, n in notice_figures(notice):
             rows.append(_row(team.team, name, "", n, notice.quorate))
         # The median over the conferences whose quorum was known at all (the denominator).
         median = notice.median_days
@@ -165,17 +203,17 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
         axes.barh(positions, values, height=width, label=team.team)
         # Each bar says what it counts: a percentage of nothing is not a failure.
         for position, value, r in zip(positions, values, ratios, strict=True):
-            said = f"{r.numerator}/{r.denominator}" if r.denominator else "none"
+            said = f"{r.numerator}/{r.denominator}" if r.denominator else _("none")
             axes.text(value + 1, position, said, va="center", fontsize=7)
     axes.set_yticks([m + 0.4 - width / 2 for m in range(len(measures))])
-    axes.set_yticklabels([TITLES[m].split(" (")[0] for m in measures], fontsize=8)
+    axes.set_yticklabels([title(m).split(" (")[0] for m in measures], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 112)
     axes.set_xticks(range(0, 101, 20))
-    axes.set_xlabel("percent")
+    axes.set_xlabel(_("percent"))
     axes.legend(fontsize=8, loc="lower right")
     _notice_chart(notice_axes, teams)
-    figure.tight_layout()
+    _fit(figure, [*axes.get_yticklabels(), *notice_axes.get_yticklabels()])
     out = io.BytesIO()
     # The same figures give the same bytes: no date or version stamped in, and the SVG's ids
     # hashed with a fixed salt (not a random one per process).
@@ -190,15 +228,43 @@ def chart(teams: list[TeamMeasures], image_format: str = "svg") -> bytes:
     return out.getvalue()
 
 
+def _fit(figure: Any, labels: list[Any]) -> None:
+    """Lay the two panels out with room for their longest label on the left (a team's name can be
+    long): measured text by text, where a tight layout would draw the whole figure once more
+    only to find the same margins (a third of the chart's time)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
+    widest = max(
+        (
+            renderer.get_text_width_height_descent(
+                label.get_text(), label.get_fontproperties(), ismath=False
+            )[0]
+            for label in labels
+        ),
+        default=0.0,
+    )
+    width = figure.get_figwidth() * figure.dpi
+    # The labels' width, the tick's length and padding, a margin: then the panels, the bar
+    # counts (drawn up to 112%) inside them; below, the x labels and the notice's legend.
+    figure.subplots_adjust(
+        left=min((widest + 24) / width, 0.6), right=0.98, top=0.98, bottom=0.12, hspace=0.35
+    )
+
+
 def _notice_bands(notice: QuorumNotice) -> list[tuple[str, int]]:
     """The quorate conferences in bands of how far ahead quorum was known, each counted once."""
     bands: list[tuple[str, int]] = []
     above, previous = 0, 0
     for days in QUORUM_NOTICE_DAYS:
-        said = f"{days} to {previous - 1} working days" if bands else f"{days}+ working days"
+        said = (
+            _("{days} to {last} working days").format(days=days, last=previous - 1)
+            if bands
+            else _("{days}+ working days").format(days=days)
+        )
         bands.append((said, notice.at_least(days) - above))
         above, previous = notice.at_least(days), days
-    return [*bands, ("on the day", notice.on_the_day), ("never forecast", notice.never)]
+    return [*bands, (_("on the day"), notice.on_the_day), (_("never forecast"), notice.never)]
 
 
 def _notice_chart(axes: Any, teams: list[TeamMeasures]) -> None:
@@ -206,14 +272,16 @@ def _notice_chart(axes: Any, teams: list[TeamMeasures]) -> None:
     shades = ("#1b7837", "#7fbf7b", "#d9f0d3", "#f1a340", "#b2182b")
     names = [team.team for team in teams]
     left = [0] * len(teams)
-    for index, (said, _) in enumerate(_notice_bands(QuorumNotice())):
+    for index, (said, _count) in enumerate(_notice_bands(QuorumNotice())):
         counts = [_notice_bands(team.quorum_notice)[index][1] for team in teams]
         axes.barh(names, counts, left=left, color=shades[index], label=said, height=0.6)
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.invert_yaxis()
     axes.tick_params(labelsize=8)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.set_title("Quorate conferences: how far ahead the replies made quorum known", fontsize=9)
+    axes.set_title(
+        _("Quorate conferences: how far ahead the replies made quorum known"), fontsize=9
+    )
     axes.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
 
 
@@ -222,42 +290,61 @@ def as_html(teams: list[TeamMeasures], period: str) -> str:
     svg = chart(teams).decode()
     svg = svg[svg.index("<svg") :]
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Measures for {escape(period)}</title>",
+        f"<!doctype html><html lang='{html_lang()}'><head><meta charset='utf-8'>",
+        f"<title>{escape(measures_title(period))}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.2em .5em}"
         "td.n{text-align:right}svg{max-width:100%;height:auto}"
         "@media print{section{break-inside:avoid}}</style></head><body>",
-        f"<h1>Measures for {escape(period)}</h1>",
-        f"<figure>{svg}<figcaption>Each measure as a percentage, by team.</figcaption></figure>",
+        f"<h1>{escape(measures_title(period))}</h1>",
+        f"<figure>{svg}<figcaption>"
+        + escape(_("Each measure as a percentage, by team."))
+        + "</figcaption></figure>",
     ]
     for team in teams:
         parts.append(f"<section><h2>{escape(team.team)}</h2><table>")
-        parts.append("<tr><th>Measure</th><th>Met</th><th>Of</th><th>%</th></tr>")
+        parts.append(
+            "<tr>"
+            + "".join(f"<th>{escape(h)}</th>" for h in (_("Measure"), _("Met"), _("Of"), "%"))
+            + "</tr>"
+        )
         for m in Measure:
             r = team.ratio(m)
             parts.append(
-                f"<tr><td>{escape(TITLES[m])}</td><td class='n'>{r.numerator}</td>"
+                f"<tr><td>{escape(title(m))}</td><td class='n'>{r.numerator}</td>"
                 f"<td class='n'>{r.denominator}</td><td class='n'>{_percent(r)}</td></tr>"
             )
         notice = team.quorum_notice
+        quorate, median = escape(_("Quorate conferences")), escape(_("Median"))
         parts.append(
-            f"</table><table><tr><th colspan='2'>{NOTICE_TITLE}</th></tr>"
-            f"<tr><td>Quorate conferences</td><td class='n'>{notice.quorate}</td></tr>"
-            f"<tr><td>Median</td><td class='n'>{_median(notice)}</td></tr>"
+            f"</table><table><tr><th colspan='2'>{escape(notice_title())}</th></tr>"
+            f"<tr><td>{quorate}</td><td class='n'>{notice.quorate}</td></tr>"
+            f"<tr><td>{median}</td><td class='n'>{escape(_median(notice))}</td></tr>"
         )
-        for _, words, n in notice_figures(notice):
-            parts.append(f"<tr><td>Known {words}</td><td class='n'>{n}</td></tr>")
-        parts.append("</table><table><tr><th>Agency</th><th>On time</th><th>Late</th>")
-        parts.append("<th>Missing (family: not given)</th><th>Due</th></tr>")
+        for _name, words, n in notice_figures(notice):
+            known = _("Known {when}").format(when=words)
+            parts.append(f"<tr><td>{escape(known)}</td><td class='n'>{n}</td></tr>")
+        parts.append(
+            _heading_row(
+                _("Agency"), _("On time"), _("Late"), _("Missing (family: not given)"), _("Due")
+            )
+        )
         for u in team.updates:
             parts.append(
                 f"<tr><td>{escape(_agency(team, u.agency))}</td><td class='n'>{u.on_time}</td>"
                 f"<td class='n'>{u.late}</td><td class='n'>{u.missing}</td>"
                 f"<td class='n'>{u.due}</td></tr>"
             )
-        parts.append("</table><table><tr><th>Agency</th><th>Came</th><th>Sent someone</th>")
-        parts.append("<th>Apologies</th><th>Did not come</th><th>Not recorded</th></tr>")
+        parts.append(
+            _heading_row(
+                _("Agency"),
+                _("Came"),
+                _("Sent someone"),
+                _("Apologies"),
+                _("Did not come"),
+                _("Not recorded"),
+            )
+        )
         for a in team.attendance:
             parts.append(
                 f"<tr><td>{escape(_agency(team, a.agency))}</td><td class='n'>{a.came}</td>"
@@ -269,19 +356,30 @@ def as_html(teams: list[TeamMeasures], period: str) -> str:
     return "\n".join(parts)
 
 
+def _heading_row(*headings: str) -> str:
+    """A new table whose first row holds these headings."""
+    cells = "".join(f"<th>{escape(h)}</th>" for h in headings)
+    return f"</table><table><tr>{cells}</tr>"
+
+
+def measures_title(period: str) -> str:
+    """The title of the measures for a period (also a message's notification text)."""
+    return _("Measures for {period}").format(period=period)
+
+
 def measures_blocks(
     teams: list[TeamMeasures], period: str, *, in_thread: bool = True
 ) -> list[dict[str, Any]]:
     """The Slack message: each team's ratios (the chart and CSV follow in its thread, or for a
     digest, `/coregroup measures` gives them)."""
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"Measures for {period}"}}
+        {"type": "header", "text": {"type": "plain_text", "text": measures_title(period)}}
     ]
     for team in teams:
         lines = [f"*{escape(team.team, quote=False)}*"]
         for m in Measure:
             r = team.ratio(m)
-            lines.append(f"• {TITLES[m]}: *{r.numerator} of {r.denominator}* ({_percent(r)})")
+            lines.append(f"• {title(m)}: *{_of(r)}* ({_percent(r)})")
         lines.append(f"• {_notice_line(team.quorum_notice)}")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
     blocks.append(
@@ -291,9 +389,9 @@ def measures_blocks(
                 {
                     "type": "mrkdwn",
                     "text": (
-                        "The chart and every figure by agency (CSV) are in the thread."
+                        _("The chart and every figure by agency (CSV) are in the thread.")
                         if in_thread
-                        else "For the chart and every figure by agency: `/coregroup measures`."
+                        else _("For the chart and every figure by agency: `/coregroup measures`.")
                     ),
                 }
             ],
@@ -306,14 +404,14 @@ def home_blocks(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
     """A manager's Home tab section: each managed team's headline figures this quarter."""
     blocks: list[dict[str, Any]] = []
     for team in teams:
-        lines = [f"*{escape(team.team, quote=False)}*: this quarter so far"]
+        lines = [_("*{team}*: this quarter so far").format(team=escape(team.team, quote=False))]
         for m in (Measure.FIRST_CORE_GROUP, Measure.REVIEW_IN_TIME, Measure.QUORATE):
             r = team.ratio(m)
-            lines.append(f"• {TITLES[m]}: {r.numerator} of {r.denominator} ({_percent(r)})")
+            lines.append(f"• {title(m)}: {_of(r)} ({_percent(r)})")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
     if blocks:
         blocks.insert(
-            0, {"type": "header", "text": {"type": "plain_text", "text": "Your area's measures"}}
+            0, {"type": "header", "text": {"type": "plain_text", "text": _("Your area's measures")}}
         )
         blocks.append(
             {
@@ -321,7 +419,7 @@ def home_blocks(teams: list[TeamMeasures]) -> list[dict[str, Any]]:
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": "Every figure, a chart and a CSV: `/coregroup measures`.",
+                        "text": _("Every figure, a chart and a CSV: `/coregroup measures`."),
                     }
                 ],
             }

@@ -18,6 +18,7 @@ from bot.services.measures import ONLY_MANAGERS
 from storage.models import Area, AuditEvent, Case
 from tests.flows.conftest import People
 from tests.measures.test_known_world import build
+from tests.test_i18n import english_leaks
 
 
 def _answer(sandbox: Sandbox, user: str, channel: str, text: str) -> str:
@@ -33,17 +34,23 @@ def _answer(sandbox: Sandbox, user: str, channel: str, text: str) -> str:
     )
 
 
+def north_in_this_workspace(sandbox: Sandbox) -> None:
+    """The hand-built world, its North area being this workspace's (North's figures are known:
+    tests/measures/test_known_world.py)."""
+    with Session(sandbox.engine) as session:
+        build(session)
+        north = session.exec(select(Area).where(Area.name == "North")).one()
+        north.slack_team_id = sandbox.emulator.team_id
+        session.add(north)
+        session.commit()
+
+
 def test_an_admin_makes_a_manager_who_sees_figures_and_no_case(
     sandbox: Sandbox, people: People
 ) -> None:
     emu, deps = sandbox.emulator, sandbox.deps
     assert deps is not None
-    with Session(sandbox.engine) as session:
-        build(session)  # North's figures are known (tests/measures/test_known_world.py)
-        north = session.exec(select(Area).where(Area.name == "North")).one()
-        north.slack_team_id = emu.team_id
-        session.add(north)
-        session.commit()
+    north_in_this_workspace(sandbox)
     with deps.unit_of_work() as session:
         grant(
             session,
@@ -131,3 +138,36 @@ def test_managers_get_last_months_measures_on_the_first_working_day(
     ]
     assert "Conferences quorate: *0 of 0*" in str(seen[0].blocks)
     assert "social worker" not in digests()[0]
+
+
+def test_a_welsh_manager_reads_the_measures_and_the_home_section_in_welsh(
+    sandbox: Sandbox, people: People
+) -> None:
+    emu, deps = sandbox.emulator, sandbox.deps
+    assert deps is not None
+    north_in_this_workspace(sandbox)
+    with deps.unit_of_work() as session:
+        grant(
+            session, team=emu.team_id, user_id=people.chair, actor="cli:admin", now=deps.clock.now()
+        )
+    lobby = people.lobby
+    assert _answer(sandbox, people.chair, lobby, "language cymraeg").startswith("Byddaf")
+
+    _answer(sandbox, people.chair, lobby, "measures 2026-01-01 2026-03-31")
+    sandbox.settle()
+    dm = emu.inspector.dm_channel(people.chair)
+    messages = [seen for seen in emu.inspector.seen_by(people.chair) if seen.channel == dm]
+    [measures] = [m for m in messages if m.text.startswith("Mesurau")]
+    assert measures.text == "Mesurau ar gyfer 1 Ion 2026 i 31 Maw 2026"
+    figures = " ".join(str(block) for block in measures.blocks or [])
+    assert "Grŵp craidd cyntaf wedi'i gynnal o fewn terfyn y genedl: *1 o 2* (50%)" in figures
+    assert "Cynadleddau â chworwm: *1 o 2*" in figures
+    titles = {f.name: f.title for f in emu.inspector.files_seen_by(people.chair)}
+    assert titles["measures-2026-01-01-2026-03-31.png"] == "Siart: 1 Ion 2026 i 31 Maw 2026"
+
+    emu.open_home(people.chair)
+    emu.deliver_pending_events()
+    home = emu.inspector.home(people.chair)
+    shown = str(home)
+    assert "Mesurau eich ardal" in shown and "North*: y chwarter hwn hyd yma" in shown
+    assert not english_leaks([measures.text, figures, shown]), english_leaks([figures, shown])

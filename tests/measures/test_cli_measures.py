@@ -97,3 +97,29 @@ def test_managers_are_granted_listed_and_removed_with_an_audit_trail(tmp_path: P
         assert session.exec(select(Case)).first() is not None
     engine.dispose()
     assert actions == [AuditAction.MANAGER_GRANTED.value, AuditAction.MANAGER_REMOVED.value]
+
+
+def test_an_area_is_renamed_and_the_measures_show_its_name(tmp_path: Path) -> None:
+    env = _world(tmp_path)
+    renamed = run("area", "rename", "Portsmouth  North ", "--team", "TNORTH", env=env)
+    assert renamed.returncode == 0, renamed.stderr
+    assert renamed.stdout == "North is now called Portsmouth North.\n"
+    text = run("measures", *PERIOD, "--team", "TNORTH", env=env).stdout
+    assert text.splitlines()[2] == "Portsmouth North"
+    by_name = run("measures", *PERIOD, "--team", "Portsmouth North", "--format", "csv", env=env)
+    assert {row["team"] for row in csv.DictReader(io.StringIO(by_name.stdout))} == {
+        "Portsmouth North"
+    }
+    # Names stay unambiguous: neither another area's name nor its workspace id, and not blank.
+    for taken in ("South", "TSOUTH", "  "):
+        refused = run("area", "rename", taken, "--team", "Portsmouth North", env=env)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    engine = make_engine(env["DATABASE_URL"])
+    with Session(engine) as session:
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.AREA_RENAMED.value)
+        ).all()
+    engine.dispose()
+    assert [(e.detail, e.actor.startswith("cli:")) for e in events] == [
+        ({"before": "North", "name": "Portsmouth North"}, True)
+    ]

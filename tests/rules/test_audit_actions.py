@@ -58,8 +58,12 @@ ADDED_SINCE = {
     "update.opened",
     "area.manager_granted",
     "area.manager_removed",
+    # An area named from the command line (what the measures call the team).
+    "area.renamed",
     # A person's choice of the bot's language (issue 16).
     "person.language_chosen",
+    # An area admin's change of the area's default language (issue 16).
+    "area.language_changed",
     # A case whose channel could not be made, withdrawn whole (issue 19).
     "case.withdrawn",
 }
