@@ -18,19 +18,20 @@ from bot.rules.timeline import plan_timeline, rules_for_nation
 from bot.rules.vocabulary import Language, Nation
 from bot.rules.working_days import WorkingCalendar
 from bot.settings import ConfigError, load_settings
-from bot.ui.texts import timeline_text
 from storage.db import (
     SchemaNotCurrentError,
     current_revision,
     head_revision,
     make_engine,
     sqlite_file,
+    sqlite_synchronous,
     upgrade,
 )
 
 if TYPE_CHECKING:
     from slack_bolt import App
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
     from bot.clock import Clock
     from bot.deps import Dependencies
@@ -82,6 +83,11 @@ def _database_url() -> str:
             f"DATABASE_URL names a database the bot cannot use ({parsed.drivername}): use "
             "sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME."
         ) from None
+    if parsed.get_backend_name() == "sqlite":
+        try:
+            sqlite_synchronous(url)
+        except ValueError as error:
+            raise ConfigError(f"DATABASE_URL: {error}") from None
     return url
 
 
@@ -135,6 +141,8 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     """Print the timeline a social worker would plan by, from an initial conference date."""
+    from bot.ui.texts import timeline_text  # here: it brings in the whole data model
+
     icpc = _parse_date(args.icpc, "--icpc")
     nation = _parse_nation(args.nation)
     birth = _parse_date(args.birth, "--birth") if args.birth else None
@@ -631,7 +639,7 @@ def cmd_measures(args: argparse.Namespace) -> int:
         teams = measure(session, period=period, now=_clock().now(), team=args.team)
     if not teams:
         raise UsageError(f"no team {args.team!r}: give its workspace id or its name.")
-    said = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
+    said = shown.period_words(period.start, period.end)
     if args.format == "json":
         print(json.dumps({"from": args.start, "to": args.end, "figures": shown.as_rows(teams)}))
     elif args.format == "csv":
@@ -676,6 +684,56 @@ def cmd_managers(args: argparse.Namespace) -> int:
                 said = remove(
                     session, team=args.team, user_id=args.user, actor=actor, now=_clock().now()
                 )
+        except ManagerError as error:
+            raise UsageError(str(error)) from None
+        session.commit()
+    print(said)
+    return 0
+
+
+def cmd_area_language(args: argparse.Namespace) -> int:
+    """Change an area's default language (audited): new cases and people without a language of
+    their own follow it; no one's own choice and no open case's language changes."""
+    from bot.rules.i18n import language_named
+    from bot.services.languages import change_area_language
+
+    language = language_named(args.language)
+    if language is None:
+        raise UsageError(f"no language {args.language!r}: give cy, en or bilingual.")
+    return _change_area(
+        lambda session, actor, now: change_area_language(
+            session, team=args.team, actor=actor, language=language, now=now
+        )
+    )
+
+
+def cmd_area_rename(args: argparse.Namespace) -> int:
+    """Name an area (the measures show the name for its team; until named it is its workspace
+    id)."""
+    from bot.services.managers import rename_area
+
+    return _change_area(
+        lambda session, actor, now: rename_area(
+            session, team=args.team, name=args.name, actor=actor, now=now
+        )
+    )
+
+
+def _change_area(change: Callable[[Session, str, datetime], str]) -> int:
+    """Make one audited change to an area from the command line, as `cli:<login>`, and say it."""
+    import getpass
+
+    from sqlmodel import Session
+
+    from bot.services.managers import ManagerError
+    from storage.db import ensure_schema_current
+
+    engine = _existing_engine(_database_url())
+    ensure_schema_current(engine)
+    actor = f"cli:{getpass.getuser()}"[:32]
+    with Session(engine) as session:
+        try:
+            said = change(session, actor, _clock().now())
         except ManagerError as error:
             raise UsageError(str(error)) from None
         session.commit()
@@ -835,6 +893,24 @@ def build_parser() -> argparse.ArgumentParser:
     listing = managers_commands.add_parser("list", help="list the managers")
     listing.add_argument("--team", required=True, help="the workspace id or the area's name")
     listing.set_defaults(handler=cmd_managers)
+
+    area = commands.add_parser("area", help="an area's settings")
+    area_commands = area.add_subparsers(dest="area_command", required=True)
+    area_language = area_commands.add_parser(
+        "language",
+        help="the area's default language: new cases, and people who have not chosen their own",
+    )
+    area_language.add_argument(
+        "language", help="cy (cymraeg), en (english) or bilingual (Welsh first)"
+    )
+    area_language.add_argument("--team", required=True, help="the workspace id or the area's name")
+    area_language.set_defaults(handler=cmd_area_language)
+    rename = area_commands.add_parser(
+        "rename", help="give the area the name the measures show (it starts as the workspace id)"
+    )
+    rename.add_argument("name", help="the team's name, e.g. 'Portsmouth North'")
+    rename.add_argument("--team", required=True, help="the workspace id or the area's name")
+    rename.set_defaults(handler=cmd_area_rename)
 
     database = commands.add_parser("db", help="database migrations")
     database_commands = database.add_subparsers(dest="db_command", required=True)

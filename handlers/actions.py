@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.delivery.immediate import send_now
 from bot.deps import Dependencies
-from bot.rules.i18n import N_, _
+from bot.rules.i18n import N_, _, language_named
 from bot.rules.ids import ActionId
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Rsvp
@@ -34,6 +34,7 @@ from bot.services.conference import (
     release_summary,
 )
 from bot.services.jobs import enqueue
+from bot.services.languages import choose_language
 from bot.services.meetings import (
     NOT_INVITED,
     MeetingError,
@@ -44,14 +45,14 @@ from bot.services.plan import PlanError, complete_action
 from bot.services.planning import replan_case
 from bot.services.purge import export_now
 from bot.services.updates import form_plan, meeting_label
-from bot.slack.response_urls import ephemeral, post_to_response_url
+from bot.slack.response_urls import ephemeral
 from bot.ui.arranging import held_answer_blocks, not_held_modal
 from bot.ui.harm import update_reading_modal
 from bot.ui.labels import AGENCY_NAMES
 from bot.ui.meetings import attendance_modal, bring_someone_modal, representative_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.updates import update_modal
-from handlers.guard import ACTION_RULES
+from handlers.guard import ACTION_RULES, PERSONAL_ACTIONS
 
 
 def _record_id(body: dict[str, Any]) -> int | None:
@@ -164,7 +165,7 @@ def handle_rsvp_click(ack: Ack, body: dict[str, Any], deps: Dependencies) -> Non
     rsvp = RSVP_BY_ACTION[ActionId(body["actions"][0]["action_id"])]
     try:
         if meeting_id is None:
-            raise MeetingError(NOT_INVITED)
+            raise MeetingError(_(NOT_INVITED))
         reply(
             deps,
             meeting_id=meeting_id,
@@ -192,7 +193,7 @@ def handle_representative_click(
         permission=ACTION_RULES[ActionId(body["actions"][0]["action_id"])],
     )
     if isinstance(admitted, Refused):
-        _tell(respond, NOT_INVITED)
+        _tell(respond, _(NOT_INVITED))
         return
     sender, case_id = admitted.found, admitted.case_id
     if sender.agency is None:
@@ -350,19 +351,19 @@ def handle_approval_click(
 
 
 def answer_approval(
-    deps: Dependencies, approval_id: int, user_id: str, approve: bool, url: str
-) -> None:
-    """After the ack: take the answer, show it in the message, and tell whoever asked at once."""
+    deps: Dependencies, approval_id: int, user_id: str, approve: bool
+) -> dict[str, Any]:
+    """After the ack: take the answer and tell whoever asked at once; what the clicked message
+    then shows (its answer, or why nothing changed)."""
     try:
         answered = answer(deps, approval_id=approval_id, actor=user_id, approve=approve)
     except ApprovalError as error:
-        post_to_response_url(url, ephemeral(str(error)))
-        return
-    blocks = [b.to_dict() for b in answered.blocks]
-    post_to_response_url(url, {"replace_original": True, "text": "Answered", "blocks": blocks})
+        return ephemeral(str(error))
     if approve:
         replan_case(deps, answered.case_id)  # a cover now gets the reminders
     send_now(deps, answered.send_now)
+    blocks = [b.to_dict() for b in answered.blocks]
+    return {"replace_original": True, "text": "Answered", "blocks": blocks}
 
 
 def handle_export_click(
@@ -422,6 +423,21 @@ def handle_was_held_click(
         enqueue(deps, _told(body, str(error)))
 
 
+def handle_language_pick(ack: Ack, body: dict[str, Any], deps: Dependencies) -> None:
+    """A person picks their language on their own Home tab: stored and audited as the command
+    is, and the Home tab is shown again in it (after the ack)."""
+    ack()
+    picked = body["actions"][0]
+    language = language_named(str((picked.get("selected_option") or {}).get("value", "")))
+    on_home = (body.get("view") or {}).get("type") == "home"
+    if ActionId(picked["action_id"]) not in PERSONAL_ACTIONS or not on_home or language is None:
+        return  # no such menu anywhere else: nothing to change, and no one else's to change
+    user_id = body["user"]["id"]
+    team_id = str((body.get("team") or {}).get("id") or "")
+    home = refresh(WorkKind.SHOW_HOME, f"user:{user_id}", user_id=user_id, team_id=team_id)
+    choose_language(deps, team_id=team_id, user_id=user_id, language=language, then=[home])
+
+
 def register(app: App) -> None:
     """Attach the button listeners (replies first: Bolt tries listeners in order, and they are
     the clicks that come in bursts)."""
@@ -442,3 +458,4 @@ def register(app: App) -> None:
     app.action(ActionId.EXPORT_RECORD.value)(handle_export_click)
     app.action(ActionId.MEETING_WAS_HELD.value)(handle_was_held_click)
     app.action(ActionId.MEETING_NOT_HELD.value)(handle_was_held_click)
+    app.action(ActionId.CHOOSE_LANGUAGE.value)(handle_language_pick)

@@ -19,7 +19,7 @@ from slack_bolt import Ack, App, Respond
 from bot.deps import Dependencies
 from bot.rules.agenda import Agenda
 from bot.rules.commands import DECLARED, SubCommand, find, usage
-from bot.rules.i18n import _, language_named
+from bot.rules.i18n import _, language_named, speaking
 from bot.rules.ids import Command
 from bot.rules.measures import parse_period
 from bot.rules.vocabulary import Agency, Role
@@ -42,19 +42,24 @@ from bot.services.admission import (
 from bot.services.agenda import agenda_to_record
 from bot.services.conference import ConferenceError, draft_summary
 from bot.services.jobs import enqueue
-from bot.services.languages import choose_language
+from bot.services.languages import (
+    area_language_in_slack,
+    choose_language,
+    locale_for,
+    tell_person,
+)
 from bot.services.managers import change_in_slack
 from bot.services.measures import Period, for_manager
 from bot.services.meetings import schedulable
 from bot.services.members import MemberError, add_member, change_role, remove_member
 from bot.services.plan import set_family_may_edit
-from bot.services.planning import replan_case
 from bot.services.separation import SeparationError, release_words, set_family_separate
 from bot.services.stand_ins import set_away
 from bot.services.updates import UpdateError
 from bot.ui.agenda import agenda_modal
 from bot.ui.common import message_modal, new_case_modal
-from bot.ui.measures import as_csv, chart, measures_blocks
+from bot.ui.labels import AGENCY_NAMES, ROLE_WORDS
+from bot.ui.measures import as_csv, chart, measures_blocks, measures_title, period_words
 from bot.ui.meetings import decision_modal, schedule_modal
 from bot.ui.plan import action_modal, outcome_modal
 from bot.ui.texts import help_text, unknown_command_text
@@ -260,7 +265,7 @@ def _add(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     except MemberError as error:
         return str(error)
     return _("Added {person} to the core group ({agency}).").format(
-        person=f"<@{user_id}>", agency=member.agency.value.replace("_", " ")
+        person=f"<@{user_id}>", agency=AGENCY_NAMES[member.agency]
     )
 
 
@@ -290,7 +295,7 @@ def _role(deps: Dependencies, case: Admitted[None], request: Request) -> str:
     except MemberError as error:
         return str(error)
     return _("{person} is now {role} in this core group.").format(
-        person=f"<@{user_id}>", role=role.value.replace("_", " ")
+        person=f"<@{user_id}>", role=ROLE_WORDS[role].lower()
     )
 
 
@@ -382,13 +387,20 @@ def _record_away(
     until: date | None,
     cover: str | None,
 ) -> str:
+    # Reminders go to the cover (or to them again) once the job re-plans; a chase due before
+    # it runs is written at sending time only if its person is still the one chased.
+    replanned = Work(WorkKind.REPLAN, {"case_id": case.case_id})
     try:
         answer = set_away(
-            deps, case_id=case.case_id, actor=request.user_id, until=until, cover_user=cover
+            deps,
+            case_id=case.case_id,
+            actor=request.user_id,
+            until=until,
+            cover_user=cover,
+            then=[replanned],
         )
     except UpdateError as error:
         return str(error)
-    replan_case(deps, case.case_id)  # reminders now go to the cover (or to them again)
     return answer.text
 
 
@@ -449,12 +461,22 @@ def send_measures(deps: Dependencies, team_id: str, user_id: str, period: Period
     teams = for_manager(deps, team_id=team_id, user_id=user_id, period=period)
     if isinstance(teams, str):
         return  # no longer a manager: the acknowledgement was the last word
-    said = f"{period.start:%d %b %Y} to {period.end:%d %b %Y}"
-    dm = deps.gateway.open_dm(user_id)
-    channel, ts = deps.gateway.post(dm, f"Measures for {said}", measures_blocks(teams, said))
-    stem = f"measures-{period.start}-{period.end}"
-    deps.gateway.upload(channel, f"{stem}.png", chart(teams, "png"), f"Chart: {said}", ts)
-    deps.gateway.upload(channel, f"{stem}.csv", as_csv(teams).encode(), f"Figures: {said}", ts)
+    channel, ts = tell_person(
+        deps,
+        user_id,
+        lambda: (
+            measures_title(period_words(period.start, period.end)),
+            measures_blocks(teams, period_words(period.start, period.end)),
+        ),
+    )
+    # The chart and the files' titles have room for one language: the manager's (Welsh first).
+    with speaking(locale_for(deps, user_id=user_id, team_id=team_id)):
+        said = period_words(period.start, period.end)
+        stem = f"measures-{period.start}-{period.end}"
+        png, chart_title = chart(teams, "png"), _("Chart: {period}").format(period=said)
+        figures_title = _("Figures: {period}").format(period=said)
+    deps.gateway.upload(channel, f"{stem}.png", png, chart_title, ts)
+    deps.gateway.upload(channel, f"{stem}.csv", as_csv(teams).encode(), figures_title, ts)
 
 
 def _managers(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
@@ -477,13 +499,24 @@ def _managers(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
 
 
 def _language(ack: Ack, deps: Dependencies, command: dict[str, Any]) -> None:
-    """A person chooses the language the bot speaks to them (stored and audited)."""
+    """A person chooses the language the bot speaks to them (stored and audited); with `area`,
+    an area admin changes the area's default (the service checks who may)."""
     request = parse(command)
-    language = language_named(request.args[0]) if len(request.args) == 1 else None
+    words = [word.lower() for word in request.args]
+    for_area = len(words) == 2 and words[0] == "area"
+    named = words[1] if for_area else (words[0] if len(words) == 1 else "")
+    language = language_named(named) if named else None
     if language is None:
         ack(text=_("Usage: {usage}.").format(usage=usage(SubCommand.LANGUAGE)))
         return
     team_id = str(command.get("team_id", ""))
+    if for_area:
+        ack(
+            text=area_language_in_slack(
+                deps, team_id=team_id, actor=request.user_id, language=language
+            )
+        )
+        return
     ack(text=choose_language(deps, team_id=team_id, user_id=request.user_id, language=language))
 
 

@@ -6,12 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.deps import Dependencies
+from bot.rules.i18n import _
 from bot.rules.ids import Event
 from bot.services.inbox import first_delivery
+from bot.services.languages import tell_person
 from bot.services.members import case_in_channel, record_joined, record_left, social_worker_ids
 from bot.services.status import home_view
 from bot.ui.common import section
@@ -49,7 +51,7 @@ def handle_member_joined(event: dict[str, Any], deps: Dependencies) -> None:
     if case is None or user_id == deps.gateway.bot_user_id():
         return
     if record_joined(deps, case_id=case.case_id, user_id=user_id):
-        _tell_social_workers(deps, case.case_id, case.reference, joined_text(user_id))
+        _tell_social_workers(deps, case.case_id, case.reference, lambda: joined_text(user_id))
 
 
 def handle_member_left(event: dict[str, Any], deps: Dependencies) -> None:
@@ -59,20 +61,30 @@ def handle_member_left(event: dict[str, Any], deps: Dependencies) -> None:
     if case is None:
         return
     if record_left(deps, case_id=case.case_id, user_id=user_id):
-        _tell_social_workers(deps, case.case_id, case.reference, left_text(user_id))
+        _tell_social_workers(deps, case.case_id, case.reference, lambda: left_text(user_id))
 
 
-def handle_app_home_opened(event: dict[str, Any], deps: Dependencies) -> None:
-    """Show the person their own cases and next dates."""
+def handle_app_home_opened(event: dict[str, Any], context: BoltContext, deps: Dependencies) -> None:
+    """Show the person their language, their own cases and next dates."""
     if event.get("tab") != "home":
         return
     user_id = str(event.get("user", ""))
-    deps.gateway.publish_home(user_id, home_view(deps, user_id))
+    deps.gateway.publish_home(user_id, home_view(deps, user_id, team_id=context.team_id))
 
 
-def _tell_social_workers(deps: Dependencies, case_id: int, reference: str, text: str) -> None:
+def _tell_social_workers(
+    deps: Dependencies, case_id: int, reference: str, text: Callable[[], str]
+) -> None:
+    """Each social worker hears of the change in their own language."""
     for user_id in social_worker_ids(deps, case_id):
-        deps.gateway.post(user_id, f"Core group change in {reference}", [section(text)])
+        tell_person(
+            deps,
+            user_id,
+            lambda: (
+                _("Core group change in {reference}").format(reference=reference),
+                [section(text())],
+            ),
+        )
 
 
 def register(app: App) -> None:

@@ -41,6 +41,11 @@ ACTION_RULES: dict[ActionId, Permission] = {
     ActionId.MEETING_NOT_HELD: Permission.RECORD_ATTENDANCE,
 }
 
+# Menus about the person using them alone, never a case: anyone may use them, for themselves
+# only (the language the bot speaks to them, on their own Home tab). Their listener takes the
+# person from Slack's signed payload, never from the menu's value, and answers only a Home tab.
+PERSONAL_ACTIONS: frozenset[ActionId] = frozenset({ActionId.CHOOSE_LANGUAGE})
+
 # Modal submissions about an existing case, by callback id.
 VIEW_RULES: dict[ViewId, Permission] = {
     ViewId.OUTCOME: Permission.EDIT_PLAN,

@@ -7,13 +7,20 @@ from pathlib import Path
 
 from bot.rules.ids import ActionId, ViewId
 from handlers.commands import MODAL_VERBS, QUICK_ANSWERS, READ_ANSWERS, SLOW_ANSWERS
-from handlers.guard import ACTION_RULES, CASELESS_VIEWS, COMMAND_RULES, VIEW_RULES
+from handlers.guard import (
+    ACTION_RULES,
+    CASELESS_VIEWS,
+    COMMAND_RULES,
+    PERSONAL_ACTIONS,
+    VIEW_RULES,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_every_button_has_an_access_rule() -> None:
-    assert set(ActionId) == set(ACTION_RULES)
+def test_every_button_has_an_access_rule_or_is_the_persons_own() -> None:
+    assert set(ActionId) == set(ACTION_RULES) | PERSONAL_ACTIONS
+    assert not set(ACTION_RULES) & PERSONAL_ACTIONS
 
 
 def test_every_modal_has_an_access_rule_or_touches_no_case() -> None:

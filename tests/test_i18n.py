@@ -4,6 +4,7 @@ English leaking in, within Slack's limits."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -124,9 +125,15 @@ from bot.ui.update_texts import (
     prompt_text,
     with_family_prompt,
 )
-from bot.ui.updates import update_modal, update_receipt_blocks, update_receipt_text
+from bot.ui.updates import (
+    DEFAULT_URGENT_CONTACT,
+    not_a_referral,
+    update_modal,
+    update_receipt_blocks,
+    update_receipt_text,
+)
 from bot.ui.who_reads import WHO_READS, who_reads
-from storage.models import Case, Meeting, Member, Outcome, PlanAction
+from storage.models import URGENT_CONTACT, Case, Meeting, Member, Outcome, PlanAction
 from tests.readability import block_texts, plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -460,6 +467,12 @@ def _english_fragments() -> list[str]:
     return fragments
 
 
+def english_leaks(texts: Iterable[str]) -> list[str]:
+    """The catalog's English sentences (runs of three or more words) found in what was said."""
+    said = " ".join(" ".join(re.findall(r"[A-Za-z']+", text)) for text in texts)
+    return [fragment for fragment in _english_fragments() if fragment in said]
+
+
 def test_nothing_in_welsh_leaks_an_english_sentence_of_the_catalog() -> None:
     with speaking(WELSH):
         said = " ".join(" ".join(re.findall(r"[A-Za-z']+", text)) for text in _everything_said())
@@ -606,3 +619,13 @@ def test_a_welsh_page_says_it_is_welsh() -> None:
     assert '<html lang="en-GB">' in notice_html(notice)
     with speaking(WELSH):
         assert '<html lang="cy">' in notice_html(notice)
+
+
+def test_the_default_urgent_contact_is_said_in_the_readers_language() -> None:
+    assert DEFAULT_URGENT_CONTACT == URGENT_CONTACT  # the stored default is the catalog's
+    with speaking(WELSH):
+        said = not_a_referral(URGENT_CONTACT)
+        own = not_a_referral("Tîm Drws Ffrynt Sir Gâr, 01267 234567")
+    assert not english_leaks([said]), said
+    assert "999" in said
+    assert "Tîm Drws Ffrynt Sir Gâr, 01267 234567" in own  # an area's own words, as written

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ from bot.rules.messages import MessageKind
 from bot.rules.naming import children_words
 from bot.rules.nations import nation_rules
 from bot.rules.retention import purge_due_at
-from bot.rules.schedule import calendar_for, deadline_day, rules_for
+from bot.rules.schedule import away_on, calendar_for, deadline_day, rules_for
 from bot.rules.stand_ins import is_family_side
 from bot.rules.timeline import ChaseStep, format_day
 from bot.rules.vocabulary import (
@@ -56,7 +57,7 @@ from bot.ui.family import (
 )
 from bot.ui.harm import new_harm_blocks, new_harm_text
 from bot.ui.labels import AGENCY_NAMES, meeting_words
-from bot.ui.measures import measures_blocks
+from bot.ui.measures import measures_blocks, measures_title
 from bot.ui.meetings import (
     invitation_blocks,
     invitation_text,
@@ -217,11 +218,33 @@ def _prompt(session: Session, args: Mapping[str, Any]) -> Content | None:
     return _content(prompt_text(owed.reference), blocks)
 
 
+def _still_chased(session: Session, member: Member, args: Mapping[str, Any]) -> bool:
+    """Whether the person this chase goes to is still the one chased on its day: a professional
+    who said they are away is not (nor, once back, is their cover, nor a cover replaced since).
+    Planning follows `/coregroup away` in a job; this holds in the moments before it runs."""
+    day = args.get("day")
+    if member.slack_user_id is None or is_family_side(member.role) or not isinstance(day, str):
+        return True  # chased through their social worker, or invited: leave has no say
+    away = away_on(member, date.fromisoformat(day))
+    if not args.get("covering"):
+        return not away
+    cover = session.get(Member, member.cover_member_id) if member.cover_member_id else None
+    return (
+        away
+        and cover is not None
+        and cover.active
+        and cover.slack_user_id is not None
+        and cover.slack_user_id == args.get("cover")
+    )
+
+
 def _chase(session: Session, args: Mapping[str, Any]) -> Content | None:
     owed = _owed(session, args)
     if not owed.outstanding:
         return None  # the update arrived: chasing stops at once
     member = owed.member
+    if not _still_chased(session, member, args):
+        return None  # away, back, or someone else covers since it was planned
     with_family = None if member.slack_user_id else member.display_name
     if is_family_side(member.role):
         blocks = family_reminder_blocks(
@@ -410,7 +433,7 @@ def _measures_digest(session: Session, args: Mapping[str, Any]) -> Content | Non
     said, teams = digest_figures(session, dict(args))
     if not teams:
         return None  # the area has gone: nothing to report
-    return _content(f"Measures for {said}", measures_blocks(teams, said, in_thread=False))
+    return _content(measures_title(said), measures_blocks(teams, said, in_thread=False))
 
 
 # Every kind planning plans has a writer, and so does the alert of new harm (queued by a person's

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
 from bot.deps import Dependencies
+from bot.rules.i18n import N_, Translated, _
 from bot.rules.messages import MessageKind, PlannedMessage, outbox_key
 from bot.rules.vocabulary import Role
+from bot.services.languages import person_language
 from bot.services.outbox import enqueue
+from bot.ui.bilingual import rendered
 from bot.ui.common import section
-from storage.models import Case, Member, OutboxMessage
+from bot.ui.labels import MESSAGE_KIND_WORDS
+from storage.models import Area, Case, Member, OutboxMessage
 
 # Why a message could not be delivered, as the social worker would want to hear it.
-UNDELIVERED_REASONS = {
-    "user_disabled": "their Slack account has been deactivated",
-    "account_inactive": "their Slack account has been deactivated",
-    "user_not_found": "their Slack account could not be found",
-    "channel_not_found": "the conversation could not be found (the account may be deactivated)",
-    "is_archived": "the case channel has been archived",
-    "not_in_channel": "the bot is no longer in the case channel",
-}
+UNDELIVERED_REASONS = Translated(
+    {
+        "user_disabled": N_("their Slack account has been deactivated"),
+        "account_inactive": N_("their Slack account has been deactivated"),
+        "user_not_found": N_("their Slack account could not be found"),
+        "channel_not_found": N_(
+            "the conversation could not be found (the account may be deactivated)"
+        ),
+        "is_archived": N_("the case channel has been archived"),
+        "not_in_channel": N_("the bot is no longer in the case channel"),
+    }
+)
+
+KNOWN_KINDS = frozenset(kind.value for kind in MessageKind)
 
 
 def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
@@ -27,7 +38,6 @@ def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
     if row.kind == MessageKind.UNDELIVERED or row.case_id is None:
         return  # never a note about a note
     code = (row.last_error or "").split(";")[0].strip()
-    reason = UNDELIVERED_REASONS.get(code, f"Slack said {code or 'no'}")
     with deps.unit_of_work() as session:
         case = session.get(Case, row.case_id)
         if case is None:
@@ -36,16 +46,37 @@ def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
             m.slack_user_id: m.display_name
             for m in session.exec(select(Member).where(Member.case_id == case.id))
         }
-        who = names.get(row.recipient, "the case channel")
+        who = names.get(row.recipient)
         social_workers = [
             m.slack_user_id
             for m in session.exec(select(Member).where(Member.case_id == case.id))
             if m.active and m.role == Role.SOCIAL_WORKER and m.slack_user_id
         ]
-        text = (
-            f"I couldn't deliver a {row.kind.replace('_', ' ')} to {who} for {case.reference}: "
-            f"{reason}. They may need to hear about it another way."
-        )
+        area = session.get(Area, case.area_id)
+        reference = case.reference
+
+        def note() -> tuple[str, list[Block]]:
+            reason = (
+                UNDELIVERED_REASONS[code]
+                if code in UNDELIVERED_REASONS
+                else _("Slack said {code}").format(code=code or "no")
+            )
+            text = _(
+                "I couldn't deliver {what} to {who} for {reference}: {reason}. They may need "
+                "to hear about it another way."
+            ).format(
+                what=(
+                    MESSAGE_KIND_WORDS[MessageKind(row.kind)]
+                    if row.kind in KNOWN_KINDS
+                    else _("a message")  # a row of a kind this version no longer has
+                ),
+                who=who or _("the case channel"),
+                reference=reference,
+                reason=reason,
+            )
+            title = _("A message could not be delivered in {reference}").format(reference=reference)
+            return title, [section(text)]
+
         for user in social_workers:
             if user == row.recipient:
                 continue
@@ -57,10 +88,8 @@ def report_undelivered(deps: Dependencies, row: OutboxMessage) -> None:
                     MessageKind.UNDELIVERED,
                     user,
                     deps.clock.now(),
-                    {
-                        "text": f"A message could not be delivered in {case.reference}",
-                        "blocks": [section(text).to_dict()],
-                    },
+                    # Its words are written now, in the social worker's own language.
+                    rendered(person_language(session, user, area=area), note),
                     case.id,
                 ),
                 now=deps.clock.now(),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.rules.i18n import _
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Category
 
@@ -77,18 +78,20 @@ def read_children(
         if not name and not age:
             continue
         if not name:
-            errors[number] = "Please add a first name or initials."
+            errors[number] = _("Please add a first name or initials.")
             continue
         if len(name) > MAX_NAME or len(name.split()) > 2:
-            errors[number] = "A first name or initials only, please."
+            errors[number] = _("A first name or initials only, please.")
             continue
         if not age.isdigit() or int(age) > OLDEST:
-            errors[number] = f"Please give an age in years, from 0 to {OLDEST}."
+            errors[number] = _("Please give an age in years, from 0 to {oldest}.").format(
+                oldest=OLDEST
+            )
             continue
         children.append(Child(name=name, age=int(age)))
     if unborn_due is not None:
         if unborn_due < today:
-            errors[0] = "A due date is in the future; once the baby is born, add them above."
+            errors[0] = _("A due date is in the future; once the baby is born, add them above.")
         else:
             children.append(Child(due=unborn_due))
     return tuple(children), errors

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.rules.i18n import _
 from bot.rules.ids import NewCaseField
 from bot.rules.view_state import date_of, value_of
 from bot.rules.vocabulary import Agency, Nation
@@ -38,15 +39,17 @@ class NewCase:
 def reference_problem(reference: str) -> str | None:
     """Why a case reference cannot be a Slack channel name, in plain words; None if it can."""
     if not reference:
-        return "Please give the case reference you agreed with the family."
+        return _("Please give the case reference you agreed with the family.")
     if len(reference) > MAX_REFERENCE:
-        return f"Please keep the reference to {MAX_REFERENCE} characters or fewer."
+        return _("Please keep the reference to {n} characters or fewer.").format(n=MAX_REFERENCE)
     if reference != reference.lower():
-        return "Please use lowercase letters only: channel names can't have capitals."
+        return _("Please use lowercase letters only: channel names can't have capitals.")
     if " " in reference:
-        return "Please use hyphens instead of spaces, for example oak-family."
+        return _("Please use hyphens instead of spaces, for example oak-family.")
     if not _CHANNEL_NAME.match(reference):
-        return "Please use only letters, numbers, hyphens and underscores, for example oak-family."
+        return _(
+            "Please use only letters, numbers, hyphens and underscores, for example oak-family."
+        )
     return None
 
 
@@ -62,26 +65,26 @@ def parse_new_case(
     try:
         nation = Nation(value_of(values, f.NATION) or "")
     except ValueError:
-        errors[f.NATION] = "Please choose the nation whose bank holidays apply."
+        errors[f.NATION] = _("Please choose the nation whose bank holidays apply.")
         nation = Nation.ENG
     icpc = date_of(values, f.ICPC)
     if icpc is None:
-        errors[f.ICPC] = "Please give the date of the initial child protection conference."
+        errors[f.ICPC] = _("Please give the date of the initial child protection conference.")
     elif icpc > today:
-        errors[f.ICPC] = "The initial conference has to have happened before the case is opened."
+        errors[f.ICPC] = _("The initial conference has to have happened before the case is opened.")
     chair = value_of(values, f.CHAIR) or ""
     social_worker = value_of(values, f.SOCIAL_WORKER) or ""
     if not chair:
-        errors[f.CHAIR] = "Please choose the conference chair."
+        errors[f.CHAIR] = _("Please choose the conference chair.")
     if not social_worker:
-        errors[f.SOCIAL_WORKER] = "Please choose the family's social worker."
+        errors[f.SOCIAL_WORKER] = _("Please choose the family's social worker.")
     if chair and chair == social_worker:
-        errors[f.CHAIR] = (
+        errors[f.CHAIR] = _(
             "The chair is independent of the case, so can't also be its social worker."
         )
     for block, person in ((f.CHAIR, chair), (f.SOCIAL_WORKER, social_worker)):
         if person == bot_user_id:
-            errors[block] = "Please choose a person, not the Core Group bot."
+            errors[block] = _("Please choose a person, not the Core Group bot.")
 
     professionals: list[tuple[str, Agency]] = []
     seen = {chair, social_worker}
@@ -91,13 +94,15 @@ def parse_new_case(
         if not person and not agency_value:
             continue
         if not person:
-            errors[f.PROFESSIONAL.numbered(row)] = "Please choose the person for this agency."
+            errors[f.PROFESSIONAL.numbered(row)] = _("Please choose the person for this agency.")
             continue
         if not agency_value:
-            errors[f.AGENCY.numbered(row)] = "Please choose which agency this person is from."
+            errors[f.AGENCY.numbered(row)] = _("Please choose which agency this person is from.")
             continue
         if person in seen or person == bot_user_id:
-            errors[f.PROFESSIONAL.numbered(row)] = "This person is already in the core group above."
+            errors[f.PROFESSIONAL.numbered(row)] = _(
+                "This person is already in the core group above."
+            )
             continue
         seen.add(person)
         professionals.append((person, Agency(agency_value)))
@@ -109,7 +114,7 @@ def parse_new_case(
     family_separate = bool(value_of(values, f.FAMILY_SEPARATE))
     birth_date = date_of(values, f.BIRTH)
     if birth_date and icpc and birth_date < icpc:
-        errors[f.BIRTH] = "For a pre-birth case the birth is after the initial conference."
+        errors[f.BIRTH] = _("For a pre-birth case the birth is after the initial conference.")
 
     if errors or icpc is None:
         return None, errors

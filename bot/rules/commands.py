@@ -205,13 +205,17 @@ SUB_COMMANDS: tuple[Declared, ...] = (
         "managers add|remove @person",
         N_("give or take away the manager role: measures, never case content (area admins)"),
     ),
-    # Personal: the language the bot speaks to the person typing it, anywhere.
+    # Personal: the language the bot speaks to the person typing it, anywhere; with `area`, the
+    # area's default, which its admins alone may change (checked by the languages service).
     Declared(
         SubCommand.LANGUAGE,
         None,
         False,
-        "language cymraeg|english|bilingual",
-        N_("the language I speak to you in: Welsh, English, or both with Welsh first"),
+        "language [area] cymraeg|english|bilingual",
+        N_(
+            "the language I speak to you in: Welsh, English, or both with Welsh first; "
+            "with `area`, the area's default (area admins)"
+        ),
     ),
 )
 

@@ -56,6 +56,8 @@ class ActionId(StrEnum):
     # The answer to "was it held?" about a meeting whose date passed without attendance.
     MEETING_WAS_HELD = "meeting_was_held"
     MEETING_NOT_HELD = "meeting_not_held"
+    # The menu on a person's Home tab that chooses the language the bot speaks to them.
+    CHOOSE_LANGUAGE = "home_choose_language"
 
 
 class DecisionField(StrEnum):

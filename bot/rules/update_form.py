@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
-from bot.rules.i18n import N_
+from bot.rules.i18n import N_, _
 from bot.rules.ids import UpdateField
 from bot.rules.vocabulary import Rag
 
@@ -51,7 +51,7 @@ MARKABLE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("next_steps", N_("What you will do next")),
 )
 
-_UNREADABLE = "Sorry, this answer didn't come through. Please give it again."
+_UNREADABLE = N_("Sorry, this answer didn't come through. Please give it again.")
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,15 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.errors[block_id] = _UNREADABLE
+            self.errors[block_id] = _(_UNREADABLE)
             return None
         # PostgreSQL cannot store NUL in text, and no keyboard types it.
         value = value.replace("\x00", "").strip()
         limit = TEXT_LIMITS[field]
         if len(value) > limit:
-            self.errors[block_id] = (
-                f"Please keep this to {limit:,} characters or fewer: it is {len(value):,} now."
-            )
+            self.errors[block_id] = _(
+                "Please keep this to {limit} characters or fewer: it is {length} now."
+            ).format(limit=f"{limit:,}", length=f"{len(value):,}")
             return None
         return value or None
 
@@ -144,7 +144,7 @@ class _Reader:
             return None
         value = option.get("value") if isinstance(option, Mapping) else None
         if value not in allowed:
-            self.errors[block_id] = "Please choose one of the options."
+            self.errors[block_id] = _("Please choose one of the options.")
             return None
         return str(value)
 
@@ -158,7 +158,7 @@ class _Reader:
                 return date.fromisoformat(value)
         except ValueError:
             pass
-        self.errors[block_id] = "Please choose a date from the calendar."
+        self.errors[block_id] = _("Please choose a date from the calendar.")
         return None
 
     def ticked(self, block_id: str) -> list[str]:
@@ -167,7 +167,7 @@ class _Reader:
         if options is None:
             return []
         if not isinstance(options, list):
-            self.errors[block_id] = _UNREADABLE
+            self.errors[block_id] = _(_UNREADABLE)
             return []
         values = [o.get("value") for o in options if isinstance(o, Mapping)]
         return [v for v in values if isinstance(v, str)]
@@ -200,10 +200,12 @@ def parse_update(
         elif rag_block in read.errors:
             continue
         elif not family:
-            read.errors[rag_block] = "Please choose Green, Amber or Red for this outcome."
+            read.errors[rag_block] = _("Please choose Green, Amber or Red for this outcome.")
         elif note:
             # The family may leave an outcome unrated, but a note needs a rating to hang on.
-            read.errors[rag_block] = "Please choose how this is going, so your words stay with it."
+            read.errors[rag_block] = _(
+                "Please choose how this is going, so your words stay with it."
+            )
 
     draft = UpdateDraft(
         ratings=tuple(ratings),
@@ -231,12 +233,12 @@ def _professional_parts(read: _Reader, draft: UpdateDraft, today: date) -> Updat
     new_harm = read.choice(f.NEW_HARM, (YES, NO))
     detail = read.text(f.NEW_HARM_DETAIL)
     if new_harm is None and f.NEW_HARM not in read.errors:
-        read.errors[f.NEW_HARM] = "Please say whether there has been any new incident of harm."
+        read.errors[f.NEW_HARM] = _("Please say whether there has been any new incident of harm.")
     if new_harm == YES and detail is None and f.NEW_HARM_DETAIL not in read.errors:
-        read.errors[f.NEW_HARM_DETAIL] = "Please say what happened, and when."
+        read.errors[f.NEW_HARM_DETAIL] = _("Please say what happened, and when.")
     last_seen = read.day(f.CHILD_LAST_SEEN)
     if last_seen is not None and last_seen > today:
-        read.errors[f.CHILD_LAST_SEEN] = (
+        read.errors[f.CHILD_LAST_SEEN] = _(
             "This date is after today: please choose the day they were seen."
         )
     ticked = set(read.ticked(f.PROFESSIONAL_ONLY_SECTIONS))

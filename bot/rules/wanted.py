@@ -368,6 +368,8 @@ def _update_messages(state: CaseState, now: datetime) -> Iterator[PlannedMessage
                         request=request.id,
                         step=step.value,
                         covering=covering,
+                        day=day.isoformat(),
+                        cover=target if covering else None,
                     )
                 if step == ChaseStep.OVERDUE:
                     for sw in social_workers:

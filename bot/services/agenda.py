@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.deps import Dependencies
 from bot.rules.agenda import Agenda, Child
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _
 from bot.services import audit
 from bot.services.access import Permission, check
 from storage.models import Case
@@ -46,7 +47,7 @@ def save_agenda(deps: Dependencies, *, case_id: int, actor: str, agenda: Agenda)
         if not check(
             session, case=case, user_id=actor, permission=Permission.RECORD_AGENDA
         ).allowed:
-            raise AgendaError("Sorry, only the case's social worker records the agenda.")
+            raise AgendaError(_("Sorry, only the case's social worker records the agenda."))
         case.children = [child.stored() for child in agenda.children]
         case.family_description = _words(agenda.family_description)
         case.category = agenda.category

@@ -36,7 +36,7 @@ from bot.ui.stand_ins import (
     approval_text,
     decision_notice_text,
 )
-from storage.models import ApprovalRequest, Case, Member
+from storage.models import ApprovalRequest, Case, Invitation, Member
 
 
 class ApprovalError(Exception):
@@ -156,6 +156,8 @@ def _carry_cover(deps: Dependencies, approval: ApprovalRequest, actor: str) -> s
                 )
             )
         until = date.fromisoformat(str(approval.detail["until"]))
+        if (member.away_until, member.cover_member_id) == (until, cover.id):
+            return _covered(approval, until)  # done by an earlier run of this answer
         before = {"away_until": member.away_until.isoformat() if member.away_until else None}
         member.away_until, member.cover_member_id = until, cover.id
         session.add(member)
@@ -170,10 +172,19 @@ def _carry_cover(deps: Dependencies, approval: ApprovalRequest, actor: str) -> s
             approved_by=actor,
             approval=approval.id,
         )
+    return _covered(approval, until)
+
+
+def _covered(approval: ApprovalRequest, until: date) -> str:
     return _(
         "The social worker agreed: {person} covers for you until {day}, and gets your reminders "
         "instead."
     ).format(person=f"<@{approval.subject_user}>", day=format_day(until))
+
+
+def _once(approval: ApprovalRequest) -> str:
+    """What names this approval's addition, so a run again after a crash converges."""
+    return f"approval{approval.id}"
 
 
 def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: str) -> str:
@@ -182,6 +193,11 @@ def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: 
         sender = session.get_one(Member, approval.member_id)
         existing = find_member(session, approval.case_id, approval.subject_user)
         meeting_id = int(approval.detail["meeting"])
+        sent = session.exec(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting_id, Invitation.member_id == sender.id
+            )
+        ).first()
     if not sender.active or not sender.slack_user_id:
         raise ApprovalError(_("They have left the core group since, so nothing has been changed."))
     try:
@@ -194,18 +210,24 @@ def _carry_representative(deps: Dependencies, approval: ApprovalRequest, actor: 
                 user_id=approval.subject_user,
                 agency=agency,
                 role=Role.PROFESSIONAL,
+                once=_once(approval),
             )
         elif is_family_side(existing.role) or existing.role not in MAY_STAND_IN:
             raise ApprovalError(
                 _("They can't stand in for a professional, so nothing was changed.")
             )
-        reply(
-            deps,
-            meeting_id=meeting_id,
-            user_id=sender.slack_user_id,
-            rsvp=Rsvp.REPRESENTATIVE,
-            representative_member_id=existing.id,
+        replied = sent is not None and (sent.rsvp, sent.representative_member_id) == (
+            Rsvp.REPRESENTATIVE,
+            existing.id,
         )
+        if not replied:  # recorded by an earlier run of this answer: no second audit event
+            reply(
+                deps,
+                meeting_id=meeting_id,
+                user_id=sender.slack_user_id,
+                rsvp=Rsvp.REPRESENTATIVE,
+                representative_member_id=existing.id,
+            )
     except (MemberError, MeetingError) as error:
         raise ApprovalError(str(error)) from None
     refresh_invitation(deps, meeting_id)
@@ -230,6 +252,7 @@ def _carry_supporter(deps: Dependencies, approval: ApprovalRequest, actor: str) 
             user_id=approval.subject_user,
             agency=Agency.FAMILY,
             role=Role.FAMILY_SUPPORTER,
+            once=_once(approval),
         )
     except MemberError as error:
         raise ApprovalError(str(error)) from None
@@ -269,20 +292,23 @@ _DECLINED: Mapping[ApprovalKind, str] = {
 
 def answer(deps: Dependencies, *, approval_id: int, actor: str, approve: bool) -> Answered:
     """Take a social worker's answer: carry out what was asked (if agreed), record it, and tell
-    the person who asked. Anyone else's click, or a second answer, changes nothing."""
+    the person who asked. Anyone else's click, or a second answer, changes nothing; the same
+    answer taken again (its job run again after a crash) is shown as it was, not done twice."""
+    state = ApprovalState.APPROVED if approve else ApprovalState.DECLINED
+    key = outbox_key(MessageKind.APPROVAL_ANSWER, approval_id)
     with deps.unit_of_work() as session:
         approval = session.get(ApprovalRequest, approval_id)
         if approval is None or actor not in social_workers(session, approval.case_id):
             raise ApprovalError(_("Sorry, only the case's social worker can answer this."))
-        if approval.state is not ApprovalState.PENDING:
-            by = _("agreed") if approval.state is ApprovalState.APPROVED else _("not agreed")
-            raise ApprovalError(
-                _("This has already been answered ({by}), so nothing changed.").format(by=by)
-            )
+        taken = (approval.state, approval.decided_by) == (state, actor)
+        if approval.state is not ApprovalState.PENDING and not taken:
+            raise _answered_already(approval.state)
         case = session.get_one(Case, approval.case_id)
         # The answer goes to whoever asked, in their language (one: it is written now).
         theirs = locale_of(person_language(session, approval.requested_by))
         session.expunge(approval)
+    if taken and approval.decided_at is not None:
+        return _answered(case, approval, approve, approval.decided_at, (key,))
     with speaking(theirs):
         words = (
             CARRY[approval.kind](deps, approval, actor)
@@ -291,9 +317,12 @@ def answer(deps: Dependencies, *, approval_id: int, actor: str, approve: bool) -
         )
         notice_text, notice_words = decision_notice_text(case.reference), words
     now = deps.clock.now()
-    state = ApprovalState.APPROVED if approve else ApprovalState.DECLINED
     with deps.unit_of_work() as session:
         stored = session.get_one(ApprovalRequest, approval_id)
+        if stored.state is not ApprovalState.PENDING:  # recorded meanwhile, by another run
+            if (stored.state, stored.decided_by) != (state, actor):
+                raise _answered_already(stored.state)
+            return _answered(case, approval, approve, stored.decided_at or now, (key,))
         stored.state, stored.decided_by, stored.decided_at = state, actor, now
         session.add(stored)
         audit.record(
@@ -307,7 +336,6 @@ def answer(deps: Dependencies, *, approval_id: int, actor: str, approve: bool) -
             user=approval.subject_user,
             approved=approve,
         )
-        key = outbox_key(MessageKind.APPROVAL_ANSWER, approval_id)
         notice = PlannedMessage(
             key,
             MessageKind.APPROVAL_ANSWER,
@@ -320,12 +348,26 @@ def answer(deps: Dependencies, *, approval_id: int, actor: str, approve: bool) -
             approval.case_id,
         )
         sent = (key,) if enqueue(session, notice, now=now) else ()
+    return _answered(case, approval, approve, now, sent)
+
+
+def _answered_already(state: ApprovalState) -> ApprovalError:
+    by = _("agreed") if state is ApprovalState.APPROVED else _("not agreed")
+    return ApprovalError(
+        _("This has already been answered ({by}), so nothing changed.").format(by=by)
+    )
+
+
+def _answered(
+    case: Case, approval: ApprovalRequest, approve: bool, on: datetime, send: tuple[str, ...]
+) -> Answered:
+    """The social worker's message as it reads once answered."""
     said = _("You agreed") if approve else _("You didn't agree")
     blocks = answered_blocks(
         case.reference,
         str(approval.detail.get("question", "")),
         _("{said} on {day}. I've told {person}.").format(
-            said=said, day=format_day(now.date()), person=f"<@{approval.requested_by}>"
+            said=said, day=format_day(on.date()), person=f"<@{approval.requested_by}>"
         ),
     )
-    return Answered(approval.case_id, blocks, sent, approval.kind)
+    return Answered(approval.case_id, blocks, send, approval.kind)

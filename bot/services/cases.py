@@ -43,10 +43,17 @@ class ChannelNameTakenError(Exception):
 
 @dataclass(frozen=True)
 class Missing:
-    """A person who is in the register but could not be brought into the channel, and why."""
+    """A person who is in the register but could not be brought into the channel, and why: the
+    code Slack gave (or the one it meant), said in words only when someone is told, in their own
+    language."""
 
     name: str
-    reason: str
+    code: str
+
+    @property
+    def reason(self) -> str:
+        """Why, in the language being rendered."""
+        return invite_reason(self.code)
 
 
 @dataclass(frozen=True)
@@ -77,15 +84,26 @@ TRANSIENT = frozenset(
 )
 
 
-def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str:
-    """Why an invitation failed, in words; a deactivated account is named as such."""
+def invite_failure_code(gateway: SlackGateway, user_id: str, code: str) -> str:
+    """Why an invitation failed, as a code to say later: a deactivated account is named as such
+    whatever Slack's error said."""
     if code in ("cant_invite", "user_not_found"):
         try:
             if gateway.user(user_id).deleted:
-                return INVITE_REASONS["user_disabled"]
+                return "user_disabled"
         except SlackError:
             pass
+    return code
+
+
+def invite_reason(code: str) -> str:
+    """Why an invitation failed, in the words of the language being rendered."""
     return INVITE_REASONS.get(code) or _("Slack said {code}").format(code=code)
+
+
+def invite_failure_reason(gateway: SlackGateway, user_id: str, code: str) -> str:
+    """Why an invitation failed, in words, for whoever is being answered now."""
+    return invite_reason(invite_failure_code(gateway, user_id, code))
 
 
 def area_for_team(session: Session, deps: Dependencies, team_id: str) -> Area:
@@ -422,21 +440,28 @@ def _invite(
                 continue  # in already (an earlier attempt's invitation landed)
             if error.code in TRANSIENT or error.code.startswith("http_"):
                 raise  # Slack is unwell, not refusing this person: the job tries again
-            reason = invite_failure_reason(deps.gateway, member.slack_user_id, error.code)
-            missing.append(Missing(member.display_name, reason))
+            why = invite_failure_code(deps.gateway, member.slack_user_id, error.code)
+            missing.append(Missing(member.display_name, why))
             _mark_not_joined(deps, case_id, member.slack_user_id, error.code, opened_by)
     return missing
 
 
 def welcome_served_apart(
-    deps: Dependencies, user_id: str, reference: str, case_id: int | None = None
+    deps: Dependencies,
+    user_id: str,
+    reference: str,
+    case_id: int | None = None,
+    *,
+    key: str | None = None,
 ) -> None:
     """A family member served separately hears from the bot privately, and why (once: when the
-    case is opened, a welcome an earlier attempt posted is found by its metadata)."""
+    case is opened, or given the `key` of their addition, a welcome an earlier attempt posted is
+    found by its metadata)."""
     metadata = None
     try:
         if case_id is not None:
             key = opening_key(case_id, f"{SERVED_APART}:{user_id}")
+        if key is not None:
             dm = deps.gateway.open_dm(user_id)
             if _posted(deps, dm, key):
                 return
@@ -552,7 +577,8 @@ def refresh_case_card(deps: Dependencies, case_id: int) -> None:
 
 
 def describe_missing(missing: tuple[Missing, ...]) -> str:
-    """A line per person who is not in the channel, for the social worker."""
+    """A line per person who is not in the channel, for the social worker, in the language being
+    rendered (each reader's own: the reasons are kept as codes until then)."""
     return "\n".join(f"• {escape_mrkdwn(m.name)}: {escape_mrkdwn(m.reason)}" for m in missing)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.rules.i18n import _
 from bot.rules.vocabulary import MeetingKind
 from bot.services.review import summary_input
 from bot.summary import Audience, summary_html
@@ -59,9 +60,15 @@ def export_case(session: Session, reference: str, out_dir: Path) -> list[Path]:
     """Write `case.json` and one HTML summary per review conference; return the files written."""
     cases = session.exec(select(Case).where(Case.reference == reference)).all()
     if not cases:
-        raise ExportError(f"No case has the reference {reference!r}.")
+        raise ExportError(
+            _("No case has the reference {reference}.").format(reference=repr(reference))
+        )
     if len(cases) > 1:
-        raise ExportError(f"{len(cases)} areas have a case {reference!r}; ask an administrator.")
+        raise ExportError(
+            _("{n} areas have a case {reference}; ask an administrator.").format(
+                n=len(cases), reference=repr(reference)
+            )
+        )
     return export_case_record(session, cases[0], out_dir)
 
 
@@ -79,10 +86,16 @@ def export_person(session: Session, who: str, out_dir: Path) -> list[Path]:
             if m.display_name.casefold() == wanted.casefold()
         ]
     if not members:
-        raise ExportError(f"Nothing is stored about {who!r}: no core group has them.")
+        raise ExportError(
+            _("Nothing is stored about {who}: no core group has them.").format(who=repr(who))
+        )
     user_ids = {m.slack_user_id for m in members if m.slack_user_id}
     if len({m.display_name.casefold() for m in members}) > 1 and not by_id:
-        raise ExportError(f"More than one person is called {who!r}; give their Slack id instead.")
+        raise ExportError(
+            _("More than one person is called {who}; give their Slack id instead.").format(
+                who=repr(who)
+            )
+        )
     member_ids = [m.id for m in members]
     cases = {
         c.id: c.reference
@@ -179,6 +192,8 @@ def export_case_record(session: Session, case: Case, out_dir: Path) -> list[Path
             continue  # not reviewed yet: nothing to put on the record
         summary = summary_input(session, case.id, meeting.id)
         path = out_dir / f"summary-review-{meeting.sequence}-professional.html"
-        path.write_text(summary_html(summary, Audience.PROFESSIONAL), encoding="utf-8")
+        # In the case's language, as the summary was sent (bilingual: one page, Welsh first).
+        page = summary_html(summary, Audience.PROFESSIONAL, case.bot_language)
+        path.write_text(page, encoding="utf-8")
         written.append(path)
     return written

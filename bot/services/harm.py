@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import N_, _, format_datetime
 from bot.rules.messages import MessageKind, PlannedMessage, outbox_key
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Role
@@ -58,16 +59,20 @@ def alert_new_harm(
 
 def who_reported(session: Session, update: AgencyUpdate, member: Member) -> str:
     """Who sent an update, as the alert and the reading name them: name, agency, any cover."""
-    agency = "family" if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
+    agency = _("family") if member.role == Role.FAMILY else AGENCY_NAMES[member.agency]
     who = f"{member.display_name} ({agency})"
     if update.cover_member_id is not None:
         cover = session.get(Member, update.cover_member_id)
         if cover is not None:
-            who += f", sent by {cover.display_name} for {member.display_name}"
+            who += _(", sent by {cover} for {name}").format(
+                cover=cover.display_name, name=member.display_name
+            )
     return who
 
 
-ONLY_CASE_HOLDERS = "Sorry, only the case's social worker and chair can open an update from here."
+ONLY_CASE_HOLDERS = N_(
+    "Sorry, only the case's social worker and chair can open an update from here."
+)
 
 
 def reading_for(
@@ -77,14 +82,14 @@ def reading_for(
     Given `now`, the opening is recorded (the managers' measure of time to open new harm)."""
     update = session.get(AgencyUpdate, update_id)
     if update is None:
-        return NOT_A_MEMBER
+        return _(NOT_A_MEMBER)
     request = session.get_one(UpdateRequest, update.request_id)
     member = session.get_one(Member, request.member_id)
     meeting = session.get_one(Meeting, request.meeting_id)
     case = session.get_one(Case, meeting.case_id)
     decision = check(session, case=case, user_id=user_id, permission=Permission.READ_UPDATES)
     if not decision.allowed:
-        return decision.reason if decision.reason else ONLY_CASE_HOLDERS
+        return decision.reason if decision.reason else _(ONLY_CASE_HOLDERS)
     if now is not None and update.new_harm:
         audit.record(
             session,
@@ -98,18 +103,22 @@ def reading_for(
     tz = ZoneInfo(case.timezone)
     sent = update.submitted_at.astimezone(tz)
     parts = [
-        ("New harm", "Yes" if update.new_harm else "No"),
-        ("What happened, and when", update.new_harm_detail),
-        ("What worries them", update.worries),
-        ("What is going well", update.going_well),
-        ("What the child has told us", update.child_views),
-        ("What they will do next", update.next_steps),
-        ("Help needed", update.help_needed),
-        ("For professionals only", update.professional_only),
+        (_("New harm"), _("Yes") if update.new_harm else _("No")),
+        (_("What happened, and when"), update.new_harm_detail),
+        (_("What worries them"), update.worries),
+        (_("What is going well"), update.going_well),
+        (_("What the child has told us"), update.child_views),
+        (_("What they will do next"), update.next_steps),
+        (_("Help needed"), update.help_needed),
+        (_("For professionals only"), update.professional_only),
     ]
     return UpdateReading(
         reference=case.reference,
         who=who_reported(session, update, member),
-        sent=f"Version {update.version}, sent {format_day(sent.date())} at {sent:%H:%M}",
+        sent=_("Version {version}, sent {day} at {time}").format(
+            version=update.version,
+            day=format_day(sent.date()),
+            time=format_datetime(sent, "HH:mm"),
+        ),
         parts=tuple((what, words) for what, words in parts if words),
     )

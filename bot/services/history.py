@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction, description, known_action
-from bot.rules.i18n import _
+from bot.rules.i18n import _, format_datetime, ngettext, pgettext
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import Agency, Attendance, Category, Decision, MeetingKind, Role, Rsvp
 from bot.services.cases import INVITE_REASONS
@@ -20,7 +20,6 @@ from bot.services.updates import meeting_label
 from bot.ui.common import fit
 from bot.ui.labels import (
     AGENCY_NAMES,
-    ATTENDANCE_LABELS,
     CATEGORY_WORDS,
     DECISION_WORDS,
     ROLE_LABELS,
@@ -139,34 +138,47 @@ def _day(iso: str) -> str:
 
 def _moment(iso: str, tz: ZoneInfo) -> str:
     local = datetime.fromisoformat(iso).astimezone(tz)
-    return f"{format_day(local.date())} at {local:%H:%M}"
+    return _("{day} at {time}").format(
+        day=format_day(local.date()), time=format_datetime(local, "HH:mm")
+    )
 
 
 def _role(role: str, agency: str | None = None) -> str:
     if Role(role) is Role.PROFESSIONAL:
-        return AGENCY_NAMES[Agency(agency)] if agency else "Professional"
+        return AGENCY_NAMES[Agency(agency)] if agency else _("Professional")
     return ROLE_LABELS[Role(role)]
 
 
 def _case_opened(detail: Mapping[str, Any], found: Lookups) -> str:
     parts = []
     if isinstance(detail.get("members"), list):
-        parts.append(f"with {len(detail['members'])} people in the core group")
+        people = len(detail["members"])
+        parts.append(
+            ngettext(
+                "with {n} person in the core group", "with {n} people in the core group", people
+            ).format(n=people)
+        )
     if detail.get("icpc"):
-        parts.append(f"after the {found.initial} on {_day(detail['icpc'])}")
+        parts.append(
+            _("after the {conference} on {day}").format(
+                conference=found.initial, day=_day(detail["icpc"])
+            )
+        )
     return ", " + ", ".join(parts) if parts else ""
 
 
 def _member_added(detail: Mapping[str, Any], found: Lookups) -> str:
     after = detail.get("after") or {}
     role = f" ({_role(after['role'], after.get('agency'))})" if after.get("role") else ""
-    again = ", where they had been before" if detail.get("before") else ""
+    again = _(", where they had been before") if detail.get("before") else ""
     return role + again
 
 
 def _role_changed(detail: Mapping[str, Any], found: Lookups) -> str:
     before, after = detail["before"]["role"], detail["after"]["role"]
-    return f": from {_role(before).lower()} to {_role(after).lower()}"
+    return _(": from {before} to {after}").format(
+        before=_role(before).lower(), after=_role(after).lower()
+    )
 
 
 def _invite_failed(detail: Mapping[str, Any], found: Lookups) -> str:
@@ -177,10 +189,14 @@ def _invite_failed(detail: Mapping[str, Any], found: Lookups) -> str:
 def _away(detail: Mapping[str, Any], found: Lookups) -> str:
     after = detail["after"]
     if not after.get("away_until"):
-        return ": back, so their reminders start again"
+        return _(": back, so their reminders start again")
     cover = found.people.get(str(after.get("cover")))
-    instead = f", with {cover} getting their reminders" if cover else ""
-    return f": away until {_day(after['away_until'])}{instead}"
+    until = _day(after["away_until"])
+    if cover:
+        return _(": away until {day}, with {cover} getting their reminders").format(
+            day=until, cover=cover
+        )
+    return _(": away until {day}").format(day=until)
 
 
 def _scheduled(detail: Mapping[str, Any], found: Lookups) -> str:
@@ -189,40 +205,59 @@ def _scheduled(detail: Mapping[str, Any], found: Lookups) -> str:
     if after.get("place"):
         words += f", {_words(after['place'])}"
     if before.get("starts_at"):
-        words += f" (moved from {_moment(before['starts_at'], found.tz)})"
+        words += " " + _("(moved from {moment})").format(
+            moment=_moment(before["starts_at"], found.tz)
+        )
     return words
 
 
 def _reply(detail: Mapping[str, Any], found: Lookups) -> str:
     after, before = Rsvp(detail["after"]), Rsvp(detail.get("before") or Rsvp.NONE)
-    changed = f" (before: {RSVP_WORDS[before]})" if before is not Rsvp.NONE else ""
-    return f": {RSVP_WORDS[after]}{changed}"
+    if before is Rsvp.NONE:
+        return f": {RSVP_WORDS[after]}"
+    return _(": {reply} (before: {earlier})").format(
+        reply=RSVP_WORDS[after], earlier=RSVP_WORDS[before]
+    )
 
 
 def _attendance(detail: Mapping[str, Any], found: Lookups) -> str:
     marks = Counter(v for v in detail["marks"].values() if v in set(Attendance))
-    counts = [
-        f"{marks[mark]} {ATTENDANCE_LABELS[mark].lower()}" for mark in Attendance if marks[mark]
-    ]
+    counts = [_how_many(mark, marks[mark]) for mark in Attendance if marks[mark]]
     return f": {', '.join(counts)}" if counts else ""
+
+
+def _how_many(mark: Attendance, n: int) -> str:
+    """How many people did one thing on the day, as a sentence says it in each language (Welsh
+    puts the verb first and counts people: "daeth 2 o bobl", "ni ddaeth 1 person")."""
+    if mark is Attendance.PRESENT:
+        said = ngettext("{n} came", "{n} came", n)
+    elif mark is Attendance.LATE:
+        said = ngettext("{n} came late", "{n} came late", n)
+    elif mark is Attendance.REPRESENTED:
+        said = ngettext("{n} sent someone", "{n} sent someone", n)
+    elif mark is Attendance.APOLOGIES:
+        said = ngettext("{n} sent apologies", "{n} sent apologies", n)
+    else:
+        said = ngettext("{n} did not come", "{n} did not come", n)
+    return said.format(n=n)
 
 
 def _update(detail: Mapping[str, Any], found: Lookups) -> str:
     words = ""
     for_whom = found.members.get(_int(detail.get("on_behalf_of")) or 0)
     if for_whom:
-        words += f" on behalf of {for_whom}"
+        words += " " + _("on behalf of {name}").format(name=for_whom)
     if (_int(detail.get("version")) or 1) > 1:
-        words += ", changing an earlier one"
+        words += _(", changing an earlier one")
     if detail.get("late"):
-        words += ", after the deadline"
+        words += _(", after the deadline")
     return words
 
 
 def _outcome(detail: Mapping[str, Any], found: Lookups) -> str:
     words = f": {_quoted(detail['after'])}"
     if detail.get("before"):
-        words += f", reworded from {_quoted(detail['before'])}"
+        words += _(", reworded from {earlier}").format(earlier=_quoted(detail["before"]))
     return words
 
 
@@ -231,9 +266,9 @@ def _action_saved(detail: Mapping[str, Any], found: Lookups) -> str:
     words = f": {_quoted(after['description'])}"
     owner = found.members.get(_int(after.get("owner")) or 0)
     if owner:
-        words += f", for {owner}"
+        words += _(", for {name}").format(name=owner)
     if after.get("due"):
-        words += f", by {_day(after['due'])}"
+        words += _(", by {day}").format(day=_day(after["due"]))
     return words
 
 
@@ -244,35 +279,39 @@ def _action_done(detail: Mapping[str, Any], found: Lookups) -> str:
 
 def _family_may_edit(detail: Mapping[str, Any], found: Lookups) -> str:
     if detail["after"]:
-        return ": the family may now edit it"
-    return ": the family may no longer edit it"
+        return _(": the family may now edit it")
+    return _(": the family may no longer edit it")
 
 
 def _family_separate(detail: Mapping[str, Any], found: Lookups) -> str:
     if detail["after"]:
-        return ": each is now kept in touch by direct message"
-    return ": they share the core group channel again"
+        return _(": each is now kept in touch by direct message")
+    return _(": they share the core group channel again")
 
 
 def _decision(detail: Mapping[str, Any], found: Lookups) -> str:
     words = f": {DECISION_WORDS[Decision(detail['decision'])]}"
     if detail.get("category"):
-        words += f", under the category of {CATEGORY_WORDS[Category(detail['category'])]}"
+        words += _(", under the category of {category}").format(
+            category=CATEGORY_WORDS[Category(detail["category"])]
+        )
     if detail.get("dissent"):
-        words += "; someone's disagreement was recorded"
+        words += _("; someone's disagreement was recorded")
     return words
 
 
 def _approval_decided(detail: Mapping[str, Any], found: Lookups) -> str:
-    return ": agreed" if detail["approved"] is True else ": did not agree"
+    return _(": agreed") if detail["approved"] is True else _(": did not agree")
 
 
 def _held_answer(detail: Mapping[str, Any], found: Lookups) -> str:
     if detail.get("held") is True:
-        return ": it was"
+        return _(": it was")
     if detail.get("held") is False:
         reason = detail.get("reason")
-        return f": it was not, because {_quoted(reason)}" if isinstance(reason, str) else ": no"
+        if isinstance(reason, str):
+            return _(": it was not, because {reason}").format(reason=_quoted(reason))
+        return pgettext("was the meeting held", ": no")
     return ""
 
 

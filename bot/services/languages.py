@@ -3,12 +3,13 @@
 A person reads direct messages, forms and the Home tab in their own language: the one they chose
 (`/coregroup language`), else the one their Slack locale says (Welsh), else their area's default.
 A case's channel posts and documents are in the case's language (the area's default when the case
-opened). Changing the area's default never changes a person's choice: the choice is its own row.
+opened). Changing the area's default (its admins: `/coregroup language area ...`) never changes a
+person's choice, which is its own row, nor the language of a case already open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,11 @@ from bot.rules.audit_actions import AuditAction
 from bot.rules.i18n import _, language_from_slack_locale, locale_of, locales, speaking
 from bot.rules.messages import is_user_id
 from bot.rules.vocabulary import Language
-from bot.services import audit
+from bot.rules.work import Work
+from bot.services import audit, jobs
+from bot.services.managers import find_area, is_admin
 from bot.ui.bilingual import Render, rendered
+from bot.ui.labels import LANGUAGE_NAMES
 from storage.models import Area, Case, Member, PersonLanguage
 
 if TYPE_CHECKING:
@@ -88,8 +92,16 @@ def note_slack_locale(session: Session, user_id: str, locale: str | None, now: d
         session.add(row)
 
 
-def choose_language(deps: Dependencies, *, team_id: str, user_id: str, language: Language) -> str:
-    """`/coregroup language ...`: store the person's choice (audited); the answer, in it."""
+def choose_language(
+    deps: Dependencies,
+    *,
+    team_id: str,
+    user_id: str,
+    language: Language,
+    then: Sequence[Work] = (),
+) -> str:
+    """`/coregroup language ...` or the Home tab's menu: store the person's choice (audited),
+    with the work it leaves (`then`, say re-publishing their Home tab); the answer, in it."""
     now = deps.clock.now()
     with deps.unit_of_work() as session:
         area = area_of_team(session, team_id)
@@ -110,7 +122,68 @@ def choose_language(deps: Dependencies, *, team_id: str, user_id: str, language:
             before=before.value,
             after=language.value,
         )
+        jobs.add(session, then, now=now)
     return in_language(language, lambda: chosen_text(language))
+
+
+def change_area_language(
+    session: Session,
+    *,
+    team: str,
+    actor: str,
+    language: Language,
+    now: datetime,
+    named: str | None = None,
+) -> str:
+    """Set an area's default language (audited, before and after); what was done, in a sentence.
+
+    It changes what new cases speak and what people read who have no language of their own yet
+    (no choice, no Welsh Slack locale). It never touches a person's row: a choice stays theirs.
+    Nor does it touch an open case's channel: a core group's posts do not switch language in the
+    middle of a plan unless the case's own people decide so.
+    """
+    area = find_area(session, team)
+    name = LANGUAGE_NAMES[language]
+    called = named or area.name  # in Slack, "this area": one made there is named by its id
+    if area.language is language:
+        return _("The default language of {area} is already {language}.").format(
+            area=called, language=name
+        )
+    before = area.language
+    area.language = language
+    session.add(area)
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.AREA_LANGUAGE_CHANGED,
+        at=now,
+        area_id=area.id,
+        before=before.value,
+        after=language.value,
+    )
+    return _(
+        "The default language of {area} is now {language}: new cases, and people who have not "
+        "chosen a language of their own, are spoken to in it. Cases already open keep their "
+        "language, and anyone who chose their own keeps it."
+    ).format(area=called, language=name)
+
+
+def area_language_in_slack(
+    deps: Dependencies, *, team_id: str, actor: str, language: Language
+) -> str:
+    """`/coregroup language area ...`: an admin of the workspace's area alone may; the answer."""
+    now = deps.clock.now()
+    with deps.unit_of_work() as session:
+        area = area_of_team(session, team_id)
+        if area is None or not is_admin(session, area_id=area.id or 0, user_id=actor):
+            return _(
+                "Sorry, only an admin of this area can change its default language. You can "
+                "still choose your own: `/coregroup language cymraeg|english|bilingual`, or "
+                "the menu on my Home tab."
+            )
+        return change_area_language(
+            session, team=team_id, actor=actor, language=language, now=now, named=_("this area")
+        )
 
 
 def chosen_text(language: Language) -> str:

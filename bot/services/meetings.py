@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Collection, Sequence
@@ -16,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
-from bot.rules.i18n import _, format_date, locale_of, locales, speaking
+from bot.rules.i18n import N_, _, format_date, locale_of, locales, speaking
 from bot.rules.messages import MessageKind
 from bot.rules.quorum import Invitee, QuorumForecast, forecast
 from bot.rules.schedule import OPEN_MEETINGS, calendar_for, meeting_day, rules_for
@@ -101,13 +102,13 @@ def schedule(
     """Set (or move) a meeting; later due dates of the same kind follow from it."""
     place = place.strip()
     if not place:
-        raise MeetingError("Please say where the meeting will be.")
+        raise MeetingError(_("Please say where the meeting will be."))
     with deps.unit_of_work() as session:
         jobs.add(session, then, now=deps.clock.now())  # committed with the change
         case = session.get_one(Case, case_id)
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.case_id != case_id or meeting.status not in OPEN_MEETINGS:
-            raise MeetingError("That meeting can't be set any more.")
+            raise MeetingError(_("That meeting can't be set any more."))
         permission = schedule_permission(meeting.kind)
         decision = check(session, case=case, user_id=actor, permission=permission)
         if not decision.allowed:
@@ -115,14 +116,16 @@ def schedule(
         tz = ZoneInfo(case.timezone)
         starts_at = local_start.replace(tzinfo=tz)
         if starts_at <= deps.clock.now():
-            raise MeetingError("Please choose a date and time that is still to come.")
+            raise MeetingError(_("Please choose a date and time that is still to come."))
         area = session.get_one(Area, case.area_id)
         calendar = calendar_for(area, case)
         day = starts_at.date()
         if not calendar.is_working_day(day):
             raise MeetingError(
-                f"{day:%A %-d %B} is not a working day "
-                f"({calendar.holiday_name(day) or 'weekend'}). Please choose another day."
+                _("{day} is not a working day ({why}). Please choose another day.").format(
+                    day=format_date(day, "EEEE d MMMM"),
+                    why=calendar.holiday_name(day) or _("weekend"),
+                )
             )
         before = {
             "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
@@ -148,8 +151,10 @@ def schedule(
             after={"starts_at": starts_at.isoformat(), "place": place},
         )
         late = (
-            f"This is after the latest date for it ({meeting.due_by:%a %-d %b %Y}); "
-            "it will show as late in the timeliness measures."
+            _(
+                "This is after the latest date for it ({day}); it will show as late in the "
+                "timeliness measures."
+            ).format(day=format_date(meeting.due_by, "EEE d MMM y"))
             if day > meeting.due_by
             else None
         )
@@ -329,11 +334,11 @@ def forecast_for(session: Session, case: Case, meeting_id: int) -> QuorumForecas
     )
 
 
-NOT_INVITED = (
+NOT_INVITED = N_(
     "Sorry, this invitation is for the core group of this case, and you're not on its list. "
     "If you should be, please ask the social worker to add you."
 )
-CLOSED = "That meeting is no longer open for replies."
+CLOSED = N_("That meeting is no longer open for replies.")
 
 
 def reply(
@@ -373,12 +378,12 @@ def record_reply(
     work; returns the case id (raises MeetingError with a kind message)."""
     found = plain(session, _MEETING_AND_CASE, {"meeting_id": meeting_id}).first()
     if found is None or found.status not in OPEN_MEETINGS or found.starts_at is None:
-        raise MeetingError(CLOSED)
+        raise MeetingError(_(CLOSED))
     decision = check(
         session, case=found, user_id=user_id, permission=Permission.REPLY_TO_INVITATION
     )
     if not decision.allowed:
-        raise MeetingError(NOT_INVITED)
+        raise MeetingError(_(NOT_INVITED))
     case_id: int = found.id
     _invite_everyone(session, meeting_id, case_id)
     invitation_id, before = plain(
@@ -518,7 +523,11 @@ def share_calendar_file(
 ) -> None:
     """Upload the meeting's .ics to the case channel so people can add it to their calendars;
     a cancelled meeting's file cancels the entry they hold (same UID, higher SEQUENCE). Not if
-    a file of that name is among `unless` (shared already)."""
+    a file of that name is among `unless` (shared already).
+
+    Run again (a job after a crash), it shares no second file for the same SEQUENCE: the file
+    is uploaded, its id recorded, and only then shared, so a later run finds it shared already
+    or shares that same file."""
     with deps.unit_of_work() as session:
         case = session.get_one(Case, case_id)
         meeting = session.get_one(Meeting, meeting_id)
@@ -550,10 +559,22 @@ def share_calendar_file(
     name = f"{case.reference}-{_file_word(meeting, case)}{'-cancelled' if cancelled else ''}.ics"
     if name in unless:
         return
+    channel, sequence = case.slack_channel_id, meeting.calendar_sequence
+    recorded = meeting.calendar_file_id if meeting.calendar_file_sequence == sequence else None
+    title = " / ".join(shared) if cancelled else title
     try:
-        deps.gateway.upload(
-            case.slack_channel_id, name, ics, " / ".join(shared) if cancelled else title
-        )
+        if recorded is not None:
+            if deps.gateway.shares_file(channel, recorded):
+                return  # shared by an earlier run
+            with contextlib.suppress(SlackError):  # gone unshared (Slack drops it): upload again
+                deps.gateway.share_file(channel, recorded, title)
+                return
+        file_id = deps.gateway.reserve_file(name, ics)
+        with deps.unit_of_work() as session:
+            stored = session.get_one(Meeting, meeting_id)
+            stored.calendar_file_id, stored.calendar_file_sequence = file_id, sequence
+            session.add(stored)
+        deps.gateway.share_file(channel, file_id, title)
     except SlackError as error:
         log.warning("could not share the calendar file of meeting %s: %s", meeting_id, error.code)
 
@@ -625,20 +646,22 @@ def answer_held(
     then waits for a new date, and the social worker is reminded to set it as before)."""
     reason = (reason or "").strip() or None
     if not held and reason is None:
-        raise MeetingError("Please say why the meeting was not held.")
+        raise MeetingError(_("Please say why the meeting was not held."))
     with deps.unit_of_work() as session:
         jobs.add(session, then, now=deps.clock.now())  # committed with the change
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
-            raise MeetingError("That meeting no longer exists.")
+            raise MeetingError(_("That meeting no longer exists."))
         case = session.get_one(Case, meeting.case_id)
         decision = check(session, case=case, user_id=actor, permission=Permission.RECORD_ATTENDANCE)
         if not decision.allowed:
             raise MeetingError(decision.reason)
         if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at is None:
-            raise MeetingError("This meeting's outcome is already recorded.")
+            raise MeetingError(_("This meeting's outcome is already recorded."))
         day = format_day(meeting_day(meeting, ZoneInfo(case.timezone)))
-        label = f"{meeting_words(meeting.kind, case.nation)} on {day}"
+        label = _("{meeting} on {day}").format(
+            meeting=meeting_words(meeting.kind, case.nation), day=day
+        )
         before = meeting.starts_at.isoformat()
         if held:
             meeting.status, meeting.held_at = MeetingStatus.HELD, meeting.starts_at

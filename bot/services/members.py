@@ -14,7 +14,13 @@ from bot.rules.i18n import _
 from bot.rules.separation import in_shared_channel
 from bot.rules.vocabulary import Agency, Role
 from bot.services import audit
-from bot.services.cases import invite_failure_reason, refresh_case_card, welcome_served_apart
+from bot.services.cases import (
+    SERVED_APART,
+    invite_failure_reason,
+    opening_key,
+    refresh_case_card,
+    welcome_served_apart,
+)
 from bot.services.languages import note_slack_locale
 from bot.services.plan import refresh_family_plan_copies
 from bot.services.planning import replan_case
@@ -66,8 +72,14 @@ def add_member(
     user_id: str,
     agency: Agency,
     role: Role = Role.PROFESSIONAL,
+    once: str | None = None,
 ) -> Member:
-    """Add a person to the register and the channel (raises MemberError with the reason)."""
+    """Add a person to the register and the channel (raises MemberError with the reason).
+
+    `once` names an addition a job may make again (an approval's, after a crash): finding them
+    already added as asked is then success, with no second audit event, and the steps after it
+    run again, each converging (their welcome is found by its metadata key, not posted twice).
+    """
     try:
         person = deps.gateway.user(user_id)
     except SlackError:
@@ -82,7 +94,7 @@ def add_member(
         note_slack_locale(session, user_id, person.locale, deps.clock.now())
         case = session.get_one(Case, case_id)
         member = find_member(session, case_id, user_id)
-        if member is not None and member.active:
+        if member is not None and member.active and not _as_asked(member, role, agency, once):
             raise MemberError(_("{name} is already in the core group.").format(name=person.name))
         channel = case.slack_channel_id
         # Under the safety setting a family-side member is served by direct message instead.
@@ -100,38 +112,71 @@ def add_member(
                     name=person.name, reason=reason
                 )
             ) from None
-    now = deps.clock.now()
     with deps.unit_of_work() as session:
         member = find_member(session, case_id, user_id)
-        before = None
-        if member is None:
-            member = Member(
-                case_id=case_id,
-                slack_user_id=user_id,
-                display_name=person.name,
-                role=role,
-                agency=agency,
-                added_at=now,
+        # Added as asked by an earlier run of the same job: no second change, no second audit.
+        if member is None or not _as_asked(member, role, agency, once):
+            member = _enter(
+                session, member, case_id, user_id, person.name, role, agency, actor, deps
             )
-        else:
-            before = {"role": member.role.value, "agency": member.agency.value, "active": False}
-            member.role, member.agency, member.active, member.removed_at = role, agency, True, None
-        session.add(member)
-        audit.record(
-            session,
-            actor=actor,
-            action=AuditAction.MEMBER_ADDED,
-            at=now,
+    _after_added(deps, case_id, user_id, shared, reference, once)
+    return member
+
+
+def _enter(
+    session: Session,
+    member: Member | None,
+    case_id: int,
+    user_id: str,
+    name: str,
+    role: Role,
+    agency: Agency,
+    actor: str,
+    deps: Dependencies,
+) -> Member:
+    """The person in the register (new, or active again), with its audit event."""
+    now = deps.clock.now()
+    before = None
+    if member is None:
+        member = Member(
             case_id=case_id,
-            user=user_id,
-            before=before,
-            after={"role": role.value, "agency": agency.value, "active": True},
+            slack_user_id=user_id,
+            display_name=name,
+            role=role,
+            agency=agency,
+            added_at=now,
         )
+    else:
+        before = {"role": member.role.value, "agency": member.agency.value, "active": False}
+        member.role, member.agency, member.active, member.removed_at = role, agency, True, None
+    session.add(member)
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.MEMBER_ADDED,
+        at=now,
+        case_id=case_id,
+        user=user_id,
+        before=before,
+        after={"role": role.value, "agency": agency.value, "active": True},
+    )
+    return member
+
+
+def _as_asked(member: Member, role: Role, agency: Agency, once: str | None) -> bool:
+    """Whether a member is the addition `once` names, made already (its job run again)."""
+    return once is not None and member.active and (member.role, member.agency) == (role, agency)
+
+
+def _after_added(
+    deps: Dependencies, case_id: int, user_id: str, shared: bool, reference: str, once: str | None
+) -> None:
+    """What follows an addition: planning, the card and, served apart, a welcome and the plan."""
     _after_register_change(deps, case_id)
     if not shared:
-        welcome_served_apart(deps, user_id, reference)
+        key = opening_key(case_id, f"{SERVED_APART}:{user_id}:{once}") if once else None
+        welcome_served_apart(deps, user_id, reference, key=key)
         refresh_family_plan_copies(deps, case_id)
-    return member
 
 
 def remove_member(deps: Dependencies, *, case_id: int, actor: str, user_id: str) -> Member:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _
 from bot.rules.stand_ins import is_family_side
 from bot.rules.vocabulary import ActionStatus
 from bot.rules.work import Work
@@ -97,12 +98,23 @@ def _keep_version(session: Session, deps: Dependencies, case_id: int, actor: str
     return version
 
 
-def _clean(text: str, limit: int, what: str) -> str:
+def _clean(text: str, limit: int, outcome: bool) -> str:
+    """The words as typed, trimmed; an outcome and an action are asked for in whole sentences
+    (each language words them its own way)."""
     text = text.strip()
     if not text:
-        raise PlanError(f"Please write the {what}.")
+        raise PlanError(
+            _("Please write the outcome in the family's words.")
+            if outcome
+            else _("Please write the action.")
+        )
     if len(text) > limit:
-        raise PlanError(f"Please keep the {what} to {limit} characters or fewer.")
+        said = (
+            _("Please keep the outcome in the family's words to {limit} characters or fewer.")
+            if outcome
+            else _("Please keep the action to {limit} characters or fewer.")
+        )
+        raise PlanError(said.format(limit=limit))
     return text
 
 
@@ -116,7 +128,7 @@ def save_outcome(
     then: Sequence[Work] = (),
 ) -> int:
     """Add an outcome, or reword one; returns the plan's new version number."""
-    wording = _clean(wording, MAX_WORDING, "outcome in the family's words")
+    wording = _clean(wording, MAX_WORDING, outcome=True)
     with deps.unit_of_work() as session:
         jobs.add(session, then, now=deps.clock.now())  # committed with the change
         if outcome_id is None:
@@ -157,7 +169,7 @@ def save_action(
     then: Sequence[Work] = (),
 ) -> int:
     """Add an action (who does what, by when, for which outcome), or change one."""
-    description = _clean(description, MAX_DESCRIPTION, "action")
+    description = _clean(description, MAX_DESCRIPTION, outcome=False)
     with deps.unit_of_work() as session:
         jobs.add(session, then, now=deps.clock.now())  # committed with the change
         if outcome_id is not None:
@@ -165,7 +177,7 @@ def save_action(
         if owner_member_id is not None:
             owner = session.get(Member, owner_member_id)
             if owner is None or owner.case_id != case_id or not owner.active:
-                raise PlanError("Please choose someone who is in the core group.")
+                raise PlanError(_("Please choose someone who is in the core group."))
         if action_id is None:
             action = PlanAction(case_id=case_id, created_at=deps.clock.now(), description="")
             before = None
@@ -201,7 +213,7 @@ def complete_action(
         jobs.add(session, then, now=deps.clock.now())  # committed with the change
         action = _action_in_case(session, case_id, action_id)
         if action.status == ActionStatus.DONE:
-            raise PlanError("That action is already marked done.")
+            raise PlanError(_("That action is already marked done."))
         action.status, action.done_at = ActionStatus.DONE, deps.clock.now()
         session.add(action)
         audit.record(
@@ -247,24 +259,54 @@ def set_family_may_edit(deps: Dependencies, *, case_id: int, actor: str, allowed
         )
 
 
+PLAN_EVENT = "coregroup_plan"
+
+
+def plan_key(case_id: int, reader: str | None = None) -> str:
+    """The metadata key of a case's plan message (in its channel, or a family reader's DM)."""
+    return f"c{case_id}:plan" if reader is None else f"c{case_id}:plan:{reader}"
+
+
+def _plan_metadata(key: str) -> dict[str, Any]:
+    return {"event_type": PLAN_EVENT, "event_payload": {"key": key}}
+
+
+def _shown_plan(deps: Dependencies, channel: str, key: str) -> str | None:
+    """The ts of the plan an earlier attempt posted in `channel` (found by its metadata), if any:
+    a job that died between posting the plan and recording it re-uses that message."""
+    return next((m.ts for m in deps.gateway.bot_messages(channel) if m.metadata_key == key), None)
+
+
 def refresh_plan_message(deps: Dependencies, case_id: int) -> None:
-    """Post the plan and pin it the first time; after that, update it in place."""
+    """Post the plan and pin it the first time; after that, update it in place. Run again after
+    a crash between posting and recording, it finds the plan it posted (by metadata), updates
+    and pins that one, and records it: never a second pinned plan."""
     with deps.unit_of_work() as session:
         plan = load_plan(session, case_id)
     case = plan.case
-    if case.slack_channel_id is None or case.channel_archived:
+    channel = case.slack_channel_id
+    if channel is None or case.channel_archived:
         return
     said = rendered(
         case.bot_language, lambda: (plan_message_text(case.reference), plan_message(plan))
     )
     text, blocks = said["text"], said["blocks"]
     refresh_family_plan_copies(deps, case_id)
+    key = plan_key(case_id)
     try:
         if case.plan_ts:
-            deps.gateway.update(case.slack_channel_id, case.plan_ts, text, blocks)
+            deps.gateway.update(channel, case.plan_ts, text, blocks)
             return
-        ts = deps.gateway.post(case.slack_channel_id, text, blocks)[1]
-        deps.gateway.pin(case.slack_channel_id, ts)
+        ts = _shown_plan(deps, channel, key)
+        if ts is None:
+            ts = deps.gateway.post(channel, text, blocks, metadata=_plan_metadata(key))[1]
+        else:
+            deps.gateway.update(channel, ts, text, blocks)
+        try:
+            deps.gateway.pin(channel, ts)
+        except SlackError as error:
+            if error.code != "already_pinned":
+                raise
     except SlackError as error:
         log.warning("could not show the plan of case %s: %s", case_id, error.code)
         return
@@ -300,7 +342,13 @@ def refresh_family_plan_copies(deps: Dependencies, case_id: int) -> None:
             if channel and ts:
                 deps.gateway.update(channel, ts, text, blocks)
                 continue
-            channel, ts = deps.gateway.post(user_id, text, blocks)
+            key = plan_key(case_id, user_id)  # a copy an earlier attempt posted is re-used
+            channel = deps.gateway.open_dm(user_id)
+            ts = _shown_plan(deps, channel, key)
+            if ts is None:
+                channel, ts = deps.gateway.post(user_id, text, blocks, _plan_metadata(key))
+            else:
+                deps.gateway.update(channel, ts, text, blocks)
         except SlackError as error:
             log.warning("could not send a family member their plan: %s", error.code)
             continue
@@ -313,14 +361,14 @@ def refresh_family_plan_copies(deps: Dependencies, case_id: int) -> None:
 def _outcome_in_case(session: Session, case_id: int, outcome_id: int) -> Outcome:
     outcome = session.get(Outcome, outcome_id)
     if outcome is None or outcome.case_id != case_id or outcome.retired_at is not None:
-        raise PlanError("That outcome isn't part of this plan.")
+        raise PlanError(_("That outcome isn't part of this plan."))
     return outcome
 
 
 def _action_in_case(session: Session, case_id: int, action_id: int) -> PlanAction:
     action = session.get(PlanAction, action_id)
     if action is None or action.case_id != case_id:
-        raise PlanError("That action isn't part of this plan.")
+        raise PlanError(_("That action isn't part of this plan."))
     return action
 
 

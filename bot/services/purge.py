@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
 from bot.rules.escape import escape_mrkdwn
+from bot.rules.i18n import _
 from bot.rules.messages import (
     RENDER,
     MessageKind,
@@ -110,9 +111,17 @@ def find_case(session: Session, reference: str) -> Case:
     """The one case with this reference, or a PurgeError saying why not."""
     cases = session.execute(select(Case).where(col(Case.reference) == reference)).scalars().all()
     if not cases:
-        raise PurgeError(f"No case has the reference {reference!r} (already purged, or mistyped).")
+        raise PurgeError(
+            _("No case has the reference {reference} (already purged, or mistyped).").format(
+                reference=repr(reference)
+            )
+        )
     if len(cases) > 1:
-        raise PurgeError(f"{len(cases)} areas have a case {reference!r}; ask an administrator.")
+        raise PurgeError(
+            _("{n} areas have a case {reference}; ask an administrator.").format(
+                n=len(cases), reference=repr(reference)
+            )
+        )
     found: Case = cases[0]
     return found
 
@@ -133,7 +142,9 @@ def purge_case(
             return PurgeReport(reference="")  # purged already: never twice
         if case.status == CaseStatus.OPEN:
             raise PurgeError(
-                f"{case.reference} is still open: a purge never runs for an open case."
+                _("{reference} is still open: a purge never runs for an open case.").format(
+                    reference=case.reference
+                )
             )
         report = PurgeReport(reference=case.reference)
         if session.get(CasePurge, case_id) is None:
@@ -170,8 +181,11 @@ def _export_step(deps: Dependencies, case_id: int, export_dir: Path | None) -> s
             return None
         if export_dir is None:
             raise PurgeError(
-                f"{case.reference}'s area asks for an export before a purge, and EXPORT_DIR is "
-                "not set: set it to the folder the authority's record system collects from."
+                _(
+                    "The area of {reference} asks for an export before a purge, and EXPORT_DIR "
+                    "is not set: set it to the folder the authority's record system collects "
+                    "from."
+                ).format(reference=case.reference)
             )
         folder = export_dir / area.slack_team_id / case.reference
         written = export_case_record(session, case, folder)
@@ -186,16 +200,16 @@ def export_now(deps: Dependencies, *, case_id: int, actor: str) -> str:
     with deps.unit_of_work() as session:
         case = session.get(Case, case_id)
         if case is None:
-            return "That case has been purged already: its record was exported first."
+            return _("That case has been purged already: its record was exported first.")
         if not check(session, case=case, user_id=actor, permission=Permission.ARCHIVE_CASE).allowed:
-            return "Sorry, only the social worker or the chair can export the record."
+            return _("Sorry, only the social worker or the chair can export the record.")
         area = session.get_one(Area, case.area_id)
         export_dir = deps.settings.export_dir
         if export_dir is None:
-            return (
+            return _(
                 "No export folder is set up for this workspace: ask your administrator to run "
-                f"`coregroup export {case.reference} --out DIR`."
-            )
+                "`coregroup export {reference} --out DIR`."
+            ).format(reference=case.reference)
         written = export_case_record(
             session, case, export_dir / area.slack_team_id / case.reference
         )
@@ -209,7 +223,9 @@ def export_now(deps: Dependencies, *, case_id: int, actor: str) -> str:
             files=len(written),
             checksum=checksum,
         )
-    return f"The record of {escape_mrkdwn(case.reference)} is exported for your case record system."
+    return _("The record of {reference} is exported for your case record system.").format(
+        reference=escape_mrkdwn(case.reference)
+    )
 
 
 def export_checksum(paths: Iterable[Path]) -> str:
@@ -317,7 +333,7 @@ def _delete(
     deps: Dependencies, channel: str, messages: list[BotMessage], report: PurgeReport
 ) -> None:
     for message in messages:
-        for file_id, _ in message.files:
+        for file_id, _name in message.files:
             deps.gateway.delete_file(file_id)
             report.slack_files += 1
         deps.gateway.delete_message(channel, message.ts)

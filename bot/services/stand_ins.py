@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import _
 from bot.rules.stand_ins import CoverVerdict, cover_verdict
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import ApprovalKind
@@ -120,6 +121,8 @@ def set_away(
             after={"away_until": until.isoformat() if until else None, "cover": cover_user},
         )
     if until is None:
-        return AwayAnswer("Welcome back: I'll send you your reminders again.")
-    who = f" <@{cover_user}> will get them instead." if cover_user else ""
-    return AwayAnswer(f"Got it: no reminders for you until {format_day(until)}.{who}")
+        return AwayAnswer(_("Welcome back: I'll send you your reminders again."))
+    said = _("Got it: no reminders for you until {day}.").format(day=format_day(until))
+    if cover_user:
+        said += " " + _("{person} will get them instead.").format(person=f"<@{cover_user}>")
+    return AwayAnswer(said)

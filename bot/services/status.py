@@ -15,21 +15,25 @@ from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.i18n import _, ngettext
+from bot.rules.i18n import _, format_datetime, ngettext
 from bot.rules.ids import ActionId
 from bot.rules.messages import MessageKind, OutboxKey
 from bot.rules.schedule import OPEN_MEETINGS
 from bot.rules.timeline import format_day
 from bot.rules.vocabulary import CaseStatus, MeetingKind, OutboxState, Rsvp, UpdateRequestStatus
 from bot.services import audit, history
+from bot.services.languages import person_language
 from bot.services.measures import managed_quarter
 from bot.services.meetings import replies
 from bot.services.updates import meeting_label
-from bot.ui.common import divider, header, section
+from bot.ui.common import context, divider, header, language_choice, section
 from bot.ui.labels import AGENCY_NAMES, ROLE_LABELS, meeting_heading, meeting_words
 from bot.ui.measures import home_blocks
 from storage.models import AuditEvent, Case, Meeting, Member, OutboxMessage, UpdateRequest
 from storage.queries import plain
+
+HOME_BLOCK_LIMIT = 100  # Slack refuses a Home tab of more blocks
+OWED_SHOWN = 20  # updates owed listed with their buttons; the rest are counted
 
 
 class Upcoming(NamedTuple):
@@ -144,13 +148,18 @@ def _describe(event: AuditEvent, found: history.Lookups) -> str:
     actor = _("Core Group bot") if bot else found.people.get(event.actor, _("someone"))
     label = history.event_words(event.action, event.detail, found)
     when = event.at.astimezone(found.tz)
-    stamp = f"{format_day(when.date())} {when:%H:%M}"
+    stamp = f"{format_day(when.date())} {format_datetime(when, 'HH:mm')}"
     return f"• {stamp} · {escape_mrkdwn(actor)} · {escape_mrkdwn(label)}"
 
 
-def home_view(deps: Dependencies, user_id: str) -> View:
-    """A person's Home tab: their open cases, their role in each, and the next dates."""
+def home_view(deps: Dependencies, user_id: str, *, team_id: str | None = None) -> View:
+    """A person's Home tab: the language they read it in (and a menu to choose another), their
+    open cases, their role in each, and the next dates. Rendered in the current locale, which
+    whoever publishes it sets to the person's."""
     with deps.unit_of_work() as session:
+        language = person_language(
+            session, user_id, team_id=team_id, default=deps.settings.default_language
+        )
         rows = session.exec(
             select(Member, Case)
             .join(Case, col(Case.id) == col(Member.case_id))
@@ -158,13 +167,41 @@ def home_view(deps: Dependencies, user_id: str) -> View:
             .where(Case.status == CaseStatus.OPEN)
             .order_by(col(Case.reference))
         ).all()
+    owed = _updates_owed(deps, user_id)
+    with deps.unit_of_work() as session:
+        managed = managed_quarter(session, user_id=user_id, today=deps.clock.now().date())
+    # First, so that someone who cannot read the page's language finds theirs at once.
+    top: list[Block] = [language_choice(language), header(_("Your core groups"))]
+    if not rows:
+        top.append(section(_("You're not in any core group yet.")))
+    shown_owed = owed[:OWED_SHOWN]
+    owing: list[Block] = [header(_("Updates you owe"))]
+    if not owed:
+        owing.append(section(_("Nothing right now. I'll message you when an update is due.")))
+    for request_id, text in shown_owed:
+        owing.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=text),
+                accessory=ButtonElement(
+                    text=_("Give your update"),
+                    action_id=ActionId.GIVE_UPDATE,
+                    value=str(request_id),
+                ),
+            )
+        )
+    if len(owed) > len(shown_owed):
+        owing.append(context(more_owed(len(owed) - len(shown_owed))))
+    # Managers see their area's figures, never case content (issue 17); others see nothing here.
+    figures = home_blocks(managed)
+    # A Home tab holds at most 100 blocks: each case takes two, and one more says what is left out.
+    room = (HOME_BLOCK_LIMIT - len(top) - len(owing) - len(figures) - 1) // 2
+    shown = rows[: max(room, 0)]
+    with deps.unit_of_work() as session:  # the next dates of the cases shown, not of the rest
         cases: list[tuple[Member, Case, list[Upcoming]]] = [
-            (member, case, _upcoming(session, case.id or 0)) for member, case in rows
+            (member, case, _upcoming(session, case.id or 0)) for member, case in shown
         ]
-    blocks: list[Block] = [header(_("Your core groups"))]
-    if not cases:
-        blocks.append(section(_("You're not in any core group yet.")))
-    for member, case, meetings in cases[:40]:  # a Home tab holds at most 100 blocks
+    listed: list[Block] = []
+    for member, case, meetings in cases:
         role = ROLE_LABELS.get(member.role) or AGENCY_NAMES[member.agency]
         tz = ZoneInfo(case.timezone)
         dates = [
@@ -176,7 +213,7 @@ def home_view(deps: Dependencies, user_id: str) -> View:
             if m
         ]
         channel = f"<#{case.slack_channel_id}>" if case.slack_channel_id else ""
-        blocks.append(
+        listed.append(
             section(
                 f"*{escape_mrkdwn(case.reference)}* {channel} · "
                 + _("you are: {role}").format(role=role)
@@ -184,26 +221,28 @@ def home_view(deps: Dependencies, user_id: str) -> View:
                 + "\n".join(dates)
             )
         )
-        blocks.append(divider())
-    owed = _updates_owed(deps, user_id)
-    blocks.append(header(_("Updates you owe")))
-    if not owed:
-        blocks.append(section(_("Nothing right now. I'll message you when an update is due.")))
-    for request_id, text in owed[:20]:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=text),
-                accessory=ButtonElement(
-                    text=_("Give your update"),
-                    action_id=ActionId.GIVE_UPDATE,
-                    value=str(request_id),
-                ),
-            )
-        )
-    with deps.unit_of_work() as session:
-        managed = managed_quarter(session, user_id=user_id, today=deps.clock.now().date())
-    # Managers see their area's figures, never case content (issue 17); others see nothing here.
-    return View(type="home", blocks=[*blocks, *home_blocks(managed)])
+        listed.append(divider())
+    if len(rows) > len(shown):
+        listed.append(context(more_cases(len(rows) - len(shown))))
+    return View(type="home", blocks=[*top, *listed, *owing, *figures])
+
+
+def more_cases(count: int) -> str:
+    """What stands for the core groups a full Home tab leaves out, and where they still are."""
+    return ngettext(
+        "…and {count} more core group: its channel is in your Slack sidebar.",
+        "…and {count} more core groups: their channels are in your Slack sidebar.",
+        count,
+    ).format(count=count)
+
+
+def more_owed(count: int) -> str:
+    """What stands for the updates owed that a full Home tab leaves out."""
+    return ngettext(
+        "…and {count} more update you owe: my message asking for it has its button.",
+        "…and {count} more updates you owe: my messages asking for them have their buttons.",
+        count,
+    ).format(count=count)
 
 
 def _updates_owed(deps: Dependencies, user_id: str) -> list[tuple[int, str]]:

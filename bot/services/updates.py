@@ -205,7 +205,7 @@ def save_update(
         jobs.add(session, then, now=deps.clock.now())  # committed with the change
         context = load_context(session, request_id)
         if context is None:
-            raise UpdateError("That update request no longer exists.")
+            raise UpdateError(_("That update request no longer exists."))
         today = now.astimezone(context.tz).date()
         problem = may_give(session, context, user_id, today)
         if problem:
@@ -217,8 +217,10 @@ def save_update(
         late = now > request.due_at
         if late and request.status == UpdateRequestStatus.RECEIVED:
             raise UpdateError(
-                "The deadline for changes has passed, so your update is with the chair as it "
-                "was. If something important has changed, please tell the social worker."
+                _(
+                    "The deadline for changes has passed, so your update is with the chair as "
+                    "it was. If something important has changed, please tell the social worker."
+                )
             )
         known = {oid for oid, _ in context.outcomes}
         latest = session.exec(

@@ -27,9 +27,9 @@ from slack_sdk.models.views import View
 from bot.rules.case_form import PROFESSIONAL_ROWS
 from bot.rules.escape import escape_mrkdwn
 from bot.rules.i18n import _, pgettext
-from bot.rules.ids import NewCaseField, ViewId
-from bot.rules.vocabulary import Agency, Nation
-from bot.ui.labels import AGENCY_NAMES, NATION_NAMES
+from bot.rules.ids import ActionId, NewCaseField, ViewId
+from bot.rules.vocabulary import Agency, Language, Nation
+from bot.ui.labels import AGENCY_NAMES, LANGUAGE_AUTONYMS, NATION_NAMES
 from bot.ui.who_reads import who_reads
 
 PROFESSIONAL_AGENCIES = [
@@ -187,6 +187,34 @@ def opening_progress_modal(reference: str) -> View:
             "Setting up *#{reference}*: creating the private channel and inviting the core "
             "group. This takes a few seconds."
         ).format(reference=escape_mrkdwn(reference)),
+    )
+
+
+# The languages offered on the Home tab, Welsh first (Welsh Language Standards).
+LANGUAGE_CHOICES = (Language.WELSH, Language.ENGLISH, Language.BILINGUAL)
+
+
+def language_choice(language: Language) -> SectionBlock:
+    """The Home tab's language line: the language the person reads now, and a menu to choose
+    another, each named in its own words."""
+    options = _options([(choice.value, LANGUAGE_AUTONYMS[choice]) for choice in LANGUAGE_CHOICES])
+    now = options[LANGUAGE_CHOICES.index(language)]
+    said = _("*The language I speak to you in:* {language}").format(
+        language=LANGUAGE_AUTONYMS[language]
+    )
+    reaches = _(
+        "Direct messages, forms, reminders and this page. Posts in a case's channel follow "
+        "the case's language."
+    )
+    return SectionBlock(
+        block_id=ActionId.CHOOSE_LANGUAGE.value,
+        text=MarkdownTextObject(text=f"{said}\n{reaches}"),
+        accessory=StaticSelectElement(
+            action_id=ActionId.CHOOSE_LANGUAGE.value,
+            placeholder=_("Choose a language"),
+            options=options,
+            initial_option=now,
+        ),
     )
 
 

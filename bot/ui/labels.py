@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.rules.i18n import N_, Translated, _
+from bot.rules.messages import MessageKind
 from bot.rules.nations import nation_rules
 from bot.rules.vocabulary import (
     Agency,
     Attendance,
     Category,
     Decision,
+    Language,
     MeetingKind,
     Nation,
     Rag,
@@ -191,5 +193,51 @@ SUPPORTER_KIND_LABELS: Mapping[SupporterKind, str] = Translated(
         SupporterKind.RELATIVE: N_("A relative"),
         SupporterKind.ADVOCATE: N_("An advocate"),
         SupporterKind.INTERPRETER: N_("An interpreter"),
+    }
+)
+
+# Each language in its own words, in every locale alike: a menu of languages must be read by
+# someone who cannot read the one the page is in (as language switchers do). Welsh first.
+LANGUAGE_AUTONYMS: Mapping[Language, str] = {
+    Language.WELSH: "Cymraeg",
+    Language.ENGLISH: "English",
+    Language.BILINGUAL: "Dwyieithog (Cymraeg yn gyntaf) / Bilingual (Welsh first)",
+}
+
+# A language as a sentence names it, in the reader's language ("the area's language is now ...").
+LANGUAGE_NAMES: Mapping[Language, str] = Translated(
+    {
+        Language.WELSH: N_("Welsh"),
+        Language.ENGLISH: N_("English"),
+        Language.BILINGUAL: N_("Welsh and English, Welsh first"),
+    }
+)
+
+# A kind of message the bot sends, as a sentence names it ("I couldn't deliver {what} to ..."),
+# with its article: the social worker hears what did not arrive, never the outbox's code word.
+MESSAGE_KIND_WORDS: Mapping[MessageKind, str] = Translated(
+    {
+        MessageKind.INVITATION: N_("an invitation"),
+        MessageKind.FAMILY_INVITATION: N_("an invitation written for the family"),
+        MessageKind.QUORUM_WARNING: N_("a quorum warning"),
+        MessageKind.ACTION_REMINDER: N_("a reminder about an action in the plan"),
+        MessageKind.PROGRESS: N_("a note of which updates have come in"),
+        MessageKind.PROMPT: N_("a request for an update"),
+        MessageKind.CHASE: N_("a reminder that an update is due"),
+        MessageKind.OVERDUE_NOTICE: N_("a note that an update is late"),
+        MessageKind.ESCALATION: N_("a note to the chair that an update is still missing"),
+        MessageKind.CHECK_IN: N_("a note that a family member's words have not come yet"),
+        MessageKind.DIGEST: N_("the chair's digest"),
+        MessageKind.ARRANGE_REMINDER: N_("a reminder to set a meeting's date"),
+        MessageKind.HELD_CHECK: N_("a question whether a meeting was held"),
+        MessageKind.FAMILY_COPY: N_(
+            "a reminder to prepare the family with their copy of the summary"
+        ),
+        MessageKind.UNDELIVERED: N_("a note about a message that could not be delivered"),
+        MessageKind.NEW_HARM: N_("an alert about new harm"),
+        MessageKind.APPROVAL: N_("a request for the social worker's agreement"),
+        MessageKind.APPROVAL_ANSWER: N_("the social worker's answer to a request"),
+        MessageKind.PURGE_NOTICE: N_("a notice that a closed case's records will be deleted"),
+        MessageKind.MEASURES_DIGEST: N_("a manager's monthly measures"),
     }
 )

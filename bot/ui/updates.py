@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.rules.escape import escape_mrkdwn
-from bot.rules.i18n import _, ngettext
+from bot.rules.i18n import N_, _, ngettext
 from bot.rules.ids import UpdateField, ViewId
 from bot.rules.language import suggest_reframes
 from bot.rules.update_form import (
@@ -208,12 +208,21 @@ def _outcome_blocks(
     return blocks
 
 
+# The contact an area has until it sets its own (storage.models.URGENT_CONTACT, kept equal by a
+# test), in the catalog: an area's own words are shown as written, the default in the reader's.
+DEFAULT_URGENT_CONTACT = N_(
+    "your children's services front door (out of hours: the emergency duty team), "
+    "or 999 if a child is in immediate danger"
+)
+
+
 def not_a_referral(urgent_contact: str) -> str:
     """Said above the question about harm: the form is read later, so it is never a referral."""
+    contact = _(urgent_contact) if urgent_contact == DEFAULT_URGENT_CONTACT else urgent_contact
     return ":rotating_light: " + _(
         "This form is not a referral, and nobody reads it straight away as one. If a child is at "
         "risk now, contact {contact} straight away."
-    ).format(contact=escape_mrkdwn(urgent_contact))
+    ).format(contact=escape_mrkdwn(contact))
 
 
 def _professional_blocks(

@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.rules.audit_actions import AuditAction
+from bot.rules.i18n import WELSH, speaking
 from bot.rules.vocabulary import Agency, MeetingKind, Role
 from bot.services import audit
 from bot.services.history import Lookups, event_words
 from bot.services.status import history_text
 from storage.db import UnitOfWork
 from storage.models import AuditEvent, Meeting, Member, PlanAction, UpdateRequest
+from tests.test_i18n import english_leaks
 
 from .test_storage import make_case
 
@@ -194,6 +196,14 @@ WORDS: dict[AuditAction, tuple[dict[str, Any], str]] = {
         {"before": "en", "after": "cy"},
         "chose the language the bot speaks to them",
     ),
+    AuditAction.AREA_LANGUAGE_CHANGED: (
+        {"before": "en", "after": "cy"},
+        "changed the area's default language",
+    ),
+    AuditAction.AREA_RENAMED: (
+        {"before": "T0EMULATOR", "after": "Safeguarding Team North"},
+        "renamed the area",
+    ),
 }
 
 
@@ -321,3 +331,40 @@ def test_updates_and_actions_are_named_from_the_rows_they_point_at(engine: Engin
         "• Mon 23 Nov 2026 10:00 · Ms Reed · sent an update for the core group meeting on "
         "Thu  3 Dec 2026",
     ]
+
+
+def test_the_history_in_welsh_says_every_detail_in_welsh(engine: Engine) -> None:
+    with UnitOfWork(engine)() as session:
+        case = make_case(session)
+        assert case.id is not None
+        for user, name, role, agency in (
+            ("U_SW", "Priya Shah", Role.SOCIAL_WORKER, Agency.CHILDRENS_SOCIAL_CARE),
+            ("U_SCHOOL", "Ms Reed", Role.PROFESSIONAL, Agency.SCHOOL),
+            ("U_HV", "Jan Kowalski", Role.PROFESSIONAL, Agency.HEALTH_VISITOR),
+        ):
+            session.add(
+                Member(
+                    case_id=case.id, slack_user_id=user, display_name=name, role=role, agency=agency
+                )
+            )
+        # Every action with the detail its service records, as rows of the trail.
+        for action, (detail, _english) in WORDS.items():
+            session.add(
+                AuditEvent(actor="U_SW", action=action.value, at=AT, case_id=case.id, detail=detail)
+            )
+    with Session(engine) as session, speaking(WELSH):
+        text = history_text(session, case, limit=len(WORDS))
+    lines = text.splitlines()
+    assert lines[0] == "*Newidiadau diweddar i oak-family*"
+    assert len(lines) == len(WORDS) + 1
+    assert not english_leaks(lines), english_leaks(lines)
+    for welsh in (
+        "gyda 6 o bobl yn y grŵp craidd",
+        ": naddo, oherwydd “Snow”",
+        "(cyn ei symud: Maw  1 Rhag 2026 am 10:00)",
+        ", o dan y categori esgeulustod; cofnodwyd anghytundeb rhywun",
+        ": i ffwrdd tan Gwen 11 Rhag 2026, gyda Priya Shah yn cael eu nodiadau atgoffa",
+        # The verb first, and people counted: never "2 daeth".
+        ": daeth 2 o bobl, ni ddaeth 1 person",
+    ):
+        assert welsh in text, welsh

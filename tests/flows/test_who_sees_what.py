@@ -24,6 +24,7 @@ from .test_conference import conference_case, give
 from .test_core_group import say
 from .test_meetings import dm_invitation
 from .test_plan import top_view
+from .test_representatives import family_asks_to_bring
 from .test_stand_ins import APPROVAL, audit_actions, click_latest
 from .test_update_cycle import at, received
 
@@ -67,19 +68,13 @@ def test_no_path_takes_professional_only_content_to_a_family_side_person_or_an_o
     sandbox.sweep()  # invitations to the review conference
     # The family brings a supporter; the social worker agrees.
     aunt = emu.add_user("Auntie Jo")
-    dm = dm_invitation(sandbox, people.mum)
-    emu.click(people.mum, dm.channel, dm.ts, ActionId.BRING_SOMEONE)
-    f = MeetingField
-    emu.submit_view(
-        people.mum,
-        top_view(sandbox, people.mum)["id"],
-        {(f.SUPPORTER, f.SUPPORTER): aunt, (f.SUPPORTER_KIND, f.SUPPORTER_KIND): "relative"},
-    )
+    family_asks_to_bring(sandbox, people.mum, aunt, "relative")
     click_latest(sandbox, people.social_worker, APPROVAL, ActionId.APPROVE_REQUEST)
     sandbox.wait_for(lambda: aunt in emu.inspector.channel(channel).members)
     # A representative of the health visitor's agency, and a cover for the school from it.
     deputy = emu.add_user("Kim Deputy HV")
     dm = dm_invitation(sandbox, people.health_visitor)
+    f = MeetingField
     emu.click(people.health_visitor, dm.channel, dm.ts, ActionId.RSVP_REPRESENTATIVE)
     emu.submit_view(
         people.health_visitor,
@@ -232,19 +227,13 @@ def test_the_matrix_of_who_sees_what_with_the_family_served_separately(
     sandbox.clock.set(at("2027-02-02"))
     sandbox.sweep()  # invitations to the review conference, by direct message to the family
     aunt = emu.add_user("Auntie Jo")
-    dm = dm_invitation(sandbox, people.mum)
-    emu.click(people.mum, dm.channel, dm.ts, ActionId.BRING_SOMEONE)
-    f = MeetingField
-    emu.submit_view(
-        people.mum,
-        top_view(sandbox, people.mum)["id"],
-        {(f.SUPPORTER, f.SUPPORTER): aunt, (f.SUPPORTER_KIND, f.SUPPORTER_KIND): "relative"},
-    )
+    family_asks_to_bring(sandbox, people.mum, aunt, "relative")
     click_latest(sandbox, people.social_worker, APPROVAL, ActionId.APPROVE_REQUEST)
     sandbox.wait_for(lambda: received(sandbox, aunt, "About the core group for oak-family"))
     assert aunt not in emu.inspector.channel(channel).members
     deputy = emu.add_user("Kim Deputy HV")
     dm = dm_invitation(sandbox, people.health_visitor)
+    f = MeetingField
     emu.click(people.health_visitor, dm.channel, dm.ts, ActionId.RSVP_REPRESENTATIVE)
     emu.submit_view(
         people.health_visitor,

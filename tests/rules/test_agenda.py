@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.rules.agenda import Child, children_line, read_children
+from bot.rules.i18n import WELSH, speaking
 
 TODAY = date(2026, 11, 23)
 
@@ -38,3 +39,14 @@ def test_a_due_date_in_the_past_asks_for_the_baby_to_be_added_as_a_child() -> No
 def test_a_child_survives_being_stored_and_read_back() -> None:
     for child in (Child("Jo", 6), Child(due=date(2027, 3, 1))):
         assert Child.from_stored(child.stored()) == child
+
+
+def test_a_welsh_readers_mistakes_in_the_childrens_rows_are_in_welsh() -> None:
+    with speaking(WELSH):
+        _, errors = read_children([("", "4"), ("Sam", "18")], date(2026, 11, 1), today=TODAY)
+    assert errors == {
+        1: "Rhowch enw cyntaf neu flaenlythrennau.",
+        2: "Rhowch oed mewn blynyddoedd, o 0 i 17.",
+        0: "Mae'r dyddiad disgwyl yn y dyfodol; ar ôl i'r babi gael ei eni, ychwanegwch y babi "
+        "uchod.",
+    }

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.rules.i18n import WELSH, speaking
 from bot.rules.ids import UpdateField
 from bot.rules.update_form import (
     MAX_OUTCOMES,
@@ -400,3 +401,11 @@ def test_metadata_the_modal_did_not_write_is_refused(raw: Any) -> None:
 @given(raw=st.text() | _json.map(str))
 def test_any_metadata_text_is_read_or_refused_never_raises(raw: str) -> None:
     assert parse_metadata(raw) is None or isinstance(parse_metadata(raw), UpdateMetadata)
+
+
+def test_a_welsh_readers_form_mistakes_are_in_welsh() -> None:
+    with speaking(WELSH):
+        errors = errors_of(professional_answers(**{F.RAG.numbered(12): radio(None)}))
+    assert errors == {
+        F.RAG.numbered(12): "Dewiswch Gwyrdd, Ambr neu Coch ar gyfer y canlyniad hwn."
+    }

@@ -9,8 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.rules.i18n import WELSH, speaking
 from bot.rules.vocabulary import Nation
-from bot.rules.working_days import AREA_CLOSURE_DAY, WorkingCalendar, add_months, bank_holidays
+from bot.rules.working_days import (
+    AREA_CLOSURE_DAY,
+    BANK_HOLIDAY_NAMES,
+    WorkingCalendar,
+    add_months,
+    bank_holiday_words,
+    bank_holidays,
+)
 
 ENG, WLS, SCT, NIR = Nation.ENG, Nation.WLS, Nation.SCT, Nation.NIR
 ALL_NATIONS = (ENG, WLS, SCT, NIR)
@@ -308,3 +316,46 @@ def test_add_months_lands_in_the_right_month_on_the_same_day_or_the_month_end(
     if result.day != day.day:
         assert result.day < day.day
         assert (result + timedelta(days=1)).day == 1
+
+
+# Every year of the package's UK calendars that holds a one-off holiday, and some years to come.
+HOLIDAY_YEARS = range(1995, 2041)
+
+
+@pytest.mark.parametrize("nation", ALL_NATIONS)
+def test_every_bank_holiday_of_every_nation_has_a_welsh_name(nation: Nation) -> None:
+    calendar = WorkingCalendar(nation)
+    days = [day for year in HOLIDAY_YEARS for day in bank_holidays(nation, year)]
+    assert len(days) > 8 * len(HOLIDAY_YEARS)
+    for day in days:
+        english = bank_holidays(nation, day.year)[day]
+        assert calendar.holiday_name(day) == english  # English reads as the package says
+        with speaking(WELSH):
+            welsh = calendar.holiday_name(day)
+        assert welsh is not None
+        for part in english.split("; "):
+            name = part.removesuffix(" (observed)")
+            # Marked for the catalog, so no name falls back to the package's English ...
+            assert name in BANK_HOLIDAY_NAMES, (day, name)
+            # ... and none is left untranslated in it (each has a Welsh word of its own).
+            assert name not in welsh, (day, welsh)
+        assert "observed" not in welsh
+
+
+def test_a_bank_holiday_and_a_closure_day_are_named_in_welsh() -> None:
+    wales = WorkingCalendar(WLS, closure_days=CHRISTMAS_2026_CLOSURE)
+    scotland = WorkingCalendar(SCT)
+    with speaking(WELSH):
+        assert wales.holiday_name(date(2026, 12, 25)) == "Dydd Nadolig"
+        assert wales.holiday_name(date(2026, 12, 28)) == "Gŵyl San Steffan (diwrnod yn ei le)"
+        assert wales.holiday_name(date(2027, 3, 29)) == "Llun y Pasg"
+        assert wales.holiday_name(date(2026, 5, 4)) == "Gŵyl Banc Calan Mai"
+        assert wales.holiday_name(date(2026, 8, 31)) == "Gŵyl Banc yr Haf"
+        assert wales.holiday_name(date(2026, 12, 29)) == "Diwrnod cau'r ardal"
+        assert scotland.holiday_name(date(2026, 11, 30)) == "Dydd Gŵyl Andreas"
+        # Two holidays on one day (2023's 2 January in Scotland): both in Welsh.
+        assert scotland.holiday_name(date(2023, 1, 2)) == "2 Ionawr; Dydd Calan (diwrnod yn ei le)"
+        # A name the package might add one day is said as it has it, never dropped.
+        assert bank_holiday_words("Some New Holiday (observed)") == (
+            "Some New Holiday (diwrnod yn ei le)"
+        )
