@@ -144,3 +144,56 @@ def emu(clock: ManualClock) -> Iterator[SlackEmulator]:
         assert emulator.contract_violations == []
     finally:
         emulator.stop()
+
+
+# Tests that take tens of seconds each, with a rough cost (seconds of one worker, measured with
+# `--durations` on the 2-core machine). In a parallel run they go first, dealt out so that each
+# worker starts on its fair share of them: pytest-xdist's worksteal scheduler gives each worker a
+# contiguous share of the collection and balances by stealing from the ends of shares, so a long
+# test left at the end of a share would keep the whole run waiting on it alone. A module listed
+# whole stays with one worker (its module-scoped fixtures are built once).
+STARTED_FIRST = {
+    "tests/replicas/test_replicas.py::test_replicas_killed_at_random_moments": 95,
+    "tests/replicas/test_replicas.py::test_a_whole_cycle_through_slack_failing": 75,
+    "tests/replicas/test_after_answer_kills.py": 70,
+    "tests/replicas/test_replicas.py::test_two_replicas_send_a_whole_cycle": 65,
+    "tests/replicas/test_purge_kills.py": 55,
+    "tests/test_demo.py": 90,
+    "tests/test_accessibility.py": 65,
+    "tests/flows/test_no_path_to_the_family.py": 40,
+    "tests/measures/test_cli_measures.py": 40,
+    "tests/transcript/test_demo_transcript.py": 25,
+    "tests/test_walkthrough.py": 20,
+    "tests/sandbox_web/test_sandbox_browser.py": 17,
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the long tests first in each worker's share (see STARTED_FIRST)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        return
+    groups: dict[str, list[pytest.Item]] = {prefix: [] for prefix in STARTED_FIRST}
+    rest: list[pytest.Item] = []
+    for item in items:
+        prefix = next((p for p in STARTED_FIRST if item.nodeid.startswith(p)), None)
+        (groups[prefix] if prefix else rest).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    # Longest first, each to the share with the least so far.
+    for prefix in sorted(groups, key=lambda p: -STARTED_FIRST[p]):
+        if groups[prefix]:
+            lightest = load.index(min(load))
+            shares[lightest] += groups[prefix]
+            load[lightest] += STARTED_FIRST[prefix]
+    # Then the quick tests, filling each share to the size the scheduler will hand it.
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for number, share in enumerate(shares):
+        size = remaining // (workers - number)
+        take = max(size - len(share), 0)
+        share += rest[:take]
+        del rest[:take]
+        ordered += share
+        remaining -= len(share)
+    items[:] = ordered + rest

@@ -187,6 +187,7 @@ def test_argument_mistakes_are_one_line_and_exit_2() -> None:
         ("mysql://someone@localhost/coregroup", 2, "a database the bot cannot use (mysql)"),
         ("postgresql+psycopg://nobody@127.0.0.1:9/x", 1, "Cannot reach the database at"),
         ("sqlite:////proc/no-such-folder/db.sqlite3", 1, "No database at"),
+        ("sqlite:////tmp/x.sqlite3?synchronous=off", 2, "synchronous=off is not one the bot"),
     ],
 )
 @pytest.mark.parametrize("command", [("db", "current"), ("export", "oak-family")])

