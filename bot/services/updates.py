@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
-from sqlmodel import Session, col, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from bot.deps import Dependencies
 from bot.rules.audit_actions import AuditAction
@@ -88,6 +89,7 @@ class UpdateContext:
     previous_sent: datetime | None
     # Who sent the latest version (a Slack id): only they see its professional parts again.
     previous_by: str | None = None
+    previous_version: int = 0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -143,7 +145,20 @@ def load_context(session: Session, request_id: int) -> UpdateContext | None:
         previous,
         latest.submitted_at if latest else None,
         latest.submitted_by if latest else None,
+        latest.version if latest else 0,
     )
+
+
+def is_repeat(context: UpdateContext, user_id: str, draft: UpdateDraft) -> bool:
+    """Whether this is the latest version sent again by the same person, word for word."""
+    if context.previous is None or context.previous_by != user_id:
+        return False
+    return _in_order(context.previous) == _in_order(draft)
+
+
+def _in_order(draft: UpdateDraft) -> UpdateDraft:
+    """The draft with its ratings in outcome order, so two copies compare equal."""
+    return replace(draft, ratings=tuple(sorted(draft.ratings, key=lambda r: r[0])))
 
 
 def is_covering(session: Session, context: UpdateContext, user_id: str, today: date) -> bool:
@@ -200,9 +215,23 @@ def save_update(
 
     A submitted update can be changed until its deadline; after that it is with the chair.
     """
+    try:
+        return _save_version(deps, request_id, user_id, draft, then)
+    except IntegrityError:
+        # Another copy of this submission (Send pressed again while the first was still being
+        # saved) took the version number first: read again, and it is a repeat or the next one.
+        return _save_version(deps, request_id, user_id, draft, then)
+
+
+def _save_version(
+    deps: Dependencies,
+    request_id: int,
+    user_id: str,
+    draft: UpdateDraft,
+    then: Sequence[Work],
+) -> Receipt:
     now = deps.clock.now()
     with deps.unit_of_work() as session:
-        jobs.add(session, then, now=deps.clock.now())  # committed with the change
         context = load_context(session, request_id)
         if context is None:
             raise UpdateError(_("That update request no longer exists."))
@@ -215,6 +244,31 @@ def save_update(
         )
         request = context.request
         late = now > request.due_at
+        on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
+        meeting_id, tz = context.meeting.id, context.tz
+        assert meeting_id is not None
+
+        def receipt(version: int, late: bool, alerts: Sequence[str] = ()) -> Receipt:
+            return Receipt(
+                context.case.reference,
+                meeting_id,
+                meeting_label(context.meeting, context.case),
+                format_day(request.due_at.astimezone(tz).date()),
+                version,
+                # Family-side words are invited, not owed: the trail keeps the time, but they
+                # are never told, or shown, that they were late.
+                late and not is_family_side(context.member.role),
+                on_behalf,
+                past_deadline=late,
+                as_cover=covering,
+                send_now=tuple(alerts),
+            )
+
+        if is_repeat(context, user_id, draft):
+            # Sent again unchanged (Slack showed them an error and they pressed Send again):
+            # the version they sent, thanked again; nothing new is kept, alerted or audited.
+            sent = context.previous_sent
+            return receipt(context.previous_version, sent is not None and sent > request.due_at)
         if late and request.status == UpdateRequestStatus.RECEIVED:
             raise UpdateError(
                 _(
@@ -223,10 +277,7 @@ def save_update(
                 )
             )
         known = {oid for oid, _ in context.outcomes}
-        latest = session.exec(
-            select(func.max(AgencyUpdate.version)).where(AgencyUpdate.request_id == request_id)
-        ).one()
-        version = (latest or 0) + 1
+        version = context.previous_version + 1
         update = AgencyUpdate(
             request_id=request_id,
             version=version,
@@ -248,6 +299,7 @@ def save_update(
         session.add(update)
         session.flush()
         assert update.id is not None
+        jobs.add(session, then, now=now)  # committed with the change
         for outcome_id, rag, note in draft.ratings:
             if outcome_id in known:
                 session.add(
@@ -267,7 +319,6 @@ def save_update(
         jobs.add(
             session, send_now(alerts), now=now, case_id=context.case.id
         )  # new harm: sent at once, after the answer
-        on_behalf = None if context.member.slack_user_id == user_id else context.member.display_name
         audit.record(
             session,
             actor=user_id,
@@ -280,22 +331,7 @@ def save_update(
             on_behalf_of=context.member.id if on_behalf else None,
             cover=context.member.cover_member_id if covering else None,
         )
-        assert context.meeting.id is not None
-        tz = context.tz
-        return Receipt(
-            context.case.reference,
-            context.meeting.id,
-            meeting_label(context.meeting, context.case),
-            format_day(request.due_at.astimezone(tz).date()),
-            version,
-            # Family-side words are invited, not owed: the trail keeps the time, but they are
-            # never told, or shown, that they were late.
-            late and not is_family_side(context.member.role),
-            on_behalf,
-            past_deadline=late,
-            as_cover=covering,
-            send_now=tuple(alerts),
-        )
+        return receipt(version, late, alerts)
 
 
 def progress_content(session: Session, meeting_id: int) -> tuple[str, list[Block]]:

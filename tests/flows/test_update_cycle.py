@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from bot.devtools.sandbox import Sandbox
@@ -209,6 +210,70 @@ def test_editing_keeps_every_version(sandbox: Sandbox, people: People) -> None:
         (2, "Second thoughts"),
     ]
     assert request.received_at == at("2026-11-24")
+
+
+def test_an_update_sent_twice_unchanged_is_one_version(sandbox: Sandbox, people: People) -> None:
+    # Slack shows an error when the app answers late, and the person presses Send again: the
+    # same words are the version they sent, thanked again, not a second version or audit entry,
+    # even when the second press lands after the deadline.
+    case_with_core_group(sandbox, people, "2026-12-03")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()
+    assert give_update(sandbox, people.school, "Same words")["response_action"] == "update"
+    sandbox.clock.set(datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC))
+    again = give_update(sandbox, people.school, "Same words")
+    sandbox.clock.set(datetime(2026, 12, 2, 0, 0, 30, tzinfo=UTC))
+    after_deadline = give_update(sandbox, people.school, "Same words")
+    assert again["response_action"] == after_deadline["response_action"] == "update"
+    assert "late" not in str(after_deadline["view"]["blocks"]).lower()
+    with Session(sandbox.engine) as session:
+        versions = session.exec(select(AgencyUpdate)).all()
+        submitted = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "update.submitted")
+        ).all()
+    assert [(v.version, v.going_well) for v in versions] == [(1, "Same words")]
+    assert len(submitted) == 1
+
+
+def test_two_sends_racing_for_one_version_number_both_keep_their_words(
+    sandbox: Sandbox, people: People
+) -> None:
+    # The school's Send lands while another of its sends is still being saved: the other one
+    # commits version 1 first, so this one is saved again, as version 2, not lost in an error.
+    case_with_core_group(sandbox, people, "2026-12-03")
+    sandbox.clock.set(at("2026-11-24"))
+    sandbox.sweep()
+    raced: list[bool] = []
+
+    def the_other_send_commits_first(session: Session, *_: object) -> None:
+        saving = [o for o in session.new if isinstance(o, AgencyUpdate)]
+        if raced or not saving:
+            return
+        raced.append(True)
+        with Session(sandbox.engine) as other:
+            other.add(
+                AgencyUpdate(
+                    request_id=saving[0].request_id,
+                    version=1,
+                    submitted_by=people.school,
+                    submitted_at=at("2026-11-24"),
+                    going_well="The other send",
+                )
+            )
+            other.commit()
+
+    event.listen(Session, "before_flush", the_other_send_commits_first)
+    try:
+        answer = give_update(sandbox, people.school, "This send")
+    finally:
+        event.remove(Session, "before_flush", the_other_send_commits_first)
+    assert raced and answer["response_action"] == "update"
+    with Session(sandbox.engine) as session:
+        versions = session.exec(select(AgencyUpdate).order_by(col(AgencyUpdate.version))).all()
+    assert [(v.version, v.going_well) for v in versions] == [
+        (1, "The other send"),
+        (2, "This send"),
+    ]
 
 
 def test_a_member_on_leave_is_not_chased_and_their_cover_is(
