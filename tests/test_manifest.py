@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import pytest
 import yaml
 
 from bot.rules.ids import Command, Event
+from tests.slack_reference import REFERENCE, reference_json, require_reference
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "slack-reference"
 MANIFEST = yaml.safe_load((ROOT / "app_manifest.yml").read_text())
 # The same app for Socket Mode: an outbound WebSocket, so no request URLs.
 SOCKET_MANIFEST = yaml.safe_load((ROOT / "app_manifest.socket.yml").read_text())
@@ -26,9 +25,7 @@ CALL = re.compile(r"\.([a-z]+_[A-Za-z0-9_]+)\b")
 
 
 def reference(name: str) -> dict:  # type: ignore[type-arg]
-    if not REFERENCE.exists():
-        pytest.skip(f"Slack's reference data is not beside the project ({REFERENCE})")
-    return json.loads((REFERENCE / "methods" / f"{name}.json").read_text())
+    return reference_json(f"methods/{name}.json")  # type: ignore[no-any-return]
 
 
 def methods_the_code_calls() -> set[str]:
@@ -40,14 +37,14 @@ def methods_the_code_calls() -> set[str]:
         for name in CALL.findall(path.read_text()):
             found.update(COMPOSITE.get(name, (name.replace("_", ".", 1),)))
     # Attributes such as client.base_url are not methods: keep what Slack publishes as one.
+    # Read at collection too, so no skip here: without the data the list is empty, and the tests
+    # that use it skip (or fail, when the data is required) through reference().
     return {m for m in found if (REFERENCE / "methods" / f"{m}.json").exists()}
 
 
 @pytest.mark.parametrize("manifest", [MANIFEST, SOCKET_MANIFEST], ids=["http", "socket_mode"])
 def test_the_manifest_is_valid_against_slacks_schema(manifest: dict) -> None:  # type: ignore[type-arg]
-    if not REFERENCE.exists():
-        pytest.skip("Slack's reference data is not beside the project")
-    schema = json.loads((REFERENCE / "manifest-schema" / "manifest.schema.1.0.0.json").read_text())
+    schema = reference_json("manifest-schema/manifest.schema.1.0.0.json")
     jsonschema.validate(manifest, schema)
 
 
@@ -81,6 +78,7 @@ def test_the_socket_mode_manifest_is_the_same_app_with_socket_mode_on_and_no_req
 
 
 def test_the_code_calls_slack_and_the_scan_sees_it() -> None:
+    require_reference()
     assert {"conversations.create", "chat.postMessage", "views.open"} <= methods_the_code_calls()
 
 
@@ -94,7 +92,7 @@ def test_no_scope_is_asked_for_that_nothing_uses() -> None:
     used = {"commands"} if MANIFEST["features"].get("slash_commands") else set()
     for method in methods_the_code_calls():
         used |= set(reference(method)["scope"].get("bot") or []) & SCOPES
-    events = json.loads((REFERENCE / "events.json").read_text())
+    events = reference_json("events.json")
     scopes_by_event = {e["name"]: set(e.get("scopes") or []) for e in events}
     for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
         used |= scopes_by_event[event] & SCOPES

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
 from bot.devtools.emulator import SlackEmulator
-
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "slack-reference"
+from tests.slack_reference import reference_json
 
 
 @pytest.fixture
@@ -20,10 +17,7 @@ def reference_method() -> Callable[[str], dict[str, Any]]:
     """Slack's published description of a Web API method; skips when the reference is absent."""
 
     def load(name: str) -> dict[str, Any]:
-        path = REFERENCE / "methods" / f"{name}.json"
-        if not path.exists():
-            pytest.skip(f"Slack reference not found at {REFERENCE} (../shared/slack-reference)")
-        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = reference_json(f"methods/{name}.json")
         return loaded
 
     return load
