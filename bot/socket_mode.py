@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections import OrderedDict
+from contextlib import suppress
 from typing import Any
 
 from slack_bolt import App
@@ -125,6 +127,16 @@ class SocketModeServer:
     def close(self) -> None:
         """Close the connection and stop the client's threads."""
         self._closing = True
+        # The SDK's threads finish what they wait for before they see it close: a read of up to
+        # 3 s for a frame, a wait of up to 1 s for a message to process. Marked closed, with the
+        # socket shut down and an empty message queued, both stop at once.
+        client = self._handler.client
+        client.closed = True
+        client.message_queue.put(None)
+        sock = getattr(client.current_session, "sock", None)
+        if sock is not None:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self._handler.close()  # type: ignore[no-untyped-call]
         self._change("closed", "stopped")
 

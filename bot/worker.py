@@ -90,6 +90,11 @@ class Worker:
         self.wake()  # jobs left by a process that stopped are due now
         return self
 
+    @property
+    def working(self) -> bool:
+        """Started and not stopped: only then is waiting for it to be idle worth anything."""
+        return bool(self._threads) and not self._stopping.is_set()
+
     def wake(self) -> None:
         """Look for jobs now (called after a commit that wrote some)."""
         with self._woken:

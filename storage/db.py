@@ -6,7 +6,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -174,8 +174,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+@cache
 def head_revision() -> str:
-    """The newest migration the code knows."""
+    """The newest migration the code knows (read once: the scripts do not change while we run)."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(

@@ -24,7 +24,7 @@ from bot.slack.client import make_web_client
 from bot.socket_mode import SocketModeServer
 from bot.web import BackgroundServer
 from bot.worker import Worker
-from storage.db import UnitOfWork, make_engine, upgrade
+from storage.db import UnitOfWork, current_revision, head_revision, make_engine, upgrade
 
 SIGNING_SECRET = "sandbox-signing-secret"  # noqa: S105 (a local emulator, not a real secret)
 BOT_TOKEN = "xoxb-sandbox-bot-token"  # noqa: S105
@@ -70,7 +70,8 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         """Bring everything up; the bot's Web API client points at the emulator."""
-        upgrade(self.engine)
+        if current_revision(self.engine) != head_revision():  # a migrated copy is used as is
+            upgrade(self.engine)
         self.emulator.start()
         client = make_web_client(BOT_TOKEN, self.emulator.api_url)
         self.deps = Dependencies(self.settings, UnitOfWork(self.engine), self.clock, client)
@@ -107,8 +108,9 @@ class Sandbox:
             self._server.stop()
         for server in self._sockets:
             server.close()
-        if self.worker:
+        if self.worker and self.worker.working:
             self.worker.wait_idle()  # its last refreshes still reach the emulator
+        if self.worker:
             self.worker.stop()
         self.emulator.stop()
         self.engine.dispose()

@@ -3,6 +3,7 @@ database."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,11 +41,14 @@ def transport() -> str:
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path, transport: str) -> Iterator[Sandbox]:
-    """A started sandbox on a SQLite file, with the clock on Mon 23 Nov 2026, 10:00 UTC."""
+def sandbox(tmp_path: Path, transport: str, sqlite_template: Path) -> Iterator[Sandbox]:
+    """A started sandbox on a SQLite file (a copy of the migrated template), with the clock on
+    Mon 23 Nov 2026, 10:00 UTC."""
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    database = tmp_path / "flows.sqlite3"
+    shutil.copy(sqlite_template, database)
     with Sandbox(
-        f"sqlite:///{tmp_path / 'flows.sqlite3'}",
+        f"sqlite:///{database}",
         clock=clock,
         socket_mode=transport == "socket_mode",
     ) as world:
