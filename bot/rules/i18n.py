@@ -22,11 +22,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
@@ -134,12 +135,33 @@ def N_(message: str) -> str:  # noqa: N802 (the conventional name the extractor 
 
 def format_date(day: date, pattern: str) -> str:
     """A date in the current locale's words (CLDR pattern, e.g. "EEEE d MMMM y")."""
-    return _babel_format_date(day, pattern, locale=_speaking.get())
+    return _formatted_date(_speaking.get(), day, pattern)
 
 
 def format_datetime(instant: datetime, pattern: str) -> str:
     """A local date and time in the current locale's words (CLDR pattern)."""
-    return _babel_format_datetime(instant, pattern, tzinfo=instant.tzinfo, locale=_speaking.get())
+    # Equal instants in two zones are equal datetimes: the zone and its offset are in the key.
+    zone = (str(instant.tzinfo), instant.utcoffset())
+    return _formatted_datetime(_speaking.get(), instant, zone, pattern)
+
+
+# A case's few dates are written again in every answer, and Babel reads the locale's data each
+# time it is given a locale's name: the words for a date are kept once made.
+@lru_cache(maxsize=4096)
+def _formatted_date(locale: str, day: date, pattern: str) -> str:
+    return _babel_format_date(day, pattern, locale=_babel_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_datetime(locale: str, instant: datetime, zone: object, pattern: str) -> str:
+    return _babel_format_datetime(
+        instant, pattern, tzinfo=instant.tzinfo, locale=_babel_locale(locale)
+    )
+
+
+@cache
+def _babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
 
 
 def language_from_slack_locale(locale: str | None) -> Language | None:

@@ -17,9 +17,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, func, literal_column, or_, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -70,7 +81,7 @@ def add(
     """
     if not works:
         return 0
-    insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
+    written_by = _statements(dialect(session))
     written = 0
     for work in works:
         about = case_id if case_id is not None else work.payload.get("case_id")
@@ -92,10 +103,9 @@ def add(
             "created_at": now,
         }
         if work.coalesce is not None and work.key is None:
-            written += _add_refresh(session, row, insert)
+            written += _add_refresh(session, row, written_by)
             continue
-        statement = insert(_TABLE).values(row).on_conflict_do_nothing().returning(_TABLE.c.id)
-        written += len(plain(session, statement).all())
+        written += len(plain(session, written_by.insert, row).all())
     if written:
         session.info[JOBS_WRITTEN] = True
         if dialect(session) == "postgresql":
@@ -104,46 +114,82 @@ def add(
     return written
 
 
-def _add_refresh(session: Session, row: dict[str, Any], insert: Any) -> int:
-    """Join the waiting refresh of the same thing, pushing its start back, or write a new one
-    that waits to settle; 1 if a job was written, 0 if joined."""
-    clock = database_seconds(session)
+@dataclass(frozen=True)
+class _Writes:
+    """The statements that write jobs, built once for a dialect (they run inside requests)."""
+
+    insert: Any  # a job, unless its key is already there
+    join: Any  # move a waiting refresh's start later, within its cap
+    settling: Any  # a refresh that waits to settle, unless one with its pending key waits
+
+
+_ROW = (
+    "kind",
+    "case_id",
+    "payload",
+    "key",
+    "pending_key",
+    "due_at",
+    "state",
+    "attempts",
+    "created_at",
+)
+
+
+@cache
+def _statements(name: str) -> _Writes:
+    insert = postgresql.insert if name == "postgresql" else sqlite.insert
+    clock = _database_seconds(name)
     settle, cap = REFRESH_SETTLE.total_seconds(), REFRESH_CAP.total_seconds()
     # One statement reads and moves `settle_at`, so a claim cannot fall between the two; a job
     # being claimed is locked (PostgreSQL) or the database is (SQLite), and once claimed it has
     # no `pending_key`, so it is left alone and a new one is written below.
     table = _TABLE.c
-    latest = func.coalesce(table.settle_by, clock + cap)
+    least = func.least if name == "postgresql" else func.min
     join = (
         update(_TABLE)
-        .where(table.pending_key == row["pending_key"], table.state == JobState.PENDING)
-        .values(settle_at=_earlier(session, clock + settle, latest))
+        .where(table.pending_key == bindparam("waiting"), table.state == JobState.PENDING.value)
+        .values(settle_at=least(clock + settle, func.coalesce(table.settle_by, clock + cap)))
         .returning(table.id)
     )
-    fresh = {**row, "settle_at": clock + settle, "settle_by": clock + cap}
-    write = insert(_TABLE).values(fresh).on_conflict_do_nothing().returning(_TABLE.c.id)
+    settling = (
+        insert(_TABLE)
+        .values(
+            {
+                **{column: bindparam(f"p_{column}") for column in _ROW},
+                "settle_at": clock + settle,
+                "settle_by": clock + cap,
+            }
+        )
+        .on_conflict_do_nothing()
+        .returning(table.id)
+    )
+    return _Writes(insert(_TABLE).on_conflict_do_nothing().returning(table.id), join, settling)
+
+
+def _add_refresh(session: Session, row: dict[str, Any], writes: _Writes) -> int:
+    """Join the waiting refresh of the same thing, pushing its start back, or write a new one
+    that waits to settle; 1 if a job was written, 0 if joined."""
+    fresh = {f"p_{column}": value for column, value in row.items()}
     for _ in range(JOIN_TRIES):
-        if plain(session, join).first() is not None:
+        if plain(session, writes.join, {"waiting": row["pending_key"]}).first() is not None:
             return 0
-        if plain(session, write).first() is not None:
+        if plain(session, writes.settling, fresh).first() is not None:
             return 1
         # Another request wrote the waiting refresh between the two statements: join it.
-    alone = {**fresh, "pending_key": None}
-    plain(session, insert(_TABLE).values(alone))
+    plain(session, writes.settling, {**fresh, "p_pending_key": None})
     return 1
 
 
 def database_seconds(session: Session) -> ColumnElement[float]:
     """The database's clock, in seconds since 1970 (what `settle_at` is measured by)."""
-    if dialect(session) == "postgresql":
+    return _database_seconds(dialect(session))
+
+
+def _database_seconds(name: str) -> ColumnElement[float]:
+    if name == "postgresql":
         return literal_column("extract(epoch from clock_timestamp())::float8", Float)
     return literal_column("((julianday('now') - 2440587.5) * 86400.0)", Float)
-
-
-def _earlier(session: Session, a: Any, b: Any) -> ColumnElement[float]:
-    least = func.least if dialect(session) == "postgresql" else func.min
-    result: ColumnElement[float] = least(a, b)
-    return result
 
 
 def enqueue(deps: Dependencies, works: Sequence[Work]) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Executable, bindparam, func, type_coerce
 from sqlmodel import Session, col, select
 
 from bot.rules.audit_actions import AuditAction
@@ -25,6 +26,7 @@ from bot.services.managers import find_area, is_admin
 from bot.ui.bilingual import Render, rendered
 from bot.ui.labels import LANGUAGE_NAMES
 from storage.models import Area, Case, Member, PersonLanguage
+from storage.types import EnumText
 
 if TYPE_CHECKING:
     from bot.deps import Dependencies
@@ -213,15 +215,39 @@ def in_language(language: Language, words: Callable[[], str]) -> str:
     return "\n\n".join(said)
 
 
+def _language_of_request() -> Executable:
+    """`person_language` for a request, as one statement (it runs before every listener): the
+    person's own, else their workspace's area's, else that of the latest case they are in."""
+    own = select(PersonLanguage.language).where(
+        col(PersonLanguage.slack_user_id) == bindparam("user")
+    )
+    of_team = select(Area.language).where(col(Area.slack_team_id) == bindparam("team")).limit(1)
+    of_case = (
+        select(Area.language)
+        .join(Case, col(Case.area_id) == col(Area.id))
+        .join(Member, col(Member.case_id) == col(Case.id))
+        .where(col(Member.slack_user_id) == bindparam("user"))
+        .order_by(col(Member.id).desc())
+        .limit(1)
+    )
+    found = func.coalesce(
+        own.scalar_subquery(), of_team.scalar_subquery(), of_case.scalar_subquery()
+    )
+    return select(type_coerce(found, EnumText(Language)))
+
+
+LANGUAGE_OF_REQUEST = _language_of_request()
+
+
 def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) -> str:
     """The locale of what the bot answers a person in a request (a form has room for one)."""
     if not user_id:
         return locale_of(Language.ENGLISH)
-    with deps.unit_of_work() as session:
-        language = person_language(
-            session, user_id, team_id=team_id, default=deps.settings.default_language
-        )
-    return locale_of(language)
+    # One read on a pooled connection: no session, no transaction of its own to commit.
+    with deps.unit_of_work.engine.connect() as connection:
+        found = connection.execute(LANGUAGE_OF_REQUEST, {"user": user_id, "team": team_id})
+        language = found.scalar()
+    return locale_of(language or deps.settings.default_language)
 
 
 def tell_person(
