@@ -13,6 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.examples import examples
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
@@ -263,82 +265,87 @@ def test_init_creates_the_default_database_and_its_folder_and_says_where(tmp_pat
 BAD_VALUES = ["", "x", "-1", "99999", "2026-02-30", "ENG", "--help-me", "é", "sqlite:", "0"]
 
 
-@settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+COMMANDS = st.sampled_from(
+    [
+        ("timeline",),
+        ("db", "current"),
+        ("db", "upgrade"),
+        ("init",),
+        ("export",),
+        ("sweep",),
+        ("serve",),
+        ("demo",),
+    ]
 )
-@given(
-    command=st.sampled_from(
+WORDS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "--icpc",
+                "--nation",
+                "--birth",
+                "--format",
+                "--at",
+                "--out",
+                "--port",
+                "--host",
+                "--log-level",
+                "oak-family",
+            ]
+        ),
+        st.sampled_from(BAD_VALUES),
+    ),
+    max_size=6,
+)
+ENVIRONMENTS = st.dictionaries(
+    st.sampled_from(
         [
-            ("timeline",),
-            ("db", "current"),
-            ("db", "upgrade"),
-            ("init",),
-            ("export",),
-            ("sweep",),
-            ("serve",),
-            ("demo",),
+            "DATABASE_URL",
+            "SLACK_BOT_TOKEN",
+            "SLACK_APP_TOKEN",
+            "SLACK_SIGNING_SECRET",
+            "DEFAULT_NATION",
+            "DEFAULT_TIMEZONE",
+            "CLOCK_FILE",
+            "DISPATCH_EVERY_SECONDS",
+            "SLACK_API_URL",
         ]
     ),
-    words=st.lists(
-        st.one_of(
-            st.sampled_from(
-                [
-                    "--icpc",
-                    "--nation",
-                    "--birth",
-                    "--format",
-                    "--at",
-                    "--out",
-                    "--port",
-                    "--host",
-                    "--log-level",
-                    "oak-family",
-                ]
-            ),
-            st.sampled_from(BAD_VALUES),
-        ),
-        max_size=6,
+    st.sampled_from(
+        [
+            *BAD_VALUES,
+            "postgresql+psycopg://x@127.0.0.1:9/x",
+            "xoxb-1",
+            "xapp-1",
+            "http://127.0.0.1:9/api/",
+            "/proc/nope",
+        ]
     ),
-    environment=st.dictionaries(
-        st.sampled_from(
-            [
-                "DATABASE_URL",
-                "SLACK_BOT_TOKEN",
-                "SLACK_APP_TOKEN",
-                "SLACK_SIGNING_SECRET",
-                "DEFAULT_NATION",
-                "DEFAULT_TIMEZONE",
-                "CLOCK_FILE",
-                "DISPATCH_EVERY_SECONDS",
-                "SLACK_API_URL",
-            ]
-        ),
-        st.sampled_from(
-            [
-                *BAD_VALUES,
-                "postgresql+psycopg://x@127.0.0.1:9/x",
-                "xoxb-1",
-                "xapp-1",
-                "http://127.0.0.1:9/api/",
-                "/proc/nope",
-            ]
-        ),
-        max_size=4,
-    ),
+    max_size=4,
 )
+
+
+@examples(short=10, full=40)  # each example starts a process: about a second here
 def test_any_bad_arguments_or_environment_give_one_line_never_a_traceback(
-    tmp_path: Path,
-    command: tuple[str, ...],
-    words: list[str],
-    environment: dict[str, str],
+    tmp_path: Path, examples: int
 ) -> None:
-    with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
-        args = list(command) + words
-        if command == ("demo",) and "--out" not in words:
-            args += ["--out", str(Path(scratch) / "file")]
-            (Path(scratch) / "file").write_text("not a folder")
-        result = run(*args, env={**home(Path(scratch)), **environment})
-    assert "Traceback" not in result.stderr, (args, environment, result.stderr)
-    if result.returncode != 0:
-        assert result.returncode in (1, 2, 3), (args, environment, result.stderr)
-        assert len(result.stderr.strip().splitlines()) == 1, (args, environment, result.stderr)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(command=COMMANDS, words=WORDS, environment=ENVIRONMENTS)
+    def check(command: tuple[str, ...], words: list[str], environment: dict[str, str]) -> None:
+        with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+            args = list(command) + words
+            if command == ("demo",) and "--out" not in words:
+                args += ["--out", str(Path(scratch) / "file")]
+                (Path(scratch) / "file").write_text("not a folder")
+            result = run(*args, env={**home(Path(scratch)), **environment})
+        assert "Traceback" not in result.stderr, (args, environment, result.stderr)
+        if result.returncode != 0:
+            assert result.returncode in (1, 2, 3), (args, environment, result.stderr)
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1, (args, environment, result.stderr)
+
+    check()

@@ -72,7 +72,7 @@ class LostOrRepeatedError(AssertionError):
 @pytest.mark.parametrize(
     "run",
     [
-        pytest.param(Kills(kills=6, seed=19), id="short"),
+        pytest.param(Kills(kills=3, seed=19), id="short"),
         pytest.param(Kills(kills=21, seed=1919), id="full", marks=pytest.mark.full_length),
     ],
 )

@@ -121,7 +121,7 @@ def test_two_replicas_send_a_whole_cycle_exactly_once(
 
 
 @lengths(
-    Length(cases=30, days=UPDATE_CYCLE, icpc_spread=4, events=6, while_sending=True),
+    Length(cases=20, days=UPDATE_CYCLE, icpc_spread=4, events=4, while_sending=True),
     Length(cases=60, days=49, icpc_spread=14, events=10),
 )
 def test_replicas_killed_at_random_moments_lose_nothing_and_repeat_nothing(
@@ -206,7 +206,7 @@ FAULTS = ["http_429", "http_500", "http_503", "slow", "drop", "drop_after", "htt
 
 
 @lengths(
-    Length(cases=16, days=9, icpc_spread=4),
+    Length(cases=10, days=9, icpc_spread=4),
     Length(cases=100, days=UPDATE_CYCLE, icpc_spread=4),
 )
 def test_a_whole_cycle_through_slack_failing_one_call_in_five_loses_and_repeats_nothing(
