@@ -40,6 +40,7 @@ import json
 import math
 import multiprocessing
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -81,6 +82,7 @@ def bare_app(api_url: str, *, tuned: bool) -> App:
     )
     app.command("/coregroup")(lambda ack: ack())
     app.action("rsvp_attending")(lambda ack: ack())
+    app.view(re.compile(".*"))(lambda ack: ack())
     return app
 
 
@@ -243,14 +245,23 @@ def socket_load(hub: SocketModeHub, body: bytes, concurrency: int, requests: int
     times: list[float] = []
     left = iter(range(requests))
     lock = threading.Lock()
+    numbered = NUMBERED in json.dumps(payload)
 
     def client() -> None:
         while True:
             with lock:
-                if next(left, None) is None:
+                number = next(left, None)
+                if number is None:
                     return
+            sent = payload
+            if numbered:  # its own words, as over HTTP
+                sent = json.loads(json.dumps(payload).replace(NUMBERED, f"socket-{number}"))
             start = time.perf_counter()
-            ack = hub.deliver(kind, payload, accepts_response_payload=kind == "slash_commands")
+            ack = hub.deliver(
+                kind,
+                sent,
+                accepts_response_payload=kind == "slash_commands" or "view" in payload,
+            )
             if not ack.acked:
                 raise RuntimeError("an envelope was not acknowledged")
             times.append((time.perf_counter() - start) * 1000)
@@ -360,11 +371,16 @@ async def _load(url: str, body: bytes, concurrency: int, requests: int) -> list[
     parsed = urllib.parse.urlparse(url)
     host, port = str(parsed.hostname), int(parsed.port or 80)
     request = signed_request(url, body)
+    numbered = NUMBERED.encode() in body
     times: list[float] = []
     left = iter(range(requests))
 
     async def client() -> None:
-        for _ in left:
+        for number in left:
+            if numbered:  # its own words, signed now (outside the time measured)
+                mine = body.replace(NUMBERED.encode(), f"{os.getpid()}-{number}".encode())
+                times.append(await _post(host, port, signed_request(url, mine)))
+                continue
             times.append(await _post(host, port, request))
 
     await asyncio.gather(*(client() for _ in range(concurrency)))
@@ -621,7 +637,46 @@ def case_with_invitation(box: Sandbox, response_url: str) -> dict[str, bytes]:
     return {
         "slash command (/coregroup status)": command,
         "button click (RSVP)": urllib.parse.urlencode({"payload": json.dumps(click)}).encode(),
+        "modal submission (update form)": update_submission(box, school),
     }
+
+
+# In a body, replaced by each request's own number (each request is then signed as it is sent):
+# every update form sent is a new version, not the same words sent again (which is no change).
+NUMBERED = "@@N@@"
+
+
+def update_submission(box: Sandbox, school: str) -> bytes:
+    """The school's update form, filled in as the school would fill it in; each request's
+    `going well` names its number."""
+    from datetime import UTC, datetime
+
+    from bot.rules.ids import ActionId, UpdateField, ViewId
+
+    emu = box.emulator
+    box.clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # the prompts for 3 December go
+    box.sweep()
+    prompt = [
+        m
+        for m in emu.inspector.seen_by(school)
+        if m.channel.startswith("D") and ActionId.GIVE_UPDATE in str(m.blocks)
+    ][-1]
+    emu.click(school, prompt.channel, prompt.ts, ActionId.GIVE_UPDATE)
+    view = box.wait_for(lambda: emu.inspector.modal_stack(school))[-1]
+    assert view["callback_id"] == ViewId.UPDATE, view["callback_id"]
+    fields = {b.get("block_id") for b in view["blocks"]}
+    values = {
+        (field, field): text
+        for field, text in (
+            (UpdateField.GOING_WELL, f"Week {NUMBERED}: Jo was at school every day"),
+            (UpdateField.WORRIES, "Mornings are still hard"),
+            (UpdateField.NEW_HARM, "no"),
+            (UpdateField.NEXT_STEPS, "Keep meeting Jo at the gate"),
+        )
+        if field in fields
+    }
+    payload = emu.interactions.submission_payload(school, view["id"], values)
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
 
 
 BURST = 30  # clicks in a burst, one a person

@@ -5,7 +5,8 @@
 
 `bench/ack_latency.py` measures how long Slack waits and how much CPU each server spends per
 request; this says where the bot's share goes. The same case and the same two requests
-(`/coregroup status` in the case channel, an RSVP click on its invitation), signed as Slack
+(`/coregroup status` in the case channel, an RSVP click on its invitation, the update form
+sent, each time with new words), signed as Slack
 signs them, are handed to the bot's Bolt app in this process (`App.dispatch`, which is what the
 HTTP front door calls for each request once it has read the body), one after another under
 cProfile, counting this thread's CPU time (not waits). Then the jobs those requests wrote (the
@@ -38,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bench.ack_latency import case_with_invitation, sink_server
+from bench.ack_latency import NUMBERED, case_with_invitation, sink_server
 from bot.devtools.sandbox import SIGNING_SECRET, Sandbox
 from bot.worker import Worker
 
@@ -138,16 +139,18 @@ def main() -> None:
         # Slack's limit on updating one message would make the worker wait: not CPU, not here.
         box.emulator.rate_limits_enabled = False
         for what, body in bodies.items():
-            for _ in range(20):  # warm up: imports, caches, pooled connections
-                box.app.dispatch(BoltRequest(body=body.decode(), headers=signed(body)))
+            for number in range(20):  # warm up: imports, caches, pooled connections
+                mine = body.replace(NUMBERED.encode(), f"warm-{number}".encode())
+                box.app.dispatch(BoltRequest(body=mine.decode(), headers=signed(mine)))
             worker.run_due()
             # CPU of this thread only: not the waits (a commit's disk sync, Slack's answer), and
             # not the emulator, whose server threads share this process.
             answering = cProfile.Profile(time.thread_time)
             after = cProfile.Profile(time.thread_time)
             statuses: set[int] = set()
-            for _ in range(args.requests):
-                request = BoltRequest(body=body.decode(), headers=signed(body))
+            for number in range(args.requests):
+                mine = body.replace(NUMBERED.encode(), str(number).encode())  # a new version
+                request = BoltRequest(body=mine.decode(), headers=signed(mine))
                 answering.enable()
                 response = box.app.dispatch(request)
                 answering.disable()

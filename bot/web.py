@@ -177,7 +177,15 @@ class BackgroundServer:
         self.url = f"http://{host}:{port}{EVENTS_PATH}"
         return self.url
 
-    def stop(self) -> None:
-        """Stop serving and wait for the thread."""
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop serving: once it takes no more connections, and (with `wait`) once its thread
+        has ended, which uvicorn lets take a tenth of a second for open connections to close."""
         self._server.stop_soon()
-        self._thread.join(timeout=10)
+        if wait:
+            self._thread.join(timeout=10)
+            return
+        deadline = time.monotonic() + 10
+        while self._thread.is_alive() and time.monotonic() < deadline:
+            if not any(server.is_serving() for server in self._server.servers):
+                return
+            time.sleep(0.002)

@@ -26,7 +26,7 @@ from bot.rules.ids import (
     ViewId,
 )
 from bot.rules.stand_ins import form_audience
-from bot.rules.update_form import parse_metadata, parse_update
+from bot.rules.update_form import UpdateDraft, parse_metadata, parse_update
 from bot.rules.view_state import date_of, int_of, text_of, time_of, user_of, value_of
 from bot.rules.vocabulary import Attendance, Category, Decision, SupporterKind
 from bot.rules.work import Work, WorkKind, refresh
@@ -54,9 +54,10 @@ from bot.services.plan import PlanError, refresh_plan_message, save_action, save
 from bot.services.planning import replan_case
 from bot.services.representatives import bring_someone, send_someone
 from bot.services.updates import (
+    FormMistakesError,
+    UpdateContext,
     UpdateError,
-    context_of_request,
-    save_update,
+    submit_update,
 )
 from bot.ui.common import message_modal, opening_progress_modal, section
 from bot.ui.meetings import SAME_AGENCY_NO
@@ -425,33 +426,30 @@ def handle_update_submission(
     due meanwhile is not sent, since the dispatcher writes it only while the report is owed."""
     meta = parse_metadata(view.get("private_metadata"))
     user_id = body["user"]["id"]
-    context = context_of_request(deps, meta.request_id) if meta else None
     first_block = next(iter(view["state"]["values"]), UpdateField.GOING_WELL.value)
-    if meta is None or context is None or context.case.id is None:
+    if meta is None:
         ack(response_action="errors", errors={first_block: _(NOT_A_MEMBER)})
         return
-    audience = form_audience(context.member.role)
-    draft, errors = parse_update(
-        view["state"]["values"],
-        outcome_ids=[oid for oid, _ in context.outcomes],
-        audience=audience,
-        today=deps.clock.now().astimezone(context.tz).date(),
-    )
-    if draft is None:
-        ack(response_action="errors", errors=errors)
-        return
-    # After the ack: the case re-planned, the channel's count of updates (never their content)
-    # and the digest.
-    counted = [
-        Work(
-            WorkKind.AFTER_UPDATE,
-            {"case_id": context.case.id, "meeting_id": context.meeting.id},
+
+    def compose(context: UpdateContext) -> tuple[UpdateDraft, list[Work]]:
+        draft, errors = parse_update(
+            view["state"]["values"],
+            outcome_ids=[oid for oid, _ in context.outcomes],
+            audience=form_audience(context.member.role),
+            today=deps.clock.now().astimezone(context.tz).date(),
         )
-    ]
+        if draft is None:
+            raise FormMistakesError(errors)
+        # After the ack: the case re-planned, the channel's count of updates (never their
+        # content) and the digest.
+        after = {"case_id": context.case.id, "meeting_id": context.meeting.id}
+        return draft, [Work(WorkKind.AFTER_UPDATE, after)]
+
     try:
-        receipt = save_update(
-            deps, request_id=meta.request_id, user_id=user_id, draft=draft, then=counted
-        )
+        receipt = submit_update(deps, request_id=meta.request_id, user_id=user_id, compose=compose)
+    except FormMistakesError as mistakes:
+        ack(response_action="errors", errors=mistakes.errors)
+        return
     except UpdateError as error:
         ack(response_action="errors", errors={first_block: str(error)})
         return

@@ -105,7 +105,8 @@ class Sandbox:
     def stop(self) -> None:
         """Tear everything down."""
         if self._server:
-            self._server.stop()
+            # Connections refused from now on; its thread ends on its own a moment later.
+            self._server.stop(wait=False)
         for server in self._sockets:
             server.close()
         if self.worker and self.worker.working:

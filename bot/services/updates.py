@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -203,6 +203,18 @@ def may_give(session: Session, context: UpdateContext, user_id: str, today: date
     return None if decision.allowed else decision.reason
 
 
+class FormMistakesError(Exception):
+    """The form as sent cannot be kept: what to show beside which field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+# What a submission is read into once its request is known: the draft, and the work it leaves.
+Compose = Callable[["UpdateContext"], tuple[UpdateDraft, Sequence[Work]]]
+
+
 def save_update(
     deps: Dependencies,
     *,
@@ -215,20 +227,30 @@ def save_update(
 
     A submitted update can be changed until its deadline; after that it is with the chair.
     """
+    return submit_update(
+        deps, request_id=request_id, user_id=user_id, compose=lambda _: (draft, then)
+    )
+
+
+def submit_update(
+    deps: Dependencies, *, request_id: int, user_id: str, compose: Compose
+) -> Receipt:
+    """`save_update` for a form: the request, its case and plan are read once, in the
+    transaction that keeps the version, and `compose` reads the form against them (raising
+    `FormMistakesError` for mistakes to show in it)."""
     try:
-        return _save_version(deps, request_id, user_id, draft, then)
+        return _save_version(deps, request_id, user_id, compose)
     except IntegrityError:
         # Another copy of this submission (Send pressed again while the first was still being
         # saved) took the version number first: read again, and it is a repeat or the next one.
-        return _save_version(deps, request_id, user_id, draft, then)
+        return _save_version(deps, request_id, user_id, compose)
 
 
 def _save_version(
     deps: Dependencies,
     request_id: int,
     user_id: str,
-    draft: UpdateDraft,
-    then: Sequence[Work],
+    compose: Compose,
 ) -> Receipt:
     now = deps.clock.now()
     with deps.unit_of_work() as session:
@@ -239,6 +261,7 @@ def _save_version(
         problem = may_give(session, context, user_id, today)
         if problem:
             raise UpdateError(problem)
+        draft, then = compose(context)
         covering = context.member.slack_user_id != user_id and is_covering(
             session, context, user_id, today
         )
@@ -369,9 +392,3 @@ def refresh_progress(deps: Dependencies, meeting_id: int) -> None:
             )
         except SlackError as error:
             log.warning("could not update the progress of meeting %s: %s", meeting_id, error.code)
-
-
-def context_of_request(deps: Dependencies, request_id: int) -> UpdateContext | None:
-    """`load_context` in a unit of work of its own."""
-    with deps.unit_of_work() as session:
-        return load_context(session, request_id)

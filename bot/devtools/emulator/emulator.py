@@ -6,6 +6,7 @@ import secrets
 import signal
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
@@ -28,6 +29,13 @@ DEFAULT_MANIFEST = Path(__file__).resolve().parents[3] / "app_manifest.yml"
 
 
 def _manifest(path: Path) -> dict[str, Any]:
+    """The manifest, parsed once per version of the file (every emulator a test suite starts
+    reads it, and parsing it costs more than starting the emulator). Read it, never change it."""
+    return _parsed_manifest(path.resolve(), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed_manifest(path: Path, _version: int) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         loaded = yaml.safe_load(handle)
     if not isinstance(loaded, dict):

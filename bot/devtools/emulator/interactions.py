@@ -445,30 +445,40 @@ class Interactions:
     ) -> AppResponse:
         """Submit the modal the person is looking at, with values typed or picked per input."""
         with self.ws.lock:
+            view = self._live_view(user_id, view_id)
+            payload = self.submission_payload(user_id, view_id, values)
+            view.state_values = payload["view"]["state"]["values"]
+            self.ws.log_view(view, "submitted")
+        response = self._send_payload(payload)
+        if response.status == 200:
+            with self.ws.lock:
+                self._apply_submission_answer(user_id, view, response.json())
+        return response
+
+    def submission_payload(
+        self, user_id: str, view_id: str, values: dict[tuple[str, str], Any]
+    ) -> dict[str, Any]:
+        """The `view_submission` payload Slack would send if the person submitted the modal with
+        these values, without sending it or changing the modal (a benchmark sends it itself)."""
+        with self.ws.lock:
             person = self._person(user_id)
             view = self._live_view(user_id, view_id)
             if view.type != "modal" or (not view.payload.get("submit") and self._has_inputs(view)):
                 raise EmulatorUsageError(f"view {view_id} has no submit button")
-            state = self._submitted_state(view, values)
-            view.state_values = state
-            self.ws.log_view(view, "submitted")
-            payload = {
+            shown = view.as_slack()
+            shown["state"] = {"values": self._submitted_state(view, values)}
+            return {
                 "type": "view_submission",
                 "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
                 "user": person,
                 "api_app_id": APP_ID,
                 "token": VERIFICATION_TOKEN,
                 "trigger_id": self.ws.new_trigger(user_id, view_id=view.id),
-                "view": view.as_slack(),
+                "view": shown,
                 "response_urls": [],
                 "is_enterprise_install": False,
                 "enterprise": None,
             }
-        response = self._send_payload(payload)
-        if response.status == 200:
-            with self.ws.lock:
-                self._apply_submission_answer(user_id, view, response.json())
-        return response
 
     @staticmethod
     def _has_inputs(view: View) -> bool:
