@@ -440,15 +440,7 @@ def main() -> None:
         serve_sink(args.port)
         return
     with ExitStack() as stack:
-        folder = stack.enter_context(tempfile.TemporaryDirectory())
-        database_url = args.database or f"sqlite:///{folder}/bench.sqlite3"
-        if args.database:
-            from world import fresh_engine
-
-            fresh_engine(database_url).dispose()
-        box = stack.enter_context(Sandbox(database_url))
-        sink = stack.enter_context(sink_server())
-        bodies = case_with_invitation(box, sink.url)
+        database_url, box, bodies = bench_case(stack, args.database)
         clickers = burst_members(box) if args.burst_runs else {}
         api = box.emulator.api_url
         servers = []
@@ -483,6 +475,21 @@ def main() -> None:
         report_bursts(bursts, database)
     if args.json:
         Path(args.json).write_text(json.dumps({**results, "bursts": bursts}, indent=2))
+
+
+def bench_case(stack: ExitStack, database: str | None) -> tuple[str, Sandbox, dict[str, bytes]]:
+    """The database (an emptied `database`, or a SQLite file for the run), a sandbox on it with
+    the bench's case, and the bodies of the requests to send (their response URLs lead to a
+    sink of their own); all closed with `stack`."""
+    folder = stack.enter_context(tempfile.TemporaryDirectory())
+    database_url = database or f"sqlite:///{folder}/bench.sqlite3"
+    if database:
+        from world import fresh_engine
+
+        fresh_engine(database_url).dispose()
+    box = stack.enter_context(Sandbox(database_url))
+    sink = stack.enter_context(sink_server())
+    return database_url, box, case_with_invitation(box, sink.url)
 
 
 Results = dict[str, dict[str, dict[str, Any]]]  # request -> concurrency -> server -> figures

@@ -27,7 +27,6 @@ import argparse
 import cProfile
 import pstats
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from contextlib import ExitStack
@@ -39,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bench.ack_latency import NUMBERED, case_with_invitation, sink_server
-from bot.devtools.sandbox import SIGNING_SECRET, Sandbox
+from bench.ack_latency import NUMBERED, bench_case
+from bot.devtools.sandbox import SIGNING_SECRET
 from bot.worker import Worker
 
 ROOT = str(Path(__file__).resolve().parents[1])
@@ -122,15 +121,7 @@ def main() -> None:
     parser.add_argument("--database", help="an empty database to use instead of a SQLite file")
     args = parser.parse_args()
     with ExitStack() as stack:
-        folder = stack.enter_context(tempfile.TemporaryDirectory())
-        database_url = args.database or f"sqlite:///{folder}/profile.sqlite3"
-        if args.database:
-            from world import fresh_engine
-
-            fresh_engine(database_url).dispose()
-        box = stack.enter_context(Sandbox(database_url))
-        sink = stack.enter_context(sink_server())
-        bodies = case_with_invitation(box, sink.url)
+        database_url, box, bodies = bench_case(stack, args.database)
         assert box.app is not None and box.deps is not None and box.worker is not None
         box.worker.wait_idle()
         box.worker.stop()  # the jobs are run on this thread, under their own profile
