@@ -9,6 +9,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -39,9 +41,11 @@ from storage.models import (
     Case,
     Meeting,
     Member,
+    Outcome,
     OutcomeRating,
     UpdateRequest,
 )
+from storage.queries import plain
 
 log = logging.getLogger(__name__)
 
@@ -97,31 +101,51 @@ class UpdateContext:
         return ZoneInfo(self.case.timezone)
 
 
-def load_context(session: Session, request_id: int) -> UpdateContext | None:
-    """The request, its member, case, meeting, the plan's outcomes and the latest version."""
-    from bot.services.plan import load_plan
+# Built once, run with parameters: an update form reads these inside Slack's request, and
+# building a statement costs SQLAlchemy more than running it.
+_REQUEST_AND_ITS_CASE = (
+    sa_select(UpdateRequest, Member, Meeting, Case, Area)
+    .join(Member, col(Member.id) == col(UpdateRequest.member_id))
+    .join(Meeting, col(Meeting.id) == col(UpdateRequest.meeting_id))
+    .join(Case, col(Case.id) == col(Meeting.case_id))
+    .join(Area, col(Area.id) == col(Case.area_id))
+    .where(col(UpdateRequest.id) == bindparam("request_id"))
+)
+_OUTCOMES = (
+    sa_select(col(Outcome.id), col(Outcome.wording))
+    .where(col(Outcome.case_id) == bindparam("case_id"), col(Outcome.retired_at).is_(None))
+    .order_by(col(Outcome.position))
+)
+_LATEST = (
+    select(AgencyUpdate)
+    .where(col(AgencyUpdate.request_id) == bindparam("request_id"))
+    .order_by(col(AgencyUpdate.version).desc())
+    .limit(1)
+)
 
-    request = session.get(UpdateRequest, request_id)
-    if request is None:
+_RATINGS = sa_select(
+    col(OutcomeRating.outcome_id), col(OutcomeRating.rag), col(OutcomeRating.note)
+).where(col(OutcomeRating.update_id) == bindparam("update_id"))
+
+
+def load_context(session: Session, request_id: int) -> UpdateContext | None:
+    """The request, its member, case, meeting, the plan's outcomes (those not retired, in the
+    plan's order) and the latest version."""
+    found = session.execute(_REQUEST_AND_ITS_CASE, {"request_id": request_id}).first()
+    if found is None:
         return None
-    member = session.get_one(Member, request.member_id)
-    meeting = session.get_one(Meeting, request.meeting_id)
-    case = session.get_one(Case, meeting.case_id)
-    area = session.get_one(Area, case.area_id)
+    request, member, meeting, case, area = found
     assert case.id is not None
-    plan = load_plan(session, case.id)
-    latest = session.exec(
-        select(AgencyUpdate)
-        .where(AgencyUpdate.request_id == request_id)
-        .order_by(col(AgencyUpdate.version).desc())
-    ).first()
+    outcomes = tuple(
+        (outcome_id, wording)
+        for outcome_id, wording in plain(session, _OUTCOMES, {"case_id": case.id})
+    )
+    latest = session.exec(_LATEST, params={"request_id": request_id}).first()
     previous = None
     if latest is not None:
-        ratings = session.exec(
-            select(OutcomeRating).where(OutcomeRating.update_id == latest.id)
-        ).all()
+        ratings = plain(session, _RATINGS, {"update_id": latest.id})
         previous = UpdateDraft(
-            ratings=tuple((r.outcome_id, r.rag, r.note) for r in ratings),
+            ratings=tuple((outcome_id, rag, note) for outcome_id, rag, note in ratings),
             going_well=latest.going_well,
             worries=latest.worries,
             new_harm=latest.new_harm,
@@ -134,7 +158,6 @@ def load_context(session: Session, request_id: int) -> UpdateContext | None:
             professional_only=latest.professional_only,
             professional_only_sections=tuple(latest.professional_only_sections),
         )
-    outcomes = tuple((o.id, o.wording) for o in plan.outcomes if o.id is not None)
     return UpdateContext(
         request,
         member,
