@@ -132,6 +132,7 @@ class SocketModeServer:
         # socket shut down and an empty message queued, both stop at once.
         client = self._handler.client
         client.closed = True
+        client.auto_reconnect_enabled = False  # the read ended below is not a lost link
         client.message_queue.put(None)
         sock = getattr(client.current_session, "sock", None)
         if sock is not None:
