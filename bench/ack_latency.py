@@ -6,9 +6,10 @@
 Side by side in one run, each in a process of its own and served the same way (`bot.web`'s
 uvicorn settings, signed requests over loopback HTTP): the Core Group bot exactly as deployed
 (`coregroup serve`, configured by its environment) answering `/coregroup status` in a case
-channel and an RSVP click; a bare Bolt app whose listeners only call ack(), with the bot's
-tuning (process_before_response=True); and that bare app in Bolt's default mode. Targets: p99
-under 20 ms at 10 concurrent, at most 1.2x the tuned bare app, at least 5x faster than the
+channel, an RSVP click, and the school's update form sent (each time with new words, so each
+is a new version); a bare Bolt app whose listeners only call ack(), with the bot's tuning
+(process_before_response=True); and that bare app in Bolt's default mode. Targets (issue 19):
+p99 under 25 ms at 10 concurrent, at most 2x the tuned bare app, at least 8x faster than the
 default-mode bare app.
 
 Then (`--burst-runs`, 3 by default) a burst: thirty people in the case each click an RSVP
