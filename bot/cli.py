@@ -203,7 +203,11 @@ def _dependencies(clock: Clock) -> Dependencies:
     from storage.db import UnitOfWork, ensure_schema_current
 
     settings = load_settings()
-    client = make_web_client(settings.require("slack_bot_token"), settings.slack_api_url)
+    client = make_web_client(
+        settings.require("slack_bot_token"),
+        settings.slack_api_url,
+        first_retry_wait=settings.slack_first_retry_wait,
+    )
     engine = _existing_engine(_database_url())
     ensure_schema_current(engine)
     return Dependencies(settings, UnitOfWork(engine), clock, client)

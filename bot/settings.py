@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Where a purge writes the case's export when its area asks for one (the folder the
     # authority's record system collects from); a purge that needs it waits until it is set.
     export_dir: Path | None = None
+    # Seconds before the first retry of a 5xx answer or a dropped connection (doubling after);
+    # unset, the Slack SDK's waits. Against the emulator, whose failures are over at once.
+    slack_first_retry_wait: float | None = Field(default=None, gt=0)
     # Rehearsals and tests only: a file holding the simulated instant all replicas share.
     clock_file: Path | None = None
 
