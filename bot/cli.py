@@ -461,6 +461,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"  the demo's database: {result.database.resolve()}")
     for printable in result.printables:
         print(f"  to print for the family: {printable.resolve()}")
+    for chart in result.charts:
+        print(f"  the team manager's measures chart: {chart.resolve()}")
     return 0
 
 

@@ -7,7 +7,9 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, text
@@ -17,6 +19,12 @@ from sqlmodel import SQLModel
 from bot.clock import ManualClock
 from bot.devtools.emulator import SlackEmulator
 from storage.db import make_engine, upgrade
+
+if TYPE_CHECKING:
+    from bot.devtools.demo import DemoResult
+    from bot.devtools.emulator.inspector import SeenFile
+    from bot.devtools.emulator.state import ViewEvent
+    from bot.devtools.sandbox import Sandbox
 
 POSTGRES_URL = os.environ.get(
     "COREGROUP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -146,23 +154,67 @@ def emu(clock: ManualClock) -> Iterator[SlackEmulator]:
         emulator.stop()
 
 
+@dataclass(frozen=True)
+class DemoRun:
+    """One run of the demo (in English, over HTTP) in this process, with the emulator's own record
+    of what each person was sent and shown."""
+
+    result: DemoResult
+    out: Path
+    files: dict[str, list[SeenFile]]  # user id -> files shared where they were
+    views: dict[str, list[ViewEvent]]  # user id -> every modal they were shown or sent
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """The demo, run once and read by the tests of its transcript, its accessibility and its
+    determinism (each run takes seconds: the modules that read it are dealt to one worker)."""
+    from bot.devtools.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo-run")
+    files: dict[str, list[SeenFile]] = {}
+    views: dict[str, list[ViewEvent]] = {}
+
+    def observe(sandbox: Sandbox) -> None:  # before it closes
+        inspector = sandbox.emulator.inspector
+        for user in sandbox.emulator.workspace.users:
+            files[user] = inspector.files_seen_by(user)
+            views[user] = inspector.views_seen_by(user)
+
+    result = run_demo(out, observe=observe)
+    return DemoRun(result, out, files, views)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker per core and one more (at most six: the port blocks). A third of
+    the suite's time is waiting (on the bot's own processes, a browser, a refresh settling),
+    which a third worker fills: on the 2-core machine the suite took 248 s with three workers,
+    280 s with two and 257 s with four."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min((cores or 1) + 1, 6)
+
+
 # Tests that take tens of seconds each, with a rough cost (seconds of one worker, measured with
 # `--durations` on the 2-core machine). In a parallel run they go first, dealt out so that each
 # worker starts on its fair share of them: pytest-xdist's worksteal scheduler gives each worker a
 # contiguous share of the collection and balances by stealing from the ends of shares, so a long
 # test left at the end of a share would keep the whole run waiting on it alone. A module listed
-# whole stays with one worker (its module-scoped fixtures are built once).
-STARTED_FIRST = {
+# whole stays with one worker (its module-scoped fixtures are built once), and so do the modules
+# of a tuple (they read one session-scoped fixture).
+STARTED_FIRST: dict[str | tuple[str, ...], int] = {
     "tests/replicas/test_replicas.py::test_replicas_killed_at_random_moments": 95,
     "tests/replicas/test_replicas.py::test_a_whole_cycle_through_slack_failing": 75,
     "tests/replicas/test_after_answer_kills.py": 70,
     "tests/replicas/test_replicas.py::test_two_replicas_send_a_whole_cycle": 65,
     "tests/replicas/test_purge_kills.py": 55,
-    "tests/test_demo.py": 90,
-    "tests/test_accessibility.py": 65,
+    # The modules that read one shared run of the demo (`demo_run`), together.
+    (
+        "tests/test_demo.py",
+        "tests/test_accessibility.py",
+        "tests/transcript/test_demo_transcript.py",
+    ): 150,
     "tests/flows/test_no_path_to_the_family.py": 40,
     "tests/measures/test_cli_measures.py": 40,
-    "tests/transcript/test_demo_transcript.py": 25,
     "tests/test_walkthrough.py": 20,
     "tests/sandbox_web/test_sandbox_browser.py": 17,
 }
@@ -173,19 +225,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     if workers < 2:
         return
-    groups: dict[str, list[pytest.Item]] = {prefix: [] for prefix in STARTED_FIRST}
+    groups: dict[str | tuple[str, ...], list[pytest.Item]] = {key: [] for key in STARTED_FIRST}
     rest: list[pytest.Item] = []
     for item in items:
-        prefix = next((p for p in STARTED_FIRST if item.nodeid.startswith(p)), None)
-        (groups[prefix] if prefix else rest).append(item)
+        key = next((k for k in STARTED_FIRST if item.nodeid.startswith(k)), None)
+        (groups[key] if key else rest).append(item)
     shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
     load = [0] * workers
     # Longest first, each to the share with the least so far.
-    for prefix in sorted(groups, key=lambda p: -STARTED_FIRST[p]):
-        if groups[prefix]:
+    for key in sorted(groups, key=lambda k: -STARTED_FIRST[k]):
+        if groups[key]:
             lightest = load.index(min(load))
-            shares[lightest] += groups[prefix]
-            load[lightest] += STARTED_FIRST[prefix]
+            shares[lightest] += groups[key]
+            load[lightest] += STARTED_FIRST[key]
     # Then the quick tests, filling each share to the size the scheduler will hand it.
     ordered: list[pytest.Item] = []
     remaining = len(items)

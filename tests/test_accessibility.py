@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.devtools.demo import run_demo
 from bot.devtools.sandbox_web.server import SandboxServer
 from bot.rules.vocabulary import MeetingKind
 from bot.services.review import summary_input
 from bot.summary import Audience, summary_html
 from storage.db import make_engine
 from storage.models import Case, Meeting
+from tests.conftest import DemoRun
 
 pytestmark = pytest.mark.browser
 
@@ -81,10 +81,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def demo_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def demo_pages(demo_run: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo's transcript, and its review summary in both copies, as files."""
-    out = tmp_path_factory.mktemp("demo")
-    result = run_demo(out)
+    result, out = demo_run.result, tmp_path_factory.mktemp("summaries")
     pages = {"transcript": result.html}
     engine = make_engine(f"sqlite:///{result.database}")
     with Session(engine) as session:
@@ -118,7 +117,10 @@ def violations(
         page.add_script_tag(content=axe_source)
         found: list[dict[str, Any]] = page.evaluate(
             """async (tags) => {
-                const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+                const result = await axe.run(document, {
+                    runOnly: {type: "tag", values: tags},
+                    resultTypes: ["violations"],
+                });
                 return result.violations.map((v) => ({
                     id: v.id,
                     count: v.nodes.length,

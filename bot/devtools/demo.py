@@ -6,6 +6,7 @@ person's view of it is written out as text and as one HTML page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -265,19 +266,28 @@ class DemoResult:
     html: Path
     texts: tuple[Path, ...]
     database: Path
-    # The printable family copy and decision notice the social worker hands to family members
-    # who are not on Slack.
+    # The PDFs to print for the family: the summary shared in the case channel, and the family
+    # copy and decision notice the social worker hands to family members who are not on Slack.
     printables: tuple[Path, ...] = ()
     # Every file people were sent (calendar entries, summaries, notices), linked from the pages.
     files: Path | None = None
+    # What everyone saw, as the pages and texts were rendered from it.
+    transcript: Transcript | None = None
+    # The manager's measures chart, as they were sent it (the README shows it).
+    charts: tuple[Path, ...] = ()
 
 
 def run_demo(
-    out_dir: Path, *, socket_mode: bool = False, language: Language = Language.ENGLISH
+    out_dir: Path,
+    *,
+    socket_mode: bool = False,
+    language: Language = Language.ENGLISH,
+    observe: Callable[[Sandbox], None] | None = None,
 ) -> DemoResult:
     """Run the scripted case and write what everyone saw into `out_dir` (over Socket Mode
     instead of HTTP with `socket_mode`: the transcript is the same either way), in an area whose
-    default `language` is English, Welsh, or bilingual (Welsh first)."""
+    default `language` is English, Welsh, or bilingual (Welsh first). `observe` is shown the
+    sandbox once the script has run, before it closes (the emulator's own record of the run)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / "demo.sqlite3"
     for stale in out_dir.glob("demo.sqlite3*"):
@@ -294,10 +304,12 @@ def run_demo(
         sandbox.clock.set(DEMO_START)
         recorder = Recorder(sandbox, out_dir / FILES_DIR)
         transcript = play_script(sandbox, recorder)
-        printables = _write_printables(sandbox, recorder, out_dir)
+        printables, charts = _write_printables(sandbox, recorder, out_dir)
         # What would go to the authority's case record system at the end.
         with Session(sandbox.engine) as session:
             export_case(session, "oak-family", out_dir / "case-record")
+        if observe is not None:
+            observe(sandbox)
     html = out_dir / "transcript.html"
     html.write_text(render_html(transcript), encoding="utf-8")
     texts = []
@@ -306,12 +318,22 @@ def run_demo(
         path.write_text(render_text(person, transcript.names), encoding="utf-8")
         texts.append(path)
     files = out_dir / FILES_DIR
-    return DemoResult(html, tuple(texts), database, printables, files if files.is_dir() else None)
+    return DemoResult(
+        html,
+        tuple(texts),
+        database,
+        printables,
+        files if files.is_dir() else None,
+        transcript,
+        charts,
+    )
 
 
-def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tuple[Path, ...]:
-    """The PDFs people were given (the family copy, the decision notice), as they would print,
-    and the manager's measures chart (the README shows it)."""
+def _write_printables(
+    sandbox: Sandbox, recorder: Recorder, out_dir: Path
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The PDFs people were given (the summary, the family copy, the decision notice), as they
+    would print, and apart from them the manager's measures chart (the README shows it)."""
     written: dict[str, Path] = {}
     for person in recorder.people:
         for shared in sandbox.emulator.inspector.files_seen_by(person.user_id):
@@ -319,7 +341,11 @@ def _write_printables(sandbox: Sandbox, recorder: Recorder, out_dir: Path) -> tu
                 path = out_dir / shared.name
                 path.write_bytes(shared.data)
                 written[shared.name] = path
-    return tuple(sorted(written.values()))
+    paths = sorted(written.values())
+    return (
+        tuple(p for p in paths if p.suffix == ".pdf"),
+        tuple(p for p in paths if p.suffix == ".png"),
+    )
 
 
 def play_script(sandbox: Sandbox, recorder: Recorder) -> Transcript:

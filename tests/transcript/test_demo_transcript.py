@@ -19,12 +19,12 @@ import pytest
 import vobject
 from pypdf import PdfReader
 
-from bot.devtools.demo import DEMO_START, FILES_DIR, Recorder, play_script
+from bot.devtools.demo import DEMO_START, FILES_DIR
 from bot.devtools.emulator.inspector import SeenFile
 from bot.devtools.emulator.state import ViewEvent
-from bot.devtools.sandbox import Sandbox
 from bot.devtools.transcript import Transcript, render_html, render_text
 from bot.devtools.transcript.files import view_file
+from tests.conftest import DemoRun
 from tests.transcript.support import parse_page
 
 LONDON = ZoneInfo("Europe/London")
@@ -43,20 +43,12 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    out = tmp_path_factory.mktemp("demo")
-    with Sandbox(f"sqlite:///{out / 'demo.sqlite3'}") as sandbox:
-        sandbox.clock.set(DEMO_START)
-        recorder = Recorder(sandbox, out / FILES_DIR)
-        transcript = play_script(sandbox, recorder)
-        inspector = sandbox.emulator.inspector
-        people = [person.user_id for person in transcript.people]
-        files = {user: inspector.files_seen_by(user) for user in people}
-        views = {user: inspector.views_seen_by(user) for user in people}
-    html = render_html(transcript)
-    (out / "transcript.html").write_text(html, encoding="utf-8")
+def run(demo_run: DemoRun) -> Run:
+    transcript = demo_run.result.transcript
+    assert transcript is not None
+    html = demo_run.result.html.read_text(encoding="utf-8")
     texts = {p.user_id: render_text(p, transcript.names) for p in transcript.people}
-    return Run(transcript, out, texts, html, files, views)
+    return Run(transcript, demo_run.out, texts, html, demo_run.files, demo_run.views)
 
 
 def person_id(run: Run, name: str) -> str:
