@@ -3,6 +3,7 @@ over a person's own choice nor an open case's language."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,9 +20,10 @@ CHOSE = "UCHOSE"  # chose English with /coregroup language english
 NEVER_CHOSE = "UNEVER"
 
 
-def _world(tmp_path: Path) -> dict[str, str]:
+def _world(tmp_path: Path, sqlite_template: Path) -> dict[str, str]:
+    """One Welsh area and its case, in a migrated SQLite file (`db upgrade`: see test_cli)."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    assert run("db", "upgrade", env=env).returncode == 0
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
     engine = make_engine(env["DATABASE_URL"])
     with Session(engine) as session:
         area = Area(slack_team_id="TNORTH", name="North", nation=Nation.WLS)
@@ -48,8 +50,10 @@ def _world(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_the_area_goes_welsh_and_only_those_who_never_chose_follow(tmp_path: Path) -> None:
-    env = _world(tmp_path)
+def test_the_area_goes_welsh_and_only_those_who_never_chose_follow(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    env = _world(tmp_path, sqlite_template)
     changed = run("area", "language", "cymraeg", "--team", "North", env=env)
     assert changed.returncode == 0, changed.stderr
     assert changed.stdout.startswith("The default language of North is now Welsh")
@@ -71,8 +75,10 @@ def test_the_area_goes_welsh_and_only_those_who_never_chose_follow(tmp_path: Pat
     engine.dispose()
 
 
-def test_an_unknown_language_or_area_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    env = _world(tmp_path)
+def test_an_unknown_language_or_area_is_one_line_and_exit_2(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    env = _world(tmp_path, sqlite_template)
     for args in (("klingon", "--team", "North"), ("cy", "--team", "South")):
         said = run("area", "language", *args, env=env)
         assert said.returncode == 2

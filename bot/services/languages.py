@@ -32,15 +32,28 @@ if TYPE_CHECKING:
     from bot.deps import Dependencies
 
 
-def area_of_person(session: Session, user_id: str) -> Area | None:
-    """The area a person works in, as far as the bot knows: that of a case they are in."""
-    area_id = session.exec(
-        select(Case.area_id)
+def _language_of_request() -> Executable:
+    """A person's language as one statement (it runs before every listener): their own, else
+    their workspace's area's, else that of the latest case they are in."""
+    own = select(PersonLanguage.language).where(
+        col(PersonLanguage.slack_user_id) == bindparam("user")
+    )
+    of_team = select(Area.language).where(col(Area.slack_team_id) == bindparam("team")).limit(1)
+    of_case = (
+        select(Area.language)
+        .join(Case, col(Case.area_id) == col(Area.id))
         .join(Member, col(Member.case_id) == col(Case.id))
-        .where(col(Member.slack_user_id) == user_id)
+        .where(col(Member.slack_user_id) == bindparam("user"))
         .order_by(col(Member.id).desc())
-    ).first()
-    return None if area_id is None else session.get(Area, area_id)
+        .limit(1)
+    )
+    found = func.coalesce(
+        own.scalar_subquery(), of_team.scalar_subquery(), of_case.scalar_subquery()
+    )
+    return select(type_coerce(found, EnumText(Language)))
+
+
+LANGUAGE_OF_REQUEST = _language_of_request()
 
 
 def area_of_team(session: Session, team_id: str | None) -> Area | None:
@@ -58,13 +71,14 @@ def person_language(
     team_id: str | None = None,
     default: Language = Language.ENGLISH,
 ) -> Language:
-    """The language a person reads the bot in (`default`: before the bot knows their area, the
-    language a new area would have)."""
-    row = session.get(PersonLanguage, user_id)
-    if row is not None:
-        return row.language
-    found = area or area_of_team(session, team_id) or area_of_person(session, user_id)
-    return found.language if found is not None else default
+    """The language a person reads the bot in: their own, else their `area`'s; not given one,
+    their workspace's area's, else that of the latest case they are in (`default`: before the bot
+    knows their area, the language a new area would have)."""
+    if area is not None:
+        row = session.get(PersonLanguage, user_id)
+        return row.language if row is not None else area.language
+    found = session.execute(LANGUAGE_OF_REQUEST, {"user": user_id, "team": team_id}).scalar()
+    return found if found is not None else default
 
 
 def recipient_language(session: Session, recipient: str, *, case_id: int | None = None) -> Language:
@@ -215,30 +229,6 @@ def in_language(language: Language, words: Callable[[], str]) -> str:
     return "\n\n".join(said)
 
 
-def _language_of_request() -> Executable:
-    """`person_language` for a request, as one statement (it runs before every listener): the
-    person's own, else their workspace's area's, else that of the latest case they are in."""
-    own = select(PersonLanguage.language).where(
-        col(PersonLanguage.slack_user_id) == bindparam("user")
-    )
-    of_team = select(Area.language).where(col(Area.slack_team_id) == bindparam("team")).limit(1)
-    of_case = (
-        select(Area.language)
-        .join(Case, col(Case.area_id) == col(Area.id))
-        .join(Member, col(Member.case_id) == col(Case.id))
-        .where(col(Member.slack_user_id) == bindparam("user"))
-        .order_by(col(Member.id).desc())
-        .limit(1)
-    )
-    found = func.coalesce(
-        own.scalar_subquery(), of_team.scalar_subquery(), of_case.scalar_subquery()
-    )
-    return select(type_coerce(found, EnumText(Language)))
-
-
-LANGUAGE_OF_REQUEST = _language_of_request()
-
-
 def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) -> str:
     """The locale of what the bot answers a person in a request (a form has room for one)."""
     if not user_id:
@@ -246,7 +236,7 @@ def locale_for(deps: Dependencies, *, user_id: str | None, team_id: str | None) 
     # One read on a pooled connection: no session, no transaction of its own to commit.
     with deps.unit_of_work.engine.connect() as connection:
         found = connection.execute(LANGUAGE_OF_REQUEST, {"user": user_id, "team": team_id})
-        language = found.scalar()
+        language = found.scalar()  # as `person_language` finds it, without a session
     return locale_of(language or deps.settings.default_language)
 
 
