@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from bot.deps import Dependencies
@@ -43,14 +44,20 @@ class Plan:
     owners: dict[int, str]
 
 
+def current_outcomes(*columns: Any) -> Any:
+    """A statement for the plan's outcomes now (retired ones left out), in the plan's order:
+    `columns` of each, for the case bound as `case_id` when it is run."""
+    return (
+        select(*columns)
+        .where(col(Outcome.case_id) == bindparam("case_id"), col(Outcome.retired_at).is_(None))
+        .order_by(col(Outcome.position))
+    )
+
+
 def load_plan(session: Session, case_id: int) -> Plan:
     """The current plan (retired outcomes and dropped actions left out)."""
     case = session.get_one(Case, case_id)
-    outcomes = session.exec(
-        select(Outcome)
-        .where(Outcome.case_id == case_id, col(Outcome.retired_at).is_(None))
-        .order_by(col(Outcome.position))
-    ).all()
+    outcomes = session.exec(current_outcomes(Outcome), params={"case_id": case_id}).all()
     actions = session.exec(
         select(PlanAction)
         .where(PlanAction.case_id == case_id, PlanAction.status != ActionStatus.DROPPED)

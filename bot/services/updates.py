@@ -29,6 +29,7 @@ from bot.services import audit, jobs
 from bot.services.access import check_give_update
 from bot.services.harm import alert_new_harm
 from bot.services.outbox import sent_about
+from bot.services.plan import current_outcomes
 from bot.slack.gateway import SlackError
 from bot.ui.labels import meeting_words
 from bot.ui.update_texts import (
@@ -111,11 +112,7 @@ _REQUEST_AND_ITS_CASE = (
     .join(Area, col(Area.id) == col(Case.area_id))
     .where(col(UpdateRequest.id) == bindparam("request_id"))
 )
-_OUTCOMES = (
-    sa_select(col(Outcome.id), col(Outcome.wording))
-    .where(col(Outcome.case_id) == bindparam("case_id"), col(Outcome.retired_at).is_(None))
-    .order_by(col(Outcome.position))
-)
+_OUTCOMES = current_outcomes(col(Outcome.id), col(Outcome.wording))
 _LATEST = (
     select(AgencyUpdate)
     .where(col(AgencyUpdate.request_id) == bindparam("request_id"))
