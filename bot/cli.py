@@ -643,6 +643,12 @@ def cmd_measures(args: argparse.Namespace) -> int:
     ensure_schema_current(engine)
     with Session(engine) as session:
         teams = measure(session, period=period, now=_clock().now(), team=args.team)
+    if not teams and args.team is None:
+        print(
+            "coregroup: no team has used the bot yet, so there is nothing to measure.",
+            file=sys.stderr,
+        )
+        return 1
     if not teams:
         raise UsageError(f"no team {args.team!r}: give its workspace id or its name.")
     said = shown.period_words(period.start, period.end)

@@ -379,11 +379,18 @@ def _quorate(
     numerators: dict[int, int] = defaultdict(int)
     for area_id, *_, n in rows:
         numerators[area_id] += n
+    # A conference whose attendance nobody recorded (an initial conference held before its case
+    # came to the bot) is not counted either way: whether it was quorate is not known.
+    recorded = exists(
+        select(col(Invitation.id)).where(
+            col(Invitation.meeting_id) == col(Meeting.id), col(Invitation.attendance).is_not(None)
+        )
+    )
     held = (
         select(col(Case.area_id), func.count())
         .select_from(Meeting)
         .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(_held_conferences(period))
+        .where(_held_conferences(period), recorded)
         .group_by(col(Case.area_id))
     )
     ratios = [
@@ -433,11 +440,19 @@ def _child_views(session: Session, period: Period) -> list[Any]:
             func.length(func.trim(col(AgencyUpdate.child_views))) > 0,
         )
     )
+    # Only the conferences the bot asked for reports for: of one it asked nobody about (an
+    # initial conference held before its case came to the bot) it cannot say.
+    asked = exists(
+        select(col(UpdateRequest.id)).where(
+            col(UpdateRequest.meeting_id) == col(Meeting.id),
+            col(UpdateRequest.status) != UpdateRequestStatus.WAIVED.value,
+        )
+    )
     query = (
         select(col(Case.area_id), _n(views), func.count())
         .select_from(Meeting)
         .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(_held_conferences(period))
+        .where(_held_conferences(period), asked)
         .group_by(col(Case.area_id))
     )
     return list(session.execute(query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -18,9 +19,10 @@ from tests.test_cli import run
 PERIOD = ("--from", "2026-01-01", "--to", "2026-03-31")
 
 
-def _world(tmp_path: Path) -> dict[str, str]:
+def _world(tmp_path: Path, sqlite_template: Path) -> dict[str, str]:
+    """The known world in a migrated SQLite file (`db upgrade` itself is tested in test_cli)."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    assert run("db", "upgrade", env=env).returncode == 0
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
     engine = make_engine(env["DATABASE_URL"])
     with Session(engine) as session:
         build(session)
@@ -28,8 +30,10 @@ def _world(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_every_format_gives_the_figures_and_names_no_case(tmp_path: Path) -> None:
-    env = _world(tmp_path)
+def test_every_format_gives_the_figures_and_names_no_case(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    env = _world(tmp_path, sqlite_template)
     text = run("measures", *PERIOD, env=env)
     assert text.returncode == 0, text.stderr
     assert "First core group held within the nation's limit: 1 of 2 (50%)" in text.stdout
@@ -65,7 +69,7 @@ def test_every_format_gives_the_figures_and_names_no_case(tmp_path: Path) -> Non
         "measure": "child_views",
         "agency": "",
         "numerator": "1",
-        "denominator": "2",
+        "denominator": "1",
     } in rows
     html = run("measures", *PERIOD, "--team", "North", "--format", "html", env=env).stdout
     assert "<svg" in html and "@media print" in html and "South" not in html
@@ -75,16 +79,30 @@ def test_every_format_gives_the_figures_and_names_no_case(tmp_path: Path) -> Non
             assert reference not in output
 
 
-def test_a_bad_period_or_team_is_one_line(tmp_path: Path) -> None:
-    env = _world(tmp_path)
+def test_a_bad_period_or_team_is_one_line(tmp_path: Path, sqlite_template: Path) -> None:
+    env = _world(tmp_path, sqlite_template)
     backwards = run("measures", "--from", "2026-03-01", "--to", "2026-02-01", env=env)
     assert backwards.returncode == 2 and backwards.stderr.count("\n") == 1
     nowhere = run("measures", *PERIOD, "--team", "Atlantis", env=env)
     assert nowhere.returncode == 2 and "Atlantis" in nowhere.stderr
 
 
-def test_managers_are_granted_listed_and_removed_with_an_audit_trail(tmp_path: Path) -> None:
-    env = _world(tmp_path)
+def test_a_database_no_team_has_used_yet_has_nothing_to_measure(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
+    empty = run("measures", *PERIOD, env=env)
+    assert empty.returncode == 1 and empty.stdout == ""
+    assert empty.stderr == (
+        "coregroup: no team has used the bot yet, so there is nothing to measure.\n"
+    )
+
+
+def test_managers_are_granted_listed_and_removed_with_an_audit_trail(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    env = _world(tmp_path, sqlite_template)
     added = run("managers", "add", "UBOSS", "--team", "North", env=env)
     assert added.returncode == 0, added.stderr
     assert run("managers", "list", "--team", "TNORTH", env=env).stdout == "UBOSS\n"
@@ -99,8 +117,10 @@ def test_managers_are_granted_listed_and_removed_with_an_audit_trail(tmp_path: P
     assert actions == [AuditAction.MANAGER_GRANTED.value, AuditAction.MANAGER_REMOVED.value]
 
 
-def test_an_area_is_renamed_and_the_measures_show_its_name(tmp_path: Path) -> None:
-    env = _world(tmp_path)
+def test_an_area_is_renamed_and_the_measures_show_its_name(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    env = _world(tmp_path, sqlite_template)
     renamed = run("area", "rename", "Portsmouth  North ", "--team", "TNORTH", env=env)
     assert renamed.returncode == 0, renamed.stderr
     assert renamed.stdout == "North is now called Portsmouth North.\n"

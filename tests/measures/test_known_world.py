@@ -114,6 +114,16 @@ def build(session: Session) -> None:
     icpc_e = w.meeting(e, ICPC, 0, d(3, 10), held=d(3, 10))
     w.invite(icpc_e, w.member(e, CSC, Role.SOCIAL_WORKER), Attendance.PRESENT)
     w.invite(icpc_e, w.member(e, SCHOOL), Attendance.PRESENT)
+
+    # An initial conference held before its case came to the bot: invited to nothing the bot
+    # recorded, asked for no report. Whether it was quorate or heard the child is not known, so
+    # it counts in neither measure (it is not a failure of either).
+    f = w.case(south, d(3, 2))
+    w.meeting(f, ICPC, 0, d(3, 2), held=d(3, 2))
+    # One whose invitations were answered but whose attendance was never recorded: the same.
+    g = w.case(south, d(3, 4))
+    icpc_g = w.meeting(g, ICPC, 0, d(3, 4), held=d(3, 4))
+    w.invite(icpc_g, w.member(g, CSC, Role.SOCIAL_WORKER), None, Rsvp.ATTENDING, at(d(3, 1)))
     session.commit()
 
 
@@ -132,7 +142,8 @@ def test_every_measure_of_the_hand_built_world(engine: Engine) -> None:
         Measure.CORE_GROUP_CYCLE: (Ratio(1, 3), Ratio(0, 0), Ratio(1, 3)),
         Measure.REVIEW_IN_TIME: (Ratio(1, 2), Ratio(0, 0), Ratio(1, 2)),
         Measure.QUORATE: (Ratio(1, 2), Ratio(2, 2), Ratio(3, 4)),
-        Measure.CHILD_VIEWS: (Ratio(1, 2), Ratio(1, 2), Ratio(2, 4)),
+        # South's second initial conference asked nobody for a report: it is not counted.
+        Measure.CHILD_VIEWS: (Ratio(1, 2), Ratio(1, 1), Ratio(2, 3)),
         Measure.HARM_OPENED: (Ratio(1, 3), Ratio(0, 0), Ratio(1, 3)),
     }
     for m, (n, s, t) in expected.items():
@@ -157,7 +168,7 @@ def test_every_measure_of_the_hand_built_world(engine: Engine) -> None:
         AgencyAttendance(SCHOOL, apologies=1),
     )
     assert south.attendance == (
-        AgencyAttendance(CSC, came=2),
+        AgencyAttendance(CSC, came=2, not_recorded=1),  # the unrecorded conference
         AgencyAttendance(GP, sent_someone=1),
         AgencyAttendance(SCHOOL, came=1, not_recorded=1),
     )

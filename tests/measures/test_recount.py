@@ -176,7 +176,9 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
                     expected[Measure.REVIEW_IN_TIME] += Ratio(int(in_time), 1)
                 came: list[tuple[Agency, bool]] = []
                 replies: list[tuple[datetime, Member, Rsvp]] = []
+                recorded = False  # anyone's attendance
                 for who, (outcome, rsvp, hours) in zip(members, outcomes, strict=False):
+                    recorded = recorded or outcome is not None
                     replied = None
                     if rsvp is not Rsvp.NONE:
                         replied = at(held or due) - timedelta(hours=hours)
@@ -201,7 +203,11 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
                             updates[(who.agency, "late" if after and after > 0 else "on_time")] += 1
                         elif at(due_day) < NOW:
                             updates[(who.agency, "missing")] += 1
-                if kind is not MeetingKind.CORE_GROUP and held is not None and _in(held):
+                conference = kind is not MeetingKind.CORE_GROUP and held is not None and _in(held)
+                # Neither counted where it is not known: no attendance recorded, no report asked.
+                if conference and seen:
+                    expected[Measure.CHILD_VIEWS] += Ratio(int(views), 1)
+                if conference and recorded:
                     quorate = _quorate(came, areas[area_index].quorum_min_other_agencies)
                     expected[Measure.QUORATE] += Ratio(int(quorate), 1)
                     if quorate:
@@ -211,7 +217,6 @@ def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> N
                             never += 1
                         else:
                             ahead[_ahead(WorkingCalendar(c.nation), known, at(held))] += 1
-                    expected[Measure.CHILD_VIEWS] += Ratio(int(views), 1)
         session.commit()
         total = measure(session, period=PERIOD, now=NOW)[-1]
     assert total.team == ALL_TEAMS
