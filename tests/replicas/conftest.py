@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,9 +33,9 @@ from bot.delivery.dispatcher import EVENT_TYPE
 from bot.devtools.emulator import SlackEmulator
 from bot.jobs import DAILY
 from bot.rules.ids import ActionId, UpdateField, ViewId
-from bot.rules.vocabulary import CaseStatus, OutboxState
+from bot.rules.vocabulary import CaseStatus, JobState, OutboxState
 from storage.db import make_engine
-from storage.models import Case, JobRun, OutboxMessage
+from storage.models import Case, Job, JobRun, OutboxMessage
 from tests.conftest import free_port
 
 BOT_TOKEN = "xoxb-replica-test"
@@ -138,6 +139,30 @@ class World:
         replica.process.send_signal(signal.SIGKILL)
         replica.process.wait(timeout=10)
 
+    def holding_claims(self, timeout: float = 10.0) -> Replica | None:
+        """The first replica seen holding claims on messages it is sending (a kill now leaves
+        them to lapse, with a send that may have reached Slack), or None if nothing is due to
+        be sent or none does in time."""
+        host = socket.gethostname()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with Session(self.engine) as session:
+                if not self._messages_due(session, self.clock.now()):
+                    return None  # nothing to send
+                holders = set(
+                    session.exec(
+                        select(OutboxMessage.claimed_by).where(
+                            OutboxMessage.state == OutboxState.CLAIMED
+                        )
+                    ).all()
+                )
+            for replica in self.replicas:
+                pid = replica.process.pid if replica.process is not None else None
+                if replica.running and f"{host}:{pid}" in holders:
+                    return replica
+            time.sleep(0.005)
+        return None
+
     def stop_all(self) -> None:
         for replica in self.replicas:
             if replica.running:
@@ -153,17 +178,32 @@ class World:
 
     # --- simulated time ---------------------------------------------------------------------
 
+    @staticmethod
+    def _messages_due(session: Session, now: datetime) -> int:
+        """Outbox rows due by `now` and not sent, or being sent."""
+        return session.exec(
+            select(func.count()).where(
+                or_(
+                    col(OutboxMessage.state) == OutboxState.CLAIMED,
+                    (col(OutboxMessage.state) == OutboxState.PENDING)
+                    & (col(OutboxMessage.due_at) <= now),
+                )
+            )
+        ).one()
+
     def backlog(self) -> tuple[int, int, bool]:
-        """(messages due or in flight, open cases due a re-plan, whether today's daily run is
-        recorded) as of the simulated now."""
+        """(messages due or in flight and work after an answer waiting or under way, open cases
+        due a re-plan, whether today's daily run is recorded) as of the simulated now."""
         now = self.clock.now()
         with Session(self.engine) as session:
-            outstanding = session.exec(
+            outstanding = self._messages_due(session, now)
+            # A job a killed process held counts until the next one has done it: its Slack calls
+            # may pause (a PDF being made) for longer than any quiet spell a test waits for.
+            jobs = session.exec(
                 select(func.count()).where(
                     or_(
-                        col(OutboxMessage.state) == OutboxState.CLAIMED,
-                        (col(OutboxMessage.state) == OutboxState.PENDING)
-                        & (col(OutboxMessage.due_at) <= now),
+                        col(Job.state) == JobState.RUNNING,
+                        (col(Job.state) == JobState.PENDING) & (col(Job.due_at) <= now),
                     )
                 )
             ).one()
@@ -173,10 +213,11 @@ class World:
                 )
             ).one()
             planned_today = session.get(JobRun, (DAILY, now.date())) is not None
-        return outstanding, unplanned, planned_today
+        return outstanding + jobs, unplanned, planned_today
 
     def wait_until_quiet(self, timeout: float = QUIET_TIMEOUT) -> None:
-        """Until everything due by the simulated now has been planned and sent."""
+        """Until everything due by the simulated now has been planned and sent, and the work
+        after each answer done."""
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -187,7 +228,7 @@ class World:
                 outstanding, unplanned, planned = -1, -1, False
             if time.monotonic() > deadline:
                 raise AssertionError(
-                    f"at {self.clock.now()}: {outstanding} message(s) due or in flight, "
+                    f"at {self.clock.now()}: {outstanding} message(s) or job(s) due or in flight, "
                     f"{unplanned} case(s) unplanned, planned today: {planned}\n{self.logs()}"
                 )
             time.sleep(0.05)
