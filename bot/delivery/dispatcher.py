@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, literal, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock, SystemClock
-from bot.rules.messages import RENDER, UPDATE_MESSAGE, is_user_id
+from bot.rules.messages import RENDER, UPDATE_MESSAGE, WITHDRAWN, is_user_id
 from bot.rules.vocabulary import OutboxState
 from storage.models import OutboxMessage
 from storage.types import UTCDateTime
@@ -189,7 +189,12 @@ class _Failed:
     channel: str | None
 
 
-_Outcome = _Sent | _Retry | _Deferred | _Failed
+@dataclass(frozen=True)
+class _Withdrawn:
+    """No longer wanted, and not in Slack (its history was looked at where it had to be)."""
+
+
+_Outcome = _Sent | _Retry | _Deferred | _Failed | _Withdrawn
 
 
 class _RateLimitedError(Exception):
@@ -209,6 +214,8 @@ class _Attempt:
     method: str = ""
     history_checked: bool = False
     post_sent: bool = False
+    # No longer wanted: only looked for in Slack (an earlier attempt may have landed), never sent.
+    withdrawn: bool = False
 
     @property
     def may_have_posted(self) -> bool:
@@ -292,23 +299,21 @@ class Dispatcher:
         set_aside: list[tuple[datetime, int, _Attempt]] = []
         for order, claim in enumerate(claims):
             if claim.id in superseded:
-                cancel = {"state": OutboxState.CANCELLED, "due_at": claim.planned_due_at}
-                if self._record(claim, cancel):
-                    report.cancelled += 1
+                self._settle(claim, _Withdrawn(), report)
                 continue
             if self.clock.now() >= deadline:
                 report.deferred += 1 if self._release(claim) else 0
                 continue
             written = self._written(claim)
-            if written is None:
-                cancel = {"state": OutboxState.CANCELLED, "due_at": claim.planned_due_at}
-                if self._record(claim, cancel):
-                    report.cancelled += 1
-                continue
             if isinstance(written, _Retry):
                 self._settle(claim, written, report)
                 continue
-            self._attempt(_Attempt(written), order, deadline, set_aside, report)
+            attempt = _Attempt(written or claim, withdrawn=written is None)
+            if attempt.withdrawn and (claim.unconfirmed_since is None or claim.is_update):
+                # Nothing of it can be in Slack (or an update would only be repeated): cancelled.
+                self._settle(claim, _Withdrawn(), report)
+                continue
+            self._attempt(attempt, order, deadline, set_aside, report)
         while set_aside:
             until, order, attempt = heapq.heappop(set_aside)
             pause = until - self.clock.now()
@@ -336,7 +341,7 @@ class Dispatcher:
             if self._may_wait_for(outcome.until, deadline):
                 heapq.heappush(set_aside, (outcome.until, order, attempt))
                 return
-        self._settle(attempt.claim, outcome, report)
+        self._settle(attempt.claim, outcome, report, withdrawn=attempt.withdrawn)
 
     def _may_wait_for(self, until: datetime, deadline: datetime) -> bool:
         if self.wait is None or until >= deadline:
@@ -351,7 +356,10 @@ class Dispatcher:
         self._last_posted = {ch: at for ch, at in self._last_posted.items() if at > recent}
 
     def _written(self, claim: _Claim) -> _Claim | _Retry | None:
-        """The claim with its message written, if it is built at sending time (None: unwanted)."""
+        """The claim with its message written, if it is built at sending time (None: unwanted,
+        because planning withdrew it or the case no longer calls for it)."""
+        if claim.payload.get(WITHDRAWN):
+            return None
         args = claim.payload.get(RENDER)
         if args is None:
             return claim
@@ -444,6 +452,8 @@ class Dispatcher:
                 ts = self._posted_ts(attempt, claim.unconfirmed_since)
                 if ts is not None:
                     return _Sent(attempt.channel, ts, from_history=True)
+            if attempt.withdrawn:
+                return _Withdrawn()
             self._gate(attempt, POST_METHOD, attempt.channel)
             attempt.post_sent = True
             response = self._poster.chat_postMessage(
@@ -590,8 +600,15 @@ class Dispatcher:
 
     # --- recording --------------------------------------------------------------------------------
 
-    def _settle(self, claim: _Claim, outcome: _Outcome, report: DispatchReport) -> None:
+    def _settle(
+        self, claim: _Claim, outcome: _Outcome, report: DispatchReport, *, withdrawn: bool = False
+    ) -> None:
         now = self.clock.now()
+        if isinstance(outcome, _Withdrawn):
+            cancel = {"state": OutboxState.CANCELLED, "due_at": claim.planned_due_at}
+            if self._record(claim, cancel):
+                report.cancelled += 1
+            return
         if isinstance(outcome, _Sent):
             values: dict[str, Any] = {
                 "state": OutboxState.SENT,
@@ -652,6 +669,14 @@ class Dispatcher:
         error = outcome.error
         if isinstance(outcome, _Retry):
             error = f"{outcome.error}; gave up after {attempts} attempts"
+        if withdrawn:
+            # Unwanted, and Slack would not say whether an earlier attempt landed: nobody is
+            # told a message failed that the case no longer calls for.
+            values = {"state": OutboxState.CANCELLED, "due_at": claim.planned_due_at}
+            if self._record(claim, {**values, "attempts": attempts, "last_error": error}):
+                report.cancelled += 1
+                logger.warning("outbox %s: withdrawn, not known in Slack: %s", claim.key, error)
+            return
         row = self._record(
             claim,
             {

@@ -106,6 +106,9 @@ _SCOPE = re.compile(r"c(\d+)")
 
 # A payload {"render": {...}} is built when it is sent, from the state of the case then.
 RENDER = "render"
+# Set on a pending row planning no longer wants whose earlier attempt may have reached Slack: the
+# dispatcher looks for it there, recording it sent if it landed and cancelled if not.
+WITHDRAWN = "withdrawn"
 # What the dispatcher calls when a payload names no method.
 POST_MESSAGE = "chat.postMessage"
 UPDATE_MESSAGE = "chat.update"

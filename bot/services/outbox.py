@@ -11,7 +11,14 @@ from sqlalchemy import ColumnElement, Update, and_, update
 from sqlmodel import Session, col, select
 
 from bot.clock import as_utc
-from bot.rules.messages import MessageKind, OutboxKey, PlannedMessage, case_scope, key_case
+from bot.rules.messages import (
+    WITHDRAWN,
+    MessageKind,
+    OutboxKey,
+    PlannedMessage,
+    case_scope,
+    key_case,
+)
 from bot.rules.vocabulary import OutboxState
 from storage.models import OutboxMessage
 from storage.queries import chunks, dialect, insert_missing
@@ -25,6 +32,8 @@ class SyncReport:
     cancelled: int = 0
     revived: int = 0
     unchanged: int = 0
+    # No longer wanted, but an earlier attempt may have reached Slack: left for the dispatcher.
+    withdrawn: int = 0
 
 
 def sync_planned(
@@ -34,8 +43,11 @@ def sync_planned(
 
     Inserts wanted keys that do not exist, cancels pending rows no longer wanted, revives a
     cancelled row that is wanted again (a cancelled row was never confirmed sent), and brings a
-    pending row's due time, recipient and content up to date. Sent, claimed and failed rows are
-    left alone: what went out stays recorded, and failures wait for a person.
+    pending row's due time, recipient and content up to date. A pending row no longer wanted
+    whose earlier attempt may have reached Slack (a dropped answer) is withdrawn instead: the
+    dispatcher looks for it in Slack, so the outbox never calls cancelled what someone was sent.
+    Sent, claimed and failed rows are left alone: what went out stays recorded, and failures
+    wait for a person.
     """
     if not scope:
         raise ValueError("a planning scope (key prefix such as 'c12:') is required")
@@ -73,6 +85,7 @@ _SNAPSHOT: tuple[Any, ...] = (
     OutboxMessage.recipient,
     OutboxMessage.payload,
     OutboxMessage.case_id,
+    OutboxMessage.claimed_at,
 )
 
 
@@ -94,6 +107,7 @@ class _Existing:
     recipient: str
     payload: Mapping[str, Any]
     case_id: int | None
+    claimed_at: datetime | None  # when an attempt that may have reached Slack began
 
 
 def _by_key(wanted: Mapping[str, Sequence[PlannedMessage]]) -> dict[str, PlannedMessage]:
@@ -116,7 +130,11 @@ def _apply(
 ) -> SyncReport:
     known = {row.key for row in existing}
     pending = [row for row in existing if row.state == OutboxState.PENDING]
-    to_cancel = [row.id for row in pending if row.key not in by_key]
+    unwanted = [row for row in pending if row.key not in by_key]
+    to_cancel = [row.id for row in unwanted if row.claimed_at is None]
+    to_withdraw = [
+        row for row in unwanted if row.claimed_at is not None and not row.payload.get(WITHDRAWN)
+    ]
     to_refresh = [
         (row.id, changes)
         for row in pending
@@ -128,6 +146,14 @@ def _apply(
     missing = [message for key, message in by_key.items() if key not in known]
 
     cancelled = _cancel_pending(session, to_cancel)
+    for row in to_withdraw:
+        session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row.id)
+            .where(_still_pending())
+            .values(payload={**row.payload, WITHDRAWN: True})
+            .execution_options(synchronize_session=False)
+        )
     for row_id, changes in to_refresh:
         session.execute(
             update(OutboxMessage)
@@ -143,6 +169,7 @@ def _apply(
         cancelled=cancelled,
         revived=revived,
         unchanged=len(by_key) - inserted - revived,
+        withdrawn=len(to_withdraw),
     )
 
 

@@ -18,9 +18,9 @@ from sqlmodel import Session, col, select
 from bot.clock import ManualClock
 from bot.delivery.dispatcher import EVENT_TYPE, Dispatcher, DispatchReport, retry_delay
 from bot.devtools.emulator import Fault, SlackEmulator
-from bot.rules.messages import RENDER, PlannedMessage
+from bot.rules.messages import RENDER, WITHDRAWN, PlannedMessage
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import enqueue
+from bot.services.outbox import SyncReport, enqueue, sync_planned
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 from tests.outbox.conftest import START
@@ -358,6 +358,101 @@ def test_a_post_slack_applied_but_answered_badly_is_found_in_history_not_resent(
     row = rows(engine)["c12:invite:m1"]
     posted = emu.inspector.messages(case_channel)[-1]
     assert (row.state, row.slack_ts) == (OutboxState.SENT, posted.ts)
+
+
+@pytest.mark.parametrize("withdrawn_by", ["renderer", "planning"])
+@pytest.mark.parametrize("fault", [Fault.DROP, Fault.DROP_AFTER, Fault.HTTP_500_AFTER])
+def test_a_message_no_longer_wanted_after_an_unanswered_post_is_looked_for_in_slack_first(
+    engine: Engine,
+    emu: SlackEmulator,
+    client: WebClient,
+    clock: ManualClock,
+    case_channel: str,
+    fault: Fault,
+    withdrawn_by: str,
+) -> None:
+    # An escalation's post gets no answer; before its retry, the report it was about arrives.
+    # If Slack had posted it, the outbox says sent (the social worker has it); if not, cancelled.
+    wanted = {"yes": True}
+
+    def render(
+        session: Session, kind: str, args: Mapping[str, Any], recipient: str
+    ) -> dict[str, Any] | None:
+        if withdrawn_by == "renderer" and not wanted["yes"]:
+            return None
+        return {"text": "Case 12: the school's report is overdue", "blocks": []}
+
+    escalation = written_when_sent("c12:escalate:m1:r3", "escalation", case_channel, request=3)
+    queue(engine, escalation)
+    emu.faults.inject_next(fault, method="chat.postMessage")
+    worker = dispatcher(engine, client, clock, render=render)
+    assert worker.run_once() == DispatchReport(claimed=1, retried=1)
+
+    wanted["yes"] = False
+    if withdrawn_by == "planning":
+        with UnitOfWork(engine)() as session:
+            report = sync_planned(session, scope="c12:", wanted=[], now=clock.now())
+        assert report == SyncReport(withdrawn=1)
+        assert rows(engine)[escalation.key].state is OutboxState.PENDING
+    clock.advance(retry_delay(1))
+    looked = worker.run_once()
+
+    landed = fault.after_apply
+    assert looked == DispatchReport(
+        claimed=1, confirmed_from_history=int(landed), cancelled=int(not landed)
+    )
+    assert len(emu.calls_to("chat.postMessage")) == 1  # never posted again
+    assert len(emu.calls_to("conversations.history")) == 1
+    assert posts_per_key(emu, case_channel) == ({escalation.key: 1} if landed else {})
+    row = rows(engine)[escalation.key]
+    assert row.state is (OutboxState.SENT if landed else OutboxState.CANCELLED)
+    if landed:
+        assert row.slack_ts == emu.inspector.messages(case_channel)[-1].ts
+
+
+def test_planning_withdraws_a_row_only_once_and_takes_it_back_when_wanted_again(
+    engine: Engine, emu: SlackEmulator, client: WebClient, clock: ManualClock, case_channel: str
+) -> None:
+    invitation = message("c12:invite:m1", case_channel)
+    queue(engine, invitation)
+    emu.faults.inject_next(Fault.DROP, method="chat.postMessage")
+    worker = dispatcher(engine, client, clock)
+    worker.run_once()
+
+    def plan(*wanted: PlannedMessage) -> SyncReport:
+        with UnitOfWork(engine)() as session:
+            return sync_planned(session, scope="c12:", wanted=list(wanted), now=clock.now())
+
+    assert plan() == SyncReport(withdrawn=1)
+    assert plan() == SyncReport()  # already withdrawn
+    assert rows(engine)[invitation.key].payload[WITHDRAWN] is True
+    assert plan(invitation) == SyncReport(unchanged=1)  # the meeting is back on
+    assert rows(engine)[invitation.key].payload == dict(invitation.payload)
+    clock.advance(retry_delay(1))
+
+    assert worker.run_once() == DispatchReport(claimed=1, sent=1)
+    assert posts_per_key(emu, case_channel) == {invitation.key: 1}
+
+
+def test_a_withdrawn_row_slack_will_not_let_us_look_for_is_cancelled_without_a_failure_notice(
+    engine: Engine, emu: SlackEmulator, client: WebClient, clock: ManualClock, case_channel: str
+) -> None:
+    failures: list[str] = []
+    queue(engine, message("c12:invite:m1", case_channel))
+    emu.faults.inject_next(Fault.DROP_AFTER, method="chat.postMessage")
+    worker = dispatcher(
+        engine, client, clock, on_permanent_failure=lambda row: failures.append(row.key)
+    )
+    worker.run_once()
+    with UnitOfWork(engine)() as session:
+        sync_planned(session, scope="c12:", wanted=[], now=clock.now())
+    emu.leave_channel(emu.bot_user_id, case_channel)  # someone took the bot out of the channel
+    clock.advance(retry_delay(1))
+
+    assert worker.run_once() == DispatchReport(claimed=1, cancelled=1)
+    row = rows(engine)["c12:invite:m1"]
+    assert (row.state, row.last_error) == (OutboxState.CANCELLED, "channel_not_found")
+    assert failures == []
 
 
 @pytest.mark.parametrize("to_person", [False, True], ids=["channel", "dm"])
