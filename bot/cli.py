@@ -643,6 +643,7 @@ def cmd_measures(args: argparse.Namespace) -> int:
     ensure_schema_current(engine)
     with Session(engine) as session:
         teams = measure(session, period=period, now=_clock().now(), team=args.team)
+        session.commit()  # the conferences' quorum counted again on the way, kept
     if not teams and args.team is None:
         print(
             "coregroup: no team has used the bot yet, so there is nothing to measure.",

@@ -17,7 +17,7 @@ from bot.delivery.undelivered import report_undelivered
 from bot.deps import Dependencies
 from bot.rules.vocabulary import CaseStatus
 from bot.services.audit import SYSTEM
-from bot.services.measures import plan_monthly_digests
+from bot.services.measures import count_conference_quorum, plan_monthly_digests
 from bot.services.members import reconcile
 from bot.services.planning import PlanningReport, planning_pass
 from bot.services.purge import (
@@ -100,7 +100,8 @@ def sweep(deps: Dependencies, dispatcher: Dispatcher) -> SweepReport:
 
 def daily(deps: Dependencies) -> PlanningReport:
     """The daily job: fresh planner statistics and a seventh of the registers matched to their
-    channels (once a day, by whichever replica comes first), then the planning pass.
+    channels (once a day, by whichever replica comes first), then the planning pass, the monthly
+    digests, the purges due, and the count of the conferences whose quorum changed.
 
     Replicas sharing PostgreSQL take turns; the others' passes then find nothing left to plan.
     """
@@ -116,6 +117,9 @@ def daily(deps: Dependencies) -> PlanningReport:
         report = planning_pass(deps)
         plan_monthly_digests(deps)
         purge_past_retention(deps)
+        # The day's changes to conferences' quorum counted now, not when a manager next asks.
+        with deps.unit_of_work() as session:
+            count_conference_quorum(session)
         if not done:
             with deps.unit_of_work() as session:
                 session.add(

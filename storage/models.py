@@ -314,6 +314,29 @@ class Invitation(SQLModel, table=True):
     attendance_recorded_at: datetime | None = _instant(default=None)
 
 
+# What one conference's invitations say about its quorum, counted as the measures count it and
+# kept current: the database's triggers (storage/triggers.py) note each conference whose count
+# may have changed, and the measures count those again before reading these.
+class ConferenceQuorum(SQLModel, table=True):
+    __tablename__ = "conference_quorum"
+    meeting_id: int = Field(foreign_key="meetings.id", primary_key=True)
+    # Someone's attendance is recorded: whether the conference was quorate is known.
+    recorded: bool
+    # Social care came, and enough other agencies with direct contact.
+    met: bool
+    # When the replies, as last given, first made the quorum forecast met (None: never).
+    known_at: datetime | None = _instant(default=None)
+
+
+# A conference whose quorum count may have changed (an invitation, a member, an area's rule or a
+# case's area changed), written by the database's triggers; taken when the count is redone. No
+# foreign key: a purge deletes the meeting in the same transaction as the rows that noted it.
+class QuorumChange(SQLModel, table=True):
+    __tablename__ = "quorum_changes"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int
+
+
 # The duty of one member to send an update before one meeting, and whether it was met.
 class UpdateRequest(SQLModel, table=True):
     __tablename__ = "update_requests"

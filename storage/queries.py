@@ -72,6 +72,21 @@ def insert_missing(
     return count
 
 
+def upsert(
+    session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], key: list[str]
+) -> None:
+    """Insert each row, or bring the row with its unique key up to date (every row has the same
+    columns); two sessions writing the same row at once both succeed, the later one last."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
+    for chunk in chunks(rows):
+        statement = insert(table).values(chunk)
+        changed = {name: statement.excluded[name] for name in chunk[0] if name not in key}
+        session.execute(statement.on_conflict_do_update(index_elements=key, set_=changed))
+
+
 def insert_missing_selected(
     model: type[SQLModel], columns: list[str], rows: Selectable, unique: list[str]
 ) -> dict[str, Executable]:

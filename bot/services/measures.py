@@ -22,6 +22,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    delete,
     exists,
     func,
     literal,
@@ -69,12 +70,14 @@ from storage.models import (
     Area,
     AuditEvent,
     Case,
+    ConferenceQuorum,
     Invitation,
     Meeting,
     Member,
+    QuorumChange,
     UpdateRequest,
 )
-from storage.queries import dialect
+from storage.queries import chunks, dialect, upsert
 from storage.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -90,6 +93,8 @@ ONLY_MANAGERS = N_(
 _CONFERENCES = (MeetingKind.ICPC.value, MeetingKind.RCPC.value)
 _SOCIAL_CARE = "social_care"
 _ATTENDED = (Attendance.PRESENT.value, Attendance.LATE.value, Attendance.REPRESENTED.value)
+# Conferences counted per statement when their quorum is counted again.
+QUORUM_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -275,15 +280,82 @@ def _quorum_group(health_as_one: Any) -> ColumnElement[Any]:
 def _quorate(
     session: Session, sql: _Sql, period: Period
 ) -> tuple[list[Any], dict[int, QuorumNotice]]:
-    """Held conferences quorate by who came (social care and enough other groups), and for each
-    quorate one, when its replies first made the quorum forecast met.
+    """Held conferences quorate by who came (social care and enough other groups), among those
+    with someone's attendance recorded, and for each quorate one, when its replies first made
+    the quorum forecast met: read from each conference's count, brought up to date first."""
+    count_conference_quorum(session)
+    quorum = ConferenceQuorum
+    met = col(quorum.met)
+    start = func.coalesce(col(Meeting.starts_at), col(Meeting.held_at))
+    days = (
+        select(
+            col(Case.area_id).label("area_id"),
+            col(Case.nation).label("nation"),
+            met.label("met"),
+            # For a quorate one, the day quorum was known and the conference's day.
+            case((met, sql.date_of_instant(col(quorum.known_at)))).label("known"),
+            case((met, sql.date_of_instant(start))).label("start"),
+        )
+        .select_from(Meeting)
+        .join(quorum, col(quorum.meeting_id) == col(Meeting.id))
+        .join(Case, col(Case.id) == col(Meeting.case_id))
+        # A conference whose attendance nobody recorded (an initial conference held before its
+        # case came to the bot) is not counted either way: whether it was quorate is not known.
+        .where(_held_conferences(period), col(quorum.recorded))
+        .subquery()
+    )
+    counted = session.execute(select(days, func.count()).group_by(*days.c)).all()
+    held: dict[int, int] = defaultdict(int)
+    quorate: dict[int, int] = defaultdict(int)
+    rows = []
+    for area_id, nation, was_met, known, day, n in counted:
+        held[area_id] += n
+        if was_met:
+            quorate[area_id] += n
+            rows.append((area_id, nation, known, day, n))
+    ratios = [(area_id, quorate[area_id], count) for area_id, count in held.items()]
+    return ratios, _notice(session, rows)
 
-    One pass over the conferences' invitations, pre-aggregated per conference and agency group
-    before anything is counted per team: whether someone of the group came, and the first reply
-    time at which someone of the group said they (or someone in their place) would come, as the
-    live forecast counts replies (the chair's aside, members still on the core group). The replies
-    are the ones recorded, each at the time it was last given. The quorum was known once social
-    care and the N-th other group had said so: the later of the two first times."""
+
+def count_conference_quorum(session: Session) -> int:
+    """Count again the quorum of every conference the database's triggers noted as changed, and
+    take the notes: how many conferences were counted. Never commits.
+
+    The notes are taken (deleted) first, so a change committed meanwhile leaves a note of its
+    own for the next count, and a count that is rolled back leaves them all in place."""
+    noted = session.execute(delete(QuorumChange).returning(col(QuorumChange.meeting_id)))
+    meeting_ids = sorted(set(noted.scalars()))
+    sql = _Sql(session)
+    for chunk in chunks(meeting_ids, QUORUM_CHUNK):
+        upsert(session, ConferenceQuorum, _count_quorum(session, sql, chunk), key=["meeting_id"])
+    return len(meeting_ids)
+
+
+def _count_quorum(session: Session, sql: _Sql, meeting_ids: list[int]) -> list[dict[str, Any]]:
+    """Each of these conferences' quorum, as the live forecast counts replies (the chair's aside,
+    members still on the core group) and who came.
+
+    One pass over the conferences' invitations, pre-aggregated per conference and agency group:
+    whether someone of the group came, and the first reply time at which someone of the group
+    said they (or someone in their place) would come. The replies are the ones recorded, each at
+    the time it was last given. The quorum was known once social care and the N-th other group
+    had said so: the later of the two first times."""
+    chosen = col(Meeting.id).in_(meeting_ids)
+    conferences = set(
+        session.execute(
+            select(col(Meeting.id)).where(chosen, col(Meeting.kind).in_(_CONFERENCES))
+        ).scalars()
+    )
+    recorded = set(
+        session.execute(
+            select(col(Invitation.meeting_id))
+            .where(
+                col(Invitation.meeting_id).in_(meeting_ids),
+                col(Invitation.attendance).is_not(None),
+            )
+            .distinct()
+        ).scalars()
+    )
     needed = col(Area.quorum_min_other_agencies)
     coming = and_(
         col(Invitation.rsvp).in_([Rsvp.ATTENDING.value, Rsvp.REPRESENTATIVE.value]),
@@ -305,7 +377,7 @@ def _quorate(
         .join(Member, col(Member.id) == col(Invitation.member_id))
         .join(Case, col(Case.id) == col(Meeting.case_id))
         .join(Area, col(Area.id) == col(Case.area_id))
-        .where(_held_conferences(period), grp.is_not(None))
+        .where(chosen, col(Meeting.kind).in_(_CONFERENCES), grp.is_not(None))
         .group_by(col(Meeting.id), grp)
         .cte("quorum_groups")
         .prefix_with("MATERIALIZED")
@@ -334,69 +406,39 @@ def _quorate(
     # SQLite would scan for each row).
     both = union_all(per_meeting, ranked).subquery()
     c = both.c
-    m = (
+    social_care_said = type_coerce(func.max(c.social_care_said), UTCDateTime)
+    nth_said = type_coerce(func.max(case((c.rank == needed, c.said_at))), UTCDateTime)
+    query = (
         select(
             c.meeting_id,
-            func.max(c.social_care_came).label("social_care_came"),
-            func.max(c.others_came).label("others_came"),
-            type_coerce(func.max(c.social_care_said), UTCDateTime).label("social_care_said"),
-            type_coerce(func.max(case((c.rank == needed, c.said_at))), UTCDateTime).label(
-                "nth_said"
-            ),
-            func.max(needed).label("needed"),
+            func.max(c.social_care_came),
+            func.max(c.others_came),
+            func.max(needed),
+            social_care_said,
+            nth_said,
         )
         .select_from(both)
         .join(Meeting, col(Meeting.id) == c.meeting_id)
         .join(Case, col(Case.id) == col(Meeting.case_id))
         .join(Area, col(Area.id) == col(Case.area_id))
         .group_by(c.meeting_id)
-        .subquery()
-        .c
     )
-    known = case(
-        (
-            and_(m.social_care_said.is_not(None), m.nth_said.is_not(None)),
-            case((m.social_care_said > m.nth_said, m.social_care_said), else_=m.nth_said),
-        )
-    )
-    start = func.coalesce(col(Meeting.starts_at), col(Meeting.held_at))
-    days = (
-        select(
-            col(Case.area_id).label("area_id"),
-            col(Case.nation).label("nation"),
-            sql.date_of_instant(known).label("known"),
-            sql.date_of_instant(start).label("start"),
-        )
-        .select_from(Meeting)
-        .join(Case, col(Case.id) == col(Meeting.case_id))
-        .join(m.meeting_id.table, m.meeting_id == col(Meeting.id))
-        .where(m.social_care_came > 0, m.others_came >= m.needed)
-        .subquery()
-    )
-    rows = session.execute(
-        select(days, func.count()).group_by(*days.c)  # one row per team, nation and pair of days
-    ).all()
-    numerators: dict[int, int] = defaultdict(int)
-    for area_id, *_, n in rows:
-        numerators[area_id] += n
-    # A conference whose attendance nobody recorded (an initial conference held before its case
-    # came to the bot) is not counted either way: whether it was quorate is not known.
-    recorded = exists(
-        select(col(Invitation.id)).where(
-            col(Invitation.meeting_id) == col(Meeting.id), col(Invitation.attendance).is_not(None)
-        )
-    )
-    held = (
-        select(col(Case.area_id), func.count())
-        .select_from(Meeting)
-        .join(Case, col(Case.id) == col(Meeting.case_id))
-        .where(_held_conferences(period), recorded)
-        .group_by(col(Case.area_id))
-    )
-    ratios = [
-        (area_id, numerators.get(area_id, 0), count) for area_id, count in session.execute(held)
+    counts = {
+        meeting_id: {
+            "met": bool(social_care_came) and (others_came or 0) >= quorum,
+            "known_at": max(said, nth) if said is not None and nth is not None else None,
+        }
+        for meeting_id, social_care_came, others_came, quorum, said, nth in session.execute(query)
+    }
+    nothing = {"met": False, "known_at": None}
+    return [
+        {
+            "meeting_id": meeting_id,
+            "recorded": meeting_id in recorded,
+            **counts.get(meeting_id, nothing),
+        }
+        for meeting_id in sorted(conferences)
     ]
-    return ratios, _notice(session, rows)
 
 
 def _notice(session: Session, rows: Sequence[Any]) -> dict[int, QuorumNotice]:

@@ -42,8 +42,8 @@ from bot.services.access import check
 from bot.services.export import export_case_record
 from bot.services.outbox import enqueue
 from bot.slack.gateway import BotMessage, SlackError
-from storage.models import Area, Case, CasePurge, Job, Member, OutboxMessage
-from storage.queries import owned_tables
+from storage.models import Area, Case, CasePurge, Job, Meeting, Member, OutboxMessage, QuorumChange
+from storage.queries import chunks, owned_tables
 
 log = logging.getLogger(__name__)
 
@@ -360,8 +360,14 @@ def _rows_step(deps: Dependencies, case_id: int, report: PurgeReport) -> None:
         }
         area_id, actor = case.area_id, purge.requested_by
         counts: dict[str, int] = {}
+        meetings = select(col(Meeting.id)).where(col(Meeting.case_id) == case_id)
+        meeting_ids = list(session.execute(meetings).scalars())
         for table, where in owned_tables(case_id):
             counts[table.name] = _rowcount(session.execute(delete(table).where(where)))
+        # The notes of its conferences' changes, the invitations' deletion's too (they name the
+        # meeting by id, without a foreign key).
+        for chunk in chunks(meeting_ids):
+            session.execute(delete(QuorumChange).where(col(QuorumChange.meeting_id).in_(chunk)))
         # Its jobs, done and due alike (they name the case by id, without a foreign key).
         counts[Job.__tablename__] = _rowcount(
             session.execute(delete(Job).where(col(Job.case_id) == case_id))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
 
 from bot.rules.measures import (
     CORE_GROUP_TOLERANCE_DAYS,
@@ -134,12 +138,27 @@ _RICH = (
 )
 
 
+def migrated_in_memory(template: Path) -> Engine:
+    """A database in memory, copied from the migrated template (its triggers included)."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    with sqlite3.connect(template) as source, engine.connect() as connection:
+        source.backup(connection.connection.driver_connection)  # type: ignore[arg-type]
+    return engine
+
+
 @example(cases=[_RICH], min_others=2)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(cases=st.lists(case, max_size=4), min_others=st.integers(1, 2))
-def test_the_sql_counts_what_a_recount_counts(cases: list, min_others: int) -> None:  # type: ignore[type-arg]
-    engine = create_engine("sqlite://")
-    SQLModel.metadata.create_all(engine)
+def test_the_sql_counts_what_a_recount_counts(
+    sqlite_template: Path,
+    cases: list,  # type: ignore[type-arg]
+    min_others: int,
+) -> None:
+    engine = migrated_in_memory(sqlite_template)
     expected: dict[Measure, Ratio] = {m: Ratio() for m in Measure if m is not Measure.HARM_OPENED}
     updates: Counter[tuple[Agency, str]] = Counter()
     attendance: Counter[tuple[Agency, str]] = Counter()
