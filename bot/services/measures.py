@@ -325,13 +325,12 @@ def count_conference_quorum(session: Session) -> int:
     own for the next count, and a count that is rolled back leaves them all in place."""
     noted = session.execute(delete(QuorumChange).returning(col(QuorumChange.meeting_id)))
     meeting_ids = sorted(set(noted.scalars()))
-    sql = _Sql(session)
     for chunk in chunks(meeting_ids, QUORUM_CHUNK):
-        upsert(session, ConferenceQuorum, _count_quorum(session, sql, chunk), key=["meeting_id"])
+        upsert(session, ConferenceQuorum, _count_quorum(session, chunk), key=["meeting_id"])
     return len(meeting_ids)
 
 
-def _count_quorum(session: Session, sql: _Sql, meeting_ids: list[int]) -> list[dict[str, Any]]:
+def _count_quorum(session: Session, meeting_ids: list[int]) -> list[dict[str, Any]]:
     """Each of these conferences' quorum, as the live forecast counts replies (the chair's aside,
     members still on the core group) and who came.
 
