@@ -224,12 +224,13 @@ def _cancel_pending(session: Session, row_ids: list[int]) -> int:
 
 
 def cancelling(row_ids: Sequence[int]) -> Update:
-    """The statement that cancels rows planning saw pending. A dispatcher may have claimed one
-    since: then it is on its way, and is left alone."""
+    """The statement that cancels rows planning saw pending, never tried. A dispatcher may have
+    claimed one since: then it is on its way, or back with an attempt that may have reached
+    Slack, and is left alone (the next pass withdraws it)."""
     return (
         update(OutboxMessage)
         .where(col(OutboxMessage.id).in_(row_ids))
-        .where(_still_pending())
+        .where(_still_pending(), col(OutboxMessage.claimed_at).is_(None))
         .values(state=OutboxState.CANCELLED)
         .execution_options(synchronize_session=False)
     )

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot.rules.messages import PlannedMessage
 from bot.rules.vocabulary import OutboxState
-from bot.services.outbox import SyncReport, enqueue, sync_planned
+from bot.services.outbox import SyncReport, cancelling, enqueue, sync_planned
 from storage.db import UnitOfWork
 from storage.models import OutboxMessage
 
@@ -241,3 +241,22 @@ def test_a_row_backing_off_keeps_its_retry_time_when_planned_again(engine: Engin
     plan(engine, "c1:", [chase(1, 2, due)])
     with Session(engine) as session:
         assert session.exec(select(OutboxMessage)).one().due_at == retry
+
+
+def test_a_row_tried_since_planning_saw_it_is_not_cancelled_but_withdrawn_next_time(
+    engine: Engine,
+) -> None:
+    message = chase(12, 1, NOW)
+    plan(engine, "c12:", [message])
+    with Session(engine) as session:
+        row_id = session.exec(select(OutboxMessage.id)).one()
+    # Between planning's read and its cancelling, a dispatcher tried the row and got no answer.
+    with UnitOfWork(engine)() as session:
+        row = session.get_one(OutboxMessage, row_id)
+        row.claimed_at, row.attempts = NOW, 1
+        session.add(row)
+    with UnitOfWork(engine)() as session:
+        assert session.execute(cancelling([row_id])).rowcount == 0  # type: ignore[attr-defined]
+
+    assert plan(engine, "c12:", []) == SyncReport(withdrawn=1)
+    assert states(engine) == {message.key: OutboxState.PENDING}
