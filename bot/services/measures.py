@@ -332,7 +332,8 @@ def count_conference_quorum(session: Session) -> int:
 
 def _count_quorum(session: Session, meeting_ids: list[int]) -> list[dict[str, Any]]:
     """Each of these conferences' quorum, as the live forecast counts replies (the chair's aside,
-    members still on the core group) and who came.
+    members still on the core group) and who came. A release that changes how this counts must
+    note every conference in a migration (as 0020 does), or the kept counts keep the old rule.
 
     One pass over the conferences' invitations, pre-aggregated per conference and agency group:
     whether someone of the group came, and the first reply time at which someone of the group
@@ -340,21 +341,17 @@ def _count_quorum(session: Session, meeting_ids: list[int]) -> list[dict[str, An
     the time it was last given. The quorum was known once social care and the N-th other group
     had said so: the later of the two first times."""
     chosen = col(Meeting.id).in_(meeting_ids)
-    conferences = set(
-        session.execute(
-            select(col(Meeting.id)).where(chosen, col(Meeting.kind).in_(_CONFERENCES))
-        ).scalars()
+    # Each conference still here, and whether anyone's attendance is recorded for it (notes of
+    # a meeting since deleted, by a purge, are taken and dropped).
+    recorded_attendance = exists(
+        select(col(Invitation.id)).where(
+            col(Invitation.meeting_id) == col(Meeting.id), col(Invitation.attendance).is_not(None)
+        )
     )
-    recorded = set(
-        session.execute(
-            select(col(Invitation.meeting_id))
-            .where(
-                col(Invitation.meeting_id).in_(meeting_ids),
-                col(Invitation.attendance).is_not(None),
-            )
-            .distinct()
-        ).scalars()
+    conferences = select(col(Meeting.id), recorded_attendance).where(
+        chosen, col(Meeting.kind).in_(_CONFERENCES)
     )
+    recorded = {meeting_id: bool(any_) for meeting_id, any_ in session.execute(conferences)}
     needed = col(Area.quorum_min_other_agencies)
     coming = and_(
         col(Invitation.rsvp).in_([Rsvp.ATTENDING.value, Rsvp.REPRESENTATIVE.value]),
@@ -431,12 +428,8 @@ def _count_quorum(session: Session, meeting_ids: list[int]) -> list[dict[str, An
     }
     nothing = {"met": False, "known_at": None}
     return [
-        {
-            "meeting_id": meeting_id,
-            "recorded": meeting_id in recorded,
-            **counts.get(meeting_id, nothing),
-        }
-        for meeting_id in sorted(conferences)
+        {"meeting_id": m_id, "recorded": known, **counts.get(m_id, nothing)}
+        for m_id, known in sorted(recorded.items())
     ]
 
 

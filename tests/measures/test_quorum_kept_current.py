@@ -131,7 +131,8 @@ def test_a_change_notes_its_conferences_and_the_measures_equal_a_count_afresh(
         # Every conference counted afresh, as on the first reading after the migration.
         session.execute(
             insert(QuorumChange).from_select(
-                ["meeting_id"], select(Meeting.id).where(col(Meeting.kind) != "core_group")
+                ["meeting_id"],
+                select(Meeting.id).where(col(Meeting.kind) != MeetingKind.CORE_GROUP),
             )
         )
         afresh = _measured(session)
